@@ -1,0 +1,177 @@
+/* np-file.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-core"
+
+#include "np-file.h"
+
+#include "np-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *
+describe_errno (int saved_errno)
+{
+  switch (saved_errno)
+    {
+    case EACCES:
+    case EPERM: return "permission denied";
+    case ENOSPC:
+    case EDQUOT: return "the disk is full";
+    case EROFS: return "the disk is read-only";
+    case ENOENT: return "no such file or folder";
+    case ENOTDIR: return "part of the path is not a folder";
+    case EISDIR: return "it is a folder";
+    case ENAMETOOLONG: return "the file name is too long";
+    default: return g_strerror (saved_errno);
+    }
+}
+
+static gboolean
+write_all (int          fd,
+           const void  *data,
+           gsize        length)
+{
+  const guint8 *p = data;
+
+  while (length > 0)
+    {
+      gssize n = write (fd, p, MIN (length, (gsize) G_MAXSSIZE));
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return FALSE;
+        }
+      p += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/**
+ * np_file_write_atomic:
+ *
+ * Writes to a temporary file in the folder of @path, flushes it to disk and
+ * renames it over @path. On any failure the temporary file is removed and
+ * @path is left exactly as it was.
+ */
+gboolean
+np_file_write_atomic (const char  *path,
+                      const void  *data,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autofree char *display = NULL;
+  g_autofree char *tmp_path = NULL;
+  int fd;
+  int saved_errno;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  display = g_filename_display_name (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: it is a folder", display);
+      return FALSE;
+    }
+
+  tmp_path = g_strdup_printf ("%s.XXXXXX", path);
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
+                   describe_errno (saved_errno));
+      return FALSE;
+    }
+
+  if (!write_all (fd, data, length) || fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_unlink (tmp_path);
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
+                   describe_errno (saved_errno));
+      return FALSE;
+    }
+
+  if (close (fd) != 0 || g_rename (tmp_path, path) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (tmp_path);
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
+                   describe_errno (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Rewrites a GIO/GLib file error as "ACTION “PATH”: reason". */
+void
+np_file_set_error_from_io (GError       **error,
+                           const GError  *io_error,
+                           const char    *action,
+                           const char    *path)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  const char *reason = "the file could not be read";
+  int code = NP_ERROR_IO;
+
+  if (io_error != NULL && io_error->domain == G_FILE_ERROR)
+    {
+      switch (io_error->code)
+        {
+        case G_FILE_ERROR_NOENT:
+          reason = "no such file";
+          code = NP_ERROR_NOT_FOUND;
+          break;
+        case G_FILE_ERROR_ACCES:
+        case G_FILE_ERROR_PERM:
+          reason = "permission denied";
+          break;
+        case G_FILE_ERROR_ISDIR:
+          reason = "it is a folder";
+          break;
+        default:
+          reason = io_error->message;
+          break;
+        }
+    }
+  g_set_error (error, NP_ERROR, code, "%s “%s”: %s", action, display, reason);
+}
+
+/**
+ * np_file_sha256:
+ *
+ * Returns: (transfer full) (nullable): the lowercase hex SHA-256 of the file
+ */
+char *
+np_file_sha256 (const char  *path,
+                GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      np_file_set_error_from_io (error, local_error, "Cannot read", path);
+      return NULL;
+    }
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                      (const guchar *) g_mapped_file_get_contents (mapped),
+                                      g_mapped_file_get_length (mapped));
+}

@@ -1,0 +1,25 @@
+/* np-file.h
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean  np_file_write_atomic       (const char   *path,
+                                      const void   *data,
+                                      gsize         length,
+                                      GError      **error);
+void      np_file_set_error_from_io  (GError      **error,
+                                      const GError *io_error,
+                                      const char   *action,
+                                      const char   *path);
+char     *np_file_sha256             (const char   *path,
+                                      GError      **error);
+
+G_END_DECLS

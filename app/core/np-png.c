@@ -1,0 +1,518 @@
+/* np-png.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-core"
+
+#include "np-png.h"
+
+#include "np-error.h"
+#include "np-file.h"
+
+#include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <string.h>
+#include <zlib.h>
+
+typedef struct
+{
+  const guint8 *data;
+  gsize length;
+  gsize offset;
+  char message[256];
+} ReadContext;
+
+typedef struct
+{
+  GByteArray *out;
+  char message[256];
+} WriteContext;
+
+static void
+read_error_cb (png_structp     png,
+               png_const_charp message)
+{
+  ReadContext *ctx = png_get_error_ptr (png);
+
+  g_strlcpy (ctx->message, message ? message : "unknown error", sizeof ctx->message);
+  png_longjmp (png, 1);
+}
+
+static void
+quiet_warning_cb (png_structp     png,
+                  png_const_charp message)
+{
+  /* Warnings (bad ancillary chunks that libpng skips) are not worth a
+   * clinician's attention; the image itself is intact. */
+  (void) png;
+  g_debug ("libpng: %s", message);
+}
+
+static void
+read_data_cb (png_structp png,
+              png_bytep   dest,
+              size_t      length)
+{
+  ReadContext *ctx = png_get_io_ptr (png);
+
+  if (length > ctx->length - ctx->offset)
+    png_error (png, "Read Error");
+  memcpy (dest, ctx->data + ctx->offset, length);
+  ctx->offset += length;
+}
+
+/* libpng's messages are for programmers; a clinician needs to know whether
+ * the file is not a PNG, is cut short, or is damaged. */
+static char *
+describe_libpng_error (const char *message)
+{
+  if (strstr (message, "Not a PNG file"))
+    return g_strdup ("not a PNG image");
+  if (strstr (message, "ASCII conversion"))
+    return g_strdup ("not a PNG image (the file was damaged by a text-mode transfer)");
+  if (strstr (message, "Read Error") || strstr (message, "EOF") || strstr (message, "truncated")
+      || strstr (message, "Not enough image data"))
+    return g_strdup ("the file is truncated");
+  if (strstr (message, "CRC error"))
+    {
+      const char *colon = strchr (message, ':');
+      if (colon != NULL && colon - message == 4)
+        return g_strdup_printf ("the file is damaged (checksum error in its %.4s chunk)", message);
+      return g_strdup ("the file is damaged (checksum error)");
+    }
+  if (strstr (message, "data check") || strstr (message, "invalid") || strstr (message, "Too much")
+      || strstr (message, "Extra compressed data") || strstr (message, "zlib"))
+    return g_strdup ("the image data is damaged");
+  if (strstr (message, "IHDR"))
+    return g_strdup ("the image header is invalid");
+  if (strstr (message, "exceeds user limit") || strstr (message, "too large")
+      || strstr (message, "Insufficient memory") || strstr (message, "out of memory"))
+    return g_strdup ("the file declares more data than NeedlePlan accepts");
+  if (strstr (message, "out of place") || strstr (message, "Missing"))
+    return g_strdup ("the file's chunks are out of order (damaged file)");
+  return g_strdup_printf ("the file is damaged (%s)", message);
+}
+
+static const char *
+describe_color_type (int color_type)
+{
+  switch (color_type)
+    {
+    case PNG_COLOR_TYPE_GRAY: return "grey";
+    case PNG_COLOR_TYPE_GRAY_ALPHA: return "grey + alpha";
+    case PNG_COLOR_TYPE_PALETTE: return "palette";
+    case PNG_COLOR_TYPE_RGB: return "RGB";
+    case PNG_COLOR_TYPE_RGB_ALPHA: return "RGBA";
+    default: return "unknown";
+    }
+}
+
+static void
+copy_text_chunks (png_structp  png,
+                  png_infop    info,
+                  NpFrame     *frame)
+{
+  png_textp text = NULL;
+  int n_text = 0;
+
+  if (info == NULL || png_get_text (png, info, &text, &n_text) <= 0)
+    return;
+
+  for (int i = 0; i < n_text; i++)
+    {
+      const char *value = text[i].text ? text[i].text : "";
+      /* tEXt is Latin-1; iTXt is UTF-8. Keep both readable. */
+      if (text[i].compression == PNG_ITXT_COMPRESSION_NONE
+          || text[i].compression == PNG_ITXT_COMPRESSION_zTXt)
+        np_frame_set_text (frame, text[i].key, value);
+      else
+        {
+          g_autofree char *utf8 = g_convert (value, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+          np_frame_set_text (frame, text[i].key, utf8 ? utf8 : "");
+        }
+    }
+}
+
+/* Everything that must be released after a longjmp lives here, not in
+ * locals, so that setjmp cannot leave it in an indeterminate state. */
+typedef struct
+{
+  png_structp png;
+  png_infop info;
+  png_infop end_info;
+  png_bytep *rows;
+  NpFrame *frame;
+  GError *error;
+} LoadState;
+
+static void
+load_state_clear (LoadState *state)
+{
+  png_destroy_read_struct (&state->png, &state->info, &state->end_info);
+  g_clear_pointer (&state->rows, g_free);
+  g_clear_pointer (&state->frame, np_frame_unref);
+}
+
+static void
+decode (LoadState   *state,
+        ReadContext *ctx)
+{
+  png_structp png = state->png;
+  png_infop info = state->info;
+  png_uint_32 width, height;
+  int bit_depth, color_type, interlace;
+  int out_depth;
+  png_uint_32 res_x, res_y;
+  int unit;
+  guint channels;
+  guint64 pixels;
+
+  png_set_read_fn (png, ctx, read_data_cb);
+  png_set_user_limits (png, 0x7fffffff, 0x7fffffff);
+  png_set_chunk_cache_max (png, 1000);
+  png_set_chunk_malloc_max (png, NP_PNG_MAX_CHUNK_BYTES);
+
+  png_read_info (png, info);
+  png_get_IHDR (png, info, &width, &height, &bit_depth, &color_type, &interlace, NULL, NULL);
+
+  pixels = (guint64) width * height;
+  if (pixels > NP_FRAME_MAX_PIXELS)
+    {
+      g_set_error (&state->error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "image is %u × %u pixels, larger than the %u-megapixel limit",
+                   (guint) width, (guint) height,
+                   (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024)));
+      return;
+    }
+
+  if (color_type == PNG_COLOR_TYPE_PALETTE)
+    png_set_palette_to_rgb (png);
+  if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8)
+    png_set_expand_gray_1_2_4_to_8 (png);
+  if (png_get_valid (png, info, PNG_INFO_tRNS))
+    png_set_tRNS_to_alpha (png);
+  if (bit_depth == 16 && G_BYTE_ORDER == G_LITTLE_ENDIAN)
+    png_set_swap (png);
+  png_set_interlace_handling (png);
+  png_read_update_info (png, info);
+
+  channels = png_get_channels (png, info);
+  out_depth = png_get_bit_depth (png, info);
+  if (channels < 1 || channels > 4 || (out_depth != 8 && out_depth != 16))
+    {
+      g_set_error (&state->error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                   "unsupported pixel layout (%u channels, %d bits)", channels, out_depth);
+      return;
+    }
+
+  state->frame = np_frame_new (width, height, channels, out_depth, &state->error);
+  if (state->frame == NULL)
+    return;
+
+  state->rows = g_new (png_bytep, height);
+  for (png_uint_32 y = 0; y < height; y++)
+    state->rows[y] = np_frame_get_data_mutable (state->frame)
+                     + (gsize) y * np_frame_get_stride (state->frame);
+  png_read_image (png, state->rows);
+  png_read_end (png, state->end_info);
+
+  {
+    g_autofree char *format = g_strdup_printf ("%d-bit %s%s", bit_depth,
+                                               describe_color_type (color_type),
+                                               interlace != PNG_INTERLACE_NONE ? ", interlaced" : "");
+    np_frame_set_source_format (state->frame, format);
+  }
+  np_frame_set_source_bit_depth (state->frame, bit_depth);
+
+  if (png_get_pHYs (png, info, &res_x, &res_y, &unit) && unit == PNG_RESOLUTION_METER
+      && res_x > 0 && res_y > 0)
+    np_frame_set_declared_pixel_size (state->frame, 1000.0 / res_x, 1000.0 / res_y);
+
+  copy_text_chunks (png, info, state->frame);
+  copy_text_chunks (png, state->end_info, state->frame);
+}
+
+/**
+ * np_png_load_from_memory:
+ * @display_name: the name used in error messages (usually the path)
+ *
+ * Decodes a PNG image. Grey stays grey at 8 or 16 bits, palette becomes RGB,
+ * transparency becomes an alpha channel; 16-bit samples are in host order.
+ *
+ * Returns: (transfer full) (nullable): the frame
+ */
+NpFrame *
+np_png_load_from_memory (const guint8  *data,
+                         gsize          length,
+                         const char    *display_name,
+                         GError       **error)
+{
+  LoadState state = { 0 };
+  ReadContext ctx = { data, length, 0, "" };
+  NpFrame *frame;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  if (length < 8 || png_sig_cmp (data, 0, 8) != 0)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                   "Cannot open “%s”: %s", display_name,
+                   length == 0 ? "the file is empty" : "not a PNG image");
+      return NULL;
+    }
+
+  state.png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &ctx, read_error_cb, quiet_warning_cb);
+  if (state.png != NULL)
+    state.info = png_create_info_struct (state.png);
+  if (state.info != NULL)
+    state.end_info = png_create_info_struct (state.png);
+  if (state.end_info == NULL)
+    {
+      load_state_clear (&state);
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED,
+                   "Cannot open “%s”: out of memory", display_name);
+      return NULL;
+    }
+
+  if (setjmp (png_jmpbuf (state.png)) == 0)
+    decode (&state, &ctx);
+  else
+    {
+      g_autofree char *what = describe_libpng_error (ctx.message);
+      g_clear_error (&state.error);
+      g_set_error (&state.error, NP_ERROR, NP_ERROR_CORRUPT, "%s", what);
+    }
+
+  if (state.error != NULL)
+    {
+      g_set_error (error, state.error->domain, state.error->code,
+                   "Cannot open “%s”: %s", display_name, state.error->message);
+      g_clear_error (&state.error);
+      load_state_clear (&state);
+      return NULL;
+    }
+
+  frame = g_steal_pointer (&state.frame);
+  load_state_clear (&state);
+  return frame;
+}
+
+/**
+ * np_png_load:
+ *
+ * Returns: (transfer full) (nullable): the frame, with its source path set
+ */
+NpFrame *
+np_png_load (const char  *path,
+             GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *display = NULL;
+  NpFrame *frame;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  display = g_filename_display_name (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                   "Cannot open “%s”: it is a folder, not an image", display);
+      return NULL;
+    }
+
+  /* Mapping avoids copying the compressed bytes before libpng reads them. */
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      np_file_set_error_from_io (error, local_error, "Cannot open", path);
+      return NULL;
+    }
+  if (g_mapped_file_get_length (mapped) > NP_PNG_MAX_FILE_SIZE)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "Cannot open “%s”: the file is larger than 1 GiB", display);
+      return NULL;
+    }
+
+  frame = np_png_load_from_memory ((const guint8 *) g_mapped_file_get_contents (mapped),
+                                   g_mapped_file_get_length (mapped), display, error);
+  if (frame != NULL)
+    np_frame_set_source_path (frame, path);
+  return frame;
+}
+
+static void
+write_data_cb (png_structp png,
+               png_bytep   data,
+               size_t      length)
+{
+  WriteContext *ctx = png_get_io_ptr (png);
+
+  g_byte_array_append (ctx->out, data, (guint) length);
+}
+
+static void
+flush_cb (png_structp png)
+{
+  (void) png;
+}
+
+static void
+write_error_cb (png_structp     png,
+                png_const_charp message)
+{
+  WriteContext *ctx = png_get_error_ptr (png);
+
+  g_strlcpy (ctx->message, message ? message : "unknown error", sizeof ctx->message);
+  png_longjmp (png, 1);
+}
+
+typedef struct
+{
+  png_structp png;
+  png_infop info;
+  png_bytep *rows;
+  png_textp text;
+  GStrv keys;
+} EncodeState;
+
+static void
+encode (EncodeState   *state,
+        const NpFrame *frame,
+        int            compression_level)
+{
+  static const int color_types[] = {
+    PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA
+  };
+  guint width = np_frame_get_width (frame);
+  guint height = np_frame_get_height (frame);
+  double mm_x, mm_y;
+  guint n_keys;
+
+  png_set_IHDR (state->png, state->info, width, height, np_frame_get_bit_depth (frame),
+                color_types[np_frame_get_channels (frame) - 1], PNG_INTERLACE_NONE,
+                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_compression_level (state->png, compression_level);
+
+  if (np_frame_get_declared_pixel_size (frame, &mm_x, &mm_y))
+    png_set_pHYs (state->png, state->info,
+                  (png_uint_32) (1000.0 / mm_x + 0.5), (png_uint_32) (1000.0 / mm_y + 0.5),
+                  PNG_RESOLUTION_METER);
+
+  state->keys = np_frame_dup_text_keys (frame);
+  n_keys = g_strv_length (state->keys);
+  if (n_keys > 0)
+    {
+      state->text = g_new0 (png_text, n_keys);
+      for (guint i = 0; i < n_keys; i++)
+        {
+          const char *value = np_frame_get_text (frame, state->keys[i]);
+          state->text[i].key = state->keys[i];
+          state->text[i].text = (char *) value;
+          state->text[i].compression = strlen (value) > 1024 ? PNG_ITXT_COMPRESSION_zTXt
+                                                             : PNG_ITXT_COMPRESSION_NONE;
+        }
+      png_set_text (state->png, state->info, state->text, (int) n_keys);
+    }
+
+  png_write_info (state->png, state->info);
+  if (np_frame_get_bit_depth (frame) == 16 && G_BYTE_ORDER == G_LITTLE_ENDIAN)
+    png_set_swap (state->png);
+
+  state->rows = g_new (png_bytep, height);
+  for (guint y = 0; y < height; y++)
+    state->rows[y] = (png_bytep) np_frame_get_data (frame) + (gsize) y * np_frame_get_stride (frame);
+  png_write_image (state->png, state->rows);
+  png_write_end (state->png, NULL);
+}
+
+/* Kept apart so that no local of the caller is live across setjmp. */
+static gboolean
+run_encode (EncodeState   *state,
+            const NpFrame *frame,
+            int            compression_level)
+{
+  if (setjmp (png_jmpbuf (state->png)) != 0)
+    return FALSE;
+  encode (state, frame, compression_level);
+  return TRUE;
+}
+
+/**
+ * np_png_encode:
+ * @compression_level: zlib level, 0-9
+ *
+ * Encodes @frame with its declared pixel size (pHYs) and its text entries
+ * (iTXt, UTF-8).
+ *
+ * Returns: (transfer full) (nullable): the PNG bytes
+ */
+GBytes *
+np_png_encode (const NpFrame  *frame,
+               int             compression_level,
+               GError        **error)
+{
+  EncodeState state = { 0 };
+  WriteContext ctx = { NULL, "" };
+  GBytes *bytes = NULL;
+
+  g_return_val_if_fail (frame != NULL, NULL);
+  g_return_val_if_fail (compression_level >= 0 && compression_level <= 9, NULL);
+
+  ctx.out = g_byte_array_sized_new ((guint) MIN ((gsize) G_MAXUINT / 2,
+                                                 np_frame_get_stride (frame)
+                                                 * np_frame_get_height (frame) / 4 + 1024));
+  state.png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &ctx, write_error_cb,
+                                       quiet_warning_cb);
+  if (state.png != NULL)
+    state.info = png_create_info_struct (state.png);
+  if (state.info == NULL)
+    {
+      png_destroy_write_struct (&state.png, NULL);
+      g_byte_array_unref (ctx.out);
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "out of memory while encoding PNG");
+      return NULL;
+    }
+  png_set_write_fn (state.png, &ctx, write_data_cb, flush_cb);
+
+  if (run_encode (&state, frame, compression_level))
+    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&ctx.out));
+  else
+    g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "could not encode PNG: %s", ctx.message);
+
+  png_destroy_write_struct (&state.png, &state.info);
+  g_free (state.rows);
+  g_free (state.text);
+  g_strfreev (state.keys);
+  if (ctx.out != NULL)
+    g_byte_array_unref (ctx.out);
+  return bytes;
+}
+
+/**
+ * np_png_save:
+ *
+ * Writes @frame atomically: the PNG goes to a temporary file in the same
+ * folder which then replaces @path, so a failure never leaves a partial file.
+ */
+gboolean
+np_png_save (const NpFrame  *frame,
+             const char     *path,
+             GError        **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (frame != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  bytes = np_png_encode (frame, 6, error);
+  if (bytes == NULL)
+    return FALSE;
+  return np_file_write_atomic (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
+}
