@@ -1,0 +1,73 @@
+/* np-calibration.h
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "np-frame.h"
+#include "np-types.h"
+
+G_BEGIN_DECLS
+
+/* How the pixel size was obtained. NONE means every measurement is shown in
+ * pixels: a guessed millimetre value is a patient-safety defect. */
+typedef enum
+{
+  NP_CALIBRATION_NONE,
+  NP_CALIBRATION_KNOWN_DISTANCE,  /* two points and their distance in mm */
+  NP_CALIBRATION_DEPTH_SCALE,     /* least-squares fit of depth-scale ticks */
+  NP_CALIBRATION_DEPTH_SETTING,   /* machine depth setting over field rows */
+  NP_CALIBRATION_FILE,            /* declared by the file (PNG pHYs, DICOM) */
+  NP_CALIBRATION_SPHERE,          /* circle fit of a sphere of known size */
+  NP_CALIBRATION_GEOMETRY,        /* detector pixel × SOD / SID */
+  NP_CALIBRATION_MANUAL,          /* typed in by the user */
+} NpCalibrationMethod;
+
+/* A value: copy it with np_calibration_copy. The inputs (clicked points,
+ * typed values) are kept so the calibration can be audited and redone. */
+struct _NpCalibration
+{
+  NpCalibrationMethod method;
+  double mm_per_px_x;
+  double mm_per_px_y;
+  double se_mm_per_px_x;           /* standard error; 0 when unknown */
+  double se_mm_per_px_y;
+  gboolean has_region;             /* valid region; the whole frame if FALSE */
+  NpImageRect region;
+  GArray *points;                  /* NpImagePoint inputs, may be empty */
+  double reference_mm;             /* known distance, tick spacing, depth or diameter */
+  char *note;                      /* one line for the record, may be NULL */
+};
+
+NpCalibration *np_calibration_new             (void);
+NpCalibration *np_calibration_new_uniform     (NpCalibrationMethod   method,
+                                               double                mm_per_px,
+                                               double                se_mm_per_px);
+NpCalibration *np_calibration_copy            (const NpCalibration *calibration);
+void           np_calibration_free            (NpCalibration       *calibration);
+gboolean       np_calibration_equal           (const NpCalibration *a,
+                                               const NpCalibration *b);
+
+gboolean       np_calibration_is_calibrated   (const NpCalibration *calibration);
+gboolean       np_calibration_contains        (const NpCalibration *calibration,
+                                               NpImagePoint         point);
+NpMmPoint      np_calibration_to_mm           (const NpCalibration *calibration,
+                                               NpImagePoint         point);
+NpImagePoint   np_calibration_to_image        (const NpCalibration *calibration,
+                                               NpMmPoint            point);
+double         np_calibration_distance_mm     (const NpCalibration *calibration,
+                                               NpImagePoint         a,
+                                               NpImagePoint         b);
+const char    *np_calibration_method_to_string (NpCalibrationMethod method);
+gboolean       np_calibration_method_from_string (const char         *text,
+                                                  NpCalibrationMethod *method);
+const char    *np_calibration_method_describe (NpCalibrationMethod  method);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpCalibration, np_calibration_free)
+
+G_END_DECLS
