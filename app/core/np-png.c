@@ -111,6 +111,21 @@ describe_color_type (int color_type)
     }
 }
 
+/* PNG keywords are 1-79 printable Latin-1 characters; libpng refuses to
+ * write anything else, so such entries are dropped on read and on write. */
+static gboolean
+is_valid_keyword (const char *key)
+{
+  gsize length = key ? strlen (key) : 0;
+
+  if (length < 1 || length > 79 || key[0] == ' ' || key[length - 1] == ' ')
+    return FALSE;
+  for (const guchar *p = (const guchar *) key; *p; p++)
+    if (*p < 32 || (*p > 126 && *p < 161))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 copy_text_chunks (png_structp  png,
                   png_infop    info,
@@ -125,6 +140,9 @@ copy_text_chunks (png_structp  png,
   for (int i = 0; i < n_text; i++)
     {
       const char *value = text[i].text ? text[i].text : "";
+
+      if (!is_valid_keyword (text[i].key))
+        continue;
       /* tEXt is Latin-1; iTXt is UTF-8. Keep both readable. */
       if (text[i].compression == PNG_ITXT_COMPRESSION_NONE
           || text[i].compression == PNG_ITXT_COMPRESSION_zTXt)
@@ -135,6 +153,49 @@ copy_text_chunks (png_structp  png,
           np_frame_set_text (frame, text[i].key, utf8 ? utf8 : "");
         }
     }
+}
+
+/* libpng allocates (and clears) an ancillary chunk's whole declared length
+ * before reading it, so a 57-byte file claiming a 1 GiB iTXt costs 1 GiB.
+ * The compressed bytes are all in memory, so every chunk can be checked
+ * against the bytes that really follow it before libpng sees the file. */
+static gboolean
+check_chunk_lengths (const guint8  *data,
+                     gsize          length,
+                     GError       **error)
+{
+  gsize offset = 8;
+
+  while (offset < length)
+    {
+      guint32 chunk_length;
+      char type[5] = { 0 };
+
+      if (length - offset < 12)
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "the file is truncated");
+          return FALSE;
+        }
+      chunk_length = ((guint32) data[offset] << 24) | ((guint32) data[offset + 1] << 16)
+                     | ((guint32) data[offset + 2] << 8) | data[offset + 3];
+      memcpy (type, data + offset + 4, 4);
+      if (chunk_length > length - offset - 12)
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "the file is truncated");
+          return FALSE;
+        }
+      if (chunk_length > NP_PNG_MAX_CHUNK_BYTES && strcmp (type, "IDAT") != 0)
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                       "its %s metadata chunk is larger than the %u MiB limit", type,
+                       NP_PNG_MAX_CHUNK_BYTES / (1024 * 1024));
+          return FALSE;
+        }
+      if (strcmp (type, "IEND") == 0)
+        break;
+      offset += 12 + (gsize) chunk_length;
+    }
+  return TRUE;
 }
 
 /* Everything that must be released after a longjmp lives here, not in
@@ -263,6 +324,14 @@ np_png_load_from_memory (const guint8  *data,
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
                    "Cannot open “%s”: %s", display_name,
                    length == 0 ? "the file is empty" : "not a PNG image");
+      return NULL;
+    }
+
+  if (!check_chunk_lengths (data, length, &state.error))
+    {
+      g_set_error (error, state.error->domain, state.error->code,
+                   "Cannot open “%s”: %s", display_name, state.error->message);
+      g_clear_error (&state.error);
       return NULL;
     }
 
@@ -406,20 +475,22 @@ encode (EncodeState   *state,
                   PNG_RESOLUTION_METER);
 
   state->keys = np_frame_dup_text_keys (frame);
-  n_keys = g_strv_length (state->keys);
-  if (n_keys > 0)
+  n_keys = 0;
+  state->text = g_new0 (png_text, g_strv_length (state->keys) + 1);
+  for (guint i = 0; state->keys[i] != NULL; i++)
     {
-      state->text = g_new0 (png_text, n_keys);
-      for (guint i = 0; i < n_keys; i++)
-        {
-          const char *value = np_frame_get_text (frame, state->keys[i]);
-          state->text[i].key = state->keys[i];
-          state->text[i].text = (char *) value;
-          state->text[i].compression = strlen (value) > 1024 ? PNG_ITXT_COMPRESSION_zTXt
-                                                             : PNG_ITXT_COMPRESSION_NONE;
-        }
-      png_set_text (state->png, state->info, state->text, (int) n_keys);
+      const char *value = np_frame_get_text (frame, state->keys[i]);
+
+      if (!is_valid_keyword (state->keys[i]))
+        continue;
+      state->text[n_keys].key = state->keys[i];
+      state->text[n_keys].text = (char *) value;
+      state->text[n_keys].compression = strlen (value) > 1024 ? PNG_ITXT_COMPRESSION_zTXt
+                                                              : PNG_ITXT_COMPRESSION_NONE;
+      n_keys++;
     }
+  if (n_keys > 0)
+    png_set_text (state->png, state->info, state->text, (int) n_keys);
 
   png_write_info (state->png, state->info);
   if (np_frame_get_bit_depth (frame) == 16 && G_BYTE_ORDER == G_LITTLE_ENDIAN)
