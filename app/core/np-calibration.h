@@ -9,7 +9,9 @@
 
 #include <glib-object.h>
 
+#include "np-circle-fit.h"
 #include "np-frame.h"
+#include "np-tick-fit.h"
 #include "np-types.h"
 
 G_BEGIN_DECLS
@@ -67,6 +69,40 @@ const char    *np_calibration_method_to_string (NpCalibrationMethod method);
 gboolean       np_calibration_method_from_string (const char         *text,
                                                   NpCalibrationMethod *method);
 const char    *np_calibration_method_describe (NpCalibrationMethod  method);
+
+/* The methods. Each keeps its inputs in points / reference_mm and a one-line
+ * note for the record; standard errors follow from the click error (known
+ * distance, depth setting), the regression (depth scale) or the circle fit
+ * (sphere), and are 0 when unknown (file, geometry). */
+#define NP_CALIBRATION_DEFAULT_MARK_ERROR_PX 1.0
+#define NP_CALIBRATION_SPHERE_MIN_POINTS 5
+#define NP_CALIBRATION_DEFAULT_SPHERE_MM 25.0
+
+NpCalibration *np_calibration_new_known_distance (NpImagePoint         a,
+                                                  NpImagePoint         b,
+                                                  double               distance_mm,
+                                                  double               mark_error_px,
+                                                  GError             **error);
+NpCalibration *np_calibration_new_depth_setting  (double               depth_mm,
+                                                  double               top_y,
+                                                  double               bottom_y,
+                                                  double               mark_error_px,
+                                                  GError             **error);
+NpCalibration *np_calibration_new_depth_scale    (const GArray        *ticks,
+                                                  double               spacing_mm,
+                                                  NpTickFit          **fit,
+                                                  GError             **error);
+NpCalibration *np_calibration_new_from_frame     (const NpFrame       *frame,
+                                                  GError             **error);
+NpCalibration *np_calibration_new_sphere         (const GArray        *rim_points,
+                                                  double               diameter_mm,
+                                                  NpCircleFit        **fit,
+                                                  GError             **error);
+NpCalibration *np_calibration_new_geometry       (double               detector_pixel_mm,
+                                                  double               sid_mm,
+                                                  double               sod_mm,
+                                                  GError             **error);
+gboolean       np_calibration_is_suspicious_dpi  (double               mm_per_px);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpCalibration, np_calibration_free)
 

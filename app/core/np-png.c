@@ -13,6 +13,7 @@
 #include "np-file.h"
 
 #include <errno.h>
+#include <math.h>
 #include <png.h>
 #include <setjmp.h>
 #include <string.h>
@@ -126,6 +127,43 @@ is_valid_keyword (const char *key)
   return TRUE;
 }
 
+/* Every byte is a Latin-1 character, so this conversion cannot fail. */
+static char *
+latin1_to_utf8 (const char *latin1)
+{
+  GString *utf8 = g_string_sized_new (strlen (latin1));
+
+  for (const guchar *p = (const guchar *) latin1; *p; p++)
+    g_string_append_unichar (utf8, *p);
+  return g_string_free (utf8, FALSE);
+}
+
+/* The keyword in PNG's Latin-1, or NULL when it has a character outside
+ * Latin-1 or is not a valid keyword. */
+static char *
+utf8_to_latin1_keyword (const char *utf8)
+{
+  GString *latin1 = g_string_sized_new (strlen (utf8));
+
+  for (const char *p = utf8; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c > 255)
+        {
+          g_string_free (latin1, TRUE);
+          return NULL;
+        }
+      g_string_append_c (latin1, (char) c);
+    }
+  if (!is_valid_keyword (latin1->str))
+    {
+      g_string_free (latin1, TRUE);
+      return NULL;
+    }
+  return g_string_free (latin1, FALSE);
+}
+
 static void
 copy_text_chunks (png_structp  png,
                   png_infop    info,
@@ -140,18 +178,21 @@ copy_text_chunks (png_structp  png,
   for (int i = 0; i < n_text; i++)
     {
       const char *value = text[i].text ? text[i].text : "";
+      g_autofree char *key = NULL;
+      g_autofree char *utf8 = NULL;
 
       if (!is_valid_keyword (text[i].key))
         continue;
-      /* tEXt is Latin-1; iTXt is UTF-8. Keep both readable. */
+      /* Keywords and tEXt/zTXt values are Latin-1; iTXt values claim UTF-8
+       * but broken writers put anything there. The frame's text reaches JSON
+       * and GTK labels, so it must be valid UTF-8. */
+      key = latin1_to_utf8 (text[i].key);
       if (text[i].compression == PNG_ITXT_COMPRESSION_NONE
           || text[i].compression == PNG_ITXT_COMPRESSION_zTXt)
-        np_frame_set_text (frame, text[i].key, value);
+        utf8 = g_utf8_make_valid (value, -1);
       else
-        {
-          g_autofree char *utf8 = g_convert (value, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
-          np_frame_set_text (frame, text[i].key, utf8 ? utf8 : "");
-        }
+        utf8 = latin1_to_utf8 (value);
+      np_frame_set_text (frame, key, utf8);
     }
 }
 
@@ -162,9 +203,12 @@ copy_text_chunks (png_structp  png,
 static gboolean
 check_chunk_lengths (const guint8  *data,
                      gsize          length,
+                     guint64       *idat_bytes,
                      GError       **error)
 {
   gsize offset = 8;
+
+  *idat_bytes = 0;
 
   while (offset < length)
     {
@@ -193,6 +237,8 @@ check_chunk_lengths (const guint8  *data,
         }
       if (strcmp (type, "IEND") == 0)
         break;
+      if (strcmp (type, "IDAT") == 0)
+        *idat_bytes += chunk_length;
       offset += 12 + (gsize) chunk_length;
     }
   return TRUE;
@@ -208,6 +254,7 @@ typedef struct
   png_bytep *rows;
   NpFrame *frame;
   GError *error;
+  guint64 idat_bytes;
 } LoadState;
 
 static void
@@ -231,6 +278,7 @@ decode (LoadState   *state,
   int unit;
   guint channels;
   guint64 pixels;
+  guint64 min_raw_bytes;
 
   png_set_read_fn (png, ctx, read_data_cb);
   png_set_user_limits (png, 0x7fffffff, 0x7fffffff);
@@ -247,6 +295,18 @@ decode (LoadState   *state,
                    "image is %u × %u pixels, larger than the %u-megapixel limit",
                    (guint) width, (guint) height,
                    (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024)));
+      return;
+    }
+
+  /* Deflate expands at most 1032:1, so a file whose image data could not
+   * possibly fill the declared size is cut short: refuse it before the
+   * frame (up to 512 MiB) is allocated. */
+  min_raw_bytes = (pixels * png_get_channels (png, info) * bit_depth + 7) / 8;
+  if (state->idat_bytes * 1032 + 1024 < min_raw_bytes)
+    {
+      g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT,
+                   "the file is truncated (it holds too little image data for %u × %u pixels)",
+                   (guint) width, (guint) height);
       return;
     }
 
@@ -327,7 +387,7 @@ np_png_load_from_memory (const guint8  *data,
       return NULL;
     }
 
-  if (!check_chunk_lengths (data, length, &state.error))
+  if (!check_chunk_lengths (data, length, &state.idat_bytes, &state.error))
     {
       g_set_error (error, state.error->domain, state.error->code,
                    "Cannot open “%s”: %s", display_name, state.error->message);
@@ -469,10 +529,18 @@ encode (EncodeState   *state,
                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_set_compression_level (state->png, compression_level);
 
+  /* pHYs holds whole pixels per metre from 1 to 2^31 - 1; a size outside
+   * that range cannot be written, and a wrong one must never be. */
   if (np_frame_get_declared_pixel_size (frame, &mm_x, &mm_y))
-    png_set_pHYs (state->png, state->info,
-                  (png_uint_32) (1000.0 / mm_x + 0.5), (png_uint_32) (1000.0 / mm_y + 0.5),
-                  PNG_RESOLUTION_METER);
+    {
+      double per_metre_x = floor (1000.0 / mm_x + 0.5);
+      double per_metre_y = floor (1000.0 / mm_y + 0.5);
+
+      if (per_metre_x >= 1 && per_metre_x <= PNG_UINT_31_MAX
+          && per_metre_y >= 1 && per_metre_y <= PNG_UINT_31_MAX)
+        png_set_pHYs (state->png, state->info, (png_uint_32) per_metre_x,
+                      (png_uint_32) per_metre_y, PNG_RESOLUTION_METER);
+    }
 
   state->keys = np_frame_dup_text_keys (frame);
   n_keys = 0;
@@ -480,10 +548,14 @@ encode (EncodeState   *state,
   for (guint i = 0; state->keys[i] != NULL; i++)
     {
       const char *value = np_frame_get_text (frame, state->keys[i]);
+      char *keyword = utf8_to_latin1_keyword (state->keys[i]);
 
-      if (!is_valid_keyword (state->keys[i]))
+      if (keyword == NULL)
         continue;
-      state->text[n_keys].key = state->keys[i];
+      /* The Latin-1 keyword replaces the UTF-8 one in the owned array. */
+      g_free (state->keys[i]);
+      state->keys[i] = keyword;
+      state->text[n_keys].key = keyword;
       state->text[n_keys].text = (char *) value;
       state->text[n_keys].compression = strlen (value) > 1024 ? PNG_ITXT_COMPRESSION_zTXt
                                                               : PNG_ITXT_COMPRESSION_NONE;

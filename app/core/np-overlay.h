@@ -1,0 +1,65 @@
+/* np-overlay.h
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <cairo.h>
+
+#include "np-plan.h"
+#include "np-planner.h"
+
+G_BEGIN_DECLS
+
+/* The one drawing path for the screen, the annotated PNG, the PDF report and
+ * printing: what the clinician sees is what goes to the record. */
+
+typedef enum
+{
+  NP_OVERLAY_MARK_NONE,
+  NP_OVERLAY_MARK_TARGET,
+  NP_OVERLAY_MARK_ENTRY,
+  NP_OVERLAY_MARK_SKIN,        /* index: point */
+  NP_OVERLAY_MARK_STRUCTURE,   /* index: structure */
+  NP_OVERLAY_MARK_MEASUREMENT, /* index: measurement */
+} NpOverlayMark;
+
+typedef enum
+{
+  NP_OVERLAY_STYLE_PLAN,       /* the clinician's or trainee's plan */
+  NP_OVERLAY_STYLE_EXPERT,     /* a revealed expert answer: dashed, its own colour */
+} NpOverlayStyle;
+
+typedef struct
+{
+  /* Device pixels per image pixel. Strokes and text are divided by it so
+   * they keep their size on screen at any zoom. */
+  double zoom;
+  /* Size of strokes and text relative to the screen default (1.0); exports
+   * of large frames use more so the record stays legible. */
+  double scale;
+  NpOverlayStyle style;
+  gboolean show_legend;
+  gboolean show_labels;
+  NpOverlayMark selected;
+  guint selected_index;
+  /* Image width and height, for placing the legend and the default skin. */
+  double image_width;
+  double image_height;
+} NpOverlayOptions;
+
+void np_overlay_options_init     (NpOverlayOptions       *options,
+                                  double                  image_width,
+                                  double                  image_height);
+void np_overlay_options_for_export (NpOverlayOptions     *options,
+                                  double                  image_width,
+                                  double                  image_height);
+void np_overlay_draw             (cairo_t                *cr,
+                                  const NpPlan           *plan,
+                                  const NpPlanResults    *results,
+                                  const NpOverlayOptions *options);
+
+G_END_DECLS

@@ -1,0 +1,47 @@
+/* np-plan-file.h
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "np-plan.h"
+
+G_BEGIN_DECLS
+
+/* Plan files (docs/plan-format.md, data/needleplan-plan.schema.json). */
+
+/* Files above this size are refused before they are read. */
+#define NP_PLAN_FILE_MAX_BYTES (16 * 1024 * 1024)
+/* Coordinates further than this from the origin are refused, in pixels. */
+#define NP_PLAN_FILE_MAX_COORDINATE_PX 1e6
+
+NpPlan   *np_plan_file_load                (const char    *path,
+                                            GError       **error);
+NpPlan   *np_plan_file_parse               (const char    *data,
+                                            gssize         length,
+                                            const char    *display_name,
+                                            GError       **error);
+char     *np_plan_file_to_json             (const NpPlan  *plan,
+                                            JsonNode      *results,
+                                            GError       **error);
+gboolean  np_plan_file_save                (const NpPlan  *plan,
+                                            JsonNode      *results,
+                                            const char    *path,
+                                            GError       **error);
+char     *np_plan_file_resolve_frame       (const NpPlan  *plan,
+                                            const char    *plan_path,
+                                            GError       **error);
+gboolean  np_plan_file_check_frame         (const NpPlan  *plan,
+                                            const char    *plan_path,
+                                            gboolean      *matches,
+                                            GError       **error);
+char     *np_plan_file_relative_frame_path (const char    *plan_path,
+                                            const char    *frame_path,
+                                            GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,311 @@
+/* np-application.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-application"
+
+#include "config.h"
+
+#include "np-application.h"
+
+#include "np-error.h"
+#include "np-preferences-window.h"
+#include "np-resources.h"
+#include "np-window.h"
+
+struct _NpApplication
+{
+  AdwApplication parent_instance;
+
+  /* Owned */
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (NpApplication, np_application, ADW_TYPE_APPLICATION)
+
+/* Finds the schema where it is installed, or, for a binary run from the
+ * build tree, where meson compiled it. */
+static GSettings *
+create_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaSource) build_source = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+
+#ifdef NP_BUILD_SCHEMA_DIR
+  if (schema == NULL)
+    {
+      build_source = g_settings_schema_source_new_from_directory (NP_BUILD_SCHEMA_DIR, source,
+                                                                  FALSE, NULL);
+      if (build_source != NULL)
+        schema = g_settings_schema_source_lookup (build_source, APP_ID, TRUE);
+    }
+#endif
+
+  if (schema == NULL)
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+apply_style (NpApplication *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autofree char *style = g_settings_get_string (self->settings, "style");
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  /* Dark unless asked otherwise: clinicians read images in dim rooms. */
+  if (g_strcmp0 (style, "light") == 0)
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_strcmp0 (style, "system") == 0)
+    scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (style_manager, scheme);
+}
+
+static void
+style_changed_cb (NpApplication *self,
+                  const char    *key,
+                  GSettings     *settings)
+{
+  apply_style (self);
+}
+
+static NpWindow *
+get_or_create_window (NpApplication *self,
+                      gboolean       want_empty)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* Never replace a frame someone is looking at with a file from the shell. */
+  if (NP_IS_WINDOW (active) && (!want_empty || !np_window_has_frame (NP_WINDOW (active))))
+    return NP_WINDOW (active);
+  return np_window_new (self);
+}
+
+/* Actions */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Close each window so that it saves its size; the app quits with the last. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+      gtk_window_close (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The NeedlePlan authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", "NeedlePlan",
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", "The NeedlePlan authors",
+                         "developers", developers,
+                         "copyright", "© 2026 The NeedlePlan authors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "comments",
+                         "Plans ultrasound- and fluoroscopy-guided injections on a still "
+                         "frame: target, structures to avoid, needle path, depth and angle.\n\n"
+                         "A planning aid for trained clinicians. It does not replace clinical "
+                         "judgement or real-time imaging.",
+                         NULL);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  NpApplication *self = NP_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *preferences = GTK_WINDOW (np_preferences_window_new (self->settings));
+
+  gtk_window_set_transient_for (preferences, parent);
+  gtk_window_present (preferences);
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/needleplan/NeedlePlan/np-shortcuts.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+
+  gtk_window_set_transient_for (shortcuts, gtk_application_get_active_window (app));
+  gtk_window_present (shortcuts);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+  { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
+};
+
+/* GApplication */
+
+static void
+np_application_startup (GApplication *application)
+{
+  NpApplication *self = NP_APPLICATION (application);
+  GtkApplication *app = GTK_APPLICATION (application);
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.shortcuts", { "<Control>question", "<Control>slash", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  G_APPLICATION_CLASS (np_application_parent_class)->startup (application);
+
+  np_gsl_init ();
+
+  self->settings = create_settings ();
+  if (self->settings == NULL)
+    g_error ("The settings schema %s is not installed: install NeedlePlan with "
+             "“meson install”, or set GSETTINGS_SCHEMA_DIR to the build’s data folder.",
+             APP_ID);
+  g_signal_connect_object (self->settings, "changed::style",
+                           G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+  apply_style (self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  /* Keys with a modifier are global to the window; single keys (zoom, 0, 1)
+   * are window bindings, so a text field later added still receives digits. */
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+}
+
+static void
+np_application_activate (GApplication *application)
+{
+  NpApplication *self = NP_APPLICATION (application);
+
+  gtk_window_present (GTK_WINDOW (get_or_create_window (self, FALSE)));
+}
+
+static void
+np_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  NpApplication *self = NP_APPLICATION (application);
+
+  /* One frame per window. */
+  for (int i = 0; i < n_files; i++)
+    {
+      NpWindow *window = get_or_create_window (self, TRUE);
+
+      np_window_open_file (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static int
+np_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("NeedlePlan %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
+static void
+np_application_dispose (GObject *object)
+{
+  NpApplication *self = NP_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (np_application_parent_class)->dispose (object);
+}
+
+static void
+np_application_class_init (NpApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = np_application_dispose;
+  app_class->startup = np_application_startup;
+  app_class->activate = np_application_activate;
+  app_class->open = np_application_open;
+  app_class->handle_local_options = np_application_handle_local_options;
+
+  np_register_resource ();
+}
+
+static void
+np_application_init (NpApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Show the version and exit", NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FRAME.png…]");
+}
+
+/**
+ * np_application_new:
+ *
+ * The application: one process per user (a second launch passes its files to
+ * the first), the resources under /org/needleplan/NeedlePlan (style.css is
+ * loaded from there by AdwApplication).
+ */
+NpApplication *
+np_application_new (void)
+{
+  return g_object_new (NP_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/org/needleplan/NeedlePlan",
+                       NULL);
+}
+
+/**
+ * np_application_get_settings:
+ *
+ * Returns: (transfer none): the application's settings (valid after startup)
+ */
+GSettings *
+np_application_get_settings (NpApplication *self)
+{
+  g_return_val_if_fail (NP_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}

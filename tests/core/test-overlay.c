@@ -1,0 +1,157 @@
+/* test-overlay.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "np-overlay.h"
+
+/* Draws @plan without results (no value labels) on a black 200 × 200
+ * surface and returns it. */
+static cairo_surface_t *
+render (const NpPlan *plan)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+  cairo_t *cr = cairo_create (surface);
+  NpOverlayOptions options;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  np_overlay_options_init (&options, 200, 200);
+  options.show_labels = FALSE;
+  np_overlay_draw (cr, plan, NULL, &options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static void
+pixel (cairo_surface_t *surface,
+       int              x,
+       int              y,
+       guint           *r,
+       guint           *g,
+       guint           *b)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint32 v = *(const guint32 *) (data + y * cairo_image_surface_get_stride (surface) + x * 4);
+
+  *r = (v >> 16) & 0xff;
+  *g = (v >> 8) & 0xff;
+  *b = v & 0xff;
+}
+
+static gboolean
+is_black (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  guint r, g, b;
+
+  pixel (surface, x, y, &r, &g, &b);
+  return r == 0 && g == 0 && b == 0;
+}
+
+/* Entry (100, 50), target (100, 150): a vertical path. A vessel circle of
+ * radius 10 px centred at (150, 100) with a 5 mm margin. */
+static NpPlan *
+make_plan (double sx,
+           double sy)
+{
+  NpPlan *plan = np_plan_new ();
+  NpStructure *vessel = np_structure_new ("artery", NP_STRUCTURE_VESSEL, NP_SHAPE_ELLIPSE, 5.0);
+
+  plan->modality = NP_MODALITY_FLUOROSCOPY;
+  plan->has_entry = TRUE;
+  plan->entry = np_image_point (100, 50);
+  plan->has_target = TRUE;
+  plan->target = np_image_point (100, 150);
+  np_structure_add_point (vessel, np_image_point (150, 100));
+  np_structure_add_point (vessel, np_image_point (10, 10));
+  g_ptr_array_add (plan->structures, vessel);
+  if (sx > 0)
+    {
+      np_calibration_free (plan->calibration);
+      plan->calibration = np_calibration_new_uniform (NP_CALIBRATION_MANUAL, sx, 0);
+      plan->calibration->mm_per_px_y = sy;
+    }
+  return plan;
+}
+
+static void
+test_overlay_path_and_target (void)
+{
+  g_autoptr(NpPlan) plan = make_plan (0.5, 0.5);
+  cairo_surface_t *surface = render (plan);
+  guint r, g, b;
+
+  /* The path's midpoint is drawn in the path colour (Okabe–Ito yellow,
+   * 240, 228, 66). */
+  pixel (surface, 100, 100, &r, &g, &b);
+  g_assert_cmpuint (r, >, 200);
+  g_assert_cmpuint (g, >, 200);
+  g_assert_cmpuint (b, <, 120);
+  /* The target's ring (radius 8 px) passes through (108, 150): orange. */
+  pixel (surface, 108, 150, &r, &g, &b);
+  g_assert_cmpuint (r, >, 180);
+  g_assert_cmpuint (b, <, 60);
+  /* Far from everything stays black. */
+  g_assert_true (is_black (surface, 20, 180));
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_overlay_margin_isotropic (void)
+{
+  /* 0.5 mm/px: the 5 mm margin is 10 px wide outside the 10 px radius, so
+   * the band reaches 20 px from the centre. (135, 100) is 15 px from the
+   * centre: inside the band; (125, 100) is 25 px away: outside. */
+  g_autoptr(NpPlan) plan = make_plan (0.5, 0.5);
+  cairo_surface_t *surface = render (plan);
+
+  g_assert_false (is_black (surface, 135, 100));
+  g_assert_true (is_black (surface, 125, 100));
+  g_assert_false (is_black (surface, 150, 100)); /* the filled vessel */
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_overlay_margin_anisotropic (void)
+{
+  /* sx = 0.5 mm/px, sy = 1.0 mm/px. The vessel is 10 × 10 px = 5 mm wide
+   * and 10 mm tall. Along x the 5 mm margin is 10 px: it reaches x = 130,
+   * so (132, 100) is inside. Along y it is 5 px: it reaches y = 85, so
+   * (150, 87) is inside and (150, 83) outside. */
+  g_autoptr(NpPlan) plan = make_plan (0.5, 1.0);
+  cairo_surface_t *surface = render (plan);
+
+  g_assert_false (is_black (surface, 132, 100));
+  g_assert_false (is_black (surface, 150, 87));
+  g_assert_true (is_black (surface, 150, 83));
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_overlay_uncalibrated_has_no_margin (void)
+{
+  /* Without a calibration a margin in mm has no size in pixels: nothing is
+   * drawn 5 px outside the outline. */
+  g_autoptr(NpPlan) plan = make_plan (0, 0);
+  cairo_surface_t *surface = render (plan);
+
+  g_assert_true (is_black (surface, 135, 100));
+  g_assert_false (is_black (surface, 150, 100));
+  cairo_surface_destroy (surface);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/overlay/path-and-target", test_overlay_path_and_target);
+  g_test_add_func ("/core/overlay/margin-isotropic", test_overlay_margin_isotropic);
+  g_test_add_func ("/core/overlay/margin-anisotropic", test_overlay_margin_anisotropic);
+  g_test_add_func ("/core/overlay/uncalibrated-no-margin", test_overlay_uncalibrated_has_no_margin);
+  return g_test_run ();
+}

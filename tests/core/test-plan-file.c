@@ -1,0 +1,611 @@
+/* test-plan-file.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "np-error.h"
+#include "np-file.h"
+#include "np-plan-file.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A temporary folder, removed with everything in it at the end of a test. */
+typedef struct
+{
+  char *path;
+} TempDir;
+
+static void
+temp_dir_setup (TempDir       *dir,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  dir->path = g_dir_make_tmp ("test-plan-file-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            remove_tree (child);
+          else
+            g_unlink (child);
+        }
+      g_dir_close (dir);
+    }
+  g_rmdir (path);
+}
+
+static void
+temp_dir_teardown (TempDir       *dir,
+                   gconstpointer  data)
+{
+  remove_tree (dir->path);
+  g_assert_false (g_file_test (dir->path, G_FILE_TEST_EXISTS));
+  g_free (dir->path);
+}
+
+static char *
+read_text (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* A plan that uses every field, with numbers that do not print exactly in
+ * fewer than 17 digits and text that needs escaping. */
+static NpPlan *
+make_full_plan (void)
+{
+  NpPlan *plan = np_plan_new ();
+  NpStructure *artery = np_structure_new ("femoral \"artery\"", NP_STRUCTURE_VESSEL,
+                                          NP_SHAPE_POLYGON, 3.0);
+  NpStructure *nerve = np_structure_new (NULL, NP_STRUCTURE_NERVE, NP_SHAPE_ELLIPSE, 0.5);
+  NpMeasurement distance = { NP_MEASURE_DISTANCE, 2, { { 0.1, 0.2 }, { 1.0 / 3, 2.0 / 3 } } };
+  NpMeasurement angle = { NP_MEASURE_ANGLE, 3, { { 1, 2 }, { 3, 4 }, { 5, 6 } } };
+  NpMeasurement depth = { NP_MEASURE_DEPTH, 1, { { 123456.789, 1e-7 } } };
+  NpImagePoint skin[] = { { 0, 12.5 }, { 400, 14.25 }, { 799.999999, 13 } };
+  NpImagePoint region[] = { { 190, 140 }, { 210, 140 }, { 210, 160 } };
+  NpImagePoint click = { 10, 20 };
+
+  plan->modality = NP_MODALITY_ULTRASOUND;
+  plan->probe = NP_PROBE_CURVILINEAR;
+  plan->site = NP_SITE_SHOULDER;
+  plan->side = NP_SIDE_RIGHT;
+  plan->condition = NP_CONDITION_TENDON_TEAR;
+  plan->injectate = NP_INJECTATE_PRP;
+  plan->volume_ml = 2.5;
+  plan->technique = NP_TECHNIQUE_OUT_OF_PLANE;
+  plan->view = NP_VIEW_LATERAL;
+  np_plan_set_string (&plan->approach, "shoulder-subacromial-lateral");
+  np_plan_set_string (&plan->title, "Épaule droite — “sous-acromial”");
+  np_plan_set_string (&plan->clinician, "Dr. O'Neil\\Backslash");
+  np_plan_set_string (&plan->patient_name, "");
+  np_plan_set_string (&plan->notes, "line one\nline two\ttabbed\x01");
+  np_plan_set_string (&plan->frame_path, "frames/us.png");
+  np_plan_set_string (&plan->frame_sha256,
+                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+  plan->calibration->method = NP_CALIBRATION_KNOWN_DISTANCE;
+  plan->calibration->mm_per_px_x = 0.1;
+  plan->calibration->mm_per_px_y = 1.0 / 7;
+  plan->calibration->se_mm_per_px_x = 0.0014142135623730952;
+  plan->calibration->se_mm_per_px_y = 2e-5;
+  plan->calibration->has_region = TRUE;
+  plan->calibration->region = (NpImageRect) { 0, 10, 800, 590 };
+  g_array_append_val (plan->calibration->points, click);
+  plan->calibration->reference_mm = 25;
+  plan->calibration->note = g_strdup ("caliper pair");
+
+  plan->speed_of_sound_m_s = 1580;
+  plan->mark_error_px = 1.5;
+  plan->has_target = TRUE;
+  plan->target = np_image_point (200.5, 150.25);
+  plan->has_entry = TRUE;
+  plan->entry = np_image_point (-35.0000001, 12.5);
+  plan->skin_kind = NP_SKIN_ARC;
+  g_array_append_vals (plan->skin_points, skin, G_N_ELEMENTS (skin));
+
+  np_structure_add_point (artery, np_image_point (10, 10));
+  np_structure_add_point (artery, np_image_point (20, 10));
+  np_structure_add_point (artery, np_image_point (15, 20));
+  g_ptr_array_add (plan->structures, artery);
+  np_structure_add_point (nerve, np_image_point (300, 200));
+  np_structure_add_point (nerve, np_image_point (8, 5));
+  g_ptr_array_add (plan->structures, nerve);
+
+  g_array_append_val (plan->measurements, distance);
+  g_array_append_val (plan->measurements, angle);
+  g_array_append_val (plan->measurements, depth);
+  g_array_append_vals (plan->target_region, region, G_N_ELEMENTS (region));
+  return plan;
+}
+
+static JsonNode *
+make_results (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser,
+                              "{\"depth_mm\": 23.4, \"path_mm\": [1, 2.5], \"ok\": true, "
+                              "\"needle\": \"22G 50 mm\", \"nested\": {\"none\": null}}",
+                              -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_round_trip (TempDir       *dir,
+                 gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = make_full_plan ();
+  g_autoptr(NpPlan) loaded = NULL;
+  g_autoptr(JsonNode) results = make_results ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_path = g_build_filename (dir->path, "first.json", NULL);
+  g_autofree char *second_path = g_build_filename (dir->path, "second.json", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_true (np_plan_file_save (plan, results, first_path, &error));
+  g_assert_no_error (error);
+  loaded = np_plan_file_load (first_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (np_plan_equal (plan, loaded));
+
+  /* Results are stored for the record but are not part of the plan; save
+   * them again as the document would. */
+  g_assert_true (np_plan_file_save (loaded, results, second_path, &error));
+  g_assert_no_error (error);
+  first = read_text (first_path);
+  second = read_text (second_path);
+  g_assert_cmpstr (first, ==, second);
+
+  /* Shortest exact spellings, stable order, and the results under their key. */
+  g_assert_true (g_str_has_prefix (first, "{\n  \"format\": \"needleplan-plan\",\n"
+                                          "  \"version\": 1,\n"));
+  g_assert_nonnull (strstr (first, "\"mm_per_px\": [0.1, 0.14285714285714285]"));
+  g_assert_nonnull (strstr (first, "\"speed_of_sound_m_s\": 1580"));
+  g_assert_nonnull (strstr (first, "[123456.789, 1e-07]"));
+  g_assert_nonnull (strstr (first, "\"results\": {\n    \"depth_mm\": 23.4"));
+  g_assert_nonnull (strstr (first, "\\u0001"));
+  g_assert_true (g_str_has_suffix (first, "}\n"));
+}
+
+static void
+test_round_trip_default (TempDir       *dir,
+                         gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autoptr(NpPlan) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+
+  np_plan_set_string (&plan->frame_path, "f.png");
+  text = np_plan_file_to_json (plan, NULL, &error);
+  g_assert_no_error (error);
+  loaded = np_plan_file_parse (text, -1, "plan.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (np_plan_equal (plan, loaded));
+  again = np_plan_file_to_json (loaded, NULL, &error);
+  g_assert_cmpstr (text, ==, again);
+  g_assert_null (strstr (text, "\"results\""));
+}
+
+static void
+test_minimal (void)
+{
+  /* Only the required fields: the rest take np_plan_new()'s defaults. */
+  static const char text[] =
+    "{\"format\": \"needleplan-plan\", \"version\": 1, \"modality\": \"fluoroscopy\", "
+    "\"site\": \"hip\", \"frame\": {\"path\": \"a.png\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) plan = np_plan_file_parse (text, -1, "min.json", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (plan->modality, ==, NP_MODALITY_FLUOROSCOPY);
+  g_assert_cmpint (plan->site, ==, NP_SITE_HIP);
+  g_assert_cmpstr (plan->frame_path, ==, "a.png");
+  g_assert_null (plan->frame_sha256);
+  g_assert_cmpfloat (plan->speed_of_sound_m_s, ==, 1540);
+  g_assert_false (np_calibration_is_calibrated (plan->calibration));
+  g_assert_false (plan->has_target);
+}
+
+/* The base document each bad-input case changes one thing in. */
+#define BASE_HEAD "{\"format\": \"needleplan-plan\", \"version\": 1, "
+#define BASE_CASE "\"modality\": \"ultrasound\", \"site\": \"knee\", "
+#define BASE_FRAME "\"frame\": {\"path\": \"frame.png\", \"sha256\": null}"
+#define BASE BASE_HEAD BASE_CASE BASE_FRAME
+
+static void
+test_bad_input (void)
+{
+  const struct
+  {
+    const char *text;
+    int code;
+    const char *message;
+  } cases[] = {
+    { BASE ", \"marks\": {\"target\": \"here\"}}", NP_ERROR_CORRUPT,
+      "“case.json”: “marks.target” must be two numbers [x, y]" },
+    { BASE ", \"marks\": {\"target\": [1, 2, 3]}}", NP_ERROR_CORRUPT,
+      "“case.json”: “marks.target” must be two numbers [x, y]" },
+    { BASE ", \"marks\": {\"target\": [1, true]}}", NP_ERROR_CORRUPT,
+      "“case.json”: “marks.target” must be two numbers [x, y]" },
+    { BASE_HEAD "\"modality\": \"ultrasound\", " BASE_FRAME "}", NP_ERROR_CORRUPT,
+      "“case.json”: “site” is missing" },
+    { BASE_HEAD BASE_CASE "\"calibration\": {\"method\": \"none\"}}", NP_ERROR_CORRUPT,
+      "“case.json”: “frame” is missing" },
+    { BASE_HEAD BASE_CASE "\"frame\": {\"sha256\": null}}", NP_ERROR_CORRUPT,
+      "“case.json”: “frame.path” is missing" },
+    { BASE_HEAD BASE_CASE "\"frame\": \"frame.png\"}", NP_ERROR_CORRUPT,
+      "“case.json”: “frame” must be an object" },
+    { BASE ", \"marks\": {\"target\": [1e999, 2]}}", NP_ERROR_INVALID,
+      "“case.json”: “marks.target” is out of range: coordinates must be finite" },
+    { BASE ", \"marks\": {\"target\": [NaN, 2]}}", NP_ERROR_CORRUPT,
+      "“case.json”: not valid JSON: line 1, column" },
+    { BASE ", \"marks\": {\"entry\": [-Infinity, 2]}}", NP_ERROR_CORRUPT,
+      "“case.json”: not valid JSON: line 1, column" },
+    { BASE ", \"marks\": {\"target\": [2000000, 2]}}", NP_ERROR_INVALID,
+      "“case.json”: “marks.target” is out of range" },
+    { BASE ", \"marks\": {\"skin\": {\"kind\": \"polyline\", \"points\": [[0, 0], [1, -1e7]]}}}",
+      NP_ERROR_INVALID, "“case.json”: “marks.skin.points[1]” is out of range" },
+    { BASE ", \"marks\": {\"structures\": [{\"kind\": \"vessel\", \"shape\": \"polygon\", "
+           "\"points\": [[0, 0]], \"margin_mm\": -2}]}}", NP_ERROR_INVALID,
+      "“case.json”: “marks.structures[0].margin_mm” must be zero or a positive margin" },
+    { BASE ", \"marks\": {\"structures\": [{\"kind\": \"vessel\", \"shape\": \"polygon\"}]}}",
+      NP_ERROR_CORRUPT, "“case.json”: “marks.structures[0].points” is missing" },
+    { BASE ", \"marks\": {\"structures\": [[0, 0]]}}", NP_ERROR_CORRUPT,
+      "“case.json”: “marks.structures[0]” must be an object" },
+    { BASE ", \"marks\": {\"structures\": [{\"kind\": \"nerve\", \"shape\": \"ellipse\", "
+           "\"points\": [[10, 10]]}]}}", NP_ERROR_INVALID,
+      "“case.json”: “marks.structures[0].points” of an ellipse must be" },
+    { BASE ", \"marks\": {\"structures\": [{\"kind\": \"organ\", \"shape\": \"polygon\", "
+           "\"points\": []}]}}", NP_ERROR_INVALID,
+      "“case.json”: “marks.structures[0].kind” is “organ”, which this NeedlePlan does not know" },
+    { BASE ", \"marks\": {\"measurements\": [{\"kind\": \"distance\", \"points\": [[0, 0]]}]}}",
+      NP_ERROR_INVALID,
+      "“case.json”: “marks.measurements[0].points” must hold 2 points for a “distance” "
+      "measurement, not 1" },
+    { BASE ", \"marks\": {\"trget\": [1, 2]}}", NP_ERROR_CORRUPT,
+      "“case.json”: “marks.trget” is not a field NeedlePlan knows here" },
+    { BASE_HEAD "\"modality\": \"ultrasound\", \"site\": \"elbow\", " BASE_FRAME "}",
+      NP_ERROR_INVALID, "“case.json”: “site” is “elbow”, which this NeedlePlan does not know" },
+    { BASE_HEAD "\"modality\": 3, \"site\": \"knee\", " BASE_FRAME "}", NP_ERROR_CORRUPT,
+      "“case.json”: “modality” must be text" },
+    { BASE ", \"title\": 12}", NP_ERROR_CORRUPT, "“case.json”: “title” must be text or null" },
+    { BASE ", \"volume_ml\": \"2 ml\"}", NP_ERROR_CORRUPT,
+      "“case.json”: “volume_ml” must be a number" },
+    { BASE ", \"volume_ml\": -1}", NP_ERROR_INVALID,
+      "“case.json”: “volume_ml” must be a volume from 0 to 1000 ml" },
+    { BASE ", \"physics\": {\"speed_of_sound_m_s\": 5}}", NP_ERROR_INVALID,
+      "“case.json”: “physics.speed_of_sound_m_s” must be a speed of sound from 1000 to 2000 m/s" },
+    { BASE ", \"calibration\": {\"method\": \"magic\"}}", NP_ERROR_INVALID,
+      "“case.json”: “calibration.method” is “magic”, which this NeedlePlan does not know" },
+    { BASE ", \"calibration\": {\"method\": \"known-distance\", \"mm_per_px\": [0, 0]}}",
+      NP_ERROR_INVALID,
+      "“case.json”: “calibration.mm_per_px” must be two positive numbers for a "
+      "“known-distance” calibration" },
+    { BASE ", \"calibration\": {\"method\": \"manual\", \"mm_per_px\": [0.1]}}",
+      NP_ERROR_CORRUPT, "“case.json”: “calibration.mm_per_px” must be two numbers [x, y]" },
+    { BASE ", \"calibration\": {\"method\": \"manual\", \"mm_per_px\": [0.1, 0.1], "
+           "\"region\": [0, 0, -5, 10]}}", NP_ERROR_INVALID,
+      "“case.json”: “calibration.region” must be [x, y, width, height]" },
+    { BASE_HEAD BASE_CASE "\"frame\": {\"path\": \"/etc/passwd\"}}", NP_ERROR_INVALID,
+      "“case.json”: “frame.path” must be relative to the plan's folder" },
+    { BASE_HEAD BASE_CASE "\"frame\": {\"path\": \"../../secret.png\"}}", NP_ERROR_INVALID,
+      "“case.json”: “frame.path” must be relative to the plan's folder and stay inside it" },
+    { BASE_HEAD BASE_CASE "\"frame\": {\"path\": \"f.png\", \"sha256\": \"abc\"}}",
+      NP_ERROR_INVALID, "“case.json”: “frame.sha256” must be 64 lowercase hexadecimal digits" },
+    { BASE ", \"results\": [1, 2]}", NP_ERROR_CORRUPT,
+      "“case.json”: “results” must be an object" },
+    { "{\"format\": \"photoshop\", \"version\": 1}", NP_ERROR_NOT_SUPPORTED,
+      "“case.json” is not a NeedlePlan plan: its format is “photoshop”" },
+    { "{\"version\": 1}", NP_ERROR_NOT_SUPPORTED,
+      "“case.json” is not a NeedlePlan plan: “format” is missing" },
+    { "[1, 2, 3]", NP_ERROR_NOT_SUPPORTED, "“case.json” is not a NeedlePlan plan: it holds no" },
+    { "", NP_ERROR_NOT_SUPPORTED, "“case.json” is not a NeedlePlan plan: it holds no" },
+    { "{\"format\": \"needleplan-plan\", \"version\": 2}", NP_ERROR_NOT_SUPPORTED,
+      "“case.json” was made by a newer NeedlePlan; version 2 is not supported" },
+    { "{\"format\": \"needleplan-plan\", \"version\": 0}", NP_ERROR_NOT_SUPPORTED,
+      "“case.json”: version 0 is not a NeedlePlan plan version" },
+    { "{\"format\": \"needleplan-plan\", \"version\": \"1\"}", NP_ERROR_CORRUPT,
+      "“case.json”: “version” must be a whole number" },
+    { "{\"format\": \"needleplan-plan\", \"version\": 1.5}", NP_ERROR_CORRUPT,
+      "“case.json”: “version” must be a whole number" },
+    { "{\"format\": \"needleplan-plan\",\n \"version\": 1,,\n}", NP_ERROR_CORRUPT,
+      "“case.json”: not valid JSON: line 2, column" },
+    { "{\"format\": \"needleplan-plan\", \"version\": 1", NP_ERROR_CORRUPT,
+      "“case.json”: not valid JSON: line 1, column" },
+    { "{\"format\": \"needleplan-plan\", \"version\": 99999999999999999999999}",
+      NP_ERROR_CORRUPT, "“case.json”: not valid JSON: line 1, column 42: a whole number is too "
+      "large" },
+    { "// a comment\n" BASE "}", NP_ERROR_CORRUPT,
+      "“case.json”: not valid JSON: line 1, column 1: comments and single quotes" },
+    { "{\"format\": \"needleplan-plan\", \"title\": \"\xff\"}", NP_ERROR_CORRUPT,
+      "“case.json”: not valid JSON" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NpPlan) plan = NULL;
+
+      g_test_message ("case %u: %s", i, cases[i].text);
+      plan = np_plan_file_parse (cases[i].text, -1, "case.json", &error);
+      g_assert_null (plan);
+      g_assert_nonnull (error);
+      g_test_message ("  -> %s", error->message);
+      g_assert_true (error->domain == NP_ERROR);
+      g_assert_cmpint (error->code, ==, cases[i].code);
+      g_assert_true (g_str_has_prefix (error->message, "“case.json”"));
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+    }
+}
+
+static void
+test_deep_nesting (void)
+{
+  /* A million open brackets must be refused before json-glib's recursive
+   * parser sees them. */
+  GString *text = g_string_new (BASE ", \"results\": {\"x\": ");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (text, '[');
+  plan = np_plan_file_parse (text->str, (gssize) text->len, "deep.json", &error);
+  g_string_free (text, TRUE);
+  g_assert_null (plan);
+  g_assert_error (error, NP_ERROR, NP_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "“deep.json”: not valid JSON: line 1"));
+  g_assert_nonnull (strstr (error->message, "nested too deeply"));
+}
+
+static void
+test_binary (void)
+{
+  static const char text[] = BASE "}\0garbage";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) plan = np_plan_file_parse (text, sizeof text - 1, "bin.json", &error);
+
+  g_assert_null (plan);
+  g_assert_error (error, NP_ERROR, NP_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "binary data"));
+}
+
+static void
+test_too_large (TempDir       *dir,
+                gconstpointer  data)
+{
+  gsize size = NP_PLAN_FILE_MAX_BYTES + 1;
+  g_autofree char *text = g_malloc (size);
+  g_autofree char *path = g_build_filename (dir->path, "huge.json", NULL);
+  g_autoptr(GError) error = NULL;
+  NpPlan *plan;
+  FILE *file;
+
+  /* Parsing: refused by length, before anything is read. */
+  memset (text, ' ', size);
+  plan = np_plan_file_parse (text, (gssize) size, "huge.json", &error);
+  g_assert_null (plan);
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "“huge.json” is 16.8 MB, over the 16 MiB limit"));
+  g_clear_error (&error);
+
+  /* Loading: refused by the file's size, before it is read (sparse file). */
+  file = g_fopen (path, "wb");
+  g_assert_nonnull (file);
+  g_assert_cmpint (ftruncate (fileno (file), 64 * 1024 * 1024), ==, 0);
+  fclose (file);
+  plan = np_plan_file_load (path, &error);
+  g_assert_null (plan);
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "“huge.json” is 67.1 MB, over the 16 MiB limit"));
+}
+
+static void
+test_load_errors (TempDir       *dir,
+                  gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (dir->path, "missing.json", NULL);
+  g_autofree char *bad = g_build_filename (dir->path, "bad.json", NULL);
+  g_autoptr(GError) error = NULL;
+  NpPlan *plan;
+
+  plan = np_plan_file_load (missing, &error);
+  g_assert_null (plan);
+  g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "missing.json”: no such file"));
+  g_clear_error (&error);
+
+  plan = np_plan_file_load (dir->path, &error);
+  g_assert_null (plan);
+  g_assert_nonnull (strstr (error->message, "it is a folder"));
+  g_clear_error (&error);
+
+  /* The file's own name (not the full path) heads parse errors. */
+  g_assert_true (g_file_set_contents (bad, BASE ", \"marks\": {\"target\": null, "
+                                      "\"entry\": {}}}", -1, NULL));
+  plan = np_plan_file_load (bad, &error);
+  g_assert_null (plan);
+  g_assert_cmpstr (error->message, ==, "“bad.json”: “marks.entry” must be two numbers [x, y]");
+}
+
+static void
+test_save_refuses_bad_plan (TempDir       *dir,
+                            gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autofree char *path = g_build_filename (dir->path, "plan.json", NULL);
+  g_autofree char *no_folder = g_build_filename (dir->path, "nope", "plan.json", NULL);
+  g_autoptr(GError) error = NULL;
+  char *text;
+
+  /* No frame: a plan file always names its frame. */
+  text = np_plan_file_to_json (plan, NULL, &error);
+  g_assert_null (text);
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "Cannot save the plan: “frame.path” is missing: a plan refers to its frame");
+  g_clear_error (&error);
+
+  /* A value JSON cannot hold is refused, and nothing is written. */
+  np_plan_set_string (&plan->frame_path, "f.png");
+  plan->has_target = TRUE;
+  plan->target = np_image_point (NAN, 3);
+  g_assert_false (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_nonnull (strstr (error->message, "“marks.target” is out of range"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  plan->target = np_image_point (2, 3);
+  g_assert_false (np_plan_file_save (plan, NULL, no_folder, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_IO);
+  g_clear_error (&error);
+
+  g_assert_true (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_resolve_frame (TempDir       *dir,
+                    gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
+  g_autofree char *expected = g_build_filename (dir->path, "frames", "us.png", NULL);
+  g_autoptr(GError) error = NULL;
+  char *resolved;
+
+  np_plan_set_string (&plan->frame_path, "frames/./us.png");
+  resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (resolved, ==, expected);
+  g_free (resolved);
+
+  np_plan_set_string (&plan->frame_path, "../outside.png");
+  resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
+  g_assert_null (resolved);
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "uses “..” to leave the plan's folder"));
+  g_clear_error (&error);
+
+  np_plan_set_string (&plan->frame_path, "frames/../../outside.png");
+  resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
+  g_assert_null (resolved);
+  g_assert_nonnull (strstr (error->message, "uses “..” to leave the plan's folder"));
+  g_clear_error (&error);
+
+  np_plan_set_string (&plan->frame_path, "/etc/passwd");
+  resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
+  g_assert_null (resolved);
+  g_assert_nonnull (strstr (error->message, "by the absolute path “/etc/passwd”"));
+}
+
+static void
+test_check_frame (TempDir       *dir,
+                  gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
+  g_autofree char *frame_path = g_build_filename (dir->path, "frame.png", NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean matches = TRUE;
+
+  np_plan_set_string (&plan->frame_path, "frame.png");
+  /* The SHA-256 of "abc" is the FIPS 180-2 test vector below. */
+  np_plan_set_string (&plan->frame_sha256,
+                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+  g_assert_false (np_plan_file_check_frame (plan, plan_path, &matches, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
+  g_assert_false (matches);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (frame_path, "abc", 3, NULL));
+  g_assert_true (np_plan_file_check_frame (plan, plan_path, &matches, &error));
+  g_assert_no_error (error);
+  g_assert_true (matches);
+
+  /* The frame changed after the plan was made: shown, not ignored. */
+  g_assert_true (g_file_set_contents (frame_path, "abd", 3, NULL));
+  g_assert_true (np_plan_file_check_frame (plan, plan_path, &matches, &error));
+  g_assert_false (matches);
+
+  /* No stored hash cannot be confirmed either. */
+  np_plan_set_string (&plan->frame_sha256, NULL);
+  matches = TRUE;
+  g_assert_true (np_plan_file_check_frame (plan, plan_path, &matches, &error));
+  g_assert_false (matches);
+}
+
+static void
+test_relative_frame_path (TempDir       *dir,
+                          gconstpointer  data)
+{
+  g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
+  g_autofree char *inside = g_build_filename (dir->path, "frames", "us.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *relative = NULL;
+  char *outside;
+
+  relative = np_plan_file_relative_frame_path (plan_path, inside, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (relative, ==, "frames/us.png");
+
+  outside = np_plan_file_relative_frame_path (plan_path, "/etc/hosts", &error);
+  g_assert_null (outside);
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "is not inside the plan's folder"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/core/plan-file/round-trip", TempDir, NULL, temp_dir_setup, test_round_trip,
+              temp_dir_teardown);
+  g_test_add ("/core/plan-file/round-trip-default", TempDir, NULL, temp_dir_setup,
+              test_round_trip_default, temp_dir_teardown);
+  g_test_add_func ("/core/plan-file/minimal", test_minimal);
+  g_test_add_func ("/core/plan-file/bad-input", test_bad_input);
+  g_test_add_func ("/core/plan-file/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/core/plan-file/binary", test_binary);
+  g_test_add ("/core/plan-file/too-large", TempDir, NULL, temp_dir_setup, test_too_large,
+              temp_dir_teardown);
+  g_test_add ("/core/plan-file/load-errors", TempDir, NULL, temp_dir_setup, test_load_errors,
+              temp_dir_teardown);
+  g_test_add ("/core/plan-file/save-refuses-bad-plan", TempDir, NULL, temp_dir_setup,
+              test_save_refuses_bad_plan, temp_dir_teardown);
+  g_test_add ("/core/plan-file/resolve-frame", TempDir, NULL, temp_dir_setup, test_resolve_frame,
+              temp_dir_teardown);
+  g_test_add ("/core/plan-file/check-frame", TempDir, NULL, temp_dir_setup, test_check_frame,
+              temp_dir_teardown);
+  g_test_add ("/core/plan-file/relative-frame-path", TempDir, NULL, temp_dir_setup,
+              test_relative_frame_path, temp_dir_teardown);
+  return g_test_run ();
+}
