@@ -18,6 +18,9 @@
 
 static const NpCliVerb verbs[] = {
   { "info", "size, bit depth, colour type and declared pixel size of a frame", np_cli_info },
+  { "calibrate", "pixel size from depth-scale ticks, a sphere, a distance…", np_cli_calibrate },
+  { "plan", "depth, path, angle, clearance, needle and 95% intervals of a plan", np_cli_plan },
+  { "optimize", "recommend the entry point of a plan and say why", np_cli_optimize },
 };
 
 static void

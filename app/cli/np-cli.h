@@ -43,5 +43,8 @@ gboolean  np_cli_parse_points    (const char  *text,
                                   GError     **error);
 
 int np_cli_info (int argc, char **argv);
+int np_cli_calibrate (int argc, char **argv);
+int np_cli_plan (int argc, char **argv);
+int np_cli_optimize (int argc, char **argv);
 
 G_END_DECLS

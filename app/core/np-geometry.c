@@ -630,6 +630,70 @@ np_geometry_segment_ellipse_distance (NpMmPoint  a,
   return best;
 }
 
+/**
+ * np_geometry_circle_through_points:
+ *
+ * Closed-form algebraic circle (Kåsa): minimises Σ (x² + y² + D x + E y +
+ * F)², the exact circumcircle for three points and for points on a circle.
+ * Coordinates are centred on their mean so the 2 × 2 system stays well
+ * conditioned. np_circle_fit is the geometric fit for noisy clicks.
+ *
+ * Returns: FALSE for fewer than three points or points on one line
+ */
+gboolean
+np_geometry_circle_through_points (const NpMmPoint *points,
+                                   guint            n_points,
+                                   NpMmPoint       *centre,
+                                   double          *radius)
+{
+  double mx = 0, my = 0;
+  double suu = 0, svv = 0, suv = 0, suuu = 0, svvv = 0, suvv = 0, svuu = 0;
+  double det, uc, vc, spread;
+
+  g_return_val_if_fail (points != NULL || n_points == 0, FALSE);
+
+  if (n_points < 3)
+    return FALSE;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      mx += points[i].x;
+      my += points[i].y;
+    }
+  mx /= n_points;
+  my /= n_points;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      double u = points[i].x - mx;
+      double v = points[i].y - my;
+
+      suu += u * u;
+      svv += v * v;
+      suv += u * v;
+      suuu += u * u * u;
+      svvv += v * v * v;
+      suvv += u * v * v;
+      svuu += v * u * u;
+    }
+
+  /* With centred data the centre (uc, vc) solves
+   *   suu uc + suv vc = (suuu + suvv) / 2
+   *   suv uc + svv vc = (svvv + svuu) / 2 */
+  det = suu * svv - suv * suv;
+  spread = suu + svv;
+  if (spread == 0 || fabs (det) <= 1e-12 * spread * spread)
+    return FALSE;
+
+  uc = ((suuu + suvv) * svv - (svvv + svuu) * suv) / (2 * det);
+  vc = ((svvv + svuu) * suu - (suuu + suvv) * suv) / (2 * det);
+  if (centre != NULL)
+    *centre = np_mm_point (uc + mx, vc + my);
+  if (radius != NULL)
+    *radius = sqrt (uc * uc + vc * vc + spread / n_points);
+  return TRUE;
+}
+
 /* Angle between two lines (not rays), in [0, 90] degrees. */
 double
 np_geometry_line_angle_deg (NpMmPoint direction_a,

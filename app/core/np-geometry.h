@@ -83,6 +83,10 @@ double    np_geometry_segment_ellipse_distance (NpMmPoint        a,
                                               double             radius_y,
                                               NpMmPoint         *on_ab,
                                               NpMmPoint         *on_ellipse);
+gboolean  np_geometry_circle_through_points  (const NpMmPoint   *points,
+                                              guint              n_points,
+                                              NpMmPoint         *centre,
+                                              double            *radius);
 double    np_geometry_line_angle_deg         (NpMmPoint          direction_a,
                                               NpMmPoint          direction_b);
 gboolean  np_geometry_clip_segment_to_rect   (NpMmPoint          a,

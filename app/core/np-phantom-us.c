@@ -23,8 +23,10 @@
 /* Height of the header strip and the margin under the field, in pixels. */
 #define HEADER_PX 44
 #define FOOTER_PX 16
-/* Room kept on each side of the field for the depth scale. */
+/* Room kept on each side of a linear field for the depth scale; a sector
+ * is narrow at the top, so its bottom corners may come closer. */
 #define SIDE_PX 70
+#define SECTOR_SIDE_PX 48
 /* Strength of a specular echo per unit reflection coefficient, in units of
  * the RMS diffuse echo of muscle: a bone surface (R = 0.64) ends up about
  * 29 dB above muscle, a fat-muscle fascia (R = 0.10) about 13 dB. */
@@ -65,7 +67,7 @@ np_phantom_us_init (NpPhantomUs *us,
   us->tgc_db_cm_mhz = 0.85;
   us->dynamic_range_db = 60.0;
   us->muscle_level_db = -30.0;
-  us->noise_db = -24.0;
+  us->noise_db = -34.0;
   us->annotate = TRUE;
   np_phantom_us_fit_frame (us);
 }
@@ -96,7 +98,7 @@ np_phantom_us_fit_frame (NpPhantomUs *us)
   g_return_if_fail (us->width > 2 * SIDE_PX && us->height > HEADER_PX + FOOTER_PX);
 
   rows = us->height - HEADER_PX - FOOTER_PX;
-  half_width_px = us->width / 2.0 - SIDE_PX;
+  half_width_px = us->width / 2.0 - (us->probe == NP_PROBE_LINEAR ? SIDE_PX : SECTOR_SIDE_PX);
   if (us->probe == NP_PROBE_LINEAR)
     half_width_mm = us->footprint_mm / 2;
   else
@@ -390,14 +392,23 @@ interface_cosine (const NpPhantomUs *us,
   return fabs (nx * beam.x + nz * beam.z) / norm;
 }
 
-/* Scatterer amplitudes with attenuation and interface echoes, line by line. */
+/* A specular echo: an impulse in one line. */
+typedef struct
+{
+  gsize index;
+  double amplitude;
+} Echo;
+
+/* Diffuse scatterer amplitudes with attenuation, line by line, and the
+ * specular echoes of the interfaces met on the way. */
 static void
 fill_scatterers (const BeamGrid    *grid,
                  const NpTissueMap *map,
                  gsl_rng           *rng,
                  guint32            seed,
                  double             scatter_scale,
-                 double            *scat)
+                 double            *scat,
+                 GArray            *echoes)
 {
   const NpPhantomUs *us = grid->us;
   TextureSeeds seeds = { seed * 2654435761u + 17u, seed * 2246822519u + 91u };
@@ -420,7 +431,7 @@ fill_scatterers (const BeamGrid    *grid,
           NpScanPoint p = grid_point (grid, i, depth);
           NpTissueSample sample;
           const NpTissueProperties *props;
-          double amplitude, echo = 0;
+          double amplitude;
 
           np_tissue_map_lookup (map, p, depth, &sample);
           props = np_tissue_get_properties (sample.tissue);
@@ -435,14 +446,17 @@ fill_scatterers (const BeamGrid    *grid,
 
               /* Specular: strongest when the beam meets the surface square on.
                * The echo itself has not crossed the interface. */
-              echo = SPECULAR_GAIN * r * (0.1 + 0.9 * c4) * transmission;
+              Echo echo = { (gsize) i * grid->n_samples + j,
+                            SPECULAR_GAIN * r * (0.1 + 0.9 * c4) * transmission };
+
+              g_array_append_val (echoes, echo);
               transmission *= 1 - r * r;
               previous = sample.tissue;
             }
 
           amplitude = sqrt (props->backscatter * texture_modulation (&seeds, &sample, p))
                       * scatter_scale * gsl_ran_gaussian_ziggurat (rng, 1.0);
-          line[j] = amplitude * transmission + echo;
+          line[j] = amplitude * transmission;
           transmission *= step_gain[sample.tissue];
         }
     }
@@ -732,6 +746,7 @@ np_phantom_us_render (const NpPhantomUs *us,
   g_autofree double *buffer_a = NULL;
   g_autofree double *buffer_b = NULL;
   g_autofree double *buffer_c = NULL;
+  g_autoptr(GArray) echoes = NULL;
   guint pulse_half;
   double unit_rms, white, noise_rms;
   gsize total;
@@ -777,9 +792,18 @@ np_phantom_us_render (const NpPhantomUs *us,
 
   /* Scatterers are scaled by 1 / unit_rms so that after the PSF muscle
    * echoes have unit RMS. */
-  fill_scatterers (&grid, map, rng, seed, 1.0 / unit_rms, buffer_a);
-  convolve_axial (&grid, buffer_a, buffer_b, pulse, pulse_half);
-  convolve_lateral (&grid, buffer_b, buffer_a);
+  /* The beam's lateral profile blurs the diffuse scatter; a specular
+   * surface reflects coherently along its length, so its echo stays in its
+   * own line and keeps its depth however the surface is tilted. */
+  echoes = g_array_new (FALSE, FALSE, sizeof (Echo));
+  fill_scatterers (&grid, map, rng, seed, 1.0 / unit_rms, buffer_a, echoes);
+  convolve_lateral (&grid, buffer_a, buffer_b);
+  for (guint k = 0; k < echoes->len; k++)
+    {
+      const Echo *echo = &g_array_index (echoes, Echo, k);
+      buffer_b[echo->index] += echo->amplitude;
+    }
+  convolve_axial (&grid, buffer_b, buffer_a, pulse, pulse_half);
   /* the receiver noise, after the full TGC, reaches noise_db at the bottom */
   noise_rms = pow (10.0, (us->noise_db
                           - 2 * us->tgc_db_cm_mhz * us->frequency_mhz * us->depth_mm / 10.0) / 20);

@@ -188,29 +188,43 @@ space_setup (Space              *space,
     case NP_SKIN_ARC:
       {
         g_autoptr(GArray) scaled = NULL;
+        g_autofree NpMmPoint *mm = NULL;
         g_autoptr(NpCircleFit) fit = NULL;
+        gboolean fitted = FALSE;
 
         if (n_skin < NP_CIRCLE_FIT_MIN_POINTS)
           {
             space->skin_problem = "the skin arc needs at least three points";
             break;
           }
-        /* The fitter only needs a Euclidean plane: fitting in millimetres
+        /* Both fitters only need a Euclidean plane: fitting in millimetres
          * keeps the arc a circle in physical space with anisotropic pixels. */
         scaled = g_array_sized_new (FALSE, FALSE, sizeof (NpImagePoint), n_skin);
+        mm = g_new (NpMmPoint, n_skin);
         for (guint i = 0; i < n_skin; i++)
           {
             NpImagePoint q = np_image_point (skin[i].x * space->sx, skin[i].y * space->sy);
+
             g_array_append_val (scaled, q);
+            mm[i] = np_mm_point (q.x, q.y);
           }
-        fit = np_circle_fit (scaled, NULL);
-        if (fit == NULL)
+        /* Three points fix the circle in closed form; more clicks get the
+         * geometric least-squares fit, with the closed form as fallback. */
+        if (n_skin > NP_CIRCLE_FIT_MIN_POINTS)
+          fit = np_circle_fit (scaled, NULL);
+        if (fit != NULL)
+          {
+            space->centre = np_mm_point (fit->centre.x, fit->centre.y);
+            space->radius = fit->radius_px;
+            fitted = TRUE;
+          }
+        else
+          fitted = np_geometry_circle_through_points (mm, n_skin, &space->centre, &space->radius);
+        if (!fitted)
           {
             space->skin_problem = "the skin arc points do not define a circle";
             break;
           }
-        space->centre = np_mm_point (fit->centre.x, fit->centre.y);
-        space->radius = fit->radius_px;
         space->radial = TRUE;
         space->skin = SKIN_ARC;
       }
@@ -1207,8 +1221,8 @@ intersect_rays (const double   u[2],
  *   axis (90 for AP + lateral)
  *
  * Depth and 3-D path length from the least-squares intersection of the rays
- * through each mark in the two views. Only differences of positions are
- * used, so the rotation axis need not be marked exactly.
+ * through the entry→target difference in the two views, so the image of the
+ * rotation axis drops out; it only places entry_mm and target_mm.
  */
 gboolean
 np_planner_two_views (const NpFluoroView  *view_a,
@@ -1219,7 +1233,7 @@ np_planner_two_views (const NpFluoroView  *view_a,
 {
   const NpFluoroView *views[2] = { view_a, view_b };
   double alpha[2] = { 0, angle_deg * DEG_TO_RAD };
-  double chisq_entry, chisq_target, dy;
+  double delta[3];
 
   g_return_val_if_fail (view_a != NULL && view_b != NULL && result != NULL, FALSE);
   g_return_val_if_fail (view_a->calibration != NULL && view_b->calibration != NULL, FALSE);
@@ -1240,32 +1254,50 @@ np_planner_two_views (const NpFluoroView  *view_a,
     }
 
   for (int mark = 0; mark < 2; mark++)
+    for (int view = 0; view < 2; view++)
+      if (!check_point (mark == 0 ? views[view]->entry : views[view]->target,
+                        mark == 0 ? "entry" : "target", error)
+          || !check_point (views[view]->axis, "rotation axis", error))
+        return FALSE;
+
+  /* Positions: one least-squares point per mark, relative to the axis. */
+  for (int mark = 0; mark < 2; mark++)
     {
-      double u[2], v[2];
+      double u[2], v[2], chisq;
       double *out = mark == 0 ? result->entry_mm : result->target_mm;
 
       for (int view = 0; view < 2; view++)
         {
           NpImagePoint p = mark == 0 ? views[view]->entry : views[view]->target;
 
-          if (!check_point (p, mark == 0 ? "entry" : "target", error)
-              || !check_point (views[view]->axis, "rotation axis", error))
-            return FALSE;
           u[view] = (p.x - views[view]->axis.x) * views[view]->calibration->mm_per_px_x;
           v[view] = (p.y - views[view]->axis.y) * views[view]->calibration->mm_per_px_y;
         }
-      if (!intersect_rays (u, v, alpha, out, mark == 0 ? &chisq_entry : &chisq_target, error))
+      if (!intersect_rays (u, v, alpha, out, &chisq, error))
         return FALSE;
     }
 
-  result->path_length_mm = sqrt (pow (result->target_mm[0] - result->entry_mm[0], 2)
-                                 + pow (result->target_mm[1] - result->entry_mm[1], 2)
-                                 + pow (result->target_mm[2] - result->entry_mm[2], 2));
-  /* View A's beam runs along world y. */
-  dy = result->target_mm[1] - result->entry_mm[1];
-  result->depth_mm = fabs (dy);
-  /* Four rays in all; each chi² is the sum of squared ray distances of one mark. */
-  result->rms_residual_mm = sqrt ((chisq_entry + chisq_target) / 4);
+  /* Depth, length and residual from the entry→target difference, in which
+   * an unknown image position of the axis cancels. */
+  {
+    double u[2], v[2], chisq;
+
+    for (int view = 0; view < 2; view++)
+      {
+        const NpFluoroView *w = views[view];
+
+        u[view] = (w->target.x - w->entry.x) * w->calibration->mm_per_px_x;
+        v[view] = (w->target.y - w->entry.y) * w->calibration->mm_per_px_y;
+      }
+    if (!intersect_rays (u, v, alpha, delta, &chisq, error))
+      return FALSE;
+    result->path_length_mm = sqrt (delta[0] * delta[0] + delta[1] * delta[1]
+                                   + delta[2] * delta[2]);
+    /* View A's beam runs along world y. */
+    result->depth_mm = fabs (delta[1]);
+    /* Two rays (one per view); chi² is the sum of their squared misses. */
+    result->rms_residual_mm = sqrt (chisq / 2);
+  }
   return TRUE;
 }
 

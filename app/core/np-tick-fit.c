@@ -338,8 +338,17 @@ np_tick_fit (const GArray  *points,
       if (worst == NULL)
         break;
       worst->status = NP_TICK_OFF_SCALE;
-      worst->reason = g_strdup_printf ("%.1f px off the fitted scale (more than %.1f px)",
-                                       fabs (worst->residual_px), limit_mm / line.c1);
+    }
+
+  /* Describe the left-out ticks against the final fit, the one reported. */
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      NpTick *tick = &g_array_index (ticks, NpTick, i);
+      if (tick->status == NP_TICK_OFF_SCALE)
+        tick->reason = g_strdup_printf ("%.1f px off the fitted scale (limit %.1f px)",
+                                        fabs (tick->residual_px),
+                                        MAX (OFF_SCALE_FRACTION * spacing_mm / line.c1,
+                                             OFF_SCALE_MIN_PX));
     }
 
   fit = g_new0 (NpTickFit, 1);

@@ -16,6 +16,8 @@
 #include "np-resources.h"
 #include "np-window.h"
 
+#include <stdlib.h>
+
 struct _NpApplication
 {
   AdwApplication parent_instance;
@@ -173,6 +175,7 @@ np_application_startup (GApplication *application)
 {
   NpApplication *self = NP_APPLICATION (application);
   GtkApplication *app = GTK_APPLICATION (application);
+  GtkIconTheme *theme;
   static const struct {
     const char *action;
     const char *accels[3];
@@ -190,12 +193,21 @@ np_application_startup (GApplication *application)
 
   self->settings = create_settings ();
   if (self->settings == NULL)
-    g_error ("The settings schema %s is not installed: install NeedlePlan with "
-             "“meson install”, or set GSETTINGS_SCHEMA_DIR to the build’s data folder.",
-             APP_ID);
+    {
+      g_printerr ("NeedlePlan is not installed completely: the settings schema %s is missing. "
+                  "Install it with “meson install”, or set GSETTINGS_SCHEMA_DIR to the build’s "
+                  "data folder.\n", APP_ID);
+      exit (EXIT_FAILURE);
+    }
   g_signal_connect_object (self->settings, "changed::style",
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   apply_style (self);
+
+  /* Run from the build tree, the app icon is not installed yet. */
+  theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  if (!gtk_icon_theme_has_icon (theme, APP_ID))
+    gtk_icon_theme_add_search_path (theme, SOURCE_DATADIR "/icons");
+  gtk_window_set_default_icon_name (APP_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

@@ -71,8 +71,12 @@ static void
 np_status_bar_dispose (GObject *object)
 {
   NpStatusBar *self = NP_STATUS_BAR (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_STATUS_BAR);
+  /* The captions are not bound template children: unparent them too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->frame, np_frame_unref);
 
   G_OBJECT_CLASS (np_status_bar_parent_class)->dispose (object);

@@ -120,7 +120,8 @@ test_method_strings (void)
 static void
 test_copy_equal (void)
 {
-  g_autoptr(NpCalibration) a = np_calibration_new_uniform (NP_CALIBRATION_KNOWN_DISTANCE, 0.5, 0.01);
+  g_autoptr(NpCalibration) a = np_calibration_new_uniform (NP_CALIBRATION_KNOWN_DISTANCE, 0.5,
+                                                           0.01);
   g_autoptr(NpCalibration) b = NULL;
   NpImagePoint p = { 1, 2 };
 

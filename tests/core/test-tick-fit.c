@@ -204,6 +204,51 @@ test_missed_tick_flagged (void)
 }
 
 static void
+test_real_linear_scale (void)
+{
+  /* The 12 depth ticks (0 to 11 cm, every 10 mm) on the right edge of
+   * testdata/frames/us_Philips_palette_800x600_rgb.png, read off the pixels:
+   * each tick is 3 rows tall, rows 96-98, 133-135, ..., 515-517, so a click
+   * at the middle row's centre is y = 97.5, 134.5, ... The DICOM it came from
+   * (dicom/us/OBXXXX1A.dcm) states PhysicalDeltaY = 0.026228787661969974 cm,
+   * i.e. 0.26228787661969974 mm/px; the fit must agree within 0.5%. */
+  static const double ys[] = {
+    97.5, 134.5, 172.5, 211.5, 249.5, 287.5, 325.5, 363.5, 401.5, 439.5, 477.5, 516.5,
+  };
+  g_autoptr(GArray) points = vertical_ticks (ys, G_N_ELEMENTS (ys));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpTickFit) fit = np_tick_fit (points, 10.0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (fit->n_flagged, ==, 0);
+  g_assert_cmpfloat_with_epsilon (fit->mm_per_px, 0.26228787661969974,
+                                  0.005 * 0.26228787661969974);
+}
+
+static void
+test_real_sector_scale (void)
+{
+  /* The 15 depth dots along the right edge of the sector in
+   * testdata/frames/us_EPIQ7C_gray8_1024x768.png, one per centimetre along
+   * the beam: centres of the 4 × 3 px dots, read off the pixels (pixel
+   * indices + 0.5). The DICOM (dicom/us/JPGLosslessP14SV1_1s_1f_8b.dcm)
+   * states 0.025476696592378154 cm per pixel: 0.25476696592378154 mm/px. */
+  static const double xy[] = {
+    515, 84.5, 543, 112.5, 571, 140.5, 599, 167.5, 626, 195.5, 654, 223.5, 682, 251.5,
+    710, 278.5, 737, 306.5, 765, 334.5, 793, 362.5, 821, 389.5, 848, 417.5, 876, 445.5,
+    904, 473.5,
+  };
+  g_autoptr(GArray) points = points_from (xy, G_N_ELEMENTS (xy) / 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpTickFit) fit = np_tick_fit (points, 10.0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (fit->n_flagged, ==, 0);
+  g_assert_cmpfloat_with_epsilon (fit->mm_per_px, 0.25476696592378154,
+                                  0.005 * 0.25476696592378154);
+}
+
+static void
 test_bad_input (void)
 {
   static const double two[] = { 0, 25 };
@@ -272,6 +317,8 @@ main (int    argc,
   g_test_add_func ("/core/tick-fit/outlier-flagged", test_outlier_flagged);
   g_test_add_func ("/core/tick-fit/double-click-flagged", test_double_click_flagged);
   g_test_add_func ("/core/tick-fit/missed-tick-flagged", test_missed_tick_flagged);
+  g_test_add_func ("/core/tick-fit/real-linear-scale", test_real_linear_scale);
+  g_test_add_func ("/core/tick-fit/real-sector-scale", test_real_sector_scale);
   g_test_add_func ("/core/tick-fit/bad-input", test_bad_input);
   g_test_add_func ("/core/tick-fit/copy", test_copy);
   return g_test_run ();

@@ -1,0 +1,193 @@
+/* np-cli-optimize.c: needleplan-cli optimize PLAN [-o OUT] [--json]
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needleplan-cli"
+
+#include "np-cli.h"
+#include "np-cli-plan-private.h"
+
+#include "np-plan-file.h"
+
+#include <math.h>
+#include <stdio.h>
+
+/* The frame path is stored relative to the plan file: saving elsewhere
+ * rewrites it so the new file still finds its frame. */
+static gboolean
+move_frame_reference (NpPlan      *plan,
+                      const char  *from_path,
+                      const char  *to_path,
+                      GError     **error)
+{
+  g_autofree char *frame = NULL;
+  g_autofree char *relative = NULL;
+
+  if (plan->frame_path == NULL || *plan->frame_path == '\0')
+    return TRUE;
+  frame = np_plan_file_resolve_frame (plan, from_path, error);
+  if (frame == NULL)
+    return FALSE;
+  relative = np_plan_file_relative_frame_path (to_path, frame, error);
+  if (relative == NULL)
+    return FALSE;
+  np_plan_set_string (&plan->frame_path, relative);
+  return TRUE;
+}
+
+static void
+add_length (JsonBuilder *builder,
+            const char  *name,
+            gboolean     calibrated,
+            gboolean     has,
+            double       value)
+{
+  g_autofree char *mm = g_strconcat (name, "_mm", NULL);
+  g_autofree char *px = g_strconcat (name, "_px", NULL);
+
+  json_builder_set_member_name (builder, mm);
+  if (has && calibrated && isfinite (value) && value < G_MAXDOUBLE)
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, px);
+  if (has && !calibrated && isfinite (value) && value < G_MAXDOUBLE)
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+print_json (const NpEntryRecommendation *rec,
+            const char                  *out_path)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean calibrated = g_strcmp0 (rec->unit, "mm") == 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "feasible");
+  json_builder_add_boolean_value (builder, rec->feasible);
+  json_builder_set_member_name (builder, "calibrated");
+  json_builder_add_boolean_value (builder, calibrated);
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_string_value (builder, rec->unit);
+  json_builder_set_member_name (builder, "entry");
+  json_builder_begin_array (builder);
+  json_builder_add_double_value (builder, rec->entry.x);
+  json_builder_add_double_value (builder, rec->entry.y);
+  json_builder_end_array (builder);
+  add_length (builder, "path_length", calibrated, rec->has_path, rec->path_length);
+  json_builder_set_member_name (builder, "insertion_angle_deg");
+  if (rec->has_path)
+    json_builder_add_double_value (builder, rec->insertion_angle_deg);
+  else
+    json_builder_add_null_value (builder);
+  add_length (builder, "min_clearance", calibrated, TRUE, rec->min_clearance);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, rec->reason);
+  json_builder_set_member_name (builder, "output");
+  if (out_path != NULL)
+    json_builder_add_string_value (builder, out_path);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  np_cli_print_json (root);
+}
+
+static void
+print_text (const NpEntryRecommendation *rec,
+            const char                  *out_path)
+{
+  if (!rec->feasible)
+    printf ("NO ENTRY SATISFIES EVERY CONSTRAINT; the least-bad one is shown.\n");
+  printf ("Entry:   (%.2f, %.2f) px\n", rec->entry.x, rec->entry.y);
+  if (rec->has_path)
+    printf ("Path:    %.1f %s at %.1f° to the skin\n", rec->path_length, rec->unit,
+            rec->insertion_angle_deg);
+  if (rec->min_clearance < G_MAXDOUBLE)
+    printf ("Nearest: %.1f %s from a structure\n", rec->min_clearance, rec->unit);
+  printf ("Why:     %s\n", rec->reason);
+  if (out_path != NULL)
+    printf ("Wrote:   %s\n", out_path);
+}
+
+static const char description[] =
+  "Finds the entry on the skin line (past the end of the probe for an in-plane\n"
+  "approach) with the shortest path that keeps every structure's margin and the\n"
+  "approach's angle range, and says why. With -o, writes the plan with that entry\n"
+  "(atomically: OUT is either complete or untouched). When no entry satisfies\n"
+  "everything, the least-bad one is shown and the failing constraint named.";
+
+int
+np_cli_optimize (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(NpEntryRecommendation) rec = NULL;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *out_path = NULL;
+  g_autofree char *walkdown_text = NULL;
+  NpPlannerOptions options;
+  gboolean as_json = FALSE;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the optimised plan here",
+      "OUT" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
+    { "walkdown-angle", 0, 0, G_OPTION_ARG_STRING, &walkdown_text,
+      "Out of plane: needle angle to the skin (the approach's, or 45)", "DEG" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("PLAN — recommend the entry point and say why");
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "optimize takes exactly one PLAN (see --help)");
+
+  plan = np_cli_plan_load (argv[1], &options, notes, &error);
+  if (plan == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+  if (walkdown_text != NULL
+      && !np_cli_plan_parse_angle (walkdown_text, "--walkdown-angle", 0,
+                                   &options.out_of_plane_angle_deg, &exit_code))
+    return exit_code;
+
+  rec = np_planner_recommend_entry (plan, &options, &error);
+  if (rec == NULL)
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "%s: %s", argv[1], error->message);
+
+  if (out_path != NULL)
+    {
+      g_autoptr(NpPlanResults) results = NULL;
+      g_autoptr(JsonNode) results_json = NULL;
+
+      plan->has_entry = TRUE;
+      plan->entry = rec->entry;
+      if (!move_frame_reference (plan, argv[1], out_path, &error))
+        return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+      /* The file keeps the results for the record (recomputed on load). */
+      results = np_planner_compute (plan, &options, &error);
+      if (results == NULL || !np_planner_estimate_uncertainty (plan, &options, results, &error))
+        return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+      np_cli_plan_add_notes (results, notes);
+      results_json = np_planner_results_to_json (results);
+      if (!np_plan_file_save (plan, results_json, out_path, &error))
+        return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+    }
+
+  if (as_json)
+    print_json (rec, out_path);
+  else
+    print_text (rec, out_path);
+  return NP_CLI_EXIT_OK;
+}

@@ -1,0 +1,465 @@
+/* np-cli-plan.c: needleplan-cli plan PLAN [--json]
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needleplan-cli"
+
+#include "np-cli.h"
+#include "np-cli-plan-private.h"
+
+#include "np-approach.h"
+#include "np-plan-file.h"
+#include "np-png.h"
+
+#include <math.h>
+#include <stdio.h>
+
+/**
+ * np_cli_plan_load:
+ * @options: (out caller-allocates): defaults, plus the frame's size as the
+ *   field of view when the calibration gives no valid region
+ * @notes: (element-type utf8): problems with the frame, in plain words
+ *
+ * The frame is only read for its size and checked against the plan's
+ * SHA-256: planning works from the marks, so a missing frame is a note, not
+ * an error.
+ */
+NpPlan *
+np_cli_plan_load (const char        *path,
+                  NpPlannerOptions  *options,
+                  GPtrArray         *notes,
+                  GError           **error)
+{
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(GError) frame_error = NULL;
+  g_autofree char *frame_path = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+  gboolean matches = FALSE;
+
+  np_planner_options_init (options);
+  plan = np_plan_file_load (path, error);
+  if (plan == NULL)
+    return NULL;
+  if (plan->frame_path == NULL || *plan->frame_path == '\0')
+    return g_steal_pointer (&plan);
+
+  frame_path = np_plan_file_resolve_frame (plan, path, &frame_error);
+  if (frame_path != NULL)
+    frame = np_png_load (frame_path, &frame_error);
+  if (frame == NULL)
+    {
+      g_ptr_array_add (notes, g_strdup_printf ("The frame could not be read (%s); the field of "
+                                               "view is not known", frame_error->message));
+      return g_steal_pointer (&plan);
+    }
+  if (!plan->calibration->has_region)
+    {
+      options->has_field = TRUE;
+      options->field = (NpImageRect) { 0, 0, np_frame_get_width (frame),
+                                       np_frame_get_height (frame) };
+    }
+  g_clear_error (&frame_error);
+  if (np_plan_file_check_frame (plan, path, &matches, &frame_error) && !matches)
+    g_ptr_array_add (notes, g_strdup ("The frame differs from the one the plan was made on "
+                                      "(SHA-256 mismatch)"));
+  return g_steal_pointer (&plan);
+}
+
+/* An angle option in (lower, 90] degrees. */
+gboolean
+np_cli_plan_parse_angle (const char *text,
+                         const char *option,
+                         double      lower,
+                         double     *value,
+                         int        *exit_code)
+{
+  if (!np_cli_parse_double (text, value) || *value <= lower || *value > 90)
+    {
+      *exit_code = np_cli_fail (NP_CLI_EXIT_INPUT, "%s “%s” must be an angle above %g° and up "
+                                "to 90°", option, text, lower);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+np_cli_plan_add_notes (NpPlanResults *results,
+                       GPtrArray     *notes)
+{
+  for (guint i = 0; i < notes->len; i++)
+    g_ptr_array_add (results->warnings, g_strdup (g_ptr_array_index (notes, i)));
+}
+
+static void
+add_pair_or_null (JsonBuilder *builder,
+                  const char  *name,
+                  gboolean     has,
+                  double       a,
+                  double       b)
+{
+  json_builder_set_member_name (builder, name);
+  if (!has)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_array (builder);
+  json_builder_add_double_value (builder, a);
+  json_builder_add_double_value (builder, b);
+  json_builder_end_array (builder);
+}
+
+/* The calibration behind the numbers; pixel sizes only when calibrated. */
+static void
+add_calibration (JsonBuilder         *builder,
+                 const NpCalibration *calibration)
+{
+  gboolean calibrated = np_calibration_is_calibrated (calibration);
+
+  json_builder_set_member_name (builder, "calibration");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, np_calibration_method_to_string (calibration->method));
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder,
+                                 np_calibration_method_describe (calibration->method));
+  add_pair_or_null (builder, "mm_per_px", calibrated, calibration->mm_per_px_x,
+                    calibration->mm_per_px_y);
+  add_pair_or_null (builder, "se_mm_per_px", calibrated, calibration->se_mm_per_px_x,
+                    calibration->se_mm_per_px_y);
+  json_builder_set_member_name (builder, "region");
+  if (calibration->has_region)
+    {
+      json_builder_begin_array (builder);
+      json_builder_add_double_value (builder, calibration->region.x);
+      json_builder_add_double_value (builder, calibration->region.y);
+      json_builder_add_double_value (builder, calibration->region.width);
+      json_builder_add_double_value (builder, calibration->region.height);
+      json_builder_end_array (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+print_json (const char             *path,
+            const NpPlan           *plan,
+            const NpPlannerOptions *options,
+            const NpPlanResults    *results)
+{
+  g_autoptr(JsonNode) root = np_planner_results_to_json (results);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) extra = NULL;
+  JsonObject *object = json_node_get_object (root);
+  JsonObject *extra_object;
+  g_autoptr(GList) members = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "plan");
+  json_builder_add_string_value (builder, path);
+  json_builder_set_member_name (builder, "modality");
+  json_builder_add_string_value (builder, np_modality_to_string (plan->modality));
+  json_builder_set_member_name (builder, "technique");
+  json_builder_add_string_value (builder, np_technique_to_string (plan->technique));
+  add_calibration (builder, plan->calibration);
+  json_builder_set_member_name (builder, "field_of_view");
+  if (options->has_field)
+    {
+      json_builder_begin_array (builder);
+      json_builder_add_double_value (builder, options->field.x);
+      json_builder_add_double_value (builder, options->field.y);
+      json_builder_add_double_value (builder, options->field.width);
+      json_builder_add_double_value (builder, options->field.height);
+      json_builder_end_array (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  extra = json_builder_get_root (builder);
+  extra_object = json_node_get_object (extra);
+  members = json_object_get_members (extra_object);
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (object, l->data,
+                            json_node_copy (json_object_get_member (extra_object, l->data)));
+  np_cli_print_json (root);
+}
+
+/* "12.3 mm", or "12.3 px" uncalibrated: the unit always comes from the results. */
+static char *
+length_text (const NpPlanResults *results,
+             gboolean             has,
+             double               value)
+{
+  if (!has || !isfinite (value))
+    return g_strdup ("—");
+  return g_strdup_printf ("%.1f %s", value, results->unit);
+}
+
+static char *
+interval_text (gboolean      has,
+               const double  interval[2])
+{
+  if (!has)
+    return g_strdup ("");
+  return g_strdup_printf ("[%.1f, %.1f]", interval[0], interval[1]);
+}
+
+static void
+print_row (const char *name,
+           const char *value,
+           const char *monte_carlo,
+           const char *propagated)
+{
+  g_autofree char *line = g_strdup_printf ("  %-18s %-16s %-18s %s", name, value, monte_carlo,
+                                            propagated);
+
+  /* Trailing blanks of empty columns are noise in logs and diffs. */
+  printf ("%s\n", g_strchomp (line));
+}
+
+static void
+print_text (const char          *path,
+            const NpPlan        *plan,
+            const NpPlanResults *results)
+{
+  const NpCalibration *cal = plan->calibration;
+  const NpApproach *approach = np_approach_lookup (plan->approach);
+  g_autofree char *depth = length_text (results, results->has_depth, results->depth);
+  g_autofree char *length = length_text (results, results->has_path, results->path_length);
+  g_autofree char *depth_mc = interval_text (results->has_depth_ci, results->depth_ci95);
+  g_autofree char *depth_fo = interval_text (results->has_depth_ci,
+                                             results->depth_ci95_propagated);
+  g_autofree char *length_mc = interval_text (results->has_path_ci, results->path_length_ci95);
+  g_autofree char *length_fo = interval_text (results->has_path_ci,
+                                              results->path_length_ci95_propagated);
+  g_autofree char *angle = results->has_angle
+    ? g_strdup_printf ("%.1f°", results->insertion_angle_deg) : g_strdup ("—");
+
+  printf ("Plan:          %s\n", path);
+  if (plan->modality == NP_MODALITY_ULTRASOUND)
+    printf ("Modality:      ultrasound, %s probe, %s\n", np_probe_to_string (plan->probe),
+            np_technique_to_string (plan->technique));
+  else
+    printf ("Modality:      %s, %s\n", np_modality_to_string (plan->modality),
+            np_technique_to_string (plan->technique));
+  if (approach != NULL)
+    printf ("Approach:      %s\n", approach->name);
+  printf ("Calibration:   %s (%s)\n", np_calibration_method_to_string (cal->method),
+          np_calibration_method_describe (cal->method));
+  if (results->calibrated)
+    printf ("Pixel size:    %.6g × %.6g mm/px ± %.2g × %.2g (standard error)\n",
+            cal->mm_per_px_x, cal->mm_per_px_y, cal->se_mm_per_px_x, cal->se_mm_per_px_y);
+  else
+    printf ("Pixel size:    NOT CALIBRATED: every value below is in pixels\n");
+  if (results->speed_of_sound_m_s > 0)
+    printf ("Tissue speed:  %g m/s (the image assumes 1540 m/s)\n", results->speed_of_sound_m_s);
+
+  printf ("\n");
+  print_row ("Result", "Value", "95% Monte Carlo", "95% propagated");
+  print_row ("Depth", depth, depth_mc, depth_fo);
+  print_row ("Path length", length, length_mc, length_fo);
+  print_row ("Insertion angle", angle, "", "");
+  if (results->has_projection)
+    {
+      g_autofree char *projected = length_text (results, TRUE, results->projected_path_length);
+      g_autofree char *projected_angle = g_strdup_printf ("%.1f°", results->projected_angle_deg);
+
+      print_row ("Projected path", projected, "", "");
+      print_row ("Projected angle", projected_angle, "", "");
+    }
+  if (results->has_two_views)
+    {
+      g_autofree char *residual = g_strdup_printf ("%.2f mm", results->two_views.rms_residual_mm);
+
+      print_row ("Two-view residual", residual, "", "");
+    }
+  if (np_visibility_to_string (results->visibility) != NULL)
+    print_row ("Visibility", np_visibility_to_string (results->visibility), "", "");
+  if (results->has_fov_entry)
+    {
+      g_autofree char *at = g_strdup_printf ("(%.1f, %.1f) px", results->fov_entry.x,
+                                             results->fov_entry.y);
+      g_autofree char *from = length_text (results, TRUE, results->fov_entry_depth);
+
+      print_row ("Comes into view", at, "", "");
+      print_row ("Visible from depth", from, "", "");
+    }
+  if (results->has_walkdown)
+    {
+      g_autofree char *offset = length_text (results, TRUE, results->walkdown_offset);
+      g_autofree char *angle_text = g_strdup_printf ("%.0f°", results->walkdown_angle_deg);
+
+      print_row ("Walk-down angle", angle_text, "", "");
+      print_row ("Entry from probe", offset, "", "");
+    }
+  if (results->has_needle)
+    {
+      g_autofree char *needle = g_strdup_printf ("%u mm (%g in)", results->needle_mm,
+                                                 results->needle_inch);
+
+      print_row ("Needle", needle, "", "");
+    }
+  if (results->gauges != NULL && results->gauges[0] != 0)
+    {
+      g_autoptr(GString) gauges = g_string_new (NULL);
+
+      for (guint i = 0; results->gauges[i] != 0; i++)
+        g_string_append_printf (gauges, "%s%u G", i > 0 ? ", " : "", results->gauges[i]);
+      print_row ("Gauges", gauges->str, "", "");
+    }
+  if (results->has_depth_ci)
+    printf ("  (Monte Carlo: %u samples, seed %" G_GUINT64_FORMAT ")\n", results->mc_samples,
+            results->mc_seed);
+
+  if (results->clearances->len > 0)
+    {
+      printf ("\nStructures (clearance to the path)\n");
+      for (guint i = 0; i < results->clearances->len; i++)
+        {
+          const NpStructureClearance *c = &g_array_index (results->clearances,
+                                                          NpStructureClearance, i);
+          g_autofree char *value = length_text (results, TRUE, c->clearance);
+          g_autofree char *margin = results->calibrated
+            ? g_strdup_printf ("margin %g mm", c->margin_mm)
+            : g_strdup ("margin not checked");
+          const char *status = c->entered ? "CROSSED"
+                               : c->within_margin ? "WITHIN MARGIN"
+                               : results->calibrated ? "clear" : "";
+
+          g_autofree char *line = g_strdup_printf ("  %-28s %-10s %-19s %s%s", c->label, value,
+                                                   margin, status,
+                                                   (int) i == results->nearest ? " (nearest)" : "");
+
+          printf ("%s\n", g_strchomp (line));
+        }
+    }
+
+  if (results->measurements->len > 0)
+    {
+      printf ("\nMeasurements\n");
+      for (guint i = 0; i < results->measurements->len; i++)
+        {
+          const NpMeasurementValue *m = &g_array_index (results->measurements,
+                                                        NpMeasurementValue, i);
+          g_autofree char *value = !m->valid ? g_strdup ("—")
+                                   : m->kind == NP_MEASURE_ANGLE
+                                   ? g_strdup_printf ("%.1f°", m->value)
+                                   : length_text (results, TRUE, m->value);
+
+          printf ("  %-3u %-10s %s\n", i + 1, np_measure_kind_to_string (m->kind), value);
+        }
+    }
+
+  if (results->warnings->len > 0)
+    {
+      printf ("\nWarnings\n");
+      for (guint i = 0; i < results->warnings->len; i++)
+        printf ("  - %s\n", (const char *) g_ptr_array_index (results->warnings, i));
+    }
+}
+
+static const char description[] =
+  "Computes depth, path length, insertion angle, clearance to every structure,\n"
+  "visibility, the needle, and 95% intervals (seeded Monte Carlo and first-order\n"
+  "propagation). Without a calibration every value is in pixels.\n"
+  "\n"
+  "Fluoroscopy: --second-view gives depth and 3-D path length from two views\n"
+  "(the angle between them is 90° for AP + lateral, else give --view-angle).";
+
+int
+np_cli_plan (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(NpPlan) second = NULL;
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *samples_text = NULL;
+  g_autofree char *seed_text = NULL;
+  g_autofree char *second_path = NULL;
+  g_autofree char *view_angle_text = NULL;
+  g_autofree char *walkdown_text = NULL;
+  NpPlannerOptions options;
+  gboolean as_json = FALSE;
+  double view_angle = NAN;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
+    { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_text, "Monte Carlo samples (2000)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Monte Carlo seed", "N" },
+    { "second-view", 0, 0, G_OPTION_ARG_FILENAME, &second_path,
+      "Fluoroscopy: a plan of the same entry and target in a second view", "PLAN" },
+    { "view-angle", 0, 0, G_OPTION_ARG_STRING, &view_angle_text,
+      "Angle between the two views (90 for AP + lateral)", "DEG" },
+    { "walkdown-angle", 0, 0, G_OPTION_ARG_STRING, &walkdown_text,
+      "Out of plane: needle angle to the skin (the approach's, or 45)", "DEG" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("PLAN — depth, path, angle, clearance, needle and intervals");
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "plan takes exactly one PLAN (see --help)");
+
+  plan = np_cli_plan_load (argv[1], &options, notes, &error);
+  if (plan == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+
+  if (samples_text != NULL)
+    {
+      double samples;
+
+      if (!np_cli_parse_double (samples_text, &samples) || samples != floor (samples)
+          || samples < 100 || samples > 1e6)
+        return np_cli_fail (NP_CLI_EXIT_INPUT, "--samples “%s” must be a whole number from 100 "
+                            "to 1000000", samples_text);
+      options.mc_samples = (guint) samples;
+    }
+  if (seed_text != NULL)
+    {
+      guint64 seed;
+
+      if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
+        return np_cli_fail (NP_CLI_EXIT_INPUT, "--seed “%s” is not a whole number", seed_text);
+      options.seed = seed;
+    }
+  if (walkdown_text != NULL
+      && !np_cli_plan_parse_angle (walkdown_text, "--walkdown-angle", 0,
+                                   &options.out_of_plane_angle_deg, &exit_code))
+    return exit_code;
+  if (view_angle_text != NULL
+      && (!np_cli_parse_double (view_angle_text, &view_angle) || fabs (view_angle) > 180))
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "--view-angle “%s” must be an angle in degrees",
+                        view_angle_text);
+
+  if (second_path != NULL)
+    {
+      NpPlannerOptions second_options;
+
+      second = np_cli_plan_load (second_path, &second_options, notes, &error);
+      if (second == NULL)
+        return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+      results = np_planner_compute_two_views (plan, second, view_angle, &options, &error);
+    }
+  else
+    results = np_planner_compute (plan, &options, &error);
+  if (results == NULL || !np_planner_estimate_uncertainty (plan, &options, results, &error))
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+  np_cli_plan_add_notes (results, notes);
+
+  if (as_json)
+    print_json (argv[1], plan, &options, results);
+  else
+    print_text (argv[1], plan, results);
+  return NP_CLI_EXIT_OK;
+}

@@ -1,0 +1,72 @@
+/* np-export-private.h: shared by np-export.c and np-export-report.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "np-export.h"
+
+G_BEGIN_DECLS
+
+/* One export: the inputs, with the defaults of NpExportOptions resolved and
+ * the results computed when the caller gave none. */
+typedef struct
+{
+  NpFrame *frame;                       /* borrowed */
+  const NpPlan *plan;                   /* borrowed */
+  const NpPlanResults *results;         /* borrowed, or owned_results; NULL when they failed */
+  NpPlanResults *owned_results;
+  char *results_problem;                /* why there are no results, or NULL */
+  NpExportOptions options;
+  char *date;
+  char *software;                       /* "NeedlePlan 0.1.0" */
+} NpExportJob;
+
+gboolean          np_export_job_init        (NpExportJob            *job,
+                                             NpFrame                *frame,
+                                             const NpPlan           *plan,
+                                             const NpPlanResults    *results,
+                                             const NpExportOptions  *options,
+                                             GError                **error);
+void              np_export_job_clear       (NpExportJob            *job);
+
+cairo_surface_t  *np_export_frame_surface   (const NpExportJob      *job,
+                                             GError                **error);
+void              np_export_draw_image      (cairo_t                *cr,
+                                             cairo_surface_t        *frame_surface,
+                                             const NpExportJob      *job);
+
+/* Words for people. */
+const char       *np_export_site_name       (NpSite                  site);
+const char       *np_export_side_name       (NpSide                  side);
+const char       *np_export_condition_name  (NpCondition             condition);
+const char       *np_export_injectate_name  (NpInjectate             injectate);
+const char       *np_export_technique_name  (NpTechnique             technique);
+const char       *np_export_structure_kind_name (NpStructureKind     kind);
+char             *np_export_site_and_side   (const NpPlan           *plan);
+char             *np_export_format_length   (const NpPlanResults    *results,
+                                             double                  value);
+char             *np_export_format_interval (const NpPlanResults    *results,
+                                             const double            interval[2]);
+char             *np_export_needle_text     (const NpPlanResults    *results);
+char             *np_export_gauges_text     (const NpPlanResults    *results);
+char             *np_export_clearance_text  (const NpPlanResults    *results,
+                                             guint                   index);
+char             *np_export_clean_text      (const char             *text);
+
+/* Cairo's toy text API, with metrics that do not depend on the surface so
+ * that a layout measured on one surface draws the same on another. */
+void              np_export_setup_text      (cairo_t                *cr);
+void              np_export_set_font        (cairo_t                *cr,
+                                             double                  size,
+                                             gboolean                bold);
+double            np_export_text_width      (cairo_t                *cr,
+                                             const char             *text);
+GPtrArray        *np_export_wrap_text       (cairo_t                *cr,
+                                             const char             *text,
+                                             double                  width);
+
+G_END_DECLS

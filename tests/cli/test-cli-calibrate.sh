@@ -1,0 +1,255 @@
+#!/bin/sh
+# test-cli-calibrate.sh: needleplan-cli calibrate, each method and bad input (TAP)
+#
+# Copyright 2026 The NeedlePlan authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli-calibrate.sh PATH/TO/needleplan-cli
+
+set -u
+
+cli=${1:?usage: test-cli-calibrate.sh NEEDLEPLAN-CLI}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-calibrate.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+count=0
+failed=0
+
+ok () {
+  count=$((count + 1))
+  echo "ok $count - $1"
+}
+
+not_ok () {
+  count=$((count + 1))
+  failed=$((failed + 1))
+  echo "not ok $count - $1"
+  shift
+  for line in "$@"; do
+    echo "# $line"
+  done
+  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
+  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
+}
+
+run () {
+  "$cli" calibrate "$@" >"$tmp/out" 2>"$tmp/err"
+  status=$?
+}
+
+# check_json NAME PYTHON: the run succeeded, printed nothing on stderr, and
+# PYTHON (with d = the parsed stdout) raises no assertion.
+check_json () {
+  name=$1
+  code=$2
+  if [ "$status" -ne 0 ]; then
+    not_ok "$name" "exit status $status"
+  elif [ -s "$tmp/err" ]; then
+    not_ok "$name" "stderr is not empty"
+  elif python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+$code
+" "$tmp/out" 2>"$tmp/py-err"; then
+    ok "$name"
+  else
+    not_ok "$name" "$(tail -n 1 "$tmp/py-err")"
+  fi
+}
+
+# check_text NAME TEXT...: success, and stdout holds every TEXT.
+check_text () {
+  name=$1
+  shift
+  if [ "$status" -ne 0 ]; then
+    not_ok "$name" "exit status $status"
+    return
+  fi
+  for text in "$@"; do
+    if ! grep -qF -- "$text" "$tmp/out"; then
+      not_ok "$name" "stdout does not contain “$text”"
+      return
+    fi
+  done
+  ok "$name"
+}
+
+# check_failure NAME EXPECTED_STATUS TEXT...: the exit code is as expected,
+# stderr is exactly one line holding every TEXT, and stdout is empty.
+check_failure () {
+  name=$1
+  expected=$2
+  shift 2
+  if [ "$status" -ne "$expected" ]; then
+    not_ok "$name" "exit status $status, expected $expected"
+    return
+  fi
+  if [ "$(wc -l <"$tmp/err" | tr -d ' ')" -ne 1 ]; then
+    not_ok "$name" "stderr is not exactly one line"
+    return
+  fi
+  for text in "$@"; do
+    if ! grep -qF -- "$text" "$tmp/err"; then
+      not_ok "$name" "stderr does not contain “$text”"
+      return
+    fi
+  done
+  if [ -s "$tmp/out" ]; then
+    not_ok "$name" "a failure printed something on stdout"
+    return
+  fi
+  ok "$name"
+}
+
+# --- each method, with values worked out by hand -----------------------------
+
+# Ticks every 25 px, 5 mm apart: 5 / 25 = 0.2 mm/px.
+run --ticks "400,50 400,75 400,100 400,125 400,150" --spacing 5 --json
+check_json "ticks every 25 px at 5 mm give 0.2 mm/px" '
+assert d["method"] == "depth-scale"
+assert abs(d["mm_per_px"][0] - 0.2) < 1e-12 and abs(d["mm_per_px"][1] - 0.2) < 1e-12
+assert d["se_mm_per_px"][0] < 1e-12
+assert [t["status"] for t in d["ticks"]] == ["used"] * 5
+assert [t["tick"] for t in d["ticks"]] == [0, 1, 2, 3, 4]'
+
+# Click 3 lands 0.3 px from click 2 (a double click); click 5 is 10 px
+# below tick 3 at 125 px (2 mm off at 0.2 mm/px).
+run --ticks "400,50 400,75 400,75.3 400,100 400,135 400,150 400,175" --spacing 5 --json
+check_json "a double click and a stray tick are flagged with reasons" '
+flagged = {t["click"]: t for t in d["ticks"] if t["status"] != "used"}
+assert sorted(flagged) == [3, 5], flagged
+assert flagged[3]["status"] == "double-click" and "double click" in flagged[3]["reason"]
+assert flagged[5]["status"] == "off-scale" and "off the fitted scale" in flagged[5]["reason"]
+assert abs(flagged[5]["residual_px"] + 10) < 1e-9
+assert abs(d["mm_per_px"][0] - 0.2) < 1e-12'
+
+run --ticks "400,50 400,75 400,75.3 400,100 400,135 400,150 400,175" --spacing 5
+check_text "text output names the flagged ticks and the residuals" \
+  "0.2 mm/px" "5 used, 2 flagged" "Flagged:     click 3 (tick 1): double click" \
+  "Flagged:     click 5 (tick 3): 10.0 px off" "residual px"
+
+# Tick 2 skipped: the tick after the gap is flagged, the rest keep their numbers.
+run --ticks "0,0 0,25 0,75 0,100 0,125" --spacing 5 --json
+check_json "a missed tick is flagged and the others keep their numbers" '
+assert [t["tick"] for t in d["ticks"]] == [0, 1, 3, 4, 5]
+assert d["ticks"][2]["status"] == "after-gap"
+assert "1 tick missed" in d["ticks"][2]["reason"]
+assert abs(d["mm_per_px"][0] - 0.2) < 1e-12'
+
+# Centre (50, 40), radius 25: (±25, 0), (0, 25), (15, 20), (-20, 15), (15, -20)
+# are all 25 px from it. A 25 mm sphere 50 px across: 0.5 mm/px.
+run --circle "75,40 25,40 50,65 65,60 30,55 65,20" --diameter 25 --json
+check_json "a sphere of 25 mm, 50 px across, gives 0.5 mm/px" '
+assert d["method"] == "sphere"
+assert abs(d["mm_per_px"][0] - 0.5) < 1e-9
+c = d["circle"]
+assert abs(c["centre"][0] - 50) < 1e-6 and abs(c["centre"][1] - 40) < 1e-6
+assert abs(c["radius_px"] - 25) < 1e-6
+assert len(c["residuals_px"]) == 6'
+
+run --circle "75,40 25,40 50,65 65,60 30,55 65,20"
+check_text "the sphere diameter defaults to 25 mm" "0.5 mm/px" "25 mm sphere"
+
+# (10, 10) to (40, 50) is 50 px (3-4-5); 25 mm / 50 px = 0.5 mm/px; with
+# ±1 px per end the SE is 0.5 · sqrt(2) / 50.
+run --distance "10,10 40,50" --mm 25 --json
+check_json "a known distance of a 3-4-5 triangle gives 0.5 mm/px" '
+assert d["method"] == "known-distance"
+assert abs(d["mm_per_px"][0] - 0.5) < 1e-12
+assert abs(d["se_mm_per_px"][0] - 0.5 * 2 ** 0.5 / 50) < 1e-12'
+
+# 40 mm over rows 100 to 900: 40 / 800 = 0.05 mm/px.
+run --depth 40 --rows 100,900 --json
+check_json "a 40 mm depth over 800 rows gives 0.05 mm/px" '
+assert d["method"] == "depth-setting"
+assert abs(d["mm_per_px"][1] - 0.05) < 1e-12'
+
+# 0.2 mm detector pixel, magnification 1000 / 800: 0.2 · 800 / 1000 = 0.16.
+run --sid 1000 --sod 800 --pixel 0.2 --json
+check_json "SID 1000, SOD 800, 0.2 mm pixel give 0.16 mm/px" '
+assert d["method"] == "geometry"
+assert abs(d["mm_per_px"][0] - 0.16) < 1e-12'
+
+run --sid 1000 --sod 800 --pixel 0.2
+check_text "geometry in text says the standard error is not known" \
+  "0.16 mm/px (standard error not known)" "magnification 1.25"
+
+# --- bad input: exit 1, bad usage: exit 2, one line on stderr ----------------
+
+run --ticks "400,50 400,75" --spacing 5
+check_failure "two ticks are too few" 1 "at least 3 ticks"
+
+run --ticks "400,50 here 400,100" --spacing 5
+check_failure "a tick that is not a point" 1 "“here” is not a point"
+
+run --ticks "400,0 400,25 400,75" --spacing 5
+check_failure "ticks that do not fit a scale" 1 "Only 2 of the 3 ticks fit"
+
+run --ticks "400,50 400,75 400,100" --spacing -5
+check_failure "a negative tick spacing" 1 "positive number"
+
+run --ticks "400,50 400,75 400,100" --spacing nan
+check_failure "a tick spacing that is not a number" 1 "“nan” is not a number"
+
+run --ticks "400,50 400,75 400,100"
+check_failure "ticks without --spacing" 2 "--ticks needs --spacing MM"
+
+run --circle "0,0 10,10 20,20 30,30 40,40"
+check_failure "points on a line are no circle" 1 "straight line"
+
+run --circle "75,40 25,40 50,65 65,60"
+check_failure "four rim points are too few for a sphere" 1 "at least 5 points"
+
+run --distance "10,10 10.5,10" --mm 25
+check_failure "two points less than a pixel apart" 1 "less than a pixel apart"
+
+run --distance "10,10 40,50 1,1" --mm 25
+check_failure "three points for a distance" 1 "exactly two points"
+
+run --depth 40 --rows 900,100
+check_failure "rows upside down" 1 "below its top"
+
+run --depth 40 --rows 100
+check_failure "one row" 1 "TOP,BOTTOM"
+
+run --depth 40
+check_failure "depth without rows" 2 "--rows"
+
+run --sid 800 --sod 1000 --pixel 0.2
+check_failure "an object beyond the detector" 1 "cannot be larger"
+
+run --sid 1000 --pixel 0.2
+check_failure "geometry without --sod" 2 "--sid needs --sod MM"
+
+run
+check_failure "no method" 2 "exactly one of"
+
+run --ticks "1,2 1,3 1,4" --circle "1,2" --spacing 4
+check_failure "two methods" 2 "exactly one of"
+
+run --no-such-option
+check_failure "unknown option" 2 "--no-such-option"
+
+run stray-argument --sid 1000 --sod 800 --pixel 0.2
+check_failure "a stray argument" 2 "stray-argument"
+
+# --- help ------------------------------------------------------------------
+
+run --help
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] && grep -qF -- "--ticks" "$tmp/out" \
+   && grep -qF -- "--circle" "$tmp/out" && grep -qF -- "--sid" "$tmp/out"; then
+  ok "calibrate --help lists the methods, exit 0"
+else
+  not_ok "calibrate --help lists the methods, exit 0" "exit status $status"
+fi
+
+"$cli" --help >"$tmp/out" 2>"$tmp/err"
+if grep -q "^  calibrate " "$tmp/out"; then
+  ok "needleplan-cli --help lists calibrate"
+else
+  not_ok "needleplan-cli --help lists calibrate"
+fi
+
+echo "1..$count"
+[ "$failed" -eq 0 ]

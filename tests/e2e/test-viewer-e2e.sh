@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# test-viewer-e2e.sh — drives the built NeedlePlan binary on its own virtual X
+# display with real input (xdotool) and checks the effect on screenshots.
+#
+# Copyright 2026 The NeedlePlan authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-viewer-e2e.sh NEEDLEPLAN-BINARY      Output: TAP.
+#
+# The frame is a 200 × 400 grey ramp, 255 at the top to 64 at the bottom, made
+# here with ImageMagick. The expected numbers below follow from it and from
+# the documented behaviour (fit margin 16 px, zoom step √2, wheel step 2^¼,
+# window/level drag: the frame's data range per 512 px).
+
+set -u
+
+app=${1:?usage: $0 NEEDLEPLAN-BINARY}
+
+# Our own X server, even when the caller already runs one.
+if [ -z "${NP_E2E_OWN_DISPLAY:-}" ]; then
+  NP_E2E_OWN_DISPLAY=1 exec xvfb-run -a -s '-screen 0 1280x800x24 -nolisten tcp' "$0" "$@"
+fi
+
+convert=/usr/bin/convert   # the real ImageMagick (an earlier one on PATH may be a stand-in)
+tmp=$(mktemp -d)
+app_pid=
+second_pid=
+bus_pid=
+test_number=0
+failures=0
+
+cleanup () {
+  [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null
+  [ -n "$app_pid" ] && wait "$app_pid" 2>/dev/null
+  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok () {
+  test_number=$((test_number + 1))
+  echo "ok $test_number - $1"
+}
+
+not_ok () {
+  test_number=$((test_number + 1))
+  failures=$((failures + 1))
+  echo "not ok $test_number - $1"
+  shift
+  for line in "$@"; do echo "#   $line"; done
+}
+
+skip () {
+  test_number=$((test_number + 1))
+  echo "ok $test_number - $1 # SKIP $2"
+}
+
+# check NAME CONDITION-IN-AWK DETAIL: passes when awk says the condition holds.
+check () {
+  if awk "BEGIN { exit !($2) }"; then ok "$1"; else not_ok "$1" "$3"; fi
+}
+
+bail () {
+  echo "Bail out! $1"
+  [ -f "$tmp/app.log" ] && sed 's/^/# app: /' "$tmp/app.log"
+  exit 1
+}
+
+echo "1..11"
+
+for tool in xdotool import "$convert" od awk; do
+  command -v "$tool" >/dev/null || bail "$tool is not installed (tools/test installs it)"
+done
+
+# A private home and session bus: the test must never reach a NeedlePlan the
+# developer has open, and must leave no recent-files entries behind.
+export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
+export XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
+export GSK_RENDERER=cairo GTK_A11Y=none GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
+unset DBUS_SESSION_BUS_ADDRESS
+if command -v dbus-daemon >/dev/null; then
+  dbus-daemon --session --fork --nopidfile --print-address=3 --print-pid=4 \
+    3>"$tmp/bus-address" 4>"$tmp/bus-pid" || bail "cannot start a session bus"
+  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$tmp/bus-address")
+  bus_pid=$(head -n 1 "$tmp/bus-pid")
+  export DBUS_SESSION_BUS_ADDRESS
+fi
+
+$convert -size 200x400 gradient:white-gray25 -colorspace Gray -depth 8 -type Grayscale \
+  "$tmp/ramp.png" || bail "ImageMagick could not write the test frame"
+$convert -size 300x200 xc:gray50 -depth 8 -type Grayscale "$tmp/second.png" ||
+  bail "ImageMagick could not write the second frame"
+
+# Screenshots and measurements -----------------------------------------------
+
+shot () {
+  import -window root "$tmp/shot.png" 2>/dev/null
+}
+
+# values FILE GEOMETRY: the red channel of a strip, one value per line.
+values () {
+  $convert "$tmp/shot.png" -crop "$1" +repage -channel R -separate -depth 8 gray:- |
+    od -An -tu1 -v | tr -s ' ' '\n' | sed '/^$/d'
+}
+
+# longest_surround_run: first and last index of the longest run of the
+# surround colour (#141414 = 20) in a list of values.
+longest_surround_run () {
+  awk 'BEGIN { start = -1 }
+    { if ($1 >= 18 && $1 <= 22) { if (start < 0) start = NR - 1; len = NR - start }
+      else start = -1
+      if (len > best) { best = len; first = start } }
+    END { print first, first + best - 1 }'
+}
+
+# The canvas: down column 12 (inside the canvas, left of the fitted frame)
+# and along the canvas' top margin row.
+measure_canvas () {
+  read -r canvas_top canvas_bottom < <(values 1x800+12+0 | longest_surround_run)
+  read -r canvas_left canvas_right < <(values "1280x1+0+$((canvas_top + 4))" | longest_surround_run)
+  canvas_mid=$(( (canvas_top + canvas_bottom) / 2 ))
+}
+
+# The frame along screen row Y: first and last x brighter than the surround,
+# and the mean of those pixels. The canvas' outer 3 px are left out: the
+# keyboard focus line is drawn there.
+measure_row () {
+  read -r left right row_mean < <(values "1280x1+0+$1" | awk -v from=$((canvas_left + 3)) -v to=$((canvas_right - 3)) '
+    NR - 1 >= from && NR - 1 <= to && $1 > 40 { if (first == "") first = NR - 1; last = NR - 1; sum += $1; n++ }
+    END { printf "%d %d %.2f\n", first, last, (n ? sum / n : 0) }')
+}
+
+# The frame down screen column X within the canvas: brightest - darkest.
+measure_column () {
+  column_range=$(values "1x$((canvas_bottom - canvas_top + 1))+$1+$canvas_top" | awk '
+    $1 != 20 { if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1 }
+    END { print max - min }')
+}
+
+# Waits (up to 10 s) until the row measurement differs from "$1".
+wait_for_row_change () {
+  local before=$1 i
+  for i in $(seq 1 50); do
+    sleep 0.2
+    shot
+    measure_row "$canvas_mid"
+    [ "$left $right $row_mean" != "$before" ] && return 0
+  done
+  return 1
+}
+
+move () {
+  xdotool mousemove --window "$wid" "$1" "$2"
+}
+
+# drag BUTTON X0 Y0 DX DY: press, move in steps, release.
+drag () {
+  local button=$1 x=$2 y=$3 dx=$4 dy=$5 i
+  move "$x" "$y"
+  xdotool mousedown "$button"
+  for i in 1 2 3 4; do
+    sleep 0.05
+    move $((x + dx * i / 4)) $((y + dy * i / 4))
+  done
+  sleep 0.2
+  xdotool mouseup "$button"
+}
+
+# 1. The window --------------------------------------------------------------
+
+"$app" "$tmp/ramp.png" >"$tmp/app.log" 2>&1 &
+app_pid=$!
+wid=$(timeout 60 xdotool search --sync --onlyvisible --name 'ramp.png — NeedlePlan' | head -n 1)
+if [ -n "$wid" ]; then
+  ok "the window opens with the frame's name in its title"
+else
+  not_ok "the window opens with the frame's name in its title"
+  bail "no NeedlePlan window"
+fi
+
+# 2. Fitted on open -----------------------------------------------------------
+sleep 1
+shot
+measure_canvas
+measure_row "$canvas_mid"
+frame_width=$((right - left + 1))
+canvas_height=$((canvas_bottom - canvas_top + 1))
+# Fit: the 400 px tall frame gets the canvas height less 16 px top and bottom,
+# so it is (canvas_height - 32) / 2 wide.
+check "the frame opens fitted (height - 32 margin, aspect kept)" \
+  "$frame_width >= ($canvas_height - 32) / 2 - 2 && $frame_width <= ($canvas_height - 32) / 2 + 2" \
+  "canvas height $canvas_height, frame width $frame_width on row $canvas_mid"
+centre_x=$(( (left + right) / 2 ))
+
+# 3. Window/level: right-drag down 200 px ------------------------------------
+# The data run 64..255, a span of 192 values per 512 px: 200 px raise the
+# level by 75. The 8-bit frame opened showing each value as is (window
+# 0..255), so every pixel (at least 75) now shows 75 darker.
+before_mean=$row_mean
+drag 3 "$centre_x" "$canvas_mid" 0 200
+wait_for_row_change "$left $right $row_mean"
+check "right-drag down raises the level: the frame is 75 darker" \
+  "$before_mean - $row_mean >= 70 && $before_mean - $row_mean <= 80" \
+  "row mean before $before_mean, after $row_mean"
+
+# 4. Window/level: right-drag right 200 px -----------------------------------
+# The window widens from 256 to 331 around level 203: the ramp (255 at the
+# top, 180 on screen after test 3; 64 at the bottom, clipped to 0) now spans
+# (255 - 37.5) · 256/331 = 168 down to (64 - 37.5) · 256/331 = 20, so the
+# range down a column drops from about 180 to about 148.
+measure_column "$centre_x"
+range_before=$column_range
+drag 3 "$centre_x" "$canvas_mid" 200 0
+wait_for_row_change "$left $right $row_mean"
+measure_column "$centre_x"
+check "right-drag right widens the window: less contrast" \
+  "$range_before - $column_range >= 20 && $range_before - $column_range <= 45" \
+  "column range before $range_before, after $column_range"
+
+# 5. Zoom in with '+' -----------------------------------------------------------
+# One keyboard step is √2, around the centre of the view.
+move "$centre_x" "$canvas_mid"
+width_before=$((right - left + 1))
+centre_before=$(( (left + right) / 2 ))
+xdotool key plus
+wait_for_row_change "$left $right $row_mean"
+width_after=$((right - left + 1))
+check "'+' zooms in by √2" \
+  "$width_after / $width_before >= 1.39 && $width_after / $width_before <= 1.44" \
+  "frame width before $width_before, after $width_after"
+check "'+' keeps the centre of the view" \
+  "($left + $right) / 2 - $centre_before <= 2 && $centre_before - ($left + $right) / 2 <= 2" \
+  "centre before $centre_before, after $(( (left + right) / 2 ))"
+
+# 6. Pan with the middle button ----------------------------------------------
+left_before=$left
+width_before=$((right - left + 1))
+drag 2 "$centre_x" "$canvas_mid" 100 0
+wait_for_row_change "$left $right $row_mean"
+check "middle-drag 100 px right moves the frame 100 px" \
+  "$left - $left_before >= 98 && $left - $left_before <= 102 && $right - $left + 1 == $width_before" \
+  "left edge before $left_before, after $left"
+
+# 7. Ctrl + scroll zooms around the pointer -----------------------------------
+# One wheel step is 2^¼ = 1.1892; the image point under the pointer stays.
+pointer=$((left + (right - left) / 4))
+move "$pointer" "$canvas_mid"
+sleep 0.2
+left_before=$left
+right_before=$right
+xdotool keydown ctrl click 4 keyup ctrl
+wait_for_row_change "$left $right $row_mean"
+check "Ctrl + scroll zooms by 2^¼ around the pointer" \
+  "(($pointer - $left) - ($pointer - $left_before) * 1.18921)^2 <= 4 && (($right - $pointer) - ($right_before - $pointer) * 1.18921)^2 <= 4" \
+  "pointer $pointer, edges $left_before..$right_before became $left..$right"
+
+# 8. Space + left drag pans ----------------------------------------------------
+left_before=$left
+move "$centre_x" "$canvas_mid"
+xdotool keydown space
+sleep 0.2
+drag 1 "$centre_x" "$canvas_mid" -60 0
+xdotool keyup space
+wait_for_row_change "$left $right $row_mean"
+check "Space + left-drag 60 px left moves the frame 60 px" \
+  "$left_before - $left >= 58 && $left_before - $left <= 62" \
+  "left edge before $left_before, after $left"
+
+# 9. A second launch reaches the running instance ----------------------------
+if [ -n "$bus_pid" ]; then
+  "$app" "$tmp/second.png" >"$tmp/second.log" 2>&1 &
+  second_pid=$!
+  second_wid=$(timeout 60 xdotool search --sync --onlyvisible --name 'second.png — NeedlePlan' |
+               head -n 1)
+  # The second process hands the file over and exits.
+  for i in $(seq 1 50); do kill -0 "$second_pid" 2>/dev/null || break; sleep 0.2; done
+  if [ -n "$second_wid" ] && ! kill -0 "$second_pid" 2>/dev/null && kill -0 "$app_pid" 2>/dev/null
+  then
+    ok "a second launch opens its file in the running instance"
+  else
+    not_ok "a second launch opens its file in the running instance" \
+      "window: '${second_wid}', second process still running: $(kill -0 "$second_pid" 2>/dev/null && echo yes || echo no)"
+  fi
+  second_pid=
+else
+  skip "a second launch opens its file in the running instance" "no dbus-daemon for a session bus"
+fi
+
+# 10. Quit with Ctrl+Q ------------------------------------------------------------
+move "$centre_x" "$canvas_mid"
+xdotool key ctrl+q
+for i in $(seq 1 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
+if kill -0 "$app_pid" 2>/dev/null; then
+  not_ok "Ctrl+Q quits"
+else
+  wait "$app_pid"
+  status=$?
+  app_pid=
+  if [ "$status" -eq 0 ]; then ok "Ctrl+Q quits"; else not_ok "Ctrl+Q quits" "exit status $status"; fi
+fi
+
+if [ "$failures" -gt 0 ] && [ -f "$tmp/app.log" ]; then
+  sed 's/^/# app: /' "$tmp/app.log"
+fi
+exit $((failures > 0))

@@ -1,0 +1,53 @@
+/* np-gui-test-util.h — shared helpers of the GUI tests
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "np-frame.h"
+
+G_BEGIN_DECLS
+
+/* Widget renderings, downloaded as 8-bit BGRA (premultiplied, opaque here). */
+typedef struct
+{
+  int width;
+  int height;
+  gsize stride;
+  guint8 *data;
+} NpTestImage;
+
+void         np_test_init            (int        *argc,
+                                      char     ***argv);
+void         np_test_finish          (void);
+void         np_test_wait_until_impl (gboolean  (*condition) (gpointer data),
+                                      gpointer    data,
+                                      const char *what);
+#define np_test_wait_until(condition, data) \
+  np_test_wait_until_impl ((condition), (data), #condition)
+void         np_test_iterate         (guint       milliseconds);
+
+NpTestImage *np_test_render_widget   (GtkWidget  *widget);
+void         np_test_image_free      (NpTestImage *image);
+void         np_test_image_pixel     (const NpTestImage *image,
+                                      int         x,
+                                      int         y,
+                                      guint8      rgb[3]);
+double       np_test_image_mean      (const NpTestImage *image,
+                                      const graphene_rect_t *rect);
+
+char        *np_test_save_frame      (NpFrame    *frame,
+                                      const char *name);
+char        *np_test_write_file      (const char *name,
+                                      const char *contents);
+graphene_rect_t np_test_bounds_in     (GtkWidget  *widget,
+                                       GtkWidget  *ancestor);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpTestImage, np_test_image_free)
+
+G_END_DECLS

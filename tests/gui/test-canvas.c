@@ -1,0 +1,472 @@
+/* test-canvas.c — NpCanvas in a plain window of known size
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "np-canvas.h"
+#include "np-gui-test-util.h"
+
+#include <math.h>
+
+#define EPS 1e-6
+
+typedef struct
+{
+  GtkWindow *window;
+  NpCanvas *canvas;
+} Fixture;
+
+typedef struct
+{
+  int width;
+  int height;
+} Size;
+
+static gboolean
+canvas_has_size (gpointer data)
+{
+  Fixture *fixture = data;
+  Size *want = g_object_get_data (G_OBJECT (fixture->canvas), "want-size");
+
+  return gtk_widget_get_width (GTK_WIDGET (fixture->canvas)) == want->width &&
+         gtk_widget_get_height (GTK_WIDGET (fixture->canvas)) == want->height;
+}
+
+/* A GtkWindow without a title bar has no client-side decorations, so its
+ * only child gets exactly the window's size. */
+static void
+fixture_resize (Fixture *fixture,
+                int      width,
+                int      height)
+{
+  Size *want = g_new (Size, 1);
+
+  want->width = width;
+  want->height = height;
+  g_object_set_data_full (G_OBJECT (fixture->canvas), "want-size", want, g_free);
+  gtk_window_set_default_size (fixture->window, width, height);
+  np_test_wait_until (canvas_has_size, fixture);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  fixture->canvas = NP_CANVAS (np_canvas_new ());
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->canvas));
+  gtk_window_present (fixture->window);
+  fixture_resize (fixture, 800, 600);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  gtk_window_destroy (fixture->window);
+}
+
+/* 8-bit grey; sample (x, y) = value_at (x, y). */
+static NpFrame *
+make_frame (guint   width,
+            guint   height,
+            guint   (*value_at) (guint x, guint y))
+{
+  g_autoptr(GError) error = NULL;
+  NpFrame *frame = np_frame_new (width, height, 1, 8, &error);
+
+  g_assert_no_error (error);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      np_frame_set_sample (frame, x, y, 0, value_at (x, y));
+  return frame;
+}
+
+static guint
+mid_grey (guint x,
+          guint y)
+{
+  return 128;
+}
+
+static guint
+checkerboard (guint x,
+              guint y)
+{
+  return (x + y) % 2 ? 255 : 0;
+}
+
+static void
+test_fit_known_size (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (1024, 768, mid_grey);
+  NpViewport viewport;
+
+  np_canvas_set_frame (fixture->canvas, frame);
+
+  /* 800 × 600 canvas, 16 px margins: room 768 × 568. Zoom = min (768/1024,
+   * 568/768) = min (0.75, 0.7395833) = 568/768. The frame is then
+   * 1024 · 568/768 = 757.33 px wide, centred at (800 - 757.33)/2 = 21.33,
+   * and 568 px high at (600 - 568)/2 = 16. */
+  viewport = np_canvas_get_viewport (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), 568.0 / 768.0, EPS);
+  g_assert_cmpfloat_with_epsilon (viewport.offset_x, (800.0 - 1024.0 * 568.0 / 768.0) / 2.0, EPS);
+  g_assert_cmpfloat_with_epsilon (viewport.offset_y, 16.0, EPS);
+
+  /* Still fitted after a resize to 1000 × 800: room 968 × 768, zoom =
+   * min (968/1024, 768/768) = 0.9453125. */
+  fixture_resize (fixture, 1000, 800);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), 0.9453125, EPS);
+
+  /* Once the user zooms, a resize leaves the zoom alone. */
+  np_canvas_zoom_in (fixture->canvas);
+  fixture_resize (fixture, 800, 600);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), 0.9453125 * G_SQRT2, EPS);
+
+  /* Fit again: back to 568/768. */
+  np_canvas_zoom_fit (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), 568.0 / 768.0, EPS);
+}
+
+static void
+test_zoom_steps_keep_centre (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (1024, 768, mid_grey);
+  double fitted;
+  NpImagePoint centre;
+
+  np_canvas_set_frame (fixture->canvas, frame);
+  fitted = np_canvas_get_zoom (fixture->canvas);
+
+  /* The fitted frame is centred, so the view centre (400, 300) shows the
+   * frame centre (512, 384). */
+  centre = np_canvas_widget_to_image (fixture->canvas, 400, 300);
+  g_assert_cmpfloat_with_epsilon (centre.x, 512.0, EPS);
+  g_assert_cmpfloat_with_epsilon (centre.y, 384.0, EPS);
+
+  np_canvas_zoom_in (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), fitted * G_SQRT2, EPS);
+  np_canvas_zoom_out (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), fitted, EPS);
+
+  /* Actual size, then two steps of √2 = 2×: the centre stays put each time. */
+  np_canvas_zoom_actual_size (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), 1.0, EPS);
+  np_canvas_zoom_in (fixture->canvas);
+  np_canvas_zoom_in (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (fixture->canvas), 2.0, EPS);
+  centre = np_canvas_widget_to_image (fixture->canvas, 400, 300);
+  g_assert_cmpfloat_with_epsilon (centre.x, 512.0, EPS);
+  g_assert_cmpfloat_with_epsilon (centre.y, 384.0, EPS);
+}
+
+static void
+test_conversions (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (1024, 768, mid_grey);
+  double zoom = 568.0 / 768.0;
+  double left = (800.0 - 1024.0 * zoom) / 2.0;
+  NpWidgetPoint corner;
+  NpImagePoint back;
+
+  np_canvas_set_frame (fixture->canvas, frame);
+
+  /* Fitted as in /gui/canvas/fit-known-size: image (0, 0) is at widget
+   * (21.33, 16) and image (1024, 768) at (21.33 + 757.33, 16 + 568). */
+  corner = np_canvas_image_to_widget (fixture->canvas, np_image_point (0, 0));
+  g_assert_cmpfloat_with_epsilon (corner.x, left, EPS);
+  g_assert_cmpfloat_with_epsilon (corner.y, 16.0, EPS);
+  corner = np_canvas_image_to_widget (fixture->canvas, np_image_point (1024, 768));
+  g_assert_cmpfloat_with_epsilon (corner.x, left + 1024.0 * zoom, EPS);
+  g_assert_cmpfloat_with_epsilon (corner.y, 584.0, EPS);
+
+  back = np_canvas_widget_to_image (fixture->canvas, corner.x, corner.y);
+  g_assert_cmpfloat_with_epsilon (back.x, 1024.0, EPS);
+  g_assert_cmpfloat_with_epsilon (back.y, 768.0, EPS);
+}
+
+/* Renders the canvas and reads the screen pixel at the centre of image pixel
+ * (i, j) displaced by (dx, dy) widget pixels. */
+static guint8
+grey_at (NpTestImage *image,
+         NpCanvas    *canvas,
+         guint        i,
+         guint        j,
+         double       dx,
+         double       dy)
+{
+  NpWidgetPoint w = np_canvas_image_to_widget (canvas, np_image_point (i + 0.5, j + 0.5));
+  guint8 rgb[3];
+
+  np_test_image_pixel (image, (int) floor (w.x + dx), (int) floor (w.y + dy), rgb);
+  g_assert_cmpuint (rgb[0], ==, rgb[1]);
+  g_assert_cmpuint (rgb[1], ==, rgb[2]);
+  return rgb[0];
+}
+
+static void
+test_nearest_above_100 (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (64, 48, checkerboard);
+  g_autoptr(NpTestImage) image = NULL;
+
+  np_canvas_set_frame (fixture->canvas, frame);
+  np_canvas_set_zoom (fixture->canvas, 4.0);
+  image = np_test_render_widget (GTK_WIDGET (fixture->canvas));
+
+  /* At 400 % each image pixel is a 4 × 4 block. Sampled without smoothing,
+   * every screen pixel within 1.5 px of a block's centre has exactly the
+   * pixel's value, 0 or 255; linear sampling would mix in 37.5 % of the
+   * neighbour (1.5 px = 0.375 image px) there. */
+  for (guint j = 20; j < 28; j++)
+    for (guint i = 28; i < 36; i++)
+      {
+        guint8 expected = checkerboard (i, j);
+
+        g_assert_cmpuint (grey_at (image, fixture->canvas, i, j, 0, 0), ==, expected);
+        g_assert_cmpuint (grey_at (image, fixture->canvas, i, j, -1.4, -1.4), ==, expected);
+        g_assert_cmpuint (grey_at (image, fixture->canvas, i, j, 1.4, 1.4), ==, expected);
+      }
+}
+
+static void
+test_smooth_below_100 (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (64, 48, checkerboard);
+  g_autoptr(NpTestImage) image = NULL;
+  NpWidgetPoint centre;
+
+  np_canvas_set_frame (fixture->canvas, frame);
+  np_canvas_set_zoom (fixture->canvas, 0.5);
+  image = np_test_render_widget (GTK_WIDGET (fixture->canvas));
+
+  /* At 50 % each screen pixel covers 2 × 2 image pixels, two black and two
+   * white: smoothed, they come out mid-grey (about 128); nearest-neighbour
+   * sampling would show pure 0 or 255. */
+  centre = np_canvas_image_to_widget (fixture->canvas, np_image_point (32, 24));
+  for (int dy = -6; dy <= 6; dy++)
+    for (int dx = -6; dx <= 6; dx++)
+      {
+        guint8 rgb[3];
+
+        np_test_image_pixel (image, (int) centre.x + dx, (int) centre.y + dy, rgb);
+        g_assert_cmpuint (rgb[0], >, 40);
+        g_assert_cmpuint (rgb[0], <, 215);
+      }
+}
+
+typedef struct
+{
+  double zoom_seen;
+  guint calls;
+  gboolean destroyed;
+} OverlayState;
+
+static void
+draw_red_square (cairo_t  *cr,
+                 double    zoom,
+                 gpointer  user_data)
+{
+  OverlayState *state = user_data;
+
+  state->zoom_seen = zoom;
+  state->calls++;
+  /* Image pixels 8 to 11 in x and y. */
+  cairo_set_source_rgb (cr, 1, 0, 0);
+  cairo_rectangle (cr, 8, 8, 4, 4);
+  cairo_fill (cr);
+}
+
+static void
+overlay_destroyed (gpointer user_data)
+{
+  ((OverlayState *) user_data)->destroyed = TRUE;
+}
+
+static void
+test_overlay_in_image_coordinates (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (64, 48, mid_grey);
+  g_autoptr(NpTestImage) image = NULL;
+  OverlayState state = { 0, 0, FALSE };
+  GdkTexture *texture;
+  NpWidgetPoint inside, outside;
+  guint8 rgb[3];
+
+  np_canvas_set_frame (fixture->canvas, frame);
+  np_canvas_set_zoom (fixture->canvas, 4.0);
+  np_canvas_set_overlay_func (fixture->canvas, draw_red_square, &state, overlay_destroyed);
+  texture = np_canvas_get_texture (fixture->canvas);
+  image = np_test_render_widget (GTK_WIDGET (fixture->canvas));
+
+  g_assert_cmpuint (state.calls, >=, 1);
+  g_assert_cmpfloat_with_epsilon (state.zoom_seen, 4.0, EPS);
+
+  /* Image point (10, 10) is inside the square, (6, 6) outside, on grey. */
+  inside = np_canvas_image_to_widget (fixture->canvas, np_image_point (10, 10));
+  outside = np_canvas_image_to_widget (fixture->canvas, np_image_point (6, 6));
+  np_test_image_pixel (image, (int) inside.x, (int) inside.y, rgb);
+  g_assert_cmpuint (rgb[0], ==, 255);
+  g_assert_cmpuint (rgb[1], ==, 0);
+  g_assert_cmpuint (rgb[2], ==, 0);
+  np_test_image_pixel (image, (int) outside.x, (int) outside.y, rgb);
+  g_assert_cmpuint (rgb[0], ==, 128);
+  g_assert_cmpuint (rgb[1], ==, 128);
+
+  /* An overlay redraw or a zoom reuses the frame's texture; a new window
+   * makes a new one. */
+  np_canvas_queue_overlay_redraw (fixture->canvas);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->canvas));
+  g_assert_true (np_canvas_get_texture (fixture->canvas) == texture);
+  np_canvas_zoom_in (fixture->canvas);
+  g_assert_true (np_canvas_get_texture (fixture->canvas) == texture);
+  np_canvas_set_window_level (fixture->canvas, (NpWindowLevel) { 100.0, 50.0 });
+  g_assert_true (np_canvas_get_texture (fixture->canvas) != texture);
+
+  np_canvas_set_overlay_func (fixture->canvas, NULL, NULL, NULL);
+  g_assert_true (state.destroyed);
+}
+
+typedef struct
+{
+  double x;
+  double y;
+  gboolean inside;
+  guint count;
+} CursorState;
+
+static void
+cursor_moved_cb (NpCanvas *canvas,
+                 double    x,
+                 double    y,
+                 gboolean  inside,
+                 gpointer  user_data)
+{
+  CursorState *state = user_data;
+
+  state->x = x;
+  state->y = y;
+  state->inside = inside;
+  state->count++;
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_cursor_moved (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (1024, 768, mid_grey);
+  GtkEventController *motion = find_controller (GTK_WIDGET (fixture->canvas),
+                                                GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  CursorState state = { 0, 0, FALSE, 0 };
+
+  np_canvas_set_frame (fixture->canvas, frame);
+  g_signal_connect (fixture->canvas, "cursor-moved", G_CALLBACK (cursor_moved_cb), &state);
+
+  /* The view centre shows the frame centre (512, 384). */
+  g_signal_emit_by_name (motion, "motion", 400.0, 300.0);
+  g_assert_cmpuint (state.count, ==, 1);
+  g_assert_cmpfloat_with_epsilon (state.x, 512.0, EPS);
+  g_assert_cmpfloat_with_epsilon (state.y, 384.0, EPS);
+  g_assert_true (state.inside);
+
+  /* Widget (5, 5) is in the margin, left of and above the frame:
+   * ((5 - 21.33) · 768/568, (5 - 16) · 768/568) = (-22.08, -14.87). */
+  g_signal_emit_by_name (motion, "motion", 5.0, 5.0);
+  g_assert_cmpfloat_with_epsilon (state.x, (5.0 - (800.0 - 1024.0 * 568.0 / 768.0) / 2.0) *
+                                  768.0 / 568.0, EPS);
+  g_assert_cmpfloat_with_epsilon (state.y, (5.0 - 16.0) * 768.0 / 568.0, EPS);
+  g_assert_false (state.inside);
+
+  /* Zooming under a still pointer reports the point again. */
+  g_signal_emit_by_name (motion, "motion", 400.0, 300.0);
+  np_canvas_zoom_in (fixture->canvas);
+  g_assert_cmpuint (state.count, ==, 4);
+
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_false (state.inside);
+
+  g_signal_handlers_disconnect_by_func (fixture->canvas, cursor_moved_cb, &state);
+}
+
+static void
+test_sixteen_bit_default_window (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_new (100, 10, 1, 16, &error);
+  NpWindowLevel window;
+
+  /* Values 1000 … 1999, ten of each: a 16-bit frame that would be black
+   * (1999/65536 of full scale) without an automatic window. */
+  g_assert_no_error (error);
+  for (guint y = 0; y < 10; y++)
+    for (guint x = 0; x < 100; x++)
+      np_frame_set_sample (frame, x, y, 0, 1000 + y * 100 + x);
+
+  np_canvas_set_frame (fixture->canvas, frame);
+  window = np_canvas_get_window_level (fixture->canvas);
+
+  /* The window spans the data (width about 1000 around 1500), not the
+   * 65536 values of the bit depth. */
+  g_assert_cmpfloat (window.width, <=, 1001.0);
+  g_assert_cmpfloat (window.width, >=, 900.0);
+  g_assert_cmpfloat (window.center, >=, 1450.0);
+  g_assert_cmpfloat (window.center, <=, 1550.0);
+
+  np_canvas_apply_window_preset (fixture->canvas, NP_WINDOW_PRESET_FULL_RANGE);
+  window = np_canvas_get_window_level (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (window.width, 65535.0, EPS);
+
+  np_canvas_reset_window_level (fixture->canvas);
+  g_assert_cmpfloat (np_canvas_get_window_level (fixture->canvas).width, <=, 1001.0);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  np_test_init (&argc, &argv);
+  gtk_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/canvas/fit-known-size", test_fit_known_size);
+  ADD ("/gui/canvas/zoom-steps-keep-centre", test_zoom_steps_keep_centre);
+  ADD ("/gui/canvas/conversions", test_conversions);
+  ADD ("/gui/canvas/nearest-above-100", test_nearest_above_100);
+  ADD ("/gui/canvas/smooth-below-100", test_smooth_below_100);
+  ADD ("/gui/canvas/overlay-in-image-coordinates", test_overlay_in_image_coordinates);
+  ADD ("/gui/canvas/cursor-moved", test_cursor_moved);
+  ADD ("/gui/canvas/sixteen-bit-default-window", test_sixteen_bit_default_window);
+#undef ADD
+
+  status = g_test_run ();
+  np_test_finish ();
+  return status;
+}
