@@ -191,7 +191,7 @@ np_circle_fit (const GArray  *points,
   NpCircleFit *fit;
   double mean_x = 0, mean_y = 0, scale = 0, suu = 0, svv = 0, suv = 0;
   double half_trace, det, spread_max, spread_min;
-  double params[3], se[3], sum_squares;
+  double params[3], se[3] = { 0.0, 0.0, 0.0 }, sum_squares;
   guint n;
 
   g_return_val_if_fail (points != NULL, NULL);
@@ -262,7 +262,11 @@ np_circle_fit (const GArray  *points,
 
   if (!kasa_fit (&data, &params[0], &params[1], &params[2], error))
     return NULL;
-  if (!geometric_fit (&data, params, se, &sum_squares, error))
+  /* Three points determine the circle and the algebraic fit is already
+   * exact; the solver can only fail to improve on it. */
+  if (n == 3)
+    sum_squares = 0.0;
+  else if (!geometric_fit (&data, params, se, &sum_squares, error))
     return NULL;
 
   /* The geometric fit may flip to a negative radius; the circle is the same. */
@@ -282,8 +286,8 @@ np_circle_fit (const GArray  *points,
   fit->se_centre_x_px = se[0] * scale;
   fit->se_centre_y_px = se[1] * scale;
   fit->se_radius_px = se[2] * scale;
-  fit->rms_residual_px = sqrt (sum_squares / n) * scale;
   fit->residuals_px = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
+  sum_squares = 0.0;
   for (guint i = 0; i < n; i++)
     {
       NpImagePoint p = g_array_index (points, NpImagePoint, i);
@@ -291,7 +295,9 @@ np_circle_fit (const GArray  *points,
        * sign the solver left on the radius. */
       double residual = hypot (p.x - fit->centre.x, p.y - fit->centre.y) - fit->radius_px;
       g_array_append_val (fit->residuals_px, residual);
+      sum_squares += residual * residual;
     }
+  fit->rms_residual_px = sqrt (sum_squares / n);
   return fit;
 }
 

@@ -160,6 +160,26 @@ test_copy (void)
   g_assert_true (copy->residuals_px != fit->residuals_px);
 }
 
+/* (100, 50), (190, 20) and (10, 20) all lie 150 px from (100, -100):
+ * 90² + 120² = 150². The solver used to stop with "exceeded max number of
+ * iterations" on this exact start. */
+static void
+test_three_points_far_centre (void)
+{
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpCircleFit) fit = NULL;
+  NpImagePoint p[] = { { 100, 50 }, { 190, 20 }, { 10, 20 } };
+
+  g_array_append_vals (points, p, 3);
+  fit = np_circle_fit (points, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (fit->centre.x, 100.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit->centre.y, -100.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit->radius_px, 150.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit->rms_residual_px, 0.0, 1e-9);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -168,6 +188,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/circle-fit/exact-circle", test_exact_circle);
   g_test_add_func ("/core/circle-fit/three-points", test_three_points);
+  g_test_add_func ("/core/circle-fit/three-points-far-centre", test_three_points_far_centre);
   g_test_add_func ("/core/circle-fit/short-arc", test_short_arc);
   g_test_add_func ("/core/circle-fit/standard-errors", test_standard_errors);
   g_test_add_func ("/core/circle-fit/bad-input", test_bad_input);
