@@ -21,6 +21,9 @@ static const NpCliVerb verbs[] = {
   { "calibrate", "pixel size from depth-scale ticks, a sphere, a distance…", np_cli_calibrate },
   { "plan", "depth, path, angle, clearance, needle and 95% intervals of a plan", np_cli_plan },
   { "optimize", "recommend the entry point of a plan and say why", np_cli_optimize },
+  { "export", "annotated PNG or PDF report of a plan, or of a folder of plans", np_cli_export },
+  { "phantom", "a synthetic ultrasound or fluoroscopy case with known truth", np_cli_phantom },
+  { "score", "training score of a trainee's plan against the expert plan", np_cli_score },
 };
 
 static void

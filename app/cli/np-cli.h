@@ -46,5 +46,8 @@ int np_cli_info (int argc, char **argv);
 int np_cli_calibrate (int argc, char **argv);
 int np_cli_plan (int argc, char **argv);
 int np_cli_optimize (int argc, char **argv);
+int np_cli_export (int argc, char **argv);
+int np_cli_phantom (int argc, char **argv);
+int np_cli_score (int argc, char **argv);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ char             *np_export_format_length   (const NpPlanResults    *results,
                                              double                  value);
 char             *np_export_format_interval (const NpPlanResults    *results,
                                              const double            interval[2]);
+gboolean          np_export_is_down_the_beam (const NpPlanResults   *results);
 char             *np_export_needle_text     (const NpPlanResults    *results);
 char             *np_export_gauges_text     (const NpPlanResults    *results);
 char             *np_export_clearance_text  (const NpPlanResults    *results,

@@ -41,7 +41,7 @@
 #define GREY_RULE 0.55
 #define GREY_FILL 0.88
 
-#define IMAGE_MAX_FRACTION 0.5       /* of the content height */
+#define IMAGE_MAX_FRACTION 0.55      /* of the content height */
 
 typedef struct
 {
@@ -501,6 +501,9 @@ result_rows (const NpExportJob *job)
   else if (r->has_two_views)
     ADD_ROW (g_strdup ("Path length"), g_strdup_printf ("%.1f mm", r->two_views.path_length_mm),
              g_strdup ("—"), g_strdup ("from two views"));
+  else if (np_export_is_down_the_beam (r))
+    ADD_ROW (g_strdup ("Path"), g_strdup ("coaxial"), g_strdup ("—"),
+             g_strdup ("entry over the target: the needle runs down the beam"));
   else if (!r->has_projection)
     ADD_ROW (g_strdup ("Path length"), g_strdup ("—"), g_strdup ("—"),
              g_strdup ("needs an entry and a target"));
@@ -509,7 +512,7 @@ result_rows (const NpExportJob *job)
     ADD_ROW (g_strdup ("Insertion angle"), g_strdup_printf ("%.0f°", r->insertion_angle_deg),
              g_strdup ("—"), g_strdup ("needle to skin; 90° is perpendicular"));
 
-  if (r->has_projection)
+  if (r->has_projection && !np_export_is_down_the_beam (r))
     {
       ADD_ROW (g_strdup ("Projected path length"),
                np_export_format_length (r, r->projected_path_length), g_strdup ("—"),
@@ -602,16 +605,16 @@ results_section (Layout *l)
   const NpExportJob *job = l->job;
   const NpPlanResults *r = job->results;
   const Column columns[] = {
-    { 0.31, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.16, SIZE_TABLE, TRUE, GREY_TEXT },
-    { 0.18, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.35, SIZE_TABLE, FALSE, GREY_NOTE },
+    { 0.30, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.19, SIZE_TABLE, TRUE, GREY_TEXT },
+    { 0.17, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.34, SIZE_TABLE, FALSE, GREY_NOTE },
   };
   const Column header[] = {
-    { 0.31, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.16, SIZE_LABEL, TRUE, GREY_TEXT },
-    { 0.18, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.35, SIZE_LABEL, TRUE, GREY_TEXT },
+    { 0.30, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.19, SIZE_LABEL, TRUE, GREY_TEXT },
+    { 0.17, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.34, SIZE_LABEL, TRUE, GREY_TEXT },
   };
   const char *titles[] = { "Measure", "Value", "95 % interval", "Note" };
   g_autoptr(GPtrArray) rows = NULL;
-  double header_height;
+  double header_height, table_height;
 
   if (r == NULL)
     {
@@ -625,8 +628,14 @@ results_section (Layout *l)
 
   rows = result_rows (job);
   header_height = row_height (l, header, 4, titles);
+  table_height = header_height;
+  for (guint i = 0; i < rows->len; i++)
+    table_height += row_height (l, columns, 4, g_ptr_array_index (rows, i));
+  /* A table that fits on a page is not split: it starts a new page instead. */
   heading (l, r->calibrated ? "Results" : "Results (not calibrated: values in pixels)",
-           header_height + row_height (l, columns, 4, g_ptr_array_index (rows, 0)));
+           table_height <= l->bottom - l->top - 2 * line_height (SIZE_HEADING)
+           ? table_height
+           : header_height + row_height (l, columns, 4, g_ptr_array_index (rows, 0)));
   /* The header row starts the table and every page it continues on. */
   for (guint i = 0; i < rows->len; i++)
     {
@@ -672,7 +681,8 @@ calibration_section (Layout *l)
       return;
     }
 
-  g_ptr_array_add (lines, g_strdup_printf ("Method: %s.", np_calibration_method_describe (cal->method)));
+  g_ptr_array_add (lines, g_strdup_printf ("Method: %s.",
+                                           np_calibration_method_describe (cal->method)));
   if (cal->mm_per_px_x == cal->mm_per_px_y && cal->se_mm_per_px_x == cal->se_mm_per_px_y)
     {
       if (cal->se_mm_per_px_x > 0)
@@ -726,7 +736,10 @@ warnings_section (Layout *l)
     }
   for (guint i = 0; i < r->warnings->len; i++)
     {
-      g_autofree char *text = g_strdup_printf ("%s.", (const char *) g_ptr_array_index (r->warnings, i));
+      const char *warning = g_ptr_array_index (r->warnings, i);
+      g_autofree char *text = g_str_has_suffix (warning, ".") ? g_strdup (warning)
+                                                             : g_strconcat (warning, ".", NULL);
+
       paragraph (l, text, 0, SIZE_BODY, FALSE, GREY_TEXT, "•");
       gap (l, 1.5);
     }

@@ -284,6 +284,15 @@ np_export_format_interval (const NpPlanResults *results,
   return g_strdup_printf ("%.0f–%.0f px", interval[0], interval[1]);
 }
 
+/* A single fluoroscopic view with the entry on the target: the needle runs
+ * along the beam and its projection is a point, with no length or angle. */
+gboolean
+np_export_is_down_the_beam (const NpPlanResults *results)
+{
+  return results->has_projection && !results->has_path
+         && results->projected_path_length < 1e-9;
+}
+
 /* "38 mm (1.5 in)", or NULL without a recommendation. */
 char *
 np_export_needle_text (const NpPlanResults *results)
@@ -611,6 +620,8 @@ caption_results (CaptionGroup      *group,
       g_autofree char *v = np_export_format_length (r, r->path_length);
       add_item (group, g_strdup_printf ("Path length: %s", v));
     }
+  else if (np_export_is_down_the_beam (r))
+    add_item (group, g_strdup ("Path: down the beam (coaxial)"));
   else if (r->has_projection)
     {
       g_autofree char *v = np_export_format_length (r, r->projected_path_length);
@@ -621,9 +632,9 @@ caption_results (CaptionGroup      *group,
 
   if (r->has_angle)
     add_item (group, g_strdup_printf ("Angle: %.0f°", r->insertion_angle_deg));
-  else if (r->has_projection)
+  else if (r->has_projection && !np_export_is_down_the_beam (r))
     add_item (group, g_strdup_printf ("Projected angle: %.0f°", r->projected_angle_deg));
-  else
+  else if (!r->has_projection)
     add_item (group, g_strdup ("Angle: —"));
 
   if (r->has_needle)
@@ -661,10 +672,16 @@ caption_groups (const NpExportJob *job)
     add_item (group, g_strdup_printf ("Clinician: %s", plan->clinician));
   if (!job->options.anonymise)
     {
-      if (plan->patient_name != NULL && *plan->patient_name != '\0')
+      gboolean has_name = plan->patient_name != NULL && *plan->patient_name != '\0';
+      gboolean has_id = plan->patient_id != NULL && *plan->patient_id != '\0';
+
+      if (has_name && has_id)
+        add_item (group, g_strdup_printf ("Patient: %s (ID %s)", plan->patient_name,
+                                          plan->patient_id));
+      else if (has_name)
         add_item (group, g_strdup_printf ("Patient: %s", plan->patient_name));
-      if (plan->patient_id != NULL && *plan->patient_id != '\0')
-        add_item (group, g_strdup_printf ("ID: %s", plan->patient_id));
+      else if (has_id)
+        add_item (group, g_strdup_printf ("Patient ID: %s", plan->patient_id));
     }
 
   caption_results (caption_add_group (groups, FALSE, 1.0, 1.0), job);
@@ -848,7 +865,8 @@ np_export_render_annotated (NpFrame                *frame,
 
       for (guint y = 0; y < height + band; y++)
         {
-          const guint32 *row = (const guint32 *) (gconstpointer) (data + (gsize) y * (gsize) stride);
+          const guint8 *line = data + (gsize) y * (gsize) stride;
+          const guint32 *row = (const guint32 *) (gconstpointer) line;
           guint8 *p = pixels + (gsize) y * out_stride;
 
           for (guint x = 0; x < width; x++, p += 3)
@@ -1077,6 +1095,16 @@ out:
   return ok;
 }
 
+/* YYYY-MM-DD, the only date form PDF metadata can be built from here. */
+static gboolean
+is_iso_date (const char *text)
+{
+  for (guint i = 0; i < 10; i++)
+    if (text[i] == '\0' || ((i == 4 || i == 7) ? text[i] != '-' : !g_ascii_isdigit (text[i])))
+      return FALSE;
+  return text[10] == '\0';
+}
+
 static cairo_status_t
 append_bytes_cb (void                *closure,
                  const unsigned char *data,
@@ -1134,6 +1162,12 @@ np_export_pdf (NpFrame                *frame,
   title = g_strdup_printf ("Injection plan report: %s, %s", site, job.date);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, job.software);
+  /* A given date also dates the file, so the same input gives the same bytes. */
+  if (job.options.date != NULL && is_iso_date (job.date))
+    {
+      g_autofree char *created = g_strdup_printf ("%sT00:00:00Z", job.date);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
+    }
   if (plan->clinician != NULL)
     {
       g_autofree char *clinician = np_export_clean_text (plan->clinician);

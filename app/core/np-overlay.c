@@ -788,7 +788,9 @@ np_overlay_options_for_export (NpOverlayOptions *options,
 {
   np_overlay_options_init (options, image_width, image_height);
   options->scale = MAX (1.0, MAX (image_width, image_height) / 900.0);
-  options->show_legend = TRUE;
+  /* On a small frame the legend would hide the anatomy; the caption and the
+   * report name the marks instead. */
+  options->show_legend = MIN (image_width, image_height) >= 480;
 }
 
 /**

@@ -427,7 +427,7 @@ build_shoulder_subacromial (UsBuild *b)
 
   skin = draw (b, "skin_thickness_mm", 1.4, 2.0);
   depth = draw (b, "target_depth_mm", 10, 15);
-  bursa = draw (b, "bursa_thickness_mm", 1.0, 2.2);
+  bursa = draw (b, "bursa_thickness_mm", 1.8, 3.0);
   tendon = draw (b, "supraspinatus_thickness_mm", 4.5, 6.5);
   cartilage = draw (b, "cartilage_thickness_mm", 1.0, 1.6);
   head_rx = draw (b, "humeral_head_radius_x_mm", 34, 42);
@@ -442,8 +442,10 @@ build_shoulder_subacromial (UsBuild *b)
   insertion = cartilage_end + 22;
 
   /* Layers outward from the bone: cartilage, tendon, bursa. The target is
-   * the middle of the bursa above target_x, at the drawn depth. */
-  k_target = cartilage + tendon + bursa / 2;
+   * in the bursa above target_x, at the drawn depth: in its middle, or
+   * 1.25 mm above the tendon when the bursa is thinner than 2.5 mm, so that
+   * the tendon's 1 mm margin holds. */
+  k_target = cartilage + tendon + MAX (bursa / 2, 1.25);
   phi_target = asin ((target_x - head_dx) / (head_rx + k_target)) / DEG;
   b->target = np_phantom_us_point_at_depth (us, target_x, depth);
   head.x = head_dx;
@@ -564,7 +566,7 @@ build_shoulder_glenohumeral (UsBuild *b)
   cartilage = draw (b, "cartilage_thickness_mm", 1.5, 2.2);
   gap_head = draw (b, "target_to_cartilage_mm", 1.6, 2.6);
   gap_labrum = draw (b, "target_to_labrum_mm", 1.6, 2.6);
-  phi_t = draw_angle (b, "target_direction_deg", 50, 62);
+  phi_t = draw_angle (b, "target_direction_deg", 32, 44);
   labrum_dz = draw (b, "labrum_tip_offset_z_mm", -0.5, 1.0);
   glenoid_slope = draw_angle (b, "glenoid_slope_deg", 0, 10);
   infraspinatus = draw (b, "infraspinatus_tendon_mm", 4.0, 6.0);
@@ -960,37 +962,68 @@ add_skin_line (const UsBuild *b,
     }
 }
 
+/* Angle between the path and the skin at the entry, 0-90 degrees. */
+static double
+insertion_angle (const UsBuild *b,
+                 double         beyond_mm,
+                 NpImagePoint   entry,
+                 NpImagePoint   target)
+{
+  NpImagePoint next = to_image (b, np_phantom_us_skin_point (&b->us, beyond_mm + 1,
+                                                             b->entry_side));
+  double tx = next.x - entry.x, ty = next.y - entry.y;
+  double px = target.x - entry.x, py = target.y - entry.y;
+  double c = fabs (tx * px + ty * py) / (hypot (tx, ty) * hypot (px, py));
+
+  return acos (MIN (1.0, c)) * 180 / G_PI;
+}
+
 /* The expert's entry for an in-plane approach: on the skin past the end of
- * the probe, as close as the margins of every structure allow. Candidates
- * every millimetre; the best keeps each structure at least 3 mm beyond its
- * margin, and among those the shortest path wins. */
+ * the probe. Of the entries that keep every structure at least 1 mm beyond
+ * its margin (or as far as the target itself is, if that is less), the one
+ * whose insertion angle is nearest the approach's preferred angle
+ * (np-approach.c) wins; if none does, the one with the most room to spare. */
 static void
 choose_entry (const UsBuild *b,
               NpPlan        *plan,
               JsonObject    *truth)
 {
-  double best_score = -G_MAXDOUBLE, best_length = G_MAXDOUBLE;
+  const NpApproach *approach = np_approach_lookup (b->c->approach_id);
+  double preferred = approach != NULL ? approach->preferred_angle_deg : 30;
+  double best_cost = G_MAXDOUBLE, best_spare = -G_MAXDOUBLE, best_beyond = 0;
+  double needed = 1.0;
+  gboolean best_feasible = FALSE;
   NpImagePoint best = { 0, 0 };
-  double best_beyond = 0;
   JsonObject *clearances = json_object_new ();
 
-  for (double beyond = 2; beyond <= 30.001; beyond += 1)
+  /* a path cannot keep more room than its end point has */
+  for (guint i = 0; i < plan->structures->len; i++)
+    {
+      const NpStructure *s = g_ptr_array_index (plan->structures, i);
+      needed = MIN (needed, np_phantom_clearance_mm (s, plan->target, plan->target,
+                                                     b->us.pixel_mm) - s->margin_mm - 0.05);
+    }
+
+  for (double beyond = 1; beyond <= 40.001; beyond += 0.5)
     {
       NpImagePoint entry = to_image (b, np_phantom_us_skin_point (&b->us, beyond, b->entry_side));
-      double score = G_MAXDOUBLE, length;
+      double spare = G_MAXDOUBLE, cost;
+      gboolean feasible;
 
       for (guint i = 0; i < plan->structures->len; i++)
         {
           const NpStructure *s = g_ptr_array_index (plan->structures, i);
-          score = MIN (score, np_phantom_clearance_mm (s, entry, plan->target, b->us.pixel_mm)
+          spare = MIN (spare, np_phantom_clearance_mm (s, entry, plan->target, b->us.pixel_mm)
                               - s->margin_mm);
         }
-      score = MIN (score, 3.0);
-      length = hypot (entry.x - plan->target.x, entry.y - plan->target.y);
-      if (score > best_score + 1e-9 || (fabs (score - best_score) <= 1e-9 && length < best_length))
+      feasible = spare >= needed;
+      cost = fabs (insertion_angle (b, beyond, entry, plan->target) - preferred);
+      if ((feasible && (!best_feasible || cost < best_cost - 1e-9))
+          || (!feasible && !best_feasible && spare > best_spare + 1e-9))
         {
-          best_score = score;
-          best_length = length;
+          best_feasible = feasible;
+          best_cost = cost;
+          best_spare = spare;
           best = entry;
           best_beyond = beyond;
         }
@@ -999,6 +1032,8 @@ choose_entry (const UsBuild *b,
   plan->has_entry = TRUE;
   plan->entry = best;
   json_object_set_double_member (truth, "entry_beyond_probe_mm", best_beyond);
+  json_object_set_double_member (truth, "insertion_angle_deg",
+                                 insertion_angle (b, best_beyond, best, plan->target));
   for (guint i = 0; i < plan->structures->len; i++)
     {
       const NpStructure *s = g_ptr_array_index (plan->structures, i);

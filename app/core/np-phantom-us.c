@@ -158,10 +158,13 @@ np_phantom_us_point_at_depth (const NpPhantomUs *us,
 
 /**
  * np_phantom_us_skin_point:
- * @beyond_edge_mm: distance along the skin past the edge of the field
+ * @beyond_edge_mm: distance along the skin past the end of the probe face
  * @side: -1 for the left end of the probe, +1 for the right end
  *
  * A point of the skin line, extended past the probe for in-plane entries.
+ * Past a curved face the skin runs on flat, along the chord between the
+ * ends of the face (where the probe stops pressing it into a curve), as the
+ * planner assumes.
  */
 NpScanPoint
 np_phantom_us_skin_point (const NpPhantomUs *us,
@@ -172,8 +175,9 @@ np_phantom_us_skin_point (const NpPhantomUs *us,
 
   if (us->probe == NP_PROBE_LINEAR)
     return np_scan_point (side * (us->footprint_mm / 2 + beyond_edge_mm), 0);
-  angle = side * (us->sector_deg * G_PI / 360.0 + beyond_edge_mm / us->radius_mm);
-  return np_scan_point (us->radius_mm * sin (angle), us->radius_mm * cos (angle) - us->radius_mm);
+  angle = us->sector_deg * G_PI / 360.0;
+  return np_scan_point (side * (us->radius_mm * sin (angle) + beyond_edge_mm),
+                        us->radius_mm * cos (angle) - us->radius_mm);
 }
 
 gboolean

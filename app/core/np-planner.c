@@ -51,6 +51,10 @@ static const double needle_lengths_inch[] = { 0.625, 1.0, 1.5, 2.0, 2.5, 3.5, 5.
 /* Rays of two fluoroscopic views that miss each other by more than this (mm)
  * probably do not show the same points. */
 #define TWO_VIEW_MISMATCH_MM 2.0
+/* A margin-0 structure may be touched where the needle ends (mm, or px). */
+#define TIP_ALLOWANCE 1.0
+/* ... and must otherwise not be met: the least clearance that counts as apart. */
+#define TOUCH_CLEARANCE 1e-6
 /* The entry scan never runs further than this along an uncalibrated skin. */
 #define MAX_SCAN_REACH_PX 20000.0
 /* Flatter than this the needle only tunnels under the skin. */
@@ -72,7 +76,13 @@ typedef enum
  * Linear probes: x · sx, y · sy · k with k = c / 1540 (the beam runs along y).
  * Skin arc: the circle is fitted in (x · sx, y · sy); a point at radius r
  * from its centre moves to radius R + k (r − R), since the beam runs along
- * radii of the arc and time of flight starts at the skin. */
+ * radii of the arc and time of flight starts at the skin. The skin follows
+ * the arc only under the probe face (the marked stretch); beyond its ends it
+ * runs on straight along the line through both ends, the body surface the
+ * probe is pressed into (continuing the probe's circle would lift the skin
+ * into the air beside the probe). Skin coordinates are R · φ along the arc,
+ * with φ on the branch around the marked points' mean direction, and arc
+ * length along the straight continuations. */
 typedef struct
 {
   gboolean calibrated;
@@ -82,6 +92,8 @@ typedef struct
   gboolean radial;
   NpMmPoint centre;
   double radius;
+  double arc_reference;       /* mean direction of the marked arc, radians */
+  double arc_lo, arc_hi;      /* marked stretch of the arc, skin coordinates */
   GArray *skin_points;        /* NpMmPoint, physical, SKIN_POLYLINE */
   const char *skin_problem;   /* why the skin is missing, for the warning */
 } Space;
@@ -140,6 +152,47 @@ to_image (const Space *space,
       return np_image_point (q.x / space->sx, q.y / space->sy);
     }
   return np_image_point (q.x / space->sx, q.y / (space->sy * space->k));
+}
+
+/* Skin coordinate R · φ of the direction of @p from the arc's centre. */
+static double
+arc_param (const Space *space,
+           NpMmPoint    p)
+{
+  double angle = atan2 (p.y - space->centre.y, p.x - space->centre.x);
+
+  return space->radius * (space->arc_reference + remainder (angle - space->arc_reference, 2 * G_PI));
+}
+
+static NpMmPoint
+arc_point (const Space *space,
+           double       param,
+           NpMmPoint   *tangent)
+{
+  double phi = param / space->radius;
+
+  if (tangent != NULL)
+    *tangent = np_mm_point (-sin (phi), cos (phi));
+  return np_mm_point (space->centre.x + space->radius * cos (phi),
+                      space->centre.y + space->radius * sin (phi));
+}
+
+/* The straight skin beyond one end of the arc: its start and its outward
+ * unit direction (along the line through both ends). */
+static NpMmPoint
+arc_continuation (const Space *space,
+                  gboolean     high_end,
+                  NpMmPoint   *direction)
+{
+  NpMmPoint lo = arc_point (space, space->arc_lo, NULL);
+  NpMmPoint hi = arc_point (space, space->arc_hi, NULL);
+  double length = np_geometry_distance (lo, hi);
+  double sign = high_end ? 1 : -1;
+
+  *direction = length > 0 ? np_mm_point (sign * (hi.x - lo.x) / length,
+                                         sign * (hi.y - lo.y) / length)
+                          : np_mm_point (sign, 0);
+  return high_end ? hi : lo;
 }
 
 static void
@@ -225,6 +278,27 @@ space_setup (Space              *space,
             space->skin_problem = "the skin arc points do not define a circle";
             break;
           }
+        {
+          double mean_x = 0, mean_y = 0;
+
+          for (guint i = 0; i < n_skin; i++)
+            {
+              double angle = atan2 (mm[i].y - space->centre.y, mm[i].x - space->centre.x);
+
+              mean_x += cos (angle);
+              mean_y += sin (angle);
+            }
+          space->arc_reference = atan2 (mean_y, mean_x);
+          space->arc_lo = G_MAXDOUBLE;
+          space->arc_hi = -G_MAXDOUBLE;
+          for (guint i = 0; i < n_skin; i++)
+            {
+              double s = arc_param (space, mm[i]);
+
+              space->arc_lo = MIN (space->arc_lo, s);
+              space->arc_hi = MAX (space->arc_hi, s);
+            }
+        }
         space->radial = TRUE;
         space->skin = SKIN_ARC;
       }
@@ -264,15 +338,35 @@ skin_closest (const Space *space,
 
     case SKIN_ARC:
       {
-        double dx = p.x - space->centre.x;
-        double dy = p.y - space->centre.y;
-        double r = hypot (dx, dy);
-        double ux = r > 0 ? dx / r : 0, uy = r > 0 ? dy / r : 1;
+        double r = np_geometry_distance (p, space->centre);
+        double along = r > 0 ? arc_param (space, p) : (space->arc_lo + space->arc_hi) / 2;
 
-        f = np_mm_point (space->centre.x + space->radius * ux, space->centre.y + space->radius * uy);
-        t = np_mm_point (-uy, ux);
-        s = space->radius * atan2 (uy, ux);
-        d = fabs (r - space->radius);
+        /* The nearest point of the arc is radial in the probe's sector (the
+         * depth along the beam) and an end of the arc outside it, which the
+         * straight continuations start from; the skin is the nearer of the
+         * three, so the depth is continuous everywhere. */
+        if (along >= space->arc_lo && along <= space->arc_hi)
+          {
+            f = arc_point (space, along, &t);
+            s = along;
+            d = fabs (r - space->radius);
+          }
+        for (int end = 0; end < 2; end++)
+          {
+            NpMmPoint out;
+            NpMmPoint start = arc_continuation (space, end == 1, &out);
+            double u = MAX (0.0, (p.x - start.x) * out.x + (p.y - start.y) * out.y);
+            NpMmPoint q = np_mm_point (start.x + u * out.x, start.y + u * out.y);
+            double dq = np_geometry_distance (p, q);
+
+            if (!(dq >= d))
+              {
+                d = dq;
+                f = q;
+                t = out;
+                s = end == 1 ? space->arc_hi + u : space->arc_lo - u;
+              }
+          }
       }
       break;
 
@@ -305,13 +399,16 @@ skin_at (const Space *space,
       break;
 
     case SKIN_ARC:
-      {
-        double phi = param / space->radius;
+      if (param >= space->arc_lo && param <= space->arc_hi)
+        p = arc_point (space, param, &t);
+      else
+        {
+          gboolean high = param > space->arc_hi;
+          NpMmPoint start = arc_continuation (space, high, &t);
+          double u = high ? param - space->arc_hi : space->arc_lo - param;
 
-        p = np_mm_point (space->centre.x + space->radius * cos (phi),
-                         space->centre.y + space->radius * sin (phi));
-        t = np_mm_point (-sin (phi), cos (phi));
-      }
+          p = np_mm_point (start.x + u * t.x, start.y + u * t.y);
+        }
       break;
 
     case SKIN_TOP_EDGE:
@@ -475,11 +572,39 @@ obstacle_gap (const Obstacle *ob,
   return hypot (gx, gy);
 }
 
+/* Slack of one structure in the entry search: clearance minus what is
+ * required, negative when the path comes too close. A margin above 0 is kept
+ * along the whole path (1 px without a calibration, where millimetres mean
+ * nothing). A margin of 0 lets the needle touch the structure and end on it
+ * (a target on bone) but not pass through it: the path short of its last
+ * TIP_ALLOWANCE must not meet the outline. Values at or above @bound may be
+ * a lower bound from the bounding boxes (all a caller comparing with @bound
+ * needs). */
 static double
-required_clearance (const Context  *ctx,
-                    const Obstacle *ob)
+obstacle_slack (const Context  *ctx,
+                const Obstacle *ob,
+                NpMmPoint       entry,
+                NpMmPoint       target,
+                double          bound)
 {
-  return ctx->space.calibrated ? MAX (ob->margin_mm, 0.0) : UNCALIBRATED_CLEARANCE_PX;
+  double required, gap;
+
+  if (ob->margin_mm > 0)
+    required = ctx->space.calibrated ? ob->margin_mm : UNCALIBRATED_CLEARANCE_PX;
+  else
+    {
+      double length = np_geometry_distance (entry, target);
+      double cut = MIN (TIP_ALLOWANCE, length / 2);
+
+      if (length > 0)
+        target = np_mm_point (target.x - cut * (target.x - entry.x) / length,
+                              target.y - cut * (target.y - entry.y) / length);
+      required = TOUCH_CLEARANCE;
+    }
+  gap = obstacle_gap (ob, entry, target) - required;
+  if (gap >= bound)
+    return gap;
+  return obstacle_clearance (ctx, ob, entry, target, NULL, NULL) - required;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -779,16 +904,8 @@ probe_footprint (const Context          *ctx,
       return TRUE;
 
     case SKIN_ARC:
-      for (guint i = 0; i < ctx->plan->skin_points->len; i++)
-        {
-          double s;
-
-          skin_closest (space, to_phys (space, g_array_index (ctx->plan->skin_points,
-                                                              NpImagePoint, i)),
-                        NULL, NULL, &s);
-          *lo = MIN (*lo, s);
-          *hi = MAX (*hi, s);
-        }
+      *lo = space->arc_lo;
+      *hi = space->arc_hi;
       return TRUE;
 
     case SKIN_MISSING:
@@ -1782,18 +1899,14 @@ search_slack (const Search *search,
   for (guint i = 0; i < ctx->obstacles->len && !(stop_below_zero && slack < 0); i++)
     {
       const Obstacle *ob = &g_array_index (ctx->obstacles, Obstacle, i);
-      double required, d;
+      double ob_slack;
 
       if (!ob->usable)
         continue;
-      required = required_clearance (ctx, ob);
-      /* The boxes' gap bounds the clearance from below: skip what cannot bind. */
-      if (obstacle_gap (ob, entry, search->target) - required >= slack)
-        continue;
-      d = obstacle_clearance (ctx, ob, entry, search->target, NULL, NULL);
-      if (d - required < slack)
+      ob_slack = obstacle_slack (ctx, ob, entry, search->target, slack);
+      if (ob_slack < slack)
         {
-          slack = d - required;
+          slack = ob_slack;
           bind = (int) i;
         }
     }
@@ -1830,15 +1943,9 @@ search_violation (const Search *search,
   for (guint i = 0; i < ctx->obstacles->len; i++)
     {
       const Obstacle *ob = &g_array_index (ctx->obstacles, Obstacle, i);
-      double required;
 
-      if (!ob->usable)
-        continue;
-      required = required_clearance (ctx, ob);
-      if (obstacle_gap (ob, entry, search->target) >= required)
-        continue;
-      v.structures += MAX (0.0, required - obstacle_clearance (ctx, ob, entry, search->target,
-                                                               NULL, NULL));
+      if (ob->usable)
+        v.structures += MAX (0.0, -obstacle_slack (ctx, ob, entry, search->target, 0));
     }
   return v;
 }
@@ -2026,17 +2133,16 @@ explain_failure (const Search          *search,
       g_autofree char *name = NULL;
       double d;
 
-      if (!ob->usable)
+      if (!ob->usable || obstacle_slack (ctx, ob, entry, search->target, 0) >= 0)
         continue;
       d = obstacle_clearance (ctx, ob, entry, search->target, NULL, NULL);
-      if (d >= required_clearance (ctx, ob))
-        continue;
       name = structure_name (structure);
       if (!first)
         g_string_append (reason, "; ");
       first = FALSE;
-      if (!ctx->space.calibrated)
-        g_string_append_printf (reason, "the %s cannot be avoided", name);
+      if (!ctx->space.calibrated || structure->margin_mm <= 0)
+        g_string_append_printf (reason, "the %s cannot be avoided (the least-bad path passes "
+                                        "through it)", name);
       else if (d <= 0)
         g_string_append_printf (reason, "the %s cannot be cleared by its %g mm margin "
                                         "(the least-bad path crosses it)",
@@ -2081,8 +2187,6 @@ search_range (const Search *search,
                           - NP_PLANNER_NEEDLE_OUTSIDE_MM);
   else
     reach = MIN (reach, MAX_SCAN_REACH_PX);
-  if (space->skin == SKIN_ARC)
-    reach = MIN (reach, space->radius * G_PI / 2);
   *lo = foot - reach;
   *hi = foot + reach;
 
@@ -2296,7 +2400,7 @@ np_planner_recommend_entry (const NpPlan            *plan,
             continue;
           d = obstacle_clearance (&ctx, ob, foot, search.target, NULL, NULL);
           rec->min_clearance = MIN (rec->min_clearance, d);
-          if (d < required_clearance (&ctx, ob))
+          if (obstacle_slack (&ctx, ob, foot, search.target, 0) < 0)
             rec->feasible = FALSE;
         }
       rec->reason = g_strdup_printf ("Out of plane: the probe sits over the target; the needle "

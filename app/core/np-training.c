@@ -265,6 +265,26 @@ region_centroid (const GArray *region)
   return np_image_point (mx / region->len, my / region->len);
 }
 
+/**
+ * np_training_plan_get_answer:
+ * @target: (out): the expert's target, or the centroid of the acceptable
+ *   target region when the plan has no target
+ *
+ * Returns: %FALSE when @plan has no expert answer
+ */
+gboolean
+np_training_plan_get_answer (const NpPlan *plan,
+                             NpImagePoint *target)
+{
+  g_return_val_if_fail (plan != NULL, FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if (!np_training_plan_has_answer (plan))
+    return FALSE;
+  *target = plan->has_target ? plan->target : region_centroid (plan->target_region);
+  return TRUE;
+}
+
 typedef struct
 {
   const NpCalibration *calibration;
@@ -475,8 +495,7 @@ np_training_score_compute (const NpPlan  *expert,
 
   /* The planner runs on both with the expert's context. */
   expert_plan = np_plan_copy (expert);
-  score->expert_target = expert->has_target ? expert->target
-                                             : region_centroid (expert->target_region);
+  np_training_plan_get_answer (expert, &score->expert_target);
   expert_plan->has_target = TRUE;
   expert_plan->target = score->expert_target;
   trainee_plan = attempt_plan (expert, trainee);

@@ -107,6 +107,8 @@ NpTrainingScore *np_training_score_from_json (JsonNode               *node,
                                               GError                **error);
 
 gboolean         np_training_plan_has_answer (const NpPlan           *plan);
+gboolean         np_training_plan_get_answer (const NpPlan           *plan,
+                                              NpImagePoint           *target);
 
 const char      *np_training_metric_to_string     (NpTrainingMetric metric);
 gboolean         np_training_metric_from_string   (const char      *text,

@@ -211,12 +211,23 @@ test_insertion_angle (void)
 
     plan->skin_kind = NP_SKIN_ARC;
     g_array_append_vals (plan->skin_points, arc, 3);
-    set_path (plan, 190, 20, 190 + 60, 20 + 80);
+    set_path (plan, 100, 50, 100, 150);
     g_clear_pointer (&results, np_plan_results_free);
     results = compute (plan);
-    /* (250,100) is 150 + 100 from the centre along the same radius: 100 deep, 90°. */
+    /* (100,150) is 250 below the centre: 100 deep, reached at 90°. */
     g_assert_cmpfloat_with_epsilon (results->depth, 100, 1e-6);
     g_assert_cmpfloat_with_epsilon (results->insertion_angle_deg, 90, 1e-6);
+
+    /* Beyond the probe the skin runs straight on through the arc's ends
+     * (10,20) and (190,20): the row y = 20. From (250,20) in plane to
+     * (100,90): 150 across, 70 down, atan(70/150) = 25.016893° to the skin;
+     * the target is 190 − 150 = 40 deep along its radius. */
+    set_path (plan, 250, 20, 100, 90);
+    g_clear_pointer (&results, np_plan_results_free);
+    results = compute (plan);
+    g_assert_cmpfloat_with_epsilon (results->depth, 40, 1e-6);
+    g_assert_cmpfloat_with_epsilon (results->insertion_angle_deg, 25.01689348, 1e-6);
+    g_assert_false (has_warning (results, "off the skin line"));
   }
 }
 
@@ -252,9 +263,11 @@ test_speed_of_sound (void)
   g_assert_cmpfloat_with_epsilon (results->path_length, hypot (6, 8.0 * 1600 / 1540), 1e-9);
 
   /* Curvilinear: depth scales along the radius of the skin arc. Arc centre
-   * (100,−100), radius 150 (see test_insertion_angle); target (220, 60) is
-   * 120 across and 160 down: 200 from the centre, 50 px = 50 mm deep at
-   * 1 mm/px and 1540 m/s, 50 · 1600/1540 at 1600 m/s. */
+   * (100,−100), radius 150 (see test_insertion_angle); target (130, 90) is
+   * 30 across and 190 down, √(900 + 36100) = 192.35 from the centre:
+   * 42.35 px = mm deep at 1 mm/px and 1540 m/s, times 1600/1540 at 1600 m/s.
+   * (The straight skin beside the probe, y = 20 beyond x = 10 and 190, is
+   * farther: √(60² + 70²) = 92.2 from its start.) */
   {
     g_autoptr(NpPlan) curved = plan_new (1.0);
     NpImagePoint arc[] = { { 100, 50 }, { 190, 20 }, { 10, 20 } };
@@ -263,14 +276,14 @@ test_speed_of_sound (void)
     curved->skin_kind = NP_SKIN_ARC;
     g_array_append_vals (curved->skin_points, arc, 3);
     curved->has_target = TRUE;
-    curved->target = np_image_point (220, 60);
+    curved->target = np_image_point (130, 90);
     g_clear_pointer (&results, np_plan_results_free);
     results = compute (curved);
-    g_assert_cmpfloat_with_epsilon (results->depth, 50, 1e-6);
+    g_assert_cmpfloat_with_epsilon (results->depth, sqrt (37000) - 150, 1e-6);
     curved->speed_of_sound_m_s = 1600;
     g_clear_pointer (&results, np_plan_results_free);
     results = compute (curved);
-    g_assert_cmpfloat_with_epsilon (results->depth, 50.0 * 1600 / 1540, 1e-6);
+    g_assert_cmpfloat_with_epsilon (results->depth, (sqrt (37000) - 150) * 1600 / 1540, 1e-6);
   }
 
   /* Pixels are not scaled: uncalibrated, the depth stays 40 px. */
@@ -687,17 +700,17 @@ test_uncertainty_arc (void)
    * 7-24-25 multiples): the geometric fit is refitted for every sample. */
   NpImagePoint arc[] = { { 100, 50 }, { 190, 20 }, { 10, 20 }, { 142, 44 }, { 58, 44 } };
 
-  /* Target (220,60) is 200 from the centre: 50 mm deep (see
-   * test_speed_of_sound). With 1 px clicks on target and arc and the speed
-   * range, the Monte Carlo must contain the propagated interval. */
+  /* Target (100,90) is 190 from the centre, straight below it: 40 mm deep.
+   * With 1 px clicks on target and arc and the speed range, the Monte Carlo
+   * must contain the propagated interval. */
   plan->probe = NP_PROBE_CURVILINEAR;
   plan->skin_kind = NP_SKIN_ARC;
   plan->mark_error_px = 1;
   g_array_append_vals (plan->skin_points, arc, G_N_ELEMENTS (arc));
   plan->has_target = TRUE;
-  plan->target = np_image_point (220, 60);
+  plan->target = np_image_point (100, 90);
   results = compute (plan);
-  g_assert_cmpfloat_with_epsilon (results->depth, 50, 1e-6);
+  g_assert_cmpfloat_with_epsilon (results->depth, 40, 1e-6);
   g_assert_true (np_planner_estimate_uncertainty (plan, NULL, results, &error));
   g_assert_no_error (error);
   assert_contains (results->depth_ci95, results->depth_ci95_propagated);
@@ -810,6 +823,36 @@ test_recommend_infeasible (void)
   g_assert_cmpfloat (rec->min_clearance, ==, 0);
   g_assert_nonnull (strstr (rec->reason, "the bone cortex cannot be cleared by its 3 mm margin"));
   g_assert_nonnull (strstr (rec->reason, "Least-bad entry shown"));
+}
+
+static void
+test_recommend_bone (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (1.0);
+  g_autoptr(NpEntryRecommendation) rec = NULL;
+  const double cortex[] = { 20, 20, 80, 20 };
+
+  /* A bone cortex with margin 0 from (20,20) to (80,20) over the target
+   * (50,40): the needle may not pass through it. The shortest path grazes an
+   * end: through (20,20) the line from the target drops 20 over 30 across,
+   * so it meets the skin at x = 50 − 2 · 30 = −10 (or 110 past the other
+   * end), √(60² + 40²) = 72.111 mm at atan(40/60) = 33.69°. */
+  plan->has_target = TRUE;
+  plan->target = np_image_point (50, 40);
+  add_outline (plan, "bone cortex", NP_STRUCTURE_BONE, NP_SHAPE_POLYLINE, 0, cortex, 2);
+  rec = recommend (plan, NULL);
+  g_assert_true (rec->feasible);
+  g_assert_cmpfloat_with_epsilon (fabs (rec->entry.x - 50), 60, 1e-3);
+  g_assert_cmpfloat_with_epsilon (rec->path_length, sqrt (5200), 1e-3);
+  g_assert_cmpfloat_with_epsilon (rec->insertion_angle_deg, 33.69006753, 1e-3);
+
+  /* A target on the cortex itself may be reached: straight down, 20 mm. */
+  plan->target = np_image_point (50, 20);
+  g_clear_pointer (&rec, np_entry_recommendation_free);
+  rec = recommend (plan, NULL);
+  g_assert_true (rec->feasible);
+  g_assert_cmpfloat_with_epsilon (rec->entry.x, 50, 1e-6);
+  g_assert_cmpfloat_with_epsilon (rec->path_length, 20, 1e-6);
 }
 
 static void
@@ -1121,6 +1164,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/planner/recommend-angle", test_recommend_angle);
   g_test_add_func ("/core/planner/recommend-probe-end", test_recommend_probe_end);
   g_test_add_func ("/core/planner/recommend-infeasible", test_recommend_infeasible);
+  g_test_add_func ("/core/planner/recommend-bone", test_recommend_bone);
   g_test_add_func ("/core/planner/recommend-needs-marks", test_recommend_needs_marks);
   g_test_add_func ("/core/planner/two-views", test_two_views);
   g_test_add_func ("/core/planner/fluoroscopy-plans", test_fluoroscopy_plans);

@@ -1,0 +1,436 @@
+/* np-cli-export.c: needleplan-cli export, one plan or a folder of plans
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "needleplan-cli"
+
+#include "np-cli.h"
+
+#include "np-error.h"
+#include "np-export.h"
+#include "np-plan-file.h"
+#include "np-png.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SUMMARY "PLAN --png OUT | --pdf OUT, or --batch DIR --out DIR — the annotated image " \
+                "or the report"
+
+#define DESCRIPTION \
+  "One plan:\n" \
+  "  needleplan-cli export PLAN --png OUT [--pdf OUT] [--anonymise] [--paper a4|letter]\n" \
+  "Every *.json plan under a folder (recursively):\n" \
+  "  needleplan-cli export --batch DIR --out DIR [--png] [--pdf] [--anonymise]\n" \
+  "  (both formats when neither is given; one line per plan on stderr, a summary of\n" \
+  "  the failures at the end, exit 1 when any plan failed)\n" \
+  "\n" \
+  "The PNG is the frame with the overlay and a caption band, the plan in an iTXt\n" \
+  "chunk; the PDF is the report. --anonymise leaves the patient's name and ID out of\n" \
+  "both (docs/export.md). A plan whose frame has changed since it was saved is not\n" \
+  "exported.\n"
+
+typedef struct
+{
+  char *png;                    /* single: file; batch: non-NULL when chosen */
+  char *pdf;
+  gboolean batch_png;
+  gboolean batch_pdf;
+  char *batch;
+  char *out;
+  gboolean anonymise;
+  char *paper;
+  char *window;
+  char *date;
+} Args;
+
+static void
+args_clear (Args *args)
+{
+  g_free (args->png);
+  g_free (args->pdf);
+  g_free (args->batch);
+  g_free (args->out);
+  g_free (args->paper);
+  g_free (args->window);
+  g_free (args->date);
+}
+
+/* --png and --pdf take a file for one plan and nothing in a batch, so the
+ * mode is decided before the options are parsed. */
+static gboolean
+is_batch (int    argc,
+          char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--") == 0)
+        return FALSE;
+      if (strcmp (argv[i], "--batch") == 0 || g_str_has_prefix (argv[i], "--batch="))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+parse_date (const char *text)
+{
+  guint year, month, day;
+  char tail;
+
+  if (text == NULL || strlen (text) != 10
+      || sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &tail) != 3)
+    return FALSE;
+  return g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
+}
+
+/* Fills @options from the parsed arguments; FALSE with @exit_code on bad usage. */
+static gboolean
+make_options (const Args       *args,
+              NpExportOptions  *options,
+              int              *exit_code)
+{
+  np_export_options_init (options);
+  options->anonymise = args->anonymise;
+
+  if (args->paper != NULL && !np_paper_from_string (args->paper, &options->paper))
+    {
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "--paper must be a4 or letter, not “%s”",
+                                args->paper);
+      return FALSE;
+    }
+  if (args->window != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (args->window, ",", -1);
+
+      if (g_strv_length (parts) != 2
+          || !np_cli_parse_double (parts[0], &options->window.center)
+          || !np_cli_parse_double (parts[1], &options->window.width)
+          || options->window.width <= 0)
+        {
+          *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "--window must be CENTER,WIDTH with a "
+                                    "positive width, not “%s”", args->window);
+          return FALSE;
+        }
+      options->has_window = TRUE;
+    }
+  if (args->date != NULL)
+    {
+      if (!parse_date (args->date))
+        {
+          *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "--date must be a date written "
+                                    "YYYY-MM-DD, not “%s”", args->date);
+          return FALSE;
+        }
+      options->date = args->date;
+    }
+  return TRUE;
+}
+
+/* Loads @plan_path and its frame and writes the requested files. */
+static gboolean
+export_plan (const char             *plan_path,
+             const char             *png_path,
+             const char             *pdf_path,
+             const NpExportOptions  *base_options,
+             GError                **error)
+{
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autofree char *frame_path = NULL;
+  NpExportOptions options = *base_options;
+  gboolean matches = FALSE;
+
+  plan = np_plan_file_load (plan_path, error);
+  if (plan == NULL)
+    return FALSE;
+  frame_path = np_plan_file_resolve_frame (plan, plan_path, error);
+  if (frame_path == NULL || !np_plan_file_check_frame (plan, plan_path, &matches, error))
+    return FALSE;
+  if (plan->frame_sha256 != NULL && !matches)
+    {
+      g_autofree char *display = g_filename_display_name (frame_path);
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "The frame “%s” has changed since the plan was saved (its SHA-256 differs); "
+                   "open the plan in NeedlePlan to check the marks before exporting", display);
+      return FALSE;
+    }
+  frame = np_png_load (frame_path, error);
+  if (frame == NULL)
+    return FALSE;
+  results = np_export_compute_results (plan, frame, error);
+  if (results == NULL)
+    return FALSE;
+
+  options.plan_path = plan_path;
+  if (png_path != NULL && !np_export_png (frame, plan, results, &options, png_path, error))
+    return FALSE;
+  if (pdf_path != NULL && !np_export_pdf (frame, plan, results, &options, pdf_path, error))
+    return FALSE;
+  return TRUE;
+}
+
+static int
+run_single (const Args  *args,
+            int          argc,
+            char       **argv)
+{
+  NpExportOptions options;
+  g_autoptr(GError) error = NULL;
+  int exit_code;
+
+  if (args->out != NULL)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "--out goes with --batch; for one plan use "
+                        "--png OUT or --pdf OUT (see --help)");
+  if (argc != 2)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "export takes exactly one PLAN, or --batch DIR "
+                        "(see --help)");
+  if (args->png == NULL && args->pdf == NULL)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "say what to write: --png OUT, --pdf OUT or both "
+                        "(see --help)");
+  if (args->png != NULL && args->pdf != NULL && strcmp (args->png, args->pdf) == 0)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "--png and --pdf name the same file “%s”",
+                        args->png);
+  if (!make_options (args, &options, &exit_code))
+    return exit_code;
+
+  if (!export_plan (argv[1], args->png, args->pdf, &options, &error))
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+
+  if (args->png != NULL)
+    printf ("Wrote %s\n", args->png);
+  if (args->pdf != NULL)
+    printf ("Wrote %s\n", args->pdf);
+  return NP_CLI_EXIT_OK;
+}
+
+static gboolean
+same_directory (const char *a,
+                const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
+}
+
+/* Collects the *.json files under @directory, relative to @root. Hidden
+ * entries, symbolic links to folders (which can loop) and the output folder
+ * are skipped. */
+static void
+collect_plans (const char *root,
+               const char *relative,
+               const char *out_dir,
+               GPtrArray  *plans)
+{
+  g_autofree char *directory = relative != NULL ? g_build_filename (root, relative, NULL)
+                                                : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  if (dir == NULL || (relative != NULL && same_directory (directory, out_dir)))
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child_relative = relative != NULL ? g_build_filename (relative, name, NULL)
+                                                         : g_strdup (name);
+      g_autofree char *child = g_build_filename (root, child_relative, NULL);
+
+      if (name[0] == '.')
+        continue;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          if (!g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            collect_plans (root, child_relative, out_dir, plans);
+        }
+      else if (g_str_has_suffix (name, ".json"))
+        g_ptr_array_add (plans, g_steal_pointer (&child_relative));
+    }
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Where the files of plan @index go: the plan's path under the output folder
+ * with .png / .pdf, or, anonymised, a numbered name that carries nothing of
+ * the folder names (which often name the patient). */
+static char *
+output_base (const char    *out_dir,
+             const char    *relative,
+             guint          index,
+             const NpPlan  *plan,
+             gboolean       anonymise)
+{
+  if (anonymise)
+    {
+      g_autofree char *name = NULL;
+
+      if (plan->side == NP_SIDE_UNSPECIFIED)
+        name = g_strdup_printf ("case-%03u-%s", index + 1, np_site_to_string (plan->site));
+      else
+        name = g_strdup_printf ("case-%03u-%s-%s", index + 1, np_site_to_string (plan->site),
+                                np_side_to_string (plan->side));
+      return g_build_filename (out_dir, name, NULL);
+    }
+  else
+    {
+      g_autofree char *stem = g_strndup (relative, strlen (relative) - strlen (".json"));
+      return g_build_filename (out_dir, stem, NULL);
+    }
+}
+
+static gboolean
+export_one_of_batch (const Args             *args,
+                     const NpExportOptions  *options,
+                     const char             *relative,
+                     guint                   index,
+                     GError                **error)
+{
+  g_autofree char *plan_path = g_build_filename (args->batch, relative, NULL);
+  g_autoptr(NpPlan) plan = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *pdf = NULL;
+
+  /* Loaded here for the anonymised file name; export_plan loads it again
+   * with its frame. */
+  plan = np_plan_file_load (plan_path, error);
+  if (plan == NULL)
+    return FALSE;
+  base = output_base (args->out, relative, index, plan, args->anonymise);
+  folder = g_path_get_dirname (base);
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (folder);
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot create the folder “%s”: %s", display,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (args->batch_png)
+    png = g_strconcat (base, ".png", NULL);
+  if (args->batch_pdf)
+    pdf = g_strconcat (base, ".pdf", NULL);
+  return export_plan (plan_path, png, pdf, options, error);
+}
+
+static int
+run_batch (Args   *args,
+           int     argc,
+           char  **argv)
+{
+  NpExportOptions options;
+  g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  int exit_code;
+
+  if (argc != 1)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "--batch takes no PLAN; it exports every *.json "
+                        "under DIR (see --help)");
+  if (args->out == NULL)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "--batch needs --out DIR for the exported files");
+  if (!make_options (args, &options, &exit_code))
+    return exit_code;
+  if (!args->batch_png && !args->batch_pdf)
+    args->batch_png = args->batch_pdf = TRUE;
+
+  if (!g_file_test (args->batch, G_FILE_TEST_IS_DIR))
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "“%s” is not a folder", args->batch);
+  if (g_mkdir_with_parents (args->out, 0755) != 0)
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "Cannot create the folder “%s”: %s", args->out,
+                        g_strerror (errno));
+
+  collect_plans (args->batch, NULL, args->out, plans);
+  if (plans->len == 0)
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "no plan files (*.json) under “%s”", args->batch);
+  g_ptr_array_sort (plans, compare_paths);
+
+  for (guint i = 0; i < plans->len; i++)
+    {
+      const char *relative = g_ptr_array_index (plans, i);
+      g_autoptr(GError) error = NULL;
+
+      fprintf (stderr, "[%u/%u] %s … ", i + 1, plans->len, relative);
+      fflush (stderr);
+      if (export_one_of_batch (args, &options, relative, i, &error))
+        fprintf (stderr, "ok\n");
+      else
+        {
+          g_autofree char *message = g_strdup (error->message);
+
+          g_strdelimit (message, "\n", ' ');
+          fprintf (stderr, "failed: %s\n", message);
+          g_ptr_array_add (failures, g_strdup_printf ("%s: %s", relative, message));
+        }
+    }
+
+  fprintf (stderr, "Exported %u of %u plans to %s\n", plans->len - failures->len, plans->len,
+           args->out);
+  if (failures->len == 0)
+    return NP_CLI_EXIT_OK;
+  fprintf (stderr, "%u failed:\n", failures->len);
+  for (guint i = 0; i < failures->len; i++)
+    fprintf (stderr, "  %s\n", (const char *) g_ptr_array_index (failures, i));
+  return NP_CLI_EXIT_INPUT;
+}
+
+int
+np_cli_export (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  Args args = { 0 };
+  gboolean batch = is_batch (argc, argv);
+  int exit_code;
+  GOptionEntry single_entries[] = {
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &args.png, "Write the annotated image", "OUT" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &args.pdf, "Write the report", "OUT" },
+    { NULL }
+  };
+  GOptionEntry batch_entries[] = {
+    { "png", 0, 0, G_OPTION_ARG_NONE, &args.batch_png, "With --batch: annotated images", NULL },
+    { "pdf", 0, 0, G_OPTION_ARG_NONE, &args.batch_pdf, "With --batch: reports", NULL },
+    { NULL }
+  };
+  GOptionEntry common_entries[] = {
+    { "batch", 0, 0, G_OPTION_ARG_FILENAME, &args.batch,
+      "Export every *.json plan under DIR", "DIR" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out, "With --batch: where the files go", "DIR" },
+    { "anonymise", 0, 0, G_OPTION_ARG_NONE, &args.anonymise,
+      "Leave the patient's name and ID out", NULL },
+    { "anonymize", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &args.anonymise, NULL, NULL },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &args.paper, "Report paper: a4 (default) or letter",
+      "SIZE" },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &args.window,
+      "Window for the frame (default: as NeedlePlan opens it)", "CENTER,WIDTH" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &args.date, "The report's date (default: today)",
+      "YYYY-MM-DD" },
+    { NULL }
+  };
+
+  context = g_option_context_new (SUMMARY);
+  g_option_context_set_description (context, DESCRIPTION);
+  g_option_context_add_main_entries (context, batch ? batch_entries : single_entries, NULL);
+  g_option_context_add_main_entries (context, common_entries, NULL);
+  if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
+    {
+      args_clear (&args);
+      return exit_code;
+    }
+
+  exit_code = batch ? run_batch (&args, argc, argv) : run_single (&args, argc, argv);
+  args_clear (&args);
+  return exit_code;
+}

@@ -1,0 +1,386 @@
+#!/bin/sh
+# test-cli-export.sh: needleplan-cli export of one plan and of a folder (TAP)
+#
+# Copyright 2026 The NeedlePlan authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli-export.sh PATH/TO/needleplan-cli
+#
+# The cases are tests/data/export (written by make-fixtures.py there):
+#   knee-us: skin y = 12, 0.15 mm/px, target (190, 120), entry (0, 12), so
+#     depth (120 - 12) × 0.15 = 16.2 mm and path
+#     √((190 × 0.15)² + (108 × 0.15)²) = √(28.5² + 16.2²) = 32.8 mm;
+#     patient "Zebulon Quackenbush", ID "PID-98765-XQ".
+#   hip-fluoro: 16-bit, uncalibrated, one AP view, entry on the target.
+
+set -u
+
+cli=${1:?usage: test-cli-export.sh NEEDLEPLAN-CLI}
+cases="$(cd "$(dirname "$0")/../data/export" && pwd)" || exit 99
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-export.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+name="Zebulon Quackenbush"
+id="PID-98765-XQ"
+count=0
+failed=0
+
+ok () {
+  count=$((count + 1))
+  echo "ok $count - $1"
+}
+
+not_ok () {
+  count=$((count + 1))
+  failed=$((failed + 1))
+  echo "not ok $count - $1"
+  shift
+  for line in "$@"; do
+    echo "# $line"
+  done
+  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
+  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
+}
+
+skip () {
+  count=$((count + 1))
+  echo "ok $count - $1 # SKIP $2"
+}
+
+run () {
+  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+  status=$?
+}
+
+have () {
+  command -v "$1" >/dev/null 2>&1
+}
+
+# pdf_text FILE: the PDF's text on one line, runs of white space as one space
+pdf_text () {
+  pdftotext "$1" - 2>/dev/null | tr '\n\f' '  ' | tr -s ' '
+}
+
+# check_failure NAME EXPECTED_STATUS TEXT...: exit code as expected, one line
+# on stderr containing every TEXT, nothing on stdout.
+check_failure () {
+  name_=$1
+  expected=$2
+  shift 2
+  if [ "$status" -ne "$expected" ]; then
+    not_ok "$name_" "exit status $status, expected $expected"
+    return
+  fi
+  if [ "$(wc -l <"$tmp/err" | tr -d ' ')" -ne 1 ]; then
+    not_ok "$name_" "stderr is not exactly one line"
+    return
+  fi
+  for text in "$@"; do
+    if ! grep -qF -- "$text" "$tmp/err"; then
+      not_ok "$name_" "stderr does not contain “$text”"
+      return
+    fi
+  done
+  if [ -s "$tmp/out" ]; then
+    not_ok "$name_" "a failure printed something on stdout"
+    return
+  fi
+  ok "$name_"
+}
+
+# only_exports DIR: every file under DIR is a .png or .pdf (no temporary files)
+only_exports () {
+  [ -z "$(find "$1" -type f ! -name '*.png' ! -name '*.pdf')" ]
+}
+
+# Working copies, so that nothing is written next to the sources.
+cp -R "$cases/knee-us" "$tmp/knee-us"
+cp -R "$cases/hip-fluoro" "$tmp/hip-fluoro"
+knee="$tmp/knee-us/plan.json"
+hip="$tmp/hip-fluoro/plan.json"
+
+# --- the report ------------------------------------------------------------
+
+pdf="$tmp/report.pdf"
+run export "$knee" --pdf "$pdf"
+if [ "$status" -ne 0 ] || [ -s "$tmp/err" ] || [ ! -s "$pdf" ]; then
+  not_ok "export --pdf exits 0 and writes the report" "exit status $status"
+elif ! grep -qF "Wrote $pdf" "$tmp/out"; then
+  not_ok "export --pdf exits 0 and writes the report" "stdout does not name the file"
+else
+  ok "export --pdf exits 0 and writes the report"
+fi
+
+if have pdfinfo && have pdftotext && have pdftoppm; then
+  # Page 1: title, case and image; page 2: results, calibration, warnings,
+  # statement and signature (the table is kept whole on one page).
+  pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
+  size=$(pdfinfo "$pdf" | sed -n 's/^Page size: *//p')
+  text=$(pdf_text "$pdf")
+  if [ "$pages" != 2 ]; then
+    not_ok "A4 report has 2 pages" "pdfinfo says $pages pages"
+  elif ! echo "$size" | grep -q "^595.* x 841.*(A4)"; then
+    not_ok "A4 report has 2 pages" "page size $size"
+  elif ! echo "$text" | grep -qF "Page 1 of 2" || ! echo "$text" | grep -qF "Page 2 of 2"; then
+    not_ok "A4 report has 2 pages" "no “Page N of 2” footers"
+  else
+    ok "A4 report has 2 A4 pages, numbered"
+  fi
+
+  missing=""
+  for expected in "This plan is a planning aid." \
+                  "not a substitute for the clinician's judgement at the procedure" \
+                  "Target depth 16.2 mm" "Path length 32.8 mm" "95 % interval" \
+                  "Dr. Ada Lovelace" "$name" "$id" "Platelet-rich plasma (PRP)" "4 ml" \
+                  "Method: Pixel size typed in by the user." "0.1500 mm/px ± 0.0010" \
+                  "Path crosses the quadriceps tendon" "Signature"; do
+    if ! echo "$text" | grep -qF -- "$expected"; then
+      missing="$missing “$expected”"
+    fi
+  done
+  if [ -z "$missing" ]; then
+    ok "report text: statement, depth and path in mm, clinician, patient, case, warnings"
+  else
+    not_ok "report text: statement, depth and path in mm, clinician, patient, case, warnings" \
+           "missing:$missing"
+  fi
+
+  if pdftoppm -r 36 -gray "$pdf" "$tmp/page" 2>"$tmp/err" && python3 - "$tmp"/page-*.pgm <<'EOF'
+import sys
+# Every page renders and carries ink: some pixels darker than mid grey.
+assert len(sys.argv) == 3, "expected 2 page images, got %d" % (len(sys.argv) - 1)
+for path in sys.argv[1:]:
+    data = open(path, 'rb').read()
+    assert data.startswith(b'P5'), path
+    fields = data.split(maxsplit=4)
+    pixels = fields[4]
+    dark = sum(1 for b in pixels if b < 128)
+    assert dark > 100, "%s: only %d dark pixels" % (path, dark)
+EOF
+  then
+    ok "pdftoppm renders both pages with ink on them"
+  else
+    not_ok "pdftoppm renders both pages with ink on them"
+  fi
+
+  run export "$knee" --pdf "$tmp/letter.pdf" --paper letter
+  size=$(pdfinfo "$tmp/letter.pdf" 2>/dev/null | sed -n 's/^Page size: *//p')
+  if [ "$status" -eq 0 ] && echo "$size" | grep -q "^612 x 792"; then
+    ok "--paper letter gives 612 × 792 pt pages"
+  else
+    not_ok "--paper letter gives 612 × 792 pt pages" "exit status $status, page size $size"
+  fi
+
+  if pdffonts "$pdf" 2>/dev/null | awk 'NR > 2 { n++; if ($(NF-4) != "yes") bad++ }
+                                        END { exit !(n > 0 && bad == 0) }'; then
+    ok "every font in the report is embedded"
+  else
+    not_ok "every font in the report is embedded" "$(pdffonts "$pdf" 2>&1 | tr '\n' '|')"
+  fi
+
+  run export "$hip" --pdf "$tmp/hip.pdf" --date 2026-04-15
+  text=$(pdf_text "$tmp/hip.pdf")
+  if [ "$status" -ne 0 ]; then
+    not_ok "uncalibrated 16-bit fluoroscopy report" "exit status $status"
+  elif ! echo "$text" | grep -qF "Not calibrated." \
+       || ! echo "$text" | grep -qF "needs a second view" \
+       || ! echo "$text" | grep -qF "16-bit grey, shown with window" \
+       || ! echo "$text" | grep -qF "2026-04-15"; then
+    not_ok "uncalibrated 16-bit fluoroscopy report" "text: $text"
+  else
+    ok "uncalibrated 16-bit fluoroscopy report says so, with its window and --date"
+  fi
+else
+  for what in "A4 report pages" "report text" "pdftoppm renders" "letter" "fonts embedded" \
+              "uncalibrated report"; do
+    skip "$what" "poppler-utils (pdfinfo, pdftotext, pdftoppm) not installed"
+  done
+fi
+
+# --- the annotated image ---------------------------------------------------
+
+png="$tmp/annotated.png"
+run export "$knee" --png "$png"
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] && "$cli" info --json "$png" >"$tmp/info.json" \
+   && python3 - "$tmp/info.json" "$name" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["width"], d["bit_depth"], d["channels"]) == (320, 8, 3), "format"
+assert d["height"] > 240, "no caption band below the 240 rows of the frame"
+assert d["text"]["Software"].startswith("NeedlePlan "), "Software"
+plan = json.loads(d["text"]["needleplan:plan"])
+assert plan["format"] == "needleplan-plan" and plan["patient_name"] == sys.argv[2], "plan"
+assert abs(plan["results"]["depth_mm"] - 16.2) < 1e-9, "depth"
+EOF
+then
+  ok "export --png: RGB at the frame's width, caption band, plan and software in iTXt"
+else
+  not_ok "export --png: RGB at the frame's width, caption band, plan and software in iTXt" \
+         "exit status $status"
+fi
+
+run export "$hip" --png "$tmp/hip.png" --window 2000,1000
+if [ "$status" -eq 0 ] && [ -s "$tmp/hip.png" ]; then
+  ok "a 16-bit frame exports through --window"
+else
+  not_ok "a 16-bit frame exports through --window" "exit status $status"
+fi
+
+# --- anonymised ------------------------------------------------------------
+
+run export "$knee" --png "$tmp/anon.png" --pdf "$tmp/anon.pdf" --anonymise
+if [ "$status" -ne 0 ]; then
+  not_ok "anonymised export" "exit status $status"
+elif ! grep -qaF "$name" "$png" || ! grep -qaF "$id" "$png"; then
+  not_ok "anonymised export" "control: the named PNG should hold the name and ID in plain bytes"
+elif grep -qaF -e "$name" -e "$id" -e "Quackenbush" -e "98765" "$tmp/anon.png" "$tmp/anon.pdf"; then
+  not_ok "anonymised export" "an identifier is in the bytes of the anonymised PNG or PDF"
+elif have pdftotext && pdf_text "$tmp/anon.pdf" | grep -qF -e "Quackenbush" -e "98765"; then
+  not_ok "anonymised export" "an identifier is in the anonymised report's text"
+elif have pdftotext && ! pdf_text "$tmp/anon.pdf" | grep -qF "anonymised"; then
+  not_ok "anonymised export" "the report does not say it is anonymised"
+else
+  ok "anonymised PNG and PDF hold no identifier (bytes and pdftotext)"
+fi
+
+# --- refusals --------------------------------------------------------------
+
+before=$(sha256sum <"$tmp/knee-us/frame.png")
+run export "$knee" --png "$tmp/knee-us/frame.png"
+after=$(sha256sum <"$tmp/knee-us/frame.png")
+if [ "$before" != "$after" ]; then
+  not_ok "refuses to write over the frame" "the frame changed"
+else
+  check_failure "refuses to write over the frame" 1 "Will not save over" "frame.png"
+fi
+
+run export "$knee" --pdf "$knee"
+check_failure "refuses to write over the plan" 1 "Will not save over" "the plan file"
+
+mkdir "$tmp/changed"
+cp "$knee" "$tmp/changed/plan.json"
+cp "$tmp/hip-fluoro/frame.png" "$tmp/changed/frame.png"
+run export "$tmp/changed/plan.json" --png "$tmp/changed/out.png"
+if [ -e "$tmp/changed/out.png" ]; then
+  not_ok "a changed frame is not exported" "out.png was written"
+else
+  check_failure "a changed frame is not exported" 1 "has changed" "frame.png"
+fi
+
+run export "$tmp/no such plan.json" --pdf "$tmp/x.pdf"
+check_failure "missing plan" 1 "no such plan.json" "no such file"
+
+run export "$knee"
+check_failure "no --png or --pdf" 2 "--png"
+
+run export "$knee" --pdf "$tmp/x.pdf" --paper a5
+check_failure "unknown paper" 2 "a5"
+
+run export "$knee" --pdf "$tmp/x.pdf" --date 15/04/2026
+check_failure "a date not written YYYY-MM-DD" 2 "YYYY-MM-DD"
+
+run export "$knee" --out "$tmp/x"
+check_failure "--out without --batch" 2 "--batch"
+
+run export --batch "$tmp"
+check_failure "--batch without --out" 2 "--out"
+
+run export "$knee" --png "$tmp/same" --pdf "$tmp/same"
+check_failure "--png and --pdf the same file" 2 "same file"
+
+# --- batch -----------------------------------------------------------------
+
+in="$tmp/in"
+mkdir -p "$in/nested" "$in/broken"
+cp -R "$cases/knee-us" "$in/knee-us-01"
+cp -R "$cases/knee-us" "$in/nested/knee-us-02"
+cp -R "$cases/hip-fluoro" "$in/hip-fluoro"
+head -c 200 "$cases/knee-us/plan.json" >"$in/broken/plan.json"
+
+run export --batch "$in" --out "$tmp/batch"
+# Sorted: broken, hip-fluoro, knee-us-01, nested/knee-us-02.
+if [ "$status" -ne 1 ]; then
+  not_ok "batch with one corrupt plan exits 1" "exit status $status"
+else
+  ok "batch with one corrupt plan exits 1"
+fi
+if grep -qF "[1/4] broken/plan.json … failed: " "$tmp/err" \
+   && grep -qF "[2/4] hip-fluoro/plan.json … ok" "$tmp/err" \
+   && grep -qF "[3/4] knee-us-01/plan.json … ok" "$tmp/err" \
+   && grep -qF "[4/4] nested/knee-us-02/plan.json … ok" "$tmp/err"; then
+  ok "batch prints a progress line per plan and goes on after the corrupt one"
+else
+  not_ok "batch prints a progress line per plan and goes on after the corrupt one"
+fi
+if grep -qF "Exported 3 of 4 plans" "$tmp/err" && grep -qF "1 failed:" "$tmp/err" \
+   && grep -qF "  broken/plan.json: " "$tmp/err"; then
+  ok "batch ends with a summary naming the failure"
+else
+  not_ok "batch ends with a summary naming the failure"
+fi
+if [ -s "$tmp/batch/hip-fluoro/plan.png" ] && [ -s "$tmp/batch/hip-fluoro/plan.pdf" ] \
+   && [ -s "$tmp/batch/knee-us-01/plan.png" ] && [ -s "$tmp/batch/knee-us-01/plan.pdf" ] \
+   && [ -s "$tmp/batch/nested/knee-us-02/plan.png" ] \
+   && [ -s "$tmp/batch/nested/knee-us-02/plan.pdf" ] \
+   && [ "$(find "$tmp/batch" -type f | wc -l)" -eq 6 ] && only_exports "$tmp/batch"; then
+  ok "batch writes PNG and PDF for the good plans, nothing for the corrupt one"
+else
+  not_ok "batch writes PNG and PDF for the good plans, nothing for the corrupt one" \
+         "$(cd "$tmp/batch" 2>/dev/null && find . -type f | tr '\n' ' ')"
+fi
+
+rm -rf "$in/broken"
+run export --batch "$in" --out "$tmp/batch-pdf" --pdf
+if [ "$status" -eq 0 ] && [ "$(find "$tmp/batch-pdf" -name '*.pdf' | wc -l)" -eq 3 ] \
+   && [ -z "$(find "$tmp/batch-pdf" -name '*.png')" ] && grep -qF "Exported 3 of 3" "$tmp/err"; then
+  ok "batch --pdf writes only reports and exits 0 when all succeed"
+else
+  not_ok "batch --pdf writes only reports and exits 0 when all succeed" "exit status $status"
+fi
+
+# A folder named after the patient sorts first ("Z" before "h").
+mkdir "$in/$name"
+cp -R "$cases/knee-us/." "$in/$name/"
+run export --batch "$in" --out "$tmp/batch-anon" --anonymise
+listing=$(cd "$tmp/batch-anon" && find . | tr '\n' ' ')
+if [ "$status" -ne 0 ]; then
+  not_ok "anonymised batch" "exit status $status"
+elif echo "$listing" | grep -qF -e "Quackenbush" -e "knee-us" -e "nested"; then
+  not_ok "anonymised batch" "file names carry folder names: $listing"
+elif [ ! -s "$tmp/batch-anon/case-001-knee-left.png" ] \
+     || [ ! -s "$tmp/batch-anon/case-002-hip-right.pdf" ] \
+     || [ ! -s "$tmp/batch-anon/case-004-knee-left.pdf" ]; then
+  not_ok "anonymised batch" "unexpected names: $listing"
+elif grep -rqaF -e "$name" -e "$id" "$tmp/batch-anon"; then
+  not_ok "anonymised batch" "an identifier is in the bytes of an export"
+else
+  ok "anonymised batch: numbered names, no identifier in names or bytes"
+fi
+
+run export --batch "$tmp/nowhere" --out "$tmp/x"
+check_failure "batch over a missing folder" 1 "nowhere" "not a folder"
+
+mkdir "$tmp/empty"
+run export --batch "$tmp/empty" --out "$tmp/x"
+check_failure "batch over a folder without plans" 1 "no plan files"
+
+# --- help --------------------------------------------------------------------
+
+run export --help
+if [ "$status" -eq 0 ] && grep -qF -- "--batch" "$tmp/out" && grep -qF -- "--anonymise" "$tmp/out" \
+   && grep -qF -- "--paper" "$tmp/out"; then
+  ok "export --help lists --batch, --anonymise and --paper"
+else
+  not_ok "export --help lists --batch, --anonymise and --paper" "exit status $status"
+fi
+
+run --help
+if [ "$status" -eq 0 ] && grep -q "^  export " "$tmp/out"; then
+  ok "the verb list names export"
+else
+  not_ok "the verb list names export" "exit status $status"
+fi
+
+echo "1..$count"
+[ "$failed" -eq 0 ]

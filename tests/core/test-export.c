@@ -1,0 +1,733 @@
+/* test-export.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "np-error.h"
+#include "np-export.h"
+#include "np-file.h"
+#include "np-overlay.h"
+#include "np-plan-file.h"
+#include "np-png.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <grp.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PATIENT_NAME "Zebulon Quackenbush"
+#define PATIENT_ID "PID-98765-XQ"
+
+/* A 320 × 180 8-bit grey frame with a pattern that differs from pixel to
+ * pixel, so a shifted or resampled image cannot match. */
+static NpFrame *
+make_frame (void)
+{
+  NpFrame *frame = np_frame_new (320, 180, 1, 8, NULL);
+
+  for (guint y = 0; y < 180; y++)
+    for (guint x = 0; x < 320; x++)
+      np_frame_set_sample (frame, x, y, 0, (3 * x + 7 * y) & 0xff);
+  return frame;
+}
+
+/* Skin along y = 10, 0.5 mm per pixel. Target (220, 90), entry (160, 10):
+ * depth (90 - 10) × 0.5 = 40 mm; the path runs 60 px = 30 mm across and
+ * 80 px = 40 mm down, so it is 50 mm long (3-4-5). A vessel sits off the
+ * path at (270, 60). The overlay's legend covers x < 160 at the top left. */
+static NpPlan *
+make_plan (void)
+{
+  NpPlan *plan = np_plan_new ();
+  NpStructure *vessel = np_structure_new ("femoral artery", NP_STRUCTURE_VESSEL,
+                                          NP_SHAPE_ELLIPSE, 2.0);
+  const NpImagePoint skin[] = { { 0, 10 }, { 320, 10 } };
+
+  plan->modality = NP_MODALITY_ULTRASOUND;
+  plan->probe = NP_PROBE_LINEAR;
+  plan->site = NP_SITE_KNEE;
+  plan->side = NP_SIDE_LEFT;
+  plan->injectate = NP_INJECTATE_PRP;
+  plan->volume_ml = 3;
+  plan->technique = NP_TECHNIQUE_IN_PLANE;
+  np_plan_set_string (&plan->clinician, "Dr. Ada Lovelace");
+  np_plan_set_string (&plan->patient_name, PATIENT_NAME);
+  np_plan_set_string (&plan->patient_id, PATIENT_ID);
+  np_plan_set_string (&plan->frame_path, "Quackenbush knee.png");
+  np_calibration_free (plan->calibration);
+  plan->calibration = np_calibration_new_uniform (NP_CALIBRATION_MANUAL, 0.5, 0.005);
+  plan->speed_of_sound_m_s = 1540;
+  plan->has_target = TRUE;
+  plan->target = np_image_point (220, 90);
+  plan->has_entry = TRUE;
+  plan->entry = np_image_point (160, 10);
+  plan->skin_kind = NP_SKIN_POLYLINE;
+  g_array_append_vals (plan->skin_points, skin, G_N_ELEMENTS (skin));
+  np_structure_add_point (vessel, np_image_point (270, 60));
+  np_structure_add_point (vessel, np_image_point (12, 8));
+  g_ptr_array_add (plan->structures, vessel);
+  return plan;
+}
+
+static void
+init_options (NpExportOptions *options)
+{
+  np_export_options_init (options);
+  options->date = "2026-04-15";
+}
+
+static char *
+make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("np-test-export-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        {
+          g_chmod (child, 0755);
+          remove_tree (child);
+        }
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &data, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, length);
+}
+
+static gboolean
+bytes_contain (GBytes     *bytes,
+               const char *needle)
+{
+  gsize size;
+  const void *data = g_bytes_get_data (bytes, &size);
+
+  return memmem (data, size, needle, strlen (needle)) != NULL;
+}
+
+static guint
+count_entries (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* The frame drawn by hand into a Cairo surface (grey to r = g = b), with
+ * the overlay on top through np_overlay_draw and the export options. */
+static cairo_surface_t *
+reference_image (NpFrame             *frame,
+                 const NpPlan        *plan,
+                 const NpPlanResults *results)
+{
+  guint width = np_frame_get_width (frame);
+  guint height = np_frame_get_height (frame);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width,
+                                                         (int) height);
+  guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  NpOverlayOptions options;
+  cairo_t *cr;
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        guint32 v = np_frame_get_sample (frame, x, y, 0);
+        ((guint32 *) (gpointer) (data + y * stride))[x] = 0xff000000u | v << 16 | v << 8 | v;
+      }
+  cairo_surface_mark_dirty (surface);
+
+  cr = cairo_create (surface);
+  np_overlay_options_for_export (&options, width, height);
+  np_overlay_draw (cr, plan, results, &options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static void
+test_export_pixels_equal_overlay (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(NpFrame) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "annotated.png", NULL);
+  cairo_surface_t *reference;
+  const guint8 *data;
+  int stride;
+  guint mismatches = 0;
+  NpExportOptions options;
+
+  init_options (&options);
+  results = np_export_compute_results (plan, frame, &error);
+  g_assert_no_error (error);
+  g_assert_true (np_export_png (frame, plan, results, &options, path, &error));
+  g_assert_no_error (error);
+
+  exported = np_png_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_frame_get_width (exported), ==, 320);
+  g_assert_cmpuint (np_frame_get_bit_depth (exported), ==, 8);
+  g_assert_cmpuint (np_frame_get_channels (exported), ==, 3);
+  /* The caption band lies below the frame. */
+  g_assert_cmpuint (np_frame_get_height (exported), >, 180);
+
+  reference = reference_image (frame, plan, results);
+  data = cairo_image_surface_get_data (reference);
+  stride = cairo_image_surface_get_stride (reference);
+  for (guint y = 0; y < 180; y++)
+    for (guint x = 0; x < 320; x++)
+      {
+        guint32 v = ((const guint32 *) (gconstpointer) (data + y * stride))[x];
+
+        if (np_frame_get_sample (exported, x, y, 0) != ((v >> 16) & 0xff)
+            || np_frame_get_sample (exported, x, y, 1) != ((v >> 8) & 0xff)
+            || np_frame_get_sample (exported, x, y, 2) != (v & 0xff))
+          mismatches++;
+      }
+  g_assert_cmpuint (mismatches, ==, 0);
+
+  /* The overlay is really there: the path at 45 % of its length,
+   * (160 + 0.45 × 60, 10 + 0.45 × 80) = (187, 46), between two 5 mm ticks,
+   * is drawn in the path colour (yellow: red high, blue low), which the
+   * grey frame cannot produce. */
+  g_assert_cmpuint (np_frame_get_sample (exported, 187, 46, 0), >, 180);
+  g_assert_cmpuint (np_frame_get_sample (exported, 187, 46, 2), <, 140);
+  /* The band's corner is dark grey, whatever the frame's last row holds. */
+  g_assert_cmpuint (np_frame_get_sample (exported, 0, np_frame_get_height (exported) - 1, 0), <,
+                    60);
+  g_assert_cmpuint (np_frame_get_sample (exported, 0, np_frame_get_height (exported) - 1, 0), ==,
+                    np_frame_get_sample (exported, 0, np_frame_get_height (exported) - 1, 2));
+
+  cairo_surface_destroy (reference);
+  remove_tree (dir);
+}
+
+static void
+test_export_itxt_round_trip (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(NpFrame) exported = NULL;
+  g_autoptr(NpPlan) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "annotated.png", NULL);
+  JsonObject *results;
+  const char *text;
+  NpExportOptions options;
+
+  init_options (&options);
+  options.software_version = "9.8.7";
+  /* No results given: the export computes them, with intervals. */
+  g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+  g_assert_no_error (error);
+
+  exported = np_png_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (np_frame_get_text (exported, NP_EXPORT_KEY_SOFTWARE), ==, "NeedlePlan 9.8.7");
+  text = np_frame_get_text (exported, NP_EXPORT_KEY_PLAN);
+  g_assert_nonnull (text);
+  stored = np_plan_file_parse (text, -1, "embedded plan", &error);
+  g_assert_no_error (error);
+  g_assert_true (np_plan_equal (stored, plan));
+
+  /* The results for the record: depth 40 mm and path 50 mm (make_plan). */
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  results = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "results");
+  g_assert_nonnull (results);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (results, "depth_mm"), 40.0,
+                                  1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (results, "path_length_mm"), 50.0,
+                                  1e-9);
+
+  /* Stored uncompressed: keyword, then compression flag 0 and method 0, an
+   * empty language tag and translated keyword, then the JSON as text. */
+  bytes = read_bytes (path);
+  g_assert_true (bytes_contain (bytes, "iTXtneedleplan:plan"));
+  {
+    gsize size;
+    const char *data = g_bytes_get_data (bytes, &size);
+    const char *at = memmem (data, size, "needleplan:plan", 15);
+
+    g_assert_nonnull (at);
+    g_assert_cmpmem (at + 15, 5, "\0\0\0\0\0", 5);
+    g_assert_cmpmem (at + 20, 1, "{", 1);
+  }
+  g_assert_true (bytes_contain (bytes, "\"format\": \"needleplan-plan\""));
+
+  remove_tree (dir);
+}
+
+static void
+test_export_window_16bit (void)
+{
+  g_autoptr(NpFrame) frame = np_frame_new (400, 300, 1, 16, NULL);
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autoptr(NpFrame) annotated = NULL;
+  g_autoptr(GError) error = NULL;
+  static const guint raw[4] = { 1000, 1100, 1200, 1300 };
+  NpExportOptions options;
+
+  /* Four blocks in the lower half, 100 px wide each, far from the legend
+   * (top left); the plan marks nothing else. */
+  for (guint y = 0; y < 300; y++)
+    for (guint x = 0; x < 400; x++)
+      np_frame_set_sample (frame, x, y, 0, y >= 150 ? raw[x / 100] : 0);
+  plan->modality = NP_MODALITY_FLUOROSCOPY;
+
+  /* Window centre 1150, width 200: black at 1050, white at 1250, output
+   * floor ((v - 1050) / 200 × 256) clamped to 0–255:
+   *   1000 → below the window → 0
+   *   1100 → 50 / 200 × 256 = 64
+   *   1200 → 150 / 200 × 256 = 192
+   *   1300 → above the window → 255 */
+  init_options (&options);
+  options.has_window = TRUE;
+  options.window = (NpWindowLevel) { 1150, 200 };
+  annotated = np_export_render_annotated (frame, plan, NULL, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_frame_get_bit_depth (annotated), ==, 8);
+  g_assert_cmpuint (np_frame_get_width (annotated), ==, 400);
+  for (guint c = 0; c < 3; c++)
+    {
+      g_assert_cmpuint (np_frame_get_sample (annotated, 50, 225, c), ==, 0);
+      g_assert_cmpuint (np_frame_get_sample (annotated, 150, 225, c), ==, 64);
+      g_assert_cmpuint (np_frame_get_sample (annotated, 250, 225, c), ==, 192);
+      g_assert_cmpuint (np_frame_get_sample (annotated, 350, 225, c), ==, 255);
+    }
+}
+
+static void
+test_export_refuses_source (void)
+{
+  g_autoptr(NpFrame) original = make_frame ();
+  g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *frame_path = g_build_filename (dir, "frame.png", NULL);
+  g_autofree char *dotted = g_build_filename (dir, ".", "frame.png", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.png", NULL);
+  g_autofree char *plan_path = g_build_filename (dir, "plan.json", NULL);
+  g_autofree char *sha_before = NULL;
+  g_autofree char *sha_after = NULL;
+  g_autofree char *plan_after = NULL;
+  NpExportOptions options;
+
+  init_options (&options);
+  g_assert_true (np_png_save (original, frame_path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink ("frame.png", link), ==, 0);
+  frame = np_png_load (frame_path, &error);
+  g_assert_no_error (error);
+  sha_before = np_file_sha256 (frame_path, &error);
+  g_assert_no_error (error);
+
+  /* The frame itself, through "./" and through a symbolic link. */
+  g_assert_false (np_export_png (frame, plan, NULL, &options, frame_path, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Will not save over"));
+  g_assert_nonnull (strstr (error->message, "the frame"));
+  g_assert_nonnull (strstr (error->message, frame_path));
+  g_clear_error (&error);
+  g_assert_false (np_export_pdf (frame, plan, NULL, &options, dotted, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (np_export_png (frame, plan, NULL, &options, link, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  sha_after = np_file_sha256 (frame_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sha_before, ==, sha_after);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+
+  /* Nor the plan file it came from. */
+  g_assert_true (g_file_set_contents (plan_path, "{}\n", -1, NULL));
+  options.plan_path = plan_path;
+  g_assert_false (np_export_pdf (frame, plan, NULL, &options, plan_path, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "the plan file"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (plan_path, &plan_after, NULL, NULL));
+  g_assert_cmpstr (plan_after, ==, "{}\n");
+
+  /* The folder holds what it held: frame, link, plan; no temporary files. */
+  g_assert_cmpuint (count_entries (dir), ==, 3);
+  remove_tree (dir);
+}
+
+/* Tries both exports into @target; returns how many succeeded and the
+ * messages of those that failed. As root, which may write anywhere, the
+ * attempt runs in a child that has become "nobody". */
+static int
+try_exports (NpFrame      *frame,
+             const NpPlan *plan,
+             const char   *target,
+             gboolean      drop_root,
+             char        **messages)
+{
+  g_autofree char *png = g_build_filename (target, "out.png", NULL);
+  g_autofree char *pdf = g_build_filename (target, "out.pdf", NULL);
+  NpExportOptions options;
+  int pipe_fds[2];
+  pid_t pid;
+  int status;
+  GString *text = g_string_new (NULL);
+  char buffer[512];
+  gssize n;
+
+  init_options (&options);
+  if (!drop_root)
+    {
+      g_autoptr(GError) png_error = NULL;
+      g_autoptr(GError) pdf_error = NULL;
+      int successes = np_export_png (frame, plan, NULL, &options, png, &png_error)
+                      + np_export_pdf (frame, plan, NULL, &options, pdf, &pdf_error);
+
+      if (png_error != NULL)
+        g_string_append_printf (text, "%s\n", png_error->message);
+      if (pdf_error != NULL)
+        g_string_append_printf (text, "%s\n", pdf_error->message);
+      *messages = g_string_free (text, FALSE);
+      return successes;
+    }
+
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      GError *png_error = NULL;
+      GError *pdf_error = NULL;
+      int successes;
+
+      close (pipe_fds[0]);
+      if (setgroups (0, NULL) != 0 || setgid (65534) != 0 || setuid (65534) != 0)
+        _exit (100);
+      successes = np_export_png (frame, plan, NULL, &options, png, &png_error)
+                  + np_export_pdf (frame, plan, NULL, &options, pdf, &pdf_error);
+      if (png_error != NULL)
+        {
+          g_autofree char *line = g_strdup_printf ("%s\n", png_error->message);
+          if (write (pipe_fds[1], line, strlen (line)) < 0)
+            _exit (101);
+        }
+      if (pdf_error != NULL)
+        {
+          g_autofree char *line = g_strdup_printf ("%s\n", pdf_error->message);
+          if (write (pipe_fds[1], line, strlen (line)) < 0)
+            _exit (101);
+        }
+      g_clear_error (&png_error);
+      g_clear_error (&pdf_error);
+      _exit (successes);
+    }
+
+  close (pipe_fds[1]);
+  while ((n = read (pipe_fds[0], buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, n);
+  close (pipe_fds[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  *messages = g_string_free (text, FALSE);
+  return WEXITSTATUS (status);
+}
+
+static void
+test_export_unwritable_folder (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *target = g_build_filename (dir, "read-only", NULL);
+  g_autofree char *messages = NULL;
+  gboolean root = geteuid () == 0;
+  int successes;
+
+  g_assert_cmpint (g_mkdir (target, 0755), ==, 0);
+  /* "nobody" must reach the folder to be refused by it, not by its parent. */
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (target, 0555), ==, 0);
+
+  successes = try_exports (frame, plan, target, root, &messages);
+  if (successes == 100)
+    {
+      g_test_skip ("running as root and cannot become nobody to meet a read-only folder");
+      remove_tree (dir);
+      return;
+    }
+  g_assert_cmpint (successes, ==, 0);
+
+  /* One clear line each: the file and the reason. */
+  g_assert_nonnull (strstr (messages, "Cannot save"));
+  g_assert_nonnull (strstr (messages, "out.png"));
+  g_assert_nonnull (strstr (messages, "out.pdf"));
+  g_assert_nonnull (strstr (messages, "permission denied"));
+  /* Nothing was left behind, not even a temporary file. */
+  g_assert_cmpuint (count_entries (target), ==, 0);
+
+  remove_tree (dir);
+}
+
+static void
+test_export_anonymised (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(NpPlan) stored = NULL;
+  g_autoptr(NpFrame) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *named_png = g_build_filename (dir, "named.png", NULL);
+  g_autofree char *anon_png = g_build_filename (dir, "anon.png", NULL);
+  g_autofree char *anon_pdf = g_build_filename (dir, "anon.pdf", NULL);
+  g_autoptr(GBytes) named = NULL;
+  g_autoptr(GBytes) anon = NULL;
+  g_autoptr(GBytes) anon_report = NULL;
+  NpExportOptions options;
+  static const char *const identifiers[] = { PATIENT_NAME, PATIENT_ID, "Quackenbush", "98765" };
+
+  init_options (&options);
+  g_assert_true (np_export_png (frame, plan, NULL, &options, named_png, &error));
+  g_assert_no_error (error);
+  options.anonymise = TRUE;
+  g_assert_true (np_export_png (frame, plan, NULL, &options, anon_png, &error));
+  g_assert_no_error (error);
+  g_assert_true (np_export_pdf (frame, plan, NULL, &options, anon_pdf, &error));
+  g_assert_no_error (error);
+
+  /* The search works: the named export holds them in plain bytes. */
+  named = read_bytes (named_png);
+  g_assert_true (bytes_contain (named, PATIENT_NAME));
+  g_assert_true (bytes_contain (named, PATIENT_ID));
+
+  anon = read_bytes (anon_png);
+  anon_report = read_bytes (anon_pdf);
+  for (guint i = 0; i < G_N_ELEMENTS (identifiers); i++)
+    {
+      g_assert_false (bytes_contain (anon, identifiers[i]));
+      g_assert_false (bytes_contain (anon_report, identifiers[i]));
+    }
+
+  /* The embedded plan is the plan without identifiers, and the frame's
+   * name ("Quackenbush knee.png") is neutral. */
+  exported = np_png_load (anon_png, &error);
+  g_assert_no_error (error);
+  stored = np_plan_file_parse (np_frame_get_text (exported, NP_EXPORT_KEY_PLAN), -1, "embedded",
+                               &error);
+  g_assert_no_error (error);
+  g_assert_null (stored->patient_name);
+  g_assert_null (stored->patient_id);
+  g_assert_cmpstr (stored->frame_path, ==, "frame.png");
+  g_assert_cmpstr (stored->clinician, ==, "Dr. Ada Lovelace");
+  np_plan_set_string (&stored->patient_name, PATIENT_NAME);
+  np_plan_set_string (&stored->patient_id, PATIENT_ID);
+  np_plan_set_string (&stored->frame_path, "Quackenbush knee.png");
+  g_assert_true (np_plan_equal (stored, plan));
+
+  remove_tree (dir);
+}
+
+static void
+test_export_suggest_filename (void)
+{
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autofree char *anonymised = np_export_suggest_filename (plan, TRUE, "pdf");
+  g_autofree char *named = np_export_suggest_filename (plan, FALSE, ".png");
+  g_autofree char *by_name = NULL;
+  g_autofree char *no_side = NULL;
+
+  g_assert_cmpstr (anonymised, ==, "needleplan-knee-left.pdf");
+  /* "PID-98765-XQ" is kept, lower case; nothing else of the patient. */
+  g_assert_cmpstr (named, ==, "pid-98765-xq-knee-left.png");
+
+  np_plan_set_string (&plan->patient_id, NULL);
+  np_plan_set_string (&plan->patient_name, "Anna / O'Brien");
+  by_name = np_export_suggest_filename (plan, FALSE, "pdf");
+  g_assert_cmpstr (by_name, ==, "anna-o-brien-knee-left.pdf");
+
+  plan->side = NP_SIDE_UNSPECIFIED;
+  plan->site = NP_SITE_SOFT_TISSUE;
+  no_side = np_export_suggest_filename (plan, TRUE, "png");
+  g_assert_cmpstr (no_side, ==, "needleplan-soft-tissue.png");
+}
+
+static guint
+count_pdf_pages (GBytes *pdf)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (pdf, &size);
+  const char *end = data + size;
+  guint n = 0;
+
+  /* Page objects are "/Type /Page"; the page tree is "/Type /Pages". */
+  for (const char *p = data; (p = memmem (p, end - p, "/Type /Page", 11)) != NULL; p += 11)
+    if (p + 11 < end && p[11] != 's')
+      n++;
+  return n;
+}
+
+static void
+test_export_pdf_pages (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  NpExportOptions options;
+  NpPaper papers[2] = { NP_PAPER_A4, NP_PAPER_LETTER };
+
+  init_options (&options);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, np_paper_to_string (papers[i]), NULL);
+      g_autoptr(GBytes) pdf = NULL;
+      double width, height;
+      guint n_pages;
+
+      options.paper = papers[i];
+      np_paper_get_size (papers[i], &width, &height);
+      n_pages = np_export_report_n_pages (frame, plan, NULL, &options, width, height);
+      g_assert_cmpuint (n_pages, >=, 1);
+      g_assert_true (np_export_pdf (frame, plan, NULL, &options, path, &error));
+      g_assert_no_error (error);
+      pdf = read_bytes (path);
+      g_assert_cmpmem (g_bytes_get_data (pdf, NULL), 5, "%PDF-", 5);
+      g_assert_cmpuint (count_pdf_pages (pdf), ==, n_pages);
+      /* The page size is the paper's: A4 595.276 × 841.89 pt, Letter 612 × 792. */
+      g_assert_true (bytes_contain (pdf, i == 0 ? "/MediaBox [ 0 0 595.275591 841.889764 ]"
+                                                : "/MediaBox [ 0 0 612 792 ]"));
+    }
+  remove_tree (dir);
+}
+
+/* The print path: the same page drawn on an image surface at 1 px per pt
+ * leaves the context without error and puts ink on the page. */
+static void
+test_export_report_page_on_any_surface (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  NpExportOptions options;
+  double width, height;
+  guint n_pages;
+
+  init_options (&options);
+  np_paper_get_size (NP_PAPER_LETTER, &width, &height);
+  n_pages = np_export_report_n_pages (frame, plan, NULL, &options, width, height);
+  for (guint page = 0; page < n_pages; page++)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 612, 792);
+      cairo_t *cr = cairo_create (surface);
+      const guint8 *data;
+      int stride;
+      guint dark = 0;
+
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      np_export_draw_report_page (cr, width, height, page, frame, plan, NULL, &options);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      data = cairo_image_surface_get_data (surface);
+      stride = cairo_image_surface_get_stride (surface);
+      for (int y = 0; y < 792; y++)
+        for (int x = 0; x < 612; x++)
+          if ((((const guint32 *) (gconstpointer) (data + y * stride))[x] & 0xff) < 128)
+            dark++;
+      /* Text on every page: the footer alone is a few hundred dark pixels. */
+      g_assert_cmpuint (dark, >, 200);
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* A narrow frame and hostile text: the caption wraps and the export still
+ * succeeds, without the context's error state. */
+static void
+test_export_narrow_and_odd_text (void)
+{
+  g_autoptr(NpFrame) frame = np_frame_new (48, 40, 3, 8, NULL);
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(NpFrame) annotated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "narrow.pdf", NULL);
+  NpExportOptions options;
+
+  init_options (&options);
+  np_plan_set_string (&plan->clinician, "Dr.\tTab\nNewline Averyveryverylongnamewithoutanyspaces");
+  np_plan_set_string (&plan->notes, "Line one\n\nLine three\x01 with a control character");
+  plan->target = np_image_point (20, 30);
+  plan->entry = np_image_point (5, 10);
+  annotated = np_export_render_annotated (frame, plan, NULL, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_frame_get_width (annotated), ==, 48);
+  g_assert_cmpuint (np_frame_get_height (annotated), >, 40);
+  g_assert_true (np_export_pdf (frame, plan, NULL, &options, path, &error));
+  g_assert_no_error (error);
+  remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  np_gsl_init ();
+
+  g_test_add_func ("/core/export/pixels-equal-overlay", test_export_pixels_equal_overlay);
+  g_test_add_func ("/core/export/itxt-round-trip", test_export_itxt_round_trip);
+  g_test_add_func ("/core/export/window-16bit", test_export_window_16bit);
+  g_test_add_func ("/core/export/refuses-source", test_export_refuses_source);
+  g_test_add_func ("/core/export/unwritable-folder", test_export_unwritable_folder);
+  g_test_add_func ("/core/export/anonymised", test_export_anonymised);
+  g_test_add_func ("/core/export/suggest-filename", test_export_suggest_filename);
+  g_test_add_func ("/core/export/pdf-pages", test_export_pdf_pages);
+  g_test_add_func ("/core/export/report-page-on-any-surface",
+                   test_export_report_page_on_any_surface);
+  g_test_add_func ("/core/export/narrow-and-odd-text", test_export_narrow_and_odd_text);
+
+  return g_test_run ();
+}
