@@ -37,7 +37,8 @@ cairo_surface_t  *np_export_frame_surface   (const NpExportJob      *job,
                                              GError                **error);
 void              np_export_draw_image      (cairo_t                *cr,
                                              cairo_surface_t        *frame_surface,
-                                             const NpExportJob      *job);
+                                             const NpExportJob      *job,
+                                             double                  page_units_per_px);
 
 /* Words for people. */
 const char       *np_export_site_name       (NpSite                  site);

@@ -432,7 +432,7 @@ image_section (Layout *l)
         {
           cairo_translate (cr, x, l->y);
           cairo_scale (cr, scale, scale);
-          np_export_draw_image (cr, surface, job);
+          np_export_draw_image (cr, surface, job, scale);
           cairo_surface_destroy (surface);
         }
       else

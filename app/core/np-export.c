@@ -531,11 +531,15 @@ np_export_frame_surface (const NpExportJob  *job,
 }
 
 /* Draws the frame and the overlay in image space (one unit = one image
- * pixel). The overlay is the screen's, with the export options. */
+ * pixel). The overlay is the screen's, with the export options.
+ * @page_units_per_px is 0 for the image at its own resolution; on a report
+ * page it is the points per image pixel, so marks and labels keep a fixed
+ * size on paper whatever the frame's resolution. */
 void
 np_export_draw_image (cairo_t           *cr,
                       cairo_surface_t   *frame_surface,
-                      const NpExportJob *job)
+                      const NpExportJob *job,
+                      double             page_units_per_px)
 {
   double width = np_frame_get_width (job->frame);
   double height = np_frame_get_height (job->frame);
@@ -549,6 +553,12 @@ np_export_draw_image (cairo_t           *cr,
   cairo_restore (cr);
 
   np_overlay_options_for_export (&overlay, width, height);
+  if (page_units_per_px > 0)
+    {
+      overlay.zoom = page_units_per_px;
+      overlay.scale = 0.75;
+      overlay.show_legend = TRUE;
+    }
   np_overlay_draw (cr, job->plan, job->results, &overlay);
 }
 
@@ -823,7 +833,7 @@ np_export_render_annotated (NpFrame                *frame,
   if (image == NULL)
     goto out;
   cr = cairo_create (image);
-  np_export_draw_image (cr, image, &job);
+  np_export_draw_image (cr, image, &job, 0.0);
   cairo_destroy (cr);
 
   /* The caption's text grows with the frame like the overlay's does. */

@@ -718,7 +718,7 @@ static void
 draw_legend (Ctx *ctx)
 {
   cairo_t *cr = ctx->cr;
-  double u = ctx->u, x = 10 * u, y = 10 * u, row = 18 * u;
+  double u = ctx->u, row = 18 * u, x, y;
   gboolean kinds[NP_STRUCTURE_OTHER + 1] = { FALSE };
   guint n_rows = 3;
 
@@ -733,6 +733,9 @@ draw_legend (Ctx *ctx)
   if (ctx->plan->skin_kind != NP_SKIN_NONE)
     n_rows++;
 
+  /* Bottom right: deep tissue, away from the skin and the entry. */
+  x = ctx->options->image_width - 160 * u;
+  y = ctx->options->image_height - (n_rows + 0.6) * row - 10 * u;
   cairo_new_path (cr);
   cairo_rectangle (cr, x, y, 150 * u, (n_rows + 0.6) * row);
   cairo_set_source_rgba (cr, 0, 0, 0, 0.55);
