@@ -131,11 +131,12 @@ np_cli_phantom (int    argc,
       const NpPlan *plan = np_phantom_get_plan (phantom);
       double depth = np_phantom_get_target_depth (phantom);
 
-      printf ("Wrote %s: %s %s, %s, seed %u; pixel %.4f mm; target depth %.2f mm\n", output,
+      printf ("Wrote %s: %s %s, %s, seed %u; pixel %.4f mm; target depth %.2f mm%s\n", output,
               np_site_to_string (plan->site), np_modality_to_string (plan->modality),
               plan->modality == NP_MODALITY_ULTRASOUND ? np_probe_to_string (plan->probe)
                                                        : np_view_to_string (plan->view),
-              options.seed, np_phantom_get_pixel_size (phantom), depth);
+              options.seed, np_phantom_get_pixel_size (phantom), depth,
+              plan->modality == NP_MODALITY_FLUOROSCOPY ? " (from AP and lateral together)" : "");
     }
   return NP_CLI_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include "np-plan-file.h"
 #include "np-training.h"
 
+#include <math.h>
 #include <stdio.h>
 
 /* "5.00 mm", "12.0°", "yes"; an em dash where the metric does not apply. */
@@ -50,7 +51,7 @@ format_value (const NpTrainingScore *score,
 static void
 print_text (const NpTrainingScore *score)
 {
-  printf ("Score: %.1f / 100%s\n", score->score,
+  printf ("Score: %g / 100%s\n", round (score->score * 10) / 10,
           score->critical_error ? " (capped by a critical error)" : "");
   if (!score->calibrated)
     printf ("The case has no calibration: distances are in pixels.\n");
@@ -63,11 +64,13 @@ print_text (const NpTrainingScore *score)
 
       if (score->penalty[i] > 0)
         penalty = g_strdup_printf ("−%.1f", score->penalty[i]);
-      /* %-Ns counts bytes: pad by hand so "°" and "²" do not shift columns. */
-      printf ("%-22s %s%*s %6s  %s\n", np_training_metric_label (i), value,
+      if (penalty == NULL)
+        penalty = g_strdup ("");
+      /* %-Ns counts bytes: pad by hand so "°", "²" and "−" do not shift columns. */
+      printf ("%-22s %s%*s %*s%s  %s\n", np_training_metric_label (i), value,
               (int) MAX (0, 12 - (glong) g_utf8_strlen (value, -1)), "",
-              penalty != NULL ? penalty : "", score->explanation[i] != NULL
-                                             ? score->explanation[i] : "");
+              (int) MAX (0, 6 - (glong) g_utf8_strlen (penalty, -1)), "", penalty,
+              score->explanation[i] != NULL ? score->explanation[i] : "");
     }
 }
 

@@ -49,13 +49,14 @@ np_case_difficulty_from_string (const char       *text,
 /**
  * np_case_difficulty_from_measures:
  * @has_depth: whether the expert target's depth is known in mm
- * @n_structures: structures to avoid in the case
+ * @n_structures: structures to avoid, not counting those the expert path
+ *   itself enters
  * @has_clearance: whether the expert path's nearest clearance is known in mm
  *
- * The harder of two levels: depth (easy up to 20 mm, medium up to 40 mm,
- * hard beyond) and clearance of the nearest structure (easy from 10 mm or
- * with no structure, medium from 3 mm, hard below). A measure that is not
- * known counts as medium.
+ * The harder of two levels: depth (easy up to 25 mm, medium up to 45 mm,
+ * hard beyond) and clearance of the nearest structure to avoid (easy from
+ * 5 mm or with no structure, medium from 2 mm, hard below). A measure that
+ * is not known counts as medium.
  */
 NpCaseDifficulty
 np_case_difficulty_from_measures (gboolean has_depth,
@@ -136,6 +137,7 @@ np_case_new_from_file (const char  *plan_path,
   g_autofree char *display = NULL;
   NpPlannerOptions options;
   gboolean calibrated;
+  guint n_avoid;
 
   g_return_val_if_fail (plan_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -184,22 +186,32 @@ np_case_new_from_file (const char  *plan_path,
   calibrated = np_calibration_is_calibrated (plan->calibration);
   np_planner_options_init (&options);
   results = np_planner_compute (plan, &options, NULL);
+  n_avoid = library_case->n_structures;
   if (results != NULL && calibrated)
     {
       library_case->has_depth = results->has_depth;
       library_case->depth_mm = results->has_depth ? results->depth : 0;
-      if (results->has_path && results->nearest >= 0)
+      /* A structure the expert's own path enters, or comes inside the
+       * margin of, holds the target (a tendon, a bone under a recess): it is
+       * no obstacle, as in scoring. */
+      if (results->clearances->len > 0)
+        n_avoid = 0;
+      for (guint i = 0; i < results->clearances->len; i++)
         {
           const NpStructureClearance *c = &g_array_index (results->clearances,
-                                                          NpStructureClearance,
-                                                          results->nearest);
+                                                          NpStructureClearance, i);
+
+          if (c->entered || c->within_margin)
+            continue;
+          n_avoid++;
+          if (!library_case->has_clearance || c->clearance < library_case->clearance_mm)
+            library_case->clearance_mm = c->clearance;
           library_case->has_clearance = TRUE;
-          library_case->clearance_mm = c->clearance;
         }
     }
   library_case->difficulty =
     np_case_difficulty_from_measures (library_case->has_depth, library_case->depth_mm,
-                                      library_case->n_structures, library_case->has_clearance,
+                                      n_avoid, library_case->has_clearance,
                                       library_case->clearance_mm);
   return g_steal_pointer (&library_case);
 }

@@ -21,10 +21,10 @@ G_BEGIN_DECLS
 #define NP_CASE_LIBRARY_USER_FOLDER "cases"
 
 /* Thresholds of the difficulty rule (docs/training.md). */
-#define NP_CASE_EASY_MAX_DEPTH_MM 20.0
-#define NP_CASE_MEDIUM_MAX_DEPTH_MM 40.0
-#define NP_CASE_EASY_MIN_CLEARANCE_MM 10.0
-#define NP_CASE_MEDIUM_MIN_CLEARANCE_MM 3.0
+#define NP_CASE_EASY_MAX_DEPTH_MM 25.0
+#define NP_CASE_MEDIUM_MAX_DEPTH_MM 45.0
+#define NP_CASE_EASY_MIN_CLEARANCE_MM 5.0
+#define NP_CASE_MEDIUM_MIN_CLEARANCE_MM 2.0
 
 typedef enum
 {
@@ -44,7 +44,7 @@ typedef struct
   gboolean has_depth;           /* expert target depth, mm (calibrated frames) */
   double depth_mm;
   guint n_structures;           /* structures to avoid marked in the case */
-  gboolean has_clearance;       /* nearest structure to the expert path, mm */
+  gboolean has_clearance;       /* nearest structure the expert path keeps out of, mm */
   double clearance_mm;
 } NpCase;
 

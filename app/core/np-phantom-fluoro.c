@@ -190,6 +190,7 @@ typedef struct
 {
   double mu_shell;
   double mu_core;
+  double texture;               /* trabecular mottle, a fraction of the group's attenuation */
   NpSolid outer[MAX_GROUP_SOLIDS];
   guint n_outer;
   NpSolid inner[MAX_GROUP_SOLIDS];
@@ -232,6 +233,24 @@ np_phantom_fluoro_add_group (NpPhantomFluoro *model,
   group.mu_core = mu_core;
   g_array_append_val (model->groups, group);
   return model->groups->len - 1;
+}
+
+/**
+ * np_phantom_fluoro_set_texture:
+ * @amount: relative variation of the group's attenuation, e.g. 0.15
+ *
+ * Gives a bone the mottled look of trabecular bone: its projected
+ * attenuation varies by @amount over a few millimetres of the image.
+ */
+void
+np_phantom_fluoro_set_texture (NpPhantomFluoro *model,
+                               guint            group_index,
+                               double           amount)
+{
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (group_index < model->groups->len);
+
+  g_array_index (model->groups, Group, group_index).texture = amount;
 }
 
 void
@@ -324,34 +343,51 @@ overlap_length (const Interval *a,
   return sum;
 }
 
-/**
- * np_phantom_fluoro_line_integral:
- * @direction: unit vector
- *
- * The sum of attenuation coefficient × path length along the whole line.
- */
-double
-np_phantom_fluoro_line_integral (const NpPhantomFluoro *model,
-                                 NpVec3                 origin,
-                                 NpVec3                 direction)
+/* The line integral, split into the part of the textured groups and the rest. */
+static void
+line_integral_parts (const NpPhantomFluoro *model,
+                     NpVec3                 origin,
+                     NpVec3                 direction,
+                     double                *plain,
+                     double                *textured)
 {
-  double sum = 0;
-
+  *plain = 0;
+  *textured = 0;
   for (guint g = 0; g < model->groups->len; g++)
     {
       const Group *group = &g_array_index (model->groups, Group, g);
       Interval outer[MAX_GROUP_SOLIDS], inner[MAX_GROUP_SOLIDS];
       guint n_outer = union_intervals (group->outer, group->n_outer, origin, direction, outer);
       guint n_inner;
-      double core;
+      double core, sum;
 
       if (n_outer == 0)
         continue;
       n_inner = union_intervals (group->inner, group->n_inner, origin, direction, inner);
       core = overlap_length (outer, n_outer, inner, n_inner);
-      sum += group->mu_shell * (total_length (outer, n_outer) - core) + group->mu_core * core;
+      sum = group->mu_shell * (total_length (outer, n_outer) - core) + group->mu_core * core;
+      if (group->texture > 0)
+        *textured += sum * group->texture;
+      *plain += sum;
     }
-  return sum;
+}
+
+/**
+ * np_phantom_fluoro_line_integral:
+ * @direction: unit vector
+ *
+ * The sum of attenuation coefficient × path length along the whole line
+ * (without texture).
+ */
+double
+np_phantom_fluoro_line_integral (const NpPhantomFluoro *model,
+                                 NpVec3                 origin,
+                                 NpVec3                 direction)
+{
+  double plain, textured;
+
+  line_integral_parts (model, origin, direction, &plain, &textured);
+  return plain;
 }
 
 /* ---- the C-arm ------------------------------------------------------------------- */
@@ -542,9 +578,13 @@ np_phantom_fluoro_render (const NpPhantomFluoro  *model,
                                    vscale (carm->down, (y + 0.5 - carm->height / 2.0)
                                                        * carm->detector_pixel_mm)));
         NpVec3 direction = vnormalize (vsub (pixel, source));
+        double plain, textured, mottle;
 
-        integral[(gsize) y * carm->width + x] = np_phantom_fluoro_line_integral (model, source,
-                                                                                direction);
+        line_integral_parts (model, source, direction, &plain, &textured);
+        /* trabecular mottle: value noise at about 1 and 3 mm on the detector */
+        mottle = 0.65 * np_phantom_value_noise (seed ^ 0x2545f491u, x / 11.0, y / 11.0)
+                 + 0.35 * np_phantom_value_noise (seed ^ 0x9e3779b9u, x / 4.0, y / 4.0) - 0.5;
+        integral[(gsize) y * carm->width + x] = plain + 2 * mottle * textured;
       }
   blur_rows_and_columns (integral, carm->width, carm->height, carm->blur_px);
 
@@ -568,7 +608,7 @@ np_phantom_fluoro_render (const NpPhantomFluoro  *model,
   for (guint y = 0; y < carm->height; y++)
     for (guint x = 0; x < carm->width; x++)
       {
-        double expected;
+        double expected, falloff, dx, dy;
         guint counts;
 
         if (!in_field (carm, x + 0.5, y + 0.5))
@@ -576,7 +616,11 @@ np_phantom_fluoro_render (const NpPhantomFluoro  *model,
             np_frame_set_sample (frame, x, y, 0, carm->offset);
             continue;
           }
-        expected = exposure * exp (-integral[(gsize) y * carm->width + x]) + scatter;
+        /* an image intensifier is brighter in the middle than at the rim */
+        dx = (x + 0.5 - carm->width / 2.0) / carm->field_radius_px;
+        dy = (y + 0.5 - carm->height / 2.0) / carm->field_radius_px;
+        falloff = 1 - carm->vignetting * (dx * dx + dy * dy);
+        expected = (exposure * exp (-integral[(gsize) y * carm->width + x]) + scatter) * falloff;
         /* beyond saturation the count no longer matters: skip the draw */
         counts = expected > 4.0 * carm->saturation ? carm->saturation
                                                    : gsl_ran_poisson (rng, expected);

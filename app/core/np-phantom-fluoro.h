@@ -69,6 +69,9 @@ void             np_phantom_fluoro_free         (NpPhantomFluoro *model);
 guint            np_phantom_fluoro_add_group    (NpPhantomFluoro *model,
                                                  double           mu_shell,
                                                  double           mu_core);
+void             np_phantom_fluoro_set_texture  (NpPhantomFluoro *model,
+                                                 guint            group,
+                                                 double           amount);
 void             np_phantom_fluoro_add_solid    (NpPhantomFluoro *model,
                                                  guint            group,
                                                  gboolean         inner,
@@ -95,6 +98,7 @@ typedef struct
   guint offset;              /* detector dark level */
   guint saturation;          /* largest count the detector records */
   double blur_px;            /* focal spot and detector blur, Gaussian sigma */
+  double vignetting;         /* fall-off of brightness at the rim of the field */
   char *header_left;         /* (nullable) */
   char *header_right;        /* (nullable) */
   char *marker;              /* (nullable) side marker, "R" or "L" */

@@ -113,11 +113,14 @@ draw (FluoroBuild *b,
   return np_phantom_case_draw (b->c, name, lo, hi, 100);
 }
 
-/* A bone: cortex over a cancellous core. */
+/* A bone: cortex over a cancellous core, mottled like trabecular bone. */
 static guint
 add_bone (FluoroBuild *b)
 {
-  return np_phantom_fluoro_add_group (b->model, MU_CORTEX, MU_CANCELLOUS);
+  guint group = np_phantom_fluoro_add_group (b->model, MU_CORTEX, MU_CANCELLOUS);
+
+  np_phantom_fluoro_set_texture (b->model, group, 0.12);
+  return group;
 }
 
 static void
@@ -243,7 +246,7 @@ build_hip (FluoroBuild *b)
   add_solid (b, pelvis, TRUE, np_solid_sphere (head, head_r + 2.5));
 
   b->limb_centre = np_vec3 (draw (b, "body_centre_medial_mm", 70, 100), 0, 0);
-  b->sphere_centre = np_vec3 (-62, 10, -45);
+  b->sphere_centre = np_vec3 (-64, 10, -30);
   b->target_region_mm = 4.0;
   b->name = "HIP";
 
@@ -296,8 +299,8 @@ build_knee (FluoroBuild *b)
 
   tibia = add_bone (b);
   /* plateau: a thin flat-topped rim over a flaring metaphysis */
-  add_bone_solid (b, tibia, np_solid_cylinder (add3 (k, np_vec3 (0, -8, -gap / 2 - 6)),
-                                               add3 (k, np_vec3 (0, -8, -gap / 2)), 38, 26), 2.0);
+  add_bone_solid (b, tibia, np_solid_cylinder (add3 (k, np_vec3 (0, -8, -gap / 2 - 3)),
+                                               add3 (k, np_vec3 (0, -8, -gap / 2)), 36, 25), 1.0);
   add_bone_solid (b, tibia, np_solid_ellipsoid (add3 (k, np_vec3 (0, -7, -gap / 2 - 22)), 37, 26,
                                                 24, 0), 2.5);
   add_bone_solid (b, tibia, np_solid_cylinder (add3 (k, np_vec3 (2, -4, -50)),
@@ -402,7 +405,7 @@ build_shoulder (FluoroBuild *b)
                                                  0));
 
   b->limb_centre = np_vec3 (head.x + 35, 0, 0);
-  b->sphere_centre = np_vec3 (-68, 10, -40);
+  b->sphere_centre = np_vec3 (-62, 10, -30);
   b->target_region_mm = 4.0;
   b->name = "SHOULDER";
 
@@ -563,6 +566,7 @@ describe_carm (const NpCarm *carm,
   json_object_set_double_member (o, "photons_per_pixel", carm->photons);
   json_object_set_double_member (o, "scatter_fraction", carm->scatter_fraction);
   json_object_set_double_member (o, "blur_px", carm->blur_px);
+  json_object_set_double_member (o, "vignetting", carm->vignetting);
   json_object_set_int_member (o, "dark_offset", carm->offset);
   json_object_set_int_member (o, "saturation_counts", carm->saturation);
   json_object_set_string_member (o, "pixel_values",
@@ -662,6 +666,7 @@ np_phantom_build_fluoroscopy (NpPhantomCase  *phantom_case,
   carm.offset = 64;
   carm.saturation = 4031;
   carm.blur_px = 0.8;
+  carm.vignetting = 0.25;
   carm.header_left = g_strdup_printf ("SYNTHETIC - %s %s %s",
                                       phantom_case->side == NP_SIDE_LEFT ? "L" : "R", b.name,
                                       view == NP_VIEW_AP ? "AP" : "LAT");

@@ -427,7 +427,7 @@ build_shoulder_subacromial (UsBuild *b)
 
   skin = draw (b, "skin_thickness_mm", 1.4, 2.0);
   depth = draw (b, "target_depth_mm", 10, 15);
-  bursa = draw (b, "bursa_thickness_mm", 1.8, 3.0);
+  bursa = draw (b, "bursa_thickness_mm", 1.8, 2.6);
   tendon = draw (b, "supraspinatus_thickness_mm", 4.5, 6.5);
   cartilage = draw (b, "cartilage_thickness_mm", 1.0, 1.6);
   head_rx = draw (b, "humeral_head_radius_x_mm", 34, 42);

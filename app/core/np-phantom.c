@@ -483,10 +483,15 @@ build_truth (const NpPhantomCase    *c,
   json_object_set_object_member (root, "anatomy", anatomy);
 
   json_object_set_array_member (target, "image_px", point_array (plan->target));
-  if (isfinite (c->target_depth_mm))
+  /* One fluoroscopic view has no depth: the truth says so, and gives the
+   * depth the AP and lateral views of the seed give together. */
+  if (plan->modality == NP_MODALITY_ULTRASOUND)
     json_object_set_double_member (target, "depth_mm", c->target_depth_mm);
   else
-    json_object_set_null_member (target, "depth_mm");
+    {
+      json_object_set_null_member (target, "depth_mm");
+      json_object_set_double_member (target, "depth_from_two_views_mm", c->target_depth_mm);
+    }
   json_object_set_object_member (root, "target", target);
   if (plan->has_entry)
     json_object_set_array_member (root, "entry_px", point_array (plan->entry));
@@ -682,7 +687,9 @@ np_phantom_get_pixel_size (const NpPhantom *phantom)
   return phantom->pixel_mm;
 }
 
-/* NAN for a single fluoroscopic AP view, which has no depth. */
+/* The true depth of the target below the skin: for ultrasound what the
+ * frame shows, for fluoroscopy what the AP and lateral views give together
+ * (along the AP beam). */
 double
 np_phantom_get_target_depth (const NpPhantom *phantom)
 {

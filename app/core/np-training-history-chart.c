@@ -90,6 +90,8 @@ draw_text (cairo_t    *cr,
   cairo_font_extents (cr, &font);
   cairo_move_to (cr, x - align * text_width (cr, text), y + font.ascent * 0.36);
   cairo_show_text (cr, text);
+  /* show_text leaves a current point; a later arc would join it with a line. */
+  cairo_new_path (cr);
 }
 
 static void
@@ -142,9 +144,9 @@ np_training_history_draw_progress_styled (cairo_t                 *cr,
   const Palette *p;
   guint n_sessions;
   double unit, font, small, pad, left, right, top, bottom, plot_w, plot_h, step;
-  double label_w = 0, date_w = 0, prev_x = NAN, prev_y = NAN;
-  guint label_every;
-  gboolean show_dates;
+  double label_w = 0, date_w = 0, prev_x = NAN, prev_y = NAN, title_end;
+  guint label_every, date_every;
+  gboolean any_critical = FALSE;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (history != NULL);
@@ -168,34 +170,60 @@ np_training_history_draw_progress_styled (cairo_t                 *cr,
   set_colour (cr, &p->card, 1);
   cairo_fill (cr);
 
+  for (guint s = 0; s < n_sessions && !any_critical; s++)
+    {
+      NpTrainingSummary critical;
+
+      any_critical = np_training_history_summarize (history, s, NP_TRAINING_METRIC_CRITICAL_ERROR,
+                                                    &critical)
+                     && critical.max > 0;
+    }
+
   /* Title and legend */
   set_font (cr, font * 1.15, TRUE);
   set_colour (cr, &p->ink, 1);
   draw_text (cr, "Training progress", pad, pad + font * 0.5, 0);
+  title_end = pad + text_width (cr, "Training progress") + font;
   set_font (cr, small, FALSE);
   {
     const char *legend_mean = "mean score";
     const char *legend_sd = "± 1 SD";
+    const char *legend_critical = "critical error";
     double y = pad + font * 0.5;
     double x = width - pad - text_width (cr, legend_sd);
+    double legend_w = text_width (cr, legend_sd) + text_width (cr, legend_mean) + small * 3.2
+                      + (any_critical ? text_width (cr, legend_critical) + small * 2.2 : 0);
 
-    set_colour (cr, &p->muted, 1);
-    draw_text (cr, legend_sd, x, y, 0);
-    set_colour (cr, &p->series, 1);
-    cairo_set_line_width (cr, 1.5);
-    cairo_move_to (cr, x - small * 0.8, y - small * 0.6);
-    cairo_line_to (cr, x - small * 0.8, y + small * 0.6);
-    cairo_move_to (cr, x - small * 1.1, y - small * 0.6);
-    cairo_line_to (cr, x - small * 0.5, y - small * 0.6);
-    cairo_move_to (cr, x - small * 1.1, y + small * 0.6);
-    cairo_line_to (cr, x - small * 0.5, y + small * 0.6);
-    cairo_stroke (cr);
-    x -= small * 2.2 + text_width (cr, legend_mean);
-    set_colour (cr, &p->muted, 1);
-    draw_text (cr, legend_mean, x, y, 0);
-    set_colour (cr, &p->series, 1);
-    cairo_arc (cr, x - small * 0.8, y, small * 0.35, 0, 2 * G_PI);
-    cairo_fill (cr);
+    /* Left out rather than written over the title on a narrow chart. */
+    if (width - pad - legend_w >= title_end)
+      {
+        set_colour (cr, &p->muted, 1);
+        draw_text (cr, legend_sd, x, y, 0);
+        set_colour (cr, &p->series, 1);
+        cairo_set_line_width (cr, 1.5);
+        cairo_move_to (cr, x - small * 0.8, y - small * 0.6);
+        cairo_line_to (cr, x - small * 0.8, y + small * 0.6);
+        cairo_move_to (cr, x - small * 1.1, y - small * 0.6);
+        cairo_line_to (cr, x - small * 0.5, y - small * 0.6);
+        cairo_move_to (cr, x - small * 1.1, y + small * 0.6);
+        cairo_line_to (cr, x - small * 0.5, y + small * 0.6);
+        cairo_stroke (cr);
+        x -= small * 2.2 + text_width (cr, legend_mean);
+        set_colour (cr, &p->muted, 1);
+        draw_text (cr, legend_mean, x, y, 0);
+        set_colour (cr, &p->series, 1);
+        cairo_arc (cr, x - small * 0.8, y, small * 0.35, 0, 2 * G_PI);
+        cairo_fill (cr);
+        if (any_critical)
+          {
+            x -= small * 2.2 + text_width (cr, legend_critical);
+            set_colour (cr, &p->muted, 1);
+            draw_text (cr, legend_critical, x, y, 0);
+            set_colour (cr, &p->critical, 1);
+            cairo_arc (cr, x - small * 0.8, y, small * 0.45, 0, 2 * G_PI);
+            cairo_stroke (cr);
+          }
+      }
   }
 
   /* Plot area: room for the y labels and title at the left, the session
@@ -203,7 +231,7 @@ np_training_history_draw_progress_styled (cairo_t                 *cr,
   set_font (cr, small, FALSE);
   left = pad + font * 1.4 + text_width (cr, "100") + font * 0.6;
   right = width - pad;
-  top = pad + font * 2.4;
+  top = pad + font * 3.0;
   bottom = height - pad - font * 1.4 - small * 2.8;
   plot_w = right - left;
   plot_h = bottom - top;
@@ -257,10 +285,12 @@ np_training_history_draw_progress_styled (cairo_t                 *cr,
 
     g_snprintf (widest, sizeof widest, "%u", n_sessions);
     label_w = text_width (cr, widest) + small;
-    date_w = text_width (cr, "30 May") + small;
+    date_w = text_width (cr, "30 May") + small * 0.5;
   }
+  /* Labels and dates are thinned out where they would touch; dates fall on
+   * labelled sessions. */
   label_every = MAX (1u, (guint) ceil (label_w / step));
-  show_dates = step >= date_w;
+  date_every = label_every * MAX (1u, (guint) ceil (date_w / (step * label_every)));
 
   for (guint s = 0; s < n_sessions; s++)
     {
@@ -274,7 +304,7 @@ np_training_history_draw_progress_styled (cairo_t                 *cr,
           g_snprintf (label, sizeof label, "%u", s + 1);
           set_colour (cr, &p->ink, 1);
           draw_text (cr, label, x, bottom + small * 1.1, 0.5);
-          if (show_dates)
+          if ((n_sessions - 1 - s) % date_every == 0)
             {
               g_autofree char *date = short_date (np_training_history_get_session (history,
                                                                                    s)->date);

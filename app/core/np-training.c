@@ -410,22 +410,29 @@ explain_target (NpTrainingScore *score)
 static void
 explain_overall (NpTrainingScore *score)
 {
+  static const char *const reasons[NP_TRAINING_N_METRICS] = {
+    [NP_TRAINING_METRIC_TARGET_ERROR] = "the target error",
+    [NP_TRAINING_METRIC_TARGET_HIT] = "missing the acceptable region",
+    [NP_TRAINING_METRIC_ENTRY_DEVIATION] = "the entry",
+    [NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = "the trajectory",
+    [NP_TRAINING_METRIC_DEPTH_ERROR] = "the depth estimate",
+    [NP_TRAINING_METRIC_PATH_LENGTH_RATIO] = "the path length",
+    [NP_TRAINING_METRIC_CRITICAL_ERROR] = "the critical error cap",
+  };
   g_autoptr(GString) text = g_string_new (NULL);
   gboolean any = FALSE;
 
-  g_string_append_printf (text, "Overall %.0f out of 100", score->score);
+  /* %g of the score rounded to a tenth: "78", "66.7", as the CLI shows it. */
+  g_string_append_printf (text, "Overall %g out of 100.", round (score->score * 10) / 10);
   for (guint i = NP_TRAINING_METRIC_TARGET_ERROR; i < NP_TRAINING_N_METRICS; i++)
     {
-      g_autofree char *name = NULL;
-
-      if (score->penalty[i] < 0.05)
+      if (score->penalty[i] < 0.05 || reasons[i] == NULL)
         continue;
-      name = g_ascii_strdown (metrics[i].label, -1);
-
-      g_string_append_printf (text, "%s %.1f for %s", any ? "," : ":", score->penalty[i], name);
+      g_string_append_printf (text, "%s %.1f for %s", any ? "," : " Points off:",
+                              score->penalty[i], reasons[i]);
       any = TRUE;
     }
-  g_string_append (text, any ? " taken off." : ": nothing taken off.");
+  g_string_append (text, any ? "." : " Nothing taken off.");
   explain (score, NP_TRAINING_METRIC_SCORE, "%s", text->str);
 }
 
@@ -643,7 +650,9 @@ np_training_score_compute (const NpPlan  *expert,
     }
   else
     explain (score, NP_TRAINING_METRIC_PATH_IN_TISSUE,
-             "Your attempt has no needle path (no entry marked).");
+             trainee->has_entry ? "A single fluoroscopy view shows no depth, so the path in "
+                                  "tissue cannot be measured."
+                                : "You marked no entry, so there is no needle path.");
   if (expert_has_path)
     {
       score->has_expert_path = TRUE;
@@ -707,11 +716,11 @@ np_training_score_compute (const NpPlan  *expert,
                "Your path %s %s: a critical error, so the score is capped at %.0f.",
                any_margin_only ? "comes inside" : "crosses", list->str,
                NP_TRAINING_CRITICAL_CAP);
-    else if (trainee_results->has_path && ct != NULL && ct->len > 0)
+    else if (ct != NULL && ct->len > 0)
       explain (score, NP_TRAINING_METRIC_CRITICAL_ERROR,
-               "Your path keeps clear of every structure%s.",
-               m.calibrated ? " and its margin" : " (margins need a calibration)");
-    else if (trainee_results->has_path)
+               "Your path keeps clear of the structures to avoid%s.",
+               m.calibrated ? " and their margins" : " (margins need a calibration)");
+    else if (expert->structures->len == 0)
       explain (score, NP_TRAINING_METRIC_CRITICAL_ERROR,
                "This case marks no structures to avoid.");
     else

@@ -630,6 +630,8 @@ np_canvas_init (NpCanvas *self)
   self->window_level = (NpWindowLevel) { 128.0, 256.0 };
   self->value_span = 256.0;
 
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Frame", -1);
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_hexpand (widget, TRUE);

@@ -124,8 +124,8 @@ np_preferences_window_class_init (NpPreferencesWindowClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/needleplan/NeedlePlan/np-preferences-window.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/needleplan/NeedlePlan/np-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NpPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, NpPreferencesWindow, units_row);
 }

@@ -177,8 +177,9 @@ rebuild_recent_menu (NpWindow *self)
       g_autofree char *label = escape_mnemonic (gtk_recent_info_get_display_name (info));
       g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
-      g_menu_item_set_action_and_target_value (item, "win.open-recent",
-                                               g_variant_new_string (gtk_recent_info_get_uri (info)));
+      const char *uri = gtk_recent_info_get_uri (info);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (uri));
       g_menu_append_item (menu, item);
     }
 
@@ -293,6 +294,8 @@ show_frame (NpWindow *self,
   g_autofree char *display_name = g_filename_display_name (basename);
   g_autofree char *title = g_strdup_printf ("%s — NeedlePlan", display_name);
   g_autofree char *subtitle = NULL;
+  g_autofree char *folder = NULL;
+  g_autoptr(GFile) parent = NULL;
   const char *format = np_frame_get_source_format (frame);
 
   g_set_object (&self->file, file);
@@ -302,8 +305,16 @@ show_frame (NpWindow *self,
   np_status_bar_set_zoom (self->status_bar, np_canvas_get_zoom (self->canvas));
   np_status_bar_set_window_level (self->status_bar, np_canvas_get_window_level (self->canvas));
 
-  subtitle = g_strdup_printf ("%u × %u px%s%s", np_frame_get_width (frame),
-                              np_frame_get_height (frame),
+  /* Case folders hold a "frame.png" each: the folder tells them apart. */
+  parent = g_file_get_parent (file);
+  if (parent != NULL)
+    {
+      g_autofree char *parent_basename = g_file_get_basename (parent);
+      folder = g_filename_display_name (parent_basename);
+    }
+  subtitle = g_strdup_printf ("%s%s%u × %u px%s%s", folder != NULL ? folder : "",
+                              folder != NULL ? " · " : "",
+                              np_frame_get_width (frame), np_frame_get_height (frame),
                               format != NULL ? " · " : "", format != NULL ? format : "");
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, display_name);
@@ -714,14 +725,10 @@ np_window_class_init (NpWindowClass *klass)
   add_binding (widget_class, GDK_KEY_plus, 0, "view.zoom-in");
   add_binding (widget_class, GDK_KEY_equal, 0, "view.zoom-in");
   add_binding (widget_class, GDK_KEY_KP_Add, 0, "view.zoom-in");
-  add_binding (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "view.zoom-in");
-  add_binding (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "view.zoom-in");
   add_binding (widget_class, GDK_KEY_minus, 0, "view.zoom-out");
   add_binding (widget_class, GDK_KEY_KP_Subtract, 0, "view.zoom-out");
-  add_binding (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "view.zoom-out");
   add_binding (widget_class, GDK_KEY_0, 0, "view.zoom-fit");
   add_binding (widget_class, GDK_KEY_KP_0, 0, "view.zoom-fit");
-  add_binding (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "view.zoom-fit");
   add_binding (widget_class, GDK_KEY_1, 0, "view.zoom-actual");
   add_binding (widget_class, GDK_KEY_KP_1, 0, "view.zoom-actual");
 }

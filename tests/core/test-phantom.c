@@ -9,6 +9,7 @@
 #include "np-phantom.h"
 #include "np-phantom-us.h"
 #include "np-plan-file.h"
+#include "np-planner.h"
 #include "np-png.h"
 #include "np-tissue-map.h"
 
@@ -547,6 +548,8 @@ test_fluoro_two_views (void)
   JsonObject *anatomy_ap = truth_member (ap, "anatomy");
   JsonObject *anatomy_lateral = truth_member (lateral, "anatomy");
   g_autoptr(GList) names = json_object_get_members (anatomy_ap);
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(GError) error = NULL;
   NpImagePoint a, b;
   double depth_px;
 
@@ -567,6 +570,12 @@ test_fluoro_two_views (void)
                                   np_phantom_get_target_depth (lateral), 1e-6);
   g_assert_cmpfloat_with_epsilon (plan->entry.x, a.x, 1e-6);
   g_assert_cmpfloat_with_epsilon (plan->entry.y, plan->target.y, 1e-6);
+
+  /* and the planner, given both views, finds that depth */
+  results = np_planner_compute_two_views (np_phantom_get_plan (ap), plan, NAN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (results->has_depth);
+  g_assert_cmpfloat_with_epsilon (results->depth, np_phantom_get_target_depth (lateral), 1e-6);
 }
 
 /* ---- errors ------------------------------------------------------------------------ */

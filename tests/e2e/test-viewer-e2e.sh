@@ -127,8 +127,12 @@ measure_canvas () {
 # and the mean of those pixels. The canvas' outer 3 px are left out: the
 # keyboard focus line is drawn there.
 measure_row () {
-  read -r left right row_mean < <(values "1280x1+0+$1" | awk -v from=$((canvas_left + 3)) -v to=$((canvas_right - 3)) '
-    NR - 1 >= from && NR - 1 <= to && $1 > 40 { if (first == "") first = NR - 1; last = NR - 1; sum += $1; n++ }
+  read -r left right row_mean < <(values "1280x1+0+$1" |
+    awk -v from=$((canvas_left + 3)) -v to=$((canvas_right - 3)) '
+    NR - 1 >= from && NR - 1 <= to && $1 > 40 {
+      if (first == "") first = NR - 1
+      last = NR - 1; sum += $1; n++
+    }
     END { printf "%d %d %.2f\n", first, last, (n ? sum / n : 0) }')
 }
 
@@ -181,10 +185,15 @@ else
 fi
 
 # 2. Fitted on open -----------------------------------------------------------
-sleep 1
-shot
-measure_canvas
-measure_row "$canvas_mid"
+# The title changes when the frame is loaded; wait for it to be drawn too.
+for i in $(seq 1 50); do
+  sleep 0.2
+  shot
+  measure_canvas
+  [ -n "$canvas_top" ] && [ "$canvas_bottom" -gt "$canvas_top" ] || continue
+  measure_row "$canvas_mid"
+  [ "$right" -gt "$left" ] && break
+done
 frame_width=$((right - left + 1))
 canvas_height=$((canvas_bottom - canvas_top + 1))
 # Fit: the 400 px tall frame gets the canvas height less 16 px top and bottom,
@@ -240,7 +249,8 @@ width_before=$((right - left + 1))
 drag 2 "$centre_x" "$canvas_mid" 100 0
 wait_for_row_change "$left $right $row_mean"
 check "middle-drag 100 px right moves the frame 100 px" \
-  "$left - $left_before >= 98 && $left - $left_before <= 102 && $right - $left + 1 == $width_before" \
+  "$left - $left_before >= 98 && $left - $left_before <= 102 &&
+   $right - $left + 1 == $width_before" \
   "left edge before $left_before, after $left"
 
 # 7. Ctrl + scroll zooms around the pointer -----------------------------------
@@ -253,7 +263,8 @@ right_before=$right
 xdotool keydown ctrl click 4 keyup ctrl
 wait_for_row_change "$left $right $row_mean"
 check "Ctrl + scroll zooms by 2^¼ around the pointer" \
-  "(($pointer - $left) - ($pointer - $left_before) * 1.18921)^2 <= 4 && (($right - $pointer) - ($right_before - $pointer) * 1.18921)^2 <= 4" \
+  "(($pointer - $left) - ($pointer - $left_before) * 1.18921)^2 <= 4 &&
+   (($right - $pointer) - ($right_before - $pointer) * 1.18921)^2 <= 4" \
   "pointer $pointer, edges $left_before..$right_before became $left..$right"
 
 # 8. Space + left drag pans ----------------------------------------------------
@@ -280,8 +291,10 @@ if [ -n "$bus_pid" ]; then
   then
     ok "a second launch opens its file in the running instance"
   else
+    still_running=no
+    kill -0 "$second_pid" 2>/dev/null && still_running=yes
     not_ok "a second launch opens its file in the running instance" \
-      "window: '${second_wid}', second process still running: $(kill -0 "$second_pid" 2>/dev/null && echo yes || echo no)"
+      "window: '${second_wid}', second process still running: $still_running"
   fi
   second_pid=
 else
@@ -298,7 +311,11 @@ else
   wait "$app_pid"
   status=$?
   app_pid=
-  if [ "$status" -eq 0 ]; then ok "Ctrl+Q quits"; else not_ok "Ctrl+Q quits" "exit status $status"; fi
+  if [ "$status" -eq 0 ]; then
+    ok "Ctrl+Q quits"
+  else
+    not_ok "Ctrl+Q quits" "exit status $status"
+  fi
 fi
 
 if [ "$failures" -gt 0 ] && [ -f "$tmp/app.log" ]; then

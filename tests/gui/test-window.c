@@ -333,10 +333,12 @@ test_zoom_keys (void)
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), G_SQRT2, EPS);
   press_key (window, GDK_KEY_0, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted, EPS);
-  press_key (window, GDK_KEY_plus, GDK_CONTROL_MASK);
+  press_key (window, GDK_KEY_plus, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted * G_SQRT2, EPS);
-  press_key (window, GDK_KEY_0, GDK_CONTROL_MASK);
+  press_key (window, GDK_KEY_KP_0, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted, EPS);
+  press_key (window, GDK_KEY_KP_1, 0);
+  g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), 1.0, EPS);
 
   /* The status line follows: "100 %" at actual size. */
   press_key (window, GDK_KEY_1, 0);
@@ -492,8 +494,8 @@ static gboolean
 recent_menu_lists (gpointer data)
 {
   NpWindow *window = data;
-  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (template_child (window,
-                                                                                      "recent_button")));
+  GtkMenuButton *button = GTK_MENU_BUTTON (template_child (window, "recent_button"));
+  GMenuModel *menu = gtk_menu_button_get_menu_model (button);
   g_autofree char *uri = g_file_get_uri (np_window_get_file (window));
 
   for (int i = 0; menu != NULL && i < g_menu_model_get_n_items (menu); i++)
@@ -675,8 +677,8 @@ test_shortcuts_window_lists_every_key (void)
         }
     }
 
-  /* 13 zoom bindings and 6 application accelerators. */
-  g_assert_cmpuint (checked, ==, 19);
+  /* 9 zoom bindings and 6 application accelerators. */
+  g_assert_cmpuint (checked, ==, 15);
   destroy_window (window);
 }
 
