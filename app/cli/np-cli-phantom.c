@@ -102,7 +102,8 @@ np_cli_phantom (int    argc,
   if (probe != NULL)
     {
       if (options.modality != NP_MODALITY_ULTRASOUND)
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "--probe is for ultrasound; fluoroscopy takes --view");
+        return np_cli_fail (NP_CLI_EXIT_USAGE,
+                            "--probe is for ultrasound; fluoroscopy takes --view");
       if (!np_probe_from_string (probe, &options.probe))
         return np_cli_fail (NP_CLI_EXIT_INPUT, "unknown probe “%s”: use linear or curvilinear",
                             probe);
@@ -111,7 +112,8 @@ np_cli_phantom (int    argc,
   if (view != NULL)
     {
       if (options.modality != NP_MODALITY_FLUOROSCOPY)
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "--view is for fluoroscopy; ultrasound takes --probe");
+        return np_cli_fail (NP_CLI_EXIT_USAGE,
+                            "--view is for fluoroscopy; ultrasound takes --probe");
       if (!np_view_from_string (view, &options.view)
           || (options.view != NP_VIEW_AP && options.view != NP_VIEW_LATERAL))
         return np_cli_fail (NP_CLI_EXIT_INPUT, "unknown view “%s”: use ap or lateral", view);

@@ -622,7 +622,8 @@ np_phantom_build_fluoroscopy (NpPhantomCase  *phantom_case,
       build_shoulder (&b);
       break;
     default:
-      g_return_val_if_reached (FALSE);
+      g_critical ("no fluoroscopy template for the site “%s”", np_site_to_string (plan->site));
+      goto out;
     }
 
   /* Soft tissue: the anterior skin is target_depth_mm in front of the

@@ -338,7 +338,8 @@ build_knee_suprapatellar (UsBuild *b)
   k.half_width = draw (b, "effusion_half_width_mm", 16, 24);
   k.x_centre = draw (b, "effusion_centre_x_mm", -7, 1);
   k.fat_pad = draw (b, "prefemoral_fat_pad_mm", 2.0, 4.0);
-  fat = draw (b, "subcutaneous_fat_mm", 2.0, CLAMP (depth - k.half_thickness - skin - 3.0, 2.0, 8.0));
+  fat = draw (b, "subcutaneous_fat_mm", 2.0,
+              CLAMP (depth - k.half_thickness - skin - 3.0, 2.0, 8.0));
   k.femur_rx = draw (b, "femur_radius_x_mm", 34, 44);
   k.femur_rz = draw (b, "femur_radius_z_mm", 20, 26);
   femur_dx = draw (b, "femur_centre_offset_x_mm", -3, 3);
@@ -917,8 +918,10 @@ add_plan_structures (const UsBuild *b,
 
       if (s->shape == NP_SHAPE_ELLIPSE)
         {
+          NpScanPoint centre = g_array_index (s->points, NpScanPoint, 0);
           NpScanPoint radii = g_array_index (s->points, NpScanPoint, 1);
-          np_structure_add_point (structure, to_image (b, g_array_index (s->points, NpScanPoint, 0)));
+
+          np_structure_add_point (structure, to_image (b, centre));
           np_structure_add_point (structure, np_image_point (radii.x / b->us.pixel_mm,
                                                              radii.z / b->us.pixel_mm));
         }
@@ -1132,7 +1135,10 @@ np_phantom_build_ultrasound (NpPhantomCase  *phantom_case,
   else if (g_str_equal (id, "hip-anterior-head-neck"))
     build_hip_anterior (&b);
   else
-    g_return_val_if_reached (FALSE);
+    {
+      g_critical ("no ultrasound template for the approach “%s”", id);
+      goto out;
+    }
 
   b.us.header_right = g_strdup_printf ("%s %.1fMHZ", probe == NP_PROBE_LINEAR ? "L12-5" : "C5-2",
                                        b.us.frequency_mhz);

@@ -219,21 +219,6 @@ grid_line_position (const BeamGrid *grid,
   return grid->first_line + line * grid->line_step;
 }
 
-static NpScanPoint
-grid_point (const BeamGrid *grid,
-            double          line,
-            double          depth_mm)
-{
-  const NpPhantomUs *us = grid->us;
-  double lateral = grid_line_position (grid, line);
-  double r;
-
-  if (us->probe == NP_PROBE_LINEAR)
-    return np_scan_point (lateral, depth_mm);
-  r = us->radius_mm + depth_mm;
-  return np_scan_point (r * sin (lateral), r * cos (lateral) - us->radius_mm);
-}
-
 /* Unit vector of the beam through a point (it points deeper). */
 static NpScanPoint
 beam_direction (const NpPhantomUs *us,
@@ -325,10 +310,17 @@ texture_modulation (const TextureSeeds   *seeds,
                     const NpTissueSample *sample,
                     NpScanPoint           p)
 {
-  double c = cos (sample->fibre_angle_rad), s = sin (sample->fibre_angle_rad);
-  double along = c * p.x + s * p.z;
-  double across = -s * p.x + c * p.z;
-  double n, ridge;
+  double c, s, along, across, n, ridge;
+
+  if (sample->texture == NP_TEXTURE_FIBRILLAR || sample->texture == NP_TEXTURE_FASCICLES)
+    {
+      c = cos (sample->fibre_angle_rad);
+      s = sin (sample->fibre_angle_rad);
+      along = c * p.x + s * p.z;
+      across = -s * p.x + c * p.z;
+    }
+  else
+    along = across = 0;
 
   switch (sample->texture)
     {
@@ -428,11 +420,16 @@ fill_scatterers (const BeamGrid    *grid,
       double *line = scat + (gsize) i * grid->n_samples;
       NpTissue previous = NP_TISSUE_COUPLING;
       double transmission = 1;     /* two-way attenuation and interface losses so far */
+      double lateral = grid_line_position (grid, i);
+      double sin_line = sin (lateral), cos_line = cos (lateral);
 
       for (guint j = 0; j < grid->n_samples; j++)
         {
           double depth = (j + 0.5) * grid->sample_step_mm;
-          NpScanPoint p = grid_point (grid, i, depth);
+          double radius = us->radius_mm + depth;
+          NpScanPoint p = us->probe == NP_PROBE_LINEAR
+                          ? np_scan_point (lateral, depth)
+                          : np_scan_point (radius * sin_line, radius * cos_line - us->radius_mm);
           NpTissueSample sample;
           const NpTissueProperties *props;
           double amplitude;
@@ -596,7 +593,7 @@ detect_envelope (const BeamGrid *grid,
   memcpy (work_i, rf, sizeof (double) * total);
   convolve_axial (grid, work_q, rf, lowpass, half);
   for (gsize idx = 0; idx < total; idx++)
-    rf[idx] = 2 * hypot (work_i[idx], rf[idx]);
+    rf[idx] = 2 * sqrt (work_i[idx] * work_i[idx] + rf[idx] * rf[idx]);
 }
 
 /* RMS of the RF echo of unit backscatter at the focus: sets the scale of
@@ -627,16 +624,25 @@ sample_envelope (const BeamGrid *grid,
                  double         *value)
 {
   const NpPhantomUs *us = grid->us;
-  double depth = np_phantom_us_depth (us, p);
-  double lateral, line, sample, fl, fs;
+  double depth, lateral, line, sample, fl, fs;
   guint l0, s0;
 
-  if (!np_phantom_us_in_field (us, p))
-    return FALSE;
   if (us->probe == NP_PROBE_LINEAR)
-    lateral = p.x;
+    {
+      depth = p.z;
+      lateral = p.x;
+      if (fabs (lateral) > us->footprint_mm / 2)
+        return FALSE;
+    }
   else
-    lateral = atan2 (p.x, p.z + us->radius_mm);
+    {
+      depth = hypot (p.x, p.z + us->radius_mm) - us->radius_mm;
+      lateral = atan2 (p.x, p.z + us->radius_mm);
+      if (fabs (lateral) > us->sector_deg * G_PI / 360.0)
+        return FALSE;
+    }
+  if (depth < 0 || depth > us->depth_mm)
+    return FALSE;
 
   line = (lateral - grid->first_line) / grid->line_step;
   sample = depth / grid->sample_step_mm - 0.5;

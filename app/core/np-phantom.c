@@ -597,10 +597,10 @@ np_phantom_generate (const NpPhantomOptions  *options,
   c.plan->condition = approach->condition;
   np_plan_set_string (&c.plan->approach, approach->preset_id);
   {
+    const char *view_name = options->modality != NP_MODALITY_FLUOROSCOPY ? ""
+                            : view == NP_VIEW_AP ? ", AP view" : ", lateral view";
     g_autofree char *title = g_strdup_printf ("Synthetic case: %s%s (seed %u)", approach->title,
-                                              options->modality == NP_MODALITY_FLUOROSCOPY
-                                              ? (view == NP_VIEW_AP ? ", AP view" : ", lateral view")
-                                              : "", options->seed);
+                                              view_name, options->seed);
     np_plan_set_string (&c.plan->title, title);
   }
   np_plan_set_string (&c.plan->clinician, "NeedlePlan phantom generator (expert answer)");

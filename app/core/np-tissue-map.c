@@ -299,6 +299,13 @@ shape_contains (const NpTissueMap *map,
   switch (shape->kind)
     {
     case SHAPE_LAYER:
+      /* the relief only matters within its amplitude of a boundary */
+      if (depth_mm < shape->depth_top - map->relief_mm
+          || depth_mm >= shape->depth_bottom + map->relief_mm)
+        return FALSE;
+      if (depth_mm >= shape->depth_top + map->relief_mm
+          && depth_mm < shape->depth_bottom - map->relief_mm)
+        return TRUE;
       return depth_mm >= boundary_depth (map, shape->depth_top, p.x)
              && depth_mm < boundary_depth (map, shape->depth_bottom, p.x);
     case SHAPE_ELLIPSE:

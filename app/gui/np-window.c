@@ -9,9 +9,12 @@
 
 #include "config.h"
 
-#include "np-window.h"
+#include "np-window-private.h"
 
 #include "np-error.h"
+#include "np-file.h"
+#include "np-overlay.h"
+#include "np-plan-file.h"
 #include "np-png.h"
 
 /* The name the recent-files list is kept under, to list only our frames. */
@@ -19,33 +22,9 @@
 #define RECENT_MAX_ITEMS 10
 /* How deep under cases/ the sample frame may sit (cases/<case>/<frame>.png). */
 #define SAMPLE_MAX_DEPTH 3
-
-struct _NpWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
-  GtkMenuButton *recent_button;
-  GtkSpinner *loading_spinner;
-  GtkMenuButton *zoom_button;
-  GtkMenuButton *window_level_button;
-  GtkBox *workspace;
-  GtkStack *view_stack;
-  GtkButton *open_sample_button;
-  NpCanvas *canvas;
-  NpStatusBar *status_bar;
-
-  /* Owned */
-  GSettings *settings;
-  GFile *file;                   /* the frame shown, or NULL */
-  GFile *sample_file;            /* the first sample frame found, or NULL */
-  GCancellable *load_cancellable;
-  GtkFileChooserNative *chooser;
-
-  gboolean loading;
-};
+/* The plan must be still this long before the uncertainty (a Monte Carlo of
+ * a few ms) is estimated, so a drag never waits for it. */
+#define UNCERTAINTY_DELAY_MS 150
 
 G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -55,7 +34,17 @@ enum {
   N_PROPS
 };
 
+enum {
+  RESULTS_CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const char *const plan_actions[] = {
+  "win.save", "win.save-as", "win.new",
+};
 
 static const char *const view_actions[] = {
   "view.zoom-in", "view.zoom-out", "view.zoom-fit", "view.zoom-actual",
@@ -209,7 +198,7 @@ add_to_recent (GFile *file)
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
-/* Loading */
+/* Frame state */
 
 static void
 set_loading (NpWindow *self,
@@ -223,9 +212,47 @@ set_loading (NpWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Loading */
+
+typedef struct
+{
+  GFile *file;             /* the frame */
+  NpPlan *plan;            /* the plan it belongs to, or NULL for a new plan */
+  char *plan_path;         /* where that plan is, or NULL */
+  gboolean relocated;      /* the user located the frame: the plan changed */
+} LoadRequest;
+
+typedef struct
+{
+  NpFrame *frame;
+  char *sha256;            /* of the file as read, NULL when unknown */
+  gboolean checked;        /* a plan's frame was compared with its SHA-256 */
+  gboolean matches;
+} LoadResult;
+
+static void
+load_request_free (LoadRequest *request)
+{
+  g_clear_object (&request->file);
+  g_clear_pointer (&request->plan, np_plan_free);
+  g_clear_pointer (&request->plan_path, g_free);
+  g_free (request);
+}
+
+static void
+load_result_free (LoadResult *result)
+{
+  g_clear_pointer (&result->frame, np_frame_unref);
+  g_clear_pointer (&result->sha256, g_free);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadResult, load_result_free)
+
 static NpFrame *
 load_frame (GFile         *file,
             GCancellable  *cancellable,
+            char         **sha256,
             GError       **error)
 {
   g_autofree char *path = g_file_get_path (file);
@@ -233,10 +260,18 @@ load_frame (GFile         *file,
   g_autofree char *contents = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
+  NpFrame *frame;
   gsize length = 0;
 
   if (path != NULL)
-    return np_png_load (path, error);
+    {
+      frame = np_png_load (path, error);
+      /* The checksum is for the record: a frame that cannot be hashed is
+       * still shown, and saved plans then say they have no checksum. */
+      if (frame != NULL)
+        *sha256 = np_file_sha256 (path, NULL);
+      return frame;
+    }
 
   /* Not a local path (a network share, a document portal): read it whole,
    * after checking its size against the same limit the loader applies. */
@@ -256,7 +291,10 @@ load_frame (GFile         *file,
                    local_error->message);
       return NULL;
     }
-  return np_png_load_from_memory ((const guint8 *) contents, length, name, error);
+  frame = np_png_load_from_memory ((const guint8 *) contents, length, name, error);
+  if (frame != NULL)
+    *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  return frame;
 }
 
 static void
@@ -265,13 +303,20 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
+  LoadRequest *request = task_data;
+  g_autoptr(LoadResult) result = g_new0 (LoadResult, 1);
   GError *error = NULL;
-  NpFrame *frame = load_frame (G_FILE (task_data), cancellable, &error);
 
-  if (frame != NULL)
-    g_task_return_pointer (task, frame, (GDestroyNotify) np_frame_unref);
-  else
-    g_task_return_error (task, error);
+  result->frame = load_frame (request->file, cancellable, &result->sha256, &error);
+  if (result->frame == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (request->plan != NULL && request->plan_path != NULL)
+    result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
+                                                &result->matches, NULL);
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) load_result_free);
 }
 
 static void
@@ -281,23 +326,101 @@ update_view_actions (NpWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (view_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), view_actions[i], has_frame);
+  for (guint i = 0; i < G_N_ELEMENTS (plan_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), plan_actions[i], has_frame);
   gtk_widget_set_sensitive (GTK_WIDGET (self->zoom_button), has_frame);
   gtk_widget_set_sensitive (GTK_WIDGET (self->window_level_button), has_frame);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), has_frame);
 }
 
 static void
-show_frame (NpWindow *self,
-            GFile    *file,
-            NpFrame  *frame)
+update_history_actions (NpWindow *self)
 {
-  g_autofree char *basename = g_file_get_basename (file);
-  g_autofree char *display_name = g_filename_display_name (basename);
-  g_autofree char *title = g_strdup_printf ("%s — NeedlePlan", display_name);
-  g_autofree char *subtitle = NULL;
-  g_autofree char *folder = NULL;
-  g_autoptr(GFile) parent = NULL;
-  const char *format = np_frame_get_source_format (frame);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 np_document_can_undo (self->document));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
+                                 np_document_can_redo (self->document));
+}
 
+/**
+ * np_window_update_title:
+ *
+ * The title names the plan file, or the frame while the plan is unsaved,
+ * with a "• " in front when there are unsaved changes.
+ */
+void
+np_window_update_title (NpWindow *self)
+{
+  NpFrame *frame = np_document_get_frame (self->document);
+  const char *plan_path = np_document_get_path (self->document);
+  gboolean dirty = np_document_get_dirty (self->document);
+  g_autofree char *name = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *folder = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  g_autoptr(GFile) parent = NULL;
+  const char *format;
+
+  if (frame == NULL || self->file == NULL)
+    return;
+
+  if (plan_path != NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (plan_path);
+      g_autofree char *dirname = g_path_get_dirname (plan_path);
+      g_autofree char *folder_basename = g_path_get_basename (dirname);
+
+      name = g_filename_display_name (basename);
+      folder = g_filename_display_name (folder_basename);
+    }
+  else
+    {
+      g_autofree char *basename = g_file_get_basename (self->file);
+
+      name = g_filename_display_name (basename);
+      /* Case folders hold a "frame.png" each: the folder tells them apart. */
+      parent = g_file_get_parent (self->file);
+      if (parent != NULL)
+        {
+          g_autofree char *parent_basename = g_file_get_basename (parent);
+          folder = g_filename_display_name (parent_basename);
+        }
+    }
+
+  if (dirty)
+    g_string_append (subtitle, "Unsaved changes · ");
+  if (self->frame_mismatch)
+    g_string_append (subtitle, "Frame differs from the plan’s · ");
+  if (folder != NULL)
+    g_string_append_printf (subtitle, "%s · ", folder);
+  g_string_append_printf (subtitle, "%u × %u px", np_frame_get_width (frame),
+                          np_frame_get_height (frame));
+  format = np_frame_get_source_format (frame);
+  if (format != NULL)
+    g_string_append_printf (subtitle, " · %s", format);
+
+  shown = g_strdup_printf ("%s%s", dirty ? "• " : "", name);
+  title = g_strdup_printf ("%s — NeedlePlan", shown);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, shown);
+  adw_window_title_set_subtitle (self->window_title, subtitle->str);
+}
+
+/**
+ * np_window_show_frame:
+ * @plan: (transfer full) (nullable): the frame's plan, or %NULL for a new one
+ * @plan_path: (nullable): the plan's file
+ *
+ * Shows @frame and starts the document over on it.
+ */
+void
+np_window_show_frame (NpWindow   *self,
+                      GFile      *file,
+                      NpFrame    *frame,
+                      NpPlan     *plan,
+                      const char *plan_path)
+{
   g_set_object (&self->file, file);
 
   np_canvas_set_frame (self->canvas, frame);
@@ -305,20 +428,9 @@ show_frame (NpWindow *self,
   np_status_bar_set_zoom (self->status_bar, np_canvas_get_zoom (self->canvas));
   np_status_bar_set_window_level (self->status_bar, np_canvas_get_window_level (self->canvas));
 
-  /* Case folders hold a "frame.png" each: the folder tells them apart. */
-  parent = g_file_get_parent (file);
-  if (parent != NULL)
-    {
-      g_autofree char *parent_basename = g_file_get_basename (parent);
-      folder = g_filename_display_name (parent_basename);
-    }
-  subtitle = g_strdup_printf ("%s%s%u × %u px%s%s", folder != NULL ? folder : "",
-                              folder != NULL ? " · " : "",
-                              np_frame_get_width (frame), np_frame_get_height (frame),
-                              format != NULL ? " · " : "", format != NULL ? format : "");
-  gtk_window_set_title (GTK_WINDOW (self), title);
-  adw_window_title_set_title (self->window_title, display_name);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  np_document_set_frame (self->document, frame, plan);
+  np_document_set_path (self->document, plan_path);
+  np_window_update_title (self);
 
   gtk_stack_set_visible_child_name (self->view_stack, "frame");
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
@@ -328,19 +440,45 @@ show_frame (NpWindow *self,
   add_to_recent (file);
 }
 
-static void
-show_error (NpWindow     *self,
-            const GError *error)
+/**
+ * np_window_show_error:
+ * @heading: what failed, in title case ("Could Not Save the Plan")
+ * @error: its message names the file and the problem
+ *
+ * Shows a message dialog over the window.
+ */
+void
+np_window_show_error (NpWindow     *self,
+                      const char   *heading,
+                      const GError *error)
 {
   AdwMessageDialog *dialog;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       "Could Not Open the Frame",
+  g_return_if_fail (NP_IS_WINDOW (self));
+  g_return_if_fail (heading != NULL);
+  g_return_if_fail (error != NULL);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
                                                        error->message));
   adw_message_dialog_add_response (dialog, "close", "_Close");
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * np_window_show_toast:
+ *
+ * Shows @text for a few seconds at the bottom of the window.
+ */
+void
+np_window_show_toast (NpWindow   *self,
+                      const char *text)
+{
+  g_return_if_fail (NP_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 static void
@@ -350,8 +488,10 @@ load_done_cb (GObject      *source_object,
 {
   NpWindow *self = NP_WINDOW (source_object);
   GTask *task = G_TASK (result);
+  LoadRequest *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(NpFrame) frame = g_task_propagate_pointer (task, &error);
+  g_autoptr(LoadResult) loaded = g_task_propagate_pointer (task, &error);
+  NpPlan *plan;
 
   /* A newer open replaced this one, or the window closed. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -360,40 +500,210 @@ load_done_cb (GObject      *source_object,
   g_clear_object (&self->load_cancellable);
   set_loading (self, FALSE);
 
-  if (frame == NULL)
+  if (loaded == NULL)
     {
       g_info ("%s", error->message);
-      show_error (self, error);
+      np_window_show_error (self, "Could Not Open the Frame", error);
       return;
     }
-  show_frame (self, G_FILE (g_task_get_task_data (task)), frame);
+
+  if (request->plan != NULL)
+    plan = g_steal_pointer (&request->plan);
+  else
+    plan = np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
+
+  self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
+  np_window_show_frame (self, request->file, loaded->frame, plan, request->plan_path);
+  if (request->relocated)
+    {
+      /* The plan now names the located frame: saving it keeps that. */
+      np_document_set_dirty (self->document, TRUE);
+      np_window_update_title (self);
+    }
+  if (request->plan_path != NULL && loaded->checked && !loaded->matches)
+    np_window_warn_frame_mismatch (self, request->plan_path);
 }
 
 /**
- * np_window_open_file:
+ * np_window_load_frame:
+ * @plan: (transfer full) (nullable): the plan of the frame, or %NULL to
+ *   start a new plan on it
+ * @plan_path: (nullable): where @plan is; its frame's SHA-256 is checked
+ * @relocated: the user located a missing frame; the plan is marked changed
  *
- * Loads @file in a worker thread and shows it. On failure the window shows
- * the loader's message (which names the file and the problem) and keeps the
- * frame it had. #NpWindow:loading is %TRUE until the load finishes.
+ * Reads @frame_file in a worker thread and shows it with @plan.
  */
 void
-np_window_open_file (NpWindow *self,
-                     GFile    *file)
+np_window_load_frame (NpWindow   *self,
+                      GFile      *frame_file,
+                      NpPlan     *plan,
+                      const char *plan_path,
+                      gboolean    relocated)
 {
   g_autoptr(GTask) task = NULL;
+  LoadRequest *request = g_new0 (LoadRequest, 1);
 
-  g_return_if_fail (NP_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
+  request->file = g_object_ref (frame_file);
+  request->plan = plan;
+  request->plan_path = g_strdup (plan_path);
+  request->relocated = relocated;
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
 
   task = g_task_new (self, self->load_cancellable, load_done_cb, NULL);
-  g_task_set_source_tag (task, np_window_open_file);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_set_source_tag (task, np_window_load_frame);
+  g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
   set_loading (self, TRUE);
   g_task_run_in_thread (task, load_thread);
+}
+
+static gboolean
+is_plan_file (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  return basename != NULL && (g_str_has_suffix (basename, ".json") ||
+                              g_str_has_suffix (basename, ".JSON"));
+}
+
+/**
+ * np_window_open_file:
+ *
+ * Opens a frame (PNG) with a new plan, or a plan file (JSON) with its frame.
+ * Unsaved changes are offered for saving first. The frame loads in a worker
+ * thread; on failure the window shows the loader's message (which names the
+ * file and the problem) and keeps what it had. #NpWindow:loading is %TRUE
+ * until the load finishes.
+ */
+void
+np_window_open_file (NpWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (NP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  np_window_run_after_prompt (self, NP_PENDING_OPEN, file);
+}
+
+/* Called once unsaved changes are saved or discarded. */
+void
+np_window_open_file_now (NpWindow *self,
+                         GFile    *file)
+{
+  if (is_plan_file (file))
+    np_window_open_plan (self, file);
+  else
+    np_window_load_frame (self, file, NULL, NULL, FALSE);
+}
+
+/* Results */
+
+static void
+emit_results_changed (NpWindow *self)
+{
+  g_signal_emit (self, signals[RESULTS_CHANGED], 0);
+}
+
+static gboolean
+uncertainty_cb (gpointer data)
+{
+  NpWindow *self = NP_WINDOW (data);
+
+  self->uncertainty_source = 0;
+  np_window_flush_uncertainty (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * np_window_flush_uncertainty:
+ *
+ * Estimates the 95 % intervals now if they are still due (before saving,
+ * so that the record holds them).
+ */
+void
+np_window_flush_uncertainty (NpWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->uncertainty_source, g_source_remove);
+  if (self->results == NULL || self->results->has_depth_ci || self->results->has_path_ci)
+    return;
+  if (!np_planner_estimate_uncertainty (np_document_get_plan (self->document),
+                                        &self->planner_options, self->results, &error))
+    {
+      g_info ("No uncertainty: %s", error->message);
+      return;
+    }
+  emit_results_changed (self);
+}
+
+static void
+update_planner_options (NpWindow *self)
+{
+  NpFrame *frame = np_document_get_frame (self->document);
+  const NpPlan *plan = np_document_get_plan (self->document);
+
+  np_planner_options_init (&self->planner_options);
+  /* As needleplan-cli does: the frame is the field of view unless the
+   * calibration says where the imaging field is. */
+  if (frame != NULL && !plan->calibration->has_region)
+    {
+      self->planner_options.has_field = TRUE;
+      self->planner_options.field = (NpImageRect) { 0, 0, np_frame_get_width (frame),
+                                                    np_frame_get_height (frame) };
+    }
+}
+
+static void
+document_changed_cb (NpWindow   *self,
+                     NpDocument *document)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->results, np_plan_results_free);
+  g_clear_pointer (&self->results_error, g_free);
+  update_planner_options (self);
+  if (np_document_get_frame (document) != NULL)
+    {
+      self->results = np_planner_compute (np_document_get_plan (document),
+                                          &self->planner_options, &error);
+      if (self->results == NULL)
+        self->results_error = g_strdup (error->message);
+    }
+
+  g_clear_handle_id (&self->uncertainty_source, g_source_remove);
+  if (self->results != NULL)
+    self->uncertainty_source = g_timeout_add (UNCERTAINTY_DELAY_MS, uncertainty_cb, self);
+
+  np_canvas_queue_overlay_redraw (self->canvas);
+  emit_results_changed (self);
+}
+
+static void
+document_state_cb (NpWindow   *self,
+                   GParamSpec *pspec,
+                   NpDocument *document)
+{
+  update_history_actions (self);
+  np_window_update_title (self);
+}
+
+static void
+draw_overlay (cairo_t  *cr,
+              double    zoom,
+              gpointer  user_data)
+{
+  NpWindow *self = NP_WINDOW (user_data);
+  NpFrame *frame = np_document_get_frame (self->document);
+  NpOverlayOptions options;
+
+  if (frame == NULL)
+    return;
+  np_overlay_options_init (&options, np_frame_get_width (frame), np_frame_get_height (frame));
+  options.zoom = zoom;
+  np_overlay_draw (cr, np_document_get_plan (self->document), self->results, &options);
 }
 
 /* Actions */
@@ -430,7 +740,9 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GtkFileFilter) any_filter = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) png_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) plan_filter = gtk_file_filter_new ();
   g_autofree char *last_folder = g_settings_get_string (self->settings, "last-folder");
 
   if (self->chooser != NULL)
@@ -439,15 +751,23 @@ open_action (GtkWidget  *widget,
       return;
     }
 
-  self->chooser = gtk_file_chooser_native_new ("Open Frame", GTK_WINDOW (self),
+  self->chooser = gtk_file_chooser_native_new ("Open Frame or Plan", GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_OPEN,
                                                "_Open", "_Cancel");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
 
-  gtk_file_filter_set_name (png_filter, "PNG images");
+  gtk_file_filter_set_name (any_filter, "Frames and plans");
+  gtk_file_filter_add_mime_type (any_filter, "image/png");
+  gtk_file_filter_add_suffix (any_filter, "png");
+  gtk_file_filter_add_suffix (any_filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), any_filter);
+  gtk_file_filter_set_name (png_filter, "Frames (PNG images)");
   gtk_file_filter_add_mime_type (png_filter, "image/png");
   gtk_file_filter_add_suffix (png_filter, "png");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), png_filter);
+  gtk_file_filter_set_name (plan_filter, "Plans (JSON)");
+  gtk_file_filter_add_suffix (plan_filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), plan_filter);
 
   if (last_folder[0] != '\0')
     {
@@ -533,6 +853,19 @@ window_reset_action (GtkWidget  *widget,
   np_canvas_reset_window_level (NP_WINDOW (widget)->canvas);
 }
 
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.undo"))
+    np_document_undo (self->document);
+  else
+    np_document_redo (self->document);
+}
+
 /* Drag and drop */
 
 static gboolean
@@ -607,6 +940,12 @@ np_window_close_request (GtkWindow *window)
   int width, height;
   gboolean maximized = gtk_window_is_maximized (window);
 
+  if (!self->close_confirmed && np_document_get_dirty (self->document))
+    {
+      np_window_run_after_prompt (self, NP_PENDING_CLOSE, NULL);
+      return TRUE;
+    }
+
   /* The unmaximized size, so that unmaximizing next time gives it back. */
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
@@ -650,12 +989,22 @@ np_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->save_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
+  g_clear_object (&self->save_chooser);
+  g_clear_handle_id (&self->uncertainty_source, g_source_remove);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_WINDOW);
 
   g_clear_object (&self->file);
   g_clear_object (&self->sample_file);
   g_clear_object (&self->settings);
+  g_clear_object (&self->pending_file);
+  g_clear_object (&self->document);
+  g_clear_pointer (&self->results, np_plan_results_free);
+  g_clear_pointer (&self->results_error, g_free);
 
   G_OBJECT_CLASS (np_window_parent_class)->dispose (object);
 }
@@ -690,6 +1039,15 @@ np_window_class_init (NpWindowClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * NpWindow::results-changed:
+   * The planner results of the document's plan were replaced or completed
+   * (np_window_get_results()).
+   */
+  signals[RESULTS_CHANGED] = g_signal_new ("results-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
+
   g_type_ensure (NP_TYPE_CANVAS);
   g_type_ensure (NP_TYPE_STATUS_BAR);
 
@@ -701,6 +1059,10 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, window_level_button);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_switcher);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, workspace);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, open_sample_button);
@@ -710,6 +1072,9 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, history_action);
+  np_window_files_class_init (widget_class);
   gtk_widget_class_install_action (widget_class, "view.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "view.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "view.zoom-fit", NULL, zoom_action);
@@ -731,6 +1096,11 @@ np_window_class_init (NpWindowClass *klass)
   add_binding (widget_class, GDK_KEY_KP_0, 0, "view.zoom-fit");
   add_binding (widget_class, GDK_KEY_1, 0, "view.zoom-actual");
   add_binding (widget_class, GDK_KEY_KP_1, 0, "view.zoom-actual");
+  add_binding (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo");
+  add_binding (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo");
+  add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save");
+  add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as");
+  add_binding (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new");
 }
 
 static void
@@ -740,6 +1110,19 @@ np_window_init (NpWindow *self)
   GType drop_types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->document = np_document_new ();
+  np_planner_options_init (&self->planner_options);
+  g_signal_connect_swapped (self->document, "changed", G_CALLBACK (document_changed_cb), self);
+  g_signal_connect_swapped (self->document, "notify::can-undo", G_CALLBACK (document_state_cb),
+                            self);
+  g_signal_connect_swapped (self->document, "notify::can-redo", G_CALLBACK (document_state_cb),
+                            self);
+  g_signal_connect_swapped (self->document, "notify::dirty", G_CALLBACK (document_state_cb),
+                            self);
+  g_signal_connect_swapped (self->document, "notify::path", G_CALLBACK (document_state_cb),
+                            self);
+  np_canvas_set_overlay_func (self->canvas, draw_overlay, self, NULL);
 
   self->sample_file = find_sample_file ();
   gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), self->sample_file != NULL);
@@ -764,6 +1147,7 @@ np_window_init (NpWindow *self)
   rebuild_recent_menu (self);
 
   update_view_actions (self);
+  update_history_actions (self);
 }
 
 NpWindow *
@@ -849,4 +1233,67 @@ np_window_get_sample_file (NpWindow *self)
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
   return self->sample_file;
+}
+
+/**
+ * np_window_get_document:
+ *
+ * Returns: (transfer none): the document: frame, plan, undo, path, dirty flag
+ */
+NpDocument *
+np_window_get_document (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+
+  return self->document;
+}
+
+/**
+ * np_window_get_results:
+ *
+ * Returns: (transfer none) (nullable): the results of the current plan,
+ *   valid until the next NpWindow::results-changed
+ */
+const NpPlanResults *
+np_window_get_results (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+
+  return self->results;
+}
+
+/**
+ * np_window_get_planner_options:
+ *
+ * Returns: (transfer none): the options the results were computed with
+ *   (the frame as field of view)
+ */
+const NpPlannerOptions *
+np_window_get_planner_options (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+
+  return &self->planner_options;
+}
+
+/**
+ * np_window_set_training_view:
+ * @view: (transfer none): the training mode's widget
+ *
+ * Adds @view as the "train" page next to the planning workspace and shows
+ * the Plan / Train switch in the header bar.
+ */
+void
+np_window_set_training_view (NpWindow  *self,
+                             GtkWidget *view)
+{
+  GtkStackPage *page;
+
+  g_return_if_fail (NP_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (view));
+  g_return_if_fail (gtk_stack_get_child_by_name (self->mode_stack, "train") == NULL);
+
+  page = gtk_stack_add_titled (self->mode_stack, view, "train", "Train");
+  gtk_stack_page_set_icon_name (page, "school-symbolic");
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_switcher), TRUE);
 }

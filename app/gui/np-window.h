@@ -11,6 +11,8 @@
 
 #include "np-application.h"
 #include "np-canvas.h"
+#include "np-document.h"
+#include "np-planner.h"
 #include "np-status-bar.h"
 
 G_BEGIN_DECLS
@@ -28,5 +30,24 @@ GFile       *np_window_get_file       (NpWindow      *self);
 NpCanvas    *np_window_get_canvas     (NpWindow      *self);
 NpStatusBar *np_window_get_status_bar (NpWindow      *self);
 GFile       *np_window_get_sample_file(NpWindow      *self);
+
+/* The plan being edited: frame, plan snapshots, undo, path and dirty flag. */
+NpDocument  *np_window_get_document   (NpWindow      *self);
+/* Results of the document's current plan (uncertainty filled in once the
+ * plan has been still for a moment), or NULL when the planner cannot
+ * compute them. Replaced on every change; NpWindow::results-changed says when. */
+const NpPlanResults    *np_window_get_results          (NpWindow *self);
+const NpPlannerOptions *np_window_get_planner_options  (NpWindow *self);
+
+void         np_window_show_error     (NpWindow      *self,
+                                       const char    *heading,
+                                       const GError  *error);
+void         np_window_show_toast     (NpWindow      *self,
+                                       const char    *text);
+
+/* Adds @view as the "train" page of the mode stack and shows the Plan /
+ * Train switch in the header bar (hidden until then). */
+void         np_window_set_training_view (NpWindow   *self,
+                                          GtkWidget  *view);
 
 G_END_DECLS

@@ -118,8 +118,8 @@ EOF
 # --- every site and modality ----------------------------------------------
 
 for args in "knee" "shoulder --probe linear" "shoulder --probe curvilinear" "hip" \
-            "knee --modality fluoroscopy --view ap" "shoulder --modality fluoroscopy --view lateral" \
-            "hip --modality fluoroscopy"; do
+            "knee --modality fluoroscopy --view ap" \
+            "shoulder --modality fluoroscopy --view lateral" "hip --modality fluoroscopy"; do
   dir="$tmp/case-$(echo "$args" | tr -c 'a-z' '-')"
   # shellcheck disable=SC2086
   run phantom --site $args --seed 3 -o "$dir"
@@ -143,8 +143,8 @@ for spec in "knee||10|25" "shoulder|--probe linear|10|15" "shoulder|--probe curv
     # shellcheck disable=SC2086
     "$cli" phantom --site "$site" $extra --seed "$seed" -o "$tmp/range" --json >"$tmp/truth" \
       2>"$tmp/err" || { bad="seed $seed failed"; break; }
-    depth=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["target"]["depth_mm"])' \
-              "$tmp/truth")
+    depth=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["target"]["depth_mm"])' "$tmp/truth")
     if ! python3 -c "import sys; sys.exit(0 if $lo <= $depth <= $hi else 1)"; then
       bad="seed $seed: depth $depth mm"
       break

@@ -114,7 +114,7 @@ plan "$tmp/uncalibrated.json" '{"target": [50, 40], "entry": [50, 0]}'
 # --- scores ------------------------------------------------------------------
 
 run score "$tmp/expert.json" "$tmp/exact.json"
-if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] && grep -qF "Score: 100.0 / 100" "$tmp/out"; then
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] && grep -qFx "Score: 100 / 100" "$tmp/out"; then
   ok "the expert's own marks score 100"
 else
   not_ok "the expert's own marks score 100" "exit status $status"
@@ -178,6 +178,31 @@ if [ "$status" -eq 0 ] && grep -qF "capped by a critical error" "$tmp/out" \
   ok "the text output names the crossed structure"
 else
   not_ok "the text output names the crossed structure" "exit status $status"
+fi
+
+# The shipped cases, scored against themselves: 100 each, no critical error
+# (structures the expert's own path enters belong to the target).
+cases_dir=${NP_SOURCE_DIR:-}/data/cases
+if ls "$cases_dir"/*/plan.json >/dev/null 2>&1; then
+  bad=""
+  for case in "$cases_dir"/*/plan.json; do
+    run score --json "$case" "$case"
+    if [ "$status" -ne 0 ] || ! python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["score"] == 100 and d["critical_error"] is False
+' "$tmp/out" 2>/dev/null; then
+      bad="$bad $case"
+    fi
+  done
+  if [ -z "$bad" ]; then
+    ok "every shipped case scores 100 against itself"
+  else
+    not_ok "every shipped case scores 100 against itself" "failed:$bad"
+  fi
+else
+  count=$((count + 1))
+  echo "ok $count - every shipped case scores 100 against itself # SKIP no cases in data/cases"
 fi
 
 # --- bad input: exit 1 ---------------------------------------------------------

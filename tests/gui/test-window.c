@@ -647,7 +647,11 @@ test_shortcuts_window_lists_every_key (void)
           if (!GTK_IS_KEYVAL_TRIGGER (trigger) || !GTK_IS_NAMED_ACTION (action))
             continue;
           if (!g_str_has_prefix (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
-                                 "view."))
+                                 "view.") &&
+              !g_str_has_prefix (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                                 "win.") &&
+              !g_str_has_prefix (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)),
+                                 "tool."))
             continue;
           if (!accel_listed (listed, gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
                              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger))))
@@ -677,8 +681,10 @@ test_shortcuts_window_lists_every_key (void)
         }
     }
 
-  /* 9 zoom bindings and 6 application accelerators. */
-  g_assert_cmpuint (checked, ==, 15);
+  /* At least the 9 zoom bindings, the 5 plan bindings (new, save, save as,
+   * undo, redo) and the 6 application accelerators of the viewer; the
+   * planning tools and export add more. */
+  g_assert_cmpuint (checked, >=, 20);
   destroy_window (window);
 }
 

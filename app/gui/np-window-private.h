@@ -1,0 +1,101 @@
+/* np-window-private.h — what the files of NpWindow share
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "np-window.h"
+
+#include "np-document.h"
+#include "np-planner.h"
+
+G_BEGIN_DECLS
+
+/* What to do once the user has saved or discarded unsaved changes. */
+typedef enum
+{
+  NP_PENDING_NONE,
+  NP_PENDING_OPEN,     /* pending_file */
+  NP_PENDING_NEW,
+  NP_PENDING_CLOSE,
+} NpPendingAction;
+
+struct _NpWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkMenuButton *recent_button;
+  GtkSpinner *loading_spinner;
+  GtkMenuButton *zoom_button;
+  GtkMenuButton *window_level_button;
+  GtkMenuButton *export_button;
+  GtkButton *save_button;
+  GtkStackSwitcher *mode_switcher;
+  GtkStack *mode_stack;
+  GtkBox *workspace;
+  GtkStack *view_stack;
+  GtkButton *open_sample_button;
+  NpCanvas *canvas;
+  NpStatusBar *status_bar;
+
+  /* Owned */
+  GSettings *settings;
+  GFile *file;                   /* the frame shown, or NULL */
+  GFile *sample_file;            /* the first sample frame found, or NULL */
+  GCancellable *load_cancellable;
+  GtkFileChooserNative *chooser;
+  GtkFileChooserNative *save_chooser;
+  NpDocument *document;
+  NpPlanResults *results;        /* of the document's current plan; NULL when not computable */
+  char *results_error;           /* why there are no results */
+  NpPlannerOptions planner_options;
+  guint uncertainty_source;
+  GFile *pending_file;
+
+  NpPendingAction pending;
+  NpPendingAction after_save_as; /* run when Save As, started by the prompt, succeeds */
+  gboolean close_confirmed;
+  gboolean frame_mismatch;       /* the plan's frame SHA-256 differs from the frame's */
+  gboolean loading;
+};
+
+/* np-window.c */
+void     np_window_show_frame          (NpWindow     *self,
+                                        GFile        *file,
+                                        NpFrame      *frame,
+                                        NpPlan       *plan,
+                                        const char   *plan_path);
+void     np_window_load_frame          (NpWindow     *self,
+                                        GFile        *frame_file,
+                                        NpPlan       *plan,
+                                        const char   *plan_path,
+                                        gboolean      relocated);
+void     np_window_open_file_now       (NpWindow     *self,
+                                        GFile        *file);
+void     np_window_update_title        (NpWindow     *self);
+void     np_window_flush_uncertainty   (NpWindow     *self);
+
+/* np-window-files.c: plans on disk and the unsaved-changes prompt */
+void     np_window_files_class_init    (GtkWidgetClass *widget_class);
+void     np_window_open_plan           (NpWindow     *self,
+                                        GFile        *file);
+void     np_window_run_after_prompt    (NpWindow     *self,
+                                        NpPendingAction action,
+                                        GFile        *file);
+gboolean np_window_save_to_path        (NpWindow     *self,
+                                        const char   *path,
+                                        GError      **error);
+void     np_window_warn_frame_mismatch (NpWindow     *self,
+                                        const char   *plan_path);
+NpPlan  *np_window_new_plan_for_frame  (NpWindow     *self,
+                                        GFile        *file,
+                                        NpFrame      *frame,
+                                        const char   *sha256);
+
+G_END_DECLS
