@@ -11,26 +11,7 @@ set -u
 
 cli=${1:?usage: test-cases-regenerate.sh NEEDLEPLAN-CLI}
 top=${NP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cases.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-
-count=0
-failed=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  failed=$((failed + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-}
+. "$(dirname "$0")/tap-lib.sh"
 
 if "$top/tools/make-cases" "$cli" "$tmp/cases" >"$tmp/list" 2>"$tmp/err"; then
   ok "tools/make-cases runs ($(wc -l <"$tmp/list" | tr -d ' ') cases)"
@@ -61,5 +42,4 @@ while read -r name; do
   fi
 done <"$tmp/list"
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_finish

@@ -10,28 +10,7 @@
 set -u
 
 cli=${1:?usage: test-cli-calibrate.sh NEEDLEPLAN-CLI}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-calibrate.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-
-count=0
-failed=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  failed=$((failed + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
-  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
-}
+. "$(dirname "$0")/tap-lib.sh"
 
 run () {
   "$cli" calibrate "$@" >"$tmp/out" 2>"$tmp/err"
@@ -56,23 +35,6 @@ $code
   else
     not_ok "$name" "$(tail -n 1 "$tmp/py-err")"
   fi
-}
-
-# check_text NAME TEXT...: success, and stdout holds every TEXT.
-check_text () {
-  name=$1
-  shift
-  if [ "$status" -ne 0 ]; then
-    not_ok "$name" "exit status $status"
-    return
-  fi
-  for text in "$@"; do
-    if ! grep -qF -- "$text" "$tmp/out"; then
-      not_ok "$name" "stdout does not contain “$text”"
-      return
-    fi
-  done
-  ok "$name"
 }
 
 # check_failure NAME EXPECTED_STATUS TEXT...: the exit code is as expected,
@@ -251,5 +213,4 @@ else
   not_ok "needleplan-cli --help lists calibrate"
 fi
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_finish

@@ -18,40 +18,10 @@ set -u
 
 cli=${1:?usage: test-cli-export.sh NEEDLEPLAN-CLI}
 cases="$(cd "$(dirname "$0")/../data/export" && pwd)" || exit 99
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-export.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap-lib.sh"
 
 name="Zebulon Quackenbush"
 id="PID-98765-XQ"
-count=0
-failed=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  failed=$((failed + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
-  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
-}
-
-skip () {
-  count=$((count + 1))
-  echo "ok $count - $1 # SKIP $2"
-}
-
-run () {
-  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-  status=$?
-}
 
 have () {
   command -v "$1" >/dev/null 2>&1
@@ -382,5 +352,4 @@ else
   not_ok "the verb list names export" "exit status $status"
 fi
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_finish

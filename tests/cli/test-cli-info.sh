@@ -10,71 +10,7 @@
 set -u
 
 cli=${1:?usage: test-cli-info.sh NEEDLEPLAN-CLI}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-info.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-
-count=0
-failed=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  failed=$((failed + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
-  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
-}
-
-skip () {
-  count=$((count + 1))
-  echo "ok $count - $1 # SKIP $2"
-}
-
-# run ARGS...: runs the CLI, leaves stdout, stderr and the exit code in
-# $tmp/out, $tmp/err and $status.
-run () {
-  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-  status=$?
-}
-
-stderr_lines () {
-  wc -l <"$tmp/err" | tr -d ' '
-}
-
-# check_failure NAME EXPECTED_STATUS TEXT...: the exit code is as expected and
-# stderr is exactly one line that contains every TEXT.
-check_failure () {
-  name=$1
-  expected=$2
-  shift 2
-  if [ "$status" -ne "$expected" ]; then
-    not_ok "$name" "exit status $status, expected $expected"
-    return
-  fi
-  if [ "$(stderr_lines)" -ne 1 ]; then
-    not_ok "$name" "stderr has $(stderr_lines) lines, expected exactly 1"
-    return
-  fi
-  for text in "$@"; do
-    if ! grep -qF -- "$text" "$tmp/err"; then
-      not_ok "$name" "stderr does not contain “$text”"
-      return
-    fi
-  done
-  if [ -s "$tmp/out" ]; then
-    not_ok "$name" "a failure printed something on stdout"
-    return
-  fi
-  ok "$name"
-}
+. "$(dirname "$0")/tap-lib.sh"
 
 # A 3 × 2 16-bit grey PNG with pHYs 10000 × 20000 px/m (0.1 × 0.05 mm per
 # pixel) and a tEXt comment, written with nothing but the Python standard
@@ -230,5 +166,4 @@ else
   not_ok "--version prints one line “needleplan-cli X.Y.Z”, exit 0" "exit status $status"
 fi
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_finish

@@ -10,69 +10,7 @@
 set -u
 
 cli=${1:?usage: test-cli-phantom.sh NEEDLEPLAN-CLI}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-phantom.XXXXXX") || exit 99
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-
-count=0
-failed=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  failed=$((failed + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
-  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
-}
-
-skip () {
-  count=$((count + 1))
-  echo "ok $count - $1 # SKIP $2"
-}
-
-run () {
-  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-  status=$?
-}
-
-stderr_lines () {
-  wc -l <"$tmp/err" | tr -d ' '
-}
-
-# check_failure NAME EXPECTED_STATUS TEXT...: the exit code is as expected,
-# stderr is exactly one line containing every TEXT, stdout is empty.
-check_failure () {
-  name=$1
-  expected=$2
-  shift 2
-  if [ "$status" -ne "$expected" ]; then
-    not_ok "$name" "exit status $status, expected $expected"
-    return
-  fi
-  if [ "$(stderr_lines)" -ne 1 ]; then
-    not_ok "$name" "stderr has $(stderr_lines) lines, expected exactly 1"
-    return
-  fi
-  for text in "$@"; do
-    if ! grep -qF -- "$text" "$tmp/err"; then
-      not_ok "$name" "stderr does not contain “$text”"
-      return
-    fi
-  done
-  if [ -s "$tmp/out" ]; then
-    not_ok "$name" "a failure printed something on stdout"
-    return
-  fi
-  ok "$name"
-}
+. "$(dirname "$0")/tap-lib.sh"
 
 # check_case NAME DIR: the three files exist, the frame's pHYs equals the
 # truth's pixel size, and the plan refers to the frame by its SHA-256.
@@ -277,5 +215,4 @@ else
   skip "an unwritable folder stays empty" "running as root, permissions do not apply"
 fi
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_finish

@@ -16,75 +16,10 @@ set -u
 
 cli=${1:?usage: test-cli-plan.sh NEEDLEPLAN-CLI}
 data=$(cd "$(dirname "$0")/../data" && pwd) || exit 99
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-plan.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap-lib.sh"
 
 # Plans refer to their frame relative to their own folder: work on copies.
 cp "$data"/plan-*.json "$data"/plan-frame-100x80.png "$tmp"/ || exit 99
-
-count=0
-failed=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  failed=$((failed + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
-  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
-}
-
-run () {
-  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-  status=$?
-}
-
-# check_json NAME PYTHON: success, empty stderr, and PYTHON (d = parsed
-# stdout) raises no assertion.
-check_json () {
-  name=$1
-  code=$2
-  if [ "$status" -ne 0 ]; then
-    not_ok "$name" "exit status $status"
-  elif [ -s "$tmp/err" ]; then
-    not_ok "$name" "stderr is not empty"
-  elif python3 -c "
-import json, sys
-d = json.load(open(sys.argv[1]))
-def close(a, b, tol=1e-6):
-    return a is not None and abs(a - b) <= tol
-$code
-" "$tmp/out" 2>"$tmp/py-err"; then
-    ok "$name"
-  else
-    not_ok "$name" "$(tail -n 1 "$tmp/py-err")"
-  fi
-}
-
-# check_text NAME TEXT...: success, and stdout holds every TEXT.
-check_text () {
-  name=$1
-  shift
-  if [ "$status" -ne 0 ]; then
-    not_ok "$name" "exit status $status"
-    return
-  fi
-  for text in "$@"; do
-    if ! grep -qF -- "$text" "$tmp/out"; then
-      not_ok "$name" "stdout does not contain “$text”"
-      return
-    fi
-  done
-  ok "$name"
-}
 
 # check_failure NAME EXPECTED_STATUS TEXT...: that exit code, exactly one
 # line on stderr holding every TEXT, nothing on stdout.
@@ -301,5 +236,4 @@ check_failure "optimize without a PLAN is a usage error" 2 "exactly one PLAN"
 run plan --help
 check_text "plan --help" "--second-view" "--samples"
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_finish

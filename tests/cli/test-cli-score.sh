@@ -15,33 +15,7 @@
 set -u
 
 cli=${1:?usage: test-cli-score.sh NEEDLEPLAN-CLI}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli-score.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-
-count=0
-failed=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  failed=$((failed + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
-  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
-}
-
-run () {
-  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-  status=$?
-}
+. "$(dirname "$0")/tap-lib.sh"
 
 # check_failure NAME EXPECTED_STATUS TEXT...: the exit code is as expected,
 # stderr is one line containing every TEXT and stdout is empty.
@@ -201,8 +175,7 @@ assert d["score"] == 100 and d["critical_error"] is False
     not_ok "every shipped case scores 100 against itself" "failed:$bad"
   fi
 else
-  count=$((count + 1))
-  echo "ok $count - every shipped case scores 100 against itself # SKIP no cases in data/cases"
+  skip "every shipped case scores 100 against itself" "no cases in data/cases"
 fi
 
 # --- bad input: exit 1 ---------------------------------------------------------
@@ -246,5 +219,4 @@ else
   not_ok "needleplan-cli --help lists score" "exit status $status"
 fi
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_finish

@@ -1,0 +1,118 @@
+# tap-lib.sh: what every CLI test script shares (sourced, not run)
+#
+# Copyright 2026 The NeedlePlan authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Set $cli first. Makes $tmp (removed on exit) and defines ok, not_ok, skip,
+# run, stderr_lines, check_failure, check_json, check_text and tap_finish.
+# run leaves stdout, stderr and the exit code in $tmp/out, $tmp/err and
+# $status; the check_* helpers read them.
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+count=0
+failed=0
+
+ok () {
+  count=$((count + 1))
+  echo "ok $count - $1"
+}
+
+not_ok () {
+  count=$((count + 1))
+  failed=$((failed + 1))
+  echo "not ok $count - $1"
+  shift
+  for line in "$@"; do
+    echo "# $line"
+  done
+  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
+  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
+}
+
+skip () {
+  count=$((count + 1))
+  echo "ok $count - $1 # SKIP $2"
+}
+
+run () {
+  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+  status=$?
+}
+
+stderr_lines () {
+  wc -l <"$tmp/err" | tr -d ' '
+}
+
+# check_failure NAME EXPECTED_STATUS TEXT...: the exit code is as expected,
+# stdout is empty and stderr is exactly one line that contains every TEXT.
+check_failure () {
+  name=$1
+  expected=$2
+  shift 2
+  if [ "$status" -ne "$expected" ]; then
+    not_ok "$name" "exit status $status, expected $expected"
+    return
+  fi
+  if [ "$(stderr_lines)" -ne 1 ]; then
+    not_ok "$name" "stderr has $(stderr_lines) lines, expected exactly 1"
+    return
+  fi
+  for text in "$@"; do
+    if ! grep -qF -- "$text" "$tmp/err"; then
+      not_ok "$name" "stderr does not contain “$text”"
+      return
+    fi
+  done
+  if [ -s "$tmp/out" ]; then
+    not_ok "$name" "a failure printed something on stdout"
+    return
+  fi
+  ok "$name"
+}
+
+# check_json NAME PYTHON: success, empty stderr, and PYTHON (d = the parsed
+# stdout; close(a, b, tol) compares numbers) raises no assertion.
+check_json () {
+  name=$1
+  code=$2
+  if [ "$status" -ne 0 ]; then
+    not_ok "$name" "exit status $status"
+  elif [ -s "$tmp/err" ]; then
+    not_ok "$name" "stderr is not empty"
+  elif python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+def close(a, b, tol=1e-6):
+    return a is not None and abs(a - b) <= tol
+$code
+" "$tmp/out" 2>"$tmp/py-err"; then
+    ok "$name"
+  else
+    not_ok "$name" "$(tail -n 1 "$tmp/py-err")"
+  fi
+}
+
+# check_text NAME TEXT...: success, and stdout holds every TEXT.
+check_text () {
+  name=$1
+  shift
+  if [ "$status" -ne 0 ]; then
+    not_ok "$name" "exit status $status"
+    return
+  fi
+  for text in "$@"; do
+    if ! grep -qF -- "$text" "$tmp/out"; then
+      not_ok "$name" "stdout does not contain “$text”"
+      return
+    fi
+  done
+  ok "$name"
+}
+
+tap_finish () {
+  echo "1..$count"
+  [ "$failed" -eq 0 ]
+}
