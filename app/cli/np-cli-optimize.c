@@ -10,6 +10,7 @@
 #include "np-cli.h"
 #include "np-cli-plan-private.h"
 
+#include "np-error.h"
 #include "np-plan-file.h"
 
 #include <math.h>
@@ -25,9 +26,21 @@ move_frame_reference (NpPlan      *plan,
 {
   g_autofree char *frame = NULL;
   g_autofree char *relative = NULL;
+  g_autofree char *to_folder = g_path_get_dirname (to_path);
 
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
     return TRUE;
+  /* Without this, a folder that is not there reads as "the frame is not
+   * inside the plan's folder", which sends the user looking at the frame. */
+  if (!g_file_test (to_folder, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *display = g_filename_display_name (to_path);
+
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
+                   g_file_test (to_folder, G_FILE_TEST_EXISTS) ? "part of the path is not a folder"
+                                                               : "no such file or folder");
+      return FALSE;
+    }
   frame = np_plan_file_resolve_frame (plan, from_path, error);
   if (frame == NULL)
     return FALSE;

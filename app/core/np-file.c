@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *
@@ -25,7 +26,8 @@ describe_errno (int saved_errno)
     case EACCES:
     case EPERM: return "permission denied";
     case ENOSPC:
-    case EDQUOT: return "the disk is full";
+    case EDQUOT:
+    case EFBIG: return "the disk is full or the file is too large";
     case EROFS: return "the disk is read-only";
     case ENOENT: return "no such file or folder";
     case ENOTDIR: return "part of the path is not a folder";
@@ -152,6 +154,54 @@ np_file_set_error_from_io (GError       **error,
 }
 
 /**
+ * np_file_map_regular:
+ * @action: the start of the error message, e.g. "Cannot open"
+ *
+ * Maps a regular file read-only. A FIFO, device or socket is refused
+ * without blocking: mapping a FIFO would wait forever for a writer.
+ *
+ * Returns: (transfer full) (nullable): the mapping
+ */
+GMappedFile *
+np_file_map_regular (const char  *path,
+                     const char  *action,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *display = NULL;
+  GMappedFile *mapped;
+  struct stat info = { 0 };
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (action != NULL, NULL);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (&local_error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      np_file_set_error_from_io (error, local_error, action, path);
+      return NULL;
+    }
+  display = g_filename_display_name (path);
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "%s “%s”: %s", action, display,
+                   S_ISDIR (info.st_mode) ? "it is a folder" : "it is not a regular file");
+      close (fd);
+      return NULL;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &local_error);
+  close (fd); /* the mapping outlives the descriptor */
+  if (mapped == NULL)
+    np_file_set_error_from_io (error, local_error, action, path);
+  return mapped;
+}
+
+/**
  * np_file_sha256:
  *
  * Returns: (transfer full) (nullable): the lowercase hex SHA-256 of the file
@@ -161,16 +211,12 @@ np_file_sha256 (const char  *path,
                 GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  mapped = np_file_map_regular (path, "Cannot read", error);
   if (mapped == NULL)
-    {
-      np_file_set_error_from_io (error, local_error, "Cannot read", path);
-      return NULL;
-    }
+    return NULL;
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256,
                                       (const guchar *) g_mapped_file_get_contents (mapped),
                                       g_mapped_file_get_length (mapped));

@@ -21,5 +21,8 @@ void      np_file_set_error_from_io  (GError      **error,
                                       const char   *path);
 char     *np_file_sha256             (const char   *path,
                                       GError      **error);
+GMappedFile *np_file_map_regular     (const char   *path,
+                                      const char   *action,
+                                      GError      **error);
 
 G_END_DECLS

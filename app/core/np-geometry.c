@@ -241,7 +241,12 @@ np_geometry_segment_polyline_distance (NpMmPoint        a,
                                        NpMmPoint       *on_polyline)
 {
   double best = G_MAXDOUBLE;
+  double best_squared = G_MAXDOUBLE;
   NpMmPoint best_ab = a, best_pl = a;
+  NpMmPoint ab_lo = { MIN (a.x, b.x), MIN (a.y, b.y) };
+  NpMmPoint ab_hi = { MAX (a.x, b.x), MAX (a.y, b.y) };
+  double ab_x = b.x - a.x, ab_y = b.y - a.y;
+  double ab_length_squared = ab_x * ab_x + ab_y * ab_y;
   guint n_edges;
 
   g_return_val_if_fail (points != NULL || n_points == 0, G_MAXDOUBLE);
@@ -268,6 +273,7 @@ np_geometry_segment_polyline_distance (NpMmPoint        a,
       double t;
 
       best = np_geometry_point_segment_distance (points[0], a, b, &t);
+      best_squared = best * best;
       best_ab = lerp (a, b, t);
       best_pl = points[0];
     }
@@ -275,16 +281,34 @@ np_geometry_segment_polyline_distance (NpMmPoint        a,
   n_edges = closed && n_points >= 3 ? n_points : n_points - 1;
   for (guint i = 0; i < n_edges; i++)
     {
+      NpMmPoint c = points[i], d = points[(i + 1) % n_points];
       NpMmPoint p_ab, p_pl;
-      double d = np_geometry_segment_segment_distance (a, b, points[i],
-                                                       points[(i + 1) % n_points],
-                                                       &p_ab, &p_pl);
-      if (d < best)
+      double gap_x, gap_y, side_c, side_d, distance;
+
+      /* Two lower bounds of the distance, both squared: the gap between the
+       * bounding boxes, and, for an edge wholly on one side of the line
+       * through ab, its nearer end's distance to that line. An edge that
+       * cannot come closer than the best so far is skipped without the exact
+       * test (the entry search calls this for thousands of candidate paths
+       * against 128-sided outlines). */
+      gap_x = MAX (0.0, MAX (ab_lo.x - MAX (c.x, d.x), MIN (c.x, d.x) - ab_hi.x));
+      gap_y = MAX (0.0, MAX (ab_lo.y - MAX (c.y, d.y), MIN (c.y, d.y) - ab_hi.y));
+      if (gap_x * gap_x + gap_y * gap_y >= best_squared)
+        continue;
+      side_c = ab_x * (c.y - a.y) - ab_y * (c.x - a.x);
+      side_d = ab_x * (d.y - a.y) - ab_y * (d.x - a.x);
+      if (ab_length_squared > 0 && ((side_c > 0 && side_d > 0) || (side_c < 0 && side_d < 0))
+          && MIN (side_c * side_c, side_d * side_d) >= best_squared * ab_length_squared)
+        continue;
+
+      distance = np_geometry_segment_segment_distance (a, b, c, d, &p_ab, &p_pl);
+      if (distance < best)
         {
-          best = d;
+          best = distance;
+          best_squared = distance * distance;
           best_ab = p_ab;
           best_pl = p_pl;
-          if (d == 0)
+          if (distance == 0)
             break;
         }
     }

@@ -506,6 +506,7 @@ tube_band (const NpCarm      *carm,
     }
   for (guint i = s->n_line; i-- > 0;)
     {
+      /* cppcheck-suppress uninitvar ; the three loops above fill every i < n_line */
       NpImagePoint p = { centre[i].x - half[i] * nx[i], centre[i].y - half[i] * ny[i] };
       g_array_append_val (points, p);
     }

@@ -505,6 +505,8 @@ convolve_axial (const BeamGrid *grid,
           double acc = 0;
 
           for (guint k = k0; k <= k1; k++)
+            /* k0 and k1 keep j + k - half in [0, n) and k within the 2 half + 1 taps */
+            /* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
             acc += kernel[k] * src[j + k - half];
           dst[j] = acc;
         }

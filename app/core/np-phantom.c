@@ -748,6 +748,7 @@ np_phantom_write (const NpPhantom  *phantom,
 {
   g_autofree char *display = NULL;
   g_autofree char *staging = NULL;
+  g_autoptr(GError) staged_error = NULL;
   gboolean created = FALSE;
   int saved_errno;
 
@@ -784,8 +785,14 @@ np_phantom_write (const NpPhantom  *phantom,
       return FALSE;
     }
 
-  if (!write_staged (phantom, staging, error))
+  if (!write_staged (phantom, staging, &staged_error))
     {
+      /* Name the file the user asked for, not the hidden staging folder. */
+      g_autofree char *staging_display = g_filename_display_name (staging);
+      g_autoptr(GString) message = g_string_new (staged_error->message);
+
+      g_string_replace (message, staging_display, display, 0);
+      g_set_error_literal (error, staged_error->domain, staged_error->code, message->str);
       remove_staging (staging);
       if (created)
         g_rmdir (directory);

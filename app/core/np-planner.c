@@ -2183,6 +2183,7 @@ search_range (const Search *search,
   /* Beyond the longest needle nothing reaches; uncalibrated, a bound keeps
    * the scan finite on any frame. */
   if (space->calibrated)
+    /* NOLINTNEXTLINE(bugprone-integer-division): G_N_ELEMENTS divides sizes for an index */
     reach = MIN (reach, needle_lengths_mm[G_N_ELEMENTS (needle_lengths_mm) - 1]
                           - NP_PLANNER_NEEDLE_OUTSIDE_MM);
   else

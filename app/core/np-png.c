@@ -25,6 +25,13 @@ typedef struct
   gsize length;
   gsize offset;
   char message[256];
+  /* While the last row is decoded (see read_rows()): how many more bytes of
+   * IDAT data libpng may read, and the chunk that holds the read offset. */
+  gboolean budget_armed;
+  gsize idat_budget;
+  gsize chunk_start;
+  gsize chunk_end;
+  gboolean chunk_is_idat;
 } ReadContext;
 
 typedef struct
@@ -53,6 +60,55 @@ quiet_warning_cb (png_structp     png,
   g_debug ("libpng: %s", message);
 }
 
+/* Moves the chunk cursor forward to the chunk that holds @offset. The
+ * chunk lengths up to IEND were checked by check_chunk_lengths(). */
+static void
+seek_chunk (ReadContext *ctx,
+            gsize        offset)
+{
+  while (offset >= ctx->chunk_end && ctx->chunk_end + 8 <= ctx->length)
+    {
+      const guint8 *p = ctx->data + ctx->chunk_end;
+      guint32 chunk_length = ((guint32) p[0] << 24) | ((guint32) p[1] << 16)
+                             | ((guint32) p[2] << 8) | p[3];
+
+      ctx->chunk_start = ctx->chunk_end;
+      ctx->chunk_end = ctx->chunk_start + 12 + (gsize) chunk_length;
+      ctx->chunk_is_idat = memcmp (p + 4, "IDAT", 4) == 0;
+    }
+}
+
+/* How many of the bytes [start, start + length) are IDAT data (not chunk
+ * headers, CRCs or other chunks). */
+static gsize
+idat_bytes_in (ReadContext *ctx,
+               gsize        start,
+               gsize        length)
+{
+  gsize end = start + length;
+  gsize count = 0;
+
+  while (start < end)
+    {
+      gsize stop;
+
+      seek_chunk (ctx, start);
+      if (start < ctx->chunk_start || start >= ctx->chunk_end)
+        break;
+      stop = MIN (end, ctx->chunk_end);
+      if (ctx->chunk_is_idat)
+        {
+          gsize low = MAX (start, ctx->chunk_start + 8);
+          gsize high = MIN (stop, ctx->chunk_end - 4);
+
+          if (high > low)
+            count += high - low;
+        }
+      start = stop;
+    }
+  return count;
+}
+
 static void
 read_data_cb (png_structp png,
               png_bytep   dest,
@@ -62,6 +118,14 @@ read_data_cb (png_structp png,
 
   if (length > ctx->length - ctx->offset)
     png_error (png, "Read Error");
+  if (ctx->budget_armed)
+    {
+      gsize idat = idat_bytes_in (ctx, ctx->offset, length);
+
+      if (idat > ctx->idat_budget)
+        png_error (png, "Too much image data");
+      ctx->idat_budget -= idat;
+    }
   memcpy (dest, ctx->data + ctx->offset, length);
   ctx->offset += length;
 }
@@ -265,6 +329,35 @@ load_state_clear (LoadState *state)
   g_clear_pointer (&state->frame, np_frame_unref);
 }
 
+/* Reads every row, as png_read_image() does. libpng inflates whatever
+ * compressed data follows the image while it finishes the last row, so a
+ * zlib bomb (a few MiB that inflate to many GiB behind a small image) would
+ * cost minutes of CPU. The last row may read only the data it can need: its
+ * own compressed bytes (deflate never stores a row in more than twice its
+ * size) and the end of the stream. */
+static void
+read_rows (LoadState   *state,
+           ReadContext *ctx)
+{
+  png_structp png = state->png;
+  png_uint_32 height = png_get_image_height (png, state->info);
+  int passes = png_set_interlace_handling (png);
+  gsize row_bytes = png_get_rowbytes (png, state->info);
+
+  for (int pass = 0; pass < passes; pass++)
+    for (png_uint_32 y = 0; y < height; y++)
+      {
+        if (pass == passes - 1 && y == height - 1)
+          {
+            ctx->idat_budget = 2 * (row_bytes + 1) + 64 * 1024;
+            ctx->chunk_start = ctx->chunk_end = 8;
+            ctx->budget_armed = TRUE;
+          }
+        png_read_row (png, state->rows[y], NULL);
+      }
+  ctx->budget_armed = FALSE;
+}
+
 static void
 decode (LoadState   *state,
         ReadContext *ctx)
@@ -338,7 +431,7 @@ decode (LoadState   *state,
   for (png_uint_32 y = 0; y < height; y++)
     state->rows[y] = np_frame_get_data_mutable (state->frame)
                      + (gsize) y * np_frame_get_stride (state->frame);
-  png_read_image (png, state->rows);
+  read_rows (state, ctx);
   png_read_end (png, state->end_info);
 
   {
@@ -441,7 +534,6 @@ np_png_load (const char  *path,
              GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *display = NULL;
   NpFrame *frame;
 
@@ -456,12 +548,9 @@ np_png_load (const char  *path,
     }
 
   /* Mapping avoids copying the compressed bytes before libpng reads them. */
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  mapped = np_file_map_regular (path, "Cannot open", error);
   if (mapped == NULL)
-    {
-      np_file_set_error_from_io (error, local_error, "Cannot open", path);
-      return NULL;
-    }
+    return NULL;
   if (g_mapped_file_get_length (mapped) > NP_PNG_MAX_FILE_SIZE)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,

@@ -200,6 +200,7 @@ np_window_level_render_rgb (NpWindowLevel  window,
   height = np_frame_get_height (frame);
   alpha = np_frame_has_alpha (frame);
   n_levels = np_frame_get_max_value (frame) + 1;
+  g_assert (n_levels >= 256); /* 8- or 16-bit samples: the alpha divisor below is never 0 */
 
   lut = g_malloc (n_levels);
   for (guint v = 0; v < n_levels; v++)

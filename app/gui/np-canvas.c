@@ -55,6 +55,7 @@ struct _NpCanvas
   double pinch_start_zoom;
   gboolean space_held;
   gboolean pointer_inside;
+  char *tool_cursor;                /* what the planning tool shows, or NULL */
   NpWidgetPoint pointer;
 };
 
@@ -335,6 +336,12 @@ np_canvas_size_allocate (GtkWidget *widget,
     apply_fit (self);
   else
     set_viewport (self, self->viewport);
+
+  /* Popovers of the planning tools (a structure's label) point into the canvas. */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      gtk_popover_present (GTK_POPOVER (child));
 }
 
 /* Input */
@@ -348,6 +355,8 @@ update_cursor (NpCanvas *self)
     name = "grabbing";
   else if (self->space_held && self->frame != NULL)
     name = "grab";
+  else if (self->frame != NULL)
+    name = self->tool_cursor;
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), name);
 }
 
@@ -524,6 +533,7 @@ np_canvas_dispose (GObject *object)
   np_canvas_set_overlay_func (self, NULL, NULL, NULL);
   invalidate_texture (self);
   g_clear_pointer (&self->frame, np_frame_unref);
+  g_clear_pointer (&self->tool_cursor, g_free);
 
   G_OBJECT_CLASS (np_canvas_parent_class)->dispose (object);
 }
@@ -944,4 +954,60 @@ np_canvas_queue_overlay_redraw (NpCanvas *self)
   g_return_if_fail (NP_IS_CANVAS (self));
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * np_canvas_set_tool_cursor:
+ * @name: (nullable): a cursor name ("crosshair"), or %NULL for the default
+ *
+ * The cursor of the planning tool. Panning (Space, middle button) shows
+ * its own cursor meanwhile.
+ */
+void
+np_canvas_set_tool_cursor (NpCanvas   *self,
+                           const char *name)
+{
+  g_return_if_fail (NP_IS_CANVAS (self));
+
+  if (g_strcmp0 (self->tool_cursor, name) == 0)
+    return;
+  g_free (self->tool_cursor);
+  self->tool_cursor = g_strdup (name);
+  update_cursor (self);
+}
+
+/**
+ * np_canvas_get_pan_key_held:
+ *
+ * Returns: whether Space is held, so a left drag pans the view and must be
+ *   left to the canvas
+ */
+gboolean
+np_canvas_get_pan_key_held (NpCanvas *self)
+{
+  g_return_val_if_fail (NP_IS_CANVAS (self), FALSE);
+
+  return self->space_held;
+}
+
+/**
+ * np_canvas_pan_from:
+ * @start: the viewport when the drag began
+ *
+ * Pans as a drag by (@offset_x, @offset_y) widget pixels from @start would
+ * (the Pan tool drags with the left button), keeping part of the frame in
+ * view. The frame no longer follows the window's size.
+ */
+void
+np_canvas_pan_from (NpCanvas   *self,
+                    NpViewport  start,
+                    double      offset_x,
+                    double      offset_y)
+{
+  g_return_if_fail (NP_IS_CANVAS (self));
+
+  if (self->frame == NULL)
+    return;
+  self->fit_to_view = FALSE;
+  set_viewport (self, np_viewport_pan (start, offset_x, offset_y));
 }

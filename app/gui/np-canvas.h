@@ -74,4 +74,12 @@ void           np_canvas_set_overlay_func      (NpCanvas            *self,
                                                 GDestroyNotify       destroy);
 void           np_canvas_queue_overlay_redraw  (NpCanvas            *self);
 
+void           np_canvas_set_tool_cursor       (NpCanvas            *self,
+                                                const char          *name);
+gboolean       np_canvas_get_pan_key_held      (NpCanvas            *self);
+void           np_canvas_pan_from              (NpCanvas            *self,
+                                                NpViewport           start,
+                                                double               offset_x,
+                                                double               offset_y);
+
 G_END_DECLS

@@ -26,6 +26,9 @@ struct _NpStatusBar
 
   /* Owned */
   NpFrame *frame;
+  NpCalibration *calibration;     /* NULL: positions in px only */
+  NpImagePoint last_point;
+  gboolean last_inside;
 };
 
 G_DEFINE_FINAL_TYPE (NpStatusBar, np_status_bar, GTK_TYPE_WIDGET)
@@ -78,6 +81,7 @@ np_status_bar_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->frame, np_frame_unref);
+  g_clear_pointer (&self->calibration, np_calibration_free);
 
   G_OBJECT_CLASS (np_status_bar_parent_class)->dispose (object);
 }
@@ -145,6 +149,7 @@ np_status_bar_set_cursor (NpStatusBar  *self,
 
   g_return_if_fail (NP_IS_STATUS_BAR (self));
 
+  self->last_inside = FALSE;
   if (!inside || self->frame == NULL)
     {
       gtk_label_set_text (self->position_label, NO_VALUE);
@@ -155,12 +160,49 @@ np_status_bar_set_cursor (NpStatusBar  *self,
   /* Image coordinates with one decimal: the centre of pixel (i, j) is
    * (i + 0.5, j + 0.5); the sample shown is that of the pixel containing
    * the point. */
-  position = g_strdup_printf ("%.1f, %.1f px", point.x, point.y);
+  self->last_point = point;
+  self->last_inside = inside;
+  if (self->calibration != NULL)
+    {
+      /* Millimetres beside the pixels, never instead of them: the pixel
+       * position is what the plan stores. */
+      NpMmPoint mm = np_calibration_to_mm (self->calibration, point);
+
+      position = g_strdup_printf ("%.1f, %.1f px  ·  %.1f, %.1f mm%s", point.x, point.y, mm.x,
+                                  mm.y, np_calibration_contains (self->calibration, point)
+                                        ? "" : " (outside the calibrated region)");
+    }
+  else
+    position = g_strdup_printf ("%.1f, %.1f px", point.x, point.y);
   value = format_sample (self->frame,
                          MIN ((guint) floor (point.x), np_frame_get_width (self->frame) - 1),
                          MIN ((guint) floor (point.y), np_frame_get_height (self->frame) - 1));
   gtk_label_set_text (self->position_label, position);
   gtk_label_set_text (self->value_label, value);
+}
+
+/**
+ * np_status_bar_set_calibration:
+ * @calibration: (nullable): the plan's calibration; %NULL or an
+ *   uncalibrated one shows positions in px only
+ */
+void
+np_status_bar_set_calibration (NpStatusBar         *self,
+                               const NpCalibration *calibration)
+{
+  g_return_if_fail (NP_IS_STATUS_BAR (self));
+
+  if (calibration != NULL && !np_calibration_is_calibrated (calibration))
+    calibration = NULL;
+  if (calibration == NULL && self->calibration == NULL)
+    return;
+  if (calibration != NULL && self->calibration != NULL &&
+      np_calibration_equal (calibration, self->calibration))
+    return;
+  g_clear_pointer (&self->calibration, np_calibration_free);
+  if (calibration != NULL)
+    self->calibration = np_calibration_copy (calibration);
+  np_status_bar_set_cursor (self, self->last_point, self->last_inside);
 }
 
 void

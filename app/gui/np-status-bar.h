@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "np-calibration.h"
 #include "np-frame.h"
 #include "np-window-level.h"
 
@@ -24,6 +25,8 @@ void        np_status_bar_set_frame        (NpStatusBar   *self,
 void        np_status_bar_set_cursor       (NpStatusBar   *self,
                                             NpImagePoint   point,
                                             gboolean       inside);
+void        np_status_bar_set_calibration  (NpStatusBar         *self,
+                                            const NpCalibration *calibration);
 void        np_status_bar_set_zoom         (NpStatusBar   *self,
                                             double         zoom);
 void        np_status_bar_set_window_level (NpStatusBar   *self,

@@ -10,7 +10,9 @@
 #include "np-window.h"
 
 #include "np-document.h"
+#include "np-mark-editor.h"
 #include "np-planner.h"
+#include "np-side-panel.h"
 
 G_BEGIN_DECLS
 
@@ -39,9 +41,12 @@ struct _NpWindow
   GtkStackSwitcher *mode_switcher;
   GtkStack *mode_stack;
   GtkBox *workspace;
+  GtkWidget *tool_column;
+  GtkLabel *hint_label;
   GtkStack *view_stack;
   GtkButton *open_sample_button;
   NpCanvas *canvas;
+  NpSidePanel *side_panel;
   NpStatusBar *status_bar;
 
   /* Owned */
@@ -52,6 +57,10 @@ struct _NpWindow
   GtkFileChooserNative *chooser;
   GtkFileChooserNative *save_chooser;
   NpDocument *document;
+  NpMarkEditor *mark_editor;
+  GtkWidget *calibration_dialog;  /* NpCalibrationDialog while open */
+  GtkWidget *structure_popover;
+  int edited_structure;          /* structure the popover edits, -1 for a new one */
   NpPlanResults *results;        /* of the document's current plan; NULL when not computable */
   char *results_error;           /* why there are no results */
   NpPlannerOptions planner_options;

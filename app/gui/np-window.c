@@ -11,11 +11,18 @@
 
 #include "np-window-private.h"
 
+#include "np-autosave.h"
+#include "np-approach.h"
+#include "np-calibration-dialog.h"
 #include "np-error.h"
+#include "np-mark-handle.h"
+#include "np-structure-popover.h"
+#include "np-export-actions.h"
 #include "np-file.h"
 #include "np-overlay.h"
 #include "np-plan-file.h"
 #include "np-png.h"
+#include "np-training-view.h"
 
 /* The name the recent-files list is kept under, to list only our frames. */
 #define RECENT_APP_NAME "NeedlePlan"
@@ -31,6 +38,7 @@ G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_TOOL,
   N_PROPS
 };
 
@@ -43,7 +51,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static const char *const plan_actions[] = {
-  "win.save", "win.save-as", "win.new",
+  "win.save", "win.save-as", "win.new", "win.tool", "win.measure", "win.calibrate",
+  "win.delete", "win.cancel", "win.finish", "win.recommend-entry", "win.edit-structure",
 };
 
 static const char *const view_actions[] = {
@@ -175,20 +184,21 @@ rebuild_recent_menu (NpWindow *self)
   gtk_menu_button_set_menu_model (self->recent_button, G_MENU_MODEL (menu));
   gtk_widget_set_sensitive (GTK_WIDGET (self->recent_button), count > 0);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->recent_button),
-                               count > 0 ? "Recent frames" : "No recent frames yet");
+                               count > 0 ? "Recent frames and plans" : "Nothing opened yet");
 
   g_list_free (ours);
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
 
 static void
-add_to_recent (GFile *file)
+add_to_recent (GFile      *file,
+               const char *mime_type)
 {
   g_autofree char *uri = g_file_get_uri (file);
   GtkRecentData data = {
     .display_name = NULL,
     .description = NULL,
-    .mime_type = (char *) "image/png",
+    .mime_type = (char *) mime_type,
     .app_name = (char *) RECENT_APP_NAME,
     .app_exec = (char *) "needleplan %u",
     .groups = NULL,
@@ -434,10 +444,20 @@ np_window_show_frame (NpWindow   *self,
 
   gtk_stack_set_visible_child_name (self->view_stack, "frame");
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
+  gtk_widget_set_visible (self->tool_column, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->side_panel), TRUE);
   update_view_actions (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 
-  add_to_recent (file);
+  /* A plan reopens with its marks; a bare frame with a new plan. */
+  if (plan_path != NULL)
+    {
+      g_autoptr(GFile) plan_file = g_file_new_for_path (plan_path);
+
+      add_to_recent (plan_file, "application/json");
+    }
+  else
+    add_to_recent (file, "image/png");
 }
 
 /**
@@ -656,6 +676,19 @@ update_planner_options (NpWindow *self)
     }
 }
 
+/* Millimetres in the status line on a calibrated frame, unless the
+ * preference asks for pixels only. */
+static void
+update_status_calibration (NpWindow *self)
+{
+  g_autofree char *units = self->settings != NULL
+    ? g_settings_get_string (self->settings, "units") : g_strdup ("mm");
+
+  np_status_bar_set_calibration (self->status_bar,
+                                 g_str_equal (units, "px")
+                                 ? NULL : np_document_get_plan (self->document)->calibration);
+}
+
 static void
 document_changed_cb (NpWindow   *self,
                      NpDocument *document)
@@ -678,6 +711,7 @@ document_changed_cb (NpWindow   *self,
     self->uncertainty_source = g_timeout_add (UNCERTAINTY_DELAY_MS, uncertainty_cb, self);
 
   np_canvas_queue_overlay_redraw (self->canvas);
+  update_status_calibration (self);
   emit_results_changed (self);
 }
 
@@ -703,7 +737,15 @@ draw_overlay (cairo_t  *cr,
     return;
   np_overlay_options_init (&options, np_frame_get_width (frame), np_frame_get_height (frame));
   options.zoom = zoom;
+  options.selected = np_mark_editor_get_selection (self->mark_editor, &options.selected_index);
   np_overlay_draw (cr, np_document_get_plan (self->document), self->results, &options);
+  np_mark_editor_draw (self->mark_editor, cr, zoom);
+}
+
+static void
+results_changed_cb (NpWindow *self)
+{
+  np_side_panel_set_results (self->side_panel, self->results, self->results_error);
 }
 
 /* Actions */
@@ -788,8 +830,17 @@ open_sample_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) plan = NULL;
 
-  if (self->sample_file != NULL)
+  if (self->sample_file == NULL)
+    return;
+  /* A case folder's plan shows the sample planned. */
+  folder = g_file_get_parent (self->sample_file);
+  plan = folder != NULL ? g_file_get_child (folder, "plan.json") : NULL;
+  if (plan != NULL && g_file_query_exists (plan, NULL))
+    np_window_open_file (self, plan);
+  else
     np_window_open_file (self, self->sample_file);
 }
 
@@ -864,6 +915,248 @@ history_action (GtkWidget  *widget,
     np_document_undo (self->document);
   else
     np_document_redo (self->document);
+}
+
+/* Planning tools */
+
+static void
+tool_changed_cb (NpWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+static void
+hint_changed_cb (NpWindow *self)
+{
+  const char *hint = np_mark_editor_get_hint (self->mark_editor);
+
+  gtk_label_set_text (self->hint_label, hint != NULL ? hint : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), hint != NULL && *hint != '\0');
+}
+
+static void
+measure_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+
+  /* M again switches between distance, angle and depth. */
+  if (np_mark_editor_get_tool (self->mark_editor) == NP_TOOL_MEASURE)
+    np_mark_editor_set_measure_kind (self->mark_editor,
+                                     (np_mark_editor_get_measure_kind (self->mark_editor) + 1) %
+                                     (NP_MEASURE_DEPTH + 1));
+  else
+    np_mark_editor_set_tool (self->mark_editor, NP_TOOL_MEASURE);
+}
+
+static void
+calibration_dialog_destroyed_cb (NpWindow  *self,
+                                 GtkWidget *dialog)
+{
+  if (self->calibration_dialog == dialog)
+    self->calibration_dialog = NULL;
+  if (self->mark_editor != NULL)
+    {
+      np_mark_editor_set_calibration_points (self->mark_editor, NULL, FALSE);
+      if (np_mark_editor_get_tool (self->mark_editor) == NP_TOOL_CALIBRATE)
+        np_mark_editor_set_tool (self->mark_editor, NP_TOOL_PAN);
+    }
+}
+
+static void
+calibration_click_cb (NpWindow     *self,
+                      double        x,
+                      double        y,
+                      NpMarkEditor *editor)
+{
+  if (self->calibration_dialog != NULL)
+    np_calibration_dialog_add_point (NP_CALIBRATION_DIALOG (self->calibration_dialog),
+                                     np_image_point (x, y));
+}
+
+/* The Calibrate tool and its window go together: either opens the other. */
+static void
+open_calibration_dialog (NpWindow *self)
+{
+  if (np_document_get_frame (self->document) == NULL)
+    return;
+  if (self->calibration_dialog == NULL)
+    {
+      self->calibration_dialog = np_calibration_dialog_new (GTK_WINDOW (self), self->document,
+                                                            self->mark_editor);
+      g_signal_connect_object (self->calibration_dialog, "destroy",
+                               G_CALLBACK (calibration_dialog_destroyed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->calibration_dialog));
+}
+
+static void
+tool_notify_cb (NpWindow *self)
+{
+  if (np_mark_editor_get_tool (self->mark_editor) == NP_TOOL_CALIBRATE)
+    open_calibration_dialog (self);
+}
+
+static void
+calibrate_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+
+  np_mark_editor_set_tool (self->mark_editor, NP_TOOL_CALIBRATE);
+  open_calibration_dialog (self);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.delete"))
+    np_mark_editor_delete_selection (self->mark_editor);
+  else if (g_str_equal (action_name, "win.cancel"))
+    np_mark_editor_cancel (self->mark_editor);
+  else
+    np_mark_editor_finish (self->mark_editor);
+}
+
+static void
+structure_response_cb (NpWindow           *self,
+                       gboolean            accept,
+                       NpStructurePopover *popover)
+{
+  /* Keys go back to the canvas (tool letters, Delete), not the hidden entry. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  if (self->edited_structure >= 0)
+    {
+      guint index = (guint) self->edited_structure;
+      g_autoptr(NpPlan) plan = NULL;
+      NpStructure *structure;
+      g_autofree char *description = NULL;
+
+      self->edited_structure = -1;
+      plan = np_document_dup_plan (self->document);
+      if (!accept || index >= plan->structures->len)
+        return;
+      structure = g_ptr_array_index (plan->structures, index);
+      np_plan_set_string (&structure->label, np_structure_popover_get_label (popover));
+      structure->kind = np_structure_popover_get_kind (popover);
+      structure->margin_mm = np_structure_popover_get_margin (popover);
+      if (structure->shape != NP_SHAPE_ELLIPSE && structure->points->len >= 3)
+        structure->shape = np_structure_popover_get_closed (popover) ? NP_SHAPE_POLYGON
+                                                                     : NP_SHAPE_POLYLINE;
+      description = g_strdup_printf ("Edit %s", structure->label != NULL && *structure->label
+                                                ? structure->label : "structure");
+      np_document_edit (self->document, g_steal_pointer (&plan), description);
+      return;
+    }
+  if (!accept)
+    {
+      np_mark_editor_discard_structure (self->mark_editor);
+      return;
+    }
+  np_mark_editor_commit_structure (self->mark_editor, np_structure_popover_get_label (popover),
+                                   np_structure_popover_get_kind (popover),
+                                   np_structure_popover_get_margin (popover),
+                                   np_structure_popover_get_closed (popover));
+}
+
+static void
+structure_closed_cb (NpWindow     *self,
+                     gboolean      closed,
+                     gboolean      ellipse,
+                     double        x,
+                     double        y,
+                     NpMarkEditor *editor)
+{
+  const NpPlan *plan = np_document_get_plan (self->document);
+  const NpApproach *approach = np_approach_lookup (plan->approach);
+  /* An ellipse is usually a vessel in cross-section; an outline is asked. */
+  NpStructureKind kind = ellipse ? NP_STRUCTURE_VESSEL : NP_STRUCTURE_OTHER;
+  GdkRectangle at = { (int) x, (int) y, 1, 1 };
+
+  self->edited_structure = -1;
+  np_structure_popover_prepare (NP_STRUCTURE_POPOVER (self->structure_popover), approach, NULL,
+                                kind, np_approach_default_margin (approach, kind), closed,
+                                !ellipse, FALSE);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->structure_popover), &at);
+  gtk_popover_popup (GTK_POPOVER (self->structure_popover));
+}
+
+/* The popover of a new structure, for one already there: from the
+ * structure list's edit button. */
+static void
+edit_structure_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  const NpPlan *plan = np_document_get_plan (self->document);
+  guint index = g_variant_get_uint32 (parameter);
+  const NpStructure *structure;
+  NpMarkHandle whole = { NP_OVERLAY_MARK_STRUCTURE, index, -1 };
+  NpImagePoint anchor;
+  NpWidgetPoint at;
+  GdkRectangle rect;
+
+  if (index >= plan->structures->len || !np_mark_handle_get_point (plan, &whole, &anchor))
+    return;
+  structure = g_ptr_array_index (plan->structures, index);
+  np_mark_editor_select (self->mark_editor, NP_OVERLAY_MARK_STRUCTURE, index);
+  at = np_canvas_image_to_widget (self->canvas, anchor);
+  /* Inside the canvas even when the structure is scrolled out of view. */
+  rect = (GdkRectangle) { CLAMP ((int) at.x, 0, gtk_widget_get_width (GTK_WIDGET (self->canvas))),
+                          CLAMP ((int) at.y, 0, gtk_widget_get_height (GTK_WIDGET (self->canvas))),
+                          1, 1 };
+  np_structure_popover_prepare (NP_STRUCTURE_POPOVER (self->structure_popover),
+                                np_approach_lookup (plan->approach), structure->label,
+                                structure->kind, structure->margin_mm,
+                                structure->shape != NP_SHAPE_POLYLINE,
+                                structure->shape != NP_SHAPE_ELLIPSE &&
+                                structure->points->len >= 3, TRUE);
+  self->edited_structure = (int) index;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->structure_popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->structure_popover));
+}
+
+static void
+recommend_entry_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(NpEntryRecommendation) recommendation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+  g_autofree char *text = NULL;
+
+  recommendation = np_planner_recommend_entry (np_document_get_plan (self->document),
+                                               &self->planner_options, &error);
+  if (recommendation == NULL)
+    {
+      np_window_show_error (self, "Could Not Recommend an Entry", error);
+      return;
+    }
+
+  plan = np_document_dup_plan (self->document);
+  plan->has_entry = TRUE;
+  plan->entry = recommendation->entry;
+  np_document_edit (self->document, g_steal_pointer (&plan),
+                    recommendation->feasible ? "Recommended entry" : "Least-bad entry");
+
+  if (recommendation->feasible)
+    text = g_strdup_printf ("Entry moved: %s", recommendation->reason);
+  else
+    text = g_strdup_printf ("No entry meets every constraint: %s The entry shows the least-bad "
+                            "option; Ctrl+Z puts yours back.", recommendation->reason);
+  np_side_panel_set_recommendation (self->side_panel, text, recommendation->feasible);
+  np_window_show_toast (self, recommendation->feasible ? "Entry moved to the recommended point"
+                                                       : "No entry meets every constraint");
 }
 
 /* Drag and drop */
@@ -974,6 +1267,36 @@ np_window_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
+    case PROP_TOOL:
+      g_value_set_string (value, self->mark_editor != NULL
+                                 ? np_tool_to_string (np_mark_editor_get_tool (self->mark_editor))
+                                 : "pan");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  NpWindow *self = NP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOOL:
+      {
+        NpTool tool;
+
+        if (np_tool_from_string (g_value_get_string (value), &tool))
+          np_mark_editor_set_tool (self->mark_editor, tool);
+        else
+          g_warning ("Unknown tool “%s”", g_value_get_string (value));
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -993,8 +1316,19 @@ np_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);
   g_clear_handle_id (&self->uncertainty_source, g_source_remove);
+  if (self->calibration_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->calibration_dialog));
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
+  /* The editor takes its controllers off the canvas before the canvas goes
+   * (the side panel may hold it a little longer). */
+  if (self->mark_editor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->mark_editor, self);
+      g_object_run_dispose (G_OBJECT (self->mark_editor));
+    }
+  g_clear_object (&self->mark_editor);
+  g_clear_pointer (&self->structure_popover, gtk_widget_unparent);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_WINDOW);
 
@@ -1026,6 +1360,7 @@ np_window_class_init (NpWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->get_property = np_window_get_property;
+  object_class->set_property = np_window_set_property;
   object_class->dispose = np_window_dispose;
   window_class->close_request = np_window_close_request;
 
@@ -1037,6 +1372,15 @@ np_window_class_init (NpWindowClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * NpWindow:tool:
+   *
+   * The planning tool ("pan", "target", "entry", "skin", "structure",
+   * "measure", "calibrate"); the `win.tool` action and the tool column.
+   */
+  properties[PROP_TOOL] =
+    g_param_spec_string ("tool", NULL, NULL, "pan",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1050,6 +1394,7 @@ np_window_class_init (NpWindowClass *klass)
 
   g_type_ensure (NP_TYPE_CANVAS);
   g_type_ensure (NP_TYPE_STATUS_BAR);
+  g_type_ensure (NP_TYPE_SIDE_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/needleplan/NeedlePlan/np-window.ui");
@@ -1064,6 +1409,9 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_switcher);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, workspace);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, tool_column);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, open_sample_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, canvas);
@@ -1075,6 +1423,16 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, history_action);
   np_window_files_class_init (widget_class);
+  gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
+  gtk_widget_class_install_action (widget_class, "win.measure", NULL, measure_action);
+  gtk_widget_class_install_action (widget_class, "win.calibrate", NULL, calibrate_action);
+  gtk_widget_class_install_action (widget_class, "win.delete", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "win.finish", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "win.recommend-entry", NULL,
+                                   recommend_entry_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-structure", "u",
+                                   edit_structure_action);
   gtk_widget_class_install_action (widget_class, "view.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "view.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "view.zoom-fit", NULL, zoom_action);
@@ -1101,6 +1459,22 @@ np_window_class_init (NpWindowClass *klass)
   add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save");
   add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as");
   add_binding (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new");
+
+  /* Tools: one letter each (A for "avoid"); M again switches the measurement. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "win.tool", "s", "pan");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, 0, "win.tool", "s", "target");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, 0, "win.tool", "s", "entry");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0, "win.tool", "s", "skin");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, 0, "win.tool", "s", "structure");
+  add_binding (widget_class, GDK_KEY_m, 0, "win.measure");
+  add_binding (widget_class, GDK_KEY_c, 0, "win.calibrate");
+  add_binding (widget_class, GDK_KEY_Delete, 0, "win.delete");
+  add_binding (widget_class, GDK_KEY_KP_Delete, 0, "win.delete");
+  add_binding (widget_class, GDK_KEY_BackSpace, 0, "win.delete");
+  add_binding (widget_class, GDK_KEY_Escape, 0, "win.cancel");
+  add_binding (widget_class, GDK_KEY_Return, 0, "win.finish");
+  add_binding (widget_class, GDK_KEY_KP_Enter, 0, "win.finish");
+  add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.recommend-entry");
 }
 
 static void
@@ -1123,6 +1497,25 @@ np_window_init (NpWindow *self)
   g_signal_connect_swapped (self->document, "notify::path", G_CALLBACK (document_state_cb),
                             self);
   np_canvas_set_overlay_func (self->canvas, draw_overlay, self, NULL);
+
+  self->mark_editor = np_mark_editor_new (self->canvas, self->document);
+  g_signal_connect_swapped (self->mark_editor, "notify::tool", G_CALLBACK (tool_changed_cb), self);
+  g_signal_connect_swapped (self->mark_editor, "notify::tool", G_CALLBACK (tool_notify_cb), self);
+  g_signal_connect_swapped (self->mark_editor, "notify::hint", G_CALLBACK (hint_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->mark_editor, "structure-closed",
+                            G_CALLBACK (structure_closed_cb), self);
+  g_signal_connect_swapped (self->mark_editor, "calibration-click",
+                            G_CALLBACK (calibration_click_cb), self);
+  hint_changed_cb (self);
+  np_side_panel_bind (self->side_panel, self->document, self->mark_editor);
+  g_signal_connect (self, "results-changed", G_CALLBACK (results_changed_cb), NULL);
+
+  self->edited_structure = -1;
+  self->structure_popover = np_structure_popover_new ();
+  gtk_widget_set_parent (self->structure_popover, GTK_WIDGET (self->canvas));
+  g_signal_connect_swapped (self->structure_popover, "response",
+                            G_CALLBACK (structure_response_cb), self);
 
   self->sample_file = find_sample_file ();
   gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), self->sample_file != NULL);
@@ -1148,6 +1541,9 @@ np_window_init (NpWindow *self)
 
   update_view_actions (self);
   update_history_actions (self);
+  np_export_actions_install (self);
+  np_autosave_attach (self);
+  np_window_set_training_view (self, np_training_view_new ());
 }
 
 NpWindow *
@@ -1159,6 +1555,8 @@ np_window_new (NpApplication *application)
 
   self = g_object_new (NP_TYPE_WINDOW, "application", application, NULL);
   self->settings = g_object_ref (np_application_get_settings (application));
+  g_signal_connect_object (self->settings, "changed::units",
+                           G_CALLBACK (update_status_calibration), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
@@ -1287,13 +1685,10 @@ void
 np_window_set_training_view (NpWindow  *self,
                              GtkWidget *view)
 {
-  GtkStackPage *page;
-
   g_return_if_fail (NP_IS_WINDOW (self));
   g_return_if_fail (GTK_IS_WIDGET (view));
   g_return_if_fail (gtk_stack_get_child_by_name (self->mode_stack, "train") == NULL);
 
-  page = gtk_stack_add_titled (self->mode_stack, view, "train", "Train");
-  gtk_stack_page_set_icon_name (page, "school-symbolic");
+  gtk_stack_add_titled (self->mode_stack, view, "train", "Train");
   gtk_widget_set_visible (GTK_WIDGET (self->mode_switcher), TRUE);
 }

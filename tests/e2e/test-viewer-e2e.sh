@@ -115,10 +115,11 @@ longest_surround_run () {
     END { print first, first + best - 1 }'
 }
 
-# The canvas: down column 12 (inside the canvas, left of the fitted frame)
+# The canvas: down column 100 (inside the canvas, right of the tool column
+# and left of the fitted frame)
 # and along the canvas' top margin row.
 measure_canvas () {
-  read -r canvas_top canvas_bottom < <(values 1x800+12+0 | longest_surround_run)
+  read -r canvas_top canvas_bottom < <(values 1x800+100+0 | longest_surround_run)
   read -r canvas_left canvas_right < <(values "1280x1+0+$((canvas_top + 4))" | longest_surround_run)
   canvas_mid=$(( (canvas_top + canvas_bottom) / 2 ))
 }
@@ -255,7 +256,8 @@ check "middle-drag 100 px right moves the frame 100 px" \
 
 # 7. Ctrl + scroll zooms around the pointer -----------------------------------
 # One wheel step is 2^¼ = 1.1892; the image point under the pointer stays.
-pointer=$((left + (right - left) / 4))
+# Three quarters across: both edges stay inside the canvas, left of the side panel.
+pointer=$((left + 3 * (right - left) / 4))
 move "$pointer" "$canvas_mid"
 sleep 0.2
 left_before=$left

@@ -232,9 +232,10 @@ test_sixteen_bit_frame_visible (void)
   /* The surround, left of the square frame in the wide window, is the dark
    * #141414 (20) of style.css, in the dark and the light style alike. */
   g_assert_cmpfloat (frame_rect.origin.x - canvas_bounds.origin.x, >, 20);
-  graphene_rect_init (&surround, canvas_bounds.origin.x + 2, canvas_bounds.origin.y + 2,
-                      frame_rect.origin.x - canvas_bounds.origin.x - 4,
-                      canvas_bounds.size.height - 4);
+  /* Inset by 8 px: the tool column's border runs along the canvas's left edge. */
+  graphene_rect_init (&surround, canvas_bounds.origin.x + 8, canvas_bounds.origin.y + 8,
+                      frame_rect.origin.x - canvas_bounds.origin.x - 16,
+                      canvas_bounds.size.height - 16);
   surround_mean = np_test_image_mean (image, &surround);
   g_assert_cmpfloat (fabs (surround_mean - 20.0), <, 1.0);
 
@@ -393,7 +394,10 @@ emit_motion_at_image_point (NpCanvas     *canvas,
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
   NpWidgetPoint w = np_canvas_image_to_widget (canvas, point);
+  guint reached = 0;
 
+  /* A real motion reaches every motion controller of the canvas (its own
+   * and the planning tools'). */
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
       g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
@@ -401,10 +405,10 @@ emit_motion_at_image_point (NpCanvas     *canvas,
       if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
         {
           g_signal_emit_by_name (controller, "motion", w.x, w.y);
-          return;
+          reached++;
         }
     }
-  g_assert_not_reached ();
+  g_assert_cmpuint (reached, >, 0);
 }
 
 static void

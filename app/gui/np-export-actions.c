@@ -1,0 +1,868 @@
+/* np-export-actions.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-export-actions"
+
+#include "config.h"
+
+#include "np-export-actions.h"
+
+#include "np-error.h"
+#include "np-export.h"
+#include "np-planner.h"
+
+/* The files themselves are the core's (np_export_png, np_export_pdf, the
+ * report pages); this file asks where to put them, runs the export off the
+ * main thread and says how it went. docs/record-gui.md. */
+
+#define STATE_KEY "np-export-actions"
+#define PRINT_JOB_KEY "np-print-job"
+
+typedef struct
+{
+  NpWindow *window;                 /* borrowed: the state lives on the window */
+
+  /* Owned */
+  GtkFileChooserNative *chooser;
+  GtkPrintSettings *print_settings; /* the last print's, so the next starts from them */
+  GtkPrintOperation *print_operation;
+  GCancellable *cancellable;        /* cancelled when the window is destroyed */
+
+  NpExportKind chooser_kind;
+  gboolean chooser_anonymise;
+  guint busy;                       /* exports running */
+} ExportState;
+
+/* What an export needs, copied so the thread never shares with the window. */
+typedef struct
+{
+  NpFrame *frame;
+  NpPlan *plan;
+  NpPlannerOptions planner_options;
+  NpExportOptions options;          /* its plan_path points at plan_path */
+  char *plan_path;
+  char *path;
+  NpExportKind kind;
+  GApplication *application;        /* held until the file is written */
+} ExportJob;
+
+typedef struct
+{
+  NpFrame *frame;
+  NpPlan *plan;
+  NpPlanResults *results;
+  NpExportOptions options;
+  char *plan_path;
+} PrintJob;
+
+static const char *const export_action_names[] = {
+  "export-png", "export-pdf", "export-anonymised", "print",
+};
+
+static ExportState *
+get_state (NpWindow *window)
+{
+  return g_object_get_data (G_OBJECT (window), STATE_KEY);
+}
+
+static void
+export_state_free (ExportState *state)
+{
+  if (state->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (state->chooser));
+  g_clear_object (&state->chooser);
+  g_clear_object (&state->print_settings);
+  g_clear_object (&state->print_operation);
+  g_clear_object (&state->cancellable);
+  g_free (state);
+}
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_pointer (&job->frame, np_frame_unref);
+  g_clear_pointer (&job->plan, np_plan_free);
+  g_free (job->plan_path);
+  g_free (job->path);
+  if (job->application != NULL)
+    g_application_release (job->application);
+  g_clear_object (&job->application);
+  g_free (job);
+}
+
+static void
+print_job_free (PrintJob *job)
+{
+  g_clear_pointer (&job->frame, np_frame_unref);
+  g_clear_pointer (&job->plan, np_plan_free);
+  g_clear_pointer (&job->results, np_plan_results_free);
+  g_free (job->plan_path);
+  g_free (job);
+}
+
+/* Options shared by the files and the print */
+
+/* A4, unless the last print or the locale says US Letter. */
+static NpPaper
+preferred_paper (ExportState *state)
+{
+  g_autoptr(GtkPaperSize) size = NULL;
+  const char *name;
+
+  if (state->print_settings != NULL)
+    size = gtk_print_settings_get_paper_size (state->print_settings);
+  name = size != NULL ? gtk_paper_size_get_name (size) : gtk_paper_size_get_default ();
+  return g_str_has_prefix (name, GTK_PAPER_NAME_LETTER) ? NP_PAPER_LETTER : NP_PAPER_A4;
+}
+
+/* @plan_path must outlive @options. */
+static void
+fill_options (NpWindow        *window,
+              NpExportOptions *options,
+              gboolean         anonymise,
+              const char      *plan_path)
+{
+  NpFrame *frame = np_document_get_frame (np_window_get_document (window));
+
+  np_export_options_init (options);
+  options->anonymise = anonymise;
+  options->paper = preferred_paper (get_state (window));
+  options->plan_path = plan_path;
+  /* The record shows a 16-bit frame the way the clinician was looking at it;
+   * 8-bit frames go out as stored. */
+  if (frame != NULL && np_frame_get_bit_depth (frame) > 8)
+    {
+      options->has_window = TRUE;
+      options->window = np_canvas_get_window_level (np_window_get_canvas (window));
+    }
+}
+
+/* The results the side panel shows: the same planner options, and the
+ * seeded Monte Carlo gives the same intervals. NULL when the planner refuses
+ * the plan; the export then says why. */
+static NpPlanResults *
+compute_results (const NpPlan           *plan,
+                 const NpPlannerOptions *planner_options,
+                 GError                **error)
+{
+  g_autoptr(NpPlanResults) results = np_planner_compute (plan, planner_options, error);
+  g_autoptr(GError) uncertainty_error = NULL;
+
+  if (results == NULL)
+    return NULL;
+  if (!np_planner_estimate_uncertainty (plan, planner_options, results, &uncertainty_error))
+    g_info ("No intervals in the export: %s", uncertainty_error->message);
+  return g_steal_pointer (&results);
+}
+
+/* Exporting files */
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  g_autoptr(NpPlanResults) results = compute_results (job->plan, &job->planner_options, NULL);
+  GError *error = NULL;
+  gboolean written;
+
+  if (job->kind == NP_EXPORT_KIND_PNG)
+    written = np_export_png (job->frame, job->plan, results, &job->options, job->path, &error);
+  else
+    written = np_export_pdf (job->frame, job->plan, results, &job->options, job->path, &error);
+
+  if (written)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_done_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  NpWindow *window = NP_WINDOW (source_object);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  ExportState *state = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  /* The window was closed meanwhile: nobody to tell. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  state->busy--;
+  if (error != NULL)
+    {
+      g_info ("%s", error->message);
+      np_window_show_error (window, job->kind == NP_EXPORT_KIND_PNG
+                                    ? "Could Not Export the Image"
+                                    : "Could Not Export the Report", error);
+      return;
+    }
+
+  name = g_filename_display_basename (job->path);
+  text = g_strdup_printf ("Saved %s", name);
+  np_window_show_toast (window, text);
+}
+
+/**
+ * np_export_actions_export_to_file:
+ * @anonymise: leave the patient's identifiers out (docs/export.md)
+ *
+ * Writes the annotated image or the report of @window's plan to @file in a
+ * worker thread. Success shows a toast naming the file; failure a message
+ * naming the file and the problem, and no file is left behind.
+ */
+void
+np_export_actions_export_to_file (NpWindow     *window,
+                                  NpExportKind  kind,
+                                  gboolean      anonymise,
+                                  GFile        *file)
+{
+  ExportState *state;
+  NpDocument *document;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  GtkApplication *application;
+  ExportJob *job;
+
+  g_return_if_fail (NP_IS_WINDOW (window));
+  g_return_if_fail (G_IS_FILE (file));
+  state = get_state (window);
+  g_return_if_fail (state != NULL);
+  document = np_window_get_document (window);
+  g_return_if_fail (np_document_get_frame (document) != NULL);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_autoptr(GError) error =
+        g_error_new (NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                     "Cannot save “%s”: NeedlePlan exports to local folders only", name);
+
+      np_window_show_error (window, "Could Not Export", error);
+      return;
+    }
+
+  job = g_new0 (ExportJob, 1);
+  job->frame = np_frame_ref (np_document_get_frame (document));
+  job->plan = np_document_dup_plan (document);
+  job->planner_options = *np_window_get_planner_options (window);
+  job->plan_path = g_strdup (np_document_get_path (document));
+  job->path = g_steal_pointer (&path);
+  job->kind = kind;
+  fill_options (window, &job->options, anonymise, job->plan_path);
+
+  /* Quitting waits for the file: the write is atomic, but an interrupted
+   * one would lose the export without a word. */
+  application = gtk_window_get_application (GTK_WINDOW (window));
+  if (application != NULL)
+    {
+      job->application = g_object_ref (G_APPLICATION (application));
+      g_application_hold (job->application);
+    }
+
+  task = g_task_new (window, state->cancellable, export_done_cb, state);
+  g_task_set_source_tag (task, np_export_actions_export_to_file);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  state->busy++;
+  g_task_run_in_thread (task, export_thread);
+}
+
+/**
+ * np_export_actions_is_busy:
+ *
+ * Returns: whether an export of @window is being written
+ */
+gboolean
+np_export_actions_is_busy (NpWindow *window)
+{
+  ExportState *state;
+
+  g_return_val_if_fail (NP_IS_WINDOW (window), FALSE);
+  state = get_state (window);
+  return state != NULL && state->busy > 0;
+}
+
+/* The save dialog */
+
+static GFile *
+default_folder (NpWindow *window)
+{
+  NpDocument *document = np_window_get_document (window);
+  NpFrame *frame = np_document_get_frame (document);
+  const char *candidates[] = {
+    np_document_get_path (document),
+    frame != NULL ? np_frame_get_source_path (frame) : NULL,
+  };
+
+  /* Next to the plan, or next to the frame when the plan is not saved. */
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *folder = NULL;
+
+      if (candidates[i] == NULL)
+        continue;
+      folder = g_path_get_dirname (candidates[i]);
+      if (g_file_test (folder, G_FILE_TEST_IS_DIR))
+        return g_file_new_for_path (folder);
+    }
+  return NULL;
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     ExportState     *state)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&state->chooser);
+
+  if (file != NULL)
+    np_export_actions_export_to_file (state->window, state->chooser_kind,
+                                      state->chooser_anonymise, file);
+}
+
+static void
+open_chooser (ExportState  *state,
+              NpExportKind  kind,
+              gboolean      anonymise)
+{
+  static const char *const titles[2][2] = {
+    { "Export Annotated Image", "Export Report" },
+    { "Export Anonymised Image", "Export Anonymised Report" },
+  };
+  const char *extension = kind == NP_EXPORT_KIND_PNG ? "png" : "pdf";
+  const NpPlan *plan = np_document_get_plan (np_window_get_document (state->window));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GFile) folder = default_folder (state->window);
+  g_autofree char *name = np_export_suggest_filename (plan, anonymise, extension);
+
+  if (state->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (state->chooser));
+  g_clear_object (&state->chooser);
+
+  state->chooser_kind = kind;
+  state->chooser_anonymise = anonymise;
+  state->chooser = gtk_file_chooser_native_new (titles[!!anonymise][kind],
+                                                GTK_WINDOW (state->window),
+                                                GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                "_Export", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (state->chooser), TRUE);
+
+  if (kind == NP_EXPORT_KIND_PNG)
+    {
+      gtk_file_filter_set_name (filter, "PNG images");
+      gtk_file_filter_add_mime_type (filter, "image/png");
+    }
+  else
+    {
+      gtk_file_filter_set_name (filter, "PDF documents");
+      gtk_file_filter_add_mime_type (filter, "application/pdf");
+    }
+  gtk_file_filter_add_suffix (filter, extension);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (state->chooser), filter);
+
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (state->chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (state->chooser), name);
+
+  g_signal_connect (state->chooser, "response", G_CALLBACK (chooser_response_cb), state);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (state->chooser));
+}
+
+static void
+export_png_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  open_chooser (get_state (NP_WINDOW (user_data)), NP_EXPORT_KIND_PNG, FALSE);
+}
+
+static void
+export_pdf_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  open_chooser (get_state (NP_WINDOW (user_data)), NP_EXPORT_KIND_PDF, FALSE);
+}
+
+static void
+anonymise_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       NpWindow         *window)
+{
+  ExportState *state = get_state (window);
+
+  if (g_str_equal (response, "png"))
+    open_chooser (state, NP_EXPORT_KIND_PNG, TRUE);
+  else if (g_str_equal (response, "pdf"))
+    open_chooser (state, NP_EXPORT_KIND_PDF, TRUE);
+}
+
+static void
+export_anonymised_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  NpWindow *window = NP_WINDOW (user_data);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+    GTK_WINDOW (window), "Export Anonymised",
+    "The patient’s name and ID are left out of the image, the caption, the embedded plan and "
+    "the file name.\n\nText burned into the frame’s pixels and what was typed into the title, "
+    "notes and labels stay as they are: check them before sharing."));
+  /* Named, so that it can be found like any window (and by xdotool). */
+  gtk_window_set_title (GTK_WINDOW (dialog), "Export Anonymised");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "png", "_Image (PNG)",
+                                    "pdf", "_Report (PDF)", NULL);
+  adw_message_dialog_set_response_appearance (dialog, "pdf", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "pdf");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (anonymise_response_cb), window);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Printing */
+
+static void
+begin_print_cb (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                PrintJob          *job)
+{
+  guint n_pages = np_export_report_n_pages (job->frame, job->plan, job->results, &job->options,
+                                            gtk_print_context_get_width (context),
+                                            gtk_print_context_get_height (context));
+
+  gtk_print_operation_set_n_pages (operation, MAX (n_pages, 1));
+}
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page_nr,
+              PrintJob          *job)
+{
+  np_export_draw_report_page (gtk_print_context_get_cairo_context (context),
+                              gtk_print_context_get_width (context),
+                              gtk_print_context_get_height (context),
+                              (guint) page_nr, job->frame, job->plan, job->results,
+                              &job->options);
+}
+
+/* Print preview, in a window of our own: GTK's default runs an external
+ * viewer, which a clinical workstation may not have. The pages are drawn
+ * by the operation itself (begin-print, draw-page), so the preview is the
+ * print. */
+
+#define PREVIEW_PAGE_HEIGHT 720   /* widget pixels for the page at first */
+
+typedef struct
+{
+  GtkPrintOperation *operation;        /* owned */
+  GtkPrintOperationPreview *preview;   /* owned */
+  GtkPrintContext *context;            /* owned */
+  GtkWindow *window;                   /* the preview window; owns this */
+  GtkDrawingArea *page_area;
+  GtkLabel *page_label;
+  GtkButton *previous_button;
+  GtkButton *next_button;
+  int n_pages;                         /* 0 until the operation is ready */
+  int page;
+  gboolean ended;
+} PrintPreview;
+
+static void
+print_preview_free (PrintPreview *preview)
+{
+  if (!preview->ended)
+    gtk_print_operation_preview_end_preview (preview->preview);
+  g_clear_object (&preview->preview);
+  g_clear_object (&preview->context);
+  g_clear_object (&preview->operation);
+  g_free (preview);
+}
+
+static void
+update_preview_page (PrintPreview *preview)
+{
+  g_autofree char *text = NULL;
+
+  if (preview->n_pages > 0)
+    text = g_strdup_printf ("Page %d of %d", preview->page + 1, preview->n_pages);
+  gtk_label_set_text (preview->page_label, text != NULL ? text : "Laying out the pages…");
+  gtk_widget_set_sensitive (GTK_WIDGET (preview->previous_button), preview->page > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (preview->next_button),
+                            preview->page + 1 < preview->n_pages);
+  gtk_widget_queue_draw (GTK_WIDGET (preview->page_area));
+}
+
+static void
+draw_preview_page (GtkDrawingArea *area,
+                   cairo_t        *cr,
+                   int             width,
+                   int             height,
+                   gpointer        user_data)
+{
+  PrintPreview *preview = user_data;
+  double page_width = gtk_print_context_get_width (preview->context);
+  double page_height = gtk_print_context_get_height (preview->context);
+  double scale;
+
+  if (preview->n_pages == 0 || page_width <= 0 || page_height <= 0)
+    return;
+
+  /* The whole page, centred, as large as the area allows. */
+  scale = MIN (width / page_width, height / page_height);
+  cairo_translate (cr, (width - page_width * scale) / 2, (height - page_height * scale) / 2);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, page_width * scale, page_height * scale);
+  cairo_fill (cr);
+
+  /* The operation draws in points on a context of 72 · scale dots per inch. */
+  gtk_print_context_set_cairo_context (preview->context, cr, 72 * scale, 72 * scale);
+  gtk_print_operation_preview_render_page (preview->preview, preview->page);
+}
+
+static void
+preview_ready_cb (GtkPrintOperationPreview *operation_preview,
+                  GtkPrintContext          *context,
+                  PrintPreview             *preview)
+{
+  int n_pages = 0;
+  double page_width = gtk_print_context_get_width (context);
+  double page_height = gtk_print_context_get_height (context);
+
+  g_object_get (preview->operation, "n-pages", &n_pages, NULL);
+  preview->n_pages = MAX (n_pages, 1);
+  if (page_width > 0 && page_height > 0)
+    gtk_drawing_area_set_content_width (preview->page_area,
+                                        (int) (PREVIEW_PAGE_HEIGHT * page_width / page_height));
+  update_preview_page (preview);
+}
+
+static void
+preview_step_cb (GtkButton    *button,
+                 PrintPreview *preview)
+{
+  int step = button == preview->next_button ? 1 : -1;
+
+  preview->page = CLAMP (preview->page + step, 0, MAX (preview->n_pages - 1, 0));
+  update_preview_page (preview);
+}
+
+static gboolean
+preview_cb (GtkPrintOperation        *operation,
+            GtkPrintOperationPreview *operation_preview,
+            GtkPrintContext          *context,
+            GtkWindow                *parent,
+            gpointer                  user_data)
+{
+  PrintPreview *preview = g_new0 (PrintPreview, 1);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *navigation = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  preview->operation = g_object_ref (operation);
+  preview->preview = g_object_ref (operation_preview);
+  preview->context = g_object_ref (context);
+
+  /* The operation insists on a context before it lays out the pages. */
+  gtk_print_context_set_cairo_context (context, cr, 72, 72);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  preview->window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (preview->window, "Print Preview");
+  gtk_window_set_transient_for (preview->window, parent);
+  gtk_window_set_modal (preview->window, TRUE);
+  gtk_window_set_destroy_with_parent (preview->window, TRUE);
+  gtk_window_set_default_size (preview->window, 640, PREVIEW_PAGE_HEIGHT + 100);
+
+  preview->previous_button = GTK_BUTTON (gtk_button_new_from_icon_name ("go-previous-symbolic"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (preview->previous_button), "Previous page");
+  gtk_widget_set_name (GTK_WIDGET (preview->previous_button), "preview-previous");
+  preview->next_button = GTK_BUTTON (gtk_button_new_from_icon_name ("go-next-symbolic"));
+  gtk_widget_set_name (GTK_WIDGET (preview->next_button), "preview-next");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (preview->next_button), "Next page");
+  gtk_widget_add_css_class (navigation, "linked");
+  gtk_box_append (GTK_BOX (navigation), GTK_WIDGET (preview->previous_button));
+  gtk_box_append (GTK_BOX (navigation), GTK_WIDGET (preview->next_button));
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), navigation);
+  preview->page_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (preview->page_label), "preview-page-label");
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (preview->page_label));
+
+  preview->page_area = GTK_DRAWING_AREA (gtk_drawing_area_new ());
+  gtk_widget_set_name (GTK_WIDGET (preview->page_area), "preview-page");
+  gtk_drawing_area_set_content_height (preview->page_area, PREVIEW_PAGE_HEIGHT);
+  gtk_widget_set_hexpand (GTK_WIDGET (preview->page_area), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (preview->page_area), TRUE);
+  gtk_widget_set_margin_top (GTK_WIDGET (preview->page_area), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (preview->page_area), 12);
+  gtk_drawing_area_set_draw_func (preview->page_area, draw_preview_page, preview, NULL);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (preview->page_area));
+
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_window_set_content (ADW_WINDOW (preview->window), box);
+
+  g_signal_connect (preview->previous_button, "clicked", G_CALLBACK (preview_step_cb), preview);
+  g_signal_connect (preview->next_button, "clicked", G_CALLBACK (preview_step_cb), preview);
+  g_signal_connect (operation_preview, "ready", G_CALLBACK (preview_ready_cb), preview);
+  /* Closing the window ends the preview (and the operation). */
+  g_object_set_data_full (G_OBJECT (preview->window), "np-print-preview", preview,
+                          (GDestroyNotify) print_preview_free);
+
+  update_preview_page (preview);
+  gtk_window_present (preview->window);
+  return TRUE;
+}
+
+/**
+ * np_export_actions_new_print_operation:
+ *
+ * A print operation for the report of @window's plan, laid out like the PDF
+ * on whatever paper the page setup gives (A4, Letter, either orientation).
+ * The caller runs it.
+ *
+ * Returns: (transfer full) (nullable): the operation, or %NULL with @error
+ *   set when the planner refuses the plan
+ */
+GtkPrintOperation *
+np_export_actions_new_print_operation (NpWindow  *window,
+                                       GError   **error)
+{
+  NpDocument *document;
+  ExportState *state;
+  PrintJob *job;
+  GtkPrintOperation *operation;
+  g_autoptr(GtkPageSetup) page_setup = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *job_name = NULL;
+
+  g_return_val_if_fail (NP_IS_WINDOW (window), NULL);
+  state = get_state (window);
+  g_return_val_if_fail (state != NULL, NULL);
+  document = np_window_get_document (window);
+  g_return_val_if_fail (np_document_get_frame (document) != NULL, NULL);
+
+  job = g_new0 (PrintJob, 1);
+  job->frame = np_frame_ref (np_document_get_frame (document));
+  job->plan = np_document_dup_plan (document);
+  job->plan_path = g_strdup (np_document_get_path (document));
+  job->results = compute_results (job->plan, np_window_get_planner_options (window),
+                                  &local_error);
+  if (job->results == NULL)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "Cannot print the report: %s",
+                   local_error->message);
+      print_job_free (job);
+      return NULL;
+    }
+  fill_options (window, &job->options, FALSE, job->plan_path);
+
+  operation = gtk_print_operation_new ();
+  /* The report has its own margins and draws in points from the corner of
+   * the paper (np_export_draw_report_page). */
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  /* Print queues are often shared: the job's name never names the patient. */
+  job_name = np_export_suggest_filename (job->plan, TRUE, "pdf");
+  gtk_print_operation_set_job_name (operation, job_name);
+
+  page_setup = gtk_page_setup_new ();
+  if (state->print_settings != NULL)
+    {
+      g_autoptr(GtkPaperSize) paper = gtk_print_settings_get_paper_size (state->print_settings);
+
+      if (paper != NULL)
+        gtk_page_setup_set_paper_size (page_setup, paper);
+      gtk_page_setup_set_orientation (page_setup,
+                                      gtk_print_settings_get_orientation (state->print_settings));
+      gtk_print_operation_set_print_settings (operation, state->print_settings);
+    }
+  gtk_print_operation_set_default_page_setup (operation, page_setup);
+
+  g_object_set_data_full (G_OBJECT (operation), PRINT_JOB_KEY, job,
+                          (GDestroyNotify) print_job_free);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), job);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), job);
+  g_signal_connect (operation, "preview", G_CALLBACK (preview_cb), NULL);
+  return operation;
+}
+
+/* Handles the end of a print once, whether "done" or the return of
+ * gtk_print_operation_run() reports it first. */
+static void
+finish_print (ExportState             *state,
+              GtkPrintOperation       *operation,
+              GtkPrintOperationResult  result,
+              const GError            *run_error)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (state->print_operation != operation)
+    return;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_APPLY)
+    g_set_object (&state->print_settings, gtk_print_operation_get_print_settings (operation));
+  else if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      if (run_error != NULL)
+        error = g_error_copy (run_error);
+      else
+        gtk_print_operation_get_error (operation, &error);
+      if (error != NULL)
+        np_window_show_error (state->window, "Could Not Print", error);
+    }
+  g_clear_object (&state->print_operation);
+}
+
+static void
+print_done_cb (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               ExportState             *state)
+{
+  finish_print (state, operation, result, NULL);
+}
+
+static void
+print_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  NpWindow *window = NP_WINDOW (user_data);
+  ExportState *state = get_state (window);
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  /* One print dialog at a time. */
+  if (state->print_operation != NULL)
+    return;
+
+  operation = np_export_actions_new_print_operation (window, &error);
+  if (operation == NULL)
+    {
+      np_window_show_error (window, "Could Not Print", error);
+      return;
+    }
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_signal_connect (operation, "done", G_CALLBACK (print_done_cb), state);
+  g_set_object (&state->print_operation, operation);
+
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_WINDOW (window), &error);
+  if (result != GTK_PRINT_OPERATION_RESULT_IN_PROGRESS)
+    finish_print (state, operation, result, error);
+}
+
+/* The window */
+
+static const GActionEntry export_actions[] = {
+  { "export-png", export_png_action, NULL, NULL, NULL, { 0 } },
+  { "export-pdf", export_pdf_action, NULL, NULL, NULL, { 0 } },
+  { "export-anonymised", export_anonymised_action, NULL, NULL, NULL, { 0 } },
+  { "print", print_action, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+update_enabled (NpWindow *window)
+{
+  gboolean has_frame = np_document_get_frame (np_window_get_document (window)) != NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (export_action_names); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (window),
+                                                    export_action_names[i]);
+
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), has_frame);
+    }
+}
+
+static void
+frame_changed_cb (NpWindow   *window,
+                  NpDocument *document)
+{
+  update_enabled (window);
+}
+
+/* The application is set after the window is constructed. */
+static void
+application_changed_cb (GtkWindow  *window,
+                        GParamSpec *pspec)
+{
+  static const char *const export_png_accels[] = { "<Control>e", NULL };
+  static const char *const print_accels[] = { "<Control>p", NULL };
+  GtkApplication *application = gtk_window_get_application (window);
+
+  if (application == NULL)
+    return;
+  gtk_application_set_accels_for_action (application, "win.export-png", export_png_accels);
+  gtk_application_set_accels_for_action (application, "win.print", print_accels);
+}
+
+static void
+window_destroy_cb (GtkWidget   *widget,
+                   ExportState *state)
+{
+  g_cancellable_cancel (state->cancellable);
+  if (state->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (state->chooser));
+  g_clear_object (&state->chooser);
+  if (state->print_operation != NULL)
+    gtk_print_operation_cancel (state->print_operation);
+  g_clear_object (&state->print_operation);
+}
+
+/**
+ * np_export_actions_install:
+ *
+ * Adds `win.export-png` (Ctrl+E), `win.export-pdf`, `win.export-anonymised`
+ * and `win.print` (Ctrl+P) to @window, enabled while a frame is open.
+ */
+void
+np_export_actions_install (NpWindow *window)
+{
+  ExportState *state;
+
+  g_return_if_fail (NP_IS_WINDOW (window));
+
+  state = g_new0 (ExportState, 1);
+  state->window = window;
+  state->cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (window), STATE_KEY, state,
+                          (GDestroyNotify) export_state_free);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (window), export_actions,
+                                   G_N_ELEMENTS (export_actions), window);
+  g_signal_connect_object (np_window_get_document (window), "frame-changed",
+                           G_CALLBACK (frame_changed_cb), window, G_CONNECT_SWAPPED);
+  g_signal_connect (window, "notify::application", G_CALLBACK (application_changed_cb), NULL);
+  g_signal_connect (window, "destroy", G_CALLBACK (window_destroy_cb), state);
+  application_changed_cb (GTK_WINDOW (window), NULL);
+  update_enabled (window);
+}

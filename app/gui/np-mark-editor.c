@@ -1,0 +1,1389 @@
+/* np-mark-editor.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-mark-editor"
+
+#include "np-mark-editor.h"
+
+#include "np-mark-handle.h"
+
+#include <math.h>
+
+/* Turns pointer events on the canvas into document edits: placing the
+ * target and entry, clicking the skin line, outlining structures, measuring,
+ * dragging any handle (one live edit, one undo step), selecting and
+ * deleting. Hit testing and moving are core functions (np-mark-handle.h);
+ * this type only keeps the state of the gesture in progress and the drafts
+ * (points clicked for a mark that is not finished yet). */
+
+/* A click within this many screen pixels of a handle takes it. */
+#define HIT_RADIUS_PX 8.0
+/* Screen pixels the pointer must move before a press becomes a drag. */
+#define DRAG_THRESHOLD_PX 3.0
+/* Smallest ellipse a Shift-drag makes, in image pixels. */
+#define MIN_ELLIPSE_PX 2.0
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_HANDLE,      /* moving a handle or a whole mark */
+  DRAG_PLACE,       /* the target or entry follows the pointer from the press */
+  DRAG_PAN,         /* Pan tool on empty space */
+  DRAG_ELLIPSE,     /* Structure tool with Shift: corner to corner */
+  DRAG_CLICK,       /* a click for a draft or the calibration */
+} DragKind;
+
+struct _NpMarkEditor
+{
+  GObject parent_instance;
+
+  /* Borrowed: the canvas and the editor both belong to the window, and the
+   * window drops the editor first. */
+  NpCanvas *canvas;
+
+  /* Owned */
+  NpDocument *document;
+  GtkGesture *drag_gesture;
+  GtkEventController *motion_controller;
+  char *hint;
+  GArray *draft;                  /* NpImagePoint: skin, structure or measurement clicks */
+  GArray *calibration_points;     /* NpImagePoint, shown for the calibration dialog */
+  NpPlan *drag_start_plan;
+
+  NpTool tool;
+  NpMeasureKind measure_kind;
+  NpOverlayMark selected;
+  guint selected_index;
+
+  DragKind drag_kind;
+  NpMarkHandle handle;
+  NpImagePoint press_point;       /* image */
+  NpViewport pan_start;
+  gboolean moved;
+  gboolean live;
+  gboolean press_is_double;
+  gboolean shift_held;
+
+  gboolean ellipse_draft;
+  NpImagePoint ellipse_a;
+  NpImagePoint ellipse_b;
+  gboolean awaiting_details;      /* a closed structure waits for its label */
+  gboolean calibration_joined;
+
+  gboolean pointer_inside;
+  NpImagePoint pointer;           /* image */
+
+  gint64 last_release_time;       /* µs, for double clicks */
+  NpWidgetPoint last_release_point;
+};
+
+G_DEFINE_FINAL_TYPE (NpMarkEditor, np_mark_editor, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (NpTool, np_tool,
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_PAN, "pan"),
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_TARGET, "target"),
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_ENTRY, "entry"),
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_SKIN, "skin"),
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_STRUCTURE, "structure"),
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_MEASURE, "measure"),
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_CALIBRATE, "calibrate"))
+
+enum {
+  PROP_0,
+  PROP_TOOL,
+  PROP_MEASURE_KIND,
+  PROP_HINT,
+  N_PROPS
+};
+
+enum {
+  SELECTION_CHANGED,
+  STRUCTURE_CLOSED,
+  CALIBRATION_CLICK,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+const char *
+np_tool_to_string (NpTool tool)
+{
+  GEnumClass *klass = g_type_class_ref (NP_TYPE_TOOL);
+  GEnumValue *value = g_enum_get_value (klass, tool);
+
+  g_type_class_unref (klass);
+  return value != NULL ? value->value_nick : NULL;
+}
+
+gboolean
+np_tool_from_string (const char *text,
+                     NpTool     *tool)
+{
+  GEnumClass *klass;
+  GEnumValue *value;
+
+  g_return_val_if_fail (tool != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+  klass = g_type_class_ref (NP_TYPE_TOOL);
+  value = g_enum_get_value_by_nick (klass, text);
+  g_type_class_unref (klass);
+  if (value == NULL)
+    return FALSE;
+  *tool = value->value;
+  return TRUE;
+}
+
+/* Helpers */
+
+static double
+zoom (NpMarkEditor *self)
+{
+  return np_canvas_get_zoom (self->canvas);
+}
+
+static double
+tolerance (NpMarkEditor *self)
+{
+  return HIT_RADIUS_PX / zoom (self);
+}
+
+static guint
+measure_points_needed (NpMeasureKind kind)
+{
+  switch (kind)
+    {
+    case NP_MEASURE_ANGLE:
+      return 3;
+    case NP_MEASURE_DEPTH:
+      return 1;
+    case NP_MEASURE_DISTANCE:
+    default:
+      return 2;
+    }
+}
+
+static void
+set_hint (NpMarkEditor *self,
+          const char   *hint)
+{
+  if (g_strcmp0 (self->hint, hint) == 0)
+    return;
+  g_free (self->hint);
+  self->hint = g_strdup (hint);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HINT]);
+}
+
+/* One line under the canvas says what the tool does next. */
+static void
+update_hint (NpMarkEditor *self)
+{
+  const NpPlan *plan = np_document_get_plan (self->document);
+  guint n = self->draft->len;
+  g_autofree char *text = NULL;
+
+  switch (self->tool)
+    {
+    case NP_TOOL_PAN:
+      /* The default tool says nothing: the frame stays clear. */
+      break;
+    case NP_TOOL_TARGET:
+      text = g_strdup ("Click the target · drag it to adjust");
+      break;
+    case NP_TOOL_ENTRY:
+      text = g_strdup (plan->modality == NP_MODALITY_ULTRASOUND
+                       ? "Click the needle entry · it is put on the skin line"
+                       : "Click the needle entry point");
+      break;
+    case NP_TOOL_SKIN:
+      {
+        gboolean arc = plan->probe == NP_PROBE_CURVILINEAR;
+        guint needed = arc ? 3 : 2;
+
+        if (n < needed)
+          text = g_strdup_printf ("Click %u or more points along the %s (%u so far)", needed,
+                                  arc ? "skin arc under the probe" : "skin line", n);
+        else
+          text = g_strdup_printf ("%u points · Enter or double-click finishes · Esc cancels", n);
+      }
+      break;
+    case NP_TOOL_STRUCTURE:
+      if (self->awaiting_details)
+        text = g_strdup ("Name the structure and set its margin");
+      else if (n == 0)
+        text = g_strdup ("Click around a structure to avoid · Shift-drag draws an ellipse "
+                         "(vessels)");
+      else
+        text = g_strdup_printf ("%u points · click the first point, Enter or double-click to "
+                                "close · Delete removes the last · Esc cancels", n);
+      break;
+    case NP_TOOL_MEASURE:
+      {
+        guint needed = measure_points_needed (self->measure_kind);
+
+        if (self->measure_kind == NP_MEASURE_DEPTH)
+          text = g_strdup ("Depth probe: click a point to measure its depth below the skin · "
+                           "M switches to distance");
+        else if (self->measure_kind == NP_MEASURE_ANGLE)
+          text = g_strdup_printf ("Angle: click three points, the vertex second (%u of %u) · "
+                                  "M switches to depth", n, needed);
+        else
+          text = g_strdup_printf ("Distance: click or drag two points (%u of %u) · M switches "
+                                  "to angle", n, needed);
+      }
+      break;
+    case NP_TOOL_CALIBRATE:
+      text = g_strdup ("Calibrate: click the points the calibration window asks for");
+      break;
+    default:
+      break;
+    }
+  set_hint (self, text);
+}
+
+static void
+redraw (NpMarkEditor *self)
+{
+  np_canvas_queue_overlay_redraw (self->canvas);
+}
+
+static void
+clear_draft (NpMarkEditor *self)
+{
+  gboolean had = self->draft->len > 0 || self->ellipse_draft || self->awaiting_details;
+
+  g_array_set_size (self->draft, 0);
+  self->ellipse_draft = FALSE;
+  self->awaiting_details = FALSE;
+  if (had)
+    redraw (self);
+  update_hint (self);
+}
+
+static void
+update_cursor (NpMarkEditor *self)
+{
+  const NpPlan *plan = np_document_get_plan (self->document);
+  NpMarkHandle handle;
+  const char *name;
+  gboolean drafting = self->draft->len > 0 || self->awaiting_details;
+
+  if (self->drag_kind == DRAG_PAN)
+    name = "grabbing";
+  else if (self->drag_kind == DRAG_HANDLE || self->drag_kind == DRAG_PLACE)
+    name = "move";
+  else if (self->tool == NP_TOOL_CALIBRATE)
+    name = "crosshair";
+  else if (!drafting && self->pointer_inside &&
+           np_mark_handle_find (plan, self->pointer, tolerance (self), &handle))
+    name = "move";
+  else if (self->tool == NP_TOOL_PAN)
+    name = "grab";
+  else
+    name = "crosshair";
+  np_canvas_set_tool_cursor (self->canvas, name);
+}
+
+/* Selection */
+
+/**
+ * np_mark_editor_select:
+ *
+ * Selects a mark (NP_OVERLAY_MARK_NONE clears the selection); the overlay
+ * shows its handles.
+ */
+void
+np_mark_editor_select (NpMarkEditor  *self,
+                       NpOverlayMark  mark,
+                       guint          index)
+{
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+
+  if (mark == NP_OVERLAY_MARK_NONE)
+    index = 0;
+  if (self->selected == mark && self->selected_index == index)
+    return;
+  self->selected = mark;
+  self->selected_index = index;
+  redraw (self);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+/**
+ * np_mark_editor_get_selection:
+ * @index: (out) (optional): the structure or measurement index
+ */
+NpOverlayMark
+np_mark_editor_get_selection (NpMarkEditor *self,
+                              guint        *index)
+{
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), NP_OVERLAY_MARK_NONE);
+
+  if (index != NULL)
+    *index = self->selected_index;
+  return self->selected;
+}
+
+static gboolean
+selection_exists (NpMarkEditor *self)
+{
+  const NpPlan *plan = np_document_get_plan (self->document);
+  NpMarkHandle whole = { self->selected, self->selected_index, -1 };
+  NpImagePoint unused;
+
+  switch (self->selected)
+    {
+    case NP_OVERLAY_MARK_SKIN:
+      return plan->skin_kind != NP_SKIN_NONE;
+    case NP_OVERLAY_MARK_STRUCTURE:
+      return self->selected_index < plan->structures->len;
+    case NP_OVERLAY_MARK_NONE:
+      return TRUE;
+    case NP_OVERLAY_MARK_TARGET:
+    case NP_OVERLAY_MARK_ENTRY:
+    case NP_OVERLAY_MARK_MEASUREMENT:
+    default:
+      return np_mark_handle_get_point (plan, &whole, &unused);
+    }
+}
+
+/* Edits */
+
+static void
+commit (NpMarkEditor *self,
+        NpPlan       *plan,
+        const char   *description)
+{
+  np_document_edit (self->document, plan, description);
+}
+
+static void
+commit_skin (NpMarkEditor *self)
+{
+  g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
+
+  plan->skin_kind = plan->probe == NP_PROBE_CURVILINEAR ? NP_SKIN_ARC : NP_SKIN_POLYLINE;
+  g_array_set_size (plan->skin_points, 0);
+  g_array_append_vals (plan->skin_points, self->draft->data, self->draft->len);
+  clear_draft (self);
+  commit (self, g_steal_pointer (&plan), "Mark skin line");
+  np_mark_editor_select (self, NP_OVERLAY_MARK_SKIN, 0);
+}
+
+static void
+commit_measurement (NpMarkEditor *self)
+{
+  g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
+  NpMeasurement m = { self->measure_kind, self->draft->len, { { 0, 0 } } };
+  g_autofree char *description = NULL;
+
+  for (guint i = 0; i < self->draft->len && i < G_N_ELEMENTS (m.points); i++)
+    m.points[i] = g_array_index (self->draft, NpImagePoint, i);
+  g_array_append_val (plan->measurements, m);
+  description = g_strdup_printf ("Add %s", np_mark_describe (plan, NP_OVERLAY_MARK_MEASUREMENT,
+                                                             plan->measurements->len - 1));
+  clear_draft (self);
+  commit (self, g_steal_pointer (&plan), description);
+  np_mark_editor_select (self, NP_OVERLAY_MARK_MEASUREMENT,
+                         np_document_get_plan (self->document)->measurements->len - 1);
+}
+
+/* Asks the window for the structure's label, kind and margin: the signal
+ * carries where to point the question (widget coordinates) and whether the
+ * outline is closed. */
+static void
+close_structure (NpMarkEditor *self,
+                 gboolean      closed)
+{
+  NpImagePoint anchor;
+  NpWidgetPoint at;
+
+  if (self->ellipse_draft)
+    anchor = np_image_point ((self->ellipse_a.x + self->ellipse_b.x) / 2,
+                             MAX (self->ellipse_a.y, self->ellipse_b.y));
+  else
+    {
+      anchor = g_array_index (self->draft, NpImagePoint, 0);
+      for (guint i = 1; i < self->draft->len; i++)
+        if (g_array_index (self->draft, NpImagePoint, i).y > anchor.y)
+          anchor = g_array_index (self->draft, NpImagePoint, i);
+    }
+  self->awaiting_details = TRUE;
+  update_hint (self);
+  redraw (self);
+  at = np_canvas_image_to_widget (self->canvas, anchor);
+  g_signal_emit (self, signals[STRUCTURE_CLOSED], 0, closed, self->ellipse_draft, at.x, at.y);
+}
+
+/**
+ * np_mark_editor_commit_structure:
+ * @closed: a polygon (%TRUE) or an open line such as a bone cortex
+ *
+ * Adds the structure drafted with the Structure tool as one undoable edit.
+ */
+void
+np_mark_editor_commit_structure (NpMarkEditor    *self,
+                                 const char      *label,
+                                 NpStructureKind  kind,
+                                 double           margin_mm,
+                                 gboolean         closed)
+{
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(NpStructure) structure = NULL;
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+
+  if (!self->awaiting_details)
+    return;
+
+  if (self->ellipse_draft)
+    {
+      structure = np_structure_new (label, kind, NP_SHAPE_ELLIPSE, margin_mm);
+      np_structure_add_point (structure,
+                              np_image_point ((self->ellipse_a.x + self->ellipse_b.x) / 2,
+                                              (self->ellipse_a.y + self->ellipse_b.y) / 2));
+      np_structure_add_point (structure,
+                              np_image_point (fabs (self->ellipse_b.x - self->ellipse_a.x) / 2,
+                                              fabs (self->ellipse_b.y - self->ellipse_a.y) / 2));
+    }
+  else
+    {
+      structure = np_structure_new (label, kind,
+                                    closed && self->draft->len >= 3 ? NP_SHAPE_POLYGON
+                                                                    : NP_SHAPE_POLYLINE,
+                                    margin_mm);
+      for (guint i = 0; i < self->draft->len; i++)
+        np_structure_add_point (structure, g_array_index (self->draft, NpImagePoint, i));
+    }
+
+  description = g_strdup_printf ("Add %s", label != NULL && *label != '\0' ? label : "structure");
+  plan = np_document_dup_plan (self->document);
+  g_ptr_array_add (plan->structures, g_steal_pointer (&structure));
+  clear_draft (self);
+  commit (self, g_steal_pointer (&plan), description);
+  np_mark_editor_select (self, NP_OVERLAY_MARK_STRUCTURE,
+                         np_document_get_plan (self->document)->structures->len - 1);
+}
+
+void
+np_mark_editor_discard_structure (NpMarkEditor *self)
+{
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+
+  if (self->awaiting_details)
+    clear_draft (self);
+}
+
+/**
+ * np_mark_editor_delete_selection:
+ *
+ * With a draft, removes its last point; otherwise deletes the selected mark
+ * (one undoable edit).
+ *
+ * Returns: whether anything was removed
+ */
+gboolean
+np_mark_editor_delete_selection (NpMarkEditor *self)
+{
+  g_autoptr(NpPlan) plan = NULL;
+  g_autofree char *description = NULL;
+
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), FALSE);
+
+  if (self->draft->len > 0 && !self->awaiting_details)
+    {
+      g_array_set_size (self->draft, self->draft->len - 1);
+      update_hint (self);
+      redraw (self);
+      return TRUE;
+    }
+  if (self->selected == NP_OVERLAY_MARK_NONE || self->drag_kind != DRAG_NONE)
+    return FALSE;
+
+  plan = np_document_dup_plan (self->document);
+  description = g_strdup_printf ("Delete %s",
+                                 np_mark_describe (plan, self->selected, self->selected_index));
+  if (!np_mark_remove (plan, self->selected, self->selected_index))
+    return FALSE;
+  np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
+  commit (self, g_steal_pointer (&plan), description);
+  return TRUE;
+}
+
+static void
+abort_drag (NpMarkEditor *self)
+{
+  if (self->live)
+    {
+      /* Back to where the drag began; an unchanged plan leaves no undo step. */
+      if (self->drag_start_plan != NULL)
+        np_document_live_edit (self->document, np_plan_copy (self->drag_start_plan));
+      np_document_end_live_edit (self->document);
+      self->live = FALSE;
+    }
+  g_clear_pointer (&self->drag_start_plan, np_plan_free);
+  if (self->drag_kind == DRAG_ELLIPSE)
+    self->ellipse_draft = FALSE;
+  self->drag_kind = DRAG_NONE;
+  gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag_gesture));
+}
+
+/**
+ * np_mark_editor_cancel:
+ *
+ * Escape: undoes the drag in progress, else drops the draft, else clears
+ * the selection, else goes back to the Pan tool.
+ *
+ * Returns: whether there was something to cancel
+ */
+gboolean
+np_mark_editor_cancel (NpMarkEditor *self)
+{
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), FALSE);
+
+  if (self->drag_kind != DRAG_NONE)
+    {
+      abort_drag (self);
+      update_cursor (self);
+      redraw (self);
+      return TRUE;
+    }
+  if (self->draft->len > 0 || self->ellipse_draft || self->awaiting_details)
+    {
+      clear_draft (self);
+      return TRUE;
+    }
+  if (self->selected != NP_OVERLAY_MARK_NONE)
+    {
+      np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
+      return TRUE;
+    }
+  if (self->tool != NP_TOOL_PAN)
+    {
+      np_mark_editor_set_tool (self, NP_TOOL_PAN);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * np_mark_editor_finish:
+ *
+ * Enter: finishes the skin line, or closes the structure being outlined.
+ *
+ * Returns: whether a draft was finished
+ */
+gboolean
+np_mark_editor_finish (NpMarkEditor *self)
+{
+  const NpPlan *plan;
+
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), FALSE);
+
+  plan = np_document_get_plan (self->document);
+  if (self->tool == NP_TOOL_SKIN)
+    {
+      guint needed = plan->probe == NP_PROBE_CURVILINEAR ? 3 : 2;
+
+      if (self->draft->len < needed)
+        return FALSE;
+      commit_skin (self);
+      return TRUE;
+    }
+  if (self->tool == NP_TOOL_STRUCTURE && !self->awaiting_details && self->draft->len >= 2)
+    {
+      close_structure (self, self->draft->len >= 3);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+np_mark_editor_has_draft (NpMarkEditor *self)
+{
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), FALSE);
+
+  return self->draft->len > 0 || self->ellipse_draft || self->awaiting_details;
+}
+
+/* Clicks */
+
+static void
+add_draft_point (NpMarkEditor *self,
+                 NpImagePoint  point)
+{
+  g_array_append_val (self->draft, point);
+  update_hint (self);
+  redraw (self);
+}
+
+static void
+click (NpMarkEditor *self,
+       NpImagePoint  point,
+       gboolean      is_double)
+{
+  switch (self->tool)
+    {
+    case NP_TOOL_CALIBRATE:
+      g_signal_emit (self, signals[CALIBRATION_CLICK], 0, point.x, point.y);
+      break;
+    case NP_TOOL_SKIN:
+      /* The first click of a double click already added this point. */
+      if (is_double)
+        np_mark_editor_finish (self);
+      else
+        add_draft_point (self, point);
+      break;
+    case NP_TOOL_STRUCTURE:
+      if (self->awaiting_details)
+        break;
+      if (is_double)
+        np_mark_editor_finish (self);
+      else if (self->draft->len >= 3 &&
+               hypot (point.x - g_array_index (self->draft, NpImagePoint, 0).x,
+                      point.y - g_array_index (self->draft, NpImagePoint, 0).y)
+               <= tolerance (self))
+        close_structure (self, TRUE);
+      else
+        add_draft_point (self, point);
+      break;
+    case NP_TOOL_MEASURE:
+      add_draft_point (self, point);
+      if (self->draft->len >= measure_points_needed (self->measure_kind))
+        commit_measurement (self);
+      break;
+    case NP_TOOL_PAN:
+    case NP_TOOL_TARGET:
+    case NP_TOOL_ENTRY:
+    default:
+      break;
+    }
+}
+
+/* Gestures */
+
+static NpImagePoint
+place_point (NpMarkEditor *self,
+             NpPlan       *plan,
+             NpOverlayMark mark,
+             NpImagePoint  point)
+{
+  NpImagePoint on_skin;
+
+  if (mark == NP_OVERLAY_MARK_ENTRY && np_mark_snap_to_skin (plan, point, &on_skin))
+    return on_skin;
+  return point;
+}
+
+static gboolean
+is_double_click (NpMarkEditor  *self,
+                 NpWidgetPoint  at)
+{
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self->canvas));
+  int time_ms = 400, distance = 5;
+
+  g_object_get (settings, "gtk-double-click-time", &time_ms,
+                "gtk-double-click-distance", &distance, NULL);
+  return self->last_release_time != 0 &&
+         g_get_monotonic_time () - self->last_release_time <= (gint64) time_ms * 1000 &&
+         fabs (at.x - self->last_release_point.x) <= distance &&
+         fabs (at.y - self->last_release_point.y) <= distance;
+}
+
+static void
+drag_begin_cb (NpMarkEditor   *self,
+               double          start_x,
+               double          start_y,
+               GtkGestureDrag *gesture)
+{
+  const NpPlan *plan = np_document_get_plan (self->document);
+  NpImagePoint point = np_canvas_widget_to_image (self->canvas, start_x, start_y);
+  GdkModifierType state;
+  gboolean drafting = self->draft->len > 0 || self->awaiting_details;
+  NpMarkHandle handle;
+
+  /* Space + drag pans: leave it to the canvas. */
+  if (np_canvas_get_frame (self->canvas) == NULL || np_canvas_get_pan_key_held (self->canvas))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  self->shift_held = (state & GDK_SHIFT_MASK) != 0;
+  self->press_point = point;
+  self->press_is_double = is_double_click (self, np_widget_point (start_x, start_y));
+  self->moved = FALSE;
+  self->live = FALSE;
+  g_clear_pointer (&self->drag_start_plan, np_plan_free);
+
+  if (self->tool == NP_TOOL_CALIBRATE || drafting)
+    self->drag_kind = DRAG_CLICK;
+  else if (self->tool == NP_TOOL_STRUCTURE && self->shift_held)
+    {
+      self->drag_kind = DRAG_ELLIPSE;
+      self->ellipse_draft = TRUE;
+      self->ellipse_a = self->ellipse_b = point;
+    }
+  else if (np_mark_handle_find (plan, point, tolerance (self), &handle))
+    {
+      self->drag_kind = DRAG_HANDLE;
+      self->handle = handle;
+      self->drag_start_plan = np_plan_copy (plan);
+      np_mark_editor_select (self, handle.mark, handle.index);
+    }
+  else
+    switch (self->tool)
+      {
+      case NP_TOOL_PAN:
+        self->drag_kind = DRAG_PAN;
+        self->pan_start = np_canvas_get_viewport (self->canvas);
+        break;
+      case NP_TOOL_TARGET:
+      case NP_TOOL_ENTRY:
+        {
+          NpOverlayMark mark = self->tool == NP_TOOL_TARGET ? NP_OVERLAY_MARK_TARGET
+                                                            : NP_OVERLAY_MARK_ENTRY;
+          g_autoptr(NpPlan) placed = np_document_dup_plan (self->document);
+
+          self->drag_kind = DRAG_PLACE;
+          self->handle = (NpMarkHandle) { mark, 0, 0 };
+          /* Escape during the drag goes back to this. */
+          self->drag_start_plan = np_plan_copy (plan);
+          if (mark == NP_OVERLAY_MARK_TARGET)
+            {
+              placed->has_target = TRUE;
+              placed->target = point;
+            }
+          else
+            {
+              placed->has_entry = TRUE;
+              placed->entry = place_point (self, placed, mark, point);
+            }
+          np_document_begin_live_edit (self->document,
+                                       mark == NP_OVERLAY_MARK_TARGET ? "Place target"
+                                                                      : "Place entry");
+          self->live = TRUE;
+          np_document_live_edit (self->document, g_steal_pointer (&placed));
+          np_mark_editor_select (self, mark, 0);
+        }
+        break;
+      case NP_TOOL_SKIN:
+      case NP_TOOL_STRUCTURE:
+      case NP_TOOL_MEASURE:
+      case NP_TOOL_CALIBRATE:
+      default:
+        self->drag_kind = DRAG_CLICK;
+        break;
+      }
+  update_cursor (self);
+}
+
+static void
+drag_update_cb (NpMarkEditor   *self,
+                double          offset_x,
+                double          offset_y,
+                GtkGestureDrag *gesture)
+{
+  double start_x, start_y;
+  NpImagePoint point;
+
+  if (self->drag_kind == DRAG_NONE)
+    return;
+  gtk_gesture_drag_get_start_point (gesture, &start_x, &start_y);
+  point = np_canvas_widget_to_image (self->canvas, start_x + offset_x, start_y + offset_y);
+  self->pointer = point;
+  if (!self->moved && hypot (offset_x, offset_y) < DRAG_THRESHOLD_PX)
+    return;
+  self->moved = TRUE;
+
+  switch (self->drag_kind)
+    {
+    case DRAG_HANDLE:
+      {
+        g_autoptr(NpPlan) plan = np_plan_copy (self->drag_start_plan);
+        g_autofree char *description = NULL;
+
+        if (!self->live)
+          {
+            description = g_strdup_printf ("Move %s", np_mark_describe (plan, self->handle.mark,
+                                                                        self->handle.index));
+            np_document_begin_live_edit (self->document, description);
+            self->live = TRUE;
+          }
+        np_mark_handle_move (plan, &self->handle, point.x - self->press_point.x,
+                             point.y - self->press_point.y);
+        if (self->handle.mark == NP_OVERLAY_MARK_ENTRY)
+          plan->entry = place_point (self, plan, NP_OVERLAY_MARK_ENTRY, plan->entry);
+        np_document_live_edit (self->document, g_steal_pointer (&plan));
+      }
+      break;
+    case DRAG_PLACE:
+      {
+        g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
+
+        if (self->handle.mark == NP_OVERLAY_MARK_TARGET)
+          plan->target = point;
+        else
+          plan->entry = place_point (self, plan, NP_OVERLAY_MARK_ENTRY, point);
+        np_document_live_edit (self->document, g_steal_pointer (&plan));
+      }
+      break;
+    case DRAG_PAN:
+      np_canvas_pan_from (self->canvas, self->pan_start, offset_x, offset_y);
+      break;
+    case DRAG_ELLIPSE:
+      self->ellipse_b = point;
+      redraw (self);
+      break;
+    case DRAG_CLICK:
+      redraw (self);
+      break;
+    case DRAG_NONE:
+    default:
+      break;
+    }
+}
+
+static void
+drag_end_cb (NpMarkEditor   *self,
+             double          offset_x,
+             double          offset_y,
+             GtkGestureDrag *gesture)
+{
+  DragKind kind = self->drag_kind;
+  double start_x, start_y;
+  NpImagePoint point;
+
+  if (kind == DRAG_NONE)
+    return;
+  gtk_gesture_drag_get_start_point (gesture, &start_x, &start_y);
+  point = np_canvas_widget_to_image (self->canvas, start_x + offset_x, start_y + offset_y);
+  self->drag_kind = DRAG_NONE;
+
+  switch (kind)
+    {
+    case DRAG_HANDLE:
+    case DRAG_PLACE:
+      if (self->live)
+        np_document_end_live_edit (self->document);
+      self->live = FALSE;
+      break;
+    case DRAG_PAN:
+      if (!self->moved)
+        np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
+      break;
+    case DRAG_ELLIPSE:
+      if (fabs (self->ellipse_b.x - self->ellipse_a.x) >= MIN_ELLIPSE_PX &&
+          fabs (self->ellipse_b.y - self->ellipse_a.y) >= MIN_ELLIPSE_PX)
+        close_structure (self, TRUE);
+      else
+        clear_draft (self);
+      break;
+    case DRAG_CLICK:
+      /* A drag with the distance tool measures from the press to the release. */
+      if (self->moved && self->tool == NP_TOOL_MEASURE &&
+          self->measure_kind == NP_MEASURE_DISTANCE && self->draft->len == 0)
+        {
+          g_array_append_val (self->draft, self->press_point);
+          g_array_append_val (self->draft, point);
+          commit_measurement (self);
+        }
+      else if (!self->moved)
+        click (self, self->press_point, self->press_is_double);
+      break;
+    case DRAG_NONE:
+    default:
+      break;
+    }
+  g_clear_pointer (&self->drag_start_plan, np_plan_free);
+
+  /* A double click is two clicks, not three. */
+  if (self->press_is_double)
+    self->last_release_time = 0;
+  else
+    {
+      self->last_release_time = g_get_monotonic_time ();
+      self->last_release_point = np_widget_point (start_x + offset_x, start_y + offset_y);
+    }
+  update_cursor (self);
+}
+
+static void
+motion_cb (NpMarkEditor             *self,
+           double                    x,
+           double                    y,
+           GtkEventControllerMotion *controller)
+{
+  self->pointer_inside = TRUE;
+  self->pointer = np_canvas_widget_to_image (self->canvas, x, y);
+  update_cursor (self);
+  /* The rubber band from the last point follows the pointer. */
+  if (self->draft->len > 0 && !self->awaiting_details)
+    redraw (self);
+}
+
+static void
+leave_cb (NpMarkEditor             *self,
+          GtkEventControllerMotion *controller)
+{
+  self->pointer_inside = FALSE;
+  if (self->draft->len > 0)
+    redraw (self);
+}
+
+static void
+document_changed_cb (NpMarkEditor *self,
+                     NpDocument   *document)
+{
+  if (!selection_exists (self))
+    np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
+  /* The skin hint depends on the probe. */
+  update_hint (self);
+}
+
+static void
+frame_changed_cb (NpMarkEditor *self,
+                  NpDocument   *document)
+{
+  if (self->drag_kind != DRAG_NONE)
+    abort_drag (self);
+  clear_draft (self);
+  np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
+}
+
+/* Drafts on the canvas */
+
+static void
+halo_stroke (cairo_t *cr,
+             double   r,
+             double   g,
+             double   b,
+             double   width)
+{
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
+  cairo_set_line_width (cr, width * 2.5);
+  cairo_stroke_preserve (cr);
+  cairo_restore (cr);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_set_line_width (cr, width);
+  cairo_stroke (cr);
+}
+
+static void
+dot (cairo_t      *cr,
+     NpImagePoint  p,
+     double        radius,
+     double        r,
+     double        g,
+     double        b)
+{
+  cairo_new_path (cr);
+  cairo_arc (cr, p.x, p.y, radius, 0, 2 * G_PI);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
+  cairo_fill_preserve (cr);
+  cairo_new_path (cr);
+  cairo_arc (cr, p.x, p.y, radius * 0.65, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_fill (cr);
+}
+
+/* Okabe–Ito, as the overlay: sky blue for the skin, vermillion for
+ * structures, yellow for measurements and calibration clicks. */
+static void
+draft_color (NpMarkEditor *self,
+             double       *r,
+             double       *g,
+             double       *b)
+{
+  switch (self->tool)
+    {
+    case NP_TOOL_SKIN:
+      *r = 0.337, *g = 0.706, *b = 0.914;
+      break;
+    case NP_TOOL_STRUCTURE:
+      *r = 0.835, *g = 0.369, *b = 0.000;
+      break;
+    default:
+      *r = 0.941, *g = 0.894, *b = 0.259;
+      break;
+    }
+}
+
+/**
+ * np_mark_editor_draw:
+ *
+ * Draws what is being drawn and not yet a mark of the plan (clicked points,
+ * the rubber band to the pointer, a Shift-drag ellipse, the calibration
+ * window's clicks), above the plan's overlay. @cr is in image pixels.
+ */
+void
+np_mark_editor_draw (NpMarkEditor *self,
+                     cairo_t      *cr,
+                     double        zoom_factor)
+{
+  double u = 1.0 / zoom_factor;
+  double r, g, b;
+  const NpImagePoint *p = (const NpImagePoint *) self->draft->data;
+  guint n = self->draft->len;
+
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  draft_color (self, &r, &g, &b);
+
+  if (self->ellipse_draft)
+    {
+      double cx = (self->ellipse_a.x + self->ellipse_b.x) / 2;
+      double cy = (self->ellipse_a.y + self->ellipse_b.y) / 2;
+      double rx = MAX (fabs (self->ellipse_b.x - self->ellipse_a.x) / 2, u);
+      double ry = MAX (fabs (self->ellipse_b.y - self->ellipse_a.y) / 2, u);
+
+      cairo_new_path (cr);
+      cairo_save (cr);
+      cairo_translate (cr, cx, cy);
+      cairo_scale (cr, rx, ry);
+      cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
+      cairo_restore (cr);
+      halo_stroke (cr, r, g, b, 2 * u);
+    }
+
+  if (n > 0)
+    {
+      cairo_new_path (cr);
+      for (guint i = 0; i < n; i++)
+        cairo_line_to (cr, p[i].x, p[i].y);
+      if (self->awaiting_details && self->tool == NP_TOOL_STRUCTURE && n >= 3)
+        cairo_close_path (cr);
+      else if (self->pointer_inside && !self->awaiting_details)
+        cairo_line_to (cr, self->pointer.x, self->pointer.y);
+      if (n > 1 || self->pointer_inside)
+        {
+          double dashes[] = { 6 * u, 4 * u };
+
+          cairo_set_dash (cr, dashes, 2, 0);
+          halo_stroke (cr, r, g, b, 2 * u);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
+      for (guint i = 0; i < n; i++)
+        dot (cr, p[i], (i == 0 && self->tool == NP_TOOL_STRUCTURE && n >= 3 ? 7 : 5) * u,
+             r, g, b);
+    }
+
+  if (self->calibration_points != NULL && self->calibration_points->len > 0)
+    {
+      const NpImagePoint *c = (const NpImagePoint *) self->calibration_points->data;
+      guint count = self->calibration_points->len;
+
+      if (self->calibration_joined && count >= 2)
+        {
+          cairo_new_path (cr);
+          for (guint i = 0; i < count; i++)
+            cairo_line_to (cr, c[i].x, c[i].y);
+          halo_stroke (cr, 0.941, 0.894, 0.259, 1.5 * u);
+        }
+      for (guint i = 0; i < count; i++)
+        {
+          g_autofree char *label = g_strdup_printf ("%u", i + 1);
+          double arm = 7 * u;
+
+          cairo_new_path (cr);
+          cairo_move_to (cr, c[i].x - arm, c[i].y);
+          cairo_line_to (cr, c[i].x + arm, c[i].y);
+          cairo_move_to (cr, c[i].x, c[i].y - arm);
+          cairo_line_to (cr, c[i].x, c[i].y + arm);
+          halo_stroke (cr, 0.941, 0.894, 0.259, 1.5 * u);
+
+          cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+          cairo_set_font_size (cr, 12 * u);
+          cairo_move_to (cr, c[i].x + 9 * u, c[i].y - 5 * u);
+          cairo_text_path (cr, label);
+          halo_stroke (cr, 0.941, 0.894, 0.259, 0.01 * u);
+          cairo_move_to (cr, c[i].x + 9 * u, c[i].y - 5 * u);
+          cairo_set_source_rgb (cr, 0.941, 0.894, 0.259);
+          cairo_show_text (cr, label);
+        }
+    }
+  cairo_restore (cr);
+}
+
+/**
+ * np_mark_editor_set_calibration_points:
+ * @points: (nullable): NpImagePoint, the calibration window's clicks
+ * @joined: draw a line through them (a known distance, a depth range)
+ */
+void
+np_mark_editor_set_calibration_points (NpMarkEditor *self,
+                                       const GArray *points,
+                                       gboolean      joined)
+{
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+
+  g_array_set_size (self->calibration_points, 0);
+  if (points != NULL)
+    g_array_append_vals (self->calibration_points, points->data, points->len);
+  self->calibration_joined = joined;
+  redraw (self);
+}
+
+/* Properties */
+
+NpTool
+np_mark_editor_get_tool (NpMarkEditor *self)
+{
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), NP_TOOL_PAN);
+
+  return self->tool;
+}
+
+/**
+ * np_mark_editor_set_tool:
+ *
+ * Switches tool. A draft of the previous tool is dropped; a structure
+ * waiting for its label is kept until answered.
+ */
+void
+np_mark_editor_set_tool (NpMarkEditor *self,
+                         NpTool        tool)
+{
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+
+  if (self->tool == tool)
+    return;
+  if (self->drag_kind != DRAG_NONE)
+    abort_drag (self);
+  if (!self->awaiting_details)
+    clear_draft (self);
+  self->tool = tool;
+  update_hint (self);
+  update_cursor (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+}
+
+NpMeasureKind
+np_mark_editor_get_measure_kind (NpMarkEditor *self)
+{
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), NP_MEASURE_DISTANCE);
+
+  return self->measure_kind;
+}
+
+void
+np_mark_editor_set_measure_kind (NpMarkEditor  *self,
+                                 NpMeasureKind  kind)
+{
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+  g_return_if_fail (kind <= NP_MEASURE_DEPTH);
+
+  if (self->measure_kind == kind)
+    return;
+  self->measure_kind = kind;
+  if (self->tool == NP_TOOL_MEASURE)
+    clear_draft (self);
+  update_hint (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASURE_KIND]);
+}
+
+/**
+ * np_mark_editor_get_hint:
+ *
+ * Returns: one line saying what the current tool does next
+ */
+const char *
+np_mark_editor_get_hint (NpMarkEditor *self)
+{
+  g_return_val_if_fail (NP_IS_MARK_EDITOR (self), NULL);
+
+  return self->hint;
+}
+
+/* GObject */
+
+static void
+np_mark_editor_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  NpMarkEditor *self = NP_MARK_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOOL:
+      g_value_set_enum (value, self->tool);
+      break;
+    case PROP_MEASURE_KIND:
+      g_value_set_int (value, self->measure_kind);
+      break;
+    case PROP_HINT:
+      g_value_set_string (value, self->hint);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_mark_editor_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  NpMarkEditor *self = NP_MARK_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOOL:
+      np_mark_editor_set_tool (self, g_value_get_enum (value));
+      break;
+    case PROP_MEASURE_KIND:
+      np_mark_editor_set_measure_kind (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_mark_editor_dispose (GObject *object)
+{
+  NpMarkEditor *self = NP_MARK_EDITOR (object);
+
+  if (self->live && self->document != NULL)
+    {
+      np_document_end_live_edit (self->document);
+      self->live = FALSE;
+    }
+  if (self->canvas != NULL)
+    {
+      gtk_widget_remove_controller (GTK_WIDGET (self->canvas),
+                                    GTK_EVENT_CONTROLLER (self->drag_gesture));
+      gtk_widget_remove_controller (GTK_WIDGET (self->canvas), self->motion_controller);
+      self->canvas = NULL;
+    }
+  self->drag_gesture = NULL;
+  self->motion_controller = NULL;
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
+
+  G_OBJECT_CLASS (np_mark_editor_parent_class)->dispose (object);
+}
+
+static void
+np_mark_editor_finalize (GObject *object)
+{
+  NpMarkEditor *self = NP_MARK_EDITOR (object);
+
+  g_clear_pointer (&self->hint, g_free);
+  g_clear_pointer (&self->draft, g_array_unref);
+  g_clear_pointer (&self->calibration_points, g_array_unref);
+  g_clear_pointer (&self->drag_start_plan, np_plan_free);
+
+  G_OBJECT_CLASS (np_mark_editor_parent_class)->finalize (object);
+}
+
+static void
+np_mark_editor_class_init (NpMarkEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = np_mark_editor_get_property;
+  object_class->set_property = np_mark_editor_set_property;
+  object_class->dispose = np_mark_editor_dispose;
+  object_class->finalize = np_mark_editor_finalize;
+
+  properties[PROP_TOOL] =
+    g_param_spec_enum ("tool", NULL, NULL, NP_TYPE_TOOL, NP_TOOL_PAN,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MEASURE_KIND] =
+    g_param_spec_int ("measure-kind", NULL, NULL, NP_MEASURE_DISTANCE, NP_MEASURE_DEPTH,
+                      NP_MEASURE_DISTANCE,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HINT] =
+    g_param_spec_string ("hint", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * NpMarkEditor::selection-changed:
+   * Another mark was selected, or none.
+   */
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * NpMarkEditor::structure-closed:
+   * An outline was closed (or an ellipse drawn): ask for its label, kind
+   * and margin, then call commit_structure or discard_structure. Carries
+   * whether it is closed, whether it is an ellipse, and where to point the
+   * question (canvas coordinates).
+   */
+  signals[STRUCTURE_CLOSED] =
+    g_signal_new ("structure-closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN,
+                  G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  /**
+   * NpMarkEditor::calibration-click:
+   * A click on the frame (image x, y) with the Calibrate tool.
+   */
+  signals[CALIBRATION_CLICK] =
+    g_signal_new ("calibration-click", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+}
+
+static void
+np_mark_editor_init (NpMarkEditor *self)
+{
+  self->draft = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+  self->calibration_points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+}
+
+/**
+ * np_mark_editor_new:
+ * @canvas: (transfer none): gets the editor's pointer controllers
+ * @document: (transfer none): receives the edits
+ */
+NpMarkEditor *
+np_mark_editor_new (NpCanvas   *canvas,
+                    NpDocument *document)
+{
+  NpMarkEditor *self;
+
+  g_return_val_if_fail (NP_IS_CANVAS (canvas), NULL);
+  g_return_val_if_fail (NP_IS_DOCUMENT (document), NULL);
+
+  self = g_object_new (NP_TYPE_MARK_EDITOR, NULL);
+  self->canvas = canvas;
+  self->document = g_object_ref (document);
+
+  self->drag_gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag_gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect_swapped (self->drag_gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect_swapped (self->drag_gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect_swapped (self->drag_gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), GTK_EVENT_CONTROLLER (self->drag_gesture));
+
+  self->motion_controller = gtk_event_controller_motion_new ();
+  g_signal_connect_swapped (self->motion_controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect_swapped (self->motion_controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), self->motion_controller);
+
+  g_signal_connect_swapped (document, "changed", G_CALLBACK (document_changed_cb), self);
+  g_signal_connect_swapped (document, "frame-changed", G_CALLBACK (frame_changed_cb), self);
+
+  update_hint (self);
+  update_cursor (self);
+  return self;
+}

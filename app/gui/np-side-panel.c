@@ -1,0 +1,1289 @@
+/* np-side-panel.c
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-side-panel"
+
+#include "np-side-panel.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "np-approach.h"
+#include "np-calibration.h"
+#include "np-mark-handle.h"
+
+/* The panel right of the canvas: the case, the calibration, the results
+ * with their intervals, the warnings, the structures and measurements.
+ * It shows the document and the window's results and turns edits of the
+ * case fields into document edits; it computes nothing itself. Lengths are
+ * in the results' unit: px on an uncalibrated frame, never a guessed mm. */
+
+typedef struct
+{
+  const char *key;
+  const char *title;
+  AdwActionRow *row;
+  GtkLabel *value;
+} ResultRow;
+
+static const struct
+{
+  const char *key;
+  const char *title;
+} result_rows[] = {
+  { NP_SIDE_PANEL_DEPTH, "Target depth" },
+  { NP_SIDE_PANEL_PATH, "Path length" },
+  { NP_SIDE_PANEL_ANGLE, "Insertion angle" },
+  { NP_SIDE_PANEL_NEEDLE, "Needle" },
+  { NP_SIDE_PANEL_CLEARANCE, "Nearest structure" },
+  { NP_SIDE_PANEL_VISIBILITY, "Needle visibility" },
+  { NP_SIDE_PANEL_VIEW, "Needle comes into view" },
+  { NP_SIDE_PANEL_WALKDOWN, "Out-of-plane entry" },
+};
+
+#define N_RESULT_ROWS G_N_ELEMENTS (result_rows)
+
+struct _NpSidePanel
+{
+  GtkWidget parent_instance;
+
+  /* Template widgets */
+  GtkWidget *scroller;
+  GtkWidget *uncalibrated_banner;
+  AdwExpanderRow *case_row;
+  AdwComboRow *modality_row;
+  AdwComboRow *probe_row;
+  AdwComboRow *site_row;
+  AdwComboRow *side_row;
+  AdwComboRow *condition_row;
+  AdwComboRow *approach_row;
+  AdwComboRow *technique_row;
+  AdwComboRow *injectate_row;
+  GtkSpinButton *volume_spin;
+  AdwEntryRow *clinician_row;
+  AdwEntryRow *patient_name_row;
+  AdwEntryRow *patient_id_row;
+  AdwActionRow *calibration_row;
+  GtkLabel *calibration_value;
+  AdwActionRow *file_calibration_row;
+  GtkButton *file_calibration_button;
+  AdwActionRow *region_row;
+  GtkSpinButton *speed_spin;
+  GtkLabel *speed_note;
+  AdwPreferencesGroup *results_group;
+  GtkLabel *recommend_label;
+  AdwPreferencesGroup *warnings_group;
+  GtkBox *warnings_box;
+  AdwPreferencesGroup *structures_group;
+  GtkListBox *structures_list;
+  AdwPreferencesGroup *measurements_group;
+  GtkListBox *measurements_list;
+
+  /* Owned */
+  NpDocument *document;
+  NpMarkEditor *editor;
+  NpCalibration *file_calibration;  /* what the frame declares, or NULL */
+  GPtrArray *approach_ids;          /* char*, parallel to the approach combo; [0] = NULL */
+  char *structures_signature;       /* rebuild the lists only when this changes */
+  char *measurements_signature;
+  char *warnings_signature;         /* rebuild the warnings only when they change */
+  ResultRow rows[N_RESULT_ROWS];
+  guint64 recommendation_revision;
+  guint n_warnings;
+
+  gboolean syncing;                 /* writing the plan into the widgets */
+};
+
+G_DEFINE_FINAL_TYPE (NpSidePanel, np_side_panel, GTK_TYPE_WIDGET)
+
+/* Names for people, indexed by the plan enums. */
+static const char *const modality_names[] = { "Ultrasound", "Fluoroscopy", NULL };
+static const char *const probe_names[] = { "Linear", "Curvilinear", NULL };
+static const char *const site_names[] = {
+  "Knee", "Shoulder", "Hip", "Tendon", "Ligament", "Other soft tissue", NULL
+};
+static const char *const side_names[] = { "Not stated", "Left", "Right", NULL };
+static const char *const condition_names[] = {
+  "Not stated", "Osteoarthritis", "Tendon tear", "Ligament injury", "Cartilage defect",
+  "Chronic soft-tissue condition", NULL
+};
+static const char *const technique_names[] = { "In-plane", "Out-of-plane", "Coaxial", NULL };
+static const char *const injectate_names[] = {
+  "Not stated", "Bone-marrow concentrate", "Adipose-derived cells", "PRP", "Corticosteroid",
+  "Hyaluronic acid", "Other", NULL
+};
+static const char *const kind_names[] = {
+  "Vessel", "Nerve", "Tendon", "Bone", "Cartilage", "Other", NULL
+};
+
+/* Formatting */
+
+static char *
+format_length (double      value,
+               const char *unit)
+{
+  return g_strdup_printf ("%.1f %s", value, unit);
+}
+
+static char *
+format_interval (const double interval[2],
+                 const char  *unit)
+{
+  return g_strdup_printf ("95 %% interval %.1f – %.1f %s", interval[0], interval[1], unit);
+}
+
+static void
+set_row (NpSidePanel *self,
+         const char  *key,
+         const char  *value,
+         const char  *detail,
+         const char  *style)
+{
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    if (g_str_equal (self->rows[i].key, key))
+      {
+        GtkWidget *label = GTK_WIDGET (self->rows[i].value);
+
+        gtk_label_set_text (self->rows[i].value, value != NULL ? value : "—");
+        adw_action_row_set_subtitle (self->rows[i].row, detail != NULL ? detail : "");
+        gtk_widget_remove_css_class (label, "error");
+        gtk_widget_remove_css_class (label, "warning");
+        gtk_widget_remove_css_class (label, "success");
+        if (style != NULL)
+          gtk_widget_add_css_class (label, style);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+show_row (NpSidePanel *self,
+          const char  *key,
+          gboolean     visible)
+{
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    if (g_str_equal (self->rows[i].key, key))
+      gtk_widget_set_visible (GTK_WIDGET (self->rows[i].row), visible);
+}
+
+static char *
+gauges_text (const guint *gauges)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (gauges == NULL || gauges[0] == 0)
+    return NULL;
+  for (guint i = 0; gauges[i] != 0; i++)
+    g_string_append_printf (text, "%s%u", i > 0 ? ", " : "", gauges[i]);
+  g_string_append (text, " G");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+visibility_text (NpVisibility visibility)
+{
+  switch (visibility)
+    {
+    case NP_VISIBILITY_GOOD:
+      return "Good";
+    case NP_VISIBILITY_CAUTION:
+      return "Caution";
+    case NP_VISIBILITY_POOR:
+      return "Poor";
+    case NP_VISIBILITY_NOT_APPLICABLE:
+    default:
+      return NULL;
+    }
+}
+
+/* Results */
+
+static void
+clear_warnings (NpSidePanel *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_box))) != NULL)
+    gtk_box_remove (self->warnings_box, child);
+  self->n_warnings = 0;
+}
+
+static void
+add_warning (NpSidePanel *self,
+             const char  *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_add_css_class (box, "np-warning");
+  gtk_box_append (self->warnings_box, box);
+  self->n_warnings++;
+}
+
+/* A drag changes the results many times a second; the warnings usually stay
+ * the same, and rebuilding their widgets each time would only cost layout. */
+static void
+show_warnings (NpSidePanel         *self,
+               const NpPlanResults *results,
+               const char          *error)
+{
+  g_autoptr(GString) signature = g_string_new (error != NULL ? error : "");
+
+  for (guint i = 0; results != NULL && results->warnings != NULL && i < results->warnings->len;
+       i++)
+    g_string_append_printf (signature, "\n%s", (char *) g_ptr_array_index (results->warnings, i));
+  if (self->warnings_signature != NULL && g_str_equal (signature->str, self->warnings_signature))
+    return;
+  g_free (self->warnings_signature);
+  self->warnings_signature = g_strdup (signature->str);
+
+  clear_warnings (self);
+  if (error != NULL)
+    add_warning (self, error);
+  for (guint i = 0; results != NULL && results->warnings != NULL && i < results->warnings->len;
+       i++)
+    add_warning (self, g_ptr_array_index (results->warnings, i));
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), self->n_warnings > 0);
+}
+
+static void
+update_clearance (NpSidePanel         *self,
+                  const NpPlanResults *results)
+{
+  const NpStructureClearance *nearest;
+  g_autofree char *value = NULL;
+  g_autofree char *detail = NULL;
+  const char *style = NULL;
+
+  if (results == NULL || results->clearances == NULL || results->nearest < 0 ||
+      (guint) results->nearest >= results->clearances->len)
+    {
+      set_row (self, NP_SIDE_PANEL_CLEARANCE, NULL,
+               results != NULL && results->has_path ? "no structures marked" : NULL, NULL);
+      return;
+    }
+  nearest = &g_array_index (results->clearances, NpStructureClearance, results->nearest);
+  if (nearest->entered)
+    {
+      value = g_strdup ("crossed");
+      style = "error";
+    }
+  else
+    {
+      value = format_length (nearest->clearance, results->unit);
+      if (nearest->within_margin)
+        style = "error";
+    }
+  if (results->calibrated)
+    detail = g_strdup_printf ("%s · margin %.1f mm", nearest->label, nearest->margin_mm);
+  else
+    detail = g_strdup_printf ("%s · margin not checked without a calibration", nearest->label);
+  set_row (self, NP_SIDE_PANEL_CLEARANCE, value, detail, style);
+}
+
+/**
+ * np_side_panel_set_results:
+ * @results: (nullable): the planner's results of the current plan
+ * @error: (nullable): why there are none
+ */
+void
+np_side_panel_set_results (NpSidePanel         *self,
+                           const NpPlanResults *results,
+                           const char          *error)
+{
+  const char *unit;
+
+  g_return_if_fail (NP_IS_SIDE_PANEL (self));
+
+  show_warnings (self, results, error);
+  if (results == NULL)
+    {
+      for (guint i = 0; i < N_RESULT_ROWS; i++)
+        set_row (self, self->rows[i].key, NULL, NULL, NULL);
+      show_row (self, NP_SIDE_PANEL_VIEW, FALSE);
+      show_row (self, NP_SIDE_PANEL_WALKDOWN, FALSE);
+      return;
+    }
+  unit = results->unit;
+
+  /* Depth */
+  if (results->has_depth)
+    {
+      g_autofree char *value = format_length (results->depth, unit);
+      g_autofree char *detail = results->has_depth_ci
+        ? format_interval (results->depth_ci95, unit) : g_strdup ("95 % interval: calculating…");
+
+      set_row (self, NP_SIDE_PANEL_DEPTH, value, detail, NULL);
+    }
+  else if (results->has_projection || (results->has_path && results->speed_of_sound_m_s == 0))
+    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "needs a second view (one projection has no depth)",
+             NULL);
+  else
+    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "mark the target", NULL);
+
+  /* Path */
+  if (results->has_path)
+    {
+      g_autofree char *value = format_length (results->path_length, unit);
+      g_autofree char *detail = results->has_path_ci
+        ? format_interval (results->path_length_ci95, unit)
+        : g_strdup ("95 % interval: calculating…");
+
+      set_row (self, NP_SIDE_PANEL_PATH, value, detail, NULL);
+    }
+  else if (results->has_projection && results->projected_path_length > 0)
+    {
+      g_autofree char *value = format_length (results->projected_path_length, unit);
+
+      set_row (self, NP_SIDE_PANEL_PATH, value, "projected on the image; the true length needs "
+               "a second view", NULL);
+    }
+  else if (results->has_projection)
+    set_row (self, NP_SIDE_PANEL_PATH, NULL, "down the beam: a point in this view; the length "
+             "needs a second view", NULL);
+  else
+    set_row (self, NP_SIDE_PANEL_PATH, NULL, "mark the target and the entry", NULL);
+
+  /* Angle */
+  if (results->has_angle)
+    {
+      g_autofree char *value = g_strdup_printf ("%.0f°", results->insertion_angle_deg);
+
+      set_row (self, NP_SIDE_PANEL_ANGLE, value, "to the skin; 90° is perpendicular", NULL);
+    }
+  else if (results->has_projection && results->projected_path_length > 0)
+    {
+      g_autofree char *value = g_strdup_printf ("%.0f°", results->projected_angle_deg);
+
+      set_row (self, NP_SIDE_PANEL_ANGLE, value, "projected, to the image’s horizontal", NULL);
+    }
+  else
+    set_row (self, NP_SIDE_PANEL_ANGLE, NULL, NULL, NULL);
+
+  /* Needle */
+  if (results->has_needle)
+    {
+      g_autofree char *value = g_strdup_printf ("%u mm", results->needle_mm);
+      g_autofree char *gauges = gauges_text (results->gauges);
+      g_autofree char *detail = g_strdup_printf ("%g in%s%s · shortest standard length that "
+                                                 "leaves 10 mm outside", results->needle_inch,
+                                                 gauges != NULL ? " · " : "",
+                                                 gauges != NULL ? gauges : "");
+
+      set_row (self, NP_SIDE_PANEL_NEEDLE, value, detail, NULL);
+    }
+  else
+    set_row (self, NP_SIDE_PANEL_NEEDLE, NULL,
+             results->has_path && !results->calibrated ? "needs a calibration" : NULL, NULL);
+
+  update_clearance (self, results);
+
+  /* Visibility */
+  {
+    const char *text = visibility_text (results->visibility);
+    const char *style = results->visibility == NP_VISIBILITY_GOOD ? "success"
+                        : results->visibility == NP_VISIBILITY_CAUTION ? "warning"
+                        : results->visibility == NP_VISIBILITY_POOR ? "error" : NULL;
+
+    set_row (self, NP_SIDE_PANEL_VISIBILITY, text,
+             text != NULL ? "in-plane: good ≤ 30°, caution to 50°, poor above"
+                          : "in-plane ultrasound only", style);
+  }
+
+  /* Field-of-view entry and walk-down: only where they apply. */
+  show_row (self, NP_SIDE_PANEL_VIEW, results->has_fov_entry);
+  if (results->has_fov_entry)
+    {
+      g_autofree char *value = format_length (results->fov_entry_depth, unit);
+
+      set_row (self, NP_SIDE_PANEL_VIEW, value, "depth at which the needle enters the image",
+               NULL);
+    }
+  show_row (self, NP_SIDE_PANEL_WALKDOWN, results->has_walkdown);
+  if (results->has_walkdown)
+    {
+      g_autofree char *value = format_length (results->walkdown_offset, unit);
+      g_autofree char *detail = g_strdup_printf ("from the probe’s plane at %.0f° (walk-down)",
+                                                 results->walkdown_angle_deg);
+
+      set_row (self, NP_SIDE_PANEL_WALKDOWN, value, detail, NULL);
+    }
+
+  /* Clearances in the structure list, measurements in theirs. */
+  {
+    GtkListBoxRow *row;
+
+    for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->structures_list, i)) != NULL;
+         i++)
+      {
+        const NpPlan *plan = np_document_get_plan (self->document);
+        const NpStructure *structure;
+        g_autofree char *subtitle = NULL;
+        g_autofree char *clearance = NULL;
+
+        if (!ADW_IS_ACTION_ROW (row) || i >= plan->structures->len)
+          continue;
+        structure = g_ptr_array_index (plan->structures, i);
+        if (results->clearances != NULL && i < results->clearances->len)
+          {
+            const NpStructureClearance *c = &g_array_index (results->clearances,
+                                                            NpStructureClearance, i);
+            g_autofree char *length = format_length (c->clearance, unit);
+
+            clearance = c->entered ? g_strdup (" · crossed")
+                                   : g_strdup_printf (" · clearance %s", length);
+          }
+        subtitle = g_strdup_printf ("%s · margin %.1f mm%s", kind_names[structure->kind],
+                                    structure->margin_mm, clearance != NULL ? clearance : "");
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      }
+    for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->measurements_list, i)) != NULL;
+         i++)
+      {
+        const NpMeasurementValue *m;
+        g_autofree char *value = NULL;
+
+        if (!ADW_IS_ACTION_ROW (row) || results->measurements == NULL ||
+            i >= results->measurements->len)
+          continue;
+        m = &g_array_index (results->measurements, NpMeasurementValue, i);
+        if (!m->valid)
+          value = g_strdup ("—");
+        else if (m->kind == NP_MEASURE_ANGLE)
+          value = g_strdup_printf ("%.1f°", m->value);
+        else
+          value = format_length (m->value, unit);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+      }
+  }
+}
+
+/**
+ * np_side_panel_set_recommendation:
+ *
+ * Shows why the entry was put where it is (or which constraint fails), until
+ * the plan is edited again.
+ */
+void
+np_side_panel_set_recommendation (NpSidePanel *self,
+                                  const char  *text,
+                                  gboolean     feasible)
+{
+  GtkWidget *label;
+
+  g_return_if_fail (NP_IS_SIDE_PANEL (self));
+
+  label = GTK_WIDGET (self->recommend_label);
+  gtk_label_set_text (self->recommend_label, text != NULL ? text : "");
+  gtk_widget_set_visible (label, text != NULL);
+  if (feasible)
+    gtk_widget_remove_css_class (label, "error");
+  else
+    gtk_widget_add_css_class (label, "error");
+  self->recommendation_revision = self->document != NULL
+    ? np_document_get_revision (self->document) : 0;
+}
+
+/* Plan → widgets */
+
+static void
+set_combo (AdwComboRow *row,
+           guint        selected)
+{
+  if (adw_combo_row_get_selected (row) != selected)
+    adw_combo_row_set_selected (row, selected);
+}
+
+static void
+set_entry (AdwEntryRow *row,
+           const char  *text)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (row));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  /* Leave a field alone while the user types in it. */
+  if (focus != NULL && (focus == GTK_WIDGET (row) ||
+                        gtk_widget_is_ancestor (focus, GTK_WIDGET (row))))
+    return;
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text != NULL ? text : "") != 0)
+    gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+}
+
+static gboolean
+approach_fits (const NpApproach *approach,
+               const NpPlan     *plan)
+{
+  return approach->modality == plan->modality &&
+         (approach->any_site || approach->site == plan->site);
+}
+
+/* The presets that fit the site and modality, "None" first. */
+static void
+sync_approaches (NpSidePanel  *self,
+                 const NpPlan *plan)
+{
+  g_autoptr(GString) signature = g_string_new (NULL);
+  g_autoptr(GString) current = g_string_new (NULL);
+  const NpApproach *approaches;
+  guint n_approaches = 0;
+  guint selected = 0;
+
+  approaches = np_approach_get_all (&n_approaches);
+  for (guint i = 0; i < n_approaches; i++)
+    if (approach_fits (&approaches[i], plan))
+      g_string_append_printf (signature, "%s;", approaches[i].id);
+  for (guint i = 1; i < self->approach_ids->len; i++)
+    g_string_append_printf (current, "%s;", (char *) g_ptr_array_index (self->approach_ids, i));
+
+  if (!g_str_equal (signature->str, current->str) || self->approach_ids->len == 0)
+    {
+      g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+      g_ptr_array_set_size (self->approach_ids, 0);
+      g_ptr_array_add (self->approach_ids, NULL);
+      gtk_string_list_append (model, "None");
+      for (guint i = 0; i < n_approaches; i++)
+        if (approach_fits (&approaches[i], plan))
+          {
+            g_ptr_array_add (self->approach_ids, g_strdup (approaches[i].id));
+            gtk_string_list_append (model, approaches[i].name);
+          }
+      adw_combo_row_set_model (self->approach_row, G_LIST_MODEL (model));
+    }
+
+  for (guint i = 1; i < self->approach_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->approach_ids, i), plan->approach) == 0)
+      selected = i;
+  set_combo (self->approach_row, selected);
+  {
+    const NpApproach *approach = np_approach_lookup (plan->approach);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->approach_row),
+                                 approach != NULL ? approach->note : NULL);
+  }
+}
+
+static void
+sync_case (NpSidePanel  *self,
+           const NpPlan *plan)
+{
+  const NpApproach *approach = np_approach_lookup (plan->approach);
+  g_autofree char *summary = NULL;
+
+  set_combo (self->modality_row, plan->modality);
+  set_combo (self->probe_row, plan->probe);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->probe_row),
+                            plan->modality == NP_MODALITY_ULTRASOUND);
+  set_combo (self->site_row, plan->site);
+  set_combo (self->side_row, plan->side);
+  set_combo (self->condition_row, plan->condition);
+  set_combo (self->technique_row, plan->technique);
+  set_combo (self->injectate_row, plan->injectate);
+  sync_approaches (self, plan);
+  if (gtk_spin_button_get_value (self->volume_spin) != plan->volume_ml)
+    gtk_spin_button_set_value (self->volume_spin, plan->volume_ml);
+  set_entry (self->clinician_row, plan->clinician);
+  set_entry (self->patient_name_row, plan->patient_name);
+  set_entry (self->patient_id_row, plan->patient_id);
+
+  summary = g_strdup_printf ("%s%s%s · %s · %s", site_names[plan->site],
+                             plan->side != NP_SIDE_UNSPECIFIED ? ", " : "",
+                             plan->side != NP_SIDE_UNSPECIFIED ? side_names[plan->side] : "",
+                             modality_names[plan->modality],
+                             approach != NULL ? technique_names[approach->technique]
+                                              : technique_names[plan->technique]);
+  adw_expander_row_set_subtitle (self->case_row, summary);
+}
+
+static void
+sync_calibration (NpSidePanel  *self,
+                  const NpPlan *plan)
+{
+  const NpCalibration *calibration = plan->calibration;
+  gboolean calibrated = np_calibration_is_calibrated (calibration);
+  gboolean ultrasound = plan->modality == NP_MODALITY_ULTRASOUND;
+  g_autofree char *value = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *region = NULL;
+  g_autofree char *speed = NULL;
+  GtkWidget *value_label = GTK_WIDGET (self->calibration_value);
+
+  gtk_widget_set_visible (self->uncalibrated_banner, !calibrated);
+  if (calibrated)
+    {
+      g_autofree char *se = NULL;
+
+      if (calibration->mm_per_px_x == calibration->mm_per_px_y)
+        {
+          value = g_strdup_printf ("%.4f mm/px", calibration->mm_per_px_x);
+          se = calibration->se_mm_per_px_x > 0
+            ? g_strdup_printf ("± %.4f mm/px (standard error)", calibration->se_mm_per_px_x)
+            : g_strdup ("standard error not known");
+        }
+      else
+        {
+          value = g_strdup_printf ("%.4f × %.4f", calibration->mm_per_px_x,
+                                   calibration->mm_per_px_y);
+          se = g_strdup_printf ("mm/px in x × y · ± %.4f × %.4f", calibration->se_mm_per_px_x,
+                                calibration->se_mm_per_px_y);
+        }
+      subtitle = g_strdup_printf ("%s\n%s", se,
+                                  np_calibration_method_describe (calibration->method));
+      gtk_widget_remove_css_class (value_label, "error");
+    }
+  else
+    {
+      value = g_strdup ("Not calibrated");
+      subtitle = g_strdup ("Measurements are in px (image pixels). Calibrate to see millimetres.");
+      gtk_widget_add_css_class (value_label, "error");
+    }
+  gtk_label_set_text (self->calibration_value, value);
+  adw_action_row_set_subtitle (self->calibration_row, subtitle);
+  /* The note is for the record; the row keeps to the numbers. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->calibration_row),
+                               calibrated ? calibration->note : NULL);
+
+  if (calibration->has_region)
+    region = g_strdup_printf ("x %.0f – %.0f px, y %.0f – %.0f px; measurements outside it are "
+                              "flagged", calibration->region.x,
+                              calibration->region.x + calibration->region.width,
+                              calibration->region.y,
+                              calibration->region.y + calibration->region.height);
+  else
+    region = g_strdup (calibrated ? "The whole frame" : "—");
+  adw_action_row_set_subtitle (self->region_row, region);
+
+  /* The file's pixel size is an offer, not a default. */
+  if (self->file_calibration != NULL)
+    {
+      double mm = self->file_calibration->mm_per_px_x;
+      gboolean suspicious = np_calibration_is_suspicious_dpi (mm);
+      gboolean in_use = calibration->method == NP_CALIBRATION_FILE &&
+                        calibration->mm_per_px_x == self->file_calibration->mm_per_px_x &&
+                        calibration->mm_per_px_y == self->file_calibration->mm_per_px_y;
+      g_autofree char *offer = NULL;
+
+      offer = g_strdup_printf ("%.4f mm/px (%.0f dpi)%s%s", mm, 25.4 / mm,
+                               suspicious ? " — a usual screen or print resolution, most likely "
+                                            "not a calibration of this image" : "",
+                               in_use ? " · in use" : "");
+      adw_action_row_set_subtitle (self->file_calibration_row, offer);
+      gtk_widget_set_visible (GTK_WIDGET (self->file_calibration_row), TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->file_calibration_button), !in_use);
+      if (suspicious)
+        gtk_widget_add_css_class (GTK_WIDGET (self->file_calibration_row), "np-suspicious");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->file_calibration_row), "np-suspicious");
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->file_calibration_row), FALSE);
+
+  if (gtk_spin_button_get_value (self->speed_spin) != plan->speed_of_sound_m_s)
+    gtk_spin_button_set_value (self->speed_spin, plan->speed_of_sound_m_s);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->speed_spin), ultrasound);
+  if (!ultrasound)
+    speed = g_strdup ("Fluoroscopy: the speed of sound does not apply.");
+  else if (fabs (plan->speed_of_sound_m_s - NP_PLANNER_SPEED_ASSUMED_M_S) < 0.5)
+    speed = g_strdup ("Depths are scaled by c / 1540 m/s. At 1540 m/s, the speed the scanner "
+                      "assumes, they are as the scanner shows them.");
+  else
+    speed = g_strdup_printf ("Depths are scaled by c / 1540 m/s: at %.0f m/s every depth is "
+                             "multiplied by %.3f.", plan->speed_of_sound_m_s,
+                             plan->speed_of_sound_m_s / NP_PLANNER_SPEED_ASSUMED_M_S);
+  gtk_label_set_text (self->speed_note, speed);
+}
+
+static GtkWidget *
+delete_button (const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
+static void
+delete_mark_cb (GtkButton   *button,
+                NpSidePanel *self)
+{
+  NpOverlayMark mark = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "np-mark"));
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "np-index"));
+
+  np_mark_editor_select (self->editor, mark, index);
+  np_mark_editor_delete_selection (self->editor);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+empty_row (GtkListBox *list,
+           const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_top (label, 10);
+  gtk_widget_set_margin_bottom (label, 10);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_box_append (list, label);
+  gtk_list_box_row_set_activatable (gtk_list_box_get_row_at_index (list, 0), FALSE);
+  gtk_list_box_row_set_selectable (gtk_list_box_get_row_at_index (list, 0), FALSE);
+}
+
+static void
+sync_structures (NpSidePanel  *self,
+                 const NpPlan *plan)
+{
+  g_autoptr(GString) signature = g_string_new (NULL);
+
+  for (guint i = 0; i < plan->structures->len; i++)
+    {
+      const NpStructure *s = g_ptr_array_index (plan->structures, i);
+      g_string_append_printf (signature, "%s|%d|%g;", s->label != NULL ? s->label : "", s->kind,
+                              s->margin_mm);
+    }
+  if (self->structures_signature != NULL && g_str_equal (signature->str,
+                                                         self->structures_signature))
+    return;
+  g_free (self->structures_signature);
+  self->structures_signature = g_strdup (signature->str);
+
+  clear_list (self->structures_list);
+  if (plan->structures->len == 0)
+    empty_row (self->structures_list, "None yet. Outline vessels, nerves and bone with the "
+               "Avoid tool (A).");
+  for (guint i = 0; i < plan->structures->len; i++)
+    {
+      const NpStructure *s = g_ptr_array_index (plan->structures, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = delete_button ("Delete this structure");
+      GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      g_autofree char *subtitle = g_strdup_printf ("%s · margin %.1f mm", kind_names[s->kind],
+                                                   s->margin_mm);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     s->label != NULL && *s->label != '\0' ? s->label
+                                                                           : kind_names[s->kind]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_object_set_data (G_OBJECT (button), "np-mark",
+                         GUINT_TO_POINTER (NP_OVERLAY_MARK_STRUCTURE));
+      g_object_set_data (G_OBJECT (button), "np-index", GUINT_TO_POINTER (i));
+      g_signal_connect (button, "clicked", G_CALLBACK (delete_mark_cb), self);
+      gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (edit, "Change its label, kind or margin");
+      gtk_widget_add_css_class (edit, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "win.edit-structure");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "u", i);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_list_box_append (self->structures_list, row);
+    }
+}
+
+static void
+sync_measurements (NpSidePanel  *self,
+                   const NpPlan *plan)
+{
+  g_autoptr(GString) signature = g_string_new (NULL);
+
+  for (guint i = 0; i < plan->measurements->len; i++)
+    g_string_append_printf (signature, "%d;",
+                            g_array_index (plan->measurements, NpMeasurement, i).kind);
+  if (self->measurements_signature != NULL &&
+      g_str_equal (signature->str, self->measurements_signature))
+    return;
+  g_free (self->measurements_signature);
+  self->measurements_signature = g_strdup (signature->str);
+
+  clear_list (self->measurements_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->measurements_group), plan->measurements->len > 0);
+  for (guint i = 0; i < plan->measurements->len; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = delete_button ("Delete this measurement");
+      const char *what = np_mark_describe (plan, NP_OVERLAY_MARK_MEASUREMENT, i);
+      g_autofree char *title = g_strdup_printf ("%u. %c%s", i + 1, g_ascii_toupper (what[0]),
+                                                what + 1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "—");
+      g_object_set_data (G_OBJECT (button), "np-mark",
+                         GUINT_TO_POINTER (NP_OVERLAY_MARK_MEASUREMENT));
+      g_object_set_data (G_OBJECT (button), "np-index", GUINT_TO_POINTER (i));
+      g_signal_connect (button, "clicked", G_CALLBACK (delete_mark_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_list_box_append (self->measurements_list, row);
+    }
+}
+
+static void
+sync_selection (NpSidePanel *self)
+{
+  guint index = 0;
+  NpOverlayMark mark = np_mark_editor_get_selection (self->editor, &index);
+  GtkListBoxRow *row;
+
+  self->syncing = TRUE;
+  row = mark == NP_OVERLAY_MARK_STRUCTURE
+    ? gtk_list_box_get_row_at_index (self->structures_list, index) : NULL;
+  gtk_list_box_select_row (self->structures_list,
+                           row != NULL && gtk_list_box_row_get_selectable (row) ? row : NULL);
+  row = mark == NP_OVERLAY_MARK_MEASUREMENT
+    ? gtk_list_box_get_row_at_index (self->measurements_list, index) : NULL;
+  gtk_list_box_select_row (self->measurements_list, row);
+  self->syncing = FALSE;
+}
+
+static void
+document_changed_cb (NpSidePanel *self,
+                     NpDocument  *document)
+{
+  const NpPlan *plan = np_document_get_plan (document);
+
+  self->syncing = TRUE;
+  sync_case (self, plan);
+  sync_calibration (self, plan);
+  sync_structures (self, plan);
+  sync_measurements (self, plan);
+  self->syncing = FALSE;
+  sync_selection (self);
+
+  if (np_document_get_revision (document) != self->recommendation_revision)
+    gtk_widget_set_visible (GTK_WIDGET (self->recommend_label), FALSE);
+}
+
+static void
+frame_changed_cb (NpSidePanel *self,
+                  NpDocument  *document)
+{
+  NpFrame *frame = np_document_get_frame (document);
+
+  g_clear_pointer (&self->file_calibration, np_calibration_free);
+  if (frame != NULL)
+    self->file_calibration = np_calibration_new_from_frame (frame, NULL);
+  g_clear_pointer (&self->structures_signature, g_free);
+  g_clear_pointer (&self->measurements_signature, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->recommend_label), FALSE);
+}
+
+/* Widgets → plan */
+
+static void
+edit (NpSidePanel *self,
+      NpPlan      *plan,
+      const char  *description)
+{
+  np_document_edit (self->document, plan, description);
+}
+
+static void
+combo_changed_cb (AdwComboRow *row,
+                  GParamSpec  *pspec,
+                  NpSidePanel *self)
+{
+  g_autoptr(NpPlan) plan = NULL;
+  guint selected = adw_combo_row_get_selected (row);
+  const char *description;
+
+  if (self->syncing || self->document == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  plan = np_document_dup_plan (self->document);
+
+  if (row == self->modality_row)
+    {
+      plan->modality = selected;
+      description = "Set modality";
+    }
+  else if (row == self->probe_row)
+    {
+      plan->probe = selected;
+      description = "Set probe";
+    }
+  else if (row == self->site_row)
+    {
+      plan->site = selected;
+      description = "Set site";
+    }
+  else if (row == self->side_row)
+    {
+      plan->side = selected;
+      description = "Set side";
+    }
+  else if (row == self->condition_row)
+    {
+      plan->condition = selected;
+      description = "Set condition";
+    }
+  else if (row == self->technique_row)
+    {
+      plan->technique = selected;
+      description = "Set technique";
+    }
+  else if (row == self->injectate_row)
+    {
+      plan->injectate = selected;
+      description = "Set injectate";
+    }
+  else if (row == self->approach_row)
+    {
+      const char *id = selected < self->approach_ids->len
+        ? g_ptr_array_index (self->approach_ids, selected) : NULL;
+      const NpApproach *approach = np_approach_lookup (id);
+
+      np_plan_set_string (&plan->approach, id);
+      /* A preset brings its technique and probe. */
+      if (approach != NULL)
+        {
+          plan->technique = approach->technique;
+          if (plan->modality == NP_MODALITY_ULTRASOUND)
+            plan->probe = approach->probe;
+        }
+      description = "Set approach";
+    }
+  else
+    g_return_if_reached ();
+
+  /* A preset that no longer fits the site or modality is dropped in the same step. */
+  if (row == self->site_row || row == self->modality_row)
+    {
+      const NpApproach *approach = np_approach_lookup (plan->approach);
+
+      if (approach != NULL && !approach_fits (approach, plan))
+        np_plan_set_string (&plan->approach, NULL);
+      if (row == self->modality_row)
+        plan->technique = plan->modality == NP_MODALITY_FLUOROSCOPY ? NP_TECHNIQUE_COAXIAL
+                                                                    : NP_TECHNIQUE_IN_PLANE;
+    }
+  edit (self, g_steal_pointer (&plan), description);
+}
+
+static void
+volume_changed_cb (GtkSpinButton *spin,
+                   NpSidePanel   *self)
+{
+  g_autoptr(NpPlan) plan = NULL;
+
+  if (self->syncing || self->document == NULL)
+    return;
+  plan = np_document_dup_plan (self->document);
+  plan->volume_ml = gtk_spin_button_get_value (spin);
+  edit (self, g_steal_pointer (&plan), "Set volume");
+}
+
+static void
+speed_changed_cb (GtkSpinButton *spin,
+                  NpSidePanel   *self)
+{
+  g_autoptr(NpPlan) plan = NULL;
+
+  if (self->syncing || self->document == NULL)
+    return;
+  plan = np_document_dup_plan (self->document);
+  plan->speed_of_sound_m_s = gtk_spin_button_get_value (spin);
+  edit (self, g_steal_pointer (&plan), "Set speed of sound");
+}
+
+static void
+entry_applied_cb (AdwEntryRow *row,
+                  NpSidePanel *self)
+{
+  g_autoptr(NpPlan) plan = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  const char *value = text[0] != '\0' ? text : NULL;
+
+  if (self->syncing || self->document == NULL)
+    return;
+  plan = np_document_dup_plan (self->document);
+  if (row == self->clinician_row)
+    np_plan_set_string (&plan->clinician, value);
+  else if (row == self->patient_name_row)
+    np_plan_set_string (&plan->patient_name, value);
+  else
+    np_plan_set_string (&plan->patient_id, value);
+  edit (self, g_steal_pointer (&plan), row == self->clinician_row ? "Set clinician"
+                                                                  : "Set patient");
+}
+
+static void
+use_file_calibration_cb (GtkButton   *button,
+                         NpSidePanel *self)
+{
+  g_autoptr(NpPlan) plan = NULL;
+
+  if (self->file_calibration == NULL || self->document == NULL)
+    return;
+  plan = np_document_dup_plan (self->document);
+  np_calibration_free (plan->calibration);
+  plan->calibration = np_calibration_copy (self->file_calibration);
+  edit (self, g_steal_pointer (&plan), "Use pixel size from file");
+}
+
+static void
+structure_activated_cb (GtkListBox    *list,
+                        GtkListBoxRow *row,
+                        NpSidePanel   *self)
+{
+  if (self->syncing || self->editor == NULL)
+    return;
+  np_mark_editor_select (self->editor,
+                         list == self->structures_list ? NP_OVERLAY_MARK_STRUCTURE
+                                                       : NP_OVERLAY_MARK_MEASUREMENT,
+                         (guint) gtk_list_box_row_get_index (row));
+}
+
+/* Public */
+
+/**
+ * np_side_panel_bind:
+ * @document: (transfer none): the plan shown and edited
+ * @editor: (transfer none): selection of structures and measurements
+ */
+void
+np_side_panel_bind (NpSidePanel  *self,
+                    NpDocument   *document,
+                    NpMarkEditor *editor)
+{
+  g_return_if_fail (NP_IS_SIDE_PANEL (self));
+  g_return_if_fail (NP_IS_DOCUMENT (document));
+  g_return_if_fail (NP_IS_MARK_EDITOR (editor));
+  g_return_if_fail (self->document == NULL);
+
+  self->document = g_object_ref (document);
+  self->editor = g_object_ref (editor);
+  g_signal_connect_object (document, "changed", G_CALLBACK (document_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (document, "frame-changed", G_CALLBACK (frame_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (editor, "selection-changed", G_CALLBACK (sync_selection), self,
+                           G_CONNECT_SWAPPED);
+  frame_changed_cb (self, document);
+  document_changed_cb (self, document);
+}
+
+/**
+ * np_side_panel_get_value_text:
+ * @key: NP_SIDE_PANEL_DEPTH, …
+ *
+ * Returns: the value the row shows ("20.8 mm", "—")
+ */
+const char *
+np_side_panel_get_value_text (NpSidePanel *self,
+                              const char  *key)
+{
+  g_return_val_if_fail (NP_IS_SIDE_PANEL (self), NULL);
+
+  if (g_str_equal (key, NP_SIDE_PANEL_CALIBRATION))
+    return gtk_label_get_text (self->calibration_value);
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    if (g_str_equal (self->rows[i].key, key))
+      return gtk_label_get_text (self->rows[i].value);
+  g_return_val_if_reached (NULL);
+}
+
+/**
+ * np_side_panel_get_detail_text:
+ *
+ * Returns: the line under the value (its interval, the structure, …)
+ */
+const char *
+np_side_panel_get_detail_text (NpSidePanel *self,
+                               const char  *key)
+{
+  g_return_val_if_fail (NP_IS_SIDE_PANEL (self), NULL);
+
+  if (g_str_equal (key, NP_SIDE_PANEL_CALIBRATION))
+    return adw_action_row_get_subtitle (self->calibration_row);
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    if (g_str_equal (self->rows[i].key, key))
+      return adw_action_row_get_subtitle (self->rows[i].row);
+  g_return_val_if_reached (NULL);
+}
+
+guint
+np_side_panel_get_n_warnings (NpSidePanel *self)
+{
+  g_return_val_if_fail (NP_IS_SIDE_PANEL (self), 0);
+
+  return self->n_warnings;
+}
+
+/**
+ * np_side_panel_get_uncalibrated_shown:
+ *
+ * Returns: whether the "Not calibrated — measurements in px" banner is up
+ */
+gboolean
+np_side_panel_get_uncalibrated_shown (NpSidePanel *self)
+{
+  g_return_val_if_fail (NP_IS_SIDE_PANEL (self), FALSE);
+
+  return gtk_widget_get_visible (self->uncalibrated_banner);
+}
+
+/* GObject */
+
+static void
+np_side_panel_dispose (GObject *object)
+{
+  NpSidePanel *self = NP_SIDE_PANEL (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_SIDE_PANEL);
+  g_clear_object (&self->document);
+  g_clear_object (&self->editor);
+  g_clear_pointer (&self->file_calibration, np_calibration_free);
+  g_clear_pointer (&self->approach_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->structures_signature, g_free);
+  g_clear_pointer (&self->measurements_signature, g_free);
+  g_clear_pointer (&self->warnings_signature, g_free);
+
+  G_OBJECT_CLASS (np_side_panel_parent_class)->dispose (object);
+}
+
+static void
+np_side_panel_class_init (NpSidePanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = np_side_panel_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/needleplan/NeedlePlan/np-side-panel.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "np-side-panel");
+
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, uncalibrated_banner);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, case_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, modality_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, probe_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, site_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, side_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, condition_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, approach_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, technique_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, injectate_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, volume_spin);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, clinician_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, patient_name_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, patient_id_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, calibration_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, calibration_value);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, file_calibration_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, file_calibration_button);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, region_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_spin);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_note);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, results_group);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, recommend_label);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, warnings_group);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, warnings_box);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, structures_group);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, structures_list);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, measurements_group);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, measurements_list);
+}
+
+static void
+set_model (AdwComboRow       *row,
+           const char *const *names)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (names);
+
+  adw_combo_row_set_model (row, G_LIST_MODEL (model));
+}
+
+static void
+np_side_panel_init (NpSidePanel *self)
+{
+  AdwComboRow *combos[8];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->approach_ids = g_ptr_array_new_with_free_func (g_free);
+
+  self->syncing = TRUE;
+  set_model (self->modality_row, modality_names);
+  set_model (self->probe_row, probe_names);
+  set_model (self->site_row, site_names);
+  set_model (self->side_row, side_names);
+  set_model (self->condition_row, condition_names);
+  set_model (self->technique_row, technique_names);
+  set_model (self->injectate_row, injectate_names);
+  self->syncing = FALSE;
+
+  combos[0] = self->modality_row;
+  combos[1] = self->probe_row;
+  combos[2] = self->site_row;
+  combos[3] = self->side_row;
+  combos[4] = self->condition_row;
+  combos[5] = self->approach_row;
+  combos[6] = self->technique_row;
+  combos[7] = self->injectate_row;
+  for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+    g_signal_connect (combos[i], "notify::selected", G_CALLBACK (combo_changed_cb), self);
+  g_signal_connect (self->volume_spin, "value-changed", G_CALLBACK (volume_changed_cb), self);
+  g_signal_connect (self->speed_spin, "value-changed", G_CALLBACK (speed_changed_cb), self);
+  g_signal_connect (self->clinician_row, "apply", G_CALLBACK (entry_applied_cb), self);
+  g_signal_connect (self->patient_name_row, "apply", G_CALLBACK (entry_applied_cb), self);
+  g_signal_connect (self->patient_id_row, "apply", G_CALLBACK (entry_applied_cb), self);
+  g_signal_connect (self->file_calibration_button, "clicked",
+                    G_CALLBACK (use_file_calibration_cb), self);
+  g_signal_connect (self->structures_list, "row-activated", G_CALLBACK (structure_activated_cb),
+                    self);
+  g_signal_connect (self->measurements_list, "row-activated",
+                    G_CALLBACK (structure_activated_cb), self);
+
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *value = gtk_label_new ("—");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), result_rows[i].title);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      gtk_label_set_xalign (GTK_LABEL (value), 1);
+      gtk_widget_set_valign (value, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (value, "np-result-value");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
+      adw_preferences_group_add (self->results_group, row);
+      self->rows[i] = (ResultRow) { result_rows[i].key, result_rows[i].title,
+                                    ADW_ACTION_ROW (row), GTK_LABEL (value) };
+    }
+  show_row (self, NP_SIDE_PANEL_VIEW, FALSE);
+  show_row (self, NP_SIDE_PANEL_WALKDOWN, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->measurements_group), FALSE);
+}
+
+GtkWidget *
+np_side_panel_new (void)
+{
+  return g_object_new (NP_TYPE_SIDE_PANEL, NULL);
+}

@@ -1,0 +1,291 @@
+#!/usr/bin/env bash
+# test-bad-input.sh: hostile input against needleplan-cli, one table (TAP)
+#
+# Copyright 2026 The NeedlePlan authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-bad-input.sh PATH/TO/needleplan-cli
+#
+# Every row is a hostile input and the exact line the user reads. For each:
+# the exit status is 1 (bad input) or 2 (bad usage), never a signal (≥ 128)
+# or a hang; stderr is that one line; nothing is printed on stdout; and the
+# working folder is byte for byte what it was, hidden temporary files
+# included, so no partial output is left and an earlier file is kept. The
+# inputs are generated here (Python's standard library), never copied in.
+
+set -u
+
+cli=${1:?usage: test-bad-input.sh NEEDLEPLAN-CLI}
+cli=$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")   # the cases run in another folder
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-bad-input.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+work=$(cd "$tmp" && mkdir work && cd work && pwd -P)   # the CLI prints absolute paths physically
+
+count=0
+
+ok () {
+  count=$((count + 1))
+  echo "ok $count - $1"
+}
+
+not_ok () {
+  count=$((count + 1))
+  echo "not ok $count - $1"
+  shift
+  for line in "$@"; do
+    echo "# $line"
+  done
+  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
+  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
+}
+
+# ---- the hostile files ---------------------------------------------------------
+
+python3 - "$work" <<'EOF' || { echo "Bail out! cannot generate the inputs"; exit 99; }
+import copy, hashlib, json, os, struct, sys, zlib
+
+out = sys.argv[1]
+
+def chunk(kind, data):
+    body = kind + data
+    return struct.pack('>I', len(data)) + body + struct.pack('>I', zlib.crc32(body))
+
+def png(width, height, idat, extra=b''):
+    ihdr = struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0, 0)   # 8-bit grey
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + extra + chunk(b'IDAT', idat)
+            + chunk(b'IEND', b''))
+
+def write(name, data):
+    path = os.path.join(out, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb' if isinstance(data, bytes) else 'w') as f:
+        f.write(data)
+
+# A 200 × 150 frame: each row is filter byte 0 and a gradient.
+w, h = 200, 150
+raw = b''.join(b'\x00' + bytes((x + y) % 256 for x in range(w)) for y in range(h))
+frame = png(w, h, zlib.compress(raw))
+write('frame.png', frame)
+write('truncated.png', frame[:len(frame) // 2])          # cut inside the IDAT chunk
+write('wrong-signature.png', b'GIF89a' + frame[6:])
+write('empty.png', b'')
+write('huge-header.png', png(100000, 100000, zlib.compress(bytes(100001))))
+damaged = bytearray(frame)
+damaged[20] ^= 0xff                                       # inside IHDR: its CRC no longer matches
+write('bad-crc.png', bytes(damaged))
+
+# A zlib bomb: a 1 × 1 image (2 bytes of row data) whose IDAT stream goes on
+# to inflate to 1 GiB of zeros in about 1 MiB. After a full flush deflate
+# starts afresh, so every 1 MiB of zeros compresses to the same bytes; the
+# Adler-32 of n zero bytes is a = 1, b = n mod 65521.
+zero = bytes(1 << 20)
+deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+block = deflate.compress(zero) + deflate.flush(zlib.Z_FULL_FLUSH)
+total = 1024 << 20
+stream = (b'\x78\xda' + block * 1024 + deflate.flush(zlib.Z_FINISH)
+          + struct.pack('>I', ((total % 65521) << 16) | 1))
+write('zlib-bomb.png', png(1, 1, stream))
+# A zTXt comment that inflates to 256 MiB: libpng's chunk limit drops it.
+text = zlib.compressobj(9)
+ztxt = b''.join(text.compress(b'A' * (1 << 20)) for _ in range(256)) + text.flush()
+write('ztxt-bomb.png', png(w, h, zlib.compress(raw), chunk(b'zTXt', b'Comment\x00\x00' + ztxt)))
+
+plan = {
+    'format': 'needleplan-plan', 'version': 1, 'modality': 'ultrasound', 'probe': 'linear',
+    'site': 'knee', 'side': 'left', 'technique': 'in-plane', 'title': 'bad-input table',
+    'frame': {'path': 'frame.png', 'sha256': hashlib.sha256(frame).hexdigest()},
+    'calibration': {'method': 'manual', 'mm_per_px': [0.1, 0.1]},
+    'marks': {'target': [100, 80], 'entry': [40, 0],
+              'structures': [{'label': 'artery', 'kind': 'vessel', 'shape': 'ellipse',
+                              'points': [[120, 40], [8, 8]], 'margin_mm': 2}]},
+}
+
+def variant(name, change):
+    p = copy.deepcopy(plan)
+    change(p)
+    write(name, json.dumps(p, indent=2) + '\n')
+
+variant('plan.json', lambda p: None)
+variant('wrong-type.json', lambda p: p['marks'].update(target='100, 80'))
+variant('wrong-type-version.json', lambda p: p.update(version='1'))
+variant('missing-format.json', lambda p: p.pop('format'))
+variant('missing-frame.json', lambda p: p.pop('frame'))
+variant('huge.json', lambda p: p['marks'].update(target=[1e300, 80]))
+variant('escape.json', lambda p: p['frame'].update(path='../outside/frame.png'))
+variant('absolute.json', lambda p: p['frame'].update(path='/etc/passwd'))
+variant('version.json', lambda p: p.update(version=7))
+# JSON has no NaN and no infinity; a writer that emits them anyway.
+write('nan.json', '{\n  "format": "needleplan-plan",\n  "version": 1,\n'
+                  '  "marks": {"target": [NaN, 80]}\n}\n')
+write('infinity.json', json.dumps(plan, indent=2).replace('"target": [\n      100,',
+                                                          '"target": [\n      1e999,'))
+# The plan of a frame that has since been deleted.
+write('gone/plan.json', json.dumps(plan, indent=2) + '\n')
+# An earlier export the user wants kept.
+write('kept.png', b'an earlier export\n')
+EOF
+mkfifo "$work/fifo.png"
+truncate -s 17M "$work/oversized.json"   # above the 16 MiB plan limit; sparse, costs nothing
+
+# ---- the checks ----------------------------------------------------------------
+
+snapshot () {
+  (cd "$work" && find . -printf '%p %y %s\n' | LC_ALL=C sort \
+     && find . -type f ! -name oversized.json -exec cksum {} + | LC_ALL=C sort)
+}
+
+# expect NAME STATUS MESSAGE CLI-ARGS...: runs the CLI in the working folder.
+expect () {
+  local name=$1 expected=$2 message=$3
+  shift 3
+  snapshot >"$tmp/before"
+  (cd "$work" && exec timeout 60 "$cli" "$@") >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  verdict "$name" "$expected" "$message"
+}
+
+# expect_full_disk NAME MESSAGE CLI-ARGS...: the same with the file size limit
+# at 0 and SIGXFSZ ignored, so every write to a file fails with EFBIG as on
+# a full disk. stderr goes through a pipe, which the limit does not touch.
+expect_full_disk () {
+  local name=$1 message=$2
+  shift 2
+  snapshot >"$tmp/before"
+  (cd "$work" && trap '' XFSZ && ulimit -f 0 && exec timeout 60 "$cli" "$@") 2>&1 >/dev/null \
+    | cat >"$tmp/err"
+  status=${PIPESTATUS[0]}
+  : >"$tmp/out"
+  verdict "$name" 1 "$message"
+}
+
+verdict () {
+  local name=$1 expected=$2 message="needleplan-cli: $3"
+  snapshot >"$tmp/after"
+  if [ "$status" -ge 124 ]; then
+    not_ok "$name" "exit status $status: killed, crashed or hung"
+  elif [ "$status" -ne "$expected" ]; then
+    not_ok "$name" "exit status $status, expected $expected"
+  elif [ "$(cat "$tmp/err")" != "$message" ] || [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+    not_ok "$name" "expected on stderr: $message"
+  elif [ -s "$tmp/out" ]; then
+    not_ok "$name" "a failure printed something on stdout"
+  elif ! cmp -s "$tmp/before" "$tmp/after"; then
+    not_ok "$name" "the folder changed:" \
+      "$(diff "$tmp/before" "$tmp/after" | grep '^[<>]' | tr '\n' ' ')"
+  else
+    ok "$name"
+  fi
+}
+
+# -- frames (info) --
+expect "truncated PNG" 1 "Cannot open “truncated.png”: the file is truncated" \
+  info truncated.png
+expect "wrong signature" 1 "Cannot open “wrong-signature.png”: not a PNG image" \
+  info wrong-signature.png
+expect "empty file" 1 "Cannot open “empty.png”: the file is empty" info empty.png
+expect "header claiming 100000 × 100000" 1 \
+  "Cannot open “huge-header.png”: image is 100000 × 100000 pixels, larger than the 64-megapixel limit" \
+  info huge-header.png
+expect "checksum error in IHDR" 1 \
+  "Cannot open “bad-crc.png”: the file is damaged (checksum error in its IHDR chunk)" \
+  info bad-crc.png
+start=$(date +%s)
+expect "zlib bomb: 1 × 1 image whose data inflates to 1 GiB" 1 \
+  "Cannot open “zlib-bomb.png”: the image data is damaged" info zlib-bomb.png
+elapsed=$(( $(date +%s) - start ))
+if [ "$elapsed" -le 10 ]; then
+  ok "the zlib bomb is refused without inflating it (${elapsed} s)"
+else
+  not_ok "the zlib bomb is refused without inflating it" "took ${elapsed} s"
+fi
+expect "a FIFO instead of a file (would block a reader)" 1 \
+  "Cannot open “fifo.png”: it is not a regular file" info fifo.png
+expect "a folder instead of a frame" 1 "Cannot open “gone”: it is a folder, not an image" \
+  info gone
+
+# A zTXt bomb is not an error: the image is intact, the oversized comment is
+# dropped at libpng's 8 MiB chunk limit instead of being inflated.
+(cd "$work" && exec timeout 60 "$cli" info ztxt-bomb.png) >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" -eq 0 ] && grep -qF "Size:        200 × 150 pixels" "$tmp/out" && [ ! -s "$tmp/err" ]; then
+  ok "zTXt bomb: the frame opens, the 256 MiB comment is dropped"
+else
+  not_ok "zTXt bomb: the frame opens, the 256 MiB comment is dropped" "exit status $status"
+fi
+
+# -- plans (plan) --
+expect "plan: wrong type (target as text)" 1 \
+  "“wrong-type.json”: “marks.target” must be two numbers [x, y]" plan wrong-type.json
+expect "plan: wrong type (version as text)" 1 \
+  "“wrong-type-version.json”: “version” must be a whole number" plan wrong-type-version.json
+expect "plan: missing format" 1 \
+  "“missing-format.json” is not a NeedlePlan plan: “format” is missing or not text" \
+  plan missing-format.json
+expect "plan: missing frame" 1 "“missing-frame.json”: “frame” is missing" plan missing-frame.json
+# json-glib points at the last character of the bad token: line 4 is
+# '  "marks": {"target": [NaN, 80]}', where NaN takes columns 24 to 26.
+expect "plan: NaN coordinate" 1 \
+  "“nan.json”: not valid JSON: line 4, column 26: unexpected identifier \`NaN', expected value" \
+  plan nan.json
+expect "plan: coordinate 1e999 (infinite)" 1 \
+  "“infinity.json”: “marks.target” is out of range: coordinates must be finite and within ±1000000 px" \
+  plan infinity.json
+expect "plan: huge coordinate 1e300" 1 \
+  "“huge.json”: “marks.target” is out of range: coordinates must be finite and within ±1000000 px" \
+  plan huge.json
+expect "plan: frame path escapes the plan's folder" 1 \
+  "“escape.json”: “frame.path” must be relative to the plan's folder and stay inside it (no “..”), not “../outside/frame.png”" \
+  plan escape.json
+expect "plan: absolute frame path" 1 \
+  "“absolute.json”: “frame.path” must be relative to the plan's folder and stay inside it (no “..”), not “/etc/passwd”" \
+  plan absolute.json
+expect "plan: unknown version" 1 \
+  "“version.json” was made by a newer NeedlePlan; version 7 is not supported (this NeedlePlan reads version 1)" \
+  plan version.json
+expect "plan: a FIFO instead of a plan" 1 "Cannot open “fifo.png”: it is not a regular file" \
+  plan fifo.png
+# 17 MiB = 17825792 bytes, which g_format_size() writes as 17.8 MB with a
+# no-break space.
+expect "plan: larger than 16 MiB" 1 \
+  "“oversized.json” is 17.8$(printf '\302\240')MB, over the 16 MiB limit of a plan file" \
+  plan oversized.json
+
+# -- outputs that cannot be written (as root permissions do not stop a write,
+#    so the parent is a regular file or does not exist) --
+expect "export --png under a regular file" 1 \
+  "Cannot save “frame.png/out.png”: part of the path is not a folder" \
+  export plan.json --png frame.png/out.png
+expect "export --pdf into a missing folder" 1 \
+  "Cannot save “missing/out.pdf”: no such file or folder" \
+  export plan.json --pdf missing/out.pdf
+expect "optimize -o under a regular file" 1 \
+  "Cannot save “frame.png/optimised.json”: part of the path is not a folder" \
+  optimize plan.json -o frame.png/optimised.json
+expect "optimize -o into a missing folder" 1 \
+  "Cannot save “missing/optimised.json”: no such file or folder" \
+  optimize plan.json -o missing/optimised.json
+expect "phantom -o under a regular file" 1 \
+  "Cannot create the case folder “frame.png/case”: Not a directory" \
+  phantom --site knee --seed 1 -o frame.png/case
+
+# -- a full disk; kept.png holds an earlier export that must survive --
+expect_full_disk "full disk: export --png over an earlier export" \
+  "Cannot save “kept.png”: the disk is full or the file is too large" \
+  export plan.json --png kept.png
+expect_full_disk "full disk: export --pdf" \
+  "Cannot save “report.pdf”: the disk is full or the file is too large" \
+  export plan.json --pdf report.pdf
+expect_full_disk "full disk: optimize -o" \
+  "Cannot save “optimised.json”: the disk is full or the file is too large" \
+  optimize plan.json -o optimised.json
+expect_full_disk "full disk: phantom (no half-written case folder)" \
+  "Cannot save “case/frame.png”: the disk is full or the file is too large" \
+  phantom --site knee --seed 1 -o case
+
+# -- the frame was deleted after the plan was saved --
+expect "export of a plan whose frame was deleted" 1 \
+  "Cannot read “$work/gone/frame.png”: no such file" \
+  export gone/plan.json --png gone/out.png
+
+echo "1..$count"

@@ -1,0 +1,734 @@
+/* test-training.c — training mode: the library, a scored attempt, the
+ * expert overlay, sessions and the history across a restart
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "np-application.h"
+#include "np-error.h"
+#include "np-gui-test-util.h"
+#include "np-plan-file.h"
+#include "np-training-view.h"
+
+/* The bundled case every test practises: an in-plane knee ultrasound,
+ * calibrated (1/12 mm per px), expert entry (-206, 44), target (328.24, 293.6),
+ * a quadriceps tendon ellipse centred at (375.4, 195.6) with radii (97.9, 24.5). */
+#define KNEE_CASE "knee-us-01"
+#define FLUORO_CASE "knee-fluoro-01-ap"
+
+/* Okabe–Ito bluish green, the expert overlay's colour (np-overlay.c). */
+static const guint8 EXPERT_RGB[3] = { 0, 158, 115 };
+
+static NpApplication *app;
+
+/* Helpers */
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+widget_has_size (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) > 0;
+}
+
+static gboolean
+view_is_idle (gpointer data)
+{
+  return !np_training_view_get_busy (NP_TRAINING_VIEW (data));
+}
+
+/* The view in a window of the size the brief asks to fit (1280 × 800), under
+ * a toast overlay as in NpWindow. */
+static NpTrainingView *
+new_view (void)
+{
+  GtkWidget *window = adw_application_window_new (GTK_APPLICATION (app));
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *view = np_training_view_new ();
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), view);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), overlay);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_until (widget_is_mapped, view);
+  /* Mapping reads the library. */
+  np_test_wait_until (view_is_idle, view);
+  return NP_TRAINING_VIEW (view);
+}
+
+static void
+destroy_view (NpTrainingView *view)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view)));
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_window_get_transient_for (l->data) == window)
+      gtk_window_destroy (l->data);
+  g_list_free (toplevels);
+  gtk_window_destroy (window);
+}
+
+static GtkWidget *
+template_child (NpTrainingView *view,
+                const char     *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (view), NP_TYPE_TRAINING_VIEW, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* The library card of a bundled case, by its folder name. */
+static const NpCase *
+find_case (NpTrainingView *view,
+           const char     *folder)
+{
+  g_autofree char *suffix = g_strdup_printf (G_DIR_SEPARATOR_S "%s" G_DIR_SEPARATOR_S
+                                             "plan.json", folder);
+
+  for (guint i = 0; i < np_training_view_get_n_shown_cases (view); i++)
+    {
+      const NpCase *library_case = np_training_view_get_shown_case (view, i);
+
+      if (g_str_has_suffix (library_case->plan_path, suffix))
+        return library_case;
+    }
+  g_error ("The bundled case %s is not in the library", folder);
+  return NULL;
+}
+
+static void
+practise (NpTrainingView *view,
+          const char     *folder)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (np_training_view_practise_case (view, find_case (view, folder)->plan_path,
+                                                 &error));
+  g_assert_no_error (error);
+  np_test_wait_until (view_is_idle, view);
+  g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_PRACTICE);
+  /* Let the practice canvas get its size and initial view. */
+  np_test_iterate (100);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (np_training_view_get_canvas (view)));
+}
+
+static NpPlan *
+load_expert (NpTrainingView *view)
+{
+  g_autoptr(GError) error = NULL;
+  NpPlan *plan = np_plan_file_load (np_training_view_get_case_path (view), &error);
+
+  g_assert_no_error (error);
+  return plan;
+}
+
+/* What the view does for a key press, through the view's own key bindings
+ * (as its shortcut controller would for a real key event). */
+static void
+press_key (NpTrainingView *view,
+           guint           keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                           GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                           GTK_WIDGET (view),
+                                                           gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("No binding for key %s", gdk_keyval_name (keyval));
+}
+
+/* The view's left-button gesture on the practice canvas. */
+static GtkGesture *
+mark_gesture (NpTrainingView *view)
+{
+  NpCanvas *canvas = np_training_view_get_canvas (view);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_PRIMARY)
+        return GTK_GESTURE (controller);
+    }
+  g_assert_not_reached ();
+}
+
+/* A press at image point @at, moved by (@dx, @dy) widget pixels, released. */
+static void
+drag_at (NpTrainingView *view,
+         NpImagePoint    at,
+         double          dx,
+         double          dy)
+{
+  GtkGesture *gesture = mark_gesture (view);
+  NpWidgetPoint w = np_canvas_image_to_widget (np_training_view_get_canvas (view), at);
+
+  g_signal_emit_by_name (gesture, "drag-begin", w.x, w.y);
+  if (dx != 0 || dy != 0)
+    g_signal_emit_by_name (gesture, "drag-update", dx, dy);
+  g_signal_emit_by_name (gesture, "drag-end", dx, dy);
+}
+
+/* Pixels of the expert colour (each channel within 24) in a square of
+ * ±@radius widget pixels around image point @at, on a rendering of @view. */
+static guint
+count_expert_pixels (NpTrainingView *view,
+                     NpImagePoint    at,
+                     int             radius)
+{
+  NpCanvas *canvas = np_training_view_get_canvas (view);
+  g_autoptr(NpTestImage) image = np_test_render_widget (GTK_WIDGET (view));
+  graphene_rect_t bounds = np_test_bounds_in (GTK_WIDGET (canvas), GTK_WIDGET (view));
+  NpWidgetPoint w = np_canvas_image_to_widget (canvas, at);
+  int cx = (int) round (bounds.origin.x + w.x);
+  int cy = (int) round (bounds.origin.y + w.y);
+  guint count = 0;
+
+  for (int y = MAX (0, cy - radius); y <= MIN (image->height - 1, cy + radius); y++)
+    for (int x = MAX (0, cx - radius); x <= MIN (image->width - 1, cx + radius); x++)
+      {
+        guint8 rgb[3];
+
+        np_test_image_pixel (image, x, y, rgb);
+        if (abs (rgb[0] - EXPERT_RGB[0]) <= 24 && abs (rgb[1] - EXPERT_RGB[1]) <= 24 &&
+            abs (rgb[2] - EXPERT_RGB[2]) <= 24)
+          count++;
+      }
+  return count;
+}
+
+static void
+assert_same_score (const NpTrainingScore *shown,
+                   const NpTrainingScore *core)
+{
+  /* The view scores with the core on the same marks: the numbers are the
+   * same computation, so equal to the last bit. */
+  g_assert_cmpfloat (shown->score, ==, core->score);
+  g_assert_cmpfloat (shown->target_error, ==, core->target_error);
+  g_assert_cmpint (shown->target_hit, ==, core->target_hit);
+  g_assert_cmpint (shown->has_entry_deviation, ==, core->has_entry_deviation);
+  g_assert_cmpfloat (shown->entry_deviation, ==, core->entry_deviation);
+  g_assert_cmpfloat (shown->trajectory_deviation_deg, ==, core->trajectory_deviation_deg);
+  g_assert_cmpint (shown->has_depth_error, ==, core->has_depth_error);
+  g_assert_cmpfloat (shown->depth_error_mm, ==, core->depth_error_mm);
+  g_assert_cmpint (shown->critical_error, ==, core->critical_error);
+  for (guint i = 0; i < NP_TRAINING_N_METRICS; i++)
+    {
+      g_assert_cmpfloat (shown->penalty[i], ==, core->penalty[i]);
+      g_assert_cmpstr (shown->explanation[i], ==, core->explanation[i]);
+    }
+}
+
+/* Tests */
+
+static void
+test_library (void)
+{
+  NpTrainingView *view = new_view ();
+  GtkFlowBox *flowbox = GTK_FLOW_BOX (template_child (view, "case_flowbox"));
+  g_autofree char *user_cases = np_case_library_dup_user_dir ();
+  const char *dirs[3] = { NULL, user_cases, NULL };
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GError) error = NULL;
+  NpCaseFilter knee_us = { .by_site = TRUE, .site = NP_SITE_KNEE,
+                           .by_modality = TRUE, .modality = NP_MODALITY_ULTRASOUND };
+  NpCaseFilter hard = { .by_difficulty = TRUE, .difficulty = NP_CASE_DIFFICULTY_HARD };
+  guint n_hard = 0, n_cards = 0;
+  GtkWidget *child;
+
+  g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_LIBRARY);
+
+  /* The same folders the view reads (installed, else the source tree, then
+   * the user's, empty here). */
+  dirs[0] = g_file_test (PKGDATADIR "/cases", G_FILE_TEST_IS_DIR) ? PKGDATADIR "/cases"
+                                                                   : SOURCE_DATADIR "/cases";
+  cases = np_case_library_scan (dirs, &error);
+  g_assert_no_error (error);
+  /* data/cases holds 16 cases (three knee, three hip and four shoulder
+   * ultrasound, six fluoroscopy views). */
+  g_assert_cmpuint (cases->len, ==, 16);
+  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, cases->len);
+
+  /* One card per case, each with the frame as a picture. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (flowbox)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *card = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      g_assert_true (GTK_IS_PICTURE (gtk_widget_get_first_child (card)));
+      n_cards++;
+    }
+  g_assert_cmpuint (n_cards, ==, 16);
+
+  /* knee-us-01, -02 and -03. */
+  np_training_view_set_filter (view, &knee_us);
+  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const NpCase *library_case = np_training_view_get_shown_case (view, i);
+
+      g_assert_cmpint (library_case->site, ==, NP_SITE_KNEE);
+      g_assert_cmpint (library_case->modality, ==, NP_MODALITY_ULTRASOUND);
+    }
+  /* Sessions take at most the cases shown. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (template_child (view,
+                                                                                "n_cases_spin"))),
+                     ==, 3);
+
+  for (guint i = 0; i < cases->len; i++)
+    if (((NpCase *) g_ptr_array_index (cases, i))->difficulty == NP_CASE_DIFFICULTY_HARD)
+      n_hard++;
+  np_training_view_set_filter (view, &hard);
+  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, n_hard);
+
+  np_training_view_set_filter (view, NULL);
+  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, 16);
+
+  destroy_view (view);
+}
+
+static void
+test_practice_score_and_overlay (void)
+{
+  NpTrainingView *view = new_view ();
+  g_autoptr(NpPlan) expert = NULL;
+  g_autoptr(NpPlan) trainee = np_plan_new ();
+  g_autoptr(NpTrainingScore) core = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *score_text = NULL;
+  const NpTrainingScore *shown;
+  NpCanvas *canvas;
+  NpImagePoint target_click, entry_click, target, entry;
+  double zoom;
+  guint rows = 0, expected_rows = 0;
+  GtkWidget *child;
+
+  practise (view, KNEE_CASE);
+  expert = load_expert (view);
+  canvas = np_training_view_get_canvas (view);
+  zoom = np_canvas_get_zoom (canvas);
+
+  /* Nothing of the answer before submitting, and the depth can be stated
+   * (the case is calibrated and the frame shows depth). */
+  g_assert_false (np_training_view_get_submitted (view));
+  g_assert_true (np_training_view_can_estimate_depth (view));
+  g_assert_true (gtk_widget_get_sensitive (template_child (view, "depth_spin")));
+  g_assert_false (gtk_widget_is_visible (template_child (view, "score_box")));
+  /* The buttons follow their actions. */
+  g_assert_false (gtk_widget_get_sensitive (template_child (view, "submit_button")));
+
+  /* T, then a click 30 px right of and 20 px below the expert target: the
+   * target lands there, and the entry tool comes next. */
+  press_key (view, GDK_KEY_t);
+  g_assert_cmpint (np_training_view_get_tool (view), ==, NP_TRAINING_MARK_TARGET);
+  target_click = np_image_point (expert->target.x + 30, expert->target.y + 20);
+  drag_at (view, target_click, 0, 0);
+  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &target));
+  g_assert_cmpfloat_with_epsilon (target.x, target_click.x, 1e-9);
+  g_assert_cmpfloat_with_epsilon (target.y, target_click.y, 1e-9);
+  g_assert_cmpint (np_training_view_get_tool (view), ==, NP_TRAINING_MARK_ENTRY);
+
+  /* E, then a click on the skin line 56 px right of the expert entry. */
+  press_key (view, GDK_KEY_e);
+  entry_click = np_image_point (expert->entry.x + 56, expert->entry.y);
+  drag_at (view, entry_click, 0, 0);
+  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
+  g_assert_cmpfloat_with_epsilon (entry.x, entry_click.x, 1e-9);
+
+  /* Dragging the target 12 widget px left moves it 12 / zoom image px,
+   * whatever the tool. */
+  drag_at (view, target, -12, 0);
+  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &target));
+  g_assert_cmpfloat_with_epsilon (target.x, target_click.x - 12 / zoom, 1e-9);
+  g_assert_cmpfloat_with_epsilon (target.y, target_click.y, 1e-9);
+  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
+  g_assert_cmpfloat_with_epsilon (entry.x, entry_click.x, 1e-9);
+
+  /* The trainee's marks are drawn in their own colours: no expert green at
+   * the expert target yet (the tendon, also green, is not drawn before
+   * submitting either). */
+  g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), ==, 0);
+
+  np_training_view_set_depth_estimate (view, TRUE, 25.0);
+  g_assert_true (gtk_widget_get_sensitive (template_child (view, "submit_button")));
+  press_key (view, GDK_KEY_Return);
+  g_assert_true (np_training_view_get_submitted (view));
+
+  /* The same marks and estimate scored by the core directly. */
+  trainee->has_target = TRUE;
+  trainee->target = target;
+  trainee->has_entry = TRUE;
+  trainee->entry = entry;
+  core = np_training_score_compute (expert, trainee, TRUE, 25.0, &error);
+  g_assert_no_error (error);
+  shown = np_training_view_get_score (view);
+  g_assert_nonnull (shown);
+  assert_same_score (shown, core);
+  g_assert_true (shown->has_depth_estimate);
+  /* And the session keeps it. */
+  assert_same_score (np_training_session_get_score (np_training_view_get_session (view), 0),
+                     core);
+
+  /* The panel: the score to a tenth, one row per explained part, no banner
+   * for this safe path (it stays below the tendon). */
+  score_text = g_strdup_printf ("%g", round (core->score * 10) / 10);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (template_child (view, "score_label"))), ==,
+                   score_text);
+  g_assert_true (gtk_widget_is_visible (template_child (view, "score_box")));
+  g_assert_false (gtk_widget_is_visible (template_child (view, "marking_box")));
+  g_assert_false (core->critical_error);
+  g_assert_false (gtk_widget_is_visible (template_child (view, "critical_banner")));
+  for (guint i = NP_TRAINING_METRIC_TARGET_ERROR; i < NP_TRAINING_N_METRICS; i++)
+    if (core->explanation[i] != NULL)
+      expected_rows++;
+  for (child = gtk_widget_get_first_child (template_child (view, "metrics_list")); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    rows++;
+  g_assert_cmpuint (rows, ==, expected_rows);
+  g_assert_cmpuint (rows, >=, 8);
+
+  /* Now the expert's answer is drawn in bluish green at its target. */
+  g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), >, 20);
+
+  /* Marks are locked, submitting again is not possible. */
+  g_assert_false (gtk_widget_get_sensitive (template_child (view, "submit_button")));
+  g_assert_false (gtk_widget_is_visible (template_child (view, "target_toggle")));
+  g_assert_false (np_training_view_submit (view, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_cmpfloat (np_training_view_get_score (view)->score, ==, core->score);
+
+  destroy_view (view);
+}
+
+static void
+test_critical_error_banner (void)
+{
+  NpTrainingView *view = new_view ();
+  g_autoptr(NpPlan) expert = NULL;
+  g_autoptr(NpPlan) trainee = np_plan_new ();
+  g_autoptr(NpTrainingScore) core = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *banner_text;
+
+  practise (view, KNEE_CASE);
+  expert = load_expert (view);
+
+  /* Straight down at x = 375.4 from the skin (y = 44) to y = 300: through
+   * the tendon's centre (375.4, 195.6), which the expert's path passes
+   * below, so it is the trainee's mistake. */
+  np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, np_image_point (375.4, 300));
+  np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, np_image_point (375.4, 44));
+  g_assert_true (np_training_view_submit (view, &error));
+  g_assert_no_error (error);
+
+  trainee->has_target = TRUE;
+  trainee->target = np_image_point (375.4, 300);
+  trainee->has_entry = TRUE;
+  trainee->entry = np_image_point (375.4, 44);
+  core = np_training_score_compute (expert, trainee, FALSE, 0, &error);
+  g_assert_no_error (error);
+  assert_same_score (np_training_view_get_score (view), core);
+
+  g_assert_true (core->critical_error);
+  g_assert_cmpfloat (core->score, <=, NP_TRAINING_CRITICAL_CAP);
+  g_assert_true (gtk_widget_is_visible (template_child (view, "critical_banner")));
+  banner_text = gtk_label_get_text (GTK_LABEL (template_child (view, "critical_label")));
+  g_assert_true (g_str_has_prefix (banner_text, "Critical error\n"));
+  g_assert_nonnull (strstr (banner_text, "quadriceps tendon"));
+  g_assert_true (gtk_widget_has_css_class (template_child (view, "score_label"), "error"));
+
+  destroy_view (view);
+}
+
+static void
+test_depth_only_where_it_can_be_checked (void)
+{
+  NpTrainingView *view = new_view ();
+  g_autoptr(GError) error = NULL;
+
+  /* One fluoroscopy view has no depth: the field is off, and a depth set
+   * anyway is not scored. */
+  practise (view, FLUORO_CASE);
+  g_assert_false (np_training_view_can_estimate_depth (view));
+  g_assert_false (gtk_widget_get_sensitive (template_child (view, "depth_spin")));
+  g_assert_false (gtk_widget_get_sensitive (template_child (view, "depth_check")));
+
+  np_training_view_set_depth_estimate (view, TRUE, 30.0);
+  np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, np_image_point (400, 300));
+  g_assert_true (np_training_view_submit (view, &error));
+  g_assert_no_error (error);
+  g_assert_false (np_training_view_get_score (view)->has_depth_estimate);
+
+  destroy_view (view);
+}
+
+static void
+test_typed_depth_counts (void)
+{
+  NpTrainingView *view = new_view ();
+  GtkWidget *spin, *check;
+  g_autoptr(NpPlan) expert = NULL;
+  g_autoptr(GError) error = NULL;
+  const NpTrainingScore *score;
+
+  practise (view, KNEE_CASE);
+  expert = load_expert (view);
+  spin = template_child (view, "depth_spin");
+  check = template_child (view, "depth_check");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+
+  /* Typing a depth states it, even the value already shown, and counts
+   * before the field has taken it (Submit straight after typing). */
+  np_training_view_set_depth_estimate (view, TRUE, 24);
+  np_training_view_set_depth_estimate (view, FALSE, 0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 24);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_editable_set_text (GTK_EDITABLE (spin), "24");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  gtk_editable_set_text (GTK_EDITABLE (spin), "27.5");
+
+  np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, expert->target);
+  np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, expert->entry);
+  g_assert_true (np_training_view_submit (view, &error));
+  g_assert_no_error (error);
+  score = np_training_view_get_score (view);
+  g_assert_true (score->has_depth_estimate);
+  g_assert_cmpfloat (score->depth_estimate_mm, ==, 27.5);
+
+  destroy_view (view);
+}
+
+static gboolean
+on_summary (gpointer data)
+{
+  return np_training_view_get_page (NP_TRAINING_VIEW (data)) == NP_TRAINING_VIEW_PAGE_SUMMARY;
+}
+
+static void
+test_session_and_history_restart (void)
+{
+  NpTrainingView *view = new_view ();
+  NpCaseFilter knee_us = { .by_site = TRUE, .site = NP_SITE_KNEE,
+                           .by_modality = TRUE, .modality = NP_MODALITY_ULTRASOUND };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) shown_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(NpTrainingSession) shuffle = NULL;
+  g_autoptr(NpTrainingSession) expected = NULL;
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  g_autoptr(NpTrainingHistory) on_disk = NULL;
+  g_autofree char *history_path = NULL;
+  NpTrainingSession *session;
+  const NpTrainingHistory *history;
+  const NpTrainingHistorySession *saved;
+  guint n_before;
+  double scores[2];
+
+  history = np_training_view_get_history (view);
+  g_assert_nonnull (history);
+  n_before = np_training_history_get_n_sessions (history);
+
+  np_training_view_set_filter (view, &knee_us);
+  for (guint i = 0; i < np_training_view_get_n_shown_cases (view); i++)
+    g_ptr_array_add (shown_paths, g_strdup (np_training_view_get_shown_case (view, i)->plan_path));
+  g_ptr_array_add (shown_paths, NULL);
+
+  g_assert_true (np_training_view_start_session (view, 2, 7, &error));
+  g_assert_no_error (error);
+  np_test_wait_until (view_is_idle, view);
+  session = np_training_view_get_session (view);
+  g_assert_cmpuint (np_training_session_get_seed (session), ==, 7);
+  g_assert_cmpuint (np_training_session_get_n_cases (session), ==, 2);
+
+  /* The documented order: the first two of the shown cases shuffled with
+   * seed 7, ordered again with seed 7. */
+  shuffle = np_training_session_new ((const char *const *) shown_paths->pdata, 7, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (chosen, (gpointer) np_training_session_get_case (shuffle, 0));
+  g_ptr_array_add (chosen, (gpointer) np_training_session_get_case (shuffle, 1));
+  g_ptr_array_add (chosen, NULL);
+  expected = np_training_session_new ((const char *const *) chosen->pdata, 7, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpstr (np_training_session_get_case (session, i), ==,
+                     np_training_session_get_case (expected, i));
+
+  /* Each case: the expert's own marks, submitted with Return, then N. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(NpPlan) expert = NULL;
+
+      np_test_wait_until (view_is_idle, view);
+      g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_PRACTICE);
+      g_assert_cmpstr (np_training_view_get_case_path (view), ==,
+                       np_training_session_get_case (session, i));
+      expert = load_expert (view);
+      np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, expert->target);
+      np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, expert->entry);
+      press_key (view, GDK_KEY_Return);
+      /* The expert's own marks lose nothing. */
+      g_assert_cmpfloat_with_epsilon (np_training_view_get_score (view)->score, 100.0, 1e-9);
+      scores[i] = np_training_view_get_score (view)->score;
+      press_key (view, GDK_KEY_n);
+    }
+
+  np_test_wait_until (on_summary, view);
+  g_assert_true (np_training_session_is_finished (session));
+  history = np_training_view_get_history (view);
+  g_assert_cmpuint (np_training_history_get_n_sessions (history), ==, n_before + 1);
+  g_assert_true (gtk_widget_is_visible (template_child (view, "summary_table_frame")));
+  g_assert_true (gtk_widget_get_sensitive (template_child (view, "export_button")));
+
+  /* In the user's data folder (XDG_DATA_HOME, a scratch folder here). */
+  history_path = g_build_filename (g_get_user_data_dir (), "needleplan",
+                                   NP_TRAINING_HISTORY_FILE, NULL);
+  g_assert_true (g_file_test (history_path, G_FILE_TEST_IS_REGULAR));
+  destroy_view (view);
+
+  /* A restart: a new view reads the history from disk. */
+  view = new_view ();
+  history = np_training_view_get_history (view);
+  g_assert_nonnull (history);
+  g_assert_cmpuint (np_training_history_get_n_sessions (history), ==, n_before + 1);
+  saved = np_training_history_get_session (history, n_before);
+  g_assert_cmpuint (saved->seed, ==, 7);
+  g_assert_cmpuint (saved->cases->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const NpTrainingScore *score = g_ptr_array_index (saved->scores, i);
+
+      g_assert_cmpstr (g_ptr_array_index (saved->cases, i), ==,
+                       np_training_session_get_case (expected, i));
+      g_assert_nonnull (score);
+      g_assert_cmpfloat_with_epsilon (score->score, scores[i], 1e-9);
+    }
+
+  /* The same as the core reads it. */
+  on_disk = np_training_history_load (history_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_training_history_get_n_sessions (on_disk), ==, n_before + 1);
+
+  /* The progress page draws the chart: more than one colour on it. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "training.show-progress", NULL);
+  g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_SUMMARY);
+  {
+    GtkWidget *chart = template_child (view, "chart_area");
+    g_autoptr(NpTestImage) image = NULL;
+    guint8 first[3], rgb[3];
+    gboolean varied = FALSE;
+
+    np_test_wait_until (widget_has_size, chart);
+    image = np_test_render_widget (chart);
+
+    np_test_image_pixel (image, 0, 0, first);
+    for (int y = 0; y < image->height && !varied; y += 3)
+      for (int x = 0; x < image->width && !varied; x += 3)
+        {
+          np_test_image_pixel (image, x, y, rgb);
+          varied = memcmp (rgb, first, 3) != 0;
+        }
+    g_assert_true (varied);
+  }
+
+  destroy_view (view);
+}
+
+static void
+test_skip_and_end_session (void)
+{
+  NpTrainingView *view = new_view ();
+  NpCaseFilter hip_us = { .by_site = TRUE, .site = NP_SITE_HIP,
+                          .by_modality = TRUE, .modality = NP_MODALITY_ULTRASOUND };
+  g_autoptr(GError) error = NULL;
+  NpTrainingSession *session;
+  guint n_before = np_training_history_get_n_sessions (np_training_view_get_history (view));
+
+  np_training_view_set_filter (view, &hip_us);
+  g_assert_true (np_training_view_start_session (view, 3, 11, &error));
+  g_assert_no_error (error);
+  np_test_wait_until (view_is_idle, view);
+  session = g_object_ref (np_training_view_get_session (view));
+
+  /* N without submitting skips the case. */
+  press_key (view, GDK_KEY_n);
+  np_test_wait_until (view_is_idle, view);
+  g_assert_cmpuint (np_training_session_get_position (session), ==, 1);
+  g_assert_cmpuint (np_training_session_get_n_scored (session), ==, 0);
+
+  /* Ending early with nothing scored adds nothing to the history. */
+  gtk_widget_activate_action (GTK_WIDGET (view), "training.end-session", NULL);
+  g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_SUMMARY);
+  g_assert_true (np_training_session_is_finished (session));
+  g_assert_cmpuint (np_training_history_get_n_sessions (np_training_view_get_history (view)), ==,
+                    n_before);
+  g_assert_false (gtk_widget_is_visible (template_child (view, "summary_table_frame")));
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "training.show-library", NULL);
+  g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_LIBRARY);
+  g_assert_null (np_training_view_get_session (view));
+
+  g_object_unref (session);
+  destroy_view (view);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  np_test_init (&argc, &argv);
+
+  app = np_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/gui/training/library", test_library);
+  g_test_add_func ("/gui/training/practice-score-and-overlay", test_practice_score_and_overlay);
+  g_test_add_func ("/gui/training/critical-error-banner", test_critical_error_banner);
+  g_test_add_func ("/gui/training/depth-only-where-it-can-be-checked",
+                   test_depth_only_where_it_can_be_checked);
+  g_test_add_func ("/gui/training/typed-depth-counts", test_typed_depth_counts);
+  g_test_add_func ("/gui/training/session-and-history-restart", test_session_and_history_restart);
+  g_test_add_func ("/gui/training/skip-and-end-session", test_skip_and_end_session);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  np_test_finish ();
+  return status;
+}
