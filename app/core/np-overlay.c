@@ -896,7 +896,16 @@ np_overlay_draw (cairo_t                *cr,
   cairo_save (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 
+  /* Outlines traced past the frame (a bone continuing out of the field)
+   * stop at its edge; the path may still start beyond it (in-plane entry). */
+  cairo_save (cr);
+  if (options->image_width > 0 && options->image_height > 0)
+    {
+      cairo_rectangle (cr, 0, 0, options->image_width, options->image_height);
+      cairo_clip (cr);
+    }
   draw_structures (&ctx);
+  cairo_restore (cr);
   draw_skin (&ctx);
   draw_target_region (&ctx);
   draw_measurements (&ctx);
