@@ -337,10 +337,10 @@ load_state_clear (LoadState *state)
  * size) and the end of the stream. */
 static void
 read_rows (LoadState   *state,
-           ReadContext *ctx)
+           ReadContext *ctx,
+           png_uint_32  height)
 {
   png_structp png = state->png;
-  png_uint_32 height = png_get_image_height (png, state->info);
   int passes = png_set_interlace_handling (png);
   gsize row_bytes = png_get_rowbytes (png, state->info);
 
@@ -431,7 +431,7 @@ decode (LoadState   *state,
   for (png_uint_32 y = 0; y < height; y++)
     state->rows[y] = np_frame_get_data_mutable (state->frame)
                      + (gsize) y * np_frame_get_stride (state->frame);
-  read_rows (state, ctx);
+  read_rows (state, ctx, height);
   png_read_end (png, state->end_info);
 
   {

@@ -18,27 +18,8 @@ set -u
 
 cli=${1:?usage: test-bad-input.sh NEEDLEPLAN-CLI}
 cli=$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")   # the cases run in another folder
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-bad-input.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap-lib.sh"
 work=$(cd "$tmp" && mkdir work && cd work && pwd -P)   # the CLI prints absolute paths physically
-
-count=0
-
-ok () {
-  count=$((count + 1))
-  echo "ok $count - $1"
-}
-
-not_ok () {
-  count=$((count + 1))
-  echo "not ok $count - $1"
-  shift
-  for line in "$@"; do
-    echo "# $line"
-  done
-  if [ -s "$tmp/out" ]; then sed 's/^/# stdout: /' "$tmp/out"; fi
-  if [ -s "$tmp/err" ]; then sed 's/^/# stderr: /' "$tmp/err"; fi
-}
 
 # ---- the hostile files ---------------------------------------------------------
 
@@ -288,4 +269,4 @@ expect "export of a plan whose frame was deleted" 1 \
   "Cannot read “$work/gone/frame.png”: no such file" \
   export gone/plan.json --png gone/out.png
 
-echo "1..$count"
+tap_finish

@@ -9,6 +9,7 @@ source_dir=$1
 build_dir=$2
 jobs=$(nproc 2>/dev/null || echo 2)
 n=0
+failed=0
 
 echo "1..2"
 
@@ -19,6 +20,7 @@ report () {
     echo "ok $n - $name"
   else
     echo "not ok $n - $name"
+    failed=$((failed + 1))
     sed 's/^/# /' "$log"
   fi
 }
@@ -57,3 +59,5 @@ PY
 else
   n=$((n + 1)); echo "ok $n - clang-tidy app/ # SKIP clang-tidy or compile_commands.json is missing"
 fi
+
+[ "$failed" -eq 0 ]
