@@ -15,6 +15,7 @@
 #include "np-png.h"
 #include "np-side-panel.h"
 #include "np-window.h"
+#include "np-window-private.h"
 
 #include <gdk/x11/gdkx.h>
 #include <json-glib/json-glib.h>
@@ -433,6 +434,34 @@ test_escape_cancels_drag (void)
   destroy_window (window);
 }
 
+static gboolean
+structure_selected (NpWindow *window)
+{
+  guint index = 0;
+
+  return np_mark_editor_get_selection (window->mark_editor, &index) == NP_OVERLAY_MARK_STRUCTURE;
+}
+
+/* Real input goes through the X server: on a loaded machine it can take
+ * longer than any fixed pause, so wait for its effect (at most 5 s). */
+static gboolean
+wait_for_selection (NpWindow *window)
+{
+  for (guint waited = 0; waited < 5000 && !structure_selected (window); waited += 20)
+    np_test_iterate (20);
+  return structure_selected (window);
+}
+
+static gboolean
+wait_for_structure_count (NpDocument *document,
+                          guint       count)
+{
+  for (guint waited = 0; waited < 5000 && np_document_get_plan (document)->structures->len != count;
+       waited += 20)
+    np_test_iterate (20);
+  return np_document_get_plan (document)->structures->len == count;
+}
+
 /* A click on a structure selects it; Delete removes it as one undoable edit. */
 static void
 test_select_and_delete (void)
@@ -461,9 +490,9 @@ test_select_and_delete (void)
 
   /* Inside the ellipse, off its centre handle: selects the whole structure. */
   click (window, np_image_point (centre.x + 30, centre.y + 5));
+  g_assert_true (wait_for_selection (window));
   key (window, "Delete");
-  np_test_iterate (100);
-  g_assert_cmpuint (np_document_get_plan (document)->structures->len, ==, before - 1);
+  g_assert_true (wait_for_structure_count (document, before - 1));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (np_document_get_plan (document)->structures->len, ==, before);
