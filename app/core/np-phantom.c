@@ -9,6 +9,8 @@
 
 #include "np-phantom.h"
 
+#include "np-json-text.h"
+
 #include "np-error.h"
 #include "np-file.h"
 #include "np-phantom-private.h"
@@ -302,50 +304,7 @@ np_phantom_clearance_mm (const NpStructure *structure,
 
 /* Same style as plan files: members in order, the shortest decimal that
  * reads back exactly, short arrays of numbers on one line. */
-static void
-append_double (GString *out,
-               double   value)
-{
-  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  if (value == 0)
-    {
-      g_string_append_c (out, '0');
-      return;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buffer, sizeof buffer, formats[i], value);
-      if (g_ascii_strtod (buffer, NULL) == value)
-        break;
-    }
-  g_string_append (out, buffer);
-}
-
-static void
-append_string (GString    *out,
-               const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
 
 static void
 append_node (GString  *out,
@@ -361,11 +320,11 @@ append_node (GString  *out,
       if (type == G_TYPE_INT64)
         g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
       else if (type == G_TYPE_DOUBLE)
-        append_double (out, json_node_get_double (node));
+        np_json_text_append_double (out, json_node_get_double (node));
       else if (type == G_TYPE_BOOLEAN)
         g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
       else
-        append_string (out, json_node_get_string (node));
+        np_json_text_append_string (out, json_node_get_string (node));
     }
   else if (JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -400,7 +359,7 @@ append_node (GString  *out,
       while (json_object_iter_next_ordered (&iter, &name, &member))
         {
           g_string_append_printf (out, "%s\n%*s", first ? "" : ",", 2 * (depth + 1), "");
-          append_string (out, name);
+          np_json_text_append_string (out, name);
           g_string_append (out, ": ");
           append_node (out, member, depth + 1);
           first = FALSE;

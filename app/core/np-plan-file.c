@@ -9,6 +9,8 @@
 
 #include "np-plan-file.h"
 
+#include "np-json-text.h"
+
 #include "np-error.h"
 #include "np-file.h"
 
@@ -327,65 +329,6 @@ check_plan (const NpPlan  *plan,
 
 /* ---- Writing ----------------------------------------------------------- */
 
-/* The shortest decimal that reads back as exactly @value, so that saving a
- * loaded plan gives the same bytes. Integers print without a fraction and
- * read back as integers, which the reader accepts wherever a number goes. */
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
-
-  if (!isfinite (value))
-    {
-      /* Only computed results can hold these; JSON has no spelling for them. */
-      g_string_append (out, "null");
-      return;
-    }
-  if (value == 0)
-    {
-      /* Also turns -0 into 0, which is what a reader would make of it. */
-      g_string_append_c (out, '0');
-      return;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buffer, sizeof buffer, formats[i], value);
-      if (g_ascii_strtod (buffer, NULL) == value)
-        break;
-    }
-  g_string_append (out, buffer);
-}
-
-static void
-append_string (GString    *out,
-               const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-          break;
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 static void
 append_indent (GString *out,
                guint    depth)
@@ -430,7 +373,7 @@ append_node (GString  *out,
               g_string_append (out, ",\n");
             first = FALSE;
             append_indent (out, depth + 1);
-            append_string (out, name);
+            np_json_text_append_string (out, name);
             g_string_append (out, ": ");
             append_node (out, member, depth + 1);
           }
@@ -483,13 +426,13 @@ append_node (GString  *out,
           g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
           break;
         case G_TYPE_DOUBLE:
-          append_double (out, json_node_get_double (node));
+          np_json_text_append_double (out, json_node_get_double (node));
           break;
         case G_TYPE_BOOLEAN:
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
           break;
         case G_TYPE_STRING:
-          append_string (out, json_node_get_string (node));
+          np_json_text_append_string (out, json_node_get_string (node));
           break;
         default:
           g_string_append (out, "null");
