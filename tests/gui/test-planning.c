@@ -348,6 +348,8 @@ test_drag_target_undo_redo (void)
   document = np_window_get_document (window);
   canvas = np_window_get_canvas (window);
   open_path (window, plan_path);
+  /* Let the fitted view settle before aiming at the target on screen. */
+  np_test_iterate (300);
 
   start = np_document_get_plan (document)->target;
   depth_before = g_strdup (np_side_panel_get_value_text (side_panel (window),
