@@ -15,6 +15,7 @@ main (int   argc,
 {
   g_autoptr(NpApplication) app = NULL;
 
+  np_application_avoid_software_gl ("/dev");
   g_set_application_name ("NeedlePlan");
   app = np_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

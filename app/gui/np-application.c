@@ -17,6 +17,7 @@
 #include "np-window.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct _NpApplication
 {
@@ -89,6 +90,81 @@ get_or_create_window (NpApplication *self,
   if (NP_IS_WINDOW (active) && (!want_empty || !np_window_has_frame (NP_WINDOW (active))))
     return NP_WINDOW (active);
   return np_window_new (self);
+}
+
+/* Rendering */
+
+static gboolean
+has_gpu_device (const char *device_dir)
+{
+  g_autofree char *dri_dir = g_build_filename (device_dir, "dri", NULL);
+  g_autofree char *nvidia = g_build_filename (device_dir, "nvidia0", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dri_dir, 0, NULL);
+  const char *name;
+
+  /* The proprietary NVIDIA driver may have no DRM node of its own. */
+  if (g_file_test (nvidia, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "renderD") || g_str_has_prefix (name, "card"))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+debug_names_gl (const char *gdk_debug)
+{
+  g_auto(GStrv) words = NULL;
+
+  if (gdk_debug == NULL)
+    return FALSE;
+  words = g_strsplit_set (gdk_debug, ":;, \t", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (g_str_has_prefix (words[i], "gl-"))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * np_application_avoid_software_gl:
+ * @device_dir: where device nodes are, "/dev" outside tests
+ *
+ * Without a GPU, OpenGL is Mesa's rasteriser on the CPU: loading it and
+ * compiling GTK's shaders adds about a quarter of a second to every launch
+ * (measured by tools/bench), and every redraw runs on the CPU anyway, where
+ * GTK's Cairo renderer is the faster of the two. So when @device_dir has no
+ * GPU node, this turns GL off for GDK (GDK_DEBUG=gl-disable) and names the
+ * Cairo renderer (GSK_RENDERER=cairo). A renderer or GL option the user
+ * chose (GSK_RENDERER, a gl- word in GDK_DEBUG) is left alone. Call it
+ * before GTK starts.
+ *
+ * Returns: %TRUE when GL was turned off
+ */
+gboolean
+np_application_avoid_software_gl (const char *device_dir)
+{
+  const char *gdk_debug = g_getenv ("GDK_DEBUG");
+  const char *software = g_getenv ("LIBGL_ALWAYS_SOFTWARE");
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (device_dir != NULL, FALSE);
+
+  if (g_getenv ("GSK_RENDERER") != NULL || debug_names_gl (gdk_debug))
+    return FALSE;
+  if (has_gpu_device (device_dir) &&
+      (software == NULL || *software == '\0' || strcmp (software, "0") == 0))
+    return FALSE;
+
+  if (gdk_debug != NULL && *gdk_debug != '\0')
+    value = g_strconcat (gdk_debug, ",gl-disable", NULL);
+  else
+    value = g_strdup ("gl-disable");
+  g_setenv ("GDK_DEBUG", value, TRUE);
+  /* Named, so GSK does not first try GL and log that it could not. */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  return TRUE;
 }
 
 /* Actions */

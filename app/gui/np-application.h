@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpApplication, np_application, NP, APPLICATION, AdwApplication)
 
-NpApplication *np_application_new          (void);
-GSettings     *np_application_get_settings (NpApplication *self);
+NpApplication *np_application_new                  (void);
+GSettings     *np_application_get_settings         (NpApplication *self);
+gboolean       np_application_avoid_software_gl    (const char    *device_dir);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "np-application.h"
 #include "np-gui-test-util.h"
 #include "np-preferences-window.h"
@@ -178,6 +180,116 @@ test_open_files (void)
   g_object_unref (files[1]);
 }
 
+/* A device folder with @nodes (NULL-terminated names, "dri/..." allowed). */
+static char *
+make_device_dir (const char *const *nodes)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("needleplan-dev-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; nodes[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, nodes[i], NULL);
+      g_autofree char *parent = g_path_get_dirname (path);
+
+      g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+      g_file_set_contents (path, "", 0, &error);
+      g_assert_no_error (error);
+    }
+  return dir;
+}
+
+static void
+remove_device_dir (const char *dir,
+                   const char *const *nodes)
+{
+  for (guint i = 0; nodes[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, nodes[i], NULL);
+      g_autofree char *parent = g_path_get_dirname (path);
+
+      g_remove (path);
+      if (g_strcmp0 (parent, dir) != 0)
+        g_rmdir (parent);
+    }
+  g_rmdir (dir);
+}
+
+typedef struct {
+  const char *gsk_renderer;
+  const char *gdk_debug;
+  const char *software;
+  const char *nodes[3];
+  gboolean turned_off;
+  const char *gdk_debug_after;
+} GlCase;
+
+static void
+test_software_gl (void)
+{
+  static const GlCase cases[] = {
+    /* No GPU node: GL would be Mesa on the CPU. */
+    { NULL, NULL, NULL, { NULL }, TRUE, "gl-disable" },
+    { NULL, "no-portals", NULL, { NULL }, TRUE, "no-portals,gl-disable" },
+    { NULL, "", NULL, { "dri/by-path" }, TRUE, "gl-disable" },
+    /* A GPU: GTK's own choice stands. */
+    { NULL, NULL, NULL, { "dri/renderD128" }, FALSE, NULL },
+    { NULL, "no-portals", NULL, { "dri/card0" }, FALSE, "no-portals" },
+    { NULL, NULL, NULL, { "nvidia0" }, FALSE, NULL },
+    { NULL, NULL, "0", { "dri/renderD128" }, FALSE, NULL },
+    /* A GPU, but Mesa told to rasterise on the CPU. */
+    { NULL, NULL, "1", { "dri/renderD128" }, TRUE, "gl-disable" },
+    /* The user's own choice of renderer or GL backend is kept. */
+    { "gl", NULL, NULL, { NULL }, FALSE, NULL },
+    { "cairo", NULL, NULL, { NULL }, FALSE, NULL },
+    { NULL, "gl-glx", NULL, { NULL }, FALSE, "gl-glx" },
+    { NULL, "misc:gl-egl", NULL, { NULL }, FALSE, "misc:gl-egl" },
+  };
+  g_autofree char *saved_renderer = g_strdup (g_getenv ("GSK_RENDERER"));
+  g_autofree char *saved_debug = g_strdup (g_getenv ("GDK_DEBUG"));
+  g_autofree char *saved_software = g_strdup (g_getenv ("LIBGL_ALWAYS_SOFTWARE"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const GlCase *c = &cases[i];
+      g_autofree char *dir = make_device_dir (c->nodes);
+      const struct { const char *name; const char *value; } env[] = {
+        { "GSK_RENDERER", c->gsk_renderer },
+        { "GDK_DEBUG", c->gdk_debug },
+        { "LIBGL_ALWAYS_SOFTWARE", c->software },
+      };
+
+      for (guint j = 0; j < G_N_ELEMENTS (env); j++)
+        {
+          if (env[j].value != NULL)
+            g_setenv (env[j].name, env[j].value, TRUE);
+          else
+            g_unsetenv (env[j].name);
+        }
+
+      g_test_message ("case %u", i);
+      g_assert_cmpint (np_application_avoid_software_gl (dir), ==, c->turned_off);
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, c->gdk_debug_after);
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, c->turned_off ? "cairo" : c->gsk_renderer);
+      remove_device_dir (dir, c->nodes);
+    }
+
+  /* GTK started long ago; restoring the variables keeps the log honest. */
+  if (saved_renderer != NULL)
+    g_setenv ("GSK_RENDERER", saved_renderer, TRUE);
+  else
+    g_unsetenv ("GSK_RENDERER");
+  if (saved_debug != NULL)
+    g_setenv ("GDK_DEBUG", saved_debug, TRUE);
+  else
+    g_unsetenv ("GDK_DEBUG");
+  if (saved_software != NULL)
+    g_setenv ("LIBGL_ALWAYS_SOFTWARE", saved_software, TRUE);
+  else
+    g_unsetenv ("LIBGL_ALWAYS_SOFTWARE");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -197,6 +309,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/application/preferences", test_preferences);
   g_test_add_func ("/gui/application/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/application/open-files", test_open_files);
+  g_test_add_func ("/gui/application/software-gl", test_software_gl);
 
   status = g_test_run ();
   g_clear_object (&app);
