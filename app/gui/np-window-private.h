@@ -42,6 +42,7 @@ struct _NpWindow
   GtkWidget *redo_button;
   GtkStackSwitcher *mode_switcher;
   GtkStack *mode_stack;
+  GtkWidget *train_page;         /* holds the training view once Train is first shown */
   GtkBox *workspace;
   GtkWidget *tool_column;
   GtkLabel *hint_label;

@@ -1421,6 +1421,7 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_switcher);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, train_page);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, workspace);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, tool_column);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, hint_label);
@@ -1490,6 +1491,23 @@ np_window_class_init (NpWindowClass *klass)
   add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.recommend-entry");
 }
 
+/* Builds the training view inside its page the first time Train is shown:
+ * the view reads the whole case library and draws thumbnails in a worker
+ * thread, work that competed with the first frame of every launch. */
+static void
+mode_changed_cb (NpWindow *self)
+{
+  GtkWidget *view;
+
+  if (gtk_stack_get_visible_child (self->mode_stack) != self->train_page ||
+      gtk_widget_get_first_child (self->train_page) != NULL)
+    return;
+  view = np_training_view_new ();
+  gtk_widget_set_hexpand (view, TRUE);
+  gtk_widget_set_vexpand (view, TRUE);
+  gtk_box_append (GTK_BOX (self->train_page), view);
+}
+
 static void
 np_window_init (NpWindow *self)
 {
@@ -1556,7 +1574,8 @@ np_window_init (NpWindow *self)
   update_history_actions (self);
   np_export_actions_install (self);
   np_autosave_attach (self);
-  np_window_set_training_view (self, np_training_view_new ());
+  g_signal_connect_object (self->mode_stack, "notify::visible-child",
+                           G_CALLBACK (mode_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 NpWindow *
@@ -1685,23 +1704,4 @@ np_window_get_planner_options (NpWindow *self)
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
   return &self->planner_options;
-}
-
-/**
- * np_window_set_training_view:
- * @view: (transfer none): the training mode's widget
- *
- * Adds @view as the "train" page next to the planning workspace and shows
- * the Plan / Train switch in the header bar.
- */
-void
-np_window_set_training_view (NpWindow  *self,
-                             GtkWidget *view)
-{
-  g_return_if_fail (NP_IS_WINDOW (self));
-  g_return_if_fail (GTK_IS_WIDGET (view));
-  g_return_if_fail (gtk_stack_get_child_by_name (self->mode_stack, "train") == NULL);
-
-  gtk_stack_add_titled (self->mode_stack, view, "train", "Train");
-  gtk_widget_set_visible (GTK_WIDGET (self->mode_switcher), TRUE);
 }

@@ -45,9 +45,4 @@ void         np_window_show_error     (NpWindow      *self,
 void         np_window_show_toast     (NpWindow      *self,
                                        const char    *text);
 
-/* Adds @view as the "train" page of the mode stack and shows the Plan /
- * Train switch in the header bar (hidden until then). */
-void         np_window_set_training_view (NpWindow   *self,
-                                          GtkWidget  *view);
-
 G_END_DECLS

@@ -199,6 +199,36 @@ test_empty_state (void)
 }
 
 static void
+test_training_built_on_demand (void)
+{
+  NpWindow *window = new_window ();
+  GtkStack *stack = GTK_STACK (template_child (window, "mode_stack"));
+  GtkWidget *train_page = template_child (window, "train_page");
+  GtkWidget *view;
+
+  /* Both modes are offered from the start... */
+  g_assert_true (gtk_widget_get_visible (template_child (window, "mode_switcher")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "plan");
+  g_assert_true (gtk_stack_get_child_by_name (stack, "train") == train_page);
+  /* ...but the training view (and its library scan) waits until asked for. */
+  g_assert_null (gtk_widget_get_first_child (train_page));
+
+  gtk_stack_set_visible_child_name (stack, "train");
+  view = gtk_widget_get_first_child (train_page);
+  g_assert_nonnull (view);
+  g_assert_cmpstr (G_OBJECT_TYPE_NAME (view), ==, "NpTrainingView");
+  g_assert_null (gtk_widget_get_next_sibling (view));
+
+  /* Back and forth keeps the one view (and the trainee's place in it). */
+  gtk_stack_set_visible_child_name (stack, "plan");
+  gtk_stack_set_visible_child_name (stack, "train");
+  g_assert_true (gtk_widget_get_first_child (train_page) == view);
+  g_assert_null (gtk_widget_get_next_sibling (view));
+
+  destroy_window (window);
+}
+
+static void
 test_sixteen_bit_frame_visible (void)
 {
   g_autofree char *path = testdata_path ("frames/XA1_WG04_16bit.png");
@@ -709,6 +739,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/gui/window/empty-state", test_empty_state);
+  g_test_add_func ("/gui/window/training-built-on-demand", test_training_built_on_demand);
   g_test_add_func ("/gui/window/sixteen-bit-frame-visible", test_sixteen_bit_frame_visible);
   g_test_add_func ("/gui/window/window-presets-change-pixels", test_window_presets_change_pixels);
   g_test_add_func ("/gui/window/zoom-keys", test_zoom_keys);
