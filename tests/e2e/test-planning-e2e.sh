@@ -18,67 +18,14 @@ set -u
 
 app=${1:?usage: $0 NEEDLEPLAN-BINARY}
 
-if [ -z "${NP_E2E_OWN_DISPLAY:-}" ]; then
-  NP_E2E_OWN_DISPLAY=1 exec xvfb-run -a -s '-screen 0 1280x800x24 -nolisten tcp' "$0" "$@"
-fi
+. "$(dirname "$0")/e2e-lib.sh"
 
-convert=/usr/bin/convert   # the real ImageMagick (an earlier one on PATH may be a stand-in)
 compare=/usr/bin/compare
-tmp=$(mktemp -d)
-app_pid=
-bus_pid=
-test_number=0
-failures=0
-
-cleanup () {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null
-  [ -n "$app_pid" ] && wait "$app_pid" 2>/dev/null
-  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok () {
-  test_number=$((test_number + 1))
-  echo "ok $test_number - $1"
-}
-
-not_ok () {
-  test_number=$((test_number + 1))
-  failures=$((failures + 1))
-  echo "not ok $test_number - $1"
-  shift
-  for line in "$@"; do echo "#   $line"; done
-}
-
-check () {
-  if awk "BEGIN { exit !($2) }"; then ok "$1"; else not_ok "$1" "$3"; fi
-}
-
-bail () {
-  echo "Bail out! $1"
-  [ -f "$tmp/app.log" ] && sed 's/^/# app: /' "$tmp/app.log"
-  exit 1
-}
 
 echo "1..8"
 
-for tool in xdotool import "$convert" "$compare" od awk sha256sum; do
-  command -v "$tool" >/dev/null || bail "$tool is not installed (tools/test installs it)"
-done
-
-export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
-export XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
-export GSK_RENDERER=cairo GTK_A11Y=none GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-unset DBUS_SESSION_BUS_ADDRESS
-if command -v dbus-daemon >/dev/null; then
-  dbus-daemon --session --fork --nopidfile --print-address=3 --print-pid=4 \
-    3>"$tmp/bus-address" 4>"$tmp/bus-pid" || bail "cannot start a session bus"
-  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$tmp/bus-address")
-  bus_pid=$(head -n 1 "$tmp/bus-pid")
-  export DBUS_SESSION_BUS_ADDRESS
-fi
+require_tools xdotool import "$convert" "$compare" od awk sha256sum
+private_session
 
 # The case ---------------------------------------------------------------------
 
@@ -110,12 +57,13 @@ EOF
 
 # Screenshots and measurements -----------------------------------------------
 
-shot () {
+# shot_to FILE: the screen, as FILE.
+shot_to () {
   import -window root "$1" 2>/dev/null
 }
 
-# values FILE GEOMETRY: the red channel of a strip, one value per line.
-values () {
+# values_of FILE GEOMETRY: the red channel of a strip, one value per line.
+values_of () {
   $convert "$1" -crop "$2" +repage -channel R -separate -depth 8 gray:- |
     od -An -tu1 -v | tr -s ' ' '\n' | sed '/^$/d'
 }
@@ -135,9 +83,9 @@ first_last () {
 # of the path, both clear of the marks, within the canvas (right of the
 # tool column, left of the side panel, between the header and status bars).
 measure_frame () {
-  read -r frame_left frame_right < <(values "$1" 1280x1+0+$2 |
+  read -r frame_left frame_right < <(values_of "$1" 1280x1+0+$2 |
                                      first_last 80 $((win_width - 360)))
-  read -r frame_top frame_bottom < <(values "$1" 1x800+$3+0 |
+  read -r frame_top frame_bottom < <(values_of "$1" 1x800+$3+0 |
                                      first_last 50 $((win_height - 30)))
 }
 
@@ -148,16 +96,12 @@ differing () {
   $compare -metric AE "$tmp/a.png" "$tmp/b.png" null: 2>&1 | cut -d ' ' -f 1
 }
 
-move () {
-  xdotool mousemove --window "$wid" "$1" "$2"
-}
-
 # Waits (up to 10 s) until the screen differs from PNG $1 in region $2.
 wait_for_change () {
   local i
   for i in $(seq 1 50); do
     sleep 0.2
-    shot "$tmp/now.png"
+    shot_to "$tmp/now.png"
     [ "$(differing "$1" "$tmp/now.png" "$2")" != 0 ] && return 0
   done
   return 1
@@ -165,9 +109,7 @@ wait_for_change () {
 
 # 1. The plan opens --------------------------------------------------------------
 
-"$app" "$tmp/case/e2e-plan.json" >"$tmp/app.log" 2>&1 &
-app_pid=$!
-wid=$(timeout 60 xdotool search --sync --onlyvisible --name 'e2e-plan.json — NeedlePlan' | head -n 1)
+start_app 'e2e-plan.json — NeedlePlan' "$tmp/case/e2e-plan.json"
 if [ -n "$wid" ]; then
   ok "the plan opens with its name in the title"
 else
@@ -180,7 +122,7 @@ read -r win_width win_height < <(xdotool getwindowgeometry "$wid" |
 # Where the frame is, once it is drawn and the intervals are in.
 for i in $(seq 1 50); do
   sleep 0.2
-  shot "$tmp/before.png"
+  shot_to "$tmp/before.png"
   measure_frame "$tmp/before.png" 400 700
   [ -n "$frame_left" ] && [ -n "$frame_top" ] || continue
   # The row and column were guesses: take them from the frame itself.
@@ -191,7 +133,7 @@ for i in $(seq 1 50); do
   [ -n "$frame_left" ] && [ -n "$frame_top" ] && break
 done
 sleep 1
-shot "$tmp/before.png"
+shot_to "$tmp/before.png"
 scale=$(awk -v w=$((frame_right - frame_left + 1)) 'BEGIN { print w / 400 }')
 check "the 400 × 300 frame is fitted with its aspect kept" \
   "($frame_bottom - $frame_top + 1) / ($frame_right - $frame_left + 1) > 0.73 &&
@@ -225,7 +167,7 @@ xdotool mouseup 1
 move $((win_width - 20)) $((win_height - 5))
 wait_for_change "$tmp/before.png" "$panel"
 sleep 1
-shot "$tmp/after.png"
+shot_to "$tmp/after.png"
 
 changed=$(differing "$tmp/before.png" "$tmp/after.png" "$old_mark")
 check "the target mark left its old place" "$changed > 40" "$changed pixels changed"
@@ -245,7 +187,7 @@ esac
 xdotool key --window "$wid" ctrl+z
 wait_for_change "$tmp/after.png" "$panel"
 sleep 1
-shot "$tmp/undone.png"
+shot_to "$tmp/undone.png"
 changed=$(differing "$tmp/before.png" "$tmp/undone.png" "$panel")
 check "Ctrl+Z: the panel shows the first values again" "$changed == 0" \
   "$changed pixels differ from before the drag"
@@ -253,7 +195,7 @@ check "Ctrl+Z: the panel shows the first values again" "$changed == 0" \
 xdotool key --window "$wid" ctrl+shift+z
 wait_for_change "$tmp/undone.png" "$panel"
 sleep 1
-shot "$tmp/redone.png"
+shot_to "$tmp/redone.png"
 changed=$(differing "$tmp/after.png" "$tmp/redone.png" "$panel")
 check "Ctrl+Shift+Z: the panel shows the dragged values again" "$changed == 0" \
   "$changed pixels differ from after the drag"
@@ -262,6 +204,5 @@ if [ "$failures" -gt 0 ]; then
   for f in before after undone redone; do
     [ -f "$tmp/$f.png" ] && [ -n "${NP_E2E_KEEP:-}" ] && cp "$tmp/$f.png" "$NP_E2E_KEEP/$f.png"
   done
-  [ -f "$tmp/app.log" ] && sed 's/^/# app: /' "$tmp/app.log"
 fi
-exit $((failures > 0))
+finish

@@ -17,67 +17,17 @@ set -u
 
 app=${1:?usage: $0 NEEDLEPLAN-BINARY}
 
-# Our own X server, even when the caller already runs one.
-if [ -z "${NP_E2E_OWN_DISPLAY:-}" ]; then
-  NP_E2E_OWN_DISPLAY=1 exec xvfb-run -a -s '-screen 0 1280x800x24 -nolisten tcp' "$0" "$@"
-fi
+. "$(dirname "$0")/e2e-lib.sh"
 
 source_dir=${NP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-tmp=$(mktemp -d)
-app_pid=
-bus_pid=
-test_number=0
-failures=0
-
-cleanup () {
-  [ -n "$app_pid" ] && kill -9 "$app_pid" 2>/dev/null
-  [ -n "$app_pid" ] && wait "$app_pid" 2>/dev/null
-  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok () {
-  test_number=$((test_number + 1))
-  echo "ok $test_number - $1"
-}
-
-not_ok () {
-  test_number=$((test_number + 1))
-  failures=$((failures + 1))
-  echo "not ok $test_number - $1"
-  shift
-  for line in "$@"; do echo "#   $line"; done
-}
-
-bail () {
-  echo "Bail out! $1"
-  for log in "$tmp"/app-*.log; do
-    [ -f "$log" ] && sed "s/^/# $(basename "$log"): /" "$log"
-  done
-  exit 1
-}
+# Cleanup ends a left-over app with SIGKILL, as the test itself does.
+cleanup_signal=KILL
 
 echo "1..8"
 
-for tool in xdotool python3; do
-  command -v "$tool" >/dev/null || bail "$tool is not installed (tools/test installs it)"
-done
-
-# A private home, state folder and session bus: the test must never reach a
-# NeedlePlan the developer has open, nor see or leave autosave files of theirs.
-export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
-export XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
-export GSK_RENDERER=cairo GTK_A11Y=none GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-unset DBUS_SESSION_BUS_ADDRESS
-if command -v dbus-daemon >/dev/null; then
-  dbus-daemon --session --fork --nopidfile --print-address=3 --print-pid=4 \
-    3>"$tmp/bus-address" 4>"$tmp/bus-pid" || bail "cannot start a session bus"
-  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$tmp/bus-address")
-  bus_pid=$(head -n 1 "$tmp/bus-pid")
-  export DBUS_SESSION_BUS_ADDRESS
-fi
+require_tools xdotool python3
+# The private state folder: never the developer's autosave files.
+private_session
 
 autosave_dir="$XDG_STATE_HOME/needleplan/autosave"
 case_dir="$tmp/case/knee-us-01"
@@ -239,21 +189,12 @@ fi
 
 # 8. Ctrl+Q quits cleanly -------------------------------------------------------------
 xdotool key ctrl+q
-for i in $(seq 1 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
-if kill -0 "$app_pid" 2>/dev/null; then
+if ! app_exited; then
   not_ok "Ctrl+Q quits and leaves no autosave file" "still running"
+elif [ "$status" -eq 0 ] && [ -z "$(autosave_files)" ]; then
+  ok "Ctrl+Q quits and leaves no autosave file"
 else
-  wait "$app_pid"
-  status=$?
-  app_pid=
-  if [ "$status" -eq 0 ] && [ -z "$(autosave_files)" ]; then
-    ok "Ctrl+Q quits and leaves no autosave file"
-  else
-    not_ok "Ctrl+Q quits and leaves no autosave file" "exit status $status; $(autosave_files)"
-  fi
+  not_ok "Ctrl+Q quits and leaves no autosave file" "exit status $status; $(autosave_files)"
 fi
 
-if [ "$failures" -gt 0 ]; then
-  for log in "$tmp"/app-*.log; do sed "s/^/# $(basename "$log"): /" "$log"; done
-fi
-exit $((failures > 0))
+finish

@@ -20,83 +20,15 @@ set -u
 
 app=${1:?usage: $0 NEEDLEPLAN-BINARY}
 
-if [ -z "${NP_E2E_OWN_DISPLAY:-}" ]; then
-  NP_E2E_OWN_DISPLAY=1 exec xvfb-run -a -s '-screen 0 1280x800x24 -nolisten tcp' "$0" "$@"
-fi
-
-convert=/usr/bin/convert   # the real ImageMagick (an earlier one on PATH may be a stand-in)
-tmp=$(mktemp -d)
-app_pid=
-bus_pid=
-test_number=0
-failures=0
-
-cleanup () {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null
-  [ -n "$app_pid" ] && wait "$app_pid" 2>/dev/null
-  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok () {
-  test_number=$((test_number + 1))
-  echo "ok $test_number - $1"
-}
-
-not_ok () {
-  test_number=$((test_number + 1))
-  failures=$((failures + 1))
-  echo "not ok $test_number - $1"
-  shift
-  for line in "$@"; do echo "#   $line"; done
-}
-
-check () {
-  if awk "BEGIN { exit !($2) }"; then ok "$1"; else not_ok "$1" "$3"; fi
-}
-
-bail () {
-  echo "Bail out! $1"
-  [ -f "$tmp/app.log" ] && sed 's/^/# app: /' "$tmp/app.log"
-  exit 1
-}
+. "$(dirname "$0")/e2e-lib.sh"
 
 echo "1..8"
 
-for tool in xdotool import "$convert" od awk; do
-  command -v "$tool" >/dev/null || bail "$tool is not installed (tools/test installs it)"
-done
-
-# A private home (the history goes to $XDG_DATA_HOME) and session bus.
-export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
-export XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
-export GSK_RENDERER=cairo GTK_A11Y=none GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-unset DBUS_SESSION_BUS_ADDRESS
-if command -v dbus-daemon >/dev/null; then
-  dbus-daemon --session --fork --nopidfile --print-address=3 --print-pid=4 \
-    3>"$tmp/bus-address" 4>"$tmp/bus-pid" || bail "cannot start a session bus"
-  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$tmp/bus-address")
-  bus_pid=$(head -n 1 "$tmp/bus-pid")
-  export DBUS_SESSION_BUS_ADDRESS
-fi
+require_tools xdotool import "$convert" od awk
+# The training history goes to the private $XDG_DATA_HOME.
+private_session
 
 # Screenshots and measurements -----------------------------------------------
-
-# shot NAME: the screen, kept as NAME.png in NP_E2E_SHOT_DIR when set.
-shot () {
-  import -window root "$tmp/shot.png" 2>/dev/null
-  if [ -n "${NP_E2E_SHOT_DIR:-}" ] && [ -n "${1:-}" ]; then
-    mkdir -p "$NP_E2E_SHOT_DIR" && cp "$tmp/shot.png" "$NP_E2E_SHOT_DIR/$1.png"
-  fi
-}
-
-# values GEOMETRY: the red channel of a strip, one value per line.
-values () {
-  $convert "$tmp/shot.png" -crop "$1" +repage -channel R -separate -depth 8 gray:- |
-    od -An -tu1 -v | tr -s ' ' '\n' | sed '/^$/d'
-}
 
 # pixels GEOMETRY: "R G B" per line.
 pixels () {
@@ -118,24 +50,6 @@ count_score_colour () {
       if ($2 > max) max = $2; if ($3 > max) max = $3
       if ($2 < min) min = $2; if ($3 < min) min = $3 }
     max - min > 90 && $3 < max { n++ } END { print n + 0 }'
-}
-
-# longest_run LOW HIGH: first and last index of the longest run of values in
-# [LOW, HIGH] in a list.
-longest_run () {
-  awk -v low="$1" -v high="$2" 'BEGIN { start = -1 }
-    { if ($1 >= low && $1 <= high) { if (start < 0) start = NR - 1; len = NR - start }
-      else start = -1
-      if (len > best) { best = len; first = start } }
-    END { print first, first + best - 1 }'
-}
-
-# The practice canvas: its surround is #141414 (20) in both styles. Down
-# column 12, then along a row near its top.
-measure_canvas () {
-  read -r canvas_top canvas_bottom < <(values 1x800+12+0 | longest_run 18 22)
-  read -r canvas_left canvas_right < <(values "1280x1+0+$((canvas_top + 4))" | longest_run 18 22)
-  canvas_mid=$(( (canvas_top + canvas_bottom) / 2 ))
 }
 
 # The frame inside the canvas: the first and last pixel that is not surround
@@ -183,7 +97,9 @@ wait_practice () {
   for i in $(seq 1 50); do
     sleep 0.2
     shot
-    measure_canvas
+    # The practice canvas' surround is #141414 in both styles; column 12 is
+    # inside it.
+    measure_canvas 12
     [ -n "$canvas_top" ] && [ "$canvas_bottom" -gt $((canvas_top + 200)) ] || continue
     [ "$canvas_right" -gt $((canvas_left + 200)) ] || continue
     measure_frame
@@ -195,9 +111,7 @@ wait_practice () {
 
 # 1. The window ----------------------------------------------------------------
 
-"$app" >"$tmp/app.log" 2>&1 &
-app_pid=$!
-wid=$(timeout 60 xdotool search --sync --onlyvisible --name 'NeedlePlan' | head -n 1)
+start_app 'NeedlePlan'
 if [ -n "$wid" ]; then
   ok "the window opens"
 else
@@ -267,7 +181,7 @@ shot practice
 # its top. Nothing of the answer is drawn yet.
 read -r target_x target_y < <(image_to_screen 400 300)
 read -r entry_x entry_y < <(image_to_screen 400 60)
-xdotool mousemove --window "$wid" "$target_x" "$target_y"
+move "$target_x" "$target_y"
 xdotool key t
 click "$target_x" "$target_y"
 sleep 0.2
@@ -275,7 +189,7 @@ xdotool key e
 click "$entry_x" "$entry_y"
 sleep 0.3
 # The pointer off the canvas, so that it hides nothing.
-xdotool mousemove --window "$wid" "$((canvas_left + 10))" "$((canvas_bottom - 10))"
+move "$((canvas_left + 10))" "$((canvas_bottom - 10))"
 sleep 0.5
 shot marked
 expert_before=$(count_expert "$(canvas_geometry)")
@@ -302,7 +216,7 @@ check "the panel shows the score in its colour" "$score_after > 300 && $score_be
   "coloured pixels in the panel: $score_before before, $score_after after"
 
 # 7. N: the next case, answer hidden again -------------------------------------
-xdotool mousemove --window "$wid" "$target_x" "$target_y"
+move "$target_x" "$target_y"
 xdotool key n
 sleep 0.5
 next_ok=no
@@ -319,21 +233,12 @@ check "N goes on to the next case, answer and score hidden again" "\"$next_ok\" 
 
 # 8. Quit ------------------------------------------------------------------------
 xdotool key ctrl+q
-for i in $(seq 1 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
-if kill -0 "$app_pid" 2>/dev/null; then
+if ! app_exited; then
   not_ok "Ctrl+Q quits"
+elif [ "$status" -eq 0 ]; then
+  ok "Ctrl+Q quits"
 else
-  wait "$app_pid"
-  status=$?
-  app_pid=
-  if [ "$status" -eq 0 ]; then
-    ok "Ctrl+Q quits"
-  else
-    not_ok "Ctrl+Q quits" "exit status $status"
-  fi
+  not_ok "Ctrl+Q quits" "exit status $status"
 fi
 
-if [ "$failures" -gt 0 ] && [ -f "$tmp/app.log" ]; then
-  sed 's/^/# app: /' "$tmp/app.log"
-fi
-exit $((failures > 0))
+finish

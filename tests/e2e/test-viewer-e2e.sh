@@ -16,77 +16,12 @@ set -u
 
 app=${1:?usage: $0 NEEDLEPLAN-BINARY}
 
-# Our own X server, even when the caller already runs one.
-if [ -z "${NP_E2E_OWN_DISPLAY:-}" ]; then
-  NP_E2E_OWN_DISPLAY=1 exec xvfb-run -a -s '-screen 0 1280x800x24 -nolisten tcp' "$0" "$@"
-fi
-
-convert=/usr/bin/convert   # the real ImageMagick (an earlier one on PATH may be a stand-in)
-tmp=$(mktemp -d)
-app_pid=
-second_pid=
-bus_pid=
-test_number=0
-failures=0
-
-cleanup () {
-  [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null
-  [ -n "$app_pid" ] && wait "$app_pid" 2>/dev/null
-  [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok () {
-  test_number=$((test_number + 1))
-  echo "ok $test_number - $1"
-}
-
-not_ok () {
-  test_number=$((test_number + 1))
-  failures=$((failures + 1))
-  echo "not ok $test_number - $1"
-  shift
-  for line in "$@"; do echo "#   $line"; done
-}
-
-skip () {
-  test_number=$((test_number + 1))
-  echo "ok $test_number - $1 # SKIP $2"
-}
-
-# check NAME CONDITION-IN-AWK DETAIL: passes when awk says the condition holds.
-check () {
-  if awk "BEGIN { exit !($2) }"; then ok "$1"; else not_ok "$1" "$3"; fi
-}
-
-bail () {
-  echo "Bail out! $1"
-  [ -f "$tmp/app.log" ] && sed 's/^/# app: /' "$tmp/app.log"
-  exit 1
-}
+. "$(dirname "$0")/e2e-lib.sh"
 
 echo "1..11"
 
-for tool in xdotool import "$convert" od awk; do
-  command -v "$tool" >/dev/null || bail "$tool is not installed (tools/test installs it)"
-done
-
-# A private home and session bus: the test must never reach a NeedlePlan the
-# developer has open, and must leave no recent-files entries behind.
-export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
-export XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
-export GSK_RENDERER=cairo GTK_A11Y=none GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
-unset DBUS_SESSION_BUS_ADDRESS
-if command -v dbus-daemon >/dev/null; then
-  dbus-daemon --session --fork --nopidfile --print-address=3 --print-pid=4 \
-    3>"$tmp/bus-address" 4>"$tmp/bus-pid" || bail "cannot start a session bus"
-  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$tmp/bus-address")
-  bus_pid=$(head -n 1 "$tmp/bus-pid")
-  export DBUS_SESSION_BUS_ADDRESS
-fi
+require_tools xdotool import "$convert" od awk
+private_session
 
 $convert -size 200x400 gradient:white-gray25 -colorspace Gray -depth 8 -type Grayscale \
   "$tmp/ramp.png" || bail "ImageMagick could not write the test frame"
@@ -94,35 +29,6 @@ $convert -size 300x200 xc:gray50 -depth 8 -type Grayscale "$tmp/second.png" ||
   bail "ImageMagick could not write the second frame"
 
 # Screenshots and measurements -----------------------------------------------
-
-shot () {
-  import -window root "$tmp/shot.png" 2>/dev/null
-}
-
-# values FILE GEOMETRY: the red channel of a strip, one value per line.
-values () {
-  $convert "$tmp/shot.png" -crop "$1" +repage -channel R -separate -depth 8 gray:- |
-    od -An -tu1 -v | tr -s ' ' '\n' | sed '/^$/d'
-}
-
-# longest_surround_run: first and last index of the longest run of the
-# surround colour (#141414 = 20) in a list of values.
-longest_surround_run () {
-  awk 'BEGIN { start = -1 }
-    { if ($1 >= 18 && $1 <= 22) { if (start < 0) start = NR - 1; len = NR - start }
-      else start = -1
-      if (len > best) { best = len; first = start } }
-    END { print first, first + best - 1 }'
-}
-
-# The canvas: down column 100 (inside the canvas, right of the tool column
-# and left of the fitted frame)
-# and along the canvas' top margin row.
-measure_canvas () {
-  read -r canvas_top canvas_bottom < <(values 1x800+100+0 | longest_surround_run)
-  read -r canvas_left canvas_right < <(values "1280x1+0+$((canvas_top + 4))" | longest_surround_run)
-  canvas_mid=$(( (canvas_top + canvas_bottom) / 2 ))
-}
 
 # The frame along screen row Y: first and last x brighter than the surround,
 # and the mean of those pixels. The canvas' outer 3 px are left out: the
@@ -156,10 +62,6 @@ wait_for_row_change () {
   return 1
 }
 
-move () {
-  xdotool mousemove --window "$wid" "$1" "$2"
-}
-
 # drag BUTTON X0 Y0 DX DY: press, move in steps, release.
 drag () {
   local button=$1 x=$2 y=$3 dx=$4 dy=$5 i
@@ -175,9 +77,7 @@ drag () {
 
 # 1. The window --------------------------------------------------------------
 
-"$app" "$tmp/ramp.png" >"$tmp/app.log" 2>&1 &
-app_pid=$!
-wid=$(timeout 60 xdotool search --sync --onlyvisible --name 'ramp.png — NeedlePlan' | head -n 1)
+start_app 'ramp.png — NeedlePlan' "$tmp/ramp.png"
 if [ -n "$wid" ]; then
   ok "the window opens with the frame's name in its title"
 else
@@ -190,7 +90,9 @@ fi
 for i in $(seq 1 50); do
   sleep 0.2
   shot
-  measure_canvas
+  # Down column 100: inside the canvas, right of the tool column and left
+  # of the fitted frame.
+  measure_canvas 100
   [ -n "$canvas_top" ] && [ "$canvas_bottom" -gt "$canvas_top" ] || continue
   measure_row "$canvas_mid"
   [ "$right" -gt "$left" ] && break
@@ -306,21 +208,12 @@ fi
 # 10. Quit with Ctrl+Q ------------------------------------------------------------
 move "$centre_x" "$canvas_mid"
 xdotool key ctrl+q
-for i in $(seq 1 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
-if kill -0 "$app_pid" 2>/dev/null; then
+if ! app_exited; then
   not_ok "Ctrl+Q quits"
+elif [ "$status" -eq 0 ]; then
+  ok "Ctrl+Q quits"
 else
-  wait "$app_pid"
-  status=$?
-  app_pid=
-  if [ "$status" -eq 0 ]; then
-    ok "Ctrl+Q quits"
-  else
-    not_ok "Ctrl+Q quits" "exit status $status"
-  fi
+  not_ok "Ctrl+Q quits" "exit status $status"
 fi
 
-if [ "$failures" -gt 0 ] && [ -f "$tmp/app.log" ]; then
-  sed 's/^/# app: /' "$tmp/app.log"
-fi
-exit $((failures > 0))
+finish
