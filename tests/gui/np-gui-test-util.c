@@ -268,3 +268,187 @@ np_test_bounds_in (GtkWidget *widget,
   g_assert_true (gtk_widget_compute_bounds (widget, ancestor, &bounds));
   return bounds;
 }
+
+/**
+ * np_test_application_new:
+ *
+ * The real application, registered without the single-instance bus name so
+ * that tests never reach a NeedlePlan the developer has open.
+ */
+NpApplication *
+np_test_application_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  NpApplication *app = np_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return app;
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+void
+np_test_wait_mapped (GtkWidget *widget)
+{
+  np_test_wait_until (widget_is_mapped, widget);
+}
+
+/* A window of @app at its default size, on screen. */
+NpWindow *
+np_test_new_window (NpApplication *app)
+{
+  NpWindow *window = np_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_mapped (GTK_WIDGET (window));
+  return window;
+}
+
+static gboolean
+window_is_idle (gpointer data)
+{
+  return !np_window_get_loading (NP_WINDOW (data));
+}
+
+/* Until @window has no file loading. */
+void
+np_test_wait_window_idle (NpWindow *window)
+{
+  np_test_wait_until (window_is_idle, window);
+}
+
+/* Destroys the windows transient for @window: dialogs, message boxes. */
+void
+np_test_destroy_dialogs (GtkWindow *window)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_window_get_transient_for (l->data) == window)
+      gtk_window_destroy (l->data);
+  g_list_free (toplevels);
+}
+
+/* Its dialogs first, then @window; destroying (not closing) never asks
+ * about a changed plan. */
+void
+np_test_destroy_window (GtkWindow *window)
+{
+  np_test_destroy_dialogs (window);
+  gtk_window_destroy (window);
+}
+
+/* The last shown window of @type transient for @parent, or NULL. */
+GtkWindow *
+np_test_find_dialog (GtkWindow *parent,
+                     GType      type)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
+        gtk_window_get_transient_for (l->data) == parent &&
+        gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+AdwMessageDialog *
+np_test_find_message_dialog (GtkWindow *parent)
+{
+  GtkWindow *dialog = np_test_find_dialog (parent, ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog != NULL ? ADW_MESSAGE_DIALOG (dialog) : NULL;
+}
+
+/* The child @name of the template of @widget's own type (a final type). */
+GtkWidget *
+np_test_template_child (gpointer    widget,
+                        const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), G_OBJECT_TYPE (widget),
+                                                  name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* Activates what @widget does for a key press, through its own key
+ * bindings (as its shortcut controller would for a real key event). */
+void
+np_test_press_key (GtkWidget       *widget,
+                   guint            keyval,
+                   GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                           GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                           widget,
+                                                           gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+  g_error ("No binding for key %s", gdk_keyval_name (keyval));
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (from, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, contents, (gssize) length, &error);
+  g_assert_no_error (error);
+}
+
+/* The bundled case @case_name (frame and plan) copied to a folder of its
+ * own in the scratch cache, so that a test may change it; returns the
+ * copied plan's path. */
+char *
+np_test_copy_case (const char *case_name,
+                   const char *folder_name)
+{
+  g_autofree char *source = g_build_filename (NP_SOURCE_DIR, "data", "cases", case_name, NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), folder_name, NULL);
+  const char *const names[] = { "frame.png", "plan.json" };
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *from = g_build_filename (source, names[i], NULL);
+      g_autofree char *to = g_build_filename (folder, names[i], NULL);
+
+      copy_file (from, to);
+    }
+  return g_build_filename (folder, "plan.json", NULL);
+}

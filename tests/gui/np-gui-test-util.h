@@ -9,7 +9,9 @@
 
 #include <gtk/gtk.h>
 
+#include "np-application.h"
 #include "np-frame.h"
+#include "np-window.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +49,24 @@ char        *np_test_write_file      (const char *name,
                                       const char *contents);
 graphene_rect_t np_test_bounds_in     (GtkWidget  *widget,
                                        GtkWidget  *ancestor);
+
+/* The application and its windows. */
+NpApplication    *np_test_application_new     (void);
+NpWindow         *np_test_new_window          (NpApplication *app);
+void              np_test_wait_mapped         (GtkWidget     *widget);
+void              np_test_wait_window_idle    (NpWindow      *window);
+void              np_test_destroy_dialogs     (GtkWindow     *window);
+void              np_test_destroy_window      (GtkWindow     *window);
+GtkWindow        *np_test_find_dialog         (GtkWindow     *parent,
+                                               GType          type);
+AdwMessageDialog *np_test_find_message_dialog (GtkWindow     *parent);
+GtkWidget        *np_test_template_child      (gpointer       widget,
+                                               const char    *name);
+void              np_test_press_key           (GtkWidget     *widget,
+                                               guint          keyval,
+                                               GdkModifierType modifiers);
+char             *np_test_copy_case           (const char    *case_name,
+                                               const char    *folder_name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpTestImage, np_test_image_free)
 

@@ -293,16 +293,10 @@ test_software_gl (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   np_test_init (&argc, &argv);
-
-  app = np_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = np_test_application_new ();
 
   g_test_add_func ("/gui/application/style", test_style);
   g_test_add_func ("/gui/application/about", test_about);

@@ -29,18 +29,6 @@ static NpApplication *app;
 /* Helpers */
 
 static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-window_is_idle (gpointer data)
-{
-  return !np_window_get_loading (NP_WINDOW (data));
-}
-
-static gboolean
 file_exists (gpointer data)
 {
   return g_file_test (data, G_FILE_TEST_EXISTS);
@@ -52,61 +40,6 @@ file_is_gone (gpointer data)
   return !g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
-static NpWindow *
-new_window (void)
-{
-  NpWindow *window = np_window_new (app);
-
-  gtk_window_present (GTK_WINDOW (window));
-  np_test_wait_until (widget_is_mapped, window);
-  return window;
-}
-
-static void
-destroy_window (NpWindow *window)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
-      gtk_window_destroy (l->data);
-  g_list_free (toplevels);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static void
-copy_file (const char *from,
-           const char *to)
-{
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (from, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (to, contents, (gssize) length, &error);
-  g_assert_no_error (error);
-}
-
-/* A bundled case copied to a folder of its own; returns its plan's path. */
-static char *
-copy_case (const char *folder_name)
-{
-  g_autofree char *source = g_build_filename (NP_SOURCE_DIR, "data", "cases", CASE_NAME, NULL);
-  g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), folder_name, NULL);
-  const char *const names[] = { "frame.png", "plan.json" };
-
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *from = g_build_filename (source, names[i], NULL);
-      g_autofree char *to = g_build_filename (folder, names[i], NULL);
-
-      copy_file (from, to);
-    }
-  return g_build_filename (folder, "plan.json", NULL);
-}
-
 static void
 open_path (NpWindow   *window,
            const char *path)
@@ -114,15 +47,15 @@ open_path (NpWindow   *window,
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   np_window_open_file (window, file);
-  np_test_wait_until (window_is_idle, window);
+  np_test_wait_window_idle (window);
   g_assert_nonnull (np_document_get_frame (np_window_get_document (window)));
 }
 
 static NpWindow *
 open_case (const char *folder_name)
 {
-  g_autofree char *plan_path = copy_case (folder_name);
-  NpWindow *window = new_window ();
+  g_autofree char *plan_path = np_test_copy_case (CASE_NAME, folder_name);
+  NpWindow *window = np_test_new_window (app);
 
   open_path (window, plan_path);
   return window;
@@ -147,21 +80,6 @@ autosave_path (NpWindow *window)
 
   g_assert_nonnull (autosave);
   return np_autosave_get_path (autosave);
-}
-
-static AdwMessageDialog *
-find_message_dialog (NpWindow *window)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
-        gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
 }
 
 /* The ID of a process that has ended (and was reaped). */
@@ -264,7 +182,7 @@ test_written_when_idle (void)
     g_assert_cmpuint (orphans->len, ==, 0);
   }
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -298,7 +216,7 @@ test_written_while_editing (void)
   if (longest_gap < (NP_AUTOSAVE_IDLE_MS - 500) * 1000)
     g_assert_cmpfloat (waited, >=, NP_AUTOSAVE_MAX_DELAY_MS - 50);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -325,7 +243,7 @@ test_removed_on_save (void)
   move_target (window, 4);
   np_test_wait_until (file_exists, (gpointer) path);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -339,7 +257,7 @@ test_removed_on_close (void)
 
   /* Closed on purpose (the unsaved-changes prompt answered Discard, here
    * the window is destroyed): nothing to recover next time. */
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
@@ -362,7 +280,7 @@ leave_orphan (const char  *folder_name,
   g_assert_no_error (error);
   write_orphan (path, orphan, dead_pid ());
   *edited = np_document_dup_plan (np_window_get_document (window));
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
   return orphan;
 }
 
@@ -374,7 +292,7 @@ test_recover (void)
   g_autofree char *plan_path = g_build_filename (g_get_user_cache_dir (), "recover", "plan.json",
                                                  NULL);
   g_autoptr(GPtrArray) orphans = np_autosave_find_orphans (NULL);
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   NpDocument *document = np_window_get_document (window);
   AdwMessageDialog *dialog;
 
@@ -383,7 +301,7 @@ test_recover (void)
 
   /* Asked over the empty window, naming the case folder and the frame. */
   np_autosave_offer_recovery (window, NULL);
-  dialog = find_message_dialog (window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Recover Unsaved Plan?");
   g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog),
@@ -413,7 +331,7 @@ test_recover (void)
   }
   g_assert_false (g_file_test (autosave_path (window), G_FILE_TEST_EXISTS));
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -421,11 +339,11 @@ test_discard (void)
 {
   g_autoptr(NpPlan) edited = NULL;
   g_autofree char *orphan = leave_orphan ("discard", &edited);
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   AdwMessageDialog *dialog;
 
   np_autosave_offer_recovery (window, NULL);
-  dialog = find_message_dialog (window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -434,7 +352,7 @@ test_discard (void)
   g_assert_false (np_window_has_frame (window));
   g_assert_false (np_window_get_loading (window));
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -442,12 +360,12 @@ test_keep_for_later (void)
 {
   g_autoptr(NpPlan) edited = NULL;
   g_autofree char *orphan = leave_orphan ("later", &edited);
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   AdwMessageDialog *dialog;
 
   /* Escape closes the question without an answer: asked again next time. */
   np_autosave_offer_recovery (window, NULL);
-  dialog = find_message_dialog (window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, adw_message_dialog_get_close_response (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -455,7 +373,7 @@ test_keep_for_later (void)
   g_assert_false (np_window_has_frame (window));
 
   g_unlink (orphan);
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -541,16 +459,10 @@ test_failure_reported_once (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   np_test_init (&argc, &argv);
-
-  app = np_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = np_test_application_new ();
 
   g_test_add_func ("/gui/autosave/written-when-idle", test_written_when_idle);
   g_test_add_func ("/gui/autosave/written-while-editing", test_written_while_editing);

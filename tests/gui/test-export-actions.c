@@ -28,21 +28,6 @@ static NpApplication *app;
 
 /* Helpers */
 
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-window_is_idle (gpointer data)
-{
-  return !np_window_get_loading (NP_WINDOW (data));
-}
-
-static GtkWindow *find_dialog (NpWindow *window,
-                               GType     type);
-
 typedef struct
 {
   NpWindow *window;
@@ -56,7 +41,7 @@ export_is_finished (gpointer data)
 
   return !np_export_actions_is_busy (wait->window) &&
          (g_file_test (wait->path, G_FILE_TEST_EXISTS) ||
-          find_dialog (wait->window, ADW_TYPE_MESSAGE_DIALOG) != NULL);
+          np_test_find_message_dialog (GTK_WINDOW (wait->window)) != NULL);
 }
 
 /* Until the export to @path is written or has failed with a message. */
@@ -69,29 +54,6 @@ wait_for_export (NpWindow   *window,
   np_test_wait_until (export_is_finished, &wait);
 }
 
-static NpWindow *
-new_window (void)
-{
-  NpWindow *window = np_window_new (app);
-
-  gtk_window_present (GTK_WINDOW (window));
-  np_test_wait_until (widget_is_mapped, window);
-  return window;
-}
-
-static void
-destroy_window (NpWindow *window)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  /* Dialogs first; a changed plan is closed without asking. */
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
-      gtk_window_destroy (l->data);
-  g_list_free (toplevels);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
 /* A folder of its own under the scratch cache. */
 static char *
 scratch_folder (const char *name)
@@ -102,72 +64,24 @@ scratch_folder (const char *name)
   return path;
 }
 
-static void
-copy_file (const char *from,
-           const char *to)
-{
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (from, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (to, contents, (gssize) length, &error);
-  g_assert_no_error (error);
-}
-
-/* A bundled case copied to a folder of its own; returns its plan's path. */
-static char *
-copy_case (const char *folder_name)
-{
-  g_autofree char *source = g_build_filename (NP_SOURCE_DIR, "data", "cases", CASE_NAME, NULL);
-  g_autofree char *folder = scratch_folder (folder_name);
-  const char *const names[] = { "frame.png", "plan.json" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *from = g_build_filename (source, names[i], NULL);
-      g_autofree char *to = g_build_filename (folder, names[i], NULL);
-
-      copy_file (from, to);
-    }
-  return g_build_filename (folder, "plan.json", NULL);
-}
-
 static NpWindow *
 open_case (const char *folder_name)
 {
-  g_autofree char *plan_path = copy_case (folder_name);
+  g_autofree char *plan_path = np_test_copy_case (CASE_NAME, folder_name);
   g_autoptr(GFile) file = g_file_new_for_path (plan_path);
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
 
   np_window_open_file (window, file);
-  np_test_wait_until (window_is_idle, window);
+  np_test_wait_window_idle (window);
   g_assert_nonnull (np_document_get_frame (np_window_get_document (window)));
   g_assert_cmpstr (np_document_get_path (np_window_get_document (window)), ==, plan_path);
   return window;
 }
 
-static GtkWindow *
-find_dialog (NpWindow *window,
-             GType     type)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
-        gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
-}
-
 static gboolean
 chooser_is_shown (gpointer data)
 {
-  return find_dialog (NP_WINDOW (data), GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL;
+  return np_test_find_dialog (GTK_WINDOW (data), GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL;
 }
 
 /* The save dialog the action opened (GtkFileChooserNative falls back to a
@@ -183,7 +97,8 @@ accept_chooser (NpWindow   *window,
   g_autofree char *current_name = NULL;
 
   np_test_wait_until (chooser_is_shown, window);
-  chooser = GTK_FILE_CHOOSER (find_dialog (window, GTK_TYPE_FILE_CHOOSER_DIALOG));
+  chooser = GTK_FILE_CHOOSER (np_test_find_dialog (GTK_WINDOW (window),
+                                                   GTK_TYPE_FILE_CHOOSER_DIALOG));
   current_name = gtk_file_chooser_get_current_name (chooser);
   g_assert_cmpstr (current_name, ==, expected_name);
   np_test_iterate (200);
@@ -261,7 +176,7 @@ test_actions_follow_frame (void)
   g_auto(GStrv) export_accels = NULL;
   g_auto(GStrv) print_accels = NULL;
   const char *const names[] = { "export-png", "export-pdf", "export-anonymised", "print" };
-  NpWindow *empty = new_window ();
+  NpWindow *empty = np_test_new_window (app);
   NpWindow *window = open_case ("enabled");
 
   /* Nothing to export in an empty window; everything once a frame is open. */
@@ -278,8 +193,8 @@ test_actions_follow_frame (void)
   g_assert_cmpstrv (export_accels, ((const char *[]) { "<Control>e", NULL }));
   g_assert_cmpstrv (print_accels, ((const char *[]) { "<Control>p", NULL }));
 
-  destroy_window (empty);
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (empty));
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -311,7 +226,7 @@ test_export_png_round_trip (void)
   g_assert_cmpstr (folder, ==, plan_dir);
   out = g_build_filename (plan_dir, "exported.png", NULL);
   wait_for_export (window, out);
-  g_assert_null (find_dialog (window, ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
 
   /* The frame's own width on top, a caption band below; the plan in iTXt. */
   exported = np_png_load (out, &error);
@@ -327,7 +242,7 @@ test_export_png_round_trip (void)
   /* Exporting is not saving: the plan still has unsaved changes. */
   g_assert_true (np_document_get_dirty (document));
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -349,7 +264,7 @@ test_export_anonymised_leaves_no_identifier (void)
 
   /* The menu item asks which file first. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "export-anonymised", NULL);
-  dialog = ADW_MESSAGE_DIALOG (find_dialog (window, ADW_TYPE_MESSAGE_DIALOG));
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Export Anonymised");
   adw_message_dialog_response (dialog, "pdf");
@@ -360,7 +275,7 @@ test_export_anonymised_leaves_no_identifier (void)
   g_assert_cmpstr (folder, ==, plan_dir);
   out = g_build_filename (plan_dir, "needleplan-knee-right.pdf", NULL);
   wait_for_export (window, out);
-  g_assert_null (find_dialog (window, ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
   bytes = read_file (out, &length);
   g_assert_true (g_str_has_prefix (bytes, "%PDF-"));
   g_assert_false (bytes_contain (bytes, length, "Roe^Jane"));
@@ -377,7 +292,7 @@ test_export_anonymised_leaves_no_identifier (void)
       }
   }
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -401,9 +316,9 @@ test_sixteen_bit_through_window (void)
   np_png_save (deep, frame_path, &error);
   g_assert_no_error (error);
 
-  window = new_window ();
+  window = np_test_new_window (app);
   np_window_open_file (window, frame_file);
-  np_test_wait_until (window_is_idle, window);
+  np_test_wait_window_idle (window);
   g_assert_nonnull (np_document_get_frame (np_window_get_document (window)));
 
   /* The clinician narrows the window to 27 000 – 33 000 (centre 30 000,
@@ -413,7 +328,7 @@ test_sixteen_bit_through_window (void)
                               (NpWindowLevel) { .center = 30000, .width = 6000 });
   np_export_actions_export_to_file (window, NP_EXPORT_KIND_PNG, FALSE, out_file);
   wait_for_export (window, out);
-  g_assert_null (find_dialog (window, ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
 
   exported = np_png_load (out, &error);
   g_assert_no_error (error);
@@ -429,7 +344,7 @@ test_sixteen_bit_through_window (void)
   g_assert_cmpuint (np_frame_get_sample (exported, 100, 100, 0), >=, 127);
   g_assert_cmpuint (np_frame_get_sample (exported, 100, 100, 0), <=, 128);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 /* Makes @folder unwritable even for root (an immutable folder), or returns
@@ -506,7 +421,7 @@ test_export_to_unwritable_folder (void)
   wait_for_export (window, target);
 
   /* A message naming the file and why; no file, no temporary file. */
-  dialog = ADW_MESSAGE_DIALOG (find_dialog (window, ADW_TYPE_MESSAGE_DIALOG));
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Export the Report");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "report.pdf"));
@@ -517,7 +432,7 @@ test_export_to_unwritable_folder (void)
   g_assert_true (np_document_get_dirty (document));
 
   make_writable (folder);
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 /* Prints @window's report to a PDF file on @paper through the same print
@@ -618,7 +533,7 @@ test_print_matches_pdf (void)
       g_assert_nonnull (strstr (flat, "Page 1 of"));
     }
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static GtkWidget *
@@ -759,24 +674,16 @@ test_print_preview (void)
   gtk_window_destroy (preview);
   np_test_wait_until (flag_is_set, &done);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   np_test_init (&argc, &argv);
-
-  /* The real application, without the single-instance bus name so that
-   * tests never reach a NeedlePlan the developer has open. */
-  app = np_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = np_test_application_new ();
 
   g_test_add_func ("/gui/export/actions-follow-frame", test_actions_follow_frame);
   g_test_add_func ("/gui/export/png-round-trip", test_export_png_round_trip);

@@ -25,18 +25,6 @@ static NpApplication *app;
 
 /* Helpers */
 
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-window_is_idle (gpointer data)
-{
-  return !np_window_get_loading (NP_WINDOW (data));
-}
-
 static NpWindow *
 new_window (void)
 {
@@ -46,38 +34,23 @@ new_window (void)
    * 1280 × 800 screen the tests run on. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   gtk_window_present (GTK_WINDOW (window));
-  np_test_wait_until (widget_is_mapped, window);
+  np_test_wait_mapped (GTK_WIDGET (window));
   return window;
 }
 
 static void
 destroy_window (NpWindow *window)
 {
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
-      gtk_window_destroy (l->data);
-  g_list_free (toplevels);
+  np_test_destroy_dialogs (GTK_WINDOW (window));
   /* Unsaved marks would ask first; a test discards them. */
   np_document_set_dirty (np_window_get_document (window), FALSE);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkWidget *
-template_child (NpWindow   *window,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), NP_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
 static NpSidePanel *
 side_panel (NpWindow *window)
 {
-  return NP_SIDE_PANEL (template_child (window, "side_panel"));
+  return NP_SIDE_PANEL (np_test_template_child (window, "side_panel"));
 }
 
 static void
@@ -87,7 +60,7 @@ open_path (NpWindow   *window,
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   np_window_open_file (window, file);
-  np_test_wait_until (window_is_idle, window);
+  np_test_wait_window_idle (window);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (np_window_get_canvas (window)));
   /* Layout of the side panel and the fitted frame. */
   np_test_iterate (100);
@@ -721,25 +694,10 @@ test_tool_keys (void)
   destroy_window (window);
 }
 
-static AdwMessageDialog *
-find_message_dialog (NpWindow *window)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
-        gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
-}
-
 static gboolean
 message_dialog_shown (gpointer data)
 {
-  return find_message_dialog (NP_WINDOW (data)) != NULL;
+  return np_test_find_message_dialog (GTK_WINDOW (data)) != NULL;
 }
 
 /* A copy of a bundled case's plan (and frame) in a scratch folder. */
@@ -779,7 +737,7 @@ test_missing_frame (void)
 
   np_window_open_file (window, file);
   np_test_wait_until (message_dialog_shown, window);
-  dialog = find_message_dialog (window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Frame Not Found");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "frame.png"));
   g_assert_true (adw_message_dialog_has_response (dialog, "locate"));
@@ -814,12 +772,12 @@ test_changed_frame_warned (void)
 
   np_window_open_file (window, file);
   np_test_wait_until (message_dialog_shown, window);
-  dialog = find_message_dialog (window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Frame Has Changed");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "SHA-256"));
   g_assert_true (np_window_has_frame (window));
   g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
-                              template_child (window, "window_title"))),
+                              np_test_template_child (window, "window_title"))),
                             "Frame differs"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
@@ -871,7 +829,7 @@ test_save_and_new (void)
     np_document_edit (document, g_steal_pointer (&edited), "Move target");
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));
-  dialog = find_message_dialog (window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   g_assert_true (adw_message_dialog_has_response (dialog, "save"));
   g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
@@ -881,7 +839,7 @@ test_save_and_new (void)
 
   /* Discard: a new, empty plan on the same frame. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));
-  dialog = find_message_dialog (window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   adw_message_dialog_response (dialog, "discard");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_false (np_document_get_plan (document)->has_target);
@@ -894,16 +852,10 @@ test_save_and_new (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   np_test_init (&argc, &argv);
-
-  app = np_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = np_test_application_new ();
 
   g_test_add_func ("/gui/planning/case-depths", test_case_depths);
   g_test_add_func ("/gui/planning/drag-target-undo-redo", test_drag_target_undo_redo);

@@ -31,12 +31,6 @@ static NpApplication *app;
 /* Helpers */
 
 static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
 widget_has_size (gpointer data)
 {
   return gtk_widget_get_width (GTK_WIDGET (data)) > 0;
@@ -61,33 +55,17 @@ new_view (void)
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), overlay);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  np_test_wait_until (widget_is_mapped, view);
+  np_test_wait_mapped (view);
   /* Mapping reads the library. */
   np_test_wait_until (view_is_idle, view);
   return NP_TRAINING_VIEW (view);
 }
 
+/* The view's window, with its dialogs. */
 static void
 destroy_view (NpTrainingView *view)
 {
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view)));
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (gtk_window_get_transient_for (l->data) == window)
-      gtk_window_destroy (l->data);
-  g_list_free (toplevels);
-  gtk_window_destroy (window);
-}
-
-static GtkWidget *
-template_child (NpTrainingView *view,
-                const char     *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (view), NP_TYPE_TRAINING_VIEW, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
+  np_test_destroy_window (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
 }
 
 /* The library card of a bundled case, by its folder name. */
@@ -133,40 +111,6 @@ load_expert (NpTrainingView *view)
 
   g_assert_no_error (error);
   return plan;
-}
-
-/* What the view does for a key press, through the view's own key bindings
- * (as its shortcut controller would for a real key event). */
-static void
-press_key (NpTrainingView *view,
-           guint           keyval)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (view));
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
-            {
-              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                           GTK_SHORTCUT_ACTION_EXCLUSIVE,
-                                                           GTK_WIDGET (view),
-                                                           gtk_shortcut_get_arguments (shortcut)));
-              return;
-            }
-        }
-    }
-  g_error ("No binding for key %s", gdk_keyval_name (keyval));
 }
 
 /* The view's left-button gesture on the practice canvas. */
@@ -259,7 +203,7 @@ static void
 test_library (void)
 {
   NpTrainingView *view = new_view ();
-  GtkFlowBox *flowbox = GTK_FLOW_BOX (template_child (view, "case_flowbox"));
+  GtkFlowBox *flowbox = GTK_FLOW_BOX (np_test_template_child (view, "case_flowbox"));
   g_autofree char *user_cases = np_case_library_dup_user_dir ();
   const char *dirs[3] = { NULL, user_cases, NULL };
   g_autoptr(GPtrArray) cases = NULL;
@@ -305,7 +249,7 @@ test_library (void)
       g_assert_cmpint (library_case->modality, ==, NP_MODALITY_ULTRASOUND);
     }
   /* Sessions take at most the cases shown. */
-  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (template_child (view,
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (np_test_template_child (view,
                                                                                 "n_cases_spin"))),
                      ==, 3);
 
@@ -346,14 +290,14 @@ test_practice_score_and_overlay (void)
    * (the case is calibrated and the frame shows depth). */
   g_assert_false (np_training_view_get_submitted (view));
   g_assert_true (np_training_view_can_estimate_depth (view));
-  g_assert_true (gtk_widget_get_sensitive (template_child (view, "depth_spin")));
-  g_assert_false (gtk_widget_is_visible (template_child (view, "score_box")));
+  g_assert_true (gtk_widget_get_sensitive (np_test_template_child (view, "depth_spin")));
+  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "score_box")));
   /* The buttons follow their actions. */
-  g_assert_false (gtk_widget_get_sensitive (template_child (view, "submit_button")));
+  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "submit_button")));
 
   /* T, then a click 30 px right of and 20 px below the expert target: the
    * target lands there, and the entry tool comes next. */
-  press_key (view, GDK_KEY_t);
+  np_test_press_key (GTK_WIDGET (view), GDK_KEY_t, 0);
   g_assert_cmpint (np_training_view_get_tool (view), ==, NP_TRAINING_MARK_TARGET);
   target_click = np_image_point (expert->target.x + 30, expert->target.y + 20);
   drag_at (view, target_click, 0, 0);
@@ -363,7 +307,7 @@ test_practice_score_and_overlay (void)
   g_assert_cmpint (np_training_view_get_tool (view), ==, NP_TRAINING_MARK_ENTRY);
 
   /* E, then a click on the skin line 56 px right of the expert entry. */
-  press_key (view, GDK_KEY_e);
+  np_test_press_key (GTK_WIDGET (view), GDK_KEY_e, 0);
   entry_click = np_image_point (expert->entry.x + 56, expert->entry.y);
   drag_at (view, entry_click, 0, 0);
   g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
@@ -384,8 +328,8 @@ test_practice_score_and_overlay (void)
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), ==, 0);
 
   np_training_view_set_depth_estimate (view, TRUE, 25.0);
-  g_assert_true (gtk_widget_get_sensitive (template_child (view, "submit_button")));
-  press_key (view, GDK_KEY_Return);
+  g_assert_true (gtk_widget_get_sensitive (np_test_template_child (view, "submit_button")));
+  np_test_press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
   g_assert_true (np_training_view_get_submitted (view));
 
   /* The same marks and estimate scored by the core directly. */
@@ -406,17 +350,17 @@ test_practice_score_and_overlay (void)
   /* The panel: the score to a tenth, one row per explained part, no banner
    * for this safe path (it stays below the tendon). */
   score_text = g_strdup_printf ("%g", round (core->score * 10) / 10);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (template_child (view, "score_label"))), ==,
-                   score_text);
-  g_assert_true (gtk_widget_is_visible (template_child (view, "score_box")));
-  g_assert_false (gtk_widget_is_visible (template_child (view, "marking_box")));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (np_test_template_child (view, "score_label"))),
+                   ==, score_text);
+  g_assert_true (gtk_widget_is_visible (np_test_template_child (view, "score_box")));
+  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "marking_box")));
   g_assert_false (core->critical_error);
-  g_assert_false (gtk_widget_is_visible (template_child (view, "critical_banner")));
+  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "critical_banner")));
   for (guint i = NP_TRAINING_METRIC_TARGET_ERROR; i < NP_TRAINING_N_METRICS; i++)
     if (core->explanation[i] != NULL)
       expected_rows++;
-  for (child = gtk_widget_get_first_child (template_child (view, "metrics_list")); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  for (child = gtk_widget_get_first_child (np_test_template_child (view, "metrics_list"));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
     rows++;
   g_assert_cmpuint (rows, ==, expected_rows);
   g_assert_cmpuint (rows, >=, 8);
@@ -425,8 +369,8 @@ test_practice_score_and_overlay (void)
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), >, 20);
 
   /* Marks are locked, submitting again is not possible. */
-  g_assert_false (gtk_widget_get_sensitive (template_child (view, "submit_button")));
-  g_assert_false (gtk_widget_is_visible (template_child (view, "target_toggle")));
+  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "submit_button")));
+  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "target_toggle")));
   g_assert_false (np_training_view_submit (view, &error));
   g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
   g_assert_cmpfloat (np_training_view_get_score (view)->score, ==, core->score);
@@ -465,11 +409,11 @@ test_critical_error_banner (void)
 
   g_assert_true (core->critical_error);
   g_assert_cmpfloat (core->score, <=, NP_TRAINING_CRITICAL_CAP);
-  g_assert_true (gtk_widget_is_visible (template_child (view, "critical_banner")));
-  banner_text = gtk_label_get_text (GTK_LABEL (template_child (view, "critical_label")));
+  g_assert_true (gtk_widget_is_visible (np_test_template_child (view, "critical_banner")));
+  banner_text = gtk_label_get_text (GTK_LABEL (np_test_template_child (view, "critical_label")));
   g_assert_true (g_str_has_prefix (banner_text, "Critical error\n"));
   g_assert_nonnull (strstr (banner_text, "quadriceps tendon"));
-  g_assert_true (gtk_widget_has_css_class (template_child (view, "score_label"), "error"));
+  g_assert_true (gtk_widget_has_css_class (np_test_template_child (view, "score_label"), "error"));
 
   destroy_view (view);
 }
@@ -484,8 +428,8 @@ test_depth_only_where_it_can_be_checked (void)
    * anyway is not scored. */
   practise (view, FLUORO_CASE);
   g_assert_false (np_training_view_can_estimate_depth (view));
-  g_assert_false (gtk_widget_get_sensitive (template_child (view, "depth_spin")));
-  g_assert_false (gtk_widget_get_sensitive (template_child (view, "depth_check")));
+  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "depth_spin")));
+  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "depth_check")));
 
   np_training_view_set_depth_estimate (view, TRUE, 30.0);
   np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, np_image_point (400, 300));
@@ -507,8 +451,8 @@ test_typed_depth_counts (void)
 
   practise (view, KNEE_CASE);
   expert = load_expert (view);
-  spin = template_child (view, "depth_spin");
-  check = template_child (view, "depth_check");
+  spin = np_test_template_child (view, "depth_spin");
+  check = np_test_template_child (view, "depth_check");
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
 
   /* Typing a depth states it, even the value already shown, and counts
@@ -598,19 +542,19 @@ test_session_and_history_restart (void)
       expert = load_expert (view);
       np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, expert->target);
       np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, expert->entry);
-      press_key (view, GDK_KEY_Return);
+      np_test_press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
       /* The expert's own marks lose nothing. */
       g_assert_cmpfloat_with_epsilon (np_training_view_get_score (view)->score, 100.0, 1e-9);
       scores[i] = np_training_view_get_score (view)->score;
-      press_key (view, GDK_KEY_n);
+      np_test_press_key (GTK_WIDGET (view), GDK_KEY_n, 0);
     }
 
   np_test_wait_until (on_summary, view);
   g_assert_true (np_training_session_is_finished (session));
   history = np_training_view_get_history (view);
   g_assert_cmpuint (np_training_history_get_n_sessions (history), ==, n_before + 1);
-  g_assert_true (gtk_widget_is_visible (template_child (view, "summary_table_frame")));
-  g_assert_true (gtk_widget_get_sensitive (template_child (view, "export_button")));
+  g_assert_true (gtk_widget_is_visible (np_test_template_child (view, "summary_table_frame")));
+  g_assert_true (gtk_widget_get_sensitive (np_test_template_child (view, "export_button")));
 
   /* In the user's data folder (XDG_DATA_HOME, a scratch folder here). */
   history_path = g_build_filename (g_get_user_data_dir (), "needleplan",
@@ -645,7 +589,7 @@ test_session_and_history_restart (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "training.show-progress", NULL);
   g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_SUMMARY);
   {
-    GtkWidget *chart = template_child (view, "chart_area");
+    GtkWidget *chart = np_test_template_child (view, "chart_area");
     g_autoptr(NpTestImage) image = NULL;
     guint8 first[3], rgb[3];
     gboolean varied = FALSE;
@@ -683,7 +627,7 @@ test_skip_and_end_session (void)
   session = g_object_ref (np_training_view_get_session (view));
 
   /* N without submitting skips the case. */
-  press_key (view, GDK_KEY_n);
+  np_test_press_key (GTK_WIDGET (view), GDK_KEY_n, 0);
   np_test_wait_until (view_is_idle, view);
   g_assert_cmpuint (np_training_session_get_position (session), ==, 1);
   g_assert_cmpuint (np_training_session_get_n_scored (session), ==, 0);
@@ -694,7 +638,7 @@ test_skip_and_end_session (void)
   g_assert_true (np_training_session_is_finished (session));
   g_assert_cmpuint (np_training_history_get_n_sessions (np_training_view_get_history (view)), ==,
                     n_before);
-  g_assert_false (gtk_widget_is_visible (template_child (view, "summary_table_frame")));
+  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "summary_table_frame")));
 
   gtk_widget_activate_action (GTK_WIDGET (view), "training.show-library", NULL);
   g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_LIBRARY);
@@ -707,16 +651,10 @@ test_skip_and_end_session (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   np_test_init (&argc, &argv);
-
-  app = np_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = np_test_application_new ();
 
   g_test_add_func ("/gui/training/library", test_library);
   g_test_add_func ("/gui/training/practice-score-and-overlay", test_practice_score_and_overlay);

@@ -20,41 +20,6 @@ static NpApplication *app;
 
 /* Helpers */
 
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-window_is_idle (gpointer data)
-{
-  return !np_window_get_loading (NP_WINDOW (data));
-}
-
-static NpWindow *
-new_window (void)
-{
-  NpWindow *window = np_window_new (app);
-
-  gtk_window_present (GTK_WINDOW (window));
-  np_test_wait_until (widget_is_mapped, window);
-  return window;
-}
-
-static void
-destroy_window (NpWindow *window)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-
-  /* Dialogs first (an error message, a preferences window). */
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
-      gtk_window_destroy (l->data);
-  g_list_free (toplevels);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
 static void
 open_path (NpWindow   *window,
            const char *path)
@@ -63,7 +28,7 @@ open_path (NpWindow   *window,
 
   np_window_open_file (window, file);
   g_assert_true (np_window_get_loading (window));
-  np_test_wait_until (window_is_idle, window);
+  np_test_wait_window_idle (window);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (np_window_get_canvas (window)));
 }
 
@@ -94,41 +59,6 @@ save_ramp_frame (const char *name)
     for (guint x = 0; x < 1024; x++)
       np_frame_set_sample (frame, x, y, 0, ramp_value (x, y));
   return np_test_save_frame (frame, name);
-}
-
-/* Activates what the window does for a key press, through the window's own
- * key bindings (as the shortcut controller would for a real key event). */
-static void
-press_key (NpWindow        *window,
-           guint            keyval,
-           GdkModifierType  modifiers)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers)
-            {
-              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                           GTK_SHORTCUT_ACTION_EXCLUSIVE,
-                                                           GTK_WIDGET (window),
-                                                           gtk_shortcut_get_arguments (shortcut)));
-              return;
-            }
-        }
-    }
-  g_error ("No binding for key %s", gdk_keyval_name (keyval));
 }
 
 /* The frame's rectangle on the rendered window. */
@@ -166,48 +96,40 @@ find_message_dialog (NpWindow *window)
   return found;
 }
 
-static GtkWidget *
-template_child (NpWindow   *window,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), NP_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
 /* Tests */
 
 static void
 test_empty_state (void)
 {
-  NpWindow *window = new_window ();
-  GtkStack *stack = GTK_STACK (template_child (window, "view_stack"));
+  NpWindow *window = np_test_new_window (app);
+  GtkStack *stack = GTK_STACK (np_test_template_child (window, "view_stack"));
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "NeedlePlan");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   g_assert_false (np_window_has_frame (window));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (np_window_get_status_bar (window))));
-  g_assert_false (gtk_widget_get_sensitive (template_child (window, "zoom_button")));
-  g_assert_false (gtk_widget_get_sensitive (template_child (window, "window_level_button")));
+  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (window, "zoom_button")));
+  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (window,
+                                                                    "window_level_button")));
 
   /* "Open Sample" is offered exactly when a sample frame exists. */
-  g_assert_cmpint (gtk_widget_get_visible (template_child (window, "open_sample_button")), ==,
-                   np_window_get_sample_file (window) != NULL);
+  g_assert_cmpint (gtk_widget_get_visible (np_test_template_child (window,
+                                                                   "open_sample_button")),
+                   ==, np_window_get_sample_file (window) != NULL);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
 test_training_built_on_demand (void)
 {
-  NpWindow *window = new_window ();
-  GtkStack *stack = GTK_STACK (template_child (window, "mode_stack"));
-  GtkWidget *train_page = template_child (window, "train_page");
+  NpWindow *window = np_test_new_window (app);
+  GtkStack *stack = GTK_STACK (np_test_template_child (window, "mode_stack"));
+  GtkWidget *train_page = np_test_template_child (window, "train_page");
   GtkWidget *view;
 
   /* Both modes are offered from the start... */
-  g_assert_true (gtk_widget_get_visible (template_child (window, "mode_switcher")));
+  g_assert_true (gtk_widget_get_visible (np_test_template_child (window, "mode_switcher")));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "plan");
   g_assert_true (gtk_stack_get_child_by_name (stack, "train") == train_page);
   /* ...but the training view (and its library scan) waits until asked for. */
@@ -225,7 +147,7 @@ test_training_built_on_demand (void)
   g_assert_true (gtk_widget_get_first_child (train_page) == view);
   g_assert_null (gtk_widget_get_next_sibling (view));
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -235,6 +157,7 @@ test_sixteen_bit_frame_visible (void)
   g_autoptr(NpTestImage) image = NULL;
   NpWindow *window;
   NpCanvas *canvas;
+  GtkStack *stack;
   graphene_rect_t frame_rect, canvas_bounds, surround;
   double frame_mean, surround_mean;
 
@@ -244,15 +167,14 @@ test_sixteen_bit_frame_visible (void)
       return;
     }
 
-  window = new_window ();
+  window = np_test_new_window (app);
   canvas = np_window_get_canvas (window);
   open_path (window, path);
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
                    "XA1_WG04_16bit.png — NeedlePlan");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (template_child (window,
-                                                                                "view_stack"))),
-                   ==, "frame");
+  stack = GTK_STACK (np_test_template_child (window, "view_stack"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "frame");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (np_window_get_status_bar (window))));
 
   image = np_test_render_widget (GTK_WIDGET (window));
@@ -276,7 +198,7 @@ test_sixteen_bit_frame_visible (void)
   g_assert_cmpfloat (frame_mean, >, 60.0);
   g_assert_cmpfloat (frame_mean, >, surround_mean + 40.0);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -294,7 +216,7 @@ test_window_presets_change_pixels (void)
       return;
     }
 
-  window = new_window ();
+  window = np_test_new_window (app);
   canvas = np_window_get_canvas (window);
   open_path (window, path);
   opened = np_canvas_get_window_level (canvas);
@@ -329,14 +251,14 @@ test_window_presets_change_pixels (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "view.window-preset", "s", "high-contrast");
   g_assert_cmpfloat (np_canvas_get_window_level (canvas).width, <, opened.width);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
 test_zoom_keys (void)
 {
   g_autofree char *path = save_ramp_frame ("ramp.png");
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   NpCanvas *canvas = np_window_get_canvas (window);
   int width, height;
   double fitted;
@@ -350,32 +272,32 @@ test_zoom_keys (void)
   fitted = MIN ((width - 32.0) / 1024.0, (height - 32.0) / 768.0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted, EPS);
 
-  press_key (window, GDK_KEY_plus, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_plus, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted * G_SQRT2, EPS);
-  press_key (window, GDK_KEY_minus, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_minus, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted, EPS);
-  press_key (window, GDK_KEY_1, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_1, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), 1.0, EPS);
-  press_key (window, GDK_KEY_equal, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_equal, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), G_SQRT2, EPS);
-  press_key (window, GDK_KEY_KP_Add, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_KP_Add, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), 2.0, EPS);
-  press_key (window, GDK_KEY_KP_Subtract, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_KP_Subtract, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), G_SQRT2, EPS);
-  press_key (window, GDK_KEY_0, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_0, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted, EPS);
-  press_key (window, GDK_KEY_plus, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_plus, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted * G_SQRT2, EPS);
-  press_key (window, GDK_KEY_KP_0, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_KP_0, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), fitted, EPS);
-  press_key (window, GDK_KEY_KP_1, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_KP_1, 0);
   g_assert_cmpfloat_with_epsilon (np_canvas_get_zoom (canvas), 1.0, EPS);
 
   /* The status line follows: "100 %" at actual size. */
-  press_key (window, GDK_KEY_1, 0);
+  np_test_press_key (GTK_WIDGET (window), GDK_KEY_1, 0);
   g_assert_cmpstr (np_status_bar_get_zoom_text (np_window_get_status_bar (window)), ==, "100 %");
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -385,7 +307,7 @@ test_corrupt_file_keeps_frame (void)
   g_autofree char *bad = np_test_write_file ("bad.png", "This is not a PNG file.\n");
   g_autofree char *missing = g_build_filename (g_get_user_cache_dir (), "missing.png", NULL);
 
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   NpCanvas *canvas = np_window_get_canvas (window);
   AdwMessageDialog *dialog;
   NpFrame *shown;
@@ -415,7 +337,7 @@ test_corrupt_file_keeps_frame (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "missing.png"));
   g_assert_true (np_canvas_get_frame (canvas) == shown);
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -449,7 +371,7 @@ test_status_bar (void)
   g_autoptr(NpFrame) colour = np_frame_new (64, 48, 3, 8, NULL);
   g_autofree char *deep_path = NULL;
   g_autofree char *colour_path = NULL;
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   NpCanvas *canvas = np_window_get_canvas (window);
   NpStatusBar *status_bar = np_window_get_status_bar (window);
 
@@ -484,7 +406,7 @@ test_status_bar (void)
   g_assert_cmpstr (np_status_bar_get_position_text (status_bar), ==, "—");
   g_assert_cmpstr (np_status_bar_get_value_text (status_bar), ==, "—");
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
@@ -492,9 +414,9 @@ test_drop_files (void)
 {
   g_autofree char *first = save_ramp_frame ("first.png");
   g_autofree char *second = save_ramp_frame ("second.png");
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   g_autoptr(GListModel) controllers =
-    gtk_widget_observe_controllers (template_child (window, "workspace"));
+    gtk_widget_observe_controllers (np_test_template_child (window, "workspace"));
   GtkDropTarget *target = NULL;
   GSList *files = NULL;
   GValue value = G_VALUE_INIT;
@@ -518,17 +440,17 @@ test_drop_files (void)
   g_value_unset (&value);
 
   g_assert_true (accepted);
-  np_test_wait_until (window_is_idle, window);
+  np_test_wait_window_idle (window);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "first.png — NeedlePlan");
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static gboolean
 recent_menu_lists (gpointer data)
 {
   NpWindow *window = data;
-  GtkMenuButton *button = GTK_MENU_BUTTON (template_child (window, "recent_button"));
+  GtkMenuButton *button = GTK_MENU_BUTTON (np_test_template_child (window, "recent_button"));
   GMenuModel *menu = gtk_menu_button_get_menu_model (button);
   g_autofree char *uri = g_file_get_uri (np_window_get_file (window));
 
@@ -547,8 +469,8 @@ static void
 test_recent_menu (void)
 {
   g_autofree char *path = save_ramp_frame ("recent_frame.png");
-  NpWindow *window = new_window ();
-  GtkWidget *button = template_child (window, "recent_button");
+  NpWindow *window = np_test_new_window (app);
+  GtkWidget *button = np_test_template_child (window, "recent_button");
 
   open_path (window, path);
   np_test_wait_until (recent_menu_lists, window);
@@ -564,37 +486,38 @@ test_recent_menu (void)
     g_assert_cmpstr (label, ==, "recent__frame.png");
   }
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
 test_open_sample (void)
 {
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   GFile *sample = np_window_get_sample_file (window);
 
   if (sample == NULL)
     {
       /* No sample library: no button, nothing to open. */
-      g_assert_false (gtk_widget_get_visible (template_child (window, "open_sample_button")));
-      destroy_window (window);
+      g_assert_false (gtk_widget_get_visible (np_test_template_child (window,
+                                                                      "open_sample_button")));
+      np_test_destroy_window (GTK_WINDOW (window));
       g_test_skip ("no sample frame under data/cases yet");
       return;
     }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL);
-  np_test_wait_until (window_is_idle, window);
+  np_test_wait_window_idle (window);
   g_assert_true (np_window_has_frame (window));
   g_assert_true (g_file_equal (np_window_get_file (window), sample));
 
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 static void
 test_size_saved (void)
 {
   GSettings *settings = np_application_get_settings (app);
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 650);
   gtk_window_close (GTK_WINDOW (window));
@@ -604,7 +527,7 @@ test_size_saved (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 
   /* The next window opens at that size. */
-  window = new_window ();
+  window = np_test_new_window (app);
   {
     int width, height;
 
@@ -612,7 +535,7 @@ test_size_saved (void)
     g_assert_cmpint (width, ==, 900);
     g_assert_cmpint (height, ==, 650);
   }
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
@@ -636,7 +559,7 @@ test_shortcuts_window_lists_every_key (void)
     gtk_builder_new_from_resource ("/org/needleplan/NeedlePlan/np-shortcuts.ui");
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GSList *objects = gtk_builder_get_objects (builder);
-  NpWindow *window = new_window ();
+  NpWindow *window = np_test_new_window (app);
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
   g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
   guint checked = 0;
@@ -719,24 +642,16 @@ test_shortcuts_window_lists_every_key (void)
    * undo, redo) and the 6 application accelerators of the viewer; the
    * planning tools and export add more. */
   g_assert_cmpuint (checked, >=, 20);
-  destroy_window (window);
+  np_test_destroy_window (GTK_WINDOW (window));
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   np_test_init (&argc, &argv);
-
-  /* The real application, without the single-instance bus name so that
-   * tests never reach a NeedlePlan the developer has open. */
-  app = np_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = np_test_application_new ();
 
   g_test_add_func ("/gui/window/empty-state", test_empty_state);
   g_test_add_func ("/gui/window/training-built-on-demand", test_training_built_on_demand);
