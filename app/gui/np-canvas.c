@@ -173,22 +173,9 @@ zoom_at (NpCanvas      *self,
 static void
 ensure_texture (NpCanvas *self)
 {
-  guint width, height;
-  gsize stride;
-  guint8 *rgb;
-  g_autoptr(GBytes) bytes = NULL;
-
   if (self->texture != NULL || self->frame == NULL)
     return;
-
-  width = np_frame_get_width (self->frame);
-  height = np_frame_get_height (self->frame);
-  /* Rows padded to 4 bytes, the alignment GL uploads expect by default. */
-  stride = ((gsize) width * 3 + 3) & ~(gsize) 3;
-  rgb = g_malloc (stride * height);
-  np_window_level_render_rgb (self->window_level, self->frame, rgb, stride);
-  bytes = g_bytes_new_take (rgb, stride * height);
-  self->texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, stride);
+  self->texture = np_canvas_image_render_texture (self->frame, self->window_level);
 }
 
 static cairo_surface_t *
@@ -698,37 +685,20 @@ np_canvas_get_frame (NpCanvas *self)
   return self->frame;
 }
 
-/**
- * np_canvas_set_frame:
- * @frame: (nullable): the frame to show
- *
- * Shows @frame fitted to the view with its default window
- * (np_window_level_default(): 16-bit frames get the automatic window).
- */
-void
-np_canvas_set_frame (NpCanvas *self,
-                     NpFrame  *frame)
+/* @image is NULL exactly when @frame is. */
+static void
+set_image (NpCanvas            *self,
+           NpFrame             *frame,
+           const NpCanvasImage *image)
 {
-  double low, high;
-
-  g_return_if_fail (NP_IS_CANVAS (self));
-
-  if (frame == self->frame)
-    return;
-
   invalidate_texture (self);
   g_clear_pointer (&self->frame, np_frame_unref);
   if (frame != NULL)
     {
-      double floor_span;
-
       self->frame = np_frame_ref (frame);
-      self->window_level = np_window_level_default (frame);
-      /* A nearly flat frame still needs a drag that does something. */
-      floor_span = (np_frame_get_max_value (frame) + 1.0) / 256.0;
-      self->value_span = floor_span;
-      if (np_window_level_percentiles (frame, 0.0, 1.0, &low, &high))
-        self->value_span = MAX (high - low + 1.0, floor_span);
+      self->window_level = image->window_level;
+      self->value_span = image->value_span;
+      self->texture = g_object_ref (image->texture);
     }
 
   self->fit_to_view = TRUE;
@@ -740,6 +710,47 @@ np_canvas_set_frame (NpCanvas *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW_CENTER]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW_WIDTH]);
   emit_cursor_moved (self);
+}
+
+/**
+ * np_canvas_set_frame:
+ * @frame: (nullable): the frame to show
+ *
+ * Shows @frame fitted to the view with its default window
+ * (np_window_level_default(): 16-bit frames get the automatic window).
+ */
+void
+np_canvas_set_frame (NpCanvas *self,
+                     NpFrame  *frame)
+{
+  g_autoptr(NpCanvasImage) image = NULL;
+
+  g_return_if_fail (NP_IS_CANVAS (self));
+
+  if (frame == self->frame)
+    return;
+  if (frame != NULL)
+    image = np_canvas_image_new (frame);
+  set_image (self, frame, image);
+}
+
+/**
+ * np_canvas_set_image:
+ * @image: the frame made ready in a worker thread by np_canvas_image_new()
+ *
+ * Shows @image's frame, as np_canvas_set_frame() does, without computing
+ * anything over its samples on the main thread.
+ */
+void
+np_canvas_set_image (NpCanvas            *self,
+                     const NpCanvasImage *image)
+{
+  g_return_if_fail (NP_IS_CANVAS (self));
+  g_return_if_fail (image != NULL);
+
+  if (image->frame == self->frame)
+    return;
+  set_image (self, image->frame, image);
 }
 
 double

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "np-canvas-image.h"
 #include "np-frame.h"
 #include "np-viewport.h"
 #include "np-window-level.h"
@@ -43,6 +44,8 @@ GtkWidget     *np_canvas_new                   (void);
 NpFrame       *np_canvas_get_frame             (NpCanvas            *self);
 void           np_canvas_set_frame             (NpCanvas            *self,
                                                 NpFrame             *frame);
+void           np_canvas_set_image             (NpCanvas            *self,
+                                                const NpCanvasImage *image);
 
 double         np_canvas_get_zoom              (NpCanvas            *self);
 void           np_canvas_set_zoom              (NpCanvas            *self,

@@ -80,7 +80,7 @@ struct _NpWindow
 /* np-window.c */
 void     np_window_show_frame          (NpWindow     *self,
                                         GFile        *file,
-                                        NpFrame      *frame,
+                                        const NpCanvasImage *image,
                                         NpPlan       *plan,
                                         const char   *plan_path);
 void     np_window_load_frame          (NpWindow     *self,

@@ -235,6 +235,7 @@ typedef struct
 typedef struct
 {
   NpFrame *frame;
+  NpCanvasImage *image;    /* the frame made ready for the canvas, off the main thread */
   char *sha256;            /* of the file as read, NULL when unknown */
   gboolean checked;        /* a plan's frame was compared with its SHA-256 */
   gboolean matches;
@@ -253,6 +254,7 @@ static void
 load_result_free (LoadResult *result)
 {
   g_clear_pointer (&result->frame, np_frame_unref);
+  g_clear_pointer (&result->image, np_canvas_image_free);
   g_clear_pointer (&result->sha256, g_free);
   g_free (result);
 }
@@ -323,6 +325,7 @@ load_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  result->image = np_canvas_image_new (result->frame);
   if (request->plan != NULL && request->plan_path != NULL)
     result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
                                                 &result->matches, NULL);
@@ -432,18 +435,20 @@ np_window_update_title (NpWindow *self)
  * @plan: (transfer full) (nullable): the frame's plan, or %NULL for a new one
  * @plan_path: (nullable): the plan's file
  *
- * Shows @frame and starts the document over on it.
+ * Shows the frame of @image and starts the document over on it.
  */
 void
-np_window_show_frame (NpWindow   *self,
-                      GFile      *file,
-                      NpFrame    *frame,
-                      NpPlan     *plan,
-                      const char *plan_path)
+np_window_show_frame (NpWindow            *self,
+                      GFile               *file,
+                      const NpCanvasImage *image,
+                      NpPlan              *plan,
+                      const char          *plan_path)
 {
+  NpFrame *frame = image->frame;
+
   g_set_object (&self->file, file);
 
-  np_canvas_set_frame (self->canvas, frame);
+  np_canvas_set_image (self->canvas, image);
   np_status_bar_set_frame (self->status_bar, frame);
   np_status_bar_set_zoom (self->status_bar, np_canvas_get_zoom (self->canvas));
   np_status_bar_set_window_level (self->status_bar, np_canvas_get_window_level (self->canvas));
@@ -543,7 +548,7 @@ load_done_cb (GObject      *source_object,
     plan = np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
 
   self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
-  np_window_show_frame (self, request->file, loaded->frame, plan, request->plan_path);
+  np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
   if (request->relocated)
     {
       /* The plan now names the located frame: saving it keeps that. */

@@ -446,6 +446,71 @@ test_sixteen_bit_default_window (Fixture       *fixture,
   g_assert_cmpfloat (np_canvas_get_window_level (fixture->canvas).width, <=, 1001.0);
 }
 
+static guint
+ramp (guint x,
+      guint y)
+{
+  return 2 * x + y;
+}
+
+static gpointer
+make_image_thread (gpointer frame)
+{
+  return np_canvas_image_new (frame);
+}
+
+/* The window loads frames in a worker thread and hands the canvas what it
+ * made there; the canvas then shows exactly that, computing nothing. */
+static void
+test_image_made_in_a_thread (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_frame (100, 20, ramp);
+  g_autoptr(NpCanvasImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) deep = np_frame_new (100, 1, 1, 16, &error);
+  g_autoptr(NpCanvasImage) deep_image = NULL;
+  g_autofree guint8 *pixels = g_malloc (100 * 20 * 4);
+  NpWindowLevel window;
+
+  g_assert_no_error (error);
+  image = g_thread_join (g_thread_new ("image", make_image_thread, frame));
+  g_assert_true (image->frame == frame);
+  /* 8-bit frames open as stored: 0 black, 255 white, each value its own grey. */
+  g_assert_cmpfloat_with_epsilon (image->window_level.center, 128.0, EPS);
+  g_assert_cmpfloat_with_epsilon (image->window_level.width, 256.0, EPS);
+  /* Values 0 (x = 0, y = 0) to 2 · 99 + 19 = 217. */
+  g_assert_cmpfloat_with_epsilon (image->value_span, 218.0, EPS);
+  g_assert_cmpint (gdk_texture_get_width (image->texture), ==, 100);
+  g_assert_cmpint (gdk_texture_get_height (image->texture), ==, 20);
+  gdk_texture_download (image->texture, pixels, 100 * 4);
+  for (guint y = 0; y < 20; y++)
+    for (guint x = 0; x < 100; x++)
+      {
+        const guint8 *p = pixels + (y * 100 + x) * 4;  /* B, G, R, A */
+
+        g_assert_cmpuint (p[0], ==, ramp (x, y));
+        g_assert_cmpuint (p[1], ==, ramp (x, y));
+        g_assert_cmpuint (p[2], ==, ramp (x, y));
+        g_assert_cmpuint (p[3], ==, 255);
+      }
+
+  np_canvas_set_image (fixture->canvas, image);
+  g_assert_true (np_canvas_get_frame (fixture->canvas) == frame);
+  g_assert_true (np_canvas_get_texture (fixture->canvas) == image->texture);
+  window = np_canvas_get_window_level (fixture->canvas);
+  g_assert_cmpfloat_with_epsilon (window.center, 128.0, EPS);
+  g_assert_cmpfloat_with_epsilon (window.width, 256.0, EPS);
+
+  /* A 16-bit frame using 0 to 990: the drag scale is its data range, not
+   * the 65536 values of the bit depth. */
+  for (guint x = 0; x < 100; x++)
+    np_frame_set_sample (deep, x, 0, 0, 10 * x);
+  deep_image = g_thread_join (g_thread_new ("image", make_image_thread, deep));
+  g_assert_cmpfloat_with_epsilon (deep_image->value_span, 991.0, EPS);
+  g_assert_cmpfloat (deep_image->window_level.width, <=, 991.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -464,6 +529,7 @@ main (int argc, char **argv)
   ADD ("/gui/canvas/overlay-in-image-coordinates", test_overlay_in_image_coordinates);
   ADD ("/gui/canvas/cursor-moved", test_cursor_moved);
   ADD ("/gui/canvas/sixteen-bit-default-window", test_sixteen_bit_default_window);
+  ADD ("/gui/canvas/image-made-in-a-thread", test_image_made_in_a_thread);
 #undef ADD
 
   status = g_test_run ();
