@@ -5,9 +5,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Set $cli first. Makes $tmp (removed on exit) and defines ok, not_ok, skip,
-# run, stderr_lines, check_failure, check_json, check_text and tap_finish.
-# run leaves stdout, stderr and the exit code in $tmp/out, $tmp/err and
-# $status; the check_* helpers read them.
+# run, unprivileged, run_unprivileged, stderr_lines, check_failure,
+# check_json, check_text and tap_finish. run leaves stdout, stderr and the
+# exit code in $tmp/out, $tmp/err and $status; the check_* helpers read them.
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-cli.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -39,6 +39,36 @@ skip () {
 
 run () {
   "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+  status=$?
+}
+
+# Folder permissions do not stop root, and CI runs as root. There the
+# permission checks run the CLI as "nobody" (setpriv, from util-linux).
+# unprivileged says whether that works here (prints why not otherwise);
+# run_unprivileged is run as that user, or as ourselves when not root.
+unprivileged () {
+  [ "$(id -u)" -ne 0 ] && return 0
+  if ! command -v setpriv >/dev/null || ! id nobody >/dev/null 2>&1; then
+    echo "running as root without setpriv or a user nobody"
+    return 1
+  fi
+  # nobody must reach the test files and the CLI in the build tree.
+  chmod 755 "$tmp"
+  if ! setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- \
+       "$cli" --version >/dev/null 2>&1; then
+    echo "running as root, and the user nobody cannot run $cli"
+    return 1
+  fi
+  return 0
+}
+
+run_unprivileged () {
+  if [ "$(id -u)" -ne 0 ]; then
+    run "$@"
+    return
+  fi
+  setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- \
+    "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
   status=$?
 }
 

@@ -199,10 +199,10 @@ fi
 run phantom --site knee --seed 1 -o "$tmp/plain-file"
 check_failure "output is a regular file" 1 "plain-file" "not a folder"
 
-if [ "$(id -u)" -ne 0 ]; then
+if why=$(unprivileged); then
   mkdir "$tmp/read-only"
   chmod 555 "$tmp/read-only"
-  run phantom --site knee --seed 1 -o "$tmp/read-only"
+  run_unprivileged phantom --site knee --seed 1 -o "$tmp/read-only"
   check_failure "unwritable output folder" 1 "read-only"
   if [ -z "$(ls -A "$tmp/read-only")" ]; then
     ok "an unwritable folder stays empty"
@@ -211,8 +211,8 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
   chmod 755 "$tmp/read-only"
 else
-  skip "unwritable output folder" "running as root, permissions do not apply"
-  skip "an unwritable folder stays empty" "running as root, permissions do not apply"
+  skip "unwritable output folder" "$why"
+  skip "an unwritable folder stays empty" "$why"
 fi
 
 tap_finish
