@@ -370,6 +370,37 @@ test_csv (void)
   remove_tree (dir);
 }
 
+/* Debian's images carry the locale sources (package locales) but compile
+ * only C.UTF-8: build de_DE.UTF-8 into a private folder and point LOCPATH
+ * at it. Returns the folder, or NULL when localedef cannot. */
+static char *
+compile_comma_locale (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-locale-XXXXXX", NULL);
+  g_autofree char *out = NULL;
+  int status = -1;
+
+  if (dir == NULL)
+    return NULL;
+  out = g_build_filename (dir, "de_DE.UTF-8", NULL);
+  {
+    /* -c: write the locale even where localedef has warnings about it. */
+    const char *argv[] = { "localedef", "-c", "-i", "de_DE", "-f", "UTF-8", out, NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                       G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, NULL) ||
+        !g_file_test (out, G_FILE_TEST_IS_DIR))
+      {
+        remove_tree (dir);
+        return NULL;
+      }
+  }
+  g_setenv ("LOCPATH", dir, TRUE);
+  return g_steal_pointer (&dir);
+}
+
 /* A locale with a decimal comma must not change the CSV. */
 static void
 test_csv_locale (void)
@@ -381,15 +412,21 @@ test_csv_locale (void)
   g_autofree char *path = NULL;
   g_autoptr(NpTrainingHistory) history = NULL;
   g_autofree char *csv = NULL;
+  g_autofree char *locale_dir = NULL;
   gboolean found = FALSE;
 
   for (guint i = 0; comma_locales[i] != NULL && !found; i++)
     found = setlocale (LC_NUMERIC, comma_locales[i]) != NULL;
+  if (!found && (locale_dir = compile_comma_locale ()) != NULL)
+    found = setlocale (LC_NUMERIC, "de_DE.UTF-8") != NULL;
   if (!found)
     {
-      g_test_skip ("no locale with a decimal comma is installed");
+      g_test_skip ("no locale with a decimal comma is installed, and localedef could not "
+                   "make one");
       return;
     }
+  /* The premise: this locale writes 0.5 as "0,5". */
+  g_assert_cmpstr (localeconv ()->decimal_point, ==, ",");
   dir = g_dir_make_tmp ("test-training-history-XXXXXX", NULL);
   path = g_build_filename (dir, NP_TRAINING_HISTORY_FILE, NULL);
   history = np_training_history_new (path);
@@ -397,6 +434,11 @@ test_csv_locale (void)
   csv = np_training_history_to_csv (history);
   setlocale (LC_NUMERIC, saved);
   remove_tree (dir);
+  if (locale_dir != NULL)
+    {
+      g_unsetenv ("LOCPATH");
+      remove_tree (locale_dir);
+    }
   g_assert_cmpstr (csv, ==, expected_csv);
 }
 
