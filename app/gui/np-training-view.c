@@ -1065,14 +1065,14 @@ schedule_initial_view (NpTrainingView *self)
 typedef struct
 {
   NpPlan *plan;
-  NpFrame *frame;
+  NpCanvasImage *image;  /* the frame, made ready for the canvas in the thread */
 } CaseData;
 
 static void
 case_data_free (CaseData *data)
 {
   g_clear_pointer (&data->plan, np_plan_free);
-  g_clear_pointer (&data->frame, np_frame_unref);
+  g_clear_pointer (&data->image, np_canvas_image_free);
   g_free (data);
 }
 
@@ -1110,7 +1110,7 @@ load_case_thread (GTask        *task,
 
   data = g_new0 (CaseData, 1);
   data->plan = g_steal_pointer (&plan);
-  data->frame = g_steal_pointer (&frame);
+  data->image = np_canvas_image_new (frame);
   g_task_return_pointer (task, data, (GDestroyNotify) case_data_free);
 }
 
@@ -1270,7 +1270,7 @@ load_case_done_cb (GObject      *source_object,
 
   self->tool = NP_TRAINING_MARK_TARGET;
   sync_tool_toggles (self);
-  np_canvas_set_frame (self->canvas, data->frame);
+  np_canvas_set_image (self->canvas, data->image);
   case_data_free (data);
 
   set_busy (self, self->scanning, FALSE);
