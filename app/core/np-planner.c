@@ -1418,6 +1418,174 @@ np_planner_two_views (const NpFluoroView  *view_a,
   return TRUE;
 }
 
+static gboolean central_half_width (double sigma, double h, double *half, GError **error);
+
+/* Parameters of the two-view uncertainty: each view's pixel size in x and
+ * y, then its entry and target clicks. */
+enum { V_SX, V_SY, V_EX, V_EY, V_TX, V_TY, V_N };
+
+static gboolean
+evaluate_two_views (const NpFluoroView *views,
+                    const double       *theta,
+                    double              angle_deg,
+                    double             *depth,
+                    double             *path)
+{
+  NpFluoroView moved[2];
+  NpCalibration calibrations[2];
+  NpFluoroTwoViews result;
+
+  for (int view = 0; view < 2; view++)
+    {
+      const double *t = theta + view * V_N;
+
+      /* A shallow copy: only the pixel size is read, nothing is freed. */
+      calibrations[view] = *views[view].calibration;
+      calibrations[view].mm_per_px_x = t[V_SX];
+      calibrations[view].mm_per_px_y = t[V_SY];
+      moved[view] = views[view];
+      moved[view].calibration = &calibrations[view];
+      moved[view].entry = np_image_point (t[V_EX], t[V_EY]);
+      moved[view].target = np_image_point (t[V_TX], t[V_TY]);
+    }
+  if (!np_planner_two_views (&moved[0], &moved[1], angle_deg, &result, NULL))
+    return FALSE;
+  *depth = result.depth_mm;
+  *path = result.path_length_mm;
+  return TRUE;
+}
+
+/* 95 % intervals of the two-view depth and path length: a seeded Monte
+ * Carlo over both views' clicks (each plan's mark error) and pixel sizes
+ * (each calibration's standard error), cross-checked with first-order
+ * propagation, as np_planner_estimate_uncertainty does for ultrasound. */
+static gboolean
+estimate_two_view_uncertainty (const NpFluoroView     *views,
+                               const double           *mark_error_px,
+                               double                  angle_deg,
+                               const NpPlannerOptions *options,
+                               NpPlanResults          *results,
+                               GError                **error)
+{
+  double theta0[2 * V_N], theta[2 * V_N], sigma[2 * V_N];
+  gboolean shared_scale[2];
+  g_autoptr(gsl_rng) rng = NULL;
+  g_autofree double *depths = NULL;
+  g_autofree double *paths = NULL;
+  guint n = 0;
+  double depth0, path0, var_depth = 0, var_path = 0, half;
+
+  if (options->mc_samples < 100)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "The Monte Carlo needs at least 100 samples (%u asked)", options->mc_samples);
+      return FALSE;
+    }
+
+  for (int view = 0; view < 2; view++)
+    {
+      const NpCalibration *cal = views[view].calibration;
+      double *t = theta0 + view * V_N;
+      double *sd = sigma + view * V_N;
+
+      t[V_SX] = cal->mm_per_px_x;
+      t[V_SY] = cal->mm_per_px_y;
+      t[V_EX] = views[view].entry.x;
+      t[V_EY] = views[view].entry.y;
+      t[V_TX] = views[view].target.x;
+      t[V_TY] = views[view].target.y;
+      sd[V_SX] = cal->se_mm_per_px_x;
+      sd[V_SY] = cal->se_mm_per_px_y;
+      sd[V_EX] = sd[V_EY] = sd[V_TX] = sd[V_TY] = mark_error_px[view];
+      /* One scale measured once (a sphere, SID/SOD) errs the same in x and y. */
+      shared_scale[view] = cal->mm_per_px_x == cal->mm_per_px_y
+                           && cal->se_mm_per_px_x == cal->se_mm_per_px_y;
+    }
+  if (!evaluate_two_views (views, theta0, angle_deg, &depth0, &path0))
+    return TRUE;
+
+  rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, options->seed);
+  depths = g_new (double, options->mc_samples);
+  paths = g_new (double, options->mc_samples);
+  for (guint s = 0; s < options->mc_samples; s++)
+    {
+      for (int view = 0; view < 2; view++)
+        {
+          const double *t0 = theta0 + view * V_N;
+          const double *sd = sigma + view * V_N;
+          double *t = theta + view * V_N;
+          double zx = gsl_ran_gaussian (rng, 1.0);
+          double zy = shared_scale[view] ? zx : gsl_ran_gaussian (rng, 1.0);
+
+          t[V_SX] = t0[V_SX] + sd[V_SX] * zx;
+          t[V_SY] = t0[V_SY] + sd[V_SY] * zy;
+          for (int i = V_EX; i < V_N; i++)
+            t[i] = t0[i] + (sd[i] > 0 ? gsl_ran_gaussian (rng, sd[i]) : 0);
+        }
+      /* A pixel size drawn at or below zero is no calibration: that draw
+       * is left out (it takes a standard error of a third of the size). */
+      if (theta[V_SX] <= 0 || theta[V_SY] <= 0 || theta[V_N + V_SX] <= 0
+          || theta[V_N + V_SY] <= 0)
+        continue;
+      if (evaluate_two_views (views, theta, angle_deg, &depths[n], &paths[n]))
+        n++;
+    }
+  if (n < options->mc_samples / 2)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "The calibrations' standard errors are too large for an interval");
+      return FALSE;
+    }
+
+  /* First-order propagation: central differences at the nominal values. */
+  for (int i = 0; i < 2 * V_N; i++)
+    {
+      int in_view = i % V_N;
+      int view = i / V_N;
+      double h, dp, dm, pp, pm, g_depth, g_path;
+
+      if (sigma[i] <= 0 || (in_view == V_SY && shared_scale[view]))
+        continue;
+      h = in_view <= V_SY ? 1e-6 * theta0[i] : 1e-4;
+      memcpy (theta, theta0, sizeof theta);
+      theta[i] += h;
+      if (in_view == V_SX && shared_scale[view])
+        theta[i + 1] += h;
+      if (!evaluate_two_views (views, theta, angle_deg, &dp, &pp))
+        continue;
+      theta[i] -= 2 * h;
+      if (in_view == V_SX && shared_scale[view])
+        theta[i + 1] -= 2 * h;
+      if (!evaluate_two_views (views, theta, angle_deg, &dm, &pm))
+        continue;
+      g_depth = (dp - dm) / (2 * h);
+      g_path = (pp - pm) / (2 * h);
+      var_depth += g_depth * g_depth * sigma[i] * sigma[i];
+      var_path += g_path * g_path * sigma[i] * sigma[i];
+    }
+
+  gsl_sort (depths, 1, n);
+  gsl_sort (paths, 1, n);
+  results->depth_ci95[0] = gsl_stats_quantile_from_sorted_data (depths, 1, n, 0.025);
+  results->depth_ci95[1] = gsl_stats_quantile_from_sorted_data (depths, 1, n, 0.975);
+  results->path_length_ci95[0] = gsl_stats_quantile_from_sorted_data (paths, 1, n, 0.025);
+  results->path_length_ci95[1] = gsl_stats_quantile_from_sorted_data (paths, 1, n, 0.975);
+  if (!central_half_width (sqrt (var_depth), 0, &half, error))
+    return FALSE;
+  results->depth_ci95_propagated[0] = depth0 - half;
+  results->depth_ci95_propagated[1] = depth0 + half;
+  if (!central_half_width (sqrt (var_path), 0, &half, error))
+    return FALSE;
+  results->path_length_ci95_propagated[0] = path0 - half;
+  results->path_length_ci95_propagated[1] = path0 + half;
+  results->has_depth_ci = TRUE;
+  results->has_path_ci = TRUE;
+  results->mc_samples = options->mc_samples;
+  results->mc_seed = options->seed;
+  return TRUE;
+}
+
 /**
  * np_planner_compute_two_views:
  * @second_view: a calibrated fluoroscopy plan of the same entry and target
@@ -1425,7 +1593,9 @@ np_planner_two_views (const NpFluoroView  *view_a,
  *   (AP and lateral: 90°)
  *
  * np_planner_compute for a fluoroscopy plan, with the depth and the 3-D path
- * length (and hence the needle) from the second view.
+ * length (and hence the needle) from the second view, and their 95 %
+ * intervals from both views' click errors and calibration standard errors
+ * (@options' Monte Carlo samples and seed).
  */
 NpPlanResults *
 np_planner_compute_two_views (const NpPlan            *plan,
@@ -1436,6 +1606,8 @@ np_planner_compute_two_views (const NpPlan            *plan,
 {
   NpFluoroView a = { 0 }, b = { 0 };
   NpFluoroTwoViews views;
+  NpPlannerOptions defaults;
+  NpPlanResults *results;
 
   g_return_val_if_fail (plan != NULL && plan->calibration != NULL, NULL);
   g_return_val_if_fail (second_view != NULL && second_view->calibration != NULL, NULL);
@@ -1475,7 +1647,25 @@ np_planner_compute_two_views (const NpPlan            *plan,
   b.calibration = second_view->calibration;
   if (!np_planner_two_views (&a, &b, angle_deg, &views, error))
     return NULL;
-  return compute (plan, options, &views, angle_deg, error);
+  results = compute (plan, options, &views, angle_deg, error);
+  if (results == NULL)
+    return NULL;
+  {
+    const NpFluoroView both[2] = { a, b };
+    const double mark_error_px[2] = { plan->mark_error_px, second_view->mark_error_px };
+
+    if (options == NULL)
+      {
+        np_planner_options_init (&defaults);
+        options = &defaults;
+      }
+    if (!estimate_two_view_uncertainty (both, mark_error_px, angle_deg, options, results, error))
+      {
+        np_plan_results_free (results);
+        return NULL;
+      }
+  }
+  return results;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -966,6 +966,78 @@ test_fluoroscopy_plans (void)
   g_assert_false (has_warning (results, "Depth needs a second view"));
 }
 
+/* The geometry of test_two_views, every click 1 px uncertain, no
+ * calibration error. Depth is the lateral view's horizontal distance,
+ * 120 px · 0.25 mm/px = 30 mm, from two clicks: σ = √2 · 0.25 = 0.353553 mm,
+ * 95 % half width 1.959964 σ = 0.692951 mm. Path √1400 = 37.416574 mm from
+ * dx = 10 mm (AP, σ² = 2 · 0.5² = 0.5), dy = 30 mm (lateral, σ² = 0.125)
+ * and dz the mean of both views' 20 mm (σ² = (0.5 + 0.125) / 4 = 0.15625):
+ * σ² = (10² · 0.5 + 30² · 0.125 + 20² · 0.15625) / 1400 = 225 / 1400,
+ * σ = 0.400892 mm, half width 0.785733 mm. */
+static void
+test_two_view_intervals (void)
+{
+  g_autoptr(NpPlan) ap = plan_new (0.5);
+  g_autoptr(NpPlan) lateral = plan_new (0.25);
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  NpPlannerOptions options;
+  double half_depth = 1.959964 * sqrt (2) * 0.25;
+  double half_path = 1.959964 * sqrt (225.0 / 1400);
+
+  np_planner_options_init (&options);
+  options.mc_samples = 20000;
+  options.seed = 7;
+  ap->modality = lateral->modality = NP_MODALITY_FLUOROSCOPY;
+  ap->view = NP_VIEW_AP;
+  lateral->view = NP_VIEW_LATERAL;
+  ap->mark_error_px = lateral->mark_error_px = 1;
+  set_path (ap, 100, 100, 120, 140);
+  set_path (lateral, 200, 50, 320, 130);
+
+  results = np_planner_compute_two_views (ap, lateral, NAN, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (results->has_depth_ci);
+  g_assert_true (results->has_path_ci);
+  g_assert_cmpuint (results->mc_samples, ==, 20000);
+  /* Propagation is exact for the linear depth, and to first order for the path. */
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 30 - half_depth, 1e-5);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[1], 30 + half_depth, 1e-5);
+  g_assert_cmpfloat_with_epsilon (results->path_length_ci95_propagated[0],
+                                  sqrt (1400) - half_path, 1e-5);
+  g_assert_cmpfloat_with_epsilon (results->path_length_ci95_propagated[1],
+                                  sqrt (1400) + half_path, 1e-5);
+  /* 20 000 draws place a 2.5 % quantile within about 2 % of the half width. */
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95[0], 30 - half_depth, 0.05 * half_depth);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95[1], 30 + half_depth, 0.05 * half_depth);
+  g_assert_cmpfloat_with_epsilon (results->path_length_ci95[0], sqrt (1400) - half_path,
+                                  0.05 * half_path);
+  g_assert_cmpfloat_with_epsilon (results->path_length_ci95[1], sqrt (1400) + half_path,
+                                  0.05 * half_path);
+
+  /* Only the lateral pixel size uncertain, 0.25 ± 0.0025 mm/px: the depth
+   * 120 px · s has σ = 120 · 0.0025 = 0.3 mm. */
+  g_clear_pointer (&results, np_plan_results_free);
+  ap->mark_error_px = lateral->mark_error_px = 0;
+  lateral->calibration->se_mm_per_px_x = lateral->calibration->se_mm_per_px_y = 0.0025;
+  results = np_planner_compute_two_views (ap, lateral, NAN, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 30 - 1.959964 * 0.3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[1], 30 + 1.959964 * 0.3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95[0], 30 - 1.959964 * 0.3, 0.03);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95[1], 30 + 1.959964 * 0.3, 0.03);
+
+  /* The same seed gives the same interval. */
+  {
+    g_autoptr(NpPlanResults) again = np_planner_compute_two_views (ap, lateral, NAN, &options,
+                                                                   &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (again->depth_ci95[0], ==, results->depth_ci95[0]);
+    g_assert_cmpfloat (again->path_length_ci95[1], ==, results->path_length_ci95[1]);
+  }
+}
+
 static void
 test_json (void)
 {
@@ -1167,6 +1239,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/planner/recommend-bone", test_recommend_bone);
   g_test_add_func ("/core/planner/recommend-needs-marks", test_recommend_needs_marks);
   g_test_add_func ("/core/planner/two-views", test_two_views);
+  g_test_add_func ("/core/planner/two-view-intervals", test_two_view_intervals);
   g_test_add_func ("/core/planner/fluoroscopy-plans", test_fluoroscopy_plans);
   g_test_add_func ("/core/planner/json", test_json);
   g_test_add_func ("/core/planner/invalid", test_invalid);
