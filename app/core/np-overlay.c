@@ -46,7 +46,14 @@ typedef struct
   gboolean expert;
   gboolean calibrated;
   double sx, sy;            /* mm per px, y scaled for the tissue speed of sound */
+  GArray *labels;           /* cairo_rectangle_t: where labels stand so far */
 } Ctx;
+
+typedef enum
+{
+  LABEL_MOVABLE,            /* moves up or down a line to stay clear of earlier labels */
+  LABEL_OPTIONAL,           /* a path tick's number: left out rather than moved off its tick */
+} LabelKind;
 
 static void
 set_rgb (Ctx       *ctx,
@@ -182,6 +189,69 @@ draw_text (Ctx        *ctx,
   set_rgb (ctx, color, 1.0);
   cairo_fill (cr);
   cairo_restore (cr);
+}
+
+static gboolean
+label_overlaps (Ctx                     *ctx,
+                const cairo_rectangle_t *box)
+{
+  for (guint i = 0; i < ctx->labels->len; i++)
+    {
+      const cairo_rectangle_t *other = &g_array_index (ctx->labels, cairo_rectangle_t, i);
+
+      if (box->x < other->x + other->width && other->x < box->x + box->width
+          && box->y < other->y + other->height && other->y < box->y + box->height)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* draw_text for a label among others: two labels never cover each other
+ * (a clinician must read both). A movable label tries a line up, a line
+ * down, then two, then three; where all are taken it stays where it was
+ * asked to be. */
+static void
+draw_label (Ctx        *ctx,
+            double      x,
+            double      y,
+            double      align,
+            const char *text,
+            const Rgb  *color,
+            double      size,
+            LabelKind   kind)
+{
+  static const int steps[] = { 0, -1, 1, -2, 2, -3, 3 };
+  cairo_t *cr = ctx->cr;
+  cairo_text_extents_t extents;
+  double pad = 2 * ctx->u;
+  cairo_rectangle_t box;
+  double step;
+  gboolean placed = FALSE;
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, size * ctx->u);
+  cairo_text_extents (cr, text, &extents);
+  cairo_restore (cr);
+
+  /* The ink box draw_text fills, with room for the halo. */
+  box.x = x - align * extents.width - pad;
+  box.width = extents.width + 2 * pad;
+  box.height = extents.height + 2 * pad;
+  step = box.height + ctx->u;
+  for (guint i = 0; i < (kind == LABEL_MOVABLE ? G_N_ELEMENTS (steps) : 1) && !placed; i++)
+    {
+      box.y = y + steps[i] * step - extents.height / 2 - pad;
+      placed = !label_overlaps (ctx, &box);
+    }
+  if (!placed)
+    {
+      if (kind == LABEL_OPTIONAL)
+        return;
+      box.y = y - extents.height / 2 - pad;
+    }
+  g_array_append_val (ctx->labels, box);
+  draw_text (ctx, x, box.y + pad + extents.height / 2, align, text, color, size);
 }
 
 static char *
@@ -322,7 +392,8 @@ draw_structures (Ctx *ctx)
       if (ctx->options->show_labels && structure->label != NULL && *structure->label != '\0')
         {
           NpImagePoint anchor = structure_label_anchor (structure);
-          draw_text (ctx, anchor.x, anchor.y - 10 * ctx->u, 0.5, structure->label, color, 12);
+          draw_label (ctx, anchor.x, anchor.y - 10 * ctx->u, 0.5, structure->label, color, 12,
+                      LABEL_MOVABLE);
         }
     }
 }
@@ -497,7 +568,8 @@ draw_path (Ctx *ctx)
           if (k % 2 == 0 && ctx->options->show_labels)
             {
               g_autofree char *label = g_strdup_printf ("%u", k * 5);
-              draw_text (ctx, cx + nx * 16 * ctx->u, cy + ny * 16 * ctx->u, 0.5, label, color, 10);
+              draw_label (ctx, cx + nx * 16 * ctx->u, cy + ny * 16 * ctx->u, 0.5, label, color,
+                          10, LABEL_OPTIONAL);
             }
         }
     }
@@ -515,7 +587,8 @@ draw_path (Ctx *ctx)
           nx = -nx;
           ny = -ny;
         }
-      draw_text (ctx, mx - nx * 30 * ctx->u, my - ny * 30 * ctx->u, 0.5, label, color, 12);
+      draw_label (ctx, mx - nx * 30 * ctx->u, my - ny * 30 * ctx->u, 0.5, label, color, 12,
+                  LABEL_MOVABLE);
     }
 }
 
@@ -555,8 +628,8 @@ draw_angle (Ctx *ctx)
     {
       double am = (a0 + a1) / 2;
       label = g_strdup_printf ("%.0f°", ctx->results->insertion_angle_deg);
-      draw_text (ctx, e.x + cos (am) * (r + 16 * ctx->u), e.y + sin (am) * (r + 16 * ctx->u),
-                 0.5, label, plan_color (ctx, &COLOR_TEXT), 12);
+      draw_label (ctx, e.x + cos (am) * (r + 16 * ctx->u), e.y + sin (am) * (r + 16 * ctx->u),
+                  0.5, label, plan_color (ctx, &COLOR_TEXT), 12, LABEL_MOVABLE);
     }
 }
 
@@ -586,8 +659,8 @@ draw_clearance (Ctx *ctx)
   if (ctx->options->show_labels)
     {
       value = format_length (ctx, c->clearance);
-      draw_text (ctx, (c->on_path.x + c->on_structure.x) / 2 + 8 * ctx->u,
-                 (c->on_path.y + c->on_structure.y) / 2, 0.0, value, color, 11);
+      draw_label (ctx, (c->on_path.x + c->on_structure.x) / 2 + 8 * ctx->u,
+                  (c->on_path.y + c->on_structure.y) / 2, 0.0, value, color, 11, LABEL_MOVABLE);
     }
 }
 
@@ -608,8 +681,8 @@ draw_fov_entry (Ctx *ctx)
   cairo_line_to (ctx->cr, p.x - s, p.y + s);
   stroke_halo (ctx, plan_color (ctx, &COLOR_PATH), 2.0 * ctx->u);
   if (ctx->options->show_labels)
-    draw_text (ctx, p.x + 10 * ctx->u, p.y + 12 * ctx->u, 0.0, "needle in view",
-               plan_color (ctx, &COLOR_PATH), 10);
+    draw_label (ctx, p.x + 10 * ctx->u, p.y + 12 * ctx->u, 0.0, "needle in view",
+                plan_color (ctx, &COLOR_PATH), 10, LABEL_MOVABLE);
 }
 
 static void
@@ -629,8 +702,9 @@ draw_entry (Ctx *ctx)
   cairo_fill_preserve (cr);
   stroke_halo (ctx, plan_color (ctx, &COLOR_ENTRY), 1.0 * ctx->u);
   if (ctx->options->show_labels)
-    draw_text (ctx, e.x + 12 * ctx->u, e.y - 12 * ctx->u, 0.0,
-               ctx->expert ? "expert entry" : "entry", plan_color (ctx, &COLOR_ENTRY), 11);
+    draw_label (ctx, e.x + 12 * ctx->u, e.y - 12 * ctx->u, 0.0,
+                ctx->expert ? "expert entry" : "entry", plan_color (ctx, &COLOR_ENTRY), 11,
+                LABEL_MOVABLE);
 }
 
 static void
@@ -671,7 +745,7 @@ draw_target (Ctx *ctx)
         }
       else
         label = g_strdup (ctx->expert ? "expert target" : "target");
-      draw_text (ctx, t.x + r * 1.9, t.y + 14 * ctx->u, 0.0, label, color, 12);
+      draw_label (ctx, t.x + r * 1.9, t.y + 14 * ctx->u, 0.0, label, color, 12, LABEL_MOVABLE);
     }
 }
 
@@ -734,7 +808,8 @@ draw_measurements (Ctx *ctx)
             }
           break;
         }
-      draw_text (ctx, anchor.x + 10 * ctx->u, anchor.y - 10 * ctx->u, 0.0, label, color, 11);
+      draw_label (ctx, anchor.x + 10 * ctx->u, anchor.y - 10 * ctx->u, 0.0, label, color, 11,
+                  LABEL_MOVABLE);
     }
 }
 
@@ -890,6 +965,18 @@ np_overlay_draw (cairo_t                *cr,
                    && (results == NULL || results->calibrated);
   ctx.sx = plan->calibration->mm_per_px_x;
   ctx.sy = plan->calibration->mm_per_px_y;
+  ctx.labels = g_array_new (FALSE, FALSE, sizeof (cairo_rectangle_t));
+  /* No label may cover the target's cross (arms 1.6 × its 8 px radius) or
+   * the entry's diamond (9 px when selected); their own labels start
+   * beyond these boxes. */
+  if (plan->has_target)
+    g_array_append_val (ctx.labels, ((cairo_rectangle_t) { plan->target.x - 13 * ctx.u,
+                                                           plan->target.y - 13 * ctx.u,
+                                                           26 * ctx.u, 26 * ctx.u }));
+  if (plan->has_entry)
+    g_array_append_val (ctx.labels, ((cairo_rectangle_t) { plan->entry.x - 9 * ctx.u,
+                                                           plan->entry.y - 9 * ctx.u,
+                                                           18 * ctx.u, 18 * ctx.u }));
   if (plan->modality == NP_MODALITY_ULTRASOUND && plan->speed_of_sound_m_s > 0)
     ctx.sy *= plan->speed_of_sound_m_s / NP_PLANNER_SPEED_ASSUMED_M_S;
 
@@ -930,4 +1017,5 @@ np_overlay_draw (cairo_t                *cr,
     draw_legend (&ctx);
 
   cairo_restore (cr);
+  g_array_unref (ctx.labels);
 }

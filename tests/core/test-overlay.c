@@ -145,6 +145,85 @@ test_overlay_uncalibrated_has_no_margin (void)
   cairo_surface_destroy (surface);
 }
 
+/* Rows [first, last] holding pixels for which @match says yes, above @below. */
+static gboolean
+rows_matching (cairo_surface_t *surface,
+               int              below,
+               gboolean       (*match) (guint r, guint g, guint b),
+               int             *first,
+               int             *last)
+{
+  *first = G_MAXINT;
+  *last = -1;
+  for (int y = 0; y < below; y++)
+    for (int x = 0; x < 200; x++)
+      {
+        guint r, g, b;
+
+        pixel (surface, x, y, &r, &g, &b);
+        if (match (r, g, b))
+          {
+            *first = MIN (*first, y);
+            *last = MAX (*last, y);
+          }
+      }
+  return *last >= 0;
+}
+
+/* Okabe–Ito bluish green (0, 158, 115). */
+static gboolean
+is_tendon_green (guint r, guint g, guint b)
+{
+  return r < 60 && g > 120 && b > 80 && b < 160;
+}
+
+/* Ivory (230, 224, 204). */
+static gboolean
+is_bone_ivory (guint r, guint g, guint b)
+{
+  return r > 200 && g > 200 && b > 170;
+}
+
+/* Two outlines whose topmost point is the same (100, 100): both labels ask
+ * for the same place, centred 10 px above it. Both must be drawn, one
+ * above the other, not on top of each other. */
+static void
+test_overlay_labels_do_not_cover_each_other (void)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  NpStructure *tendon = np_structure_new ("tendon", NP_STRUCTURE_TENDON, NP_SHAPE_POLYLINE, 0);
+  NpStructure *bone = np_structure_new ("cortex", NP_STRUCTURE_BONE, NP_SHAPE_POLYLINE, 0);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 200);
+  cairo_t *cr = cairo_create (surface);
+  NpOverlayOptions options;
+  int tendon_first, tendon_last, bone_first, bone_last;
+
+  np_structure_add_point (tendon, np_image_point (100, 100));
+  np_structure_add_point (tendon, np_image_point (160, 190));
+  np_structure_add_point (bone, np_image_point (100, 100));
+  np_structure_add_point (bone, np_image_point (40, 190));
+  g_ptr_array_add (plan->structures, tendon);
+  g_ptr_array_add (plan->structures, bone);
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  np_overlay_options_init (&options, 200, 200);
+  options.show_labels = TRUE;
+  options.show_legend = FALSE;
+  np_overlay_draw (cr, plan, NULL, &options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* Above y = 96 only the labels are drawn (the outlines start at 100, 2 px wide). */
+  g_assert_true (rows_matching (surface, 96, is_tendon_green, &tendon_first, &tendon_last));
+  g_assert_true (rows_matching (surface, 96, is_bone_ivory, &bone_first, &bone_last));
+  g_assert_true (tendon_last < bone_first || bone_last < tendon_first);
+  /* The first label keeps its place: its text is centred about 90. */
+  g_assert_cmpint (tendon_first, <, 90);
+  g_assert_cmpint (tendon_last, >, 90);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -153,5 +232,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/overlay/margin-isotropic", test_overlay_margin_isotropic);
   g_test_add_func ("/core/overlay/margin-anisotropic", test_overlay_margin_anisotropic);
   g_test_add_func ("/core/overlay/uncalibrated-no-margin", test_overlay_uncalibrated_has_no_margin);
+  g_test_add_func ("/core/overlay/labels-do-not-cover-each-other",
+                   test_overlay_labels_do_not_cover_each_other);
   return g_test_run ();
 }
