@@ -154,6 +154,15 @@ show_glyphs_with_halo (Ctx        *ctx,
 
 /* Text centred (align 0.5), left (0) or right (1) of x, baseline-centred on
  * y, with a halo. */
+/* Every label's face: bold sans at @size screen pixels. */
+static void
+set_label_font (Ctx    *ctx,
+                double  size)
+{
+  cairo_select_font_face (ctx->cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (ctx->cr, size * ctx->u);
+}
+
 static void
 draw_text (Ctx        *ctx,
            double      x,
@@ -169,8 +178,7 @@ draw_text (Ctx        *ctx,
 
   cairo_save (cr);
   cairo_set_dash (cr, NULL, 0, 0);
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, size * ctx->u);
+  set_label_font (ctx, size);
   cairo_text_extents (cr, text, &extents);
   origin_x = x - extents.x_bearing - align * extents.width;
   origin_y = y - extents.y_bearing - extents.height / 2.0;
@@ -229,8 +237,7 @@ draw_label (Ctx        *ctx,
   gboolean placed = FALSE;
 
   cairo_save (cr);
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, size * ctx->u);
+  set_label_font (ctx, size);
   cairo_text_extents (cr, text, &extents);
   cairo_restore (cr);
 
