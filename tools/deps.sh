@@ -9,7 +9,7 @@ np_packages_build=(
   libjson-glib-dev libcairo2-dev gettext desktop-file-utils appstream
   adwaita-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core python3
 )
-np_packages_run=(xvfb xauth)
+np_packages_run=(xvfb xauth dbus)
 np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales)
 np_packages_bench=(xvfb xauth eog valgrind dbus libx11-dev)
 
