@@ -637,6 +637,49 @@ np_planner_options_init (NpPlannerOptions *options)
   options->seed = NP_PLANNER_DEFAULT_SEED;
 }
 
+/* The region the calibration is valid for, when it gives one with an area. */
+static gboolean
+calibration_region (const NpCalibration *calibration,
+                    NpImageRect         *region)
+{
+  if (!calibration->has_region || !(calibration->region.width > 0)
+      || !(calibration->region.height > 0))
+    return FALSE;
+  *region = calibration->region;
+  return TRUE;
+}
+
+/**
+ * np_planner_options_init_for_frame:
+ * @options: (out caller-allocates): the options to set
+ * @plan: the plan whose calibration may give the imaging field
+ * @frame_width: the frame's width in px; 0 when the frame is not known
+ * @frame_height: the frame's height in px; 0 when the frame is not known
+ *
+ * The defaults of np_planner_options_init(), with the field of view set by
+ * the one rule every caller follows: the calibration's valid region when it
+ * gives one (the scanner's imaging field), else the whole frame, else (no
+ * region, no frame) none, and the field-of-view entry is not reported.
+ */
+void
+np_planner_options_init_for_frame (NpPlannerOptions *options,
+                                   const NpPlan     *plan,
+                                   guint             frame_width,
+                                   guint             frame_height)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (plan != NULL && plan->calibration != NULL);
+
+  np_planner_options_init (options);
+  if (calibration_region (plan->calibration, &options->field))
+    options->has_field = TRUE;
+  else if (frame_width > 0 && frame_height > 0)
+    {
+      options->has_field = TRUE;
+      options->field = (NpImageRect) { 0, 0, frame_width, frame_height };
+    }
+}
+
 /* The field the needle comes into view in: the caller's, else the
  * calibration's valid region. */
 gboolean
@@ -649,13 +692,7 @@ np_planner_field_of_view (const NpPlan           *plan,
       *field = options->field;
       return TRUE;
     }
-  if (plan->calibration->has_region && plan->calibration->region.width > 0
-      && plan->calibration->region.height > 0)
-    {
-      *field = plan->calibration->region;
-      return TRUE;
-    }
-  return FALSE;
+  return calibration_region (plan->calibration, field);
 }
 
 /* The stretch of skin under the probe face, in skin coordinates: the marked

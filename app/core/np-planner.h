@@ -38,9 +38,11 @@ typedef enum
 
 typedef struct
 {
-  /* Imaging field in image px (usually 0, 0, width, height): where an
-   * in-plane needle comes into view. Without it, the calibration's region
-   * is used, and without that the field-of-view entry is not reported. */
+  /* Imaging field in image px: where an in-plane needle comes into view.
+   * np_planner_options_init_for_frame sets it by the one rule (the
+   * calibration's valid region, else the whole frame). Without it, the
+   * calibration's region is used, and without that the field-of-view entry
+   * is not reported. */
   gboolean has_field;
   NpImageRect field;
   /* Out-of-plane walk-down angle to the skin; 0 takes the approach's
@@ -157,6 +159,10 @@ typedef struct
 } NpEntryRecommendation;
 
 void            np_planner_options_init         (NpPlannerOptions   *options);
+void            np_planner_options_init_for_frame (NpPlannerOptions *options,
+                                                 const NpPlan       *plan,
+                                                 guint               frame_width,
+                                                 guint               frame_height);
 
 NpPlanResults  *np_plan_results_new             (void);
 void            np_plan_results_free            (NpPlanResults      *results);
