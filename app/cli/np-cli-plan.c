@@ -350,7 +350,8 @@ print_text (const char          *path,
                                    ? g_strdup_printf ("%.1f°", m->value)
                                    : length_text (results, TRUE, m->value);
 
-          printf ("  %-3u %-10s %s\n", i + 1, np_measure_kind_to_string (m->kind), value);
+          printf ("  %-3u %-10s %s%s\n", i + 1, np_measure_kind_to_string (m->kind), value,
+                  m->outside_region ? "  OUTSIDE the calibrated region" : "");
         }
     }
 

@@ -700,6 +700,20 @@ caption_groups (const NpExportJob *job)
   if (job->results != NULL && !job->results->calibrated)
     add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
               g_strdup ("Not calibrated — values in px"));
+  group = NULL;
+  for (guint i = 0; job->results != NULL && job->results->measurements != NULL
+                    && i < job->results->measurements->len; i++)
+    {
+      const NpMeasurementValue *m = &g_array_index (job->results->measurements,
+                                                    NpMeasurementValue, i);
+
+      if (!m->outside_region)
+        continue;
+      if (group == NULL)
+        group = caption_add_group (groups, TRUE, 1.0, 1.0);
+      add_item (group, g_strdup_printf ("Measurement %u (%s) outside the calibrated region", i + 1,
+                                        np_measure_kind_to_string (m->kind)));
+    }
 
   group = caption_add_group (groups, FALSE, 0.8, 0.72);
   add_item (group, g_strdup (job->software));

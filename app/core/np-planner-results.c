@@ -23,6 +23,14 @@ clearance_clear (gpointer data)
   g_free (clearance->label);
 }
 
+static void
+measurement_value_clear (gpointer data)
+{
+  NpMeasurementValue *value = data;
+
+  g_free (value->outside_reason);
+}
+
 /**
  * np_plan_results_new:
  *
@@ -39,6 +47,7 @@ np_plan_results_new (void)
   results->clearances = g_array_new (FALSE, TRUE, sizeof (NpStructureClearance));
   g_array_set_clear_func (results->clearances, clearance_clear);
   results->measurements = g_array_new (FALSE, TRUE, sizeof (NpMeasurementValue));
+  g_array_set_clear_func (results->measurements, measurement_value_clear);
   results->warnings = g_ptr_array_new_with_free_func (g_free);
   return results;
 }
@@ -53,6 +62,55 @@ np_plan_results_free (NpPlanResults *results)
   g_clear_pointer (&results->warnings, g_ptr_array_unref);
   g_free (results);
 }
+
+/**
+ * np_plan_results_copy:
+ *
+ * A deep copy: a view or an export may keep it while the planner moves on.
+ * unit, approach and gauges point to static data and are shared.
+ *
+ * Returns: (transfer full): the copy
+ */
+NpPlanResults *
+np_plan_results_copy (const NpPlanResults *results)
+{
+  NpPlanResults *copy;
+
+  g_return_val_if_fail (results != NULL, NULL);
+
+  copy = np_plan_results_new ();
+  {
+    /* Scalars and static strings at once; the owned arrays of the new
+     * results are kept and filled below. */
+    GArray *clearances = copy->clearances;
+    GArray *measurements = copy->measurements;
+    GPtrArray *warnings = copy->warnings;
+
+    *copy = *results;
+    copy->clearances = clearances;
+    copy->measurements = measurements;
+    copy->warnings = warnings;
+  }
+  for (guint i = 0; results->clearances != NULL && i < results->clearances->len; i++)
+    {
+      NpStructureClearance c = g_array_index (results->clearances, NpStructureClearance, i);
+
+      c.label = g_strdup (c.label);
+      g_array_append_val (copy->clearances, c);
+    }
+  for (guint i = 0; results->measurements != NULL && i < results->measurements->len; i++)
+    {
+      NpMeasurementValue m = g_array_index (results->measurements, NpMeasurementValue, i);
+
+      m.outside_reason = g_strdup (m.outside_reason);
+      g_array_append_val (copy->measurements, m);
+    }
+  for (guint i = 0; results->warnings != NULL && i < results->warnings->len; i++)
+    g_ptr_array_add (copy->warnings, g_strdup (g_ptr_array_index (results->warnings, i)));
+  return copy;
+}
+
+G_DEFINE_BOXED_TYPE (NpPlanResults, np_plan_results, np_plan_results_copy, np_plan_results_free)
 
 /* ------------------------------------------------------------------------ */
 /* JSON                                                                       */
@@ -340,6 +398,13 @@ np_planner_results_to_json (const NpPlanResults *results)
         add_number_or_null (builder, "value_deg", m->valid, m->value);
       else
         add_length (builder, results, "value", m->valid, m->value);
+      json_builder_set_member_name (builder, "outside_region");
+      json_builder_add_boolean_value (builder, m->outside_region);
+      json_builder_set_member_name (builder, "outside_region_reason");
+      if (m->outside_reason != NULL)
+        json_builder_add_string_value (builder, m->outside_reason);
+      else
+        json_builder_add_null_value (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -107,11 +107,28 @@ compute_measurements (const Context *ctx,
   for (guint i = 0; plan->measurements != NULL && i < plan->measurements->len; i++)
     {
       const NpMeasurement *m = &g_array_index (plan->measurements, NpMeasurement, i);
-      NpMeasurementValue value = { m->kind, FALSE, NAN };
+      NpMeasurementValue value = { m->kind, FALSE, NAN, FALSE, NULL };
       NpMmPoint p[3];
 
       for (guint j = 0; j < MIN (m->n_points, 3u); j++)
         p[j] = np_planner_to_phys (&ctx->space, m->points[j]);
+
+      /* A millimetre value is only as good as the region the calibration
+       * holds in; pixels need no calibration, so they are never flagged. */
+      for (guint j = 0; ctx->space.calibrated && j < MIN (m->n_points, 3u); j++)
+        if (!np_calibration_contains (plan->calibration, m->points[j]))
+          {
+            const NpImageRect *r = &plan->calibration->region;
+
+            value.outside_region = TRUE;
+            value.outside_reason =
+              g_strdup_printf ("point %u of %u lies outside the region the calibration is valid "
+                               "for (x %g–%g px, y %g–%g px)", j + 1, m->n_points, r->x,
+                               r->x + r->width, r->y, r->y + r->height);
+            add_warning (results, "Measurement %u (%s): %s; its value may be wrong", i + 1,
+                         np_measure_kind_to_string (m->kind), value.outside_reason);
+            break;
+          }
 
       switch (m->kind)
         {

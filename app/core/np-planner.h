@@ -89,6 +89,10 @@ typedef struct
   NpMeasureKind kind;
   gboolean valid;                   /* FALSE when the value cannot be computed */
   double value;                     /* length in the results' unit, or degrees */
+  /* Calibrated, and a point lies outside the region the calibration is
+   * valid for: the millimetre value may be wrong. */
+  gboolean outside_region;
+  char *outside_reason;             /* which point and the region, in plain words; NULL inside */
 } NpMeasurementValue;
 
 typedef struct
@@ -164,7 +168,11 @@ void            np_planner_options_init_for_frame (NpPlannerOptions *options,
                                                  guint               frame_width,
                                                  guint               frame_height);
 
+#define NP_TYPE_PLAN_RESULTS (np_plan_results_get_type ())
+
+GType           np_plan_results_get_type        (void) G_GNUC_CONST;
 NpPlanResults  *np_plan_results_new             (void);
+NpPlanResults  *np_plan_results_copy            (const NpPlanResults     *results);
 void            np_plan_results_free            (NpPlanResults      *results);
 
 NpPlanResults  *np_planner_compute              (const NpPlan            *plan,

@@ -12,6 +12,7 @@
 #include "np-error.h"
 
 #include <math.h>
+#include <string.h>
 
 /* Every member named *_mm anywhere in @node must be null. */
 static void
@@ -134,6 +135,59 @@ test_json (void)
   g_assert_nonnull (json_object_get_array_member (object, "warnings"));
 }
 
+/* A calibration valid in x 0–100, y 0–100 px at 1 mm/px; measurement 1
+ * (10,10)–(50,40) inside (50 mm), measurement 2 (80,20)–(120,50) with its
+ * second point at x = 120 outside (50 mm, flagged). The JSON says so per
+ * measurement, and a copy of the results keeps every owned string. */
+static void
+test_json_measurement_outside_region (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (1.0);
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(NpPlanResults) copy = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  NpMeasurement inside = { NP_MEASURE_DISTANCE, 2, { { 10, 10 }, { 50, 40 }, { 0, 0 } } };
+  NpMeasurement outside = { NP_MEASURE_DISTANCE, 2, { { 80, 20 }, { 120, 50 }, { 0, 0 } } };
+  JsonArray *measurements;
+  JsonObject *m;
+
+  plan->calibration->has_region = TRUE;
+  plan->calibration->region = (NpImageRect) { 0, 0, 100, 100 };
+  set_path (plan, 0, 0, 30, 40);
+  add_circle (plan, "vessel", NP_STRUCTURE_VESSEL, 60, 40, 5, 5, 5);
+  g_array_append_val (plan->measurements, inside);
+  g_array_append_val (plan->measurements, outside);
+  results = compute (plan);
+  json = np_planner_results_to_json (results);
+  measurements = json_object_get_array_member (json_node_get_object (json), "measurements");
+  g_assert_cmpuint (json_array_get_length (measurements), ==, 2);
+
+  m = json_array_get_object_element (measurements, 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (m, "value_mm"), 50, 1e-9);
+  g_assert_false (json_object_get_boolean_member (m, "outside_region"));
+  g_assert_true (json_object_get_null_member (m, "outside_region_reason"));
+
+  m = json_array_get_object_element (measurements, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (m, "value_mm"), 50, 1e-9);
+  g_assert_true (json_object_get_boolean_member (m, "outside_region"));
+  g_assert_nonnull (strstr (json_object_get_string_member (m, "outside_region_reason"),
+                            "point 2 of 2"));
+
+  copy = np_plan_results_copy (results);
+  g_assert_cmpuint (copy->measurements->len, ==, 2);
+  g_assert_true (g_array_index (copy->measurements, NpMeasurementValue, 1).outside_region);
+  g_assert_cmpstr (g_array_index (copy->measurements, NpMeasurementValue, 1).outside_reason, ==,
+                   g_array_index (results->measurements, NpMeasurementValue, 1).outside_reason);
+  g_assert_true (g_array_index (copy->measurements, NpMeasurementValue, 1).outside_reason
+                 != g_array_index (results->measurements, NpMeasurementValue, 1).outside_reason);
+  g_assert_cmpuint (copy->clearances->len, ==, 1);
+  g_assert_cmpstr (g_array_index (copy->clearances, NpStructureClearance, 0).label, ==, "vessel");
+  g_assert_cmpuint (copy->warnings->len, ==, results->warnings->len);
+  g_assert_cmpfloat (copy->path_length, ==, results->path_length);
+  g_assert_cmpint (copy->nearest, ==, results->nearest);
+  g_assert_cmpstr (copy->unit, ==, "mm");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -141,5 +195,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/planner/uncalibrated", test_uncalibrated);
   g_test_add_func ("/core/planner/json", test_json);
+  g_test_add_func ("/core/planner/json-measurement-outside-region",
+                   test_json_measurement_outside_region);
   return g_test_run ();
 }

@@ -378,6 +378,62 @@ test_measurements (void)
                                                  2).value, 12, 1e-9);
 }
 
+/* The calibration holds in x 0–100, y 0–100 px (edges included), 1 mm/px.
+ * (10,10)–(50,40) lies inside: 40-30-50, 50 mm, not flagged. (80,20)–
+ * (120,50) is 50 mm too, but its second point has x = 120 > 100: flagged,
+ * naming point 2 of 2. A depth at the corner (100,100) is on the edge,
+ * inside: 100 mm below the top edge, not flagged. Without a calibration the
+ * values are pixels, which no region limits: nothing is flagged. */
+static void
+test_measurement_outside_region (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (1.0);
+  g_autoptr(NpPlan) uncalibrated = NULL;
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(NpPlanResults) px = NULL;
+  NpMeasurement inside = { NP_MEASURE_DISTANCE, 2, { { 10, 10 }, { 50, 40 }, { 0, 0 } } };
+  NpMeasurement outside = { NP_MEASURE_DISTANCE, 2, { { 80, 20 }, { 120, 50 }, { 0, 0 } } };
+  NpMeasurement edge = { NP_MEASURE_DEPTH, 1, { { 100, 100 }, { 0, 0 }, { 0, 0 } } };
+  const NpMeasurementValue *v;
+
+  plan->calibration->has_region = TRUE;
+  plan->calibration->region = (NpImageRect) { 0, 0, 100, 100 };
+  g_array_append_val (plan->measurements, inside);
+  g_array_append_val (plan->measurements, outside);
+  g_array_append_val (plan->measurements, edge);
+  results = compute (plan);
+  g_assert_cmpuint (results->measurements->len, ==, 3);
+
+  v = &g_array_index (results->measurements, NpMeasurementValue, 0);
+  g_assert_cmpfloat_with_epsilon (v->value, 50, 1e-9);
+  g_assert_false (v->outside_region);
+  g_assert_null (v->outside_reason);
+
+  v = &g_array_index (results->measurements, NpMeasurementValue, 1);
+  g_assert_true (v->valid);
+  g_assert_cmpfloat_with_epsilon (v->value, 50, 1e-9);
+  g_assert_true (v->outside_region);
+  g_assert_nonnull (strstr (v->outside_reason, "point 2 of 2"));
+  g_assert_nonnull (strstr (v->outside_reason, "x 0–100 px, y 0–100 px"));
+  g_assert_true (has_warning (results, "Measurement 2 (distance): point 2 of 2 lies outside"));
+  g_assert_false (has_warning (results, "Measurement 1"));
+
+  v = &g_array_index (results->measurements, NpMeasurementValue, 2);
+  g_assert_cmpfloat_with_epsilon (v->value, 100, 1e-9);
+  g_assert_false (v->outside_region);
+  g_assert_false (has_warning (results, "Measurement 3"));
+
+  uncalibrated = np_plan_copy (plan);
+  np_calibration_free (uncalibrated->calibration);
+  uncalibrated->calibration = np_calibration_new ();
+  uncalibrated->calibration->has_region = TRUE;
+  uncalibrated->calibration->region = (NpImageRect) { 0, 0, 100, 100 };
+  px = compute (uncalibrated);
+  g_assert_false (px->calibrated);
+  for (guint i = 0; i < px->measurements->len; i++)
+    g_assert_false (g_array_index (px->measurements, NpMeasurementValue, i).outside_region);
+}
+
 static void
 test_invalid (void)
 {
@@ -519,6 +575,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/planner/walkdown", test_walkdown);
   g_test_add_func ("/core/planner/outside-region", test_outside_region);
   g_test_add_func ("/core/planner/measurements", test_measurements);
+  g_test_add_func ("/core/planner/measurement-outside-region", test_measurement_outside_region);
   g_test_add_func ("/core/planner/invalid", test_invalid);
   g_test_add_func ("/core/planner/bundled-cases", test_bundled_cases);
   g_test_add_func ("/core/planner/performance", test_performance);
