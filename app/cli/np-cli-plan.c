@@ -19,8 +19,9 @@
 
 /**
  * np_cli_plan_load:
- * @options: (out caller-allocates): defaults, plus the frame's size as the
- *   field of view when the calibration gives no valid region
+ * @options: (out caller-allocates): np_planner_options_init_for_frame() of
+ *   the plan and its frame (the calibration's region, else the frame's size,
+ *   as the field of view)
  * @notes: (element-type utf8): problems with the frame, in plain words
  *
  * The frame is only read for its size and checked against the plan's
@@ -43,6 +44,8 @@ np_cli_plan_load (const char        *path,
   plan = np_plan_file_load (path, error);
   if (plan == NULL)
     return NULL;
+  /* Until the frame is read its size is not known. */
+  np_planner_options_init_for_frame (options, plan, 0, 0);
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
     return g_steal_pointer (&plan);
 
@@ -55,12 +58,8 @@ np_cli_plan_load (const char        *path,
                                                "view is not known", frame_error->message));
       return g_steal_pointer (&plan);
     }
-  if (!plan->calibration->has_region)
-    {
-      options->has_field = TRUE;
-      options->field = (NpImageRect) { 0, 0, np_frame_get_width (frame),
-                                       np_frame_get_height (frame) };
-    }
+  np_planner_options_init_for_frame (options, plan, np_frame_get_width (frame),
+                                     np_frame_get_height (frame));
   g_clear_error (&frame_error);
   if (np_plan_file_check_frame (plan, path, &matches, &frame_error) && !matches)
     g_ptr_array_add (notes, g_strdup ("The frame differs from the one the plan was made on "
@@ -351,7 +350,8 @@ print_text (const char          *path,
                                    ? g_strdup_printf ("%.1f°", m->value)
                                    : length_text (results, TRUE, m->value);
 
-          printf ("  %-3u %-10s %s\n", i + 1, np_measure_kind_to_string (m->kind), value);
+          printf ("  %-3u %-10s %s%s\n", i + 1, np_measure_kind_to_string (m->kind), value,
+                  m->outside_region ? "  OUTSIDE the calibrated region" : "");
         }
     }
 

@@ -184,7 +184,9 @@ np_case_new_from_file (const char  *plan_path,
   np_training_plan_get_answer (plan, &plan->target);
   plan->has_target = TRUE;
   calibrated = np_calibration_is_calibrated (plan->calibration);
-  np_planner_options_init (&options);
+  /* Only depth and clearances are read here, which the field of view does
+   * not change: the frame is not decoded for its size. */
+  np_planner_options_init_for_frame (&options, plan, 0, 0);
   results = np_planner_compute (plan, &options, NULL);
   n_avoid = library_case->n_structures;
   if (results != NULL && calibrated)

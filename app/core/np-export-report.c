@@ -592,7 +592,9 @@ result_rows (const NpExportJob *job)
       else
         value = np_export_format_length (r, m->value);
       ADD_ROW (g_strdup_printf ("Measurement %u (%s)", i + 1, kind), value, g_strdup ("—"),
-               g_strdup (m->valid ? "marked by the clinician" : "cannot be computed"));
+               m->outside_region
+               ? g_strdup_printf ("outside the calibrated region: %s", m->outside_reason)
+               : g_strdup (m->valid ? "marked by the clinician" : "cannot be computed"));
     }
 
 #undef ADD_ROW

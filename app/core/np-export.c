@@ -87,7 +87,9 @@ np_paper_get_size (NpPaper  paper,
  * np_export_compute_results:
  *
  * The planner's results for @plan on @frame, the way exports need them: the
- * frame is the imaging field and the 95 % intervals are estimated.
+ * field of view by np_planner_options_init_for_frame() (the calibration's
+ * region, else the frame), as on the screen and in `needleplan-cli plan`,
+ * and the 95 % intervals estimated.
  *
  * Returns: (transfer full) (nullable): the results, or %NULL with @error set
  */
@@ -102,9 +104,8 @@ np_export_compute_results (const NpPlan   *plan,
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (frame != NULL, NULL);
 
-  np_planner_options_init (&options);
-  options.has_field = TRUE;
-  options.field = (NpImageRect) { 0, 0, np_frame_get_width (frame), np_frame_get_height (frame) };
+  np_planner_options_init_for_frame (&options, plan, np_frame_get_width (frame),
+                                     np_frame_get_height (frame));
 
   results = np_planner_compute (plan, &options, error);
   if (results == NULL)
@@ -699,6 +700,20 @@ caption_groups (const NpExportJob *job)
   if (job->results != NULL && !job->results->calibrated)
     add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
               g_strdup ("Not calibrated — values in px"));
+  group = NULL;
+  for (guint i = 0; job->results != NULL && job->results->measurements != NULL
+                    && i < job->results->measurements->len; i++)
+    {
+      const NpMeasurementValue *m = &g_array_index (job->results->measurements,
+                                                    NpMeasurementValue, i);
+
+      if (!m->outside_region)
+        continue;
+      if (group == NULL)
+        group = caption_add_group (groups, TRUE, 1.0, 1.0);
+      add_item (group, g_strdup_printf ("Measurement %u (%s) outside the calibrated region", i + 1,
+                                        np_measure_kind_to_string (m->kind)));
+    }
 
   group = caption_add_group (groups, FALSE, 0.8, 0.72);
   add_item (group, g_strdup (job->software));

@@ -815,6 +815,15 @@ draw_measurements (Ctx *ctx)
             }
           break;
         }
+      if (v->outside_region)
+        {
+          /* The planner's judgement, said where the value is read. */
+          char *flagged = g_strconcat (label, " · outside the calibrated region", NULL);
+
+          g_free (label);
+          label = flagged;
+          color = plan_color (ctx, &COLOR_DANGER);
+        }
       draw_label (ctx, anchor.x + 10 * ctx->u, anchor.y - 10 * ctx->u, 0.0, label, color, 11,
                   LABEL_MOVABLE);
     }

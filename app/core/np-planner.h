@@ -38,9 +38,11 @@ typedef enum
 
 typedef struct
 {
-  /* Imaging field in image px (usually 0, 0, width, height): where an
-   * in-plane needle comes into view. Without it, the calibration's region
-   * is used, and without that the field-of-view entry is not reported. */
+  /* Imaging field in image px: where an in-plane needle comes into view.
+   * np_planner_options_init_for_frame sets it by the one rule (the
+   * calibration's valid region, else the whole frame). Without it, the
+   * calibration's region is used, and without that the field-of-view entry
+   * is not reported. */
   gboolean has_field;
   NpImageRect field;
   /* Out-of-plane walk-down angle to the skin; 0 takes the approach's
@@ -87,6 +89,10 @@ typedef struct
   NpMeasureKind kind;
   gboolean valid;                   /* FALSE when the value cannot be computed */
   double value;                     /* length in the results' unit, or degrees */
+  /* Calibrated, and a point lies outside the region the calibration is
+   * valid for: the millimetre value may be wrong. */
+  gboolean outside_region;
+  char *outside_reason;             /* which point and the region, in plain words; NULL inside */
 } NpMeasurementValue;
 
 typedef struct
@@ -157,8 +163,16 @@ typedef struct
 } NpEntryRecommendation;
 
 void            np_planner_options_init         (NpPlannerOptions   *options);
+void            np_planner_options_init_for_frame (NpPlannerOptions *options,
+                                                 const NpPlan       *plan,
+                                                 guint               frame_width,
+                                                 guint               frame_height);
 
+#define NP_TYPE_PLAN_RESULTS (np_plan_results_get_type ())
+
+GType           np_plan_results_get_type        (void) G_GNUC_CONST;
 NpPlanResults  *np_plan_results_new             (void);
+NpPlanResults  *np_plan_results_copy            (const NpPlanResults     *results);
 void            np_plan_results_free            (NpPlanResults      *results);
 
 NpPlanResults  *np_planner_compute              (const NpPlan            *plan,

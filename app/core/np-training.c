@@ -507,7 +507,9 @@ np_training_score_compute (const NpPlan  *expert,
   expert_plan->target = score->expert_target;
   trainee_plan = attempt_plan (expert, trainee);
 
-  np_planner_options_init (&options);
+  /* Scoring reads depth, path and clearances, which the field of view does
+   * not change; no frame is known here. */
+  np_planner_options_init_for_frame (&options, expert, 0, 0);
   expert_results = np_planner_compute (expert_plan, &options, error);
   if (expert_results == NULL)
     return NULL;

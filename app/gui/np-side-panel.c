@@ -294,23 +294,6 @@ update_clearance (NpSidePanel         *self,
   set_row (self, NP_SIDE_PANEL_CLEARANCE, value, detail, style);
 }
 
-/* A millimetre value is only as good as the region the calibration holds in. */
-static gboolean
-measurement_outside_region (const NpPlan *plan,
-                            guint         index)
-{
-  const NpMeasurement *m;
-
-  if (index >= plan->measurements->len || !np_calibration_is_calibrated (plan->calibration) ||
-      !plan->calibration->has_region)
-    return FALSE;
-  m = &g_array_index (plan->measurements, NpMeasurement, index);
-  for (guint k = 0; k < m->n_points && k < G_N_ELEMENTS (m->points); k++)
-    if (!np_calibration_contains (plan->calibration, m->points[k]))
-      return TRUE;
-  return FALSE;
-}
-
 /**
  * np_side_panel_set_results:
  * @results: (nullable): the planner's results of the current plan
@@ -483,7 +466,8 @@ np_side_panel_set_results (NpSidePanel         *self,
           value = g_strdup_printf ("%.1f°", m->value);
         else
           value = format_length (m->value, unit);
-        if (measurement_outside_region (np_document_get_plan (self->document), i))
+        /* The planner judges whether the calibration holds there. */
+        if (m->outside_region)
           {
             char *flagged = g_strconcat (value, " · outside the calibrated region", NULL);
 

@@ -197,6 +197,110 @@ else
   not_ok "a 16-bit frame exports through --window" "exit status $status"
 fi
 
+# --- the field of view: the calibration's region, as plan --json ------------
+
+# tests/data/plan-knee-vessel.json (1 mm/px, skin on the top edge, entry
+# (60, 0), target (40, 40), frame 100 × 80) with a calibration valid from
+# row 10 down: region [0, 10, 100, 70]. The path x = 60 − y / 2 reaches
+# y = 10 at x = 55, so the needle comes into view at (55, 10), 10 mm below
+# the skin (with the whole frame as the field: at the entry, 0 mm). The
+# fixture's measurement (0,0)–(30,40), 50 mm, has its first point above
+# row 10: outside the region, flagged; a second one, (20,20)–(50,60), also
+# 50 mm, lies inside: not flagged. The export records what plan --json
+# reports, and the report names the flagged measurement.
+data="$(cd "$(dirname "$0")/../data" && pwd)" || exit 99
+mkdir "$tmp/region"
+cp "$data/plan-frame-100x80.png" "$tmp/region/" || exit 99
+python3 - "$data/plan-knee-vessel.json" "$tmp/region/plan.json" <<'EOF'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan["calibration"]["region"] = [0, 10, 100, 70]
+plan["marks"]["measurements"].append({"kind": "distance", "points": [[20, 20], [50, 60]]})
+json.dump(plan, open(sys.argv[2], "w"), indent=2)
+EOF
+run plan "$tmp/region/plan.json" --json
+cp "$tmp/out" "$tmp/region/plan-out.json"
+# (check_json would overwrite $name, the patient's name the checks below use.)
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] \
+   && python3 - "$tmp/region/plan-out.json" 2>"$tmp/py-err" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["field_of_view"] == [0, 10, 100, 70], d["field_of_view"]
+assert d["fov_entry"] == [55, 10], d["fov_entry"]
+assert abs(d["fov_entry_depth_mm"] - 10) < 1e-9, d["fov_entry_depth_mm"]
+EOF
+then
+  ok "plan --json: the calibration's region is the field of view"
+else
+  not_ok "plan --json: the calibration's region is the field of view" "exit status $status" \
+         "$(tail -n 1 "$tmp/py-err" 2>/dev/null)"
+fi
+
+if python3 - "$tmp/region/plan-out.json" 2>"$tmp/py-err" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+first, second = d["measurements"]
+assert abs(first["value_mm"] - 50) < 1e-9 and abs(second["value_mm"] - 50) < 1e-9
+assert first["outside_region"] is True, first
+assert "point 1 of 2" in first["outside_region_reason"], first
+assert second["outside_region"] is False and second["outside_region_reason"] is None, second
+assert any(w.startswith("Measurement 1 (distance): point 1 of 2 lies outside")
+           for w in d["warnings"]), d["warnings"]
+assert not any(w.startswith("Measurement 2") for w in d["warnings"]), d["warnings"]
+EOF
+then
+  ok "plan --json flags the measurement outside the calibrated region, not the one inside"
+else
+  not_ok "plan --json flags the measurement outside the calibrated region, not the one inside" \
+         "$(tail -n 1 "$tmp/py-err" 2>/dev/null)"
+fi
+
+run plan "$tmp/region/plan.json"
+check_text_lines=$(grep -c "OUTSIDE the calibrated region" "$tmp/out")
+if [ "$status" -eq 0 ] && [ "$check_text_lines" -eq 1 ] \
+   && grep -q "^  1 .*OUTSIDE the calibrated region" "$tmp/out"; then
+  ok "plan (text) marks measurement 1 only as outside the calibrated region"
+else
+  not_ok "plan (text) marks measurement 1 only as outside the calibrated region" \
+         "exit status $status"
+fi
+
+run export "$tmp/region/plan.json" --png "$tmp/region/annotated.png"
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] \
+   && "$cli" info --json "$tmp/region/annotated.png" >"$tmp/region/info.json" \
+   && python3 - "$tmp/region/info.json" "$tmp/region/plan-out.json" 2>"$tmp/py-err" <<'EOF'
+import json, sys
+results = json.loads(json.load(open(sys.argv[1]))["text"]["needleplan:plan"])["results"]
+planned = json.load(open(sys.argv[2]))
+assert results["fov_entry"] == [55, 10], results["fov_entry"]
+assert abs(results["fov_entry_depth_mm"] - 10) < 1e-9, results["fov_entry_depth_mm"]
+for key in ("fov_entry", "fov_entry_depth_mm", "depth_mm", "path_length_mm", "measurements",
+            "warnings"):
+    assert results[key] == planned[key], key
+EOF
+then
+  ok "export --png records the field-of-view entry of the calibration's region, as plan --json"
+else
+  not_ok "export --png records the field-of-view entry of the calibration's region, as plan --json" \
+         "exit status $status" "$(tail -n 1 "$tmp/py-err" 2>/dev/null)"
+fi
+
+if have pdftotext; then
+  run export "$tmp/region/plan.json" --pdf "$tmp/region/report.pdf"
+  text=$(pdf_text "$tmp/region/report.pdf")
+  if [ "$status" -eq 0 ] \
+     && echo "$text" | grep -qF "Measurement 1 (distance) 50.0 mm — outside the calibrated region" \
+     && ! echo "$text" | grep -qF "Measurement 2 (distance) 50.0 mm — outside"; then
+    ok "the report marks measurement 1, and not 2, as outside the calibrated region"
+  else
+    not_ok "the report marks measurement 1, and not 2, as outside the calibrated region" \
+           "exit status $status" "text: $text"
+  fi
+else
+  skip "the report marks the measurement outside the calibrated region" \
+       "poppler-utils (pdftotext) not installed"
+fi
+
 # --- anonymised ------------------------------------------------------------
 
 run export "$knee" --png "$tmp/anon.png" --pdf "$tmp/anon.pdf" --anonymise

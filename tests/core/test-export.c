@@ -730,6 +730,74 @@ test_export_narrow_and_odd_text (void)
   remove_tree (dir);
 }
 
+/* The calibration is valid from row 50 down only (the scanner's imaging
+ * field under a header strip), so that is the field of view, not the whole
+ * frame. make_plan's path runs from (160, 10) by (60, 80) per unit to
+ * (220, 90): it reaches y = 50 half way, at (190, 50), (50 − 10) × 0.5 =
+ * 20 mm below the skin line; there the needle comes into view. With the
+ * whole frame as the field it would be the entry itself, 0 mm deep. The
+ * export must say what the planner says with the options derived from
+ * (plan, frame) by np_planner_options_init_for_frame, as
+ * `needleplan-cli plan --json` does: in its results and in the record it
+ * embeds in the PNG. */
+static void
+test_export_field_of_view_region (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(NpPlanResults) exported = NULL;
+  g_autoptr(NpPlanResults) planned = NULL;
+  g_autoptr(NpFrame) png = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "annotated.png", NULL);
+  NpPlannerOptions planner_options;
+  NpExportOptions options;
+  JsonObject *results;
+  JsonArray *fov_entry;
+
+  plan->calibration->has_region = TRUE;
+  plan->calibration->region = (NpImageRect) { 0, 50, 320, 130 };
+
+  np_planner_options_init_for_frame (&planner_options, plan, np_frame_get_width (frame),
+                                     np_frame_get_height (frame));
+  g_assert_true (planner_options.has_field);
+  g_assert_cmpfloat (planner_options.field.y, ==, 50);
+  g_assert_cmpfloat (planner_options.field.height, ==, 130);
+  planned = np_planner_compute (plan, &planner_options, &error);
+  g_assert_no_error (error);
+  g_assert_true (planned->has_fov_entry);
+  g_assert_cmpfloat_with_epsilon (planned->fov_entry.x, 190, 1e-9);
+  g_assert_cmpfloat_with_epsilon (planned->fov_entry.y, 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (planned->fov_entry_depth, 20, 1e-9);
+
+  exported = np_export_compute_results (plan, frame, &error);
+  g_assert_no_error (error);
+  g_assert_true (exported->has_fov_entry);
+  g_assert_cmpfloat_with_epsilon (exported->fov_entry.x, 190, 1e-9);
+  g_assert_cmpfloat_with_epsilon (exported->fov_entry.y, 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (exported->fov_entry_depth, 20, 1e-9);
+
+  /* No results given: np_export_png computes them the same way. */
+  init_options (&options);
+  g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+  g_assert_no_error (error);
+  png = np_png_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, np_frame_get_text (png, NP_EXPORT_KEY_PLAN),
+                                             -1, &error));
+  g_assert_no_error (error);
+  results = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "results");
+  fov_entry = json_object_get_array_member (results, "fov_entry");
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (fov_entry, 0), 190, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (fov_entry, 1), 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (results, "fov_entry_depth_mm"),
+                                  20, 1e-9);
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -739,6 +807,7 @@ main (int    argc,
 
   g_test_add_func ("/core/export/pixels-equal-overlay", test_export_pixels_equal_overlay);
   g_test_add_func ("/core/export/itxt-round-trip", test_export_itxt_round_trip);
+  g_test_add_func ("/core/export/field-of-view-region", test_export_field_of_view_region);
   g_test_add_func ("/core/export/window-16bit", test_export_window_16bit);
   g_test_add_func ("/core/export/refuses-source", test_export_refuses_source);
   g_test_add_func ("/core/export/unwritable-folder", test_export_unwritable_folder);

@@ -1,0 +1,420 @@
+/* np-planner-results.c: NpPlanResults: allocation and its JSON form
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-core"
+
+#include "np-planner-private.h"
+
+#include <math.h>
+
+/* ------------------------------------------------------------------------ */
+/* Results                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void
+clearance_clear (gpointer data)
+{
+  NpStructureClearance *clearance = data;
+
+  g_free (clearance->label);
+}
+
+static void
+measurement_value_clear (gpointer data)
+{
+  NpMeasurementValue *value = data;
+
+  g_free (value->outside_reason);
+}
+
+/**
+ * np_plan_results_new:
+ *
+ * Returns: (transfer full): empty results (nothing computed)
+ */
+NpPlanResults *
+np_plan_results_new (void)
+{
+  NpPlanResults *results = g_new0 (NpPlanResults, 1);
+
+  results->unit = "px";
+  results->nearest = -1;
+  results->visibility = NP_VISIBILITY_NOT_APPLICABLE;
+  results->clearances = g_array_new (FALSE, TRUE, sizeof (NpStructureClearance));
+  g_array_set_clear_func (results->clearances, clearance_clear);
+  results->measurements = g_array_new (FALSE, TRUE, sizeof (NpMeasurementValue));
+  g_array_set_clear_func (results->measurements, measurement_value_clear);
+  results->warnings = g_ptr_array_new_with_free_func (g_free);
+  return results;
+}
+
+void
+np_plan_results_free (NpPlanResults *results)
+{
+  if (results == NULL)
+    return;
+  g_clear_pointer (&results->clearances, g_array_unref);
+  g_clear_pointer (&results->measurements, g_array_unref);
+  g_clear_pointer (&results->warnings, g_ptr_array_unref);
+  g_free (results);
+}
+
+/**
+ * np_plan_results_copy:
+ *
+ * A deep copy: a view or an export may keep it while the planner moves on.
+ * unit, approach and gauges point to static data and are shared.
+ *
+ * Returns: (transfer full): the copy
+ */
+NpPlanResults *
+np_plan_results_copy (const NpPlanResults *results)
+{
+  NpPlanResults *copy;
+
+  g_return_val_if_fail (results != NULL, NULL);
+
+  copy = np_plan_results_new ();
+  {
+    /* Scalars and static strings at once; the owned arrays of the new
+     * results are kept and filled below. */
+    GArray *clearances = copy->clearances;
+    GArray *measurements = copy->measurements;
+    GPtrArray *warnings = copy->warnings;
+
+    *copy = *results;
+    copy->clearances = clearances;
+    copy->measurements = measurements;
+    copy->warnings = warnings;
+  }
+  for (guint i = 0; results->clearances != NULL && i < results->clearances->len; i++)
+    {
+      NpStructureClearance c = g_array_index (results->clearances, NpStructureClearance, i);
+
+      c.label = g_strdup (c.label);
+      g_array_append_val (copy->clearances, c);
+    }
+  for (guint i = 0; results->measurements != NULL && i < results->measurements->len; i++)
+    {
+      NpMeasurementValue m = g_array_index (results->measurements, NpMeasurementValue, i);
+
+      m.outside_reason = g_strdup (m.outside_reason);
+      g_array_append_val (copy->measurements, m);
+    }
+  for (guint i = 0; results->warnings != NULL && i < results->warnings->len; i++)
+    g_ptr_array_add (copy->warnings, g_strdup (g_ptr_array_index (results->warnings, i)));
+  return copy;
+}
+
+G_DEFINE_BOXED_TYPE (NpPlanResults, np_plan_results, np_plan_results_copy, np_plan_results_free)
+
+/* ------------------------------------------------------------------------ */
+/* JSON                                                                       */
+/* ------------------------------------------------------------------------ */
+
+static void
+add_point (JsonBuilder  *builder,
+           const char   *name,
+           gboolean      has,
+           NpImagePoint  p)
+{
+  json_builder_set_member_name (builder, name);
+  if (!has)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_array (builder);
+  json_builder_add_double_value (builder, p.x);
+  json_builder_add_double_value (builder, p.y);
+  json_builder_end_array (builder);
+}
+
+static void
+add_number_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    gboolean     has,
+                    double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (has && isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* A length under NAME_mm when calibrated and NAME_px when not; the other key
+ * is null, so no millimetre value ever appears without a calibration. */
+static void
+add_length (JsonBuilder         *builder,
+            const NpPlanResults *results,
+            const char          *name,
+            gboolean             has,
+            double               value)
+{
+  g_autofree char *mm = g_strconcat (name, "_mm", NULL);
+  g_autofree char *px = g_strconcat (name, "_px", NULL);
+
+  add_number_or_null (builder, mm, has && results->calibrated, value);
+  add_number_or_null (builder, px, has && !results->calibrated, value);
+}
+
+static void
+add_interval (JsonBuilder         *builder,
+              const NpPlanResults *results,
+              const char          *name,
+              gboolean             has,
+              const double         interval[2])
+{
+  for (int unit = 0; unit < 2; unit++)
+    {
+      g_autofree char *key = g_strconcat (name, unit == 0 ? "_mm" : "_px", NULL);
+
+      json_builder_set_member_name (builder, key);
+      if (has && results->calibrated == (unit == 0))
+        {
+          json_builder_begin_array (builder);
+          json_builder_add_double_value (builder, interval[0]);
+          json_builder_add_double_value (builder, interval[1]);
+          json_builder_end_array (builder);
+        }
+      else
+        json_builder_add_null_value (builder);
+    }
+}
+
+static const char *
+measure_kind_name (NpMeasureKind kind)
+{
+  const char *name = np_measure_kind_to_string (kind);
+  return name != NULL ? name : "unknown";
+}
+
+/**
+ * np_planner_results_to_json:
+ *
+ * Lengths are under *_mm keys when calibrated and *_px keys when not; the
+ * keys of the other unit are present and null (documented in
+ * docs/planner.md).
+ *
+ * Returns: (transfer full): a JSON object
+ */
+JsonNode *
+np_planner_results_to_json (const NpPlanResults *results)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  const NpStructureClearance *nearest = NULL;
+  gboolean cal;
+
+  g_return_val_if_fail (results != NULL, NULL);
+
+  cal = results->calibrated;
+  if (results->nearest >= 0 && (guint) results->nearest < results->clearances->len)
+    nearest = &g_array_index (results->clearances, NpStructureClearance, results->nearest);
+
+  /* Object keys must be unique: a repeated label gets " (2)", " (3)". */
+  for (guint i = 0; i < results->clearances->len; i++)
+    {
+      const NpStructureClearance *c = &g_array_index (results->clearances, NpStructureClearance, i);
+      char *key = g_strdup (c->label);
+
+      for (int k = 2; g_hash_table_contains (names, key); k++)
+        {
+          g_free (key);
+          key = g_strdup_printf ("%s (%d)", c->label, k);
+        }
+      g_hash_table_add (names, g_strdup (key));
+      g_ptr_array_add (keys, key);
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "calibrated");
+  json_builder_add_boolean_value (builder, cal);
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_string_value (builder, results->unit);
+  json_builder_set_member_name (builder, "approach");
+  if (results->approach != NULL)
+    json_builder_add_string_value (builder, results->approach);
+  else
+    json_builder_add_null_value (builder);
+  add_number_or_null (builder, "speed_of_sound_m_s", results->speed_of_sound_m_s > 0,
+                      results->speed_of_sound_m_s);
+
+  add_length (builder, results, "depth", results->has_depth, results->depth);
+  add_point (builder, "skin_foot", results->has_depth, results->skin_foot);
+  add_length (builder, results, "path_length", results->has_path, results->path_length);
+  add_number_or_null (builder, "insertion_angle_deg", results->has_angle,
+                      results->insertion_angle_deg);
+  add_length (builder, results, "projected_path_length", results->has_projection,
+              results->projected_path_length);
+  add_number_or_null (builder, "projected_angle_deg", results->has_projection,
+                      results->projected_angle_deg);
+
+  for (int unit = 0; unit < 2; unit++)
+    {
+      json_builder_set_member_name (builder, unit == 0 ? "clearance_mm" : "clearance_px");
+      if (cal != (unit == 0))
+        {
+          json_builder_add_null_value (builder);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < results->clearances->len; i++)
+        {
+          json_builder_set_member_name (builder, g_ptr_array_index (keys, i));
+          json_builder_add_double_value (builder, g_array_index (results->clearances,
+                                                                 NpStructureClearance,
+                                                                 i).clearance);
+        }
+      json_builder_end_object (builder);
+    }
+  add_length (builder, results, "min_clearance", nearest != NULL,
+              nearest != NULL ? nearest->clearance : NAN);
+  json_builder_set_member_name (builder, "nearest_structure");
+  if (nearest != NULL)
+    json_builder_add_string_value (builder, g_ptr_array_index (keys, results->nearest));
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "structures");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < results->clearances->len; i++)
+    {
+      const NpStructureClearance *c = &g_array_index (results->clearances, NpStructureClearance, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "label");
+      json_builder_add_string_value (builder, g_ptr_array_index (keys, i));
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, np_structure_kind_to_string (c->kind));
+      add_length (builder, results, "clearance", TRUE, c->clearance);
+      /* A margin is only meaningful, and only shown, in millimetres. */
+      add_number_or_null (builder, "margin_mm", cal, c->margin_mm);
+      json_builder_set_member_name (builder, "entered");
+      json_builder_add_boolean_value (builder, c->entered);
+      json_builder_set_member_name (builder, "within_margin");
+      if (cal)
+        json_builder_add_boolean_value (builder, c->within_margin);
+      else
+        json_builder_add_null_value (builder);
+      add_point (builder, "on_path", TRUE, c->on_path);
+      add_point (builder, "on_structure", TRUE, c->on_structure);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "crosses");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < results->clearances->len; i++)
+    {
+      const NpStructureClearance *c = &g_array_index (results->clearances, NpStructureClearance, i);
+
+      if (c->entered || c->within_margin)
+        json_builder_add_string_value (builder, g_ptr_array_index (keys, i));
+    }
+  json_builder_end_array (builder);
+
+  add_point (builder, "fov_entry", results->has_fov_entry, results->fov_entry);
+  add_length (builder, results, "fov_entry_depth", results->has_fov_entry,
+              results->fov_entry_depth);
+  json_builder_set_member_name (builder, "visibility");
+  if (np_visibility_to_string (results->visibility) != NULL)
+    json_builder_add_string_value (builder, np_visibility_to_string (results->visibility));
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "walkdown");
+  if (results->has_walkdown)
+    {
+      json_builder_begin_object (builder);
+      add_number_or_null (builder, "angle_deg", TRUE, results->walkdown_angle_deg);
+      add_length (builder, results, "offset", TRUE, results->walkdown_offset);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  add_number_or_null (builder, "needle_mm", results->has_needle, results->needle_mm);
+  add_number_or_null (builder, "needle_inch", results->has_needle, results->needle_inch);
+  json_builder_set_member_name (builder, "gauges");
+  json_builder_begin_array (builder);
+  for (guint i = 0; results->gauges != NULL && results->gauges[i] != 0; i++)
+    {
+      g_autofree char *gauge = g_strdup_printf ("%u G", results->gauges[i]);
+      json_builder_add_string_value (builder, gauge);
+    }
+  json_builder_end_array (builder);
+
+  add_interval (builder, results, "depth_ci95", results->has_depth_ci, results->depth_ci95);
+  add_interval (builder, results, "path_length_ci95", results->has_path_ci,
+                results->path_length_ci95);
+  add_interval (builder, results, "depth_ci95_propagated", results->has_depth_ci,
+                results->depth_ci95_propagated);
+  add_interval (builder, results, "path_length_ci95_propagated", results->has_path_ci,
+                results->path_length_ci95_propagated);
+  json_builder_set_member_name (builder, "monte_carlo");
+  if (results->has_depth_ci)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "samples");
+      json_builder_add_int_value (builder, results->mc_samples);
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, (gint64) results->mc_seed);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "two_views");
+  if (results->has_two_views)
+    {
+      json_builder_begin_object (builder);
+      add_number_or_null (builder, "angle_deg", TRUE, results->views_angle_deg);
+      add_number_or_null (builder, "depth_mm", TRUE, results->two_views.depth_mm);
+      add_number_or_null (builder, "path_length_mm", TRUE, results->two_views.path_length_mm);
+      add_number_or_null (builder, "rms_residual_mm", TRUE, results->two_views.rms_residual_mm);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "measurements");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < results->measurements->len; i++)
+    {
+      const NpMeasurementValue *m = &g_array_index (results->measurements, NpMeasurementValue, i);
+      gboolean is_angle = m->kind == NP_MEASURE_ANGLE;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, measure_kind_name (m->kind));
+      if (is_angle)
+        add_number_or_null (builder, "value_deg", m->valid, m->value);
+      else
+        add_length (builder, results, "value", m->valid, m->value);
+      json_builder_set_member_name (builder, "outside_region");
+      json_builder_add_boolean_value (builder, m->outside_region);
+      json_builder_set_member_name (builder, "outside_region_reason");
+      if (m->outside_reason != NULL)
+        json_builder_add_string_value (builder, m->outside_reason);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < results->warnings->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (results->warnings, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
