@@ -66,7 +66,7 @@ finish () {
 # lacks makes dpkg-buildpackage stop there.
 
 build_depends=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' "$src/debian/control" |
-  sed -e 's/^Build-Depends://' -e '/^[A-Z]/d' | tr ',' '\n' |
+  sed -e '/^#/d' -e 's/^Build-Depends://' -e '/^[A-Z]/d' | tr ',' '\n' |
   sed -e 's/[[(].*//' -e 's/[[:space:]]//g' -e '/^$/d')
 known=" ${np_packages_build[*]} ${np_packages_package[*]} debhelper-compat "
 absent=
