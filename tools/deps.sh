@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what NeedlePlan needs on Debian 12, only the packages dpkg says are
 # missing, so a second run costs nothing. Sourced by tools/run, tools/test and
-# tools/bench; usage: np_install_deps PACKAGE-SET...   (build, test, bench)
+# tools/bench and tools/package; usage: np_install_deps PACKAGE-SET...
+# (build, run, test, bench, package)
 
 np_packages_build=(
   build-essential pkg-config meson ninja-build
@@ -12,6 +13,10 @@ np_packages_build=(
 np_packages_run=(xvfb xauth dbus)
 np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales)
 np_packages_bench=(xvfb xauth eog valgrind dbus libx11-dev)
+# The Debian package (tools/package, tests/package): the packaging tools, and
+# the Build-Depends of debian/control that the build set lacks (the DICOM
+# helper is C++ linked to DCMTK).
+np_packages_package=(dpkg-dev debhelper lintian fakeroot g++ libdcmtk-dev)
 
 np_install_deps () {
   local want=() missing=() set pkg
@@ -39,4 +44,28 @@ np_build () {
     meson setup "$dir" "$@" >/dev/null || return 1
   fi
   ninja -C "$dir" >"$dir.log" 2>&1 || { cat "$dir.log"; return 1; }
+}
+
+# Copies the source tree SRC into DEST without build folders: np_copy_source SRC DEST.
+# In a git checkout: tracked and new files as they are in the working tree,
+# nothing .gitignore names (build*/, obj-*/); elsewhere everything but those.
+np_copy_source () {
+  local src=$1 dest=$2 top s status
+  mkdir -p "$dest" || return 1
+  top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null) || top=
+  if [ -n "$top" ] && [ "$top" = "$(cd "$src" && pwd -P)" ]; then
+    git -C "$src" ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' f; do
+        # A tracked file deleted in the working tree is left out, as a build would.
+        if [ -e "$src/$f" ] || [ -L "$src/$f" ]; then printf '%s\0' "$f"; fi
+      done |
+      tar -C "$src" --null -T - -cf - | tar -C "$dest" -xf -
+    status=("${PIPESTATUS[@]}")
+  else
+    tar -C "$src" --exclude=./.git --exclude='./build*' --exclude='./_build*' \
+      --exclude='./obj-*' -cf - . | tar -C "$dest" -xf -
+    status=("${PIPESTATUS[@]}")
+  fi
+  for s in "${status[@]}"; do [ "$s" -eq 0 ] || return 1; done
+  [ -f "$dest/meson.build" ]
 }
