@@ -75,7 +75,7 @@ blank_attempt (const NpPlan *expert)
 /**
  * np_training_attempt_new:
  * @expert: a training case: a plan with an expert answer
- * @can_estimate_depth: whether the case can check a depth estimate (it is
+ * @has_depth: whether the case can check a depth estimate (it is
  *   calibrated and its frame shows depth; #NpCase's has_depth)
  *
  * Returns: (transfer full) (nullable): a new attempt with no marks, or
@@ -83,7 +83,7 @@ blank_attempt (const NpPlan *expert)
  */
 NpTrainingAttempt *
 np_training_attempt_new (const NpPlan  *expert,
-                         gboolean       can_estimate_depth,
+                         gboolean       has_depth,
                          GError       **error)
 {
   NpTrainingAttempt *self;
@@ -102,7 +102,7 @@ np_training_attempt_new (const NpPlan  *expert,
   self = g_object_new (NP_TYPE_TRAINING_ATTEMPT, NULL);
   self->expert = np_plan_copy (expert);
   self->trainee = blank_attempt (expert);
-  self->can_estimate_depth = can_estimate_depth;
+  self->can_estimate_depth = has_depth;
   return self;
 }
 
@@ -165,6 +165,12 @@ np_training_attempt_get_side_room (NpTrainingAttempt *self)
                                                      : NP_TRAINING_IN_PLANE_LINEAR_SIDE_ROOM;
 }
 
+/**
+ * np_training_attempt_can_estimate_depth:
+ *
+ * Returns: whether a depth estimate is scored: the case is calibrated and
+ *   its frame shows depth
+ */
 gboolean
 np_training_attempt_can_estimate_depth (NpTrainingAttempt *self)
 {
@@ -258,8 +264,9 @@ np_training_attempt_find_mark (NpTrainingAttempt *self,
 
 /**
  * np_training_attempt_submit:
- * @has_depth_estimate: whether the trainee stated a depth; ignored where
- *   the case cannot check one
+ * @depth_stated: whether the trainee stated a depth; ignored where the
+ *   case cannot check one
+ * @depth_mm: the depth stated
  * @options: (nullable): the planner's options for the attempt's results
  *   (the frame's field of view); %NULL for the defaults
  * @session: (nullable): the session that records the score
@@ -274,8 +281,8 @@ np_training_attempt_find_mark (NpTrainingAttempt *self,
  */
 gboolean
 np_training_attempt_submit (NpTrainingAttempt       *self,
-                            gboolean                 has_depth_estimate,
-                            double                   depth_estimate_mm,
+                            gboolean                 depth_stated,
+                            double                   depth_mm,
                             const NpPlannerOptions  *options,
                             NpTrainingSession       *session,
                             GError                 **error)
@@ -301,8 +308,8 @@ np_training_attempt_submit (NpTrainingAttempt       *self,
     }
 
   score = np_training_score_compute (self->expert, self->trainee,
-                                     self->can_estimate_depth && has_depth_estimate,
-                                     depth_estimate_mm, error);
+                                     self->can_estimate_depth && depth_stated, depth_mm,
+                                     error);
   if (score == NULL)
     return FALSE;
   if (session != NULL && !np_training_session_submit (session, score, error))

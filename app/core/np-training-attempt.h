@@ -45,41 +45,44 @@ typedef enum
 #define NP_TRAINING_IN_PLANE_LINEAR_SIDE_ROOM 0.4
 #define NP_TRAINING_IN_PLANE_CURVILINEAR_SIDE_ROOM 0.05
 
-NpTrainingAttempt     *np_training_attempt_new               (const NpPlan            *expert,
-                                                              gboolean                 can_estimate_depth,
-                                                              GError                 **error);
+NpTrainingAttempt     *np_training_attempt_new             (const NpPlan           *expert,
+                                                            gboolean                has_depth,
+                                                            GError                **error);
 
-const NpPlan          *np_training_attempt_get_expert        (NpTrainingAttempt       *self);
-const NpPlan          *np_training_attempt_get_trainee       (NpTrainingAttempt       *self);
-gboolean               np_training_attempt_get_in_plane      (NpTrainingAttempt       *self);
-double                 np_training_attempt_get_side_room     (NpTrainingAttempt       *self);
-gboolean               np_training_attempt_can_estimate_depth (NpTrainingAttempt      *self);
+const NpPlan          *np_training_attempt_get_expert      (NpTrainingAttempt      *self);
+const NpPlan          *np_training_attempt_get_trainee     (NpTrainingAttempt      *self);
+gboolean               np_training_attempt_get_in_plane    (NpTrainingAttempt      *self);
+double                 np_training_attempt_get_side_room   (NpTrainingAttempt      *self);
+gboolean               np_training_attempt_can_estimate_depth
+                                                           (NpTrainingAttempt      *self);
 
-void                   np_training_attempt_set_mark          (NpTrainingAttempt       *self,
-                                                              NpTrainingMark           mark,
-                                                              NpImagePoint             point);
-gboolean               np_training_attempt_get_mark          (NpTrainingAttempt       *self,
-                                                              NpTrainingMark           mark,
-                                                              NpImagePoint            *point);
-gboolean               np_training_attempt_find_mark         (NpTrainingAttempt       *self,
-                                                              NpImagePoint             at,
-                                                              double                   tolerance_px,
-                                                              NpTrainingMark          *mark);
+void                   np_training_attempt_set_mark        (NpTrainingAttempt      *self,
+                                                            NpTrainingMark          mark,
+                                                            NpImagePoint            point);
+gboolean               np_training_attempt_get_mark        (NpTrainingAttempt      *self,
+                                                            NpTrainingMark          mark,
+                                                            NpImagePoint           *point);
+gboolean               np_training_attempt_find_mark       (NpTrainingAttempt      *self,
+                                                            NpImagePoint            at,
+                                                            double                  tolerance_px,
+                                                            NpTrainingMark         *mark);
 
-gboolean               np_training_attempt_submit            (NpTrainingAttempt       *self,
-                                                              gboolean                 has_depth_estimate,
-                                                              double                   depth_estimate_mm,
-                                                              const NpPlannerOptions  *options,
-                                                              NpTrainingSession       *session,
-                                                              GError                 **error);
-gboolean               np_training_attempt_get_submitted     (NpTrainingAttempt       *self);
-const NpTrainingScore *np_training_attempt_get_score         (NpTrainingAttempt       *self);
-const NpPlan          *np_training_attempt_get_attempt_plan  (NpTrainingAttempt       *self);
-const NpPlanResults   *np_training_attempt_get_attempt_results (NpTrainingAttempt     *self);
-const NpPlan          *np_training_attempt_get_answer_plan   (NpTrainingAttempt       *self);
+gboolean               np_training_attempt_submit          (NpTrainingAttempt      *self,
+                                                            gboolean                depth_stated,
+                                                            double                  depth_mm,
+                                                            const NpPlannerOptions *options,
+                                                            NpTrainingSession      *session,
+                                                            GError                **error);
+gboolean               np_training_attempt_get_submitted   (NpTrainingAttempt      *self);
+const NpTrainingScore *np_training_attempt_get_score       (NpTrainingAttempt      *self);
+const NpPlan          *np_training_attempt_get_attempt_plan
+                                                           (NpTrainingAttempt      *self);
+const NpPlanResults   *np_training_attempt_get_attempt_results
+                                                           (NpTrainingAttempt      *self);
+const NpPlan          *np_training_attempt_get_answer_plan (NpTrainingAttempt      *self);
 
-void                   np_training_attempt_draw              (NpTrainingAttempt       *self,
-                                                              cairo_t                 *cr,
-                                                              const NpOverlayOptions  *options);
+void                   np_training_attempt_draw            (NpTrainingAttempt      *self,
+                                                            cairo_t                *cr,
+                                                            const NpOverlayOptions *options);
 
 G_END_DECLS

@@ -22,6 +22,8 @@
 #define THUMBNAIL_WIDTH 224
 #define THUMBNAIL_HEIGHT 168
 
+#define RESOURCE_PATH "/org/needleplan/NeedlePlan/np-training-library.ui"
+
 struct _NpTrainingLibrary
 {
   GtkWidget parent_instance;
@@ -229,16 +231,18 @@ current_filter (NpTrainingLibrary *self)
 
 static GtkWidget *
 make_case_card (NpTrainingLibrary *self,
-                const NpCase   *library_case)
+                const NpCase      *library_case)
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *picture;
   GtkWidget *title = gtk_label_new (library_case->title);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autofree char *info = g_strdup_printf ("%s · %s", _np_training_view_site_label (library_case->site),
-                                           _np_training_view_modality_label (library_case->modality));
+  g_autofree char *info =
+    g_strdup_printf ("%s · %s", _np_training_view_site_label (library_case->site),
+                     _np_training_view_modality_label (library_case->modality));
   GtkWidget *info_label = gtk_label_new (info);
-  GtkWidget *difficulty = gtk_label_new (_np_training_view_difficulty_label (library_case->difficulty));
+  GtkWidget *difficulty =
+    gtk_label_new (_np_training_view_difficulty_label (library_case->difficulty));
   GdkTexture *texture = g_hash_table_lookup (self->thumbnails, library_case->plan_path);
   static const char *const difficulty_classes[] = { "easy", "medium", "hard" };
   g_autofree char *tooltip = g_strdup_printf ("Practise “%s” on its own", library_case->title);
@@ -539,8 +543,7 @@ np_training_library_class_init (NpTrainingLibraryClass *klass)
     g_signal_new ("case-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/needleplan/NeedlePlan/np-training-library.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, site_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, modality_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, difficulty_dropdown);

@@ -19,6 +19,8 @@
 #include "np-png.h"
 #include "np-training-view-private.h"
 
+#define RESOURCE_PATH "/org/needleplan/NeedlePlan/np-training-practice.ui"
+
 struct _NpTrainingPractice
 {
   GtkWidget parent_instance;
@@ -767,8 +769,7 @@ np_training_practice_class_init (NpTrainingPracticeClass *klass)
 
   g_type_ensure (NP_TYPE_CANVAS);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/needleplan/NeedlePlan/np-training-practice.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingPractice, canvas);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingPractice, progress_label);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingPractice, case_title_label);
@@ -1060,8 +1061,9 @@ np_training_practice_submit (NpTrainingPractice  *self,
       options.field = (NpImageRect) { 0, 0, np_frame_get_width (frame),
                                       np_frame_get_height (frame) };
     }
-  if (!np_training_attempt_submit (self->attempt, stated, gtk_spin_button_get_value (self->depth_spin),
-                                   &options, session, error))
+  if (!np_training_attempt_submit (self->attempt, stated,
+                                   gtk_spin_button_get_value (self->depth_spin), &options,
+                                   session, error))
     return FALSE;
 
   self->dragging = FALSE;

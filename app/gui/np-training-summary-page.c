@@ -15,6 +15,8 @@
 
 #include "np-training-view-private.h"
 
+#define RESOURCE_PATH "/org/needleplan/NeedlePlan/np-training-summary-page.ui"
+
 struct _NpTrainingSummaryPage
 {
   GtkWidget parent_instance;
@@ -70,10 +72,10 @@ format_summary_value (NpTrainingMetric metric,
 
 static void
 add_summary_cell (NpTrainingSummaryPage *self,
-                  const char        *text,
-                  int                column,
-                  int                row,
-                  gboolean           heading)
+                  const char            *text,
+                  int                    column,
+                  int                    row,
+                  gboolean               heading)
 {
   GtkWidget *label = gtk_label_new (text);
 
@@ -91,7 +93,7 @@ add_summary_cell (NpTrainingSummaryPage *self,
 
 static void
 fill_summary_table (NpTrainingSummaryPage *self,
-                    NpTrainingSession *session)
+                    NpTrainingSession     *session)
 {
   static const char *const headings[] = { "Metric", "Attempts", "Mean", "SD", "Best", "Worst" };
   GtkWidget *child;
@@ -147,7 +149,7 @@ fill_summary_table (NpTrainingSummaryPage *self,
 
 static void
 update_history_label (NpTrainingSummaryPage *self,
-                      const GError      *save_error)
+                      const GError          *save_error)
 {
   g_autofree char *text = NULL;
 
@@ -192,8 +194,8 @@ chart_draw_cb (GtkDrawingArea *area,
 
 static void
 dark_changed_cb (NpTrainingSummaryPage *self,
-                 GParamSpec        *pspec,
-                 AdwStyleManager   *manager)
+                 GParamSpec            *pspec,
+                 AdwStyleManager       *manager)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self->chart_area));
 }
@@ -234,15 +236,21 @@ np_training_summary_page_class_init (NpTrainingSummaryPageClass *klass)
   object_class->dispose = np_training_summary_page_dispose;
   widget_class->grab_focus = np_training_summary_page_grab_focus;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/needleplan/NeedlePlan/np-training-summary-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, summary_title_label);
-  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, summary_subtitle_label);
-  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, summary_table_frame);
-  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, summary_grid);
-  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, chart_area);
-  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, history_label);
-  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, library_button);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        summary_title_label);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        summary_subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        summary_table_frame);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        summary_grid);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        chart_area);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        history_label);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        library_button);
   /* Named for tests only. */
   gtk_widget_class_bind_template_child_full (widget_class, "export_button", FALSE, 0);
 
@@ -275,9 +283,9 @@ np_training_summary_page_new (void)
  * @history_error: (nullable) (transfer none): why it could not
  */
 void
-np_training_summary_page_set_history (NpTrainingSummaryPage       *self,
-                                 const NpTrainingHistory *history,
-                                 const GError            *history_error)
+np_training_summary_page_set_history (NpTrainingSummaryPage   *self,
+                                      const NpTrainingHistory *history,
+                                      const GError            *history_error)
 {
   g_return_if_fail (NP_IS_TRAINING_SUMMARY_PAGE (self));
 
@@ -297,10 +305,10 @@ np_training_summary_page_set_history (NpTrainingSummaryPage       *self,
  */
 void
 np_training_summary_page_show_session (NpTrainingSummaryPage *self,
-                                  NpTrainingSession *session,
-                                  gboolean           single_case,
-                                  gboolean           saved,
-                                  const GError      *save_error)
+                                       NpTrainingSession     *session,
+                                       gboolean               single_case,
+                                       gboolean               saved,
+                                       const GError          *save_error)
 {
   guint n_cases, n_scored;
   g_autofree char *cases = NULL;

@@ -159,8 +159,8 @@ update_actions (NpTrainingView *self)
   gboolean on_practice = page == NP_TRAINING_VIEW_PAGE_PRACTICE;
   gboolean practising = on_practice && np_training_practice_get_attempt (self->practice) != NULL;
   gboolean marking = practising && !np_training_practice_get_submitted (self->practice);
-  gboolean has_frame = practising &&
-                       np_canvas_get_frame (np_training_practice_get_canvas (self->practice)) != NULL;
+  NpCanvas *canvas = np_training_practice_get_canvas (self->practice);
+  gboolean has_frame = practising && np_canvas_get_frame (canvas) != NULL;
   gboolean session_open = on_practice && self->session != NULL &&
                           !np_training_practice_get_busy (self->practice);
   static const char *const zoom_actions[] = {
@@ -170,7 +170,8 @@ update_actions (NpTrainingView *self)
   gtk_widget_action_set_enabled (widget, "training.mark-target", marking);
   gtk_widget_action_set_enabled (widget, "training.mark-entry", marking);
   gtk_widget_action_set_enabled (widget, "training.submit",
-                                 on_practice && np_training_practice_get_can_submit (self->practice));
+                                 on_practice &&
+                                 np_training_practice_get_can_submit (self->practice));
   gtk_widget_action_set_enabled (widget, "training.next", session_open);
   gtk_widget_action_set_enabled (widget, "training.end-session", session_open);
   gtk_widget_action_set_enabled (widget, "training.start-session",
@@ -731,9 +732,8 @@ np_training_view_get_page (NpTrainingView *self)
  * @n_cases: how many of the cases shown to practise (at most all of them)
  * @seed: the order's seed
  *
- * The cases shown are shuffled with @seed; the first @n_cases of that order
- * make the session, which orders them with the same seed. So the same
- * library, filter, count and seed always give the same session.
+ * Draws the session from the cases shown (np_training_session_new_drawn),
+ * so the same library, filter, count and seed always give the same session.
  */
 gboolean
 np_training_view_start_session (NpTrainingView  *self,
@@ -741,11 +741,8 @@ np_training_view_start_session (NpTrainingView  *self,
                                 guint32          seed,
                                 GError         **error)
 {
-  g_autoptr(GStrvBuilder) all = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) chosen = g_strv_builder_new ();
-  g_auto(GStrv) all_paths = NULL;
-  g_auto(GStrv) chosen_paths = NULL;
-  g_autoptr(NpTrainingSession) shuffle = NULL;
+  g_autoptr(GStrvBuilder) shown = g_strv_builder_new ();
+  g_auto(GStrv) shown_paths = NULL;
   g_autoptr(NpTrainingSession) session = NULL;
   guint n_shown;
 
@@ -754,18 +751,11 @@ np_training_view_start_session (NpTrainingView  *self,
 
   n_shown = np_training_library_get_n_shown (self->library);
   for (guint i = 0; i < n_shown; i++)
-    g_strv_builder_add (all, np_training_library_get_shown_case (self->library, i)->plan_path);
-  all_paths = g_strv_builder_end (all);
+    g_strv_builder_add (shown, np_training_library_get_shown_case (self->library, i)->plan_path);
+  shown_paths = g_strv_builder_end (shown);
 
-  shuffle = np_training_session_new ((const char *const *) all_paths, seed, error);
-  if (shuffle == NULL)
-    return FALSE;
-  n_cases = CLAMP (n_cases, 1, np_training_session_get_n_cases (shuffle));
-  for (guint i = 0; i < n_cases; i++)
-    g_strv_builder_add (chosen, np_training_session_get_case (shuffle, i));
-  chosen_paths = g_strv_builder_end (chosen);
-
-  session = np_training_session_new ((const char *const *) chosen_paths, seed, error);
+  session = np_training_session_new_drawn ((const char *const *) shown_paths, n_cases, seed,
+                                           error);
   if (session == NULL)
     return FALSE;
   return begin_session (self, session, FALSE);
