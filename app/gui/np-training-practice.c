@@ -11,8 +11,6 @@
 
 #include "np-training-practice.h"
 
-#include <math.h>
-
 #include "np-canvas-image.h"
 #include "np-error.h"
 #include "np-plan-file.h"
