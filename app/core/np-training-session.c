@@ -164,6 +164,42 @@ np_training_session_new (const char *const  *case_paths,
   return g_steal_pointer (&self);
 }
 
+/**
+ * np_training_session_new_drawn:
+ * @case_paths: (array zero-terminated=1): plan files of the cases to draw from
+ * @n_cases: how many to practise; clamped to between one and all of them
+ * @seed: the seed of the draw and of the order
+ *
+ * @case_paths are shuffled with @seed; the first @n_cases of that order make
+ * the session, which orders them with the same seed. So the same cases,
+ * count and seed always give the same session.
+ *
+ * Returns: (transfer full) (nullable): the session at its first case, or
+ *   %NULL with @error set when there is no case
+ */
+NpTrainingSession *
+np_training_session_new_drawn (const char *const  *case_paths,
+                               guint               n_cases,
+                               guint32             seed,
+                               GError            **error)
+{
+  g_autoptr(NpTrainingSession) shuffle = NULL;
+  g_autoptr(GStrvBuilder) chosen = g_strv_builder_new ();
+  g_auto(GStrv) chosen_paths = NULL;
+
+  g_return_val_if_fail (case_paths != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  shuffle = np_training_session_new (case_paths, seed, error);
+  if (shuffle == NULL)
+    return NULL;
+  n_cases = CLAMP (n_cases, 1, shuffle->cases->len);
+  for (guint i = 0; i < n_cases; i++)
+    g_strv_builder_add (chosen, g_ptr_array_index (shuffle->cases, i));
+  chosen_paths = g_strv_builder_end (chosen);
+  return np_training_session_new ((const char *const *) chosen_paths, seed, error);
+}
+
 guint32
 np_training_session_get_seed (NpTrainingSession *self)
 {

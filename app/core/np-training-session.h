@@ -25,6 +25,10 @@ G_DECLARE_FINAL_TYPE (NpTrainingSession, np_training_session, NP, TRAINING_SESSI
 NpTrainingSession     *np_training_session_new              (const char *const  *case_paths,
                                                              guint32             seed,
                                                              GError            **error);
+NpTrainingSession     *np_training_session_new_drawn        (const char *const  *case_paths,
+                                                             guint               n_cases,
+                                                             guint32             seed,
+                                                             GError            **error);
 
 guint32                np_training_session_get_seed         (NpTrainingSession  *self);
 GDateTime             *np_training_session_get_started      (NpTrainingSession  *self);

@@ -591,6 +591,48 @@ test_session_order (void)
 }
 
 static void
+test_session_drawn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpTrainingSession) all = np_training_session_new (ten_cases, 42, &error);
+  g_autoptr(NpTrainingSession) drawn = NULL;
+  g_autoptr(NpTrainingSession) expected = NULL;
+  g_autoptr(NpTrainingSession) one = NULL;
+  g_autoptr(NpTrainingSession) every = NULL;
+  g_auto(GStrv) order = NULL;
+  g_auto(GStrv) sorted = NULL;
+  const char *first_three[4] = { NULL };
+
+  g_assert_no_error (error);
+
+  /* Three of ten: the first three of the seed's shuffle of all ten, in the
+   * order the same seed gives those three. */
+  drawn = np_training_session_new_drawn (ten_cases, 3, 42, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    first_three[i] = np_training_session_get_case (all, i);
+  expected = np_training_session_new (first_three, 42, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_training_session_get_n_cases (drawn), ==, 3);
+  g_assert_cmpuint (np_training_session_get_seed (drawn), ==, 42);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (np_training_session_get_case (drawn, i), ==,
+                     np_training_session_get_case (expected, i));
+
+  /* The count is clamped: none asks for one, too many for all ten. */
+  one = np_training_session_new_drawn (ten_cases, 0, 42, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_training_session_get_n_cases (one), ==, 1);
+  g_assert_cmpstr (np_training_session_get_case (one, 0), ==, first_three[0]);
+  every = np_training_session_new_drawn (ten_cases, 20, 42, &error);
+  g_assert_no_error (error);
+  order = session_order (every);
+  sorted = g_strdupv (order);
+  qsort (sorted, g_strv_length (sorted), sizeof (char *), compare_strings);
+  g_assert_true (g_strv_equal ((const char *const *) sorted, ten_cases));
+}
+
+static void
 count_notify_cb (GObject    *object,
                  GParamSpec *pspec,
                  guint      *count)
@@ -678,6 +720,7 @@ main (int    argc,
   g_test_add_func ("/core/training/summary", test_summary);
   g_test_add_func ("/core/training/metric-names", test_metric_names);
   g_test_add_func ("/core/training/session/order", test_session_order);
+  g_test_add_func ("/core/training/session/drawn", test_session_drawn);
   g_test_add_func ("/core/training/session/flow", test_session_flow);
 
   return g_test_run ();

@@ -15,7 +15,7 @@
 #include "np-error.h"
 #include "np-gui-test-util.h"
 #include "np-plan-file.h"
-#include "np-training-view.h"
+#include "np-training-view-private.h"
 
 /* The bundled case every test practises: an in-plane knee ultrasound,
  * calibrated (1/12 mm per px), expert entry (-206, 44), target (328.24, 293.6),
@@ -29,6 +29,17 @@ static const guint8 EXPERT_RGB[3] = { 0, 158, 115 };
 static NpApplication *app;
 
 /* Helpers */
+
+/* A widget of the view's template or of one of its pages', by its id. */
+static GtkWidget *
+view_child (NpTrainingView *view,
+            const char     *name)
+{
+  GtkWidget *child = _np_training_view_get_child (view, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
 
 static gboolean
 widget_has_size (gpointer data)
@@ -76,9 +87,9 @@ find_case (NpTrainingView *view,
   g_autofree char *suffix = g_strdup_printf (G_DIR_SEPARATOR_S "%s" G_DIR_SEPARATOR_S
                                              "plan.json", folder);
 
-  for (guint i = 0; i < np_training_view_get_n_shown_cases (view); i++)
+  for (guint i = 0; i < _np_training_view_get_n_shown_cases (view); i++)
     {
-      const NpCase *library_case = np_training_view_get_shown_case (view, i);
+      const NpCase *library_case = _np_training_view_get_shown_case (view, i);
 
       if (g_str_has_suffix (library_case->plan_path, suffix))
         return library_case;
@@ -100,14 +111,14 @@ practise (NpTrainingView *view,
   g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_PRACTICE);
   /* Let the practice canvas get its size and initial view. */
   np_test_iterate (100);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (np_training_view_get_canvas (view)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (_np_training_view_get_canvas (view)));
 }
 
 static NpPlan *
 load_expert (NpTrainingView *view)
 {
   g_autoptr(GError) error = NULL;
-  NpPlan *plan = np_plan_file_load (np_training_view_get_case_path (view), &error);
+  NpPlan *plan = np_plan_file_load (_np_training_view_get_case_path (view), &error);
 
   g_assert_no_error (error);
   return plan;
@@ -117,7 +128,7 @@ load_expert (NpTrainingView *view)
 static GtkGesture *
 mark_gesture (NpTrainingView *view)
 {
-  NpCanvas *canvas = np_training_view_get_canvas (view);
+  NpCanvas *canvas = _np_training_view_get_canvas (view);
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -139,7 +150,7 @@ drag_at (NpTrainingView *view,
          double          dy)
 {
   GtkGesture *gesture = mark_gesture (view);
-  NpWidgetPoint w = np_canvas_image_to_widget (np_training_view_get_canvas (view), at);
+  NpWidgetPoint w = np_canvas_image_to_widget (_np_training_view_get_canvas (view), at);
 
   g_signal_emit_by_name (gesture, "drag-begin", w.x, w.y);
   if (dx != 0 || dy != 0)
@@ -154,7 +165,7 @@ count_expert_pixels (NpTrainingView *view,
                      NpImagePoint    at,
                      int             radius)
 {
-  NpCanvas *canvas = np_training_view_get_canvas (view);
+  NpCanvas *canvas = _np_training_view_get_canvas (view);
   g_autoptr(NpTestImage) image = np_test_render_widget (GTK_WIDGET (view));
   graphene_rect_t bounds = np_test_bounds_in (GTK_WIDGET (canvas), GTK_WIDGET (view));
   NpWidgetPoint w = np_canvas_image_to_widget (canvas, at);
@@ -203,7 +214,7 @@ static void
 test_library (void)
 {
   NpTrainingView *view = new_view ();
-  GtkFlowBox *flowbox = GTK_FLOW_BOX (np_test_template_child (view, "case_flowbox"));
+  GtkFlowBox *flowbox = GTK_FLOW_BOX (view_child (view, "case_flowbox"));
   g_autofree char *user_cases = np_case_library_dup_user_dir ();
   const char *dirs[3] = { NULL, user_cases, NULL };
   g_autoptr(GPtrArray) cases = NULL;
@@ -225,7 +236,7 @@ test_library (void)
   /* data/cases holds 16 cases (three knee, three hip and four shoulder
    * ultrasound, six fluoroscopy views). */
   g_assert_cmpuint (cases->len, ==, 16);
-  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, cases->len);
+  g_assert_cmpuint (_np_training_view_get_n_shown_cases (view), ==, cases->len);
 
   /* One card per case, each with the frame as a picture. */
   for (child = gtk_widget_get_first_child (GTK_WIDGET (flowbox)); child != NULL;
@@ -239,28 +250,28 @@ test_library (void)
   g_assert_cmpuint (n_cards, ==, 16);
 
   /* knee-us-01, -02 and -03. */
-  np_training_view_set_filter (view, &knee_us);
-  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, 3);
+  _np_training_view_set_filter (view, &knee_us);
+  g_assert_cmpuint (_np_training_view_get_n_shown_cases (view), ==, 3);
   for (guint i = 0; i < 3; i++)
     {
-      const NpCase *library_case = np_training_view_get_shown_case (view, i);
+      const NpCase *library_case = _np_training_view_get_shown_case (view, i);
 
       g_assert_cmpint (library_case->site, ==, NP_SITE_KNEE);
       g_assert_cmpint (library_case->modality, ==, NP_MODALITY_ULTRASOUND);
     }
   /* Sessions take at most the cases shown. */
-  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (np_test_template_child (view,
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (view_child (view,
                                                                                 "n_cases_spin"))),
                      ==, 3);
 
   for (guint i = 0; i < cases->len; i++)
     if (((NpCase *) g_ptr_array_index (cases, i))->difficulty == NP_CASE_DIFFICULTY_HARD)
       n_hard++;
-  np_training_view_set_filter (view, &hard);
-  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, n_hard);
+  _np_training_view_set_filter (view, &hard);
+  g_assert_cmpuint (_np_training_view_get_n_shown_cases (view), ==, n_hard);
 
-  np_training_view_set_filter (view, NULL);
-  g_assert_cmpuint (np_training_view_get_n_shown_cases (view), ==, 16);
+  _np_training_view_set_filter (view, NULL);
+  g_assert_cmpuint (_np_training_view_get_n_shown_cases (view), ==, 16);
 
   destroy_view (view);
 }
@@ -283,43 +294,43 @@ test_practice_score_and_overlay (void)
 
   practise (view, KNEE_CASE);
   expert = load_expert (view);
-  canvas = np_training_view_get_canvas (view);
+  canvas = _np_training_view_get_canvas (view);
   zoom = np_canvas_get_zoom (canvas);
 
   /* Nothing of the answer before submitting, and the depth can be stated
    * (the case is calibrated and the frame shows depth). */
   g_assert_false (np_training_view_get_submitted (view));
-  g_assert_true (np_training_view_can_estimate_depth (view));
-  g_assert_true (gtk_widget_get_sensitive (np_test_template_child (view, "depth_spin")));
-  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "score_box")));
+  g_assert_true (_np_training_view_can_estimate_depth (view));
+  g_assert_true (gtk_widget_get_sensitive (view_child (view, "depth_spin")));
+  g_assert_false (gtk_widget_is_visible (view_child (view, "score_box")));
   /* The buttons follow their actions. */
-  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "submit_button")));
+  g_assert_false (gtk_widget_get_sensitive (view_child (view, "submit_button")));
 
   /* T, then a click 30 px right of and 20 px below the expert target: the
    * target lands there, and the entry tool comes next. */
   np_test_press_key (GTK_WIDGET (view), GDK_KEY_t, 0);
-  g_assert_cmpint (np_training_view_get_tool (view), ==, NP_TRAINING_MARK_TARGET);
+  g_assert_cmpint (_np_training_view_get_tool (view), ==, NP_TRAINING_MARK_TARGET);
   target_click = np_image_point (expert->target.x + 30, expert->target.y + 20);
   drag_at (view, target_click, 0, 0);
-  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &target));
+  g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &target));
   g_assert_cmpfloat_with_epsilon (target.x, target_click.x, 1e-9);
   g_assert_cmpfloat_with_epsilon (target.y, target_click.y, 1e-9);
-  g_assert_cmpint (np_training_view_get_tool (view), ==, NP_TRAINING_MARK_ENTRY);
+  g_assert_cmpint (_np_training_view_get_tool (view), ==, NP_TRAINING_MARK_ENTRY);
 
   /* E, then a click on the skin line 56 px right of the expert entry. */
   np_test_press_key (GTK_WIDGET (view), GDK_KEY_e, 0);
   entry_click = np_image_point (expert->entry.x + 56, expert->entry.y);
   drag_at (view, entry_click, 0, 0);
-  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
+  g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
   g_assert_cmpfloat_with_epsilon (entry.x, entry_click.x, 1e-9);
 
   /* Dragging the target 12 widget px left moves it 12 / zoom image px,
    * whatever the tool. */
   drag_at (view, target, -12, 0);
-  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &target));
+  g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &target));
   g_assert_cmpfloat_with_epsilon (target.x, target_click.x - 12 / zoom, 1e-9);
   g_assert_cmpfloat_with_epsilon (target.y, target_click.y, 1e-9);
-  g_assert_true (np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
+  g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
   g_assert_cmpfloat_with_epsilon (entry.x, entry_click.x, 1e-9);
 
   /* The trainee's marks are drawn in their own colours: no expert green at
@@ -327,8 +338,8 @@ test_practice_score_and_overlay (void)
    * submitting either). */
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), ==, 0);
 
-  np_training_view_set_depth_estimate (view, TRUE, 25.0);
-  g_assert_true (gtk_widget_get_sensitive (np_test_template_child (view, "submit_button")));
+  _np_training_view_set_depth_estimate (view, TRUE, 25.0);
+  g_assert_true (gtk_widget_get_sensitive (view_child (view, "submit_button")));
   np_test_press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
   g_assert_true (np_training_view_get_submitted (view));
 
@@ -339,7 +350,7 @@ test_practice_score_and_overlay (void)
   trainee->entry = entry;
   core = np_training_score_compute (expert, trainee, TRUE, 25.0, &error);
   g_assert_no_error (error);
-  shown = np_training_view_get_score (view);
+  shown = _np_training_view_get_score (view);
   g_assert_nonnull (shown);
   assert_same_score (shown, core);
   g_assert_true (shown->has_depth_estimate);
@@ -350,16 +361,16 @@ test_practice_score_and_overlay (void)
   /* The panel: the score to a tenth, one row per explained part, no banner
    * for this safe path (it stays below the tendon). */
   score_text = g_strdup_printf ("%g", round (core->score * 10) / 10);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (np_test_template_child (view, "score_label"))),
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (view_child (view, "score_label"))),
                    ==, score_text);
-  g_assert_true (gtk_widget_is_visible (np_test_template_child (view, "score_box")));
-  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "marking_box")));
+  g_assert_true (gtk_widget_is_visible (view_child (view, "score_box")));
+  g_assert_false (gtk_widget_is_visible (view_child (view, "marking_box")));
   g_assert_false (core->critical_error);
-  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "critical_banner")));
+  g_assert_false (gtk_widget_is_visible (view_child (view, "critical_banner")));
   for (guint i = NP_TRAINING_METRIC_TARGET_ERROR; i < NP_TRAINING_N_METRICS; i++)
     if (core->explanation[i] != NULL)
       expected_rows++;
-  for (child = gtk_widget_get_first_child (np_test_template_child (view, "metrics_list"));
+  for (child = gtk_widget_get_first_child (view_child (view, "metrics_list"));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     rows++;
   g_assert_cmpuint (rows, ==, expected_rows);
@@ -369,11 +380,11 @@ test_practice_score_and_overlay (void)
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), >, 20);
 
   /* Marks are locked, submitting again is not possible. */
-  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "submit_button")));
-  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "target_toggle")));
+  g_assert_false (gtk_widget_get_sensitive (view_child (view, "submit_button")));
+  g_assert_false (gtk_widget_is_visible (view_child (view, "target_toggle")));
   g_assert_false (np_training_view_submit (view, &error));
   g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
-  g_assert_cmpfloat (np_training_view_get_score (view)->score, ==, core->score);
+  g_assert_cmpfloat (_np_training_view_get_score (view)->score, ==, core->score);
 
   destroy_view (view);
 }
@@ -394,8 +405,8 @@ test_critical_error_banner (void)
   /* Straight down at x = 375.4 from the skin (y = 44) to y = 300: through
    * the tendon's centre (375.4, 195.6), which the expert's path passes
    * below, so it is the trainee's mistake. */
-  np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, np_image_point (375.4, 300));
-  np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, np_image_point (375.4, 44));
+  _np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, np_image_point (375.4, 300));
+  _np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, np_image_point (375.4, 44));
   g_assert_true (np_training_view_submit (view, &error));
   g_assert_no_error (error);
 
@@ -405,15 +416,15 @@ test_critical_error_banner (void)
   trainee->entry = np_image_point (375.4, 44);
   core = np_training_score_compute (expert, trainee, FALSE, 0, &error);
   g_assert_no_error (error);
-  assert_same_score (np_training_view_get_score (view), core);
+  assert_same_score (_np_training_view_get_score (view), core);
 
   g_assert_true (core->critical_error);
   g_assert_cmpfloat (core->score, <=, NP_TRAINING_CRITICAL_CAP);
-  g_assert_true (gtk_widget_is_visible (np_test_template_child (view, "critical_banner")));
-  banner_text = gtk_label_get_text (GTK_LABEL (np_test_template_child (view, "critical_label")));
+  g_assert_true (gtk_widget_is_visible (view_child (view, "critical_banner")));
+  banner_text = gtk_label_get_text (GTK_LABEL (view_child (view, "critical_label")));
   g_assert_true (g_str_has_prefix (banner_text, "Critical error\n"));
   g_assert_nonnull (strstr (banner_text, "quadriceps tendon"));
-  g_assert_true (gtk_widget_has_css_class (np_test_template_child (view, "score_label"), "error"));
+  g_assert_true (gtk_widget_has_css_class (view_child (view, "score_label"), "error"));
 
   destroy_view (view);
 }
@@ -427,15 +438,15 @@ test_depth_only_where_it_can_be_checked (void)
   /* One fluoroscopy view has no depth: the field is off, and a depth set
    * anyway is not scored. */
   practise (view, FLUORO_CASE);
-  g_assert_false (np_training_view_can_estimate_depth (view));
-  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "depth_spin")));
-  g_assert_false (gtk_widget_get_sensitive (np_test_template_child (view, "depth_check")));
+  g_assert_false (_np_training_view_can_estimate_depth (view));
+  g_assert_false (gtk_widget_get_sensitive (view_child (view, "depth_spin")));
+  g_assert_false (gtk_widget_get_sensitive (view_child (view, "depth_check")));
 
-  np_training_view_set_depth_estimate (view, TRUE, 30.0);
-  np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, np_image_point (400, 300));
+  _np_training_view_set_depth_estimate (view, TRUE, 30.0);
+  _np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, np_image_point (400, 300));
   g_assert_true (np_training_view_submit (view, &error));
   g_assert_no_error (error);
-  g_assert_false (np_training_view_get_score (view)->has_depth_estimate);
+  g_assert_false (_np_training_view_get_score (view)->has_depth_estimate);
 
   destroy_view (view);
 }
@@ -451,25 +462,25 @@ test_typed_depth_counts (void)
 
   practise (view, KNEE_CASE);
   expert = load_expert (view);
-  spin = np_test_template_child (view, "depth_spin");
-  check = np_test_template_child (view, "depth_check");
+  spin = view_child (view, "depth_spin");
+  check = view_child (view, "depth_check");
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
 
   /* Typing a depth states it, even the value already shown, and counts
    * before the field has taken it (Submit straight after typing). */
-  np_training_view_set_depth_estimate (view, TRUE, 24);
-  np_training_view_set_depth_estimate (view, FALSE, 0);
+  _np_training_view_set_depth_estimate (view, TRUE, 24);
+  _np_training_view_set_depth_estimate (view, FALSE, 0);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 24);
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
   gtk_editable_set_text (GTK_EDITABLE (spin), "24");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
   gtk_editable_set_text (GTK_EDITABLE (spin), "27.5");
 
-  np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, expert->target);
-  np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, expert->entry);
+  _np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, expert->target);
+  _np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, expert->entry);
   g_assert_true (np_training_view_submit (view, &error));
   g_assert_no_error (error);
-  score = np_training_view_get_score (view);
+  score = _np_training_view_get_score (view);
   g_assert_true (score->has_depth_estimate);
   g_assert_cmpfloat (score->depth_estimate_mm, ==, 27.5);
 
@@ -501,13 +512,13 @@ test_session_and_history_restart (void)
   guint n_before;
   double scores[2];
 
-  history = np_training_view_get_history (view);
+  history = _np_training_view_get_history (view);
   g_assert_nonnull (history);
   n_before = np_training_history_get_n_sessions (history);
 
-  np_training_view_set_filter (view, &knee_us);
-  for (guint i = 0; i < np_training_view_get_n_shown_cases (view); i++)
-    g_ptr_array_add (shown_paths, g_strdup (np_training_view_get_shown_case (view, i)->plan_path));
+  _np_training_view_set_filter (view, &knee_us);
+  for (guint i = 0; i < _np_training_view_get_n_shown_cases (view); i++)
+    g_ptr_array_add (shown_paths, g_strdup (_np_training_view_get_shown_case (view, i)->plan_path));
   g_ptr_array_add (shown_paths, NULL);
 
   g_assert_true (np_training_view_start_session (view, 2, 7, &error));
@@ -537,24 +548,24 @@ test_session_and_history_restart (void)
 
       np_test_wait_until (view_is_idle, view);
       g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_PRACTICE);
-      g_assert_cmpstr (np_training_view_get_case_path (view), ==,
+      g_assert_cmpstr (_np_training_view_get_case_path (view), ==,
                        np_training_session_get_case (session, i));
       expert = load_expert (view);
-      np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, expert->target);
-      np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, expert->entry);
+      _np_training_view_place_mark (view, NP_TRAINING_MARK_TARGET, expert->target);
+      _np_training_view_place_mark (view, NP_TRAINING_MARK_ENTRY, expert->entry);
       np_test_press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
       /* The expert's own marks lose nothing. */
-      g_assert_cmpfloat_with_epsilon (np_training_view_get_score (view)->score, 100.0, 1e-9);
-      scores[i] = np_training_view_get_score (view)->score;
+      g_assert_cmpfloat_with_epsilon (_np_training_view_get_score (view)->score, 100.0, 1e-9);
+      scores[i] = _np_training_view_get_score (view)->score;
       np_test_press_key (GTK_WIDGET (view), GDK_KEY_n, 0);
     }
 
   np_test_wait_until (on_summary, view);
   g_assert_true (np_training_session_is_finished (session));
-  history = np_training_view_get_history (view);
+  history = _np_training_view_get_history (view);
   g_assert_cmpuint (np_training_history_get_n_sessions (history), ==, n_before + 1);
-  g_assert_true (gtk_widget_is_visible (np_test_template_child (view, "summary_table_frame")));
-  g_assert_true (gtk_widget_get_sensitive (np_test_template_child (view, "export_button")));
+  g_assert_true (gtk_widget_is_visible (view_child (view, "summary_table_frame")));
+  g_assert_true (gtk_widget_get_sensitive (view_child (view, "export_button")));
 
   /* In the user's data folder (XDG_DATA_HOME, a scratch folder here). */
   history_path = g_build_filename (g_get_user_data_dir (), "needleplan",
@@ -564,7 +575,7 @@ test_session_and_history_restart (void)
 
   /* A restart: a new view reads the history from disk. */
   view = new_view ();
-  history = np_training_view_get_history (view);
+  history = _np_training_view_get_history (view);
   g_assert_nonnull (history);
   g_assert_cmpuint (np_training_history_get_n_sessions (history), ==, n_before + 1);
   saved = np_training_history_get_session (history, n_before);
@@ -589,7 +600,7 @@ test_session_and_history_restart (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "training.show-progress", NULL);
   g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_SUMMARY);
   {
-    GtkWidget *chart = np_test_template_child (view, "chart_area");
+    GtkWidget *chart = view_child (view, "chart_area");
     g_autoptr(NpTestImage) image = NULL;
     guint8 first[3], rgb[3];
     gboolean varied = FALSE;
@@ -618,9 +629,9 @@ test_skip_and_end_session (void)
                           .by_modality = TRUE, .modality = NP_MODALITY_ULTRASOUND };
   g_autoptr(GError) error = NULL;
   NpTrainingSession *session;
-  guint n_before = np_training_history_get_n_sessions (np_training_view_get_history (view));
+  guint n_before = np_training_history_get_n_sessions (_np_training_view_get_history (view));
 
-  np_training_view_set_filter (view, &hip_us);
+  _np_training_view_set_filter (view, &hip_us);
   g_assert_true (np_training_view_start_session (view, 3, 11, &error));
   g_assert_no_error (error);
   np_test_wait_until (view_is_idle, view);
@@ -636,9 +647,9 @@ test_skip_and_end_session (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "training.end-session", NULL);
   g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_SUMMARY);
   g_assert_true (np_training_session_is_finished (session));
-  g_assert_cmpuint (np_training_history_get_n_sessions (np_training_view_get_history (view)), ==,
+  g_assert_cmpuint (np_training_history_get_n_sessions (_np_training_view_get_history (view)), ==,
                     n_before);
-  g_assert_false (gtk_widget_is_visible (np_test_template_child (view, "summary_table_frame")));
+  g_assert_false (gtk_widget_is_visible (view_child (view, "summary_table_frame")));
 
   gtk_widget_activate_action (GTK_WIDGET (view), "training.show-library", NULL);
   g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_LIBRARY);
