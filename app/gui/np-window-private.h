@@ -9,7 +9,9 @@
 
 #include "np-window.h"
 
+#include "np-autosave.h"
 #include "np-document.h"
+#include "np-export-actions.h"
 #include "np-mark-editor.h"
 #include "np-planner.h"
 #include "np-side-panel.h"
@@ -60,6 +62,8 @@ struct _NpWindow
   GtkFileChooserNative *chooser;
   GtkFileChooserNative *save_chooser;
   NpDocument *document;
+  NpAutosave *autosave;          /* the document's unsaved plan on disk */
+  NpExportActions *export_actions;
   NpMarkEditor *mark_editor;
   GtkWidget *calibration_dialog;  /* NpCalibrationDialog while open */
   GtkWidget *structure_popover;

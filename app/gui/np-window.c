@@ -594,6 +594,29 @@ np_window_load_frame (NpWindow   *self,
   g_task_run_in_thread (task, load_thread);
 }
 
+/**
+ * np_window_open_frame_with_plan:
+ * @plan: (transfer full): the plan to show on the frame
+ * @plan_path: (nullable): the file @plan belongs to; %NULL for a plan never
+ *   saved
+ *
+ * Reads @frame_file in a worker thread and shows it with @plan, marked as
+ * changed and not yet saved (a recovered plan). NpWindow:loading says when
+ * it is done.
+ */
+void
+np_window_open_frame_with_plan (NpWindow   *self,
+                                GFile      *frame_file,
+                                NpPlan     *plan,
+                                const char *plan_path)
+{
+  g_return_if_fail (NP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (frame_file));
+  g_return_if_fail (plan != NULL);
+
+  np_window_load_frame (self, frame_file, plan, plan_path, TRUE);
+}
+
 static gboolean
 is_plan_file (GFile *file)
 {
@@ -1325,6 +1348,9 @@ np_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  /* Disposed on a clean close: the autosave file goes with it. */
+  g_clear_object (&self->autosave);
+  g_clear_pointer (&self->export_actions, np_export_actions_free);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -1496,6 +1522,16 @@ np_window_class_init (NpWindowClass *klass)
   add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.recommend-entry");
 }
 
+static void
+autosave_failed_cb (NpWindow     *self,
+                    const GError *error,
+                    NpAutosave   *autosave)
+{
+  g_autofree char *text = g_strdup_printf ("Autosave failed: %s", error->message);
+
+  np_window_show_toast (self, text);
+}
+
 /* Builds the training view inside its page the first time Train is shown:
  * the view reads the whole case library and draws thumbnails in a worker
  * thread, work that competed with the first frame of every launch. */
@@ -1577,8 +1613,10 @@ np_window_init (NpWindow *self)
 
   update_view_actions (self);
   update_history_actions (self);
-  np_export_actions_install (self);
-  np_autosave_attach (self);
+  self->export_actions = np_export_actions_install (self);
+  self->autosave = np_autosave_new (self->document, NULL);
+  g_signal_connect_object (self->autosave, "failed", G_CALLBACK (autosave_failed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_stack, "notify::visible-child",
                            G_CALLBACK (mode_changed_cb), self, G_CONNECT_SWAPPED);
 }
@@ -1681,6 +1719,20 @@ np_window_get_document (NpWindow *self)
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
   return self->document;
+}
+
+/**
+ * np_window_get_autosave:
+ *
+ * Returns: (transfer none) (nullable): what keeps the document's unsaved
+ *   plan on disk; %NULL once the window is destroyed
+ */
+NpAutosave *
+np_window_get_autosave (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+
+  return self->autosave;
 }
 
 /**
