@@ -182,12 +182,8 @@ np_autosave_record_save (const NpAutosaveRecord  *record,
   directory = g_path_get_dirname (record->path);
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
-      int saved_errno = errno;
-      g_autoptr(GError) io_error = g_error_new_literal (G_FILE_ERROR,
-                                                        g_file_error_from_errno (saved_errno),
-                                                        g_strerror (saved_errno));
-
-      np_file_set_error_from_io (error, io_error, "Cannot create the autosave folder", directory);
+      np_file_set_error_from_errno (error, errno, "Cannot create the autosave folder",
+                                    directory);
       return FALSE;
     }
   return np_file_write_atomic (record->path, text, strlen (text), error);

@@ -9,6 +9,8 @@
 
 #include "np-json-util.h"
 
+#include "np-error.h"
+
 #include <math.h>
 
 void
@@ -225,4 +227,33 @@ np_json_get_object (JsonObject *object,
   JsonNode *node = json_object_get_member (object, member);
 
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/**
+ * np_json_field_error:
+ * @context: (nullable): the file (“case.json”) or the action (Cannot save
+ *   the plan)
+ * @field: the field's path, such as marks.structures[2].points
+ *
+ * Returns: %FALSE
+ */
+gboolean
+np_json_field_error (GError     **error,
+                     int          code,
+                     const char  *context,
+                     const char  *field,
+                     const char  *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (context != NULL)
+    g_set_error (error, NP_ERROR, code, "%s: “%s” %s", context, field, message);
+  else
+    g_set_error (error, NP_ERROR, code, "“%s” %s", field, message);
+  return FALSE;
 }

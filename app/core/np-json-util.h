@@ -68,4 +68,13 @@ JsonArray   *np_json_get_array          (JsonObject    *object,
 JsonObject  *np_json_get_object         (JsonObject    *object,
                                          const char    *member);
 
+/* Errors about one field read "CONTEXT: “FIELD” MESSAGE", or "“FIELD”
+ * MESSAGE" without a context; always FALSE, to return. */
+gboolean     np_json_field_error        (GError       **error,
+                                         int            code,
+                                         const char    *context,
+                                         const char    *field,
+                                         const char    *format,
+                                         ...) G_GNUC_PRINTF (5, 6);
+
 G_END_DECLS
