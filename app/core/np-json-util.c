@@ -160,6 +160,30 @@ np_json_add_rect (JsonBuilder       *builder,
   json_builder_end_array (builder);
 }
 
+/* [x, y] */
+JsonArray *
+np_json_array_new_point (NpImagePoint point)
+{
+  JsonArray *array = json_array_new ();
+
+  json_array_add_double_element (array, point.x);
+  json_array_add_double_element (array, point.y);
+  return array;
+}
+
+/* [[x, y], …] */
+JsonArray *
+np_json_array_new_points (const GArray *points)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; points != NULL && i < points->len; i++)
+    json_array_add_array_element (array,
+                                  np_json_array_new_point (g_array_index (points, NpImagePoint,
+                                                                          i)));
+  return array;
+}
+
 /* An integer or a floating-point number; FALSE for anything else. Whether
  * a non-finite value is acceptable is the caller's rule. */
 gboolean
@@ -245,12 +269,24 @@ np_json_field_error (GError     **error,
                      const char  *format,
                      ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  np_json_field_error_valist (error, code, context, field, format, args);
   va_end (args);
+  return FALSE;
+}
+
+gboolean
+np_json_field_error_valist (GError     **error,
+                            int          code,
+                            const char  *context,
+                            const char  *field,
+                            const char  *format,
+                            va_list      args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
   if (context != NULL)
     g_set_error (error, NP_ERROR, code, "%s: “%s” %s", context, field, message);
   else

@@ -54,6 +54,9 @@ void         np_json_add_rect           (JsonBuilder   *builder,
                                          const NpImageRect *rect);
 void         np_json_add_point_value    (JsonBuilder   *builder,
                                          NpImagePoint   point);
+/* For trees built with json_object_set_*_member: (transfer full) arrays. */
+JsonArray   *np_json_array_new_point    (NpImagePoint   point);
+JsonArray   *np_json_array_new_points   (const GArray  *points);
 
 /* Reading: NULL (or FALSE) when the member is missing or of another type. */
 gboolean     np_json_node_get_number    (JsonNode      *node,
@@ -76,5 +79,11 @@ gboolean     np_json_field_error        (GError       **error,
                                          const char    *field,
                                          const char    *format,
                                          ...) G_GNUC_PRINTF (5, 6);
+gboolean     np_json_field_error_valist (GError       **error,
+                                         int            code,
+                                         const char    *context,
+                                         const char    *field,
+                                         const char    *format,
+                                         va_list        args) G_GNUC_PRINTF (5, 0);
 
 G_END_DECLS

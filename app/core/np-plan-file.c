@@ -648,13 +648,12 @@ reader_fail (Reader     *r,
              const char *format,
              ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  np_json_field_error_valist (r->error, code, r->context, field, format, args);
   va_end (args);
-  return np_json_field_error (r->error, code, r->context, field, "%s", message);
+  return FALSE;
 }
 
 /* Members a reader of this version knows; anything else is a typo or a
