@@ -314,7 +314,7 @@ default_folder (NpWindow *window)
 static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
-                     NpExportActions     *state)
+                     NpExportActions *state)
 {
   g_autoptr(GFile) file = NULL;
 
@@ -330,9 +330,9 @@ chooser_response_cb (GtkNativeDialog *chooser,
 }
 
 static void
-open_chooser (NpExportActions  *state,
-              NpExportKind  kind,
-              gboolean      anonymise)
+open_chooser (NpExportActions *state,
+              NpExportKind     kind,
+              gboolean         anonymise)
 {
   static const char *const titles[2][2] = {
     { "Export Annotated Image", "Export Report" },
@@ -707,7 +707,7 @@ np_export_actions_new_print_operation (NpWindow  *window,
 /* Handles the end of a print once, whether "done" or the return of
  * gtk_print_operation_run() reports it first. */
 static void
-finish_print (NpExportActions             *state,
+finish_print (NpExportActions         *state,
               GtkPrintOperation       *operation,
               GtkPrintOperationResult  result,
               const GError            *run_error)
@@ -734,7 +734,7 @@ finish_print (NpExportActions             *state,
 static void
 print_done_cb (GtkPrintOperation       *operation,
                GtkPrintOperationResult  result,
-               NpExportActions             *state)
+               NpExportActions         *state)
 {
   finish_print (state, operation, result, NULL);
 }
