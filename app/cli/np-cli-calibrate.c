@@ -10,6 +10,7 @@
 #include "np-cli.h"
 
 #include "np-calibration.h"
+#include "np-json-util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -91,36 +92,6 @@ parse_point_list (const char  *text,
 }
 
 static void
-add_pair (JsonBuilder *builder,
-          const char  *member,
-          double       x,
-          double       y)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, x);
-  json_builder_add_double_value (builder, y);
-  json_builder_end_array (builder);
-}
-
-static void
-build_calibration (JsonBuilder         *builder,
-                   const NpCalibration *calibration)
-{
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, np_calibration_method_to_string (calibration->method));
-  add_pair (builder, "mm_per_px", calibration->mm_per_px_x, calibration->mm_per_px_y);
-  add_pair (builder, "se_mm_per_px", calibration->se_mm_per_px_x, calibration->se_mm_per_px_y);
-  json_builder_set_member_name (builder, "reference_mm");
-  json_builder_add_double_value (builder, calibration->reference_mm);
-  json_builder_set_member_name (builder, "note");
-  if (calibration->note != NULL)
-    json_builder_add_string_value (builder, calibration->note);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 build_ticks (JsonBuilder     *builder,
              const NpTickFit *fit)
 {
@@ -131,24 +102,14 @@ build_ticks (JsonBuilder     *builder,
       const NpTick *tick = &g_array_index (fit->ticks, NpTick, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "click");
-      json_builder_add_int_value (builder, tick->click_index + 1);
-      json_builder_set_member_name (builder, "tick");
-      json_builder_add_int_value (builder, tick->tick_index);
-      add_pair (builder, "point", tick->point.x, tick->point.y);
-      json_builder_set_member_name (builder, "position_px");
-      json_builder_add_double_value (builder, tick->position_px);
-      json_builder_set_member_name (builder, "residual_px");
-      json_builder_add_double_value (builder, tick->residual_px);
-      json_builder_set_member_name (builder, "residual_mm");
-      json_builder_add_double_value (builder, tick->residual_mm);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, np_tick_status_to_string (tick->status));
-      json_builder_set_member_name (builder, "reason");
-      if (tick->reason != NULL)
-        json_builder_add_string_value (builder, tick->reason);
-      else
-        json_builder_add_null_value (builder);
+      np_json_add_int (builder, "click", tick->click_index + 1);
+      np_json_add_int (builder, "tick", tick->tick_index);
+      np_json_add_point (builder, "point", TRUE, tick->point);
+      np_json_add_number (builder, "position_px", tick->position_px);
+      np_json_add_number (builder, "residual_px", tick->residual_px);
+      np_json_add_number (builder, "residual_mm", tick->residual_mm);
+      np_json_add_string (builder, "status", np_tick_status_to_string (tick->status));
+      np_json_add_string (builder, "reason", tick->reason);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -160,14 +121,11 @@ build_circle (JsonBuilder       *builder,
 {
   json_builder_set_member_name (builder, "circle");
   json_builder_begin_object (builder);
-  add_pair (builder, "centre", fit->centre.x, fit->centre.y);
-  add_pair (builder, "se_centre_px", fit->se_centre_x_px, fit->se_centre_y_px);
-  json_builder_set_member_name (builder, "radius_px");
-  json_builder_add_double_value (builder, fit->radius_px);
-  json_builder_set_member_name (builder, "se_radius_px");
-  json_builder_add_double_value (builder, fit->se_radius_px);
-  json_builder_set_member_name (builder, "rms_residual_px");
-  json_builder_add_double_value (builder, fit->rms_residual_px);
+  np_json_add_point (builder, "centre", TRUE, fit->centre);
+  np_json_add_pair (builder, "se_centre_px", TRUE, fit->se_centre_x_px, fit->se_centre_y_px);
+  np_json_add_number (builder, "radius_px", fit->radius_px);
+  np_json_add_number (builder, "se_radius_px", fit->se_radius_px);
+  np_json_add_number (builder, "rms_residual_px", fit->rms_residual_px);
   json_builder_set_member_name (builder, "residuals_px");
   json_builder_begin_array (builder);
   for (guint i = 0; i < fit->residuals_px->len; i++)
@@ -185,7 +143,7 @@ print_json (const NpCalibration *calibration,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  build_calibration (builder, calibration);
+  np_calibration_add_json_members (calibration, builder, NP_CALIBRATION_JSON_REFERENCE);
   if (ticks != NULL)
     build_ticks (builder, ticks);
   if (circle != NULL)

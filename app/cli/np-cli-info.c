@@ -9,6 +9,7 @@
 
 #include "np-cli.h"
 
+#include "np-json-util.h"
 #include "np-png.h"
 
 #include <stdio.h>
@@ -56,32 +57,15 @@ np_cli_info (int    argc,
       g_auto(GStrv) keys = np_frame_dup_text_keys (frame);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "path");
-      json_builder_add_string_value (builder, argv[1]);
-      json_builder_set_member_name (builder, "width");
-      json_builder_add_int_value (builder, np_frame_get_width (frame));
-      json_builder_set_member_name (builder, "height");
-      json_builder_add_int_value (builder, np_frame_get_height (frame));
-      json_builder_set_member_name (builder, "bit_depth");
-      json_builder_add_int_value (builder, np_frame_get_bit_depth (frame));
-      json_builder_set_member_name (builder, "file_bit_depth");
-      json_builder_add_int_value (builder, np_frame_get_source_bit_depth (frame));
-      json_builder_set_member_name (builder, "channels");
-      json_builder_add_int_value (builder, np_frame_get_channels (frame));
-      json_builder_set_member_name (builder, "colour_type");
-      json_builder_add_string_value (builder, channels_name (np_frame_get_channels (frame)));
-      json_builder_set_member_name (builder, "file_format");
-      json_builder_add_string_value (builder, np_frame_get_source_format (frame));
-      json_builder_set_member_name (builder, "pixel_size_mm");
-      if (has_size)
-        {
-          json_builder_begin_array (builder);
-          json_builder_add_double_value (builder, mm_x);
-          json_builder_add_double_value (builder, mm_y);
-          json_builder_end_array (builder);
-        }
-      else
-        json_builder_add_null_value (builder);
+      np_json_add_string (builder, "path", argv[1]);
+      np_json_add_int (builder, "width", np_frame_get_width (frame));
+      np_json_add_int (builder, "height", np_frame_get_height (frame));
+      np_json_add_int (builder, "bit_depth", np_frame_get_bit_depth (frame));
+      np_json_add_int (builder, "file_bit_depth", np_frame_get_source_bit_depth (frame));
+      np_json_add_int (builder, "channels", np_frame_get_channels (frame));
+      np_json_add_string (builder, "colour_type", channels_name (np_frame_get_channels (frame)));
+      np_json_add_string (builder, "file_format", np_frame_get_source_format (frame));
+      np_json_add_pair (builder, "pixel_size_mm", has_size, mm_x, mm_y);
       json_builder_set_member_name (builder, "text");
       json_builder_begin_object (builder);
       for (guint i = 0; keys[i] != NULL; i++)

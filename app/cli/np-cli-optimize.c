@@ -11,6 +11,7 @@
 #include "np-cli-plan-private.h"
 
 #include "np-error.h"
+#include "np-json-util.h"
 #include "np-plan-file.h"
 
 #include <math.h>
@@ -52,28 +53,6 @@ move_frame_reference (NpPlan      *plan,
 }
 
 static void
-add_length (JsonBuilder *builder,
-            const char  *name,
-            gboolean     calibrated,
-            gboolean     has,
-            double       value)
-{
-  g_autofree char *mm = g_strconcat (name, "_mm", NULL);
-  g_autofree char *px = g_strconcat (name, "_px", NULL);
-
-  json_builder_set_member_name (builder, mm);
-  if (has && calibrated && isfinite (value) && value < G_MAXDOUBLE)
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, px);
-  if (has && !calibrated && isfinite (value) && value < G_MAXDOUBLE)
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_json (const NpEntryRecommendation *rec,
             const char                  *out_path)
 {
@@ -82,31 +61,19 @@ print_json (const NpEntryRecommendation *rec,
   gboolean calibrated = g_strcmp0 (rec->unit, "mm") == 0;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "feasible");
-  json_builder_add_boolean_value (builder, rec->feasible);
-  json_builder_set_member_name (builder, "calibrated");
-  json_builder_add_boolean_value (builder, calibrated);
-  json_builder_set_member_name (builder, "unit");
-  json_builder_add_string_value (builder, rec->unit);
-  json_builder_set_member_name (builder, "entry");
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, rec->entry.x);
-  json_builder_add_double_value (builder, rec->entry.y);
-  json_builder_end_array (builder);
-  add_length (builder, "path_length", calibrated, rec->has_path, rec->path_length);
-  json_builder_set_member_name (builder, "insertion_angle_deg");
-  if (rec->has_path)
-    json_builder_add_double_value (builder, rec->insertion_angle_deg);
-  else
-    json_builder_add_null_value (builder);
-  add_length (builder, "min_clearance", calibrated, TRUE, rec->min_clearance);
-  json_builder_set_member_name (builder, "reason");
-  json_builder_add_string_value (builder, rec->reason);
-  json_builder_set_member_name (builder, "output");
-  if (out_path != NULL)
-    json_builder_add_string_value (builder, out_path);
-  else
-    json_builder_add_null_value (builder);
+  np_json_add_boolean (builder, "feasible", rec->feasible);
+  np_json_add_boolean (builder, "calibrated", calibrated);
+  np_json_add_string (builder, "unit", rec->unit);
+  np_json_add_point (builder, "entry", TRUE, rec->entry);
+  /* G_MAXDOUBLE stands for none (no structure to keep clear of): null. */
+  np_json_add_length (builder, "path_length", calibrated,
+                      rec->has_path && rec->path_length < G_MAXDOUBLE, rec->path_length);
+  np_json_add_number_or_null (builder, "insertion_angle_deg", rec->has_path,
+                              rec->insertion_angle_deg);
+  np_json_add_length (builder, "min_clearance", calibrated, rec->min_clearance < G_MAXDOUBLE,
+                      rec->min_clearance);
+  np_json_add_string (builder, "reason", rec->reason);
+  np_json_add_string (builder, "output", out_path);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   np_cli_print_json (root);

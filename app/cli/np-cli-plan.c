@@ -11,6 +11,7 @@
 #include "np-cli-plan-private.h"
 
 #include "np-approach.h"
+#include "np-json-util.h"
 #include "np-plan-file.h"
 #include "np-png.h"
 
@@ -92,55 +93,16 @@ np_cli_plan_add_notes (NpPlanResults *results,
     g_ptr_array_add (results->warnings, g_strdup (g_ptr_array_index (notes, i)));
 }
 
-static void
-add_pair_or_null (JsonBuilder *builder,
-                  const char  *name,
-                  gboolean     has,
-                  double       a,
-                  double       b)
-{
-  json_builder_set_member_name (builder, name);
-  if (!has)
-    {
-      json_builder_add_null_value (builder);
-      return;
-    }
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, a);
-  json_builder_add_double_value (builder, b);
-  json_builder_end_array (builder);
-}
-
 /* The calibration behind the numbers; pixel sizes only when calibrated. */
 static void
 add_calibration (JsonBuilder         *builder,
                  const NpCalibration *calibration)
 {
-  gboolean calibrated = np_calibration_is_calibrated (calibration);
-
   json_builder_set_member_name (builder, "calibration");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, np_calibration_method_to_string (calibration->method));
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder,
-                                 np_calibration_method_describe (calibration->method));
-  add_pair_or_null (builder, "mm_per_px", calibrated, calibration->mm_per_px_x,
-                    calibration->mm_per_px_y);
-  add_pair_or_null (builder, "se_mm_per_px", calibrated, calibration->se_mm_per_px_x,
-                    calibration->se_mm_per_px_y);
-  json_builder_set_member_name (builder, "region");
-  if (calibration->has_region)
-    {
-      json_builder_begin_array (builder);
-      json_builder_add_double_value (builder, calibration->region.x);
-      json_builder_add_double_value (builder, calibration->region.y);
-      json_builder_add_double_value (builder, calibration->region.width);
-      json_builder_add_double_value (builder, calibration->region.height);
-      json_builder_end_array (builder);
-    }
-  else
-    json_builder_add_null_value (builder);
+  np_calibration_add_json_members (calibration, builder,
+                                   NP_CALIBRATION_JSON_DESCRIPTION | NP_CALIBRATION_JSON_REGION |
+                                   NP_CALIBRATION_JSON_NULL_UNCALIBRATED);
   json_builder_end_object (builder);
 }
 
@@ -158,25 +120,11 @@ print_json (const char             *path,
   g_autoptr(GList) members = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "plan");
-  json_builder_add_string_value (builder, path);
-  json_builder_set_member_name (builder, "modality");
-  json_builder_add_string_value (builder, np_modality_to_string (plan->modality));
-  json_builder_set_member_name (builder, "technique");
-  json_builder_add_string_value (builder, np_technique_to_string (plan->technique));
+  np_json_add_string (builder, "plan", path);
+  np_json_add_string (builder, "modality", np_modality_to_string (plan->modality));
+  np_json_add_string (builder, "technique", np_technique_to_string (plan->technique));
   add_calibration (builder, plan->calibration);
-  json_builder_set_member_name (builder, "field_of_view");
-  if (options->has_field)
-    {
-      json_builder_begin_array (builder);
-      json_builder_add_double_value (builder, options->field.x);
-      json_builder_add_double_value (builder, options->field.y);
-      json_builder_add_double_value (builder, options->field.width);
-      json_builder_add_double_value (builder, options->field.height);
-      json_builder_end_array (builder);
-    }
-  else
-    json_builder_add_null_value (builder);
+  np_json_add_rect (builder, "field_of_view", options->has_field, &options->field);
   json_builder_end_object (builder);
 
   extra = json_builder_get_root (builder);

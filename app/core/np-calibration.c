@@ -10,6 +10,7 @@
 #include "np-calibration.h"
 
 #include "np-error.h"
+#include "np-json-util.h"
 
 #include <math.h>
 #include <string.h>
@@ -615,4 +616,42 @@ np_calibration_new_geometry (double    detector_pixel_mm,
                                        "magnification %.4g",
                                        detector_pixel_mm, sid_mm, sod_mm, sid_mm / sod_mm);
   return calibration;
+}
+
+/**
+ * np_calibration_add_json_members:
+ * @builder: inside the object that is to hold the calibration
+ *
+ * The one way a calibration is written as JSON: the plan file (with
+ * %NP_CALIBRATION_JSON_RECORD), `needleplan-cli calibrate --json` and
+ * `needleplan-cli plan --json` differ only in the members @flags add.
+ */
+void
+np_calibration_add_json_members (const NpCalibration    *calibration,
+                                 JsonBuilder            *builder,
+                                 NpCalibrationJsonFlags  flags)
+{
+  gboolean sizes = !(flags & NP_CALIBRATION_JSON_NULL_UNCALIBRATED) ||
+                   np_calibration_is_calibrated (calibration);
+
+  g_return_if_fail (calibration != NULL);
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  np_json_add_string (builder, "method", np_calibration_method_to_string (calibration->method));
+  if (flags & NP_CALIBRATION_JSON_DESCRIPTION)
+    np_json_add_string (builder, "description",
+                        np_calibration_method_describe (calibration->method));
+  np_json_add_pair (builder, "mm_per_px", sizes, calibration->mm_per_px_x,
+                    calibration->mm_per_px_y);
+  np_json_add_pair (builder, "se_mm_per_px", sizes, calibration->se_mm_per_px_x,
+                    calibration->se_mm_per_px_y);
+  if (flags & NP_CALIBRATION_JSON_REGION)
+    np_json_add_rect (builder, "region", calibration->has_region, &calibration->region);
+  if (flags & NP_CALIBRATION_JSON_POINTS)
+    np_json_add_points (builder, "points", calibration->points);
+  if (flags & NP_CALIBRATION_JSON_REFERENCE)
+    {
+      np_json_add_number (builder, "reference_mm", calibration->reference_mm);
+      np_json_add_string (builder, "note", calibration->note);
+    }
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "np-circle-fit.h"
 #include "np-frame.h"
@@ -69,6 +70,27 @@ const char    *np_calibration_method_to_string (NpCalibrationMethod method);
 gboolean       np_calibration_method_from_string (const char         *text,
                                                   NpCalibrationMethod *method);
 const char    *np_calibration_method_describe (NpCalibrationMethod  method);
+
+/* Which members np_calibration_add_json_members() writes besides "method",
+ * "mm_per_px" and "se_mm_per_px"; each in this order. */
+typedef enum
+{
+  NP_CALIBRATION_JSON_DESCRIPTION = 1 << 0,  /* "description": the method in words */
+  NP_CALIBRATION_JSON_REGION      = 1 << 1,  /* "region": [x, y, w, h] or null */
+  NP_CALIBRATION_JSON_POINTS      = 1 << 2,  /* "points": the clicked inputs */
+  NP_CALIBRATION_JSON_REFERENCE   = 1 << 3,  /* "reference_mm" and "note" */
+  /* The pixel sizes are null when not calibrated (results shown to a reader,
+   * where no millimetre value may appear without a calibration). */
+  NP_CALIBRATION_JSON_NULL_UNCALIBRATED = 1 << 4,
+} NpCalibrationJsonFlags;
+
+/* Everything a plan file stores (docs/plan-format.md). */
+#define NP_CALIBRATION_JSON_RECORD \
+  (NP_CALIBRATION_JSON_REGION | NP_CALIBRATION_JSON_POINTS | NP_CALIBRATION_JSON_REFERENCE)
+
+void           np_calibration_add_json_members (const NpCalibration   *calibration,
+                                                JsonBuilder           *builder,
+                                                NpCalibrationJsonFlags flags);
 
 /* The methods. Each keeps its inputs in points / reference_mm and a one-line
  * note for the record; standard errors follow from the click error (known

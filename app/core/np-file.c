@@ -153,6 +153,20 @@ np_file_set_error_from_io (GError       **error,
   g_set_error (error, NP_ERROR, code, "%s “%s”: %s", action, display, reason);
 }
 
+/* The same for a system call that failed with @saved_errno. */
+void
+np_file_set_error_from_errno (GError     **error,
+                              int          saved_errno,
+                              const char  *action,
+                              const char  *path)
+{
+  g_autoptr(GError) io_error = g_error_new_literal (G_FILE_ERROR,
+                                                    g_file_error_from_errno (saved_errno),
+                                                    g_strerror (saved_errno));
+
+  np_file_set_error_from_io (error, io_error, action, path);
+}
+
 /**
  * np_file_map_regular:
  * @action: the start of the error message, e.g. "Cannot open"
@@ -179,11 +193,7 @@ np_file_map_regular (const char  *path,
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
-      int saved_errno = errno;
-
-      g_set_error_literal (&local_error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                           g_strerror (saved_errno));
-      np_file_set_error_from_io (error, local_error, action, path);
+      np_file_set_error_from_errno (error, errno, action, path);
       return NULL;
     }
   display = g_filename_display_name (path);

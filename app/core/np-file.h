@@ -19,6 +19,10 @@ void      np_file_set_error_from_io  (GError      **error,
                                       const GError *io_error,
                                       const char   *action,
                                       const char   *path);
+void      np_file_set_error_from_errno (GError    **error,
+                                        int         saved_errno,
+                                        const char *action,
+                                        const char *path);
 char     *np_file_sha256             (const char   *path,
                                       GError      **error);
 GMappedFile *np_file_map_regular     (const char   *path,

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "np-core"
 
 #include "np-approach.h"
+#include "np-json-util.h"
 #include "np-phantom-fluoro.h"
 #include "np-phantom-private.h"
 
@@ -524,26 +525,6 @@ json_vec3 (NpVec3 v)
   return array;
 }
 
-static JsonArray *
-json_point (NpImagePoint p)
-{
-  JsonArray *array = json_array_new ();
-
-  json_array_add_double_element (array, p.x);
-  json_array_add_double_element (array, p.y);
-  return array;
-}
-
-static JsonArray *
-json_points (const GArray *points)
-{
-  JsonArray *array = json_array_new ();
-
-  for (guint i = 0; i < points->len; i++)
-    json_array_add_array_element (array, json_point (g_array_index (points, NpImagePoint, i)));
-  return array;
-}
-
 static JsonObject *
 describe_carm (const NpCarm *carm,
                NpView        view,
@@ -757,12 +738,12 @@ np_phantom_build_fluoroscopy (NpPhantomCase  *phantom_case,
     json_object_set_double_member (sphere, "diameter_mm", SPHERE_DIAMETER_MM);
     json_object_set_array_member (sphere, "centre_3d_mm", json_vec3 (ball.centre));
     json_object_set_array_member (sphere, "centre_px",
-                                  json_point (np_carm_project (&carm, ball.centre)));
+                                  np_json_array_new_point (np_carm_project (&carm, ball.centre)));
     json_object_set_double_member (sphere, "apparent_diameter_px", (x1 - x0 + y1 - y0) / 2);
     json_object_set_double_member (sphere, "magnification", magnification);
     json_object_set_double_member (sphere, "pixel_size_at_sphere_mm",
                                    carm.detector_pixel_mm / magnification);
-    json_object_set_array_member (sphere, "outline_px", json_points (outline));
+    json_object_set_array_member (sphere, "outline_px", np_json_array_new_points (outline));
   }
   json_object_set_object_member (phantom_case->extra, "calibration_sphere", sphere);
   ok = TRUE;

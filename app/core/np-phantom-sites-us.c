@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "np-core"
 
 #include "np-approach.h"
+#include "np-json-util.h"
 #include "np-phantom-private.h"
 #include "np-phantom-us.h"
 
@@ -1047,16 +1048,6 @@ choose_entry (const UsBuild *b,
   json_object_set_object_member (truth, "path_clearance_mm", clearances);
 }
 
-static JsonArray *
-json_point (NpImagePoint p)
-{
-  JsonArray *array = json_array_new ();
-
-  json_array_add_double_element (array, p.x);
-  json_array_add_double_element (array, p.y);
-  return array;
-}
-
 static JsonObject *
 describe_scanner (const UsBuild *b,
                   guint32        render_seed)
@@ -1067,16 +1058,16 @@ describe_scanner (const UsBuild *b,
   json_object_set_string_member (o, "kind", "ultrasound");
   json_object_set_string_member (o, "probe", np_probe_to_string (us->probe));
   json_object_set_double_member (o, "pixel_size_mm", us->pixel_mm);
-  json_object_set_array_member (o, "skin_centre_px", json_point (us->skin_centre));
+  json_object_set_array_member (o, "skin_centre_px", np_json_array_new_point (us->skin_centre));
   if (us->probe == NP_PROBE_LINEAR)
     json_object_set_double_member (o, "footprint_mm", us->footprint_mm);
   else
     {
+      NpImagePoint apex = np_phantom_us_to_image (us, np_phantom_us_apex (us));
+
       json_object_set_double_member (o, "radius_mm", us->radius_mm);
       json_object_set_double_member (o, "sector_deg", us->sector_deg);
-      json_object_set_array_member (o, "apex_px",
-                                    json_point (np_phantom_us_to_image (us,
-                                                                        np_phantom_us_apex (us))));
+      json_object_set_array_member (o, "apex_px", np_json_array_new_point (apex));
       json_object_set_double_member (o, "skin_radius_px", us->radius_mm / us->pixel_mm);
     }
   json_object_set_double_member (o, "depth_mm", us->depth_mm);

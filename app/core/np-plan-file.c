@@ -10,6 +10,7 @@
 #include "np-plan-file.h"
 
 #include "np-json-text.h"
+#include "np-json-util.h"
 
 #include "np-error.h"
 #include "np-file.h"
@@ -48,26 +49,6 @@ static const NumberRule reference_rule = { 0, 1e6, FALSE,
 static const NumberRule margin_rule = { 0, 1000, FALSE,
                                         "zero or a positive margin of at most 1000 mm" };
 
-/* Errors read "CONTEXT: “FIELD” MESSAGE", where CONTEXT names the file
- * (“case.json”) or the action (Cannot save the plan). */
-static gboolean G_GNUC_PRINTF (5, 6)
-field_error (GError     **error,
-             int          code,
-             const char  *context,
-             const char  *field,
-             const char  *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, NP_ERROR, code, "%s: “%s” %s", context, field, message);
-  return FALSE;
-}
-
 static char *
 field_name (const char *prefix,
             const char *member)
@@ -93,7 +74,7 @@ check_number (double             value,
 {
   if (number_in_rule (value, rule))
     return TRUE;
-  return field_error (error, NP_ERROR_INVALID, context, field, "must be %s", rule->meaning);
+  return np_json_field_error (error, NP_ERROR_INVALID, context, field, "must be %s", rule->meaning);
 }
 
 static gboolean
@@ -110,9 +91,9 @@ check_point (NpImagePoint   point,
 {
   if (coordinate_ok (point.x) && coordinate_ok (point.y))
     return TRUE;
-  return field_error (error, NP_ERROR_INVALID, context, field,
-                      "is out of range: coordinates must be finite and within ±%.0f px",
-                      NP_PLAN_FILE_MAX_COORDINATE_PX);
+  return np_json_field_error (error, NP_ERROR_INVALID, context, field,
+                              "is out of range: coordinates must be finite and within ±%.0f px",
+                              NP_PLAN_FILE_MAX_COORDINATE_PX);
 }
 
 static gboolean
@@ -141,7 +122,7 @@ check_text (const char  *text,
 {
   if (text == NULL || g_utf8_validate (text, -1, NULL))
     return TRUE;
-  return field_error (error, NP_ERROR_INVALID, context, field, "is not valid UTF-8 text");
+  return np_json_field_error (error, NP_ERROR_INVALID, context, field, "is not valid UTF-8 text");
 }
 
 static gboolean
@@ -201,9 +182,9 @@ check_structure (const NpStructure  *structure,
       if (points == NULL || points->len != 2
           || g_array_index (points, NpImagePoint, 1).x <= 0
           || g_array_index (points, NpImagePoint, 1).y <= 0)
-        return field_error (error, NP_ERROR_INVALID, context, points_field,
-                            "of an ellipse must be its centre and its two positive radii: "
-                            "[[x, y], [rx, ry]]");
+        return np_json_field_error (error, NP_ERROR_INVALID, context, points_field,
+                                    "of an ellipse must be its centre and its two positive radii: "
+                                    "[[x, y], [rx, ry]]");
     }
   return TRUE;
 }
@@ -216,29 +197,29 @@ check_calibration (const NpCalibration  *calibration,
   const char *method = np_calibration_method_to_string (calibration->method);
 
   if (method == NULL)
-    return field_error (error, NP_ERROR_INVALID, context, "calibration.method",
-                        "is not a known calibration method");
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.method",
+                                "is not a known calibration method");
   if (!number_in_rule (calibration->mm_per_px_x, &pixel_size_rule)
       || !number_in_rule (calibration->mm_per_px_y, &pixel_size_rule))
-    return field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px", "must be %s",
-                        pixel_size_rule.meaning);
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px",
+                                "must be %s", pixel_size_rule.meaning);
   if (calibration->method != NP_CALIBRATION_NONE
       && (calibration->mm_per_px_x <= 0 || calibration->mm_per_px_y <= 0))
-    return field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px",
-                        "must be two positive numbers for a “%s” calibration", method);
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px",
+                                "must be two positive numbers for a “%s” calibration", method);
   if (!number_in_rule (calibration->se_mm_per_px_x, &pixel_size_rule)
       || !number_in_rule (calibration->se_mm_per_px_y, &pixel_size_rule))
-    return field_error (error, NP_ERROR_INVALID, context, "calibration.se_mm_per_px",
-                        "must be %s", pixel_size_rule.meaning);
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.se_mm_per_px",
+                                "must be %s", pixel_size_rule.meaning);
   if (calibration->has_region)
     {
       const NpImageRect *r = &calibration->region;
       if (!coordinate_ok (r->x) || !coordinate_ok (r->y) || !coordinate_ok (r->width)
           || !coordinate_ok (r->height) || r->width < 0 || r->height < 0)
-        return field_error (error, NP_ERROR_INVALID, context, "calibration.region",
-                            "must be [x, y, width, height] with a width and height of at "
-                            "least 0, within ±%.0f px",
-                            NP_PLAN_FILE_MAX_COORDINATE_PX);
+        return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.region",
+                                    "must be [x, y, width, height] with a width and height of at "
+                                    "least 0, within ±%.0f px",
+                                    NP_PLAN_FILE_MAX_COORDINATE_PX);
     }
   return check_points (calibration->points, context, "calibration.points", error)
          && check_number (calibration->reference_mm, &reference_rule, context,
@@ -272,18 +253,18 @@ check_plan (const NpPlan  *plan,
     return FALSE;
 
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
-    return field_error (error, NP_ERROR_INVALID, context, "frame.path",
-                        "is missing: a plan refers to its frame");
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.path",
+                                "is missing: a plan refers to its frame");
   if (g_path_is_absolute (plan->frame_path) || path_has_parent_component (plan->frame_path))
-    return field_error (error, NP_ERROR_INVALID, context, "frame.path",
-                        "must be relative to the plan's folder and stay inside it (no “..”), "
-                        "not “%s”", plan->frame_path);
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.path",
+                                "must be relative to the plan's folder and stay inside it "
+                                "(no “..”), not “%s”", plan->frame_path);
   if (plan->frame_sha256 != NULL && !is_sha256_hex (plan->frame_sha256))
-    return field_error (error, NP_ERROR_INVALID, context, "frame.sha256",
-                        "must be 64 lowercase hexadecimal digits");
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.sha256",
+                                "must be 64 lowercase hexadecimal digits");
 
   if (plan->calibration == NULL)
-    return field_error (error, NP_ERROR_INVALID, context, "calibration", "is missing");
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration", "is missing");
   if (!check_calibration (plan->calibration, context, error))
     return FALSE;
 
@@ -312,10 +293,10 @@ check_plan (const NpPlan  *plan,
       guint expected = measurement_point_count (m->kind);
 
       if (expected == 0 || m->n_points != expected)
-        return field_error (error, NP_ERROR_INVALID, context, field,
-                            "must hold %u point%s for a “%s” measurement", expected,
-                            expected == 1 ? "" : "s",
-                            expected ? np_measure_kind_to_string (m->kind) : "unknown");
+        return np_json_field_error (error, NP_ERROR_INVALID, context, field,
+                                    "must hold %u point%s for a “%s” measurement", expected,
+                                    expected == 1 ? "" : "s",
+                                    expected ? np_measure_kind_to_string (m->kind) : "unknown");
       for (guint k = 0; k < m->n_points; k++)
         if (!coordinate_ok (m->points[k].x) || !coordinate_ok (m->points[k].y))
           {
@@ -446,98 +427,12 @@ append_node (GString  *out,
 }
 
 static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *member,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_number (JsonBuilder *builder,
-            const char  *member,
-            double       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_double_value (builder, value);
-}
-
-static void
-add_point_value (JsonBuilder  *builder,
-                 NpImagePoint  point)
-{
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, point.x);
-  json_builder_add_double_value (builder, point.y);
-  json_builder_end_array (builder);
-}
-
-static void
-add_points (JsonBuilder  *builder,
-            const char   *member,
-            const GArray *points)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-  for (guint i = 0; points != NULL && i < points->len; i++)
-    add_point_value (builder, g_array_index (points, NpImagePoint, i));
-  json_builder_end_array (builder);
-}
-
-static void
-add_optional_point (JsonBuilder  *builder,
-                    const char   *member,
-                    gboolean      present,
-                    NpImagePoint  point)
-{
-  json_builder_set_member_name (builder, member);
-  if (present)
-    add_point_value (builder, point);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_pair (JsonBuilder *builder,
-          const char  *member,
-          double       x,
-          double       y)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, x);
-  json_builder_add_double_value (builder, y);
-  json_builder_end_array (builder);
-}
-
-static void
 build_calibration (JsonBuilder         *builder,
                    const NpCalibration *calibration)
 {
   json_builder_set_member_name (builder, "calibration");
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "method", np_calibration_method_to_string (calibration->method));
-  add_pair (builder, "mm_per_px", calibration->mm_per_px_x, calibration->mm_per_px_y);
-  add_pair (builder, "se_mm_per_px", calibration->se_mm_per_px_x, calibration->se_mm_per_px_y);
-  json_builder_set_member_name (builder, "region");
-  if (calibration->has_region)
-    {
-      json_builder_begin_array (builder);
-      json_builder_add_double_value (builder, calibration->region.x);
-      json_builder_add_double_value (builder, calibration->region.y);
-      json_builder_add_double_value (builder, calibration->region.width);
-      json_builder_add_double_value (builder, calibration->region.height);
-      json_builder_end_array (builder);
-    }
-  else
-    json_builder_add_null_value (builder);
-  add_points (builder, "points", calibration->points);
-  add_number (builder, "reference_mm", calibration->reference_mm);
-  add_nullable_string (builder, "note", calibration->note);
+  np_calibration_add_json_members (calibration, builder, NP_CALIBRATION_JSON_RECORD);
   json_builder_end_object (builder);
 }
 
@@ -547,13 +442,13 @@ build_marks (JsonBuilder  *builder,
 {
   json_builder_set_member_name (builder, "marks");
   json_builder_begin_object (builder);
-  add_optional_point (builder, "target", plan->has_target, plan->target);
-  add_optional_point (builder, "entry", plan->has_entry, plan->entry);
+  np_json_add_point (builder, "target", plan->has_target, plan->target);
+  np_json_add_point (builder, "entry", plan->has_entry, plan->entry);
 
   json_builder_set_member_name (builder, "skin");
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "kind", np_skin_kind_to_string (plan->skin_kind));
-  add_points (builder, "points", plan->skin_points);
+  np_json_add_string (builder, "kind", np_skin_kind_to_string (plan->skin_kind));
+  np_json_add_points (builder, "points", plan->skin_points);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "structures");
@@ -563,11 +458,11 @@ build_marks (JsonBuilder  *builder,
       const NpStructure *structure = g_ptr_array_index (plan->structures, i);
 
       json_builder_begin_object (builder);
-      add_nullable_string (builder, "label", structure->label);
-      add_nullable_string (builder, "kind", np_structure_kind_to_string (structure->kind));
-      add_nullable_string (builder, "shape", np_shape_to_string (structure->shape));
-      add_points (builder, "points", structure->points);
-      add_number (builder, "margin_mm", structure->margin_mm);
+      np_json_add_string (builder, "label", structure->label);
+      np_json_add_string (builder, "kind", np_structure_kind_to_string (structure->kind));
+      np_json_add_string (builder, "shape", np_shape_to_string (structure->shape));
+      np_json_add_points (builder, "points", structure->points);
+      np_json_add_number (builder, "margin_mm", structure->margin_mm);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -579,11 +474,11 @@ build_marks (JsonBuilder  *builder,
       const NpMeasurement *m = &g_array_index (plan->measurements, NpMeasurement, i);
 
       json_builder_begin_object (builder);
-      add_nullable_string (builder, "kind", np_measure_kind_to_string (m->kind));
+      np_json_add_string (builder, "kind", np_measure_kind_to_string (m->kind));
       json_builder_set_member_name (builder, "points");
       json_builder_begin_array (builder);
       for (guint k = 0; k < m->n_points; k++)
-        add_point_value (builder, m->points[k]);
+        np_json_add_point_value (builder, m->points[k]);
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
@@ -611,8 +506,8 @@ check_enums (const NpPlan  *plan,
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (names[i].text == NULL)
-      return field_error (error, NP_ERROR_INVALID, context, names[i].field,
-                          "holds a value NeedlePlan does not know");
+      return np_json_field_error (error, NP_ERROR_INVALID, context, names[i].field,
+                                  "holds a value NeedlePlan does not know");
   for (guint i = 0; plan->structures != NULL && i < plan->structures->len; i++)
     {
       const NpStructure *structure = g_ptr_array_index (plan->structures, i);
@@ -620,8 +515,8 @@ check_enums (const NpPlan  *plan,
           || np_shape_to_string (structure->shape) == NULL)
         {
           g_autofree char *field = g_strdup_printf ("marks.structures[%u]", i);
-          return field_error (error, NP_ERROR_INVALID, context, field,
-                              "has a kind or shape NeedlePlan does not know");
+          return np_json_field_error (error, NP_ERROR_INVALID, context, field,
+                                      "has a kind or shape NeedlePlan does not know");
         }
     }
   return TRUE;
@@ -658,45 +553,45 @@ np_plan_file_to_json (const NpPlan  *plan,
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "format", NP_PLAN_FORMAT);
+  np_json_add_string (builder, "format", NP_PLAN_FORMAT);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, NP_PLAN_VERSION);
 
-  add_nullable_string (builder, "modality", np_modality_to_string (plan->modality));
-  add_nullable_string (builder, "probe", np_probe_to_string (plan->probe));
-  add_nullable_string (builder, "site", np_site_to_string (plan->site));
-  add_nullable_string (builder, "side", np_side_to_string (plan->side));
-  add_nullable_string (builder, "condition", np_condition_to_string (plan->condition));
-  add_nullable_string (builder, "injectate", np_injectate_to_string (plan->injectate));
-  add_number (builder, "volume_ml", plan->volume_ml);
-  add_nullable_string (builder, "technique", np_technique_to_string (plan->technique));
-  add_nullable_string (builder, "approach", plan->approach);
-  add_nullable_string (builder, "view", np_view_to_string (plan->view));
-  add_nullable_string (builder, "title", plan->title);
-  add_nullable_string (builder, "clinician", plan->clinician);
-  add_nullable_string (builder, "patient_name", plan->patient_name);
-  add_nullable_string (builder, "patient_id", plan->patient_id);
-  add_nullable_string (builder, "notes", plan->notes);
+  np_json_add_string (builder, "modality", np_modality_to_string (plan->modality));
+  np_json_add_string (builder, "probe", np_probe_to_string (plan->probe));
+  np_json_add_string (builder, "site", np_site_to_string (plan->site));
+  np_json_add_string (builder, "side", np_side_to_string (plan->side));
+  np_json_add_string (builder, "condition", np_condition_to_string (plan->condition));
+  np_json_add_string (builder, "injectate", np_injectate_to_string (plan->injectate));
+  np_json_add_number (builder, "volume_ml", plan->volume_ml);
+  np_json_add_string (builder, "technique", np_technique_to_string (plan->technique));
+  np_json_add_string (builder, "approach", plan->approach);
+  np_json_add_string (builder, "view", np_view_to_string (plan->view));
+  np_json_add_string (builder, "title", plan->title);
+  np_json_add_string (builder, "clinician", plan->clinician);
+  np_json_add_string (builder, "patient_name", plan->patient_name);
+  np_json_add_string (builder, "patient_id", plan->patient_id);
+  np_json_add_string (builder, "notes", plan->notes);
 
   json_builder_set_member_name (builder, "frame");
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "path", plan->frame_path);
-  add_nullable_string (builder, "sha256", plan->frame_sha256);
+  np_json_add_string (builder, "path", plan->frame_path);
+  np_json_add_string (builder, "sha256", plan->frame_sha256);
   json_builder_end_object (builder);
 
   build_calibration (builder, plan->calibration);
 
   json_builder_set_member_name (builder, "physics");
   json_builder_begin_object (builder);
-  add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
-  add_number (builder, "mark_error_px", plan->mark_error_px);
+  np_json_add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
+  np_json_add_number (builder, "mark_error_px", plan->mark_error_px);
   json_builder_end_object (builder);
 
   build_marks (builder, plan);
 
   json_builder_set_member_name (builder, "expert");
   json_builder_begin_object (builder);
-  add_points (builder, "target_region", plan->target_region);
+  np_json_add_points (builder, "target_region", plan->target_region);
   json_builder_end_object (builder);
 
   if (results != NULL)
@@ -753,13 +648,12 @@ reader_fail (Reader     *r,
              const char *format,
              ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  np_json_field_error_valist (r->error, code, r->context, field, format, args);
   va_end (args);
-  return field_error (r->error, code, r->context, field, "%s", message);
+  return FALSE;
 }
 
 /* Members a reader of this version knows; anything else is a typo or a
@@ -787,23 +681,26 @@ check_members (Reader            *r,
   return TRUE;
 }
 
+/* The member a reader reads, and its name for messages in *field.
+ * Returns FALSE when it is missing: with @error set and *field named when
+ * it is required, with *field NULL when it is optional. */
 static gboolean
-node_to_number (JsonNode *node,
-                double   *value)
+reader_member (Reader      *r,
+               JsonObject  *object,
+               const char  *prefix,
+               const char  *member,
+               gboolean     required,
+               JsonNode   **node,
+               char       **field)
 {
-  if (!JSON_NODE_HOLDS_VALUE (node))
+  *node = json_object_get_member (object, member);
+  *field = NULL;
+  if (*node == NULL && !required)
     return FALSE;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      *value = (double) json_node_get_int (node);
-      return TRUE;
-    case G_TYPE_DOUBLE:
-      *value = json_node_get_double (node);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  *field = field_name (prefix, member);
+  if (*node == NULL)
+    return reader_fail (r, NP_ERROR_CORRUPT, *field, "is missing");
+  return TRUE;
 }
 
 static gboolean
@@ -814,15 +711,13 @@ read_number (Reader     *r,
              gboolean    required,
              double     *value)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node;
   g_autofree char *field = NULL;
 
-  if (node == NULL && !required)
-    return TRUE;
-  field = field_name (prefix, member);
-  if (node == NULL)
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "is missing");
-  if (!node_to_number (node, value))
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, object, prefix, member, required, &node, &field))
+    return field == NULL;
+  if (!np_json_node_get_number (node, value))
     return reader_fail (r, NP_ERROR_CORRUPT, field, "must be a number");
   return TRUE;
 }
@@ -838,15 +733,13 @@ read_string (Reader      *r,
              gboolean     nullable,
              const char **value)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node;
   g_autofree char *field = NULL;
 
   *value = NULL;
-  if (node == NULL && !required)
-    return TRUE;
-  field = field_name (prefix, member);
-  if (node == NULL)
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "is missing");
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, object, prefix, member, required, &node, &field))
+    return field == NULL;
   if (JSON_NODE_HOLDS_NULL (node) && nullable)
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
@@ -880,15 +773,13 @@ read_object (Reader      *r,
              const char *const *known,
              JsonObject **object)
 {
-  JsonNode *node = json_object_get_member (parent, member);
+  JsonNode *node;
   g_autofree char *field = NULL;
 
   *object = NULL;
-  if (node == NULL && !required)
-    return TRUE;
-  field = field_name (prefix, member);
-  if (node == NULL)
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "is missing");
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, parent, prefix, member, required, &node, &field))
+    return field == NULL;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return reader_fail (r, NP_ERROR_CORRUPT, field, "must be an object { … }");
   *object = json_node_get_object (node);
@@ -903,15 +794,13 @@ read_array (Reader      *r,
             gboolean     required,
             JsonArray  **array)
 {
-  JsonNode *node = json_object_get_member (parent, member);
+  JsonNode *node;
   g_autofree char *field = NULL;
 
   *array = NULL;
-  if (node == NULL && !required)
-    return TRUE;
-  field = field_name (prefix, member);
-  if (node == NULL)
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "is missing");
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, parent, prefix, member, required, &node, &field))
+    return field == NULL;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return reader_fail (r, NP_ERROR_CORRUPT, field, "must be a list [ … ]");
   *array = json_node_get_array (node);
@@ -931,7 +820,7 @@ node_to_numbers (JsonNode *node,
   if (json_array_get_length (array) != count)
     return FALSE;
   for (guint i = 0; i < count; i++)
-    if (!node_to_number (json_array_get_element (array, i), &values[i]))
+    if (!np_json_node_get_number (json_array_get_element (array, i), &values[i]))
       return FALSE;
   return TRUE;
 }
@@ -1570,11 +1459,7 @@ np_plan_file_load (const char  *path,
   display = g_filename_display_basename (path);
   if (g_stat (path, &info) != 0)
     {
-      int saved_errno = errno;
-      g_autoptr(GError) stat_error = g_error_new_literal (G_FILE_ERROR,
-                                                          g_file_error_from_errno (saved_errno),
-                                                          g_strerror (saved_errno));
-      np_file_set_error_from_io (error, stat_error, "Cannot open", path);
+      np_file_set_error_from_errno (error, errno, "Cannot open", path);
       return NULL;
     }
   if (S_ISDIR (info.st_mode))
@@ -1604,6 +1489,15 @@ np_plan_file_load (const char  *path,
   return np_plan_file_parse (contents, (gssize) length, display, error);
 }
 
+/* The plan's folder, absolute: the frame's path is stored relative to it. */
+static char *
+plan_folder (const char *plan_path)
+{
+  g_autofree char *folder = g_path_get_dirname (plan_path);
+
+  return g_canonicalize_filename (folder, NULL);
+}
+
 /**
  * np_plan_file_resolve_frame:
  * @plan_path: where the plan file is (or will be)
@@ -1622,10 +1516,8 @@ np_plan_file_resolve_frame (const NpPlan  *plan,
 {
   g_autofree char *display = NULL;
   g_autofree char *folder = NULL;
-  g_autofree char *absolute_folder = NULL;
 
-  g_return_val_if_fail (plan != NULL, NULL);
-  g_return_val_if_fail (plan_path != NULL, NULL);
+  g_return_val_if_fail (plan != NULL && plan_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_basename (plan_path);
@@ -1651,9 +1543,8 @@ np_plan_file_resolve_frame (const NpPlan  *plan,
       return NULL;
     }
 
-  folder = g_path_get_dirname (plan_path);
-  absolute_folder = g_canonicalize_filename (folder, NULL);
-  return g_canonicalize_filename (plan->frame_path, absolute_folder);
+  folder = plan_folder (plan_path);
+  return g_canonicalize_filename (plan->frame_path, folder);
 }
 
 /**
@@ -1704,17 +1595,14 @@ np_plan_file_relative_frame_path (const char  *plan_path,
                                   const char  *frame_path,
                                   GError     **error)
 {
-  g_autofree char *folder = NULL;
   g_autofree char *absolute_folder = NULL;
   g_autofree char *absolute_frame = NULL;
   g_autofree char *prefix = NULL;
 
-  g_return_val_if_fail (plan_path != NULL, NULL);
-  g_return_val_if_fail (frame_path != NULL, NULL);
+  g_return_val_if_fail (plan_path != NULL && frame_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  folder = g_path_get_dirname (plan_path);
-  absolute_folder = g_canonicalize_filename (folder, NULL);
+  absolute_folder = plan_folder (plan_path);
   absolute_frame = g_canonicalize_filename (frame_path, NULL);
   prefix = g_str_has_suffix (absolute_folder, G_DIR_SEPARATOR_S)
              ? g_strdup (absolute_folder)

@@ -11,6 +11,7 @@
 
 #include "np-error.h"
 #include "np-file.h"
+#include "np-json-util.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -144,13 +145,9 @@ add_summary (JsonBuilder             *builder,
                             summary->best, summary->worst };
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "n");
-  json_builder_add_int_value (builder, summary->n);
+  np_json_add_int (builder, "n", summary->n);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      json_builder_set_member_name (builder, names[i]);
-      json_builder_add_double_value (builder, values[i]);
-    }
+    np_json_add_number (builder, names[i], values[i]);
   json_builder_end_object (builder);
 }
 
@@ -173,10 +170,8 @@ np_training_history_to_json (const NpTrainingHistory *history)
   g_return_val_if_fail (history != NULL, NULL);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, NP_TRAINING_HISTORY_FORMAT);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, NP_TRAINING_HISTORY_VERSION);
+  np_json_add_string (builder, "format", NP_TRAINING_HISTORY_FORMAT);
+  np_json_add_int (builder, "version", NP_TRAINING_HISTORY_VERSION);
   json_builder_set_member_name (builder, "sessions");
   json_builder_begin_array (builder);
   for (guint s = 0; s < history->sessions->len; s++)
@@ -184,10 +179,8 @@ np_training_history_to_json (const NpTrainingHistory *history)
       const NpTrainingHistorySession *session = g_ptr_array_index (history->sessions, s);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "date");
-      json_builder_add_string_value (builder, session->date);
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, session->seed);
+      np_json_add_string (builder, "date", session->date);
+      np_json_add_int (builder, "seed", session->seed);
 
       json_builder_set_member_name (builder, "cases");
       json_builder_begin_array (builder);
@@ -196,8 +189,7 @@ np_training_history_to_json (const NpTrainingHistory *history)
           const NpTrainingScore *score = g_ptr_array_index (session->scores, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "plan");
-          json_builder_add_string_value (builder, g_ptr_array_index (session->cases, i));
+          np_json_add_string (builder, "plan", g_ptr_array_index (session->cases, i));
           json_builder_set_member_name (builder, "attempt");
           if (score != NULL)
             json_builder_add_value (builder, np_training_score_to_json (score));
@@ -355,27 +347,6 @@ corrupt (GError     **error,
   return FALSE;
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonArray *
-array_member (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 static gboolean
 read_session (JsonNode           *node,
               guint               index,
@@ -394,7 +365,7 @@ read_session (JsonNode           *node,
     return corrupt (error, path, "sessions[%u] is not an object", index);
   object = json_node_get_object (node);
 
-  text = string_member (object, "date");
+  text = np_json_get_string (object, "date");
   date = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
   if (date == NULL)
     return corrupt (error, path, "sessions[%u].date is not an ISO 8601 date", index);
@@ -408,7 +379,7 @@ read_session (JsonNode           *node,
                     G_MAXUINT32);
   session->seed = (guint32) json_node_get_int (seed);
 
-  cases = array_member (object, "cases");
+  cases = np_json_get_array (object, "cases");
   if (cases == NULL)
     return corrupt (error, path, "sessions[%u].cases is not a list", index);
   for (guint i = 0; i < json_array_get_length (cases); i++)
@@ -422,7 +393,7 @@ read_session (JsonNode           *node,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return corrupt (error, path, "sessions[%u].cases[%u] is not an object", index, i);
       item = json_node_get_object (element);
-      text = string_member (item, "plan");
+      text = np_json_get_string (item, "plan");
       if (text == NULL)
         return corrupt (error, path, "sessions[%u].cases[%u].plan is not a path", index, i);
       attempt = json_object_get_member (item, "attempt");
@@ -513,7 +484,7 @@ np_training_history_load (const char  *path,
       return NULL;
     }
   root = json_node_get_object (node);
-  if (g_strcmp0 (string_member (root, "format"), NP_TRAINING_HISTORY_FORMAT) != 0)
+  if (g_strcmp0 (np_json_get_string (root, "format"), NP_TRAINING_HISTORY_FORMAT) != 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
                    "“%s” is not a NeedlePlan training history; it was left as it is", display);
@@ -534,7 +505,7 @@ np_training_history_load (const char  *path,
       return NULL;
     }
 
-  sessions = array_member (root, "sessions");
+  sessions = np_json_get_array (root, "sessions");
   if (sessions == NULL)
     {
       corrupt (error, history->path, "“sessions” is not a list");

@@ -11,6 +11,7 @@
 
 #include "np-error.h"
 #include "np-geometry.h"
+#include "np-json-util.h"
 #include "np-planner.h"
 
 #include <gsl/gsl_statistics_double.h>
@@ -746,28 +747,6 @@ np_training_score_compute (const NpPlan  *expert,
 
 /* ---- JSON -------------------------------------------------------------- */
 
-static void
-add_number_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    gboolean     has_value,
-                    double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (has_value && isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_boolean (JsonBuilder *builder,
-             const char  *name,
-             gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
 /**
  * np_training_score_to_json:
  *
@@ -784,41 +763,36 @@ np_training_score_to_json (const NpTrainingScore *score)
   g_return_val_if_fail (score != NULL, NULL);
 
   json_builder_begin_object (builder);
-  add_number_or_null (builder, "score", TRUE, score->score);
-  add_boolean (builder, "calibrated", score->calibrated);
-  json_builder_set_member_name (builder, "unit");
-  json_builder_add_string_value (builder, score->unit);
+  np_json_add_number_or_null (builder, "score", TRUE, score->score);
+  np_json_add_boolean (builder, "calibrated", score->calibrated);
+  np_json_add_string (builder, "unit", score->unit);
+  np_json_add_point (builder, "expert_target", TRUE, score->expert_target);
 
-  json_builder_set_member_name (builder, "expert_target");
-  json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, score->expert_target.x);
-  json_builder_add_double_value (builder, score->expert_target.y);
-  json_builder_end_array (builder);
-
-  add_number_or_null (builder, "target_error", TRUE, score->target_error);
-  add_boolean (builder, "target_hit", score->target_hit);
-  add_boolean (builder, "used_default_radius", score->used_default_radius);
-  add_number_or_null (builder, "acceptance_radius", score->used_default_radius,
-                      score->acceptance_radius);
-  add_number_or_null (builder, "entry_deviation", score->has_entry_deviation,
-                      score->entry_deviation);
-  add_number_or_null (builder, "trajectory_deviation_deg", score->has_trajectory_deviation,
-                      score->trajectory_deviation_deg);
-  add_number_or_null (builder, "swept_area", score->has_swept_area, score->swept_area);
-  add_number_or_null (builder, "depth_estimate_mm", score->has_depth_estimate,
-                      score->depth_estimate_mm);
-  add_number_or_null (builder, "expert_depth_mm", score->has_expert_depth,
-                      score->expert_depth_mm);
-  add_number_or_null (builder, "depth_error_mm", score->has_depth_error, score->depth_error_mm);
-  add_number_or_null (builder, "depth_error_percent", score->has_depth_error,
-                      score->depth_error_percent);
-  add_number_or_null (builder, "path_in_tissue", score->has_path_in_tissue,
-                      score->path_in_tissue);
-  add_number_or_null (builder, "expert_path_length", score->has_expert_path,
-                      score->expert_path_length);
-  add_number_or_null (builder, "path_length_ratio", score->has_path_length_ratio,
-                      score->path_length_ratio);
-  add_boolean (builder, "critical_error", score->critical_error);
+  np_json_add_number_or_null (builder, "target_error", TRUE, score->target_error);
+  np_json_add_boolean (builder, "target_hit", score->target_hit);
+  np_json_add_boolean (builder, "used_default_radius", score->used_default_radius);
+  np_json_add_number_or_null (builder, "acceptance_radius", score->used_default_radius,
+                              score->acceptance_radius);
+  np_json_add_number_or_null (builder, "entry_deviation", score->has_entry_deviation,
+                              score->entry_deviation);
+  np_json_add_number_or_null (builder, "trajectory_deviation_deg", score->has_trajectory_deviation,
+                              score->trajectory_deviation_deg);
+  np_json_add_number_or_null (builder, "swept_area", score->has_swept_area, score->swept_area);
+  np_json_add_number_or_null (builder, "depth_estimate_mm", score->has_depth_estimate,
+                              score->depth_estimate_mm);
+  np_json_add_number_or_null (builder, "expert_depth_mm", score->has_expert_depth,
+                              score->expert_depth_mm);
+  np_json_add_number_or_null (builder, "depth_error_mm", score->has_depth_error,
+                              score->depth_error_mm);
+  np_json_add_number_or_null (builder, "depth_error_percent", score->has_depth_error,
+                              score->depth_error_percent);
+  np_json_add_number_or_null (builder, "path_in_tissue", score->has_path_in_tissue,
+                              score->path_in_tissue);
+  np_json_add_number_or_null (builder, "expert_path_length", score->has_expert_path,
+                              score->expert_path_length);
+  np_json_add_number_or_null (builder, "path_length_ratio", score->has_path_length_ratio,
+                              score->path_length_ratio);
+  np_json_add_boolean (builder, "critical_error", score->critical_error);
 
   json_builder_set_member_name (builder, "critical_structures");
   json_builder_begin_array (builder);
@@ -849,39 +823,11 @@ np_training_score_to_json (const NpTrainingScore *score)
   return json_builder_get_root (builder);
 }
 
-static gboolean G_GNUC_PRINTF (3, 4)
-json_fail (GError     **error,
-           const char  *field,
-           const char  *format,
-           ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "“%s” %s", field, message);
-  return FALSE;
-}
-
 static gboolean
 node_number (JsonNode *node,
              double   *value)
 {
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      *value = (double) json_node_get_int (node);
-      return TRUE;
-    case G_TYPE_DOUBLE:
-      *value = json_node_get_double (node);
-      return isfinite (*value);
-    default:
-      return FALSE;
-    }
+  return np_json_node_get_number (node, value) && isfinite (*value);
 }
 
 /* A number member; with @has, null (or a missing member) gives *has = FALSE. */
@@ -902,7 +848,8 @@ read_number (JsonObject  *object,
         return TRUE;
     }
   if (!node_number (node, value))
-    return json_fail (error, name, node == NULL ? "is missing" : "must be a number");
+    return np_json_field_error (error, NP_ERROR_CORRUPT, NULL, name,
+                                node == NULL ? "is missing" : "must be a number");
   if (has != NULL)
     *has = TRUE;
   return TRUE;
@@ -918,7 +865,8 @@ read_boolean (JsonObject  *object,
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
       || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return json_fail (error, name, node == NULL ? "is missing" : "must be true or false");
+    return np_json_field_error (error, NP_ERROR_CORRUPT, NULL, name,
+                                node == NULL ? "is missing" : "must be true or false");
   *value = json_node_get_boolean (node);
   return TRUE;
 }
@@ -932,7 +880,8 @@ read_object (JsonObject  *object,
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      json_fail (error, name, node == NULL ? "is missing" : "must be an object");
+      np_json_field_error (error, NP_ERROR_CORRUPT, NULL, name,
+                           node == NULL ? "is missing" : "must be an object");
       return NULL;
     }
   return json_node_get_object (node);
@@ -972,28 +921,26 @@ np_training_score_from_json (JsonNode  *node,
     return NULL;
   if (!(score->score >= 0 && score->score <= 100))
     {
-      json_fail (error, "score", "must lie between 0 and 100");
+      np_json_field_error (error, NP_ERROR_CORRUPT, NULL, "score", "must lie between 0 and 100");
       return NULL;
     }
-  member = json_object_get_member (object, "unit");
-  unit = member != NULL && JSON_NODE_HOLDS_VALUE (member)
-         && json_node_get_value_type (member) == G_TYPE_STRING ? json_node_get_string (member)
-                                                                : NULL;
+  unit = np_json_get_string (object, "unit");
   if (g_strcmp0 (unit, score->calibrated ? "mm" : "px") != 0)
     {
-      json_fail (error, "unit", "must be “%s” for %s attempt", score->calibrated ? "mm" : "px",
-                 score->calibrated ? "a calibrated" : "an uncalibrated");
+      np_json_field_error (error, NP_ERROR_CORRUPT, NULL, "unit",
+                           "must be “%s” for %s attempt", score->calibrated ? "mm" : "px",
+                           score->calibrated ? "a calibrated" : "an uncalibrated");
       return NULL;
     }
   score->unit = score->calibrated ? "mm" : "px";
 
-  member = json_object_get_member (object, "expert_target");
-  array = member != NULL && JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
+  array = np_json_get_array (object, "expert_target");
   if (array == NULL || json_array_get_length (array) != 2
       || !node_number (json_array_get_element (array, 0), &x)
       || !node_number (json_array_get_element (array, 1), &y))
     {
-      json_fail (error, "expert_target", "must be two numbers [x, y]");
+      np_json_field_error (error, NP_ERROR_CORRUPT, NULL, "expert_target",
+                           "must be two numbers [x, y]");
       return NULL;
     }
   score->expert_target = np_image_point (x, y);
@@ -1024,15 +971,16 @@ np_training_score_from_json (JsonNode  *node,
     return NULL;
   if (has != score->has_depth_error)
     {
-      json_fail (error, "depth_error_percent", "must be given exactly when depth_error_mm is");
+      np_json_field_error (error, NP_ERROR_CORRUPT, NULL, "depth_error_percent",
+                           "must be given exactly when depth_error_mm is");
       return NULL;
     }
 
-  member = json_object_get_member (object, "critical_structures");
-  array = member != NULL && JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
+  array = np_json_get_array (object, "critical_structures");
   if (array == NULL)
     {
-      json_fail (error, "critical_structures", "must be a list of names");
+      np_json_field_error (error, NP_ERROR_CORRUPT, NULL, "critical_structures",
+                           "must be a list of names");
       return NULL;
     }
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -1041,7 +989,8 @@ np_training_score_from_json (JsonNode  *node,
 
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
         {
-          json_fail (error, "critical_structures", "must be a list of names");
+          np_json_field_error (error, NP_ERROR_CORRUPT, NULL, "critical_structures",
+                               "must be a list of names");
           return NULL;
         }
       g_ptr_array_add (score->critical_structures, g_strdup (json_node_get_string (element)));
@@ -1056,7 +1005,8 @@ np_training_score_from_json (JsonNode  *node,
         return NULL;
       if (score->penalty[i] < 0 || score->penalty[i] > 100)
         {
-          json_fail (error, metrics[i].id, "must be a penalty between 0 and 100 points");
+          np_json_field_error (error, NP_ERROR_CORRUPT, NULL, metrics[i].id,
+                               "must be a penalty between 0 and 100 points");
           return NULL;
         }
     }
@@ -1071,7 +1021,7 @@ np_training_score_from_json (JsonNode  *node,
         continue;
       if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
         {
-          json_fail (error, metrics[i].id, "must be a sentence");
+          np_json_field_error (error, NP_ERROR_CORRUPT, NULL, metrics[i].id, "must be a sentence");
           return NULL;
         }
       score->explanation[i] = g_strdup (json_node_get_string (member));

@@ -13,6 +13,7 @@
 
 #include "np-error.h"
 #include "np-preferences-window.h"
+#include "np-recovery.h"
 #include "np-resources.h"
 #include "np-window.h"
 
@@ -25,6 +26,8 @@ struct _NpApplication
 
   /* Owned */
   GSettings *settings;
+
+  gboolean recovery_offered;  /* over the first window: once per process */
 };
 
 G_DEFINE_FINAL_TYPE (NpApplication, np_application, ADW_TYPE_APPLICATION)
@@ -85,11 +88,19 @@ get_or_create_window (NpApplication *self,
                       gboolean       want_empty)
 {
   GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  NpWindow *window;
 
   /* Never replace a frame someone is looking at with a file from the shell. */
   if (NP_IS_WINDOW (active) && (!want_empty || !np_window_has_frame (NP_WINDOW (active))))
     return NP_WINDOW (active);
-  return np_window_new (self);
+  window = np_window_new (self);
+  /* Plans a crashed NeedlePlan left are offered over the first window. */
+  if (!self->recovery_offered)
+    {
+      self->recovery_offered = TRUE;
+      np_recovery_offer_when_shown (window);
+    }
+  return window;
 }
 
 /* Rendering */

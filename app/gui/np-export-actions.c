@@ -11,6 +11,8 @@
 
 #include "np-export-actions.h"
 
+#include "np-window-private.h"
+
 #include "np-error.h"
 #include "np-export.h"
 #include "np-planner.h"
@@ -19,12 +21,11 @@
  * report pages); this file asks where to put them, runs the export off the
  * main thread and says how it went. docs/record-gui.md. */
 
-#define STATE_KEY "np-export-actions"
 #define PRINT_JOB_KEY "np-print-job"
 
-typedef struct
+struct _NpExportActions
 {
-  NpWindow *window;                 /* borrowed: the state lives on the window */
+  NpWindow *window;                 /* borrowed: the window holds this */
 
   /* Owned */
   GtkFileChooserNative *chooser;
@@ -35,7 +36,8 @@ typedef struct
   NpExportKind chooser_kind;
   gboolean chooser_anonymise;
   guint busy;                       /* exports running */
-} ExportState;
+};
+
 
 /* What an export needs, copied so the thread never shares with the window. */
 typedef struct
@@ -63,22 +65,10 @@ static const char *const export_action_names[] = {
   "export-png", "export-pdf", "export-anonymised", "print",
 };
 
-static ExportState *
+static NpExportActions *
 get_state (NpWindow *window)
 {
-  return g_object_get_data (G_OBJECT (window), STATE_KEY);
-}
-
-static void
-export_state_free (ExportState *state)
-{
-  if (state->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (state->chooser));
-  g_clear_object (&state->chooser);
-  g_clear_object (&state->print_settings);
-  g_clear_object (&state->print_operation);
-  g_clear_object (&state->cancellable);
-  g_free (state);
+  return window->export_actions;
 }
 
 static void
@@ -108,7 +98,7 @@ print_job_free (PrintJob *job)
 
 /* A4, unless the last print or the locale says US Letter. */
 static NpPaper
-preferred_paper (ExportState *state)
+preferred_paper (NpExportActions *state)
 {
   g_autoptr(GtkPaperSize) size = NULL;
   const char *name;
@@ -190,7 +180,7 @@ export_done_cb (GObject      *source_object,
 {
   NpWindow *window = NP_WINDOW (source_object);
   ExportJob *job = g_task_get_task_data (G_TASK (result));
-  ExportState *state = user_data;
+  NpExportActions *state = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *text = NULL;
@@ -229,7 +219,7 @@ np_export_actions_export_to_file (NpWindow     *window,
                                   gboolean      anonymise,
                                   GFile        *file)
 {
-  ExportState *state;
+  NpExportActions *state;
   NpDocument *document;
   g_autoptr(GTask) task = NULL;
   g_autofree char *path = NULL;
@@ -288,7 +278,7 @@ np_export_actions_export_to_file (NpWindow     *window,
 gboolean
 np_export_actions_is_busy (NpWindow *window)
 {
-  ExportState *state;
+  NpExportActions *state;
 
   g_return_val_if_fail (NP_IS_WINDOW (window), FALSE);
   state = get_state (window);
@@ -324,7 +314,7 @@ default_folder (NpWindow *window)
 static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
-                     ExportState     *state)
+                     NpExportActions *state)
 {
   g_autoptr(GFile) file = NULL;
 
@@ -340,9 +330,9 @@ chooser_response_cb (GtkNativeDialog *chooser,
 }
 
 static void
-open_chooser (ExportState  *state,
-              NpExportKind  kind,
-              gboolean      anonymise)
+open_chooser (NpExportActions *state,
+              NpExportKind     kind,
+              gboolean         anonymise)
 {
   static const char *const titles[2][2] = {
     { "Export Annotated Image", "Export Report" },
@@ -408,7 +398,7 @@ anonymise_response_cb (AdwMessageDialog *dialog,
                        const char       *response,
                        NpWindow         *window)
 {
-  ExportState *state = get_state (window);
+  NpExportActions *state = get_state (window);
 
   if (g_str_equal (response, "png"))
     open_chooser (state, NP_EXPORT_KIND_PNG, TRUE);
@@ -655,7 +645,7 @@ np_export_actions_new_print_operation (NpWindow  *window,
                                        GError   **error)
 {
   NpDocument *document;
-  ExportState *state;
+  NpExportActions *state;
   PrintJob *job;
   GtkPrintOperation *operation;
   g_autoptr(GtkPageSetup) page_setup = NULL;
@@ -717,7 +707,7 @@ np_export_actions_new_print_operation (NpWindow  *window,
 /* Handles the end of a print once, whether "done" or the return of
  * gtk_print_operation_run() reports it first. */
 static void
-finish_print (ExportState             *state,
+finish_print (NpExportActions         *state,
               GtkPrintOperation       *operation,
               GtkPrintOperationResult  result,
               const GError            *run_error)
@@ -744,7 +734,7 @@ finish_print (ExportState             *state,
 static void
 print_done_cb (GtkPrintOperation       *operation,
                GtkPrintOperationResult  result,
-               ExportState             *state)
+               NpExportActions         *state)
 {
   finish_print (state, operation, result, NULL);
 }
@@ -755,7 +745,7 @@ print_action (GSimpleAction *action,
               gpointer       user_data)
 {
   NpWindow *window = NP_WINDOW (user_data);
-  ExportState *state = get_state (window);
+  NpExportActions *state = get_state (window);
   g_autoptr(GtkPrintOperation) operation = NULL;
   g_autoptr(GError) error = NULL;
   GtkPrintOperationResult result;
@@ -825,44 +815,59 @@ application_changed_cb (GtkWindow  *window,
   gtk_application_set_accels_for_action (application, "win.print", print_accels);
 }
 
-static void
-window_destroy_cb (GtkWidget   *widget,
-                   ExportState *state)
-{
-  g_cancellable_cancel (state->cancellable);
-  if (state->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (state->chooser));
-  g_clear_object (&state->chooser);
-  if (state->print_operation != NULL)
-    gtk_print_operation_cancel (state->print_operation);
-  g_clear_object (&state->print_operation);
-}
-
 /**
  * np_export_actions_install:
  *
  * Adds `win.export-png` (Ctrl+E), `win.export-pdf`, `win.export-anonymised`
  * and `win.print` (Ctrl+P) to @window, enabled while a frame is open.
+ *
+ * Returns: (transfer full): their state, which the window holds and frees
+ *   with np_export_actions_free() as it goes
  */
-void
+NpExportActions *
 np_export_actions_install (NpWindow *window)
 {
-  ExportState *state;
+  NpExportActions *state;
 
-  g_return_if_fail (NP_IS_WINDOW (window));
+  g_return_val_if_fail (NP_IS_WINDOW (window), NULL);
 
-  state = g_new0 (ExportState, 1);
+  state = g_new0 (NpExportActions, 1);
   state->window = window;
   state->cancellable = g_cancellable_new ();
-  g_object_set_data_full (G_OBJECT (window), STATE_KEY, state,
-                          (GDestroyNotify) export_state_free);
 
   g_action_map_add_action_entries (G_ACTION_MAP (window), export_actions,
                                    G_N_ELEMENTS (export_actions), window);
   g_signal_connect_object (np_window_get_document (window), "frame-changed",
                            G_CALLBACK (frame_changed_cb), window, G_CONNECT_SWAPPED);
   g_signal_connect (window, "notify::application", G_CALLBACK (application_changed_cb), NULL);
-  g_signal_connect (window, "destroy", G_CALLBACK (window_destroy_cb), state);
   application_changed_cb (GTK_WINDOW (window), NULL);
   update_enabled (window);
+  return state;
+}
+
+/**
+ * np_export_actions_free:
+ *
+ * Called by the window as it goes: exports still running are cancelled
+ * (nobody is left to tell), the save dialog and a print in progress end.
+ */
+void
+np_export_actions_free (NpExportActions *self)
+{
+  if (self == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  if (self->print_operation != NULL)
+    {
+      /* Its "done" would otherwise reach this state after it is gone. */
+      g_signal_handlers_disconnect_by_data (self->print_operation, self);
+      gtk_print_operation_cancel (self->print_operation);
+    }
+  g_clear_object (&self->print_operation);
+  g_clear_object (&self->print_settings);
+  g_clear_object (&self->cancellable);
+  g_free (self);
 }

@@ -19,7 +19,12 @@ typedef enum
   NP_EXPORT_KIND_PDF,   /* the report */
 } NpExportKind;
 
-void               np_export_actions_install             (NpWindow      *window);
+/* The Export menu's state on one window (its save dialog, the last print
+ * settings, the exports running), held by the window. */
+typedef struct _NpExportActions NpExportActions;
+
+NpExportActions   *np_export_actions_install             (NpWindow      *window);
+void               np_export_actions_free                (NpExportActions *self);
 void               np_export_actions_export_to_file      (NpWindow      *window,
                                                           NpExportKind   kind,
                                                           gboolean       anonymise,

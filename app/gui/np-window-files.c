@@ -42,7 +42,7 @@ guess_modality (NpFrame *frame)
 }
 
 /**
- * np_window_new_plan_for_frame:
+ * _np_window_new_plan_for_frame:
  * @sha256: (nullable): the frame file's checksum
  *
  * A new plan on @frame: the frame named by its file name (a plan is saved
@@ -52,10 +52,10 @@ guess_modality (NpFrame *frame)
  * Returns: (transfer full): the plan
  */
 NpPlan *
-np_window_new_plan_for_frame (NpWindow   *self,
-                              GFile      *file,
-                              NpFrame    *frame,
-                              const char *sha256)
+_np_window_new_plan_for_frame (NpWindow   *self,
+                               GFile      *file,
+                               NpFrame    *frame,
+                               const char *sha256)
 {
   g_autoptr(NpPlan) plan = np_plan_new ();
   g_autofree char *basename = g_file_get_basename (file);
@@ -110,8 +110,8 @@ locate_chooser_response_cb (GtkFileChooserNative *chooser,
       else
         {
           np_plan_set_string (&request->plan->frame_path, relative);
-          np_window_load_frame (self, frame_file, g_steal_pointer (&request->plan),
-                                request->plan_path, TRUE);
+          _np_window_load_frame (self, frame_file, g_steal_pointer (&request->plan),
+                                 request->plan_path, TRUE);
         }
     }
 
@@ -188,15 +188,15 @@ offer_to_locate_frame (NpWindow     *self,
 }
 
 /**
- * np_window_open_plan:
+ * _np_window_open_plan:
  *
  * Reads the plan file, finds its frame and loads it. A missing frame is
  * offered to be located; a frame whose SHA-256 differs is warned about
  * once it is shown.
  */
 void
-np_window_open_plan (NpWindow *self,
-                     GFile    *file)
+_np_window_open_plan (NpWindow *self,
+                      GFile    *file)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *display = g_file_get_parse_name (file);
@@ -240,17 +240,17 @@ np_window_open_plan (NpWindow *self,
     }
 
   frame_file = g_file_new_for_path (frame_path);
-  np_window_load_frame (self, frame_file, g_steal_pointer (&plan), path, FALSE);
+  _np_window_load_frame (self, frame_file, g_steal_pointer (&plan), path, FALSE);
 }
 
 /**
- * np_window_warn_frame_mismatch:
+ * _np_window_warn_frame_mismatch:
  *
  * The frame on disk is not the one the plan was made on.
  */
 void
-np_window_warn_frame_mismatch (NpWindow   *self,
-                               const char *plan_path)
+_np_window_warn_frame_mismatch (NpWindow   *self,
+                                const char *plan_path)
 {
   const NpPlan *plan = np_document_get_plan (self->document);
   g_autofree char *plan_name = g_filename_display_basename (plan_path);
@@ -280,15 +280,15 @@ np_window_warn_frame_mismatch (NpWindow   *self,
 /* Saving */
 
 /**
- * np_window_save_to_path:
+ * _np_window_save_to_path:
  *
  * Writes the plan (atomically) with its results for the record. The frame
  * is named relative to @path and its current checksum recorded.
  */
 gboolean
-np_window_save_to_path (NpWindow    *self,
-                        const char  *path,
-                        GError     **error)
+_np_window_save_to_path (NpWindow    *self,
+                         const char  *path,
+                         GError     **error)
 {
   g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
   g_autoptr(JsonNode) results = NULL;
@@ -311,7 +311,7 @@ np_window_save_to_path (NpWindow    *self,
     }
 
   /* The record holds the intervals as well. */
-  np_window_flush_uncertainty (self);
+  _np_window_flush_uncertainty (self);
   if (self->results != NULL)
     results = np_planner_results_to_json (self->results);
 
@@ -321,7 +321,7 @@ np_window_save_to_path (NpWindow    *self,
   self->frame_mismatch = FALSE;
   np_document_set_path (self->document, path);
   np_document_set_dirty (self->document, FALSE);
-  np_window_update_title (self);
+  _np_window_update_title (self);
   return TRUE;
 }
 
@@ -335,7 +335,7 @@ run_pending (NpWindow *self)
   switch (action)
     {
     case NP_PENDING_OPEN:
-      np_window_open_file_now (self, file);
+      _np_window_open_file_now (self, file);
       break;
     case NP_PENDING_NEW:
       {
@@ -347,9 +347,9 @@ run_pending (NpWindow *self)
           break;
         self->frame_mismatch = FALSE;
         np_document_set_frame (self->document, frame,
-                               np_window_new_plan_for_frame (self, self->file, frame, sha256));
+                               _np_window_new_plan_for_frame (self, self->file, frame, sha256));
         np_document_set_path (self->document, NULL);
-        np_window_update_title (self);
+        _np_window_update_title (self);
         np_window_show_toast (self, "New plan on the same frame");
       }
       break;
@@ -426,7 +426,7 @@ save_chooser_response_cb (NpWindow             *self,
   {
     g_autoptr(GError) error = NULL;
 
-    if (!np_window_save_to_path (self, path, &error))
+    if (!_np_window_save_to_path (self, path, &error))
       {
         self->pending = NP_PENDING_NONE;
         g_clear_object (&self->pending_file);
@@ -496,7 +496,7 @@ save (NpWindow        *self,
       save_as (self, after);
       return FALSE;
     }
-  if (!np_window_save_to_path (self, path, &error))
+  if (!_np_window_save_to_path (self, path, &error))
     {
       np_window_show_error (self, "Could Not Save the Plan", error);
       return FALSE;
@@ -538,16 +538,16 @@ prompt_response_cb (AdwMessageDialog *dialog,
 }
 
 /**
- * np_window_run_after_prompt:
+ * _np_window_run_after_prompt:
  * @file: (nullable): the file to open for %NP_PENDING_OPEN
  *
  * Runs @action now when there are no unsaved changes, otherwise after the
  * user chose Save (and saving worked) or Discard; Cancel drops it.
  */
 void
-np_window_run_after_prompt (NpWindow        *self,
-                            NpPendingAction  action,
-                            GFile           *file)
+_np_window_run_after_prompt (NpWindow        *self,
+                             NpPendingAction  action,
+                             GFile           *file)
 {
   AdwMessageDialog *dialog;
   const char *heading;
@@ -625,11 +625,11 @@ new_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  np_window_run_after_prompt (NP_WINDOW (widget), NP_PENDING_NEW, NULL);
+  _np_window_run_after_prompt (NP_WINDOW (widget), NP_PENDING_NEW, NULL);
 }
 
 void
-np_window_files_class_init (GtkWidgetClass *widget_class)
+_np_window_files_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);

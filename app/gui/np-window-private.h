@@ -9,7 +9,9 @@
 
 #include "np-window.h"
 
+#include "np-autosave.h"
 #include "np-document.h"
+#include "np-export-actions.h"
 #include "np-mark-editor.h"
 #include "np-planner.h"
 #include "np-side-panel.h"
@@ -60,6 +62,8 @@ struct _NpWindow
   GtkFileChooserNative *chooser;
   GtkFileChooserNative *save_chooser;
   NpDocument *document;
+  NpAutosave *autosave;          /* the document's unsaved plan on disk */
+  NpExportActions *export_actions;
   NpMarkEditor *mark_editor;
   GtkWidget *calibration_dialog;  /* NpCalibrationDialog while open */
   GtkWidget *structure_popover;
@@ -78,36 +82,36 @@ struct _NpWindow
 };
 
 /* np-window.c */
-void     np_window_show_frame          (NpWindow     *self,
-                                        GFile        *file,
-                                        const NpCanvasImage *image,
-                                        NpPlan       *plan,
-                                        const char   *plan_path);
-void     np_window_load_frame          (NpWindow     *self,
-                                        GFile        *frame_file,
-                                        NpPlan       *plan,
-                                        const char   *plan_path,
-                                        gboolean      relocated);
-void     np_window_open_file_now       (NpWindow     *self,
-                                        GFile        *file);
-void     np_window_update_title        (NpWindow     *self);
-void     np_window_flush_uncertainty   (NpWindow     *self);
+void     _np_window_show_frame          (NpWindow     *self,
+                                         GFile        *file,
+                                         const NpCanvasImage *image,
+                                         NpPlan       *plan,
+                                         const char   *plan_path);
+void     _np_window_load_frame          (NpWindow     *self,
+                                         GFile        *frame_file,
+                                         NpPlan       *plan,
+                                         const char   *plan_path,
+                                         gboolean      relocated);
+void     _np_window_open_file_now       (NpWindow     *self,
+                                         GFile        *file);
+void     _np_window_update_title        (NpWindow     *self);
+void     _np_window_flush_uncertainty   (NpWindow     *self);
 
 /* np-window-files.c: plans on disk and the unsaved-changes prompt */
-void     np_window_files_class_init    (GtkWidgetClass *widget_class);
-void     np_window_open_plan           (NpWindow     *self,
-                                        GFile        *file);
-void     np_window_run_after_prompt    (NpWindow     *self,
-                                        NpPendingAction action,
-                                        GFile        *file);
-gboolean np_window_save_to_path        (NpWindow     *self,
-                                        const char   *path,
-                                        GError      **error);
-void     np_window_warn_frame_mismatch (NpWindow     *self,
-                                        const char   *plan_path);
-NpPlan  *np_window_new_plan_for_frame  (NpWindow     *self,
-                                        GFile        *file,
-                                        NpFrame      *frame,
-                                        const char   *sha256);
+void     _np_window_files_class_init    (GtkWidgetClass *widget_class);
+void     _np_window_open_plan           (NpWindow     *self,
+                                         GFile        *file);
+void     _np_window_run_after_prompt    (NpWindow     *self,
+                                         NpPendingAction action,
+                                         GFile        *file);
+gboolean _np_window_save_to_path        (NpWindow     *self,
+                                         const char   *path,
+                                         GError      **error);
+void     _np_window_warn_frame_mismatch (NpWindow     *self,
+                                         const char   *plan_path);
+NpPlan  *_np_window_new_plan_for_frame  (NpWindow     *self,
+                                         GFile        *file,
+                                         NpFrame      *frame,
+                                         const char   *sha256);
 
 G_END_DECLS

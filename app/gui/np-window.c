@@ -366,13 +366,13 @@ update_history_actions (NpWindow *self)
 }
 
 /**
- * np_window_update_title:
+ * _np_window_update_title:
  *
  * The title names the plan file, or the frame while the plan is unsaved,
  * with a "• " in front when there are unsaved changes.
  */
 void
-np_window_update_title (NpWindow *self)
+_np_window_update_title (NpWindow *self)
 {
   NpFrame *frame = np_document_get_frame (self->document);
   const char *plan_path = np_document_get_path (self->document);
@@ -431,18 +431,18 @@ np_window_update_title (NpWindow *self)
 }
 
 /**
- * np_window_show_frame:
+ * _np_window_show_frame:
  * @plan: (transfer full) (nullable): the frame's plan, or %NULL for a new one
  * @plan_path: (nullable): the plan's file
  *
  * Shows the frame of @image and starts the document over on it.
  */
 void
-np_window_show_frame (NpWindow            *self,
-                      GFile               *file,
-                      const NpCanvasImage *image,
-                      NpPlan              *plan,
-                      const char          *plan_path)
+_np_window_show_frame (NpWindow            *self,
+                       GFile               *file,
+                       const NpCanvasImage *image,
+                       NpPlan              *plan,
+                       const char          *plan_path)
 {
   NpFrame *frame = image->frame;
 
@@ -455,7 +455,7 @@ np_window_show_frame (NpWindow            *self,
 
   np_document_set_frame (self->document, frame, plan);
   np_document_set_path (self->document, plan_path);
-  np_window_update_title (self);
+  _np_window_update_title (self);
 
   gtk_stack_set_visible_child_name (self->view_stack, "frame");
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
@@ -545,22 +545,22 @@ load_done_cb (GObject      *source_object,
   if (request->plan != NULL)
     plan = g_steal_pointer (&request->plan);
   else
-    plan = np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
+    plan = _np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
 
   self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
-  np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
+  _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
   if (request->relocated)
     {
       /* The plan now names the located frame: saving it keeps that. */
       np_document_set_dirty (self->document, TRUE);
-      np_window_update_title (self);
+      _np_window_update_title (self);
     }
   if (request->plan_path != NULL && loaded->checked && !loaded->matches)
-    np_window_warn_frame_mismatch (self, request->plan_path);
+    _np_window_warn_frame_mismatch (self, request->plan_path);
 }
 
 /**
- * np_window_load_frame:
+ * _np_window_load_frame:
  * @plan: (transfer full) (nullable): the plan of the frame, or %NULL to
  *   start a new plan on it
  * @plan_path: (nullable): where @plan is; its frame's SHA-256 is checked
@@ -569,11 +569,11 @@ load_done_cb (GObject      *source_object,
  * Reads @frame_file in a worker thread and shows it with @plan.
  */
 void
-np_window_load_frame (NpWindow   *self,
-                      GFile      *frame_file,
-                      NpPlan     *plan,
-                      const char *plan_path,
-                      gboolean    relocated)
+_np_window_load_frame (NpWindow   *self,
+                       GFile      *frame_file,
+                       NpPlan     *plan,
+                       const char *plan_path,
+                       gboolean    relocated)
 {
   g_autoptr(GTask) task = NULL;
   LoadRequest *request = g_new0 (LoadRequest, 1);
@@ -588,10 +588,33 @@ np_window_load_frame (NpWindow   *self,
   self->load_cancellable = g_cancellable_new ();
 
   task = g_task_new (self, self->load_cancellable, load_done_cb, NULL);
-  g_task_set_source_tag (task, np_window_load_frame);
+  g_task_set_source_tag (task, _np_window_load_frame);
   g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
   set_loading (self, TRUE);
   g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * np_window_open_frame_with_plan:
+ * @plan: (transfer full): the plan to show on the frame
+ * @plan_path: (nullable): the file @plan belongs to; %NULL for a plan never
+ *   saved
+ *
+ * Reads @frame_file in a worker thread and shows it with @plan, marked as
+ * changed and not yet saved (a recovered plan). NpWindow:loading says when
+ * it is done.
+ */
+void
+np_window_open_frame_with_plan (NpWindow   *self,
+                                GFile      *frame_file,
+                                NpPlan     *plan,
+                                const char *plan_path)
+{
+  g_return_if_fail (NP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (frame_file));
+  g_return_if_fail (plan != NULL);
+
+  _np_window_load_frame (self, frame_file, plan, plan_path, TRUE);
 }
 
 static gboolean
@@ -619,18 +642,18 @@ np_window_open_file (NpWindow *self,
   g_return_if_fail (NP_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  np_window_run_after_prompt (self, NP_PENDING_OPEN, file);
+  _np_window_run_after_prompt (self, NP_PENDING_OPEN, file);
 }
 
 /* Called once unsaved changes are saved or discarded. */
 void
-np_window_open_file_now (NpWindow *self,
-                         GFile    *file)
+_np_window_open_file_now (NpWindow *self,
+                          GFile    *file)
 {
   if (is_plan_file (file))
-    np_window_open_plan (self, file);
+    _np_window_open_plan (self, file);
   else
-    np_window_load_frame (self, file, NULL, NULL, FALSE);
+    _np_window_load_frame (self, file, NULL, NULL, FALSE);
 }
 
 /* Results */
@@ -647,18 +670,18 @@ uncertainty_cb (gpointer data)
   NpWindow *self = NP_WINDOW (data);
 
   self->uncertainty_source = 0;
-  np_window_flush_uncertainty (self);
+  _np_window_flush_uncertainty (self);
   return G_SOURCE_REMOVE;
 }
 
 /**
- * np_window_flush_uncertainty:
+ * _np_window_flush_uncertainty:
  *
  * Estimates the 95 % intervals now if they are still due (before saving,
  * so that the record holds them).
  */
 void
-np_window_flush_uncertainty (NpWindow *self)
+_np_window_flush_uncertainty (NpWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -737,7 +760,7 @@ document_state_cb (NpWindow   *self,
                    NpDocument *document)
 {
   update_history_actions (self);
-  np_window_update_title (self);
+  _np_window_update_title (self);
 }
 
 static void
@@ -1251,7 +1274,7 @@ np_window_close_request (GtkWindow *window)
 
   if (!self->close_confirmed && np_document_get_dirty (self->document))
     {
-      np_window_run_after_prompt (self, NP_PENDING_CLOSE, NULL);
+      _np_window_run_after_prompt (self, NP_PENDING_CLOSE, NULL);
       return TRUE;
     }
 
@@ -1325,6 +1348,9 @@ np_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  /* Disposed on a clean close: the autosave file goes with it. */
+  g_clear_object (&self->autosave);
+  g_clear_pointer (&self->export_actions, np_export_actions_free);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -1441,7 +1467,7 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, history_action);
-  np_window_files_class_init (widget_class);
+  _np_window_files_class_init (widget_class);
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   gtk_widget_class_install_action (widget_class, "win.measure", NULL, measure_action);
   gtk_widget_class_install_action (widget_class, "win.calibrate", NULL, calibrate_action);
@@ -1494,6 +1520,16 @@ np_window_class_init (NpWindowClass *klass)
   add_binding (widget_class, GDK_KEY_Return, 0, "win.finish");
   add_binding (widget_class, GDK_KEY_KP_Enter, 0, "win.finish");
   add_binding (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.recommend-entry");
+}
+
+static void
+autosave_failed_cb (NpWindow     *self,
+                    const GError *error,
+                    NpAutosave   *autosave)
+{
+  g_autofree char *text = g_strdup_printf ("Autosave failed: %s", error->message);
+
+  np_window_show_toast (self, text);
 }
 
 /* Builds the training view inside its page the first time Train is shown:
@@ -1577,8 +1613,10 @@ np_window_init (NpWindow *self)
 
   update_view_actions (self);
   update_history_actions (self);
-  np_export_actions_install (self);
-  np_autosave_attach (self);
+  self->export_actions = np_export_actions_install (self);
+  self->autosave = np_autosave_new (self->document, NULL);
+  g_signal_connect_object (self->autosave, "failed", G_CALLBACK (autosave_failed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_stack, "notify::visible-child",
                            G_CALLBACK (mode_changed_cb), self, G_CONNECT_SWAPPED);
 }
@@ -1681,6 +1719,20 @@ np_window_get_document (NpWindow *self)
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
   return self->document;
+}
+
+/**
+ * np_window_get_autosave:
+ *
+ * Returns: (transfer none) (nullable): what keeps the document's unsaved
+ *   plan on disk; %NULL once the window is destroyed
+ */
+NpAutosave *
+np_window_get_autosave (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+
+  return self->autosave;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "np-application.h"
+#include "np-autosave.h"
 #include "np-canvas.h"
 #include "np-document.h"
 #include "np-planner.h"
@@ -30,6 +31,13 @@ GFile       *np_window_get_file       (NpWindow      *self);
 NpCanvas    *np_window_get_canvas     (NpWindow      *self);
 NpStatusBar *np_window_get_status_bar (NpWindow      *self);
 GFile       *np_window_get_sample_file(NpWindow      *self);
+NpAutosave  *np_window_get_autosave   (NpWindow      *self);
+
+/* Shows @plan (transfer full) on the frame @frame_file, marked unsaved. */
+void         np_window_open_frame_with_plan (NpWindow   *self,
+                                             GFile      *frame_file,
+                                             NpPlan     *plan,
+                                             const char *plan_path);
 
 /* The plan being edited: frame, plan snapshots, undo, path and dirty flag. */
 NpDocument  *np_window_get_document   (NpWindow      *self);

@@ -14,6 +14,7 @@
 #include "np-gui-test-util.h"
 #include "np-plan-file.h"
 #include "np-png.h"
+#include "np-recovery.h"
 #include "np-window.h"
 
 #include <glib/gstdio.h>
@@ -76,7 +77,7 @@ move_target (NpWindow *window,
 static const char *
 autosave_path (NpWindow *window)
 {
-  NpAutosave *autosave = np_autosave_get_for_window (window);
+  NpAutosave *autosave = np_window_get_autosave (window);
 
   g_assert_nonnull (autosave);
   return np_autosave_get_path (autosave);
@@ -177,7 +178,7 @@ test_written_when_idle (void)
 
   /* A file this process is writing is not offered for recovery. */
   {
-    g_autoptr(GPtrArray) orphans = np_autosave_find_orphans (NULL);
+    g_autoptr(GPtrArray) orphans = np_autosave_record_find_orphans (NULL);
 
     g_assert_cmpuint (orphans->len, ==, 0);
   }
@@ -276,7 +277,7 @@ leave_orphan (const char  *folder_name,
   g_autoptr(GError) error = NULL;
 
   move_target (window, 12);
-  g_assert_true (np_autosave_save_now (np_autosave_get_for_window (window), &error));
+  g_assert_true (np_autosave_save_now (np_window_get_autosave (window), &error));
   g_assert_no_error (error);
   write_orphan (path, orphan, dead_pid ());
   *edited = np_document_dup_plan (np_window_get_document (window));
@@ -291,7 +292,7 @@ test_recover (void)
   g_autofree char *orphan = leave_orphan ("recover", &edited);
   g_autofree char *plan_path = g_build_filename (g_get_user_cache_dir (), "recover", "plan.json",
                                                  NULL);
-  g_autoptr(GPtrArray) orphans = np_autosave_find_orphans (NULL);
+  g_autoptr(GPtrArray) orphans = np_autosave_record_find_orphans (NULL);
   NpWindow *window = np_test_new_window (app);
   NpDocument *document = np_window_get_document (window);
   AdwMessageDialog *dialog;
@@ -300,7 +301,7 @@ test_recover (void)
   g_assert_cmpstr (((NpAutosaveRecord *) orphans->pdata[0])->path, ==, orphan);
 
   /* Asked over the empty window, naming the case folder and the frame. */
-  np_autosave_offer_recovery (window, NULL);
+  np_recovery_offer (window, NULL);
   dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Recover Unsaved Plan?");
@@ -342,7 +343,7 @@ test_discard (void)
   NpWindow *window = np_test_new_window (app);
   AdwMessageDialog *dialog;
 
-  np_autosave_offer_recovery (window, NULL);
+  np_recovery_offer (window, NULL);
   dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
@@ -364,7 +365,7 @@ test_keep_for_later (void)
   AdwMessageDialog *dialog;
 
   /* Escape closes the question without an answer: asked again next time. */
-  np_autosave_offer_recovery (window, NULL);
+  np_recovery_offer (window, NULL);
   dialog = np_test_find_message_dialog (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, adw_message_dialog_get_close_response (dialog));
@@ -379,7 +380,7 @@ test_keep_for_later (void)
 static void
 test_unreadable_files_skipped (void)
 {
-  g_autofree char *directory = np_autosave_get_default_directory ();
+  g_autofree char *directory = np_autosave_record_get_default_directory ();
   g_autofree char *broken = g_build_filename (directory, "broken.json", NULL);
   g_autofree char *foreign = g_build_filename (directory, "foreign.json", NULL);
   g_autoptr(GPtrArray) orphans = NULL;
@@ -398,7 +399,7 @@ test_unreadable_files_skipped (void)
   g_assert_nonnull (strstr (error->message, "foreign.json"));
 
   /* Neither is offered, and neither is deleted. */
-  orphans = np_autosave_find_orphans (NULL);
+  orphans = np_autosave_record_find_orphans (NULL);
   g_assert_cmpuint (orphans->len, ==, 0);
   g_assert_true (g_file_test (broken, G_FILE_TEST_EXISTS));
   g_unlink (broken);
