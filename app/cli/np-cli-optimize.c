@@ -11,6 +11,7 @@
 #include "np-cli-plan-private.h"
 
 #include "np-error.h"
+#include "np-file.h"
 #include "np-plan-file.h"
 
 #include <math.h>
@@ -184,6 +185,14 @@ np_cli_optimize (int    argc,
       g_autoptr(NpPlanResults) results = NULL;
       g_autoptr(JsonNode) results_json = NULL;
 
+      g_autofree char *frame = NULL;
+
+      /* Neither the plan read nor its frame is ever replaced by the output. */
+      frame = plan->frame_path != NULL && *plan->frame_path != '\0'
+              ? np_plan_file_resolve_frame (plan, argv[1], NULL) : NULL;
+      if (!np_file_check_output (out_path, argv[1], "the plan being optimised", &error)
+          || !np_file_check_output (out_path, frame, "the plan's frame", &error))
+        return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
       plan->has_entry = TRUE;
       plan->entry = rec->entry;
       if (!move_frame_reference (plan, argv[1], out_path, &error))

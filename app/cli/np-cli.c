@@ -9,6 +9,7 @@
 
 #include "np-cli.h"
 
+#include "np-terminal-text.h"
 #include "np-types.h"
 
 #include <errno.h>
@@ -24,13 +25,16 @@ np_cli_fail (int         exit_code,
 {
   va_list args;
   g_autofree char *message = NULL;
+  g_autofree char *shown = NULL;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_strdelimit (message, "\n", ' ');
-  fprintf (stderr, "needleplan-cli: %s\n", message);
+  /* The message names files and quotes values from them: one line, with
+   * control characters escaped, whatever they hold. */
+  shown = np_terminal_text (message, 4000);
+  fprintf (stderr, "needleplan-cli: %s\n", shown);
   return exit_code;
 }
 

@@ -16,6 +16,7 @@
 #include "np-overlay.h"
 #include "np-plan-file.h"
 #include "np-png.h"
+#include "np-staged-file.h"
 
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
@@ -951,17 +952,6 @@ np_export_plan_json (const NpPlan           *plan,
   return np_plan_file_to_json (record, results_json, error);
 }
 
-static gboolean
-is_same_file (const char *a,
-              const char *b)
-{
-  GStatBuf sa, sb;
-
-  if (a == NULL || b == NULL || g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
-    return FALSE;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* The record must never replace what it was made from. Same inode, so hard
  * links, symlinks and "./x" spellings are all caught. */
 static gboolean
@@ -969,20 +959,10 @@ check_destination (const NpExportJob  *job,
                    const char         *path,
                    GError            **error)
 {
-  g_autofree char *display = g_filename_display_name (path);
-  const char *what = NULL;
-
-  if (is_same_file (path, np_frame_get_source_path (job->frame)))
-    what = "the frame";
-  else if (is_same_file (path, job->options.plan_path))
-    what = "the plan file";
-  if (what == NULL)
-    return TRUE;
-
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "Will not save over “%s”: it is %s the export is made from; choose another "
-               "file name", display, what);
-  return FALSE;
+  return np_file_check_output (path, np_frame_get_source_path (job->frame),
+                               "the frame the export is made from", error)
+         && np_file_check_output (path, job->options.plan_path,
+                                  "the plan file the export is made from", error);
 }
 
 static guint32
@@ -1049,6 +1029,41 @@ insert_itxt (GBytes      *png,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* The annotated PNG's bytes. A plan too large for a PNG text chunk is left
+ * out, which is decided before the image is drawn, with @warnings saying so. */
+static GBytes *
+encode_png (NpExportJob  *job,
+            GPtrArray    *warnings,
+            GError      **error)
+{
+  g_autoptr(NpFrame) annotated = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  g_autofree char *json = NULL;
+
+  json = np_export_plan_json (job->plan, job->results, &job->options, error);
+  if (json == NULL)
+    return NULL;
+  if (strlen (NP_EXPORT_KEY_PLAN) + 5 + strlen (json) > NP_PNG_MAX_CHUNK_BYTES)
+    {
+      g_ptr_array_add (warnings,
+                       g_strdup_printf ("The plan (%" G_GSIZE_FORMAT " bytes) is too large to "
+                                        "store in the image (at most %u MiB); the image is "
+                                        "written without it: keep the plan file with it",
+                                        strlen (json), NP_PNG_MAX_CHUNK_BYTES / (1024 * 1024)));
+      g_clear_pointer (&json, g_free);
+    }
+
+  annotated = np_export_render_annotated (job->frame, job->plan, job->results, &job->options,
+                                          error);
+  if (annotated == NULL)
+    return NULL;
+  np_frame_set_text (annotated, NP_EXPORT_KEY_SOFTWARE, job->software);
+  encoded = np_png_encode (annotated, 6, error);
+  if (encoded == NULL || json == NULL)
+    return g_steal_pointer (&encoded);
+  return insert_itxt (encoded, NP_EXPORT_KEY_PLAN, json, error);
+}
+
 /**
  * np_export_png:
  * @results: (nullable): the planner's results; %NULL computes them
@@ -1057,7 +1072,8 @@ insert_itxt (GBytes      *png,
  * Writes the annotated image (np_export_render_annotated()) with the plan
  * and its results (iTXt "needleplan:plan") and the software version (iTXt
  * "Software"). Atomic: @path is replaced whole or left as it was. Refuses
- * to write over the frame or the plan file.
+ * to write over the frame or the plan file. np_export_files() writes
+ * several files together and returns the warnings.
  */
 gboolean
 np_export_png (NpFrame                *frame,
@@ -1067,41 +1083,14 @@ np_export_png (NpFrame                *frame,
                const char             *path,
                GError                **error)
 {
-  NpExportJob job;
-  g_autoptr(NpFrame) annotated = NULL;
-  g_autoptr(GBytes) encoded = NULL;
-  g_autoptr(GBytes) png = NULL;
-  g_autofree char *json = NULL;
-  gboolean ok = FALSE;
+  g_auto(GStrv) warnings = NULL;
+  gboolean ok;
 
-  g_return_val_if_fail (frame != NULL, FALSE);
-  g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!np_export_job_init (&job, frame, plan, results, options, error)
-      || !check_destination (&job, path, error))
-    goto out;
-
-  annotated = np_export_render_annotated (frame, plan, job.results, &job.options, error);
-  if (annotated == NULL)
-    goto out;
-  json = np_export_plan_json (plan, job.results, &job.options, error);
-  if (json == NULL)
-    goto out;
-
-  np_frame_set_text (annotated, NP_EXPORT_KEY_SOFTWARE, job.software);
-  encoded = np_png_encode (annotated, 6, error);
-  if (encoded == NULL)
-    goto out;
-  png = insert_itxt (encoded, NP_EXPORT_KEY_PLAN, json, error);
-  if (png == NULL)
-    goto out;
-
-  ok = np_file_write_atomic (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
-
-out:
-  np_export_job_clear (&job);
+  ok = np_export_files (frame, plan, results, options, path, NULL, &warnings, error);
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    g_message ("%s", warnings[i]);
   return ok;
 }
 
@@ -1124,6 +1113,69 @@ append_bytes_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* The report's bytes. */
+static GBytes *
+encode_pdf (NpExportJob  *job,
+            const char   *path,
+            GError      **error)
+{
+  g_autoptr(GByteArray) bytes = NULL;
+  cairo_surface_t *surface = NULL;
+  cairo_t *cr = NULL;
+  cairo_status_t status;
+  g_autofree char *title = NULL;
+  g_autofree char *site = NULL;
+  const NpPlan *plan = job->plan;
+  double width, height;
+  guint n_pages;
+
+  np_paper_get_size (job->options.paper, &width, &height);
+  n_pages = np_export_report_n_pages (job->frame, plan, job->results, &job->options, width,
+                                      height);
+
+  bytes = g_byte_array_new ();
+  surface = cairo_pdf_surface_create_for_stream (append_bytes_cb, bytes, width, height);
+  cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
+  /* Metadata never names the patient: it is shown by file managers. */
+  site = np_export_site_and_side (plan);
+  title = g_strdup_printf ("Injection plan report: %s, %s", site, job->date);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, job->software);
+  /* A given date also dates the file, so the same input gives the same bytes. */
+  if (job->options.date != NULL && is_iso_date (job->date))
+    {
+      g_autofree char *created = g_strdup_printf ("%sT00:00:00Z", job->date);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
+    }
+  if (plan->clinician != NULL)
+    {
+      g_autofree char *clinician = np_export_clean_text (plan->clinician);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, clinician);
+    }
+
+  cr = cairo_create (surface);
+  for (guint page = 0; page < n_pages; page++)
+    {
+      np_export_draw_report_page (cr, width, height, page, job->frame, plan, job->results,
+                                  &job->options);
+      cairo_show_page (cr);
+    }
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Cannot save “%s”: the report could not "
+                   "be drawn (%s)", display, cairo_status_to_string (status));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
 /**
  * np_export_pdf:
  * @results: (nullable): the planner's results with intervals; %NULL computes them
@@ -1141,72 +1193,90 @@ np_export_pdf (NpFrame                *frame,
                const char             *path,
                GError                **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return np_export_files (frame, plan, results, options, NULL, path, NULL, error);
+}
+
+/**
+ * np_export_files:
+ * @png_path: (nullable): where the annotated image goes
+ * @pdf_path: (nullable): where the report goes
+ * @warnings: (out) (optional) (transfer full): what the user should know
+ *   about files that were written, e.g. a plan too large to embed; %NULL
+ *   when there is nothing to say
+ *
+ * Writes the annotated image and the report together: both are drawn and
+ * written to temporary files first, and renamed into place only when both
+ * succeeded, so a failure leaves every file as it was. Neither may be the
+ * frame, the plan file or the other output.
+ */
+gboolean
+np_export_files (NpFrame                *frame,
+                 const NpPlan           *plan,
+                 const NpPlanResults    *results,
+                 const NpExportOptions  *options,
+                 const char             *png_path,
+                 const char             *pdf_path,
+                 char                 ***warnings,
+                 GError                **error)
+{
   NpExportJob job;
-  g_autoptr(GByteArray) bytes = NULL;
-  cairo_surface_t *surface = NULL;
-  cairo_t *cr = NULL;
-  cairo_status_t status;
-  g_autofree char *title = NULL;
-  g_autofree char *site = NULL;
-  double width, height;
-  guint n_pages;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) staged = g_ptr_array_new_with_free_func ((GDestroyNotify) np_staged_file_free);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) pdf = NULL;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (frame != NULL, FALSE);
   g_return_val_if_fail (plan != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (png_path != NULL || pdf_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (warnings != NULL)
+    *warnings = NULL;
   if (!np_export_job_init (&job, frame, plan, results, options, error)
-      || !check_destination (&job, path, error))
+      || (png_path != NULL && !check_destination (&job, png_path, error))
+      || (pdf_path != NULL && !check_destination (&job, pdf_path, error))
+      || (png_path != NULL && pdf_path != NULL
+          && !np_file_check_output (pdf_path, png_path, "also the image's file name", error)))
     goto out;
 
-  np_paper_get_size (job.options.paper, &width, &height);
-  n_pages = np_export_report_n_pages (frame, plan, job.results, &job.options, width, height);
+  if (png_path != NULL)
+    {
+      NpStagedFile *file;
 
-  bytes = g_byte_array_new ();
-  surface = cairo_pdf_surface_create_for_stream (append_bytes_cb, bytes, width, height);
-  cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
-  /* Metadata never names the patient: it is shown by file managers. */
-  site = np_export_site_and_side (plan);
-  title = g_strdup_printf ("Injection plan report: %s, %s", site, job.date);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, job.software);
-  /* A given date also dates the file, so the same input gives the same bytes. */
-  if (job.options.date != NULL && is_iso_date (job.date))
-    {
-      g_autofree char *created = g_strdup_printf ("%sT00:00:00Z", job.date);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
+      png = encode_png (&job, notes, error);
+      if (png == NULL)
+        goto out;
+      file = np_staged_file_new (png_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                 error);
+      if (file == NULL)
+        goto out;
+      g_ptr_array_add (staged, file);
+      g_clear_pointer (&png, g_bytes_unref);
     }
-  if (plan->clinician != NULL)
+  if (pdf_path != NULL)
     {
-      g_autofree char *clinician = np_export_clean_text (plan->clinician);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, clinician);
-    }
+      NpStagedFile *file;
 
-  cr = cairo_create (surface);
-  for (guint page = 0; page < n_pages; page++)
-    {
-      np_export_draw_report_page (cr, width, height, page, frame, plan, job.results, &job.options);
-      cairo_show_page (cr);
+      pdf = encode_pdf (&job, pdf_path, error);
+      if (pdf == NULL)
+        goto out;
+      file = np_staged_file_new (pdf_path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
+                                 error);
+      if (file == NULL)
+        goto out;
+      g_ptr_array_add (staged, file);
     }
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Cannot save “%s”: the report could not "
-                   "be drawn (%s)", display, cairo_status_to_string (status));
-      goto out;
-    }
-
-  ok = np_file_write_atomic (path, bytes->data, bytes->len, error);
+  ok = np_staged_file_commit_all (staged, error);
 
 out:
+  if (ok && warnings != NULL && notes->len > 0)
+    {
+      g_ptr_array_add (notes, NULL);
+      *warnings = (char **) g_ptr_array_free (g_steal_pointer (&notes), FALSE);
+    }
   np_export_job_clear (&job);
   return ok;
 }

@@ -195,7 +195,7 @@ run plan
 check_failure "plan without a PLAN is a usage error" 2 "exactly one PLAN"
 
 run plan "$tmp/plan-knee-vessel.json" --samples 3
-check_failure "too few Monte Carlo samples" 1 "--samples"
+check_failure "too few Monte Carlo samples" 2 "--samples"
 
 run optimize "$tmp/plan-no-target.json" -o "$tmp/never.json"
 check_failure "optimize without a target" 1 "Mark the target"
