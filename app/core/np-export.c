@@ -129,6 +129,7 @@ np_export_job_init (NpExportJob           *job,
   g_autoptr(GError) local_error = NULL;
 
   memset (job, 0, sizeof *job);
+  job->image_scale = 1.0;
   job->frame = frame;
   job->plan = plan;
   if (options != NULL)
@@ -485,13 +486,57 @@ np_export_wrap_text (cairo_t    *cr,
 /* The image                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* Cairo's image surfaces stop at 32767 pixels a side. */
+#define SURFACE_MAX_SIDE 32767
+
+/* Box-averages the RGB rendering @rgb of a @width × @height frame by @k in
+ * both directions into @surface. */
+static void
+reduce_into_surface (const guint8    *rgb,
+                     guint            width,
+                     guint            height,
+                     guint            k,
+                     cairo_surface_t *surface)
+{
+  guint out_width = (guint) cairo_image_surface_get_width (surface);
+  guint out_height = (guint) cairo_image_surface_get_height (surface);
+  guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  for (guint oy = 0; oy < out_height; oy++)
+    {
+      guint32 *row = (guint32 *) (gpointer) (data + (gsize) oy * (gsize) stride);
+
+      for (guint ox = 0; ox < out_width; ox++)
+        {
+          guint64 sum[3] = { 0, 0, 0 };
+          guint n = 0;
+
+          for (guint y = oy * k; y < MIN (height, (oy + 1) * k); y++)
+            for (guint x = ox * k; x < MIN (width, (ox + 1) * k); x++, n++)
+              {
+                const guint8 *in = rgb + ((gsize) y * width + x) * 3;
+
+                sum[0] += in[0];
+                sum[1] += in[1];
+                sum[2] += in[2];
+              }
+          row[ox] = 0xff000000u | ((guint32) ((sum[0] + n / 2) / n) << 16)
+                    | ((guint32) ((sum[1] + n / 2) / n) << 8) | (guint32) ((sum[2] + n / 2) / n);
+        }
+    }
+}
+
 /**
  * np_export_frame_surface:
  *
  * The frame as the clinician sees it: every sample through the window (the
- * identity for 8-bit frames by default), alpha over black.
+ * identity for 8-bit frames by default), alpha over black. A frame wider
+ * or taller than a Cairo surface can be is reduced by a whole factor
+ * (box average) until it fits; np_export_draw_image() scales it back.
  *
- * Returns: (transfer full) (nullable): an RGB24 image surface of the frame's size
+ * Returns: (transfer full) (nullable): an RGB24 image surface of the
+ *   frame's size, or of the frame's size divided by a whole factor
  */
 cairo_surface_t *
 np_export_frame_surface (const NpExportJob  *job,
@@ -499,12 +544,16 @@ np_export_frame_surface (const NpExportJob  *job,
 {
   guint width = np_frame_get_width (job->frame);
   guint height = np_frame_get_height (job->frame);
+  guint k = 1;
   cairo_surface_t *surface;
   g_autofree guint8 *rgb = NULL;
   guint8 *data;
   int stride;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+  while ((width + k - 1) / k > SURFACE_MAX_SIDE || (height + k - 1) / k > SURFACE_MAX_SIDE)
+    k++;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ((width + k - 1) / k),
+                                        (int) ((height + k - 1) / k));
   rgb = g_try_malloc ((gsize) width * 3 * height);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS || rgb == NULL)
     {
@@ -517,6 +566,12 @@ np_export_frame_surface (const NpExportJob  *job,
   np_window_level_render_rgb (job->options.window, job->frame, rgb, (gsize) width * 3);
 
   cairo_surface_flush (surface);
+  if (k > 1)
+    {
+      reduce_into_surface (rgb, width, height, k, surface);
+      cairo_surface_mark_dirty (surface);
+      return surface;
+    }
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
   for (guint y = 0; y < height; y++)
@@ -547,10 +602,14 @@ np_export_draw_image (cairo_t           *cr,
   NpOverlayOptions overlay;
 
   cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  /* A reduced surface (np_export_frame_surface()) is drawn at the frame's size. */
+  cairo_scale (cr, width / cairo_image_surface_get_width (frame_surface),
+               height / cairo_image_surface_get_height (frame_surface));
   cairo_set_source_surface (cr, frame_surface, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_rectangle (cr, 0, 0, width, height);
-  cairo_fill (cr);
+  cairo_paint (cr);
   cairo_restore (cr);
 
   np_overlay_options_for_export (&overlay, width, height);
@@ -701,6 +760,12 @@ caption_groups (const NpExportJob *job)
     add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
               g_strdup ("Not calibrated — values in px"));
 
+  if (job->image_scale < 1.0)
+    add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
+              g_strdup_printf ("Image scaled to %.1f %% to stay within the %u-megapixel limit "
+                               "with this caption", floor (job->image_scale * 1000) / 10,
+                               (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024))));
+
   group = caption_add_group (groups, FALSE, 0.8, 0.72);
   add_item (group, g_strdup (job->software));
   add_item (group, g_strdup ("Planning aid, not a substitute for the clinician's judgement at "
@@ -793,6 +858,30 @@ caption_layout (cairo_t           *cr,
   return y + pad - top;
 }
 
+/* The caption band's height for an image @width × @height pixels. */
+static guint
+caption_band_height (const NpExportJob *job,
+                     guint              width,
+                     guint              height,
+                     double            *font_size)
+{
+  NpOverlayOptions overlay;
+  cairo_surface_t *scratch;
+  cairo_t *cr;
+  double band;
+
+  /* The caption's text grows with the frame like the overlay's does. */
+  np_overlay_options_for_export (&overlay, width, height);
+  *font_size = 13.0 * overlay.scale;
+  scratch = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+  cr = cairo_create (scratch);
+  np_export_setup_text (cr);
+  band = caption_layout (cr, job, width, *font_size, 0, FALSE);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return (guint) ceil (band);
+}
+
 /**
  * np_export_render_annotated:
  * @results: (nullable): the planner's results for @plan; %NULL computes them
@@ -800,7 +889,12 @@ caption_layout (cairo_t           *cr,
  *
  * The frame at its own resolution, through the window, with the overlay
  * burned in by np_overlay_draw() (export options), and a caption band below
- * with the case and the key results.
+ * with the case and the key results. A frame near the size limit (an
+ * 8192 × 8192 frame) whose band would take the image over
+ * %NP_FRAME_MAX_PIXELS is scaled down just enough, and the caption says
+ * so, so that the annotated image opens like any frame. A frame wider or
+ * taller than 32767 pixels, the most Cairo draws, is refused: its PDF
+ * report shows it scaled.
  *
  * Returns: (transfer full) (nullable): an 8-bit RGB frame, taller than
  *   @frame by the caption band, or %NULL with @error set
@@ -817,43 +911,56 @@ np_export_render_annotated (NpFrame                *frame,
   cairo_surface_t *image = NULL;
   cairo_surface_t *out = NULL;
   cairo_t *cr = NULL;
-  NpOverlayOptions overlay;
+  guint frame_width, frame_height;
   guint width, height, band;
   double font_size;
+  double scale = 1.0;
 
   g_return_val_if_fail (frame != NULL, NULL);
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  width = np_frame_get_width (frame);
-  height = np_frame_get_height (frame);
+  frame_width = width = np_frame_get_width (frame);
+  frame_height = height = np_frame_get_height (frame);
   if (!np_export_job_init (&job, frame, plan, results, options, error))
     goto out;
+
+  band = caption_band_height (&job, width, height, &font_size);
+  if (width > SURFACE_MAX_SIDE || (guint64) height + band > SURFACE_MAX_SIDE)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "The frame (%u × %u pixels) is too large for an annotated image, which can be "
+                   "at most %u pixels wide and tall with its caption; export the PDF report, "
+                   "which shows it scaled", frame_width, frame_height, SURFACE_MAX_SIDE);
+      goto out;
+    }
+  /* Shrink until image and band fit the pixel limit; the band shrinks with
+   * the image, so a few steps settle it. */
+  while ((guint64) width * (height + band) > NP_FRAME_MAX_PIXELS)
+    {
+      scale *= MIN (0.999, sqrt ((double) NP_FRAME_MAX_PIXELS
+                                 / ((double) width * (double) (height + band))));
+      width = MAX (1u, (guint) floor (frame_width * scale));
+      height = MAX (1u, (guint) floor (frame_height * scale));
+      job.image_scale = scale;
+      band = caption_band_height (&job, width, height, &font_size);
+    }
 
   image = np_export_frame_surface (&job, error);
   if (image == NULL)
     goto out;
-  cr = cairo_create (image);
-  np_export_draw_image (cr, image, &job, 0.0);
-  cairo_destroy (cr);
-
-  /* The caption's text grows with the frame like the overlay's does. */
-  np_overlay_options_for_export (&overlay, width, height);
-  font_size = 13.0 * overlay.scale;
-
-  /* Measure on a scratch surface, then draw on one of the final size. */
-  out = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
-  cr = cairo_create (out);
-  np_export_setup_text (cr);
-  band = (guint) ceil (caption_layout (cr, &job, width, font_size, 0, FALSE));
-  cairo_destroy (cr);
-  cairo_surface_destroy (out);
 
   out = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) (height + band));
   cr = cairo_create (out);
+  /* The overlay with the screen's font options, as the canvas draws it;
+   * the caption with the export's. */
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  cairo_scale (cr, (double) width / frame_width, (double) height / frame_height);
+  np_export_draw_image (cr, image, &job, 0.0);
+  cairo_restore (cr);
   np_export_setup_text (cr);
-  cairo_set_source_surface (cr, image, 0, 0);
-  cairo_paint (cr);
   cairo_rectangle (cr, 0, height, width, band);
   cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
   cairo_fill (cr);
@@ -865,6 +972,7 @@ np_export_render_annotated (NpFrame                *frame,
       goto out;
     }
   cairo_surface_flush (out);
+  g_clear_pointer (&image, cairo_surface_destroy);
 
   annotated = np_frame_new (width, height + band, 3, 8, error);
   if (annotated != NULL)
