@@ -14,10 +14,12 @@
 #include "np-terminal-text.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *
@@ -358,6 +360,111 @@ test_same_file (void)
   remove_tree (dir);
 }
 
+/* What an ordinary user sees: a read-only folder refuses the save with no
+ * temporary file left, a 0600 file stays 0600. Returns a failed check's
+ * number, or 0. */
+static int
+unprivileged_checks (const char *dir)
+{
+  g_autofree char *locked = g_build_filename (dir, "locked", NULL);
+  g_autofree char *in_locked = g_build_filename (locked, "report.pdf", NULL);
+  g_autofree char *private_file = g_build_filename (dir, "private.pdf", NULL);
+  GError *error = NULL;
+  struct stat info;
+  gboolean ok;
+
+  if (g_mkdir (locked, 0755) != 0 || !g_file_set_contents (in_locked, "kept", 4, NULL)
+      || g_chmod (locked, 0555) != 0)
+    return 1;
+  ok = np_file_write_atomic (in_locked, "new", 3, &error);
+  if (ok || error == NULL || strstr (error->message, "permission denied") == NULL)
+    return 2;
+  g_clear_error (&error);
+  if (count_entries (locked) != 1)
+    return 3;
+  g_chmod (locked, 0755);
+
+  if (!g_file_set_contents (private_file, "old", 3, NULL) || g_chmod (private_file, 0600) != 0)
+    return 4;
+  if (!np_file_write_atomic (private_file, "new", 3, &error))
+    return 5;
+  if (g_stat (private_file, &info) != 0 || (info.st_mode & 07777) != 0600
+      || info.st_uid != geteuid ())
+    return 6;
+  return 0;
+}
+
+static void
+test_unprivileged (void)
+{
+  g_autofree char *dir = make_dir ();
+  int pipe_fds[2];
+  char result[8] = { 0 };
+  pid_t pid;
+  int status;
+
+  if (geteuid () != 0)
+    {
+      g_assert_cmpint (unprivileged_checks (dir), ==, 0);
+      remove_tree (dir);
+      return;
+    }
+
+  /* As root (CI), the checks run in a child that became "nobody". */
+  g_assert_cmpint (chown (dir, 65534, 65534), ==, 0);
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      char line[8];
+      int failed = 100;
+
+      close (pipe_fds[0]);
+      if (setgroups (0, NULL) == 0 && setgid (65534) == 0 && setuid (65534) == 0)
+        failed = unprivileged_checks (dir);
+      g_snprintf (line, sizeof line, "%d\n", failed);
+      /* The result travels through the pipe: under valgrind a child's exit
+       * status is valgrind's. */
+      if (write (pipe_fds[1], line, strlen (line)) < 0)
+        _exit (1);
+      _exit (0);
+    }
+  close (pipe_fds[1]);
+  g_assert_cmpint (read (pipe_fds[0], result, sizeof result - 1), >, 0);
+  close (pipe_fds[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_cmpint (atoi (result), ==, 0);
+  remove_tree (dir);
+}
+
+/* Root replacing another user's file gives it back to that user. */
+static void
+test_root_keeps_owner (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "theirs.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  struct stat info;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("only root can replace another user's file");
+      remove_tree (dir);
+      return;
+    }
+  g_assert_true (g_file_set_contents (path, "old", 3, NULL));
+  g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+  g_assert_true (np_file_write_atomic (path, "new", 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_uid, ==, 65534);
+  g_assert_cmpint (info.st_gid, ==, 65534);
+  g_assert_cmpint (info.st_mode & 07777, ==, 0640);
+  remove_tree (dir);
+}
+
 static void
 test_terminal_text (void)
 {
@@ -412,6 +519,8 @@ main (int    argc,
   g_test_add_func ("/core/staged-file/long-names", test_long_names);
   g_test_add_func ("/core/staged-file/commit-all", test_commit_all_checks_every_target_first);
   g_test_add_func ("/core/staged-file/same-file", test_same_file);
+  g_test_add_func ("/core/staged-file/unprivileged", test_unprivileged);
+  g_test_add_func ("/core/staged-file/root-keeps-owner", test_root_keeps_owner);
   g_test_add_func ("/core/terminal-text/escapes", test_terminal_text);
   return g_test_run ();
 }
