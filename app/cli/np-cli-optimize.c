@@ -13,6 +13,7 @@
 #include "np-error.h"
 #include "np-file.h"
 #include "np-plan-file.h"
+#include "np-terminal-text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -117,6 +118,9 @@ static void
 print_text (const NpEntryRecommendation *rec,
             const char                  *out_path)
 {
+  /* The reason names structures by their labels, which come from the file. */
+  g_autofree char *reason = np_terminal_text (rec->reason, 1000);
+
   if (!rec->feasible)
     printf ("NO ENTRY SATISFIES EVERY CONSTRAINT; the least-bad one is shown.\n");
   printf ("Entry:   (%.2f, %.2f) px\n", rec->entry.x, rec->entry.y);
@@ -125,7 +129,7 @@ print_text (const NpEntryRecommendation *rec,
             rec->insertion_angle_deg);
   if (rec->min_clearance < G_MAXDOUBLE)
     printf ("Nearest: %.1f %s from a structure\n", rec->min_clearance, rec->unit);
-  printf ("Why:     %s\n", rec->reason);
+  printf ("Why:     %s\n", reason);
   if (out_path != NULL)
     printf ("Wrote:   %s\n", out_path);
 }

@@ -232,6 +232,22 @@ fi
 run optimize
 check_failure "optimize without a PLAN is a usage error" 2 "exactly one PLAN"
 
+# A label with a newline and an escape sequence cannot forge a line or reach
+# the terminal.
+python3 - "$tmp/plan-knee-vessel.json" "$tmp/odd-label.json" <<'EOF' || exit 99
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan['marks']['structures'][0]['label'] = 'artery\n\x1b[31mWarnings\n  - none'
+json.dump(plan, open(sys.argv[2], 'w'), indent=2)
+EOF
+run plan "$tmp/odd-label.json"
+if [ "$status" -eq 0 ] && grep -qF 'artery\n\e[31mWarnings\n  - none' "$tmp/out" \
+   && ! grep -q "$(printf '\033')" "$tmp/out"; then
+  ok "plan escapes control characters in labels"
+else
+  not_ok "plan escapes control characters in labels" "exit status $status: $(tr '\n' '|' <"$tmp/out" | head -c 600)"
+fi
+
 run plan --help
 check_text "plan --help" "--second-view" "--samples"
 
