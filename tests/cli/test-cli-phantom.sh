@@ -240,4 +240,16 @@ else
   not_ok "an empty folder is written without --force" "exit status $status"
 fi
 
+# Even with --force, a case file's name that is not a regular file (a FIFO
+# standing in for a device node) is never renamed over.
+mkdir -p "$tmp/with-fifo"
+mkfifo "$tmp/with-fifo/frame.png"
+run phantom --site knee --seed 1 --force -o "$tmp/with-fifo"
+check_failure "--force into a folder whose frame.png is a FIFO" 1 "with-fifo" "“frame.png” is not a regular file"
+if [ -p "$tmp/with-fifo/frame.png" ] && [ "$(ls -A "$tmp/with-fifo")" = frame.png ]; then
+  ok "the FIFO is left as it was and no case file is written"
+else
+  not_ok "the FIFO is left as it was and no case file is written" "$(ls -A "$tmp/with-fifo" | tr '\n' ' ')"
+fi
+
 tap_finish
