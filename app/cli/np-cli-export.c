@@ -135,14 +135,27 @@ make_options (const Args       *args,
   return TRUE;
 }
 
-/* Loads @plan_path and its frame and writes the requested files. */
+static void
+print_warning (const char *warning)
+{
+  g_autofree char *line = np_terminal_text (warning, 1000);
+
+  fprintf (stderr, "needleplan-cli: warning: %s\n", line);
+}
+
+/* Loads @plan_path and its frame and writes the requested files. Without
+ * @collect (one plan), a plan too large for the image is announced before
+ * the image is drawn; a batch collects the warnings for after its
+ * progress line. */
 static gboolean
 export_plan (const char             *plan_path,
              const char             *png_path,
              const char             *pdf_path,
              const NpExportOptions  *base_options,
+             GPtrArray              *collect,
              GError                **error)
 {
+  g_autofree char *early = NULL;
   g_autoptr(NpPlan) plan = NULL;
   g_autoptr(NpFrame) frame = NULL;
   g_autoptr(NpPlanResults) results = NULL;
@@ -173,13 +186,16 @@ export_plan (const char             *plan_path,
     return FALSE;
 
   options.plan_path = plan_path;
+  if (collect == NULL && png_path != NULL
+      && !np_export_plan_fits_image (plan, results, &options, &early))
+    print_warning (early);
   if (!np_export_files (frame, plan, results, &options, png_path, pdf_path, &warnings, error))
     return FALSE;
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
-    {
-      g_autofree char *line = np_terminal_text (warnings[i], 1000);
-      fprintf (stderr, "needleplan-cli: warning: %s\n", line);
-    }
+    if (collect != NULL)
+      g_ptr_array_add (collect, g_strdup (warnings[i]));
+    else if (g_strcmp0 (warnings[i], early) != 0)
+      print_warning (warnings[i]);
   return TRUE;
 }
 
@@ -209,7 +225,7 @@ run_single (const Args  *args,
   if (!make_options (args, &options, &exit_code))
     return exit_code;
 
-  if (!export_plan (argv[1], args->png, args->pdf, &options, &error))
+  if (!export_plan (argv[1], args->png, args->pdf, &options, NULL, &error))
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   if (args->png != NULL)
@@ -334,6 +350,7 @@ export_one_of_batch (const Args             *args,
                      const NpExportOptions  *options,
                      const char             *relative,
                      guint                   index,
+                     GPtrArray              *warnings,
                      GError                **error)
 {
   g_autofree char *plan_path = g_build_filename (args->batch, relative, NULL);
@@ -362,7 +379,7 @@ export_one_of_batch (const Args             *args,
     png = g_strconcat (base, ".png", NULL);
   if (args->batch_pdf)
     pdf = g_strconcat (base, ".pdf", NULL);
-  return export_plan (plan_path, png, pdf, options, error);
+  return export_plan (plan_path, png, pdf, options, warnings, error);
 }
 
 static int
@@ -413,13 +430,20 @@ run_batch (Args   *args,
     {
       const char *relative = g_ptr_array_index (plans, i);
       g_autoptr(GError) error = NULL;
-
+      g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
       g_autofree char *shown = np_terminal_text (relative, 0);
 
       fprintf (stderr, "[%u/%u] %s … ", i + 1, plans->len, shown);
       fflush (stderr);
-      if (export_one_of_batch (args, &options, relative, i, &error))
-        fprintf (stderr, "ok\n");
+      if (export_one_of_batch (args, &options, relative, i, warnings, &error))
+        {
+          fprintf (stderr, "ok\n");
+          for (guint k = 0; k < warnings->len; k++)
+            {
+              g_autofree char *line = np_terminal_text (g_ptr_array_index (warnings, k), 1000);
+              fprintf (stderr, "  warning: %s\n", line);
+            }
+        }
       else
         {
           g_autofree char *message = np_terminal_text (error->message, 1000);

@@ -1137,6 +1137,53 @@ insert_itxt (GBytes      *png,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* The warning for a plan of @length bytes of JSON that a PNG text chunk
+ * cannot hold, or NULL when it fits. */
+static char *
+embed_warning (gsize length)
+{
+  if (strlen (NP_EXPORT_KEY_PLAN) + 5 + length <= NP_PNG_MAX_CHUNK_BYTES)
+    return NULL;
+  return g_strdup_printf ("The plan (%" G_GSIZE_FORMAT " bytes) is too large to store in the "
+                          "image (at most %u MiB); the image is written without it: keep the "
+                          "plan file with it", length, NP_PNG_MAX_CHUNK_BYTES / (1024 * 1024));
+}
+
+/**
+ * np_export_plan_fits_image:
+ * @results: (nullable): stored with the plan
+ * @options: (nullable): only anonymise is used
+ * @warning: (out) (optional) (transfer full): when it does not fit, what
+ *   the export will do instead
+ *
+ * Whether the plan fits the annotated PNG's text chunk, for saying so
+ * before an export starts; np_export_png() leaves a plan that does not fit
+ * out of the image.
+ */
+gboolean
+np_export_plan_fits_image (const NpPlan           *plan,
+                           const NpPlanResults    *results,
+                           const NpExportOptions  *options,
+                           char                  **warning)
+{
+  g_autofree char *json = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+
+  if (warning != NULL)
+    *warning = NULL;
+  json = np_export_plan_json (plan, results, options, NULL);
+  if (json == NULL)
+    return TRUE;            /* the export itself reports why it cannot write */
+  message = embed_warning (strlen (json));
+  if (message == NULL)
+    return TRUE;
+  if (warning != NULL)
+    *warning = g_steal_pointer (&message);
+  return FALSE;
+}
+
 /* The annotated PNG's bytes. A plan too large for a PNG text chunk is left
  * out, which is decided before the image is drawn, with @warnings saying so. */
 static GBytes *
@@ -1147,17 +1194,15 @@ encode_png (NpExportJob  *job,
   g_autoptr(NpFrame) annotated = NULL;
   g_autoptr(GBytes) encoded = NULL;
   g_autofree char *json = NULL;
+  char *warning;
 
   json = np_export_plan_json (job->plan, job->results, &job->options, error);
   if (json == NULL)
     return NULL;
-  if (strlen (NP_EXPORT_KEY_PLAN) + 5 + strlen (json) > NP_PNG_MAX_CHUNK_BYTES)
+  warning = embed_warning (strlen (json));
+  if (warning != NULL)
     {
-      g_ptr_array_add (warnings,
-                       g_strdup_printf ("The plan (%" G_GSIZE_FORMAT " bytes) is too large to "
-                                        "store in the image (at most %u MiB); the image is "
-                                        "written without it: keep the plan file with it",
-                                        strlen (json), NP_PNG_MAX_CHUNK_BYTES / (1024 * 1024)));
+      g_ptr_array_add (warnings, g_steal_pointer (&warning));
       g_clear_pointer (&json, g_free);
     }
 

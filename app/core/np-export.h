@@ -84,6 +84,10 @@ gboolean  np_export_pdf                 (NpFrame                *frame,
                                          const NpExportOptions  *options,
                                          const char             *path,
                                          GError                **error);
+gboolean  np_export_plan_fits_image     (const NpPlan           *plan,
+                                         const NpPlanResults    *results,
+                                         const NpExportOptions  *options,
+                                         char                  **warning);
 gboolean  np_export_files               (NpFrame                *frame,
                                          const NpPlan           *plan,
                                          const NpPlanResults    *results,

@@ -886,13 +886,24 @@ test_export_plan_too_large_to_embed (void)
   g_auto(GStrv) warnings = NULL;
   NpExportOptions options;
 
+  g_autofree char *early = NULL;
+  g_autoptr(NpPlanResults) results = NULL;
+
   init_options (&options);
+  g_assert_true (np_export_plan_fits_image (plan, NULL, &options, &early));
+  g_assert_null (early);
   np_plan_set_string (&plan->notes, notes);
-  g_assert_true (np_export_files (frame, plan, NULL, &options, png, NULL, &warnings, &error));
+  /* Known before anything is drawn, with the same words. */
+  results = np_export_compute_results (plan, frame, &error);
+  g_assert_no_error (error);
+  g_assert_false (np_export_plan_fits_image (plan, results, &options, &early));
+  g_assert_nonnull (early);
+  g_assert_true (np_export_files (frame, plan, results, &options, png, NULL, &warnings, &error));
   g_assert_no_error (error);
   g_assert_nonnull (warnings);
   g_assert_cmpuint (g_strv_length (warnings), ==, 1);
   g_assert_nonnull (strstr (warnings[0], "too large to store in the image"));
+  g_assert_cmpstr (warnings[0], ==, early);
   exported = np_png_load (png, &error);
   g_assert_no_error (error);
   g_assert_null (np_frame_get_text (exported, NP_EXPORT_KEY_PLAN));
