@@ -510,10 +510,13 @@ reduce_into_surface (const guint8    *rgb,
       for (guint ox = 0; ox < out_width; ox++)
         {
           guint64 sum[3] = { 0, 0, 0 };
-          guint n = 0;
+          guint x_end = MIN (width, (ox + 1) * k);
+          guint y_end = MIN (height, (oy + 1) * k);
+          /* The last row and column of boxes may be cut short by the edge. */
+          guint64 n = MAX (1u, (guint64) (x_end - ox * k) * (y_end - oy * k));
 
-          for (guint y = oy * k; y < MIN (height, (oy + 1) * k); y++)
-            for (guint x = ox * k; x < MIN (width, (ox + 1) * k); x++, n++)
+          for (guint y = oy * k; y < y_end; y++)
+            for (guint x = ox * k; x < x_end; x++)
               {
                 const guint8 *in = rgb + ((gsize) y * width + x) * 3;
 
@@ -931,7 +934,7 @@ np_export_render_annotated (NpFrame                *frame,
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
                    "The frame (%u × %u pixels) is too large for an annotated image, which can be "
                    "at most %u pixels wide and tall with its caption; export the PDF report, "
-                   "which shows it scaled", frame_width, frame_height, SURFACE_MAX_SIDE);
+                   "which shows it scaled", frame_width, frame_height, (guint) SURFACE_MAX_SIDE);
       goto out;
     }
   /* Shrink until image and band fit the pixel limit; the band shrinks with
