@@ -18,7 +18,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,7 +143,10 @@ test_refuses_what_is_not_a_regular_file (void)
   g_autofree char *folder = g_build_filename (dir, "folder", NULL);
   g_autofree char *read_only = g_build_filename (dir, "read-only.png", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing", "out.png", NULL);
+  g_autofree char *socket_path = g_build_filename (dir, "socket", NULL);
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
   struct stat info;
+  int fd;
 
   g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
   g_assert_cmpint (symlink ("fifo", link_to_fifo), ==, 0);
@@ -150,6 +155,14 @@ test_refuses_what_is_not_a_regular_file (void)
   g_assert_true (g_file_set_contents (read_only, "kept", 4, NULL));
   g_assert_cmpint (g_chmod (read_only, 0444), ==, 0);
 
+  /* A listening socket, as a running program would leave. */
+  g_assert_cmpuint (strlen (socket_path), <, sizeof address.sun_path);
+  strcpy (address.sun_path, socket_path);
+  fd = socket (AF_UNIX, SOCK_STREAM, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+
+  assert_refused (socket_path, "it is a socket, not a regular file");
   assert_refused (fifo, "it is a named pipe (FIFO), not a regular file");
   assert_refused (link_to_fifo, "it is a named pipe (FIFO), not a regular file");
   assert_refused (dangling, "it is a symbolic link to a file that does not exist");
@@ -166,7 +179,10 @@ test_refuses_what_is_not_a_regular_file (void)
   g_assert_true (S_ISLNK (info.st_mode));
   g_assert_cmpint (lstat (folder, &info), ==, 0);
   g_assert_true (S_ISDIR (info.st_mode));
-  g_assert_cmpuint (count_entries (dir), ==, 5);
+  g_assert_cmpint (lstat (socket_path, &info), ==, 0);
+  g_assert_true (S_ISSOCK (info.st_mode));
+  close (fd);
+  g_assert_cmpuint (count_entries (dir), ==, 6);
   remove_tree (dir);
 }
 
