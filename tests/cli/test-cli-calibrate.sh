@@ -154,6 +154,14 @@ check_failure "a negative tick spacing" 1 "positive number"
 run --ticks "400,50 400,75 400,100" --spacing nan
 check_failure "a tick spacing that is not a number" 2 "“nan” is not a number"
 
+# Only plain decimal numbers: strtod would read 0x10 as 16.
+run --ticks "400,50 400,75 400,100" --spacing 0x10
+check_failure "a hexadecimal tick spacing" 2 "“0x10” is not a number"
+run --ticks "400,50 400,75 400,0x64" --spacing 5
+check_failure "a hexadecimal point" 2 "“400,0x64” is not a point"
+run --ticks "400,50 400,75 400,100" --spacing " 5"
+check_failure "a tick spacing with a leading space" 2 "is not a number"
+
 run --ticks "400,50 400,75 400,100"
 check_failure "ticks without --spacing" 2 "--ticks needs --spacing MM"
 
