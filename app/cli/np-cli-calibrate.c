@@ -69,7 +69,7 @@ parse_number (const char *text,
     }
   if (!np_cli_parse_double (text, value))
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_INPUT, "%s “%s” is not a number", option, text);
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "%s “%s” is not a number", option, text);
       return FALSE;
     }
   return TRUE;
@@ -85,7 +85,7 @@ parse_point_list (const char  *text,
 
   if (!np_cli_parse_points (text, points, &error))
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_INPUT, "%s: %s", option, error->message);
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "%s: %s", option, error->message);
       return FALSE;
     }
   return TRUE;
@@ -309,7 +309,7 @@ np_cli_calibrate (int    argc,
           || !parse_point_list (options.distance, "--distance", &points, &exit_code))
         return exit_code;
       if (points->len != 2)
-        return np_cli_fail (NP_CLI_EXIT_INPUT, "--distance takes exactly two points, not %u",
+        return np_cli_fail (NP_CLI_EXIT_USAGE, "--distance takes exactly two points, not %u",
                             points->len);
       calibration = np_calibration_new_known_distance (g_array_index (points, NpImagePoint, 0),
                                                        g_array_index (points, NpImagePoint, 1),
@@ -327,7 +327,7 @@ np_cli_calibrate (int    argc,
       rows = g_strsplit (options.rows, ",", -1);
       if (g_strv_length (rows) != 2 || !np_cli_parse_double (g_strstrip (rows[0]), &top)
           || !np_cli_parse_double (g_strstrip (rows[1]), &bottom))
-        return np_cli_fail (NP_CLI_EXIT_INPUT, "--rows “%s” is not two rows; write TOP,BOTTOM",
+        return np_cli_fail (NP_CLI_EXIT_USAGE, "--rows “%s” is not two rows; write TOP,BOTTOM",
                             options.rows);
       calibration = np_calibration_new_depth_setting (depth, top, bottom, mark_error, &error);
     }

@@ -9,8 +9,11 @@
 
 #include "np-cli.h"
 
+#include "np-terminal-text.h"
+
 #include "np-error.h"
 #include "np-export.h"
+#include "np-file.h"
 #include "np-plan-file.h"
 #include "np-png.h"
 
@@ -132,18 +135,32 @@ make_options (const Args       *args,
   return TRUE;
 }
 
-/* Loads @plan_path and its frame and writes the requested files. */
+static void
+print_warning (const char *warning)
+{
+  g_autofree char *line = np_terminal_text (warning, 1000);
+
+  fprintf (stderr, "needleplan-cli: warning: %s\n", line);
+}
+
+/* Loads @plan_path and its frame and writes the requested files. Without
+ * @collect (one plan), a plan too large for the image is announced before
+ * the image is drawn; a batch collects the warnings for after its
+ * progress line. */
 static gboolean
 export_plan (const char             *plan_path,
              const char             *png_path,
              const char             *pdf_path,
              const NpExportOptions  *base_options,
+             GPtrArray              *collect,
              GError                **error)
 {
+  g_autofree char *early = NULL;
   g_autoptr(NpPlan) plan = NULL;
   g_autoptr(NpFrame) frame = NULL;
   g_autoptr(NpPlanResults) results = NULL;
   g_autofree char *frame_path = NULL;
+  g_auto(GStrv) warnings = NULL;
   NpExportOptions options = *base_options;
   gboolean matches = FALSE;
 
@@ -169,10 +186,16 @@ export_plan (const char             *plan_path,
     return FALSE;
 
   options.plan_path = plan_path;
-  if (png_path != NULL && !np_export_png (frame, plan, results, &options, png_path, error))
+  if (collect == NULL && png_path != NULL
+      && !np_export_plan_fits_image (plan, results, &options, &early))
+    print_warning (early);
+  if (!np_export_files (frame, plan, results, &options, png_path, pdf_path, &warnings, error))
     return FALSE;
-  if (pdf_path != NULL && !np_export_pdf (frame, plan, results, &options, pdf_path, error))
-    return FALSE;
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    if (collect != NULL)
+      g_ptr_array_add (collect, g_strdup (warnings[i]));
+    else if (g_strcmp0 (warnings[i], early) != 0)
+      print_warning (warnings[i]);
   return TRUE;
 }
 
@@ -194,13 +217,15 @@ run_single (const Args  *args,
   if (args->png == NULL && args->pdf == NULL)
     return np_cli_fail (NP_CLI_EXIT_USAGE, "say what to write: --png OUT, --pdf OUT or both "
                         "(see --help)");
-  if (args->png != NULL && args->pdf != NULL && strcmp (args->png, args->pdf) == 0)
+  /* "same", "./same" and a hard link are one file. */
+  if (args->png != NULL && args->pdf != NULL
+      && (strcmp (args->png, args->pdf) == 0 || np_file_same_file (args->png, args->pdf)))
     return np_cli_fail (NP_CLI_EXIT_USAGE, "--png and --pdf name the same file “%s”",
                         args->png);
   if (!make_options (args, &options, &exit_code))
     return exit_code;
 
-  if (!export_plan (argv[1], args->png, args->pdf, &options, &error))
+  if (!export_plan (argv[1], args->png, args->pdf, &options, NULL, &error))
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   if (args->png != NULL)
@@ -255,6 +280,36 @@ collect_plans (const char *root,
     }
 }
 
+/* Whether a *.json file is a plan, by its "format" member, so that a case's
+ * truth.json or any other JSON beside the plans is skipped, not failed. A
+ * file that cannot be read or parsed counts as a plan: it may be a damaged
+ * one, and the plan loader says what is wrong with it. */
+static gboolean
+is_plan_file (const char *path)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+  JsonObject *object;
+  const char *format;
+
+  mapped = np_file_map_regular (path, "Cannot open", NULL);
+  if (mapped == NULL || g_mapped_file_get_length (mapped) > NP_PLAN_FILE_MAX_BYTES)
+    return TRUE;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, g_mapped_file_get_contents (mapped),
+                                   (gssize) g_mapped_file_get_length (mapped), NULL))
+    return TRUE;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "format"))
+    return FALSE;
+  format = json_node_get_string (json_object_get_member (object, "format"));
+  return g_strcmp0 (format, NP_PLAN_FORMAT) == 0;
+}
+
 static int
 compare_paths (gconstpointer a,
                gconstpointer b)
@@ -295,6 +350,7 @@ export_one_of_batch (const Args             *args,
                      const NpExportOptions  *options,
                      const char             *relative,
                      guint                   index,
+                     GPtrArray              *warnings,
                      GError                **error)
 {
   g_autofree char *plan_path = g_build_filename (args->batch, relative, NULL);
@@ -323,7 +379,7 @@ export_one_of_batch (const Args             *args,
     png = g_strconcat (base, ".png", NULL);
   if (args->batch_pdf)
     pdf = g_strconcat (base, ".pdf", NULL);
-  return export_plan (plan_path, png, pdf, options, error);
+  return export_plan (plan_path, png, pdf, options, warnings, error);
 }
 
 static int
@@ -332,7 +388,9 @@ run_batch (Args   *args,
            char  **argv)
 {
   NpExportOptions options;
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func (g_free);
+  guint skipped = 0;
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
   int exit_code;
 
@@ -352,32 +410,58 @@ run_batch (Args   *args,
     return np_cli_fail (NP_CLI_EXIT_INPUT, "Cannot create the folder “%s”: %s", args->out,
                         g_strerror (errno));
 
-  collect_plans (args->batch, NULL, args->out, plans);
+  collect_plans (args->batch, NULL, args->out, candidates);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const char *relative = g_ptr_array_index (candidates, i);
+      g_autofree char *path = g_build_filename (args->batch, relative, NULL);
+
+      if (is_plan_file (path))
+        g_ptr_array_add (plans, g_strdup (relative));
+      else
+        skipped++;
+    }
   if (plans->len == 0)
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "no plan files (*.json) under “%s”", args->batch);
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "no plan files (*.json with \"format\": \"%s\") "
+                        "under “%s”", NP_PLAN_FORMAT, args->batch);
   g_ptr_array_sort (plans, compare_paths);
 
   for (guint i = 0; i < plans->len; i++)
     {
       const char *relative = g_ptr_array_index (plans, i);
       g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *shown = np_terminal_text (relative, 0);
 
-      fprintf (stderr, "[%u/%u] %s … ", i + 1, plans->len, relative);
+      fprintf (stderr, "[%u/%u] %s … ", i + 1, plans->len, shown);
       fflush (stderr);
-      if (export_one_of_batch (args, &options, relative, i, &error))
-        fprintf (stderr, "ok\n");
+      if (export_one_of_batch (args, &options, relative, i, warnings, &error))
+        {
+          fprintf (stderr, "ok\n");
+          for (guint k = 0; k < warnings->len; k++)
+            {
+              g_autofree char *line = np_terminal_text (g_ptr_array_index (warnings, k), 1000);
+              fprintf (stderr, "  warning: %s\n", line);
+            }
+        }
       else
         {
-          g_autofree char *message = g_strdup (error->message);
+          g_autofree char *message = np_terminal_text (error->message, 1000);
 
-          g_strdelimit (message, "\n", ' ');
           fprintf (stderr, "failed: %s\n", message);
-          g_ptr_array_add (failures, g_strdup_printf ("%s: %s", relative, message));
+          g_ptr_array_add (failures, g_strdup_printf ("%s: %s", shown, message));
         }
     }
 
-  fprintf (stderr, "Exported %u of %u plans to %s\n", plans->len - failures->len, plans->len,
-           args->out);
+  {
+    g_autofree char *out = np_terminal_text (args->out, 0);
+
+    fprintf (stderr, "Exported %u of %u plans to %s\n", plans->len - failures->len, plans->len,
+             out);
+  }
+  if (skipped > 0)
+    fprintf (stderr, "Skipped %u other JSON file%s (not plans)\n", skipped,
+             skipped == 1 ? "" : "s");
   if (failures->len == 0)
     return NP_CLI_EXIT_OK;
   fprintf (stderr, "%u failed:\n", failures->len);

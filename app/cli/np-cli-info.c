@@ -10,6 +10,8 @@
 #include "np-cli.h"
 
 #include "np-json-util.h"
+#include "np-terminal-text.h"
+
 #include "np-png.h"
 
 #include <stdio.h>
@@ -19,6 +21,16 @@ channels_name (guint channels)
 {
   static const char *names[] = { "grey", "grey + alpha", "RGB", "RGBA" };
   return names[CLAMP (channels, 1u, 4u) - 1];
+}
+
+/* Four decimals as before, but never "0.0000": a pixel size under a
+ * micrometre (a wrong pHYs, usually) keeps three significant digits. */
+static char *
+pixel_size_text (double mm)
+{
+  if (mm >= 0.001)
+    return g_strdup_printf ("%.4f", mm);
+  return g_strdup_printf ("%.3g", mm);
 }
 
 int
@@ -31,6 +43,7 @@ np_cli_info (int    argc,
   gboolean as_json = FALSE;
   double mm_x = 0, mm_y = 0;
   gboolean has_size;
+  g_autofree char *shown_path = NULL;
   int exit_code;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
@@ -80,13 +93,19 @@ np_cli_info (int    argc,
       return NP_CLI_EXIT_OK;
     }
 
-  printf ("File:        %s\n", argv[1]);
+  shown_path = np_terminal_text (argv[1], 0);
+  printf ("File:        %s\n", shown_path);
   printf ("Size:        %u × %u pixels\n", np_frame_get_width (frame), np_frame_get_height (frame));
   printf ("Stored as:   %s\n", np_frame_get_source_format (frame));
   printf ("Loaded as:   %u-bit %s\n", np_frame_get_bit_depth (frame),
           channels_name (np_frame_get_channels (frame)));
   if (has_size)
-    printf ("Pixel size:  %.4f × %.4f mm (declared by the file, not yet confirmed)\n", mm_x, mm_y);
+    {
+      g_autofree char *x = pixel_size_text (mm_x);
+      g_autofree char *y = pixel_size_text (mm_y);
+
+      printf ("Pixel size:  %s × %s mm (declared by the file, not yet confirmed)\n", x, y);
+    }
   else
     printf ("Pixel size:  not declared (measurements need a calibration)\n");
   return NP_CLI_EXIT_OK;

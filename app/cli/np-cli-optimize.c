@@ -12,7 +12,9 @@
 
 #include "np-error.h"
 #include "np-json-util.h"
+#include "np-file.h"
 #include "np-plan-file.h"
+#include "np-terminal-text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -83,6 +85,9 @@ static void
 print_text (const NpEntryRecommendation *rec,
             const char                  *out_path)
 {
+  /* The reason names structures by their labels, which come from the file. */
+  g_autofree char *reason = np_terminal_text (rec->reason, 1000);
+
   if (!rec->feasible)
     printf ("NO ENTRY SATISFIES EVERY CONSTRAINT; the least-bad one is shown.\n");
   printf ("Entry:   (%.2f, %.2f) px\n", rec->entry.x, rec->entry.y);
@@ -91,7 +96,7 @@ print_text (const NpEntryRecommendation *rec,
             rec->insertion_angle_deg);
   if (rec->min_clearance < G_MAXDOUBLE)
     printf ("Nearest: %.1f %s from a structure\n", rec->min_clearance, rec->unit);
-  printf ("Why:     %s\n", rec->reason);
+  printf ("Why:     %s\n", reason);
   if (out_path != NULL)
     printf ("Wrote:   %s\n", out_path);
 }
@@ -151,6 +156,14 @@ np_cli_optimize (int    argc,
       g_autoptr(NpPlanResults) results = NULL;
       g_autoptr(JsonNode) results_json = NULL;
 
+      g_autofree char *frame = NULL;
+
+      /* Neither the plan read nor its frame is ever replaced by the output. */
+      frame = plan->frame_path != NULL && *plan->frame_path != '\0'
+              ? np_plan_file_resolve_frame (plan, argv[1], NULL) : NULL;
+      if (!np_file_check_output (out_path, argv[1], "the plan being optimised", &error)
+          || !np_file_check_output (out_path, frame, "the plan's frame", &error))
+        return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
       plan->has_entry = TRUE;
       plan->entry = rec->entry;
       if (!move_frame_reference (plan, argv[1], out_path, &error))

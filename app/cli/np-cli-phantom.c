@@ -32,6 +32,19 @@ parse_seed (const char *text,
   return TRUE;
 }
 
+/* A case written over another one would mix a new frame with whatever else
+ * the folder holds; only an empty or new folder is taken without --force. */
+static gboolean
+folder_has_files (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    return FALSE;
+  dir = g_dir_open (path, 0, NULL);
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
 int
 np_cli_phantom (int    argc,
                 char **argv)
@@ -49,6 +62,7 @@ np_cli_phantom (int    argc,
   g_autofree char *approaches = np_phantom_describe_approaches ();
   g_autofree char *description = NULL;
   gboolean as_json = FALSE;
+  gboolean force = FALSE;
   NpPhantomOptions options;
   int exit_code;
   GOptionEntry entries[] = {
@@ -64,6 +78,8 @@ np_cli_phantom (int    argc,
       "draws the anatomy and the noise; the same seed gives the same bytes", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       "folder for frame.png, plan.json and truth.json (created if missing)", "DIR" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      "Write into a folder that already holds files (replacing the case's three)", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the ground truth as JSON", NULL },
     { NULL }
   };
@@ -92,12 +108,12 @@ np_cli_phantom (int    argc,
   if (!np_site_from_string (site, &options.site)
       || (options.site != NP_SITE_KNEE && options.site != NP_SITE_SHOULDER
           && options.site != NP_SITE_HIP))
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "unknown site “%s”: use knee, shoulder or hip", site);
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "unknown site “%s”: use knee, shoulder or hip", site);
   if (modality != NULL && !np_modality_from_string (modality, &options.modality))
-    return np_cli_fail (NP_CLI_EXIT_INPUT,
+    return np_cli_fail (NP_CLI_EXIT_USAGE,
                         "unknown modality “%s”: use ultrasound or fluoroscopy", modality);
   if (!parse_seed (seed, &options.seed))
-    return np_cli_fail (NP_CLI_EXIT_INPUT,
+    return np_cli_fail (NP_CLI_EXIT_USAGE,
                         "--seed “%s” is not a whole number from 0 to %u", seed, G_MAXUINT32);
   if (probe != NULL)
     {
@@ -105,7 +121,7 @@ np_cli_phantom (int    argc,
         return np_cli_fail (NP_CLI_EXIT_USAGE,
                             "--probe is for ultrasound; fluoroscopy takes --view");
       if (!np_probe_from_string (probe, &options.probe))
-        return np_cli_fail (NP_CLI_EXIT_INPUT, "unknown probe “%s”: use linear or curvilinear",
+        return np_cli_fail (NP_CLI_EXIT_USAGE, "unknown probe “%s”: use linear or curvilinear",
                             probe);
       options.has_probe = TRUE;
     }
@@ -116,9 +132,13 @@ np_cli_phantom (int    argc,
                             "--view is for fluoroscopy; ultrasound takes --probe");
       if (!np_view_from_string (view, &options.view)
           || (options.view != NP_VIEW_AP && options.view != NP_VIEW_LATERAL))
-        return np_cli_fail (NP_CLI_EXIT_INPUT, "unknown view “%s”: use ap or lateral", view);
+        return np_cli_fail (NP_CLI_EXIT_USAGE, "unknown view “%s”: use ap or lateral", view);
     }
   options.approach = approach;
+
+  if (!force && folder_has_files (output))
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "“%s” already holds files: choose an empty or new "
+                        "folder, or give --force to replace the case in it", output);
 
   phantom = np_phantom_generate (&options, &error);
   if (phantom == NULL)

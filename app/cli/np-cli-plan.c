@@ -10,6 +10,8 @@
 #include "np-cli.h"
 #include "np-cli-plan-private.h"
 
+#include "np-terminal-text.h"
+
 #include "np-approach.h"
 #include "np-json-util.h"
 #include "np-plan-file.h"
@@ -78,7 +80,7 @@ np_cli_plan_parse_angle (const char *text,
 {
   if (!np_cli_parse_double (text, value) || *value <= lower || *value > 90)
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_INPUT, "%s “%s” must be an angle above %g° and up "
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "%s “%s” must be an angle above %g° and up "
                                 "to 90°", option, text, lower);
       return FALSE;
     }
@@ -187,7 +189,9 @@ print_text (const char          *path,
   g_autofree char *angle = results->has_angle
     ? g_strdup_printf ("%.1f°", results->insertion_angle_deg) : g_strdup ("—");
 
-  printf ("Plan:          %s\n", path);
+  g_autofree char *shown_path = np_terminal_text (path, 0);
+
+  printf ("Plan:          %s\n", shown_path);
   if (plan->modality == NP_MODALITY_ULTRASOUND)
     printf ("Modality:      ultrasound, %s probe, %s\n", np_probe_to_string (plan->probe),
             np_technique_to_string (plan->technique));
@@ -278,7 +282,8 @@ print_text (const char          *path,
                                : c->within_margin ? "WITHIN MARGIN"
                                : results->calibrated ? "clear" : "";
 
-          g_autofree char *line = g_strdup_printf ("  %-28s %-10s %-19s %s%s", c->label, value,
+          g_autofree char *label = np_terminal_text (c->label, 60);
+          g_autofree char *line = g_strdup_printf ("  %-28s %-10s %-19s %s%s", label, value,
                                                    margin, status,
                                                    (int) i == results->nearest ? " (nearest)" : "");
 
@@ -307,7 +312,11 @@ print_text (const char          *path,
     {
       printf ("\nWarnings\n");
       for (guint i = 0; i < results->warnings->len; i++)
-        printf ("  - %s\n", (const char *) g_ptr_array_index (results->warnings, i));
+        {
+          g_autofree char *warning = np_terminal_text (g_ptr_array_index (results->warnings, i),
+                                                       1000);
+          printf ("  - %s\n", warning);
+        }
     }
 }
 
@@ -369,7 +378,7 @@ np_cli_plan (int    argc,
 
       if (!np_cli_parse_double (samples_text, &samples) || samples != floor (samples)
           || samples < 100 || samples > 1e6)
-        return np_cli_fail (NP_CLI_EXIT_INPUT, "--samples “%s” must be a whole number from 100 "
+        return np_cli_fail (NP_CLI_EXIT_USAGE, "--samples “%s” must be a whole number from 100 "
                             "to 1000000", samples_text);
       options.mc_samples = (guint) samples;
     }
@@ -378,7 +387,7 @@ np_cli_plan (int    argc,
       guint64 seed;
 
       if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
-        return np_cli_fail (NP_CLI_EXIT_INPUT, "--seed “%s” is not a whole number", seed_text);
+        return np_cli_fail (NP_CLI_EXIT_USAGE, "--seed “%s” is not a whole number", seed_text);
       options.seed = seed;
     }
   if (walkdown_text != NULL
@@ -387,7 +396,7 @@ np_cli_plan (int    argc,
     return exit_code;
   if (view_angle_text != NULL
       && (!np_cli_parse_double (view_angle_text, &view_angle) || fabs (view_angle) > 180))
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "--view-angle “%s” must be an angle in degrees",
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "--view-angle “%s” must be an angle in degrees",
                         view_angle_text);
 
   if (second_path != NULL)

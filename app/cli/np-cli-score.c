@@ -10,6 +10,7 @@
 #include "np-cli.h"
 
 #include "np-plan-file.h"
+#include "np-terminal-text.h"
 #include "np-training.h"
 
 #include <math.h>
@@ -51,16 +52,20 @@ format_value (const NpTrainingScore *score,
 static void
 print_text (const NpTrainingScore *score)
 {
+  /* Explanations quote the plans' labels, which come from the files. */
+  g_autofree char *summary = np_terminal_text (score->explanation[NP_TRAINING_METRIC_SCORE], 1000);
+
   printf ("Score: %g / 100%s\n", round (score->score * 10) / 10,
           score->critical_error ? " (capped by a critical error)" : "");
   if (!score->calibrated)
     printf ("The case has no calibration: distances are in pixels.\n");
-  printf ("%s\n\n", score->explanation[NP_TRAINING_METRIC_SCORE]);
+  printf ("%s\n\n", summary);
 
   for (guint i = NP_TRAINING_METRIC_TARGET_ERROR; i < NP_TRAINING_N_METRICS; i++)
     {
       g_autofree char *value = format_value (score, i);
       g_autofree char *penalty = NULL;
+      g_autofree char *explanation = np_terminal_text (score->explanation[i], 1000);
 
       if (score->penalty[i] > 0)
         penalty = g_strdup_printf ("−%.1f", score->penalty[i]);
@@ -70,7 +75,7 @@ print_text (const NpTrainingScore *score)
       printf ("%-22s %s%*s %*s%s  %s\n", np_training_metric_label (i), value,
               (int) MAX (0, 12 - (glong) g_utf8_strlen (value, -1)), "",
               (int) MAX (0, 6 - (glong) g_utf8_strlen (penalty, -1)), "", penalty,
-              score->explanation[i] != NULL ? score->explanation[i] : "");
+              explanation);
     }
 }
 

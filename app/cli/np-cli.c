@@ -9,6 +9,7 @@
 
 #include "np-cli.h"
 
+#include "np-terminal-text.h"
 #include "np-types.h"
 
 #include <errno.h>
@@ -24,13 +25,16 @@ np_cli_fail (int         exit_code,
 {
   va_list args;
   g_autofree char *message = NULL;
+  g_autofree char *shown = NULL;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_strdelimit (message, "\n", ' ');
-  fprintf (stderr, "needleplan-cli: %s\n", message);
+  /* The message names files and quotes values from them: one line, with
+   * control characters escaped, whatever they hold. */
+  shown = np_terminal_text (message, 4000);
+  fprintf (stderr, "needleplan-cli: %s\n", shown);
   return exit_code;
 }
 
@@ -72,7 +76,38 @@ np_cli_print_json (JsonNode *node)
   printf ("%s\n", text);
 }
 
-/* Strict: the whole string must be a finite number. */
+/* A plain decimal number: [+-] digits [. digits] [e [+-] digits], with
+ * digits on at least one side of the point. strtod alone also takes hex
+ * ("0x10" = 16), "inf", "nan" and leading spaces, none of which a user
+ * means as a millimetre value. */
+static gboolean
+is_decimal_number (const char *p)
+{
+  gboolean digits = FALSE;
+
+  if (*p == '+' || *p == '-')
+    p++;
+  for (; g_ascii_isdigit (*p); p++)
+    digits = TRUE;
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      digits = TRUE;
+  if (!digits)
+    return FALSE;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
+/* Strict: the whole string must be a finite decimal number. */
 gboolean
 np_cli_parse_double (const char *text,
                      double     *value)
@@ -80,7 +115,7 @@ np_cli_parse_double (const char *text,
   char *end = NULL;
   double v;
 
-  if (text == NULL || *text == '\0')
+  if (text == NULL || !is_decimal_number (text))
     return FALSE;
   errno = 0;
   v = g_ascii_strtod (text, &end);

@@ -20,6 +20,7 @@ typedef struct
   const NpPlanResults *results;         /* borrowed, or owned_results; NULL when they failed */
   NpPlanResults *owned_results;
   char *results_problem;                /* why there are no results, or NULL */
+  double image_scale;                   /* < 1 when the annotated image is scaled down */
   NpExportOptions options;
   char *date;
   char *software;                       /* "NeedlePlan 0.1.0" */

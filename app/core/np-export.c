@@ -16,6 +16,7 @@
 #include "np-overlay.h"
 #include "np-plan-file.h"
 #include "np-png.h"
+#include "np-staged-file.h"
 
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
@@ -129,6 +130,7 @@ np_export_job_init (NpExportJob           *job,
   g_autoptr(GError) local_error = NULL;
 
   memset (job, 0, sizeof *job);
+  job->image_scale = 1.0;
   job->frame = frame;
   job->plan = plan;
   if (options != NULL)
@@ -485,13 +487,60 @@ np_export_wrap_text (cairo_t    *cr,
 /* The image                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* Cairo's image surfaces stop at 32767 pixels a side. */
+#define SURFACE_MAX_SIDE 32767
+
+/* Box-averages the RGB rendering @rgb of a @width × @height frame by @k in
+ * both directions into @surface. */
+static void
+reduce_into_surface (const guint8    *rgb,
+                     guint            width,
+                     guint            height,
+                     guint            k,
+                     cairo_surface_t *surface)
+{
+  guint out_width = (guint) cairo_image_surface_get_width (surface);
+  guint out_height = (guint) cairo_image_surface_get_height (surface);
+  guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  for (guint oy = 0; oy < out_height; oy++)
+    {
+      guint32 *row = (guint32 *) (gpointer) (data + (gsize) oy * (gsize) stride);
+
+      for (guint ox = 0; ox < out_width; ox++)
+        {
+          guint64 sum[3] = { 0, 0, 0 };
+          guint x_end = MIN (width, (ox + 1) * k);
+          guint y_end = MIN (height, (oy + 1) * k);
+          /* The last row and column of boxes may be cut short by the edge. */
+          guint64 n = MAX (1u, (guint64) (x_end - ox * k) * (y_end - oy * k));
+
+          for (guint y = oy * k; y < y_end; y++)
+            for (guint x = ox * k; x < x_end; x++)
+              {
+                const guint8 *in = rgb + ((gsize) y * width + x) * 3;
+
+                sum[0] += in[0];
+                sum[1] += in[1];
+                sum[2] += in[2];
+              }
+          row[ox] = 0xff000000u | ((guint32) ((sum[0] + n / 2) / n) << 16)
+                    | ((guint32) ((sum[1] + n / 2) / n) << 8) | (guint32) ((sum[2] + n / 2) / n);
+        }
+    }
+}
+
 /**
  * np_export_frame_surface:
  *
  * The frame as the clinician sees it: every sample through the window (the
- * identity for 8-bit frames by default), alpha over black.
+ * identity for 8-bit frames by default), alpha over black. A frame wider
+ * or taller than a Cairo surface can be is reduced by a whole factor
+ * (box average) until it fits; np_export_draw_image() scales it back.
  *
- * Returns: (transfer full) (nullable): an RGB24 image surface of the frame's size
+ * Returns: (transfer full) (nullable): an RGB24 image surface of the
+ *   frame's size, or of the frame's size divided by a whole factor
  */
 cairo_surface_t *
 np_export_frame_surface (const NpExportJob  *job,
@@ -499,12 +548,16 @@ np_export_frame_surface (const NpExportJob  *job,
 {
   guint width = np_frame_get_width (job->frame);
   guint height = np_frame_get_height (job->frame);
+  guint k = 1;
   cairo_surface_t *surface;
   g_autofree guint8 *rgb = NULL;
   guint8 *data;
   int stride;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+  while ((width + k - 1) / k > SURFACE_MAX_SIDE || (height + k - 1) / k > SURFACE_MAX_SIDE)
+    k++;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ((width + k - 1) / k),
+                                        (int) ((height + k - 1) / k));
   rgb = g_try_malloc ((gsize) width * 3 * height);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS || rgb == NULL)
     {
@@ -517,6 +570,12 @@ np_export_frame_surface (const NpExportJob  *job,
   np_window_level_render_rgb (job->options.window, job->frame, rgb, (gsize) width * 3);
 
   cairo_surface_flush (surface);
+  if (k > 1)
+    {
+      reduce_into_surface (rgb, width, height, k, surface);
+      cairo_surface_mark_dirty (surface);
+      return surface;
+    }
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
   for (guint y = 0; y < height; y++)
@@ -547,10 +606,14 @@ np_export_draw_image (cairo_t           *cr,
   NpOverlayOptions overlay;
 
   cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  /* A reduced surface (np_export_frame_surface()) is drawn at the frame's size. */
+  cairo_scale (cr, width / cairo_image_surface_get_width (frame_surface),
+               height / cairo_image_surface_get_height (frame_surface));
   cairo_set_source_surface (cr, frame_surface, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_rectangle (cr, 0, 0, width, height);
-  cairo_fill (cr);
+  cairo_paint (cr);
   cairo_restore (cr);
 
   np_overlay_options_for_export (&overlay, width, height);
@@ -715,6 +778,12 @@ caption_groups (const NpExportJob *job)
                                         np_measure_kind_to_string (m->kind)));
     }
 
+  if (job->image_scale < 1.0)
+    add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
+              g_strdup_printf ("Image scaled to %.1f %% to stay within the %u-megapixel limit "
+                               "with this caption", floor (job->image_scale * 1000) / 10,
+                               (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024))));
+
   group = caption_add_group (groups, FALSE, 0.8, 0.72);
   add_item (group, g_strdup (job->software));
   add_item (group, g_strdup ("Planning aid, not a substitute for the clinician's judgement at "
@@ -807,6 +876,30 @@ caption_layout (cairo_t           *cr,
   return y + pad - top;
 }
 
+/* The caption band's height for an image @width × @height pixels. */
+static guint
+caption_band_height (const NpExportJob *job,
+                     guint              width,
+                     guint              height,
+                     double            *font_size)
+{
+  NpOverlayOptions overlay;
+  cairo_surface_t *scratch;
+  cairo_t *cr;
+  double band;
+
+  /* The caption's text grows with the frame like the overlay's does. */
+  np_overlay_options_for_export (&overlay, width, height);
+  *font_size = 13.0 * overlay.scale;
+  scratch = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+  cr = cairo_create (scratch);
+  np_export_setup_text (cr);
+  band = caption_layout (cr, job, width, *font_size, 0, FALSE);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return (guint) ceil (band);
+}
+
 /**
  * np_export_render_annotated:
  * @results: (nullable): the planner's results for @plan; %NULL computes them
@@ -814,7 +907,12 @@ caption_layout (cairo_t           *cr,
  *
  * The frame at its own resolution, through the window, with the overlay
  * burned in by np_overlay_draw() (export options), and a caption band below
- * with the case and the key results.
+ * with the case and the key results. A frame near the size limit (an
+ * 8192 × 8192 frame) whose band would take the image over
+ * %NP_FRAME_MAX_PIXELS is scaled down just enough, and the caption says
+ * so, so that the annotated image opens like any frame. A frame wider or
+ * taller than 32767 pixels, the most Cairo draws, is refused: its PDF
+ * report shows it scaled.
  *
  * Returns: (transfer full) (nullable): an 8-bit RGB frame, taller than
  *   @frame by the caption band, or %NULL with @error set
@@ -831,43 +929,56 @@ np_export_render_annotated (NpFrame                *frame,
   cairo_surface_t *image = NULL;
   cairo_surface_t *out = NULL;
   cairo_t *cr = NULL;
-  NpOverlayOptions overlay;
+  guint frame_width, frame_height;
   guint width, height, band;
   double font_size;
+  double scale = 1.0;
 
   g_return_val_if_fail (frame != NULL, NULL);
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  width = np_frame_get_width (frame);
-  height = np_frame_get_height (frame);
+  frame_width = width = np_frame_get_width (frame);
+  frame_height = height = np_frame_get_height (frame);
   if (!np_export_job_init (&job, frame, plan, results, options, error))
     goto out;
+
+  band = caption_band_height (&job, width, height, &font_size);
+  if (width > SURFACE_MAX_SIDE || (guint64) height + band > SURFACE_MAX_SIDE)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "The frame (%u × %u pixels) is too large for an annotated image, which can be "
+                   "at most %u pixels wide and tall with its caption; export the PDF report, "
+                   "which shows it scaled", frame_width, frame_height, (guint) SURFACE_MAX_SIDE);
+      goto out;
+    }
+  /* Shrink until image and band fit the pixel limit; the band shrinks with
+   * the image, so a few steps settle it. */
+  while ((guint64) width * (height + band) > NP_FRAME_MAX_PIXELS)
+    {
+      scale *= MIN (0.999, sqrt ((double) NP_FRAME_MAX_PIXELS
+                                 / ((double) width * (double) (height + band))));
+      width = MAX (1u, (guint) floor (frame_width * scale));
+      height = MAX (1u, (guint) floor (frame_height * scale));
+      job.image_scale = scale;
+      band = caption_band_height (&job, width, height, &font_size);
+    }
 
   image = np_export_frame_surface (&job, error);
   if (image == NULL)
     goto out;
-  cr = cairo_create (image);
-  np_export_draw_image (cr, image, &job, 0.0);
-  cairo_destroy (cr);
-
-  /* The caption's text grows with the frame like the overlay's does. */
-  np_overlay_options_for_export (&overlay, width, height);
-  font_size = 13.0 * overlay.scale;
-
-  /* Measure on a scratch surface, then draw on one of the final size. */
-  out = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
-  cr = cairo_create (out);
-  np_export_setup_text (cr);
-  band = (guint) ceil (caption_layout (cr, &job, width, font_size, 0, FALSE));
-  cairo_destroy (cr);
-  cairo_surface_destroy (out);
 
   out = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) (height + band));
   cr = cairo_create (out);
+  /* The overlay with the screen's font options, as the canvas draws it;
+   * the caption with the export's. */
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  cairo_scale (cr, (double) width / frame_width, (double) height / frame_height);
+  np_export_draw_image (cr, image, &job, 0.0);
+  cairo_restore (cr);
   np_export_setup_text (cr);
-  cairo_set_source_surface (cr, image, 0, 0);
-  cairo_paint (cr);
   cairo_rectangle (cr, 0, height, width, band);
   cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
   cairo_fill (cr);
@@ -879,6 +990,7 @@ np_export_render_annotated (NpFrame                *frame,
       goto out;
     }
   cairo_surface_flush (out);
+  g_clear_pointer (&image, cairo_surface_destroy);
 
   annotated = np_frame_new (width, height + band, 3, 8, error);
   if (annotated != NULL)
@@ -966,17 +1078,6 @@ np_export_plan_json (const NpPlan           *plan,
   return np_plan_file_to_json (record, results_json, error);
 }
 
-static gboolean
-is_same_file (const char *a,
-              const char *b)
-{
-  GStatBuf sa, sb;
-
-  if (a == NULL || b == NULL || g_stat (a, &sa) != 0 || g_stat (b, &sb) != 0)
-    return FALSE;
-  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* The record must never replace what it was made from. Same inode, so hard
  * links, symlinks and "./x" spellings are all caught. */
 static gboolean
@@ -984,20 +1085,10 @@ check_destination (const NpExportJob  *job,
                    const char         *path,
                    GError            **error)
 {
-  g_autofree char *display = g_filename_display_name (path);
-  const char *what = NULL;
-
-  if (is_same_file (path, np_frame_get_source_path (job->frame)))
-    what = "the frame";
-  else if (is_same_file (path, job->options.plan_path))
-    what = "the plan file";
-  if (what == NULL)
-    return TRUE;
-
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "Will not save over “%s”: it is %s the export is made from; choose another "
-               "file name", display, what);
-  return FALSE;
+  return np_file_check_output (path, np_frame_get_source_path (job->frame),
+                               "the frame the export is made from", error)
+         && np_file_check_output (path, job->options.plan_path,
+                                  "the plan file the export is made from", error);
 }
 
 static guint32
@@ -1064,6 +1155,86 @@ insert_itxt (GBytes      *png,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* The warning for a plan of @length bytes of JSON that a PNG text chunk
+ * cannot hold, or NULL when it fits. */
+static char *
+embed_warning (gsize length)
+{
+  if (strlen (NP_EXPORT_KEY_PLAN) + 5 + length <= NP_PNG_MAX_CHUNK_BYTES)
+    return NULL;
+  return g_strdup_printf ("The plan (%" G_GSIZE_FORMAT " bytes) is too large to store in the "
+                          "image (at most %u MiB); the image is written without it: keep the "
+                          "plan file with it", length, NP_PNG_MAX_CHUNK_BYTES / (1024 * 1024));
+}
+
+/**
+ * np_export_plan_fits_image:
+ * @results: (nullable): stored with the plan
+ * @options: (nullable): only anonymise is used
+ * @warning: (out) (optional) (transfer full): when it does not fit, what
+ *   the export will do instead
+ *
+ * Whether the plan fits the annotated PNG's text chunk, for saying so
+ * before an export starts; np_export_png() leaves a plan that does not fit
+ * out of the image.
+ */
+gboolean
+np_export_plan_fits_image (const NpPlan           *plan,
+                           const NpPlanResults    *results,
+                           const NpExportOptions  *options,
+                           char                  **warning)
+{
+  g_autofree char *json = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+
+  if (warning != NULL)
+    *warning = NULL;
+  json = np_export_plan_json (plan, results, options, NULL);
+  if (json == NULL)
+    return TRUE;            /* the export itself reports why it cannot write */
+  message = embed_warning (strlen (json));
+  if (message == NULL)
+    return TRUE;
+  if (warning != NULL)
+    *warning = g_steal_pointer (&message);
+  return FALSE;
+}
+
+/* The annotated PNG's bytes. A plan too large for a PNG text chunk is left
+ * out, which is decided before the image is drawn, with @warnings saying so. */
+static GBytes *
+encode_png (NpExportJob  *job,
+            GPtrArray    *warnings,
+            GError      **error)
+{
+  g_autoptr(NpFrame) annotated = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  g_autofree char *json = NULL;
+  char *warning;
+
+  json = np_export_plan_json (job->plan, job->results, &job->options, error);
+  if (json == NULL)
+    return NULL;
+  warning = embed_warning (strlen (json));
+  if (warning != NULL)
+    {
+      g_ptr_array_add (warnings, g_steal_pointer (&warning));
+      g_clear_pointer (&json, g_free);
+    }
+
+  annotated = np_export_render_annotated (job->frame, job->plan, job->results, &job->options,
+                                          error);
+  if (annotated == NULL)
+    return NULL;
+  np_frame_set_text (annotated, NP_EXPORT_KEY_SOFTWARE, job->software);
+  encoded = np_png_encode (annotated, 6, error);
+  if (encoded == NULL || json == NULL)
+    return g_steal_pointer (&encoded);
+  return insert_itxt (encoded, NP_EXPORT_KEY_PLAN, json, error);
+}
+
 /**
  * np_export_png:
  * @results: (nullable): the planner's results; %NULL computes them
@@ -1072,7 +1243,8 @@ insert_itxt (GBytes      *png,
  * Writes the annotated image (np_export_render_annotated()) with the plan
  * and its results (iTXt "needleplan:plan") and the software version (iTXt
  * "Software"). Atomic: @path is replaced whole or left as it was. Refuses
- * to write over the frame or the plan file.
+ * to write over the frame or the plan file. np_export_files() writes
+ * several files together and returns the warnings.
  */
 gboolean
 np_export_png (NpFrame                *frame,
@@ -1082,41 +1254,14 @@ np_export_png (NpFrame                *frame,
                const char             *path,
                GError                **error)
 {
-  NpExportJob job;
-  g_autoptr(NpFrame) annotated = NULL;
-  g_autoptr(GBytes) encoded = NULL;
-  g_autoptr(GBytes) png = NULL;
-  g_autofree char *json = NULL;
-  gboolean ok = FALSE;
+  g_auto(GStrv) warnings = NULL;
+  gboolean ok;
 
-  g_return_val_if_fail (frame != NULL, FALSE);
-  g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!np_export_job_init (&job, frame, plan, results, options, error)
-      || !check_destination (&job, path, error))
-    goto out;
-
-  annotated = np_export_render_annotated (frame, plan, job.results, &job.options, error);
-  if (annotated == NULL)
-    goto out;
-  json = np_export_plan_json (plan, job.results, &job.options, error);
-  if (json == NULL)
-    goto out;
-
-  np_frame_set_text (annotated, NP_EXPORT_KEY_SOFTWARE, job.software);
-  encoded = np_png_encode (annotated, 6, error);
-  if (encoded == NULL)
-    goto out;
-  png = insert_itxt (encoded, NP_EXPORT_KEY_PLAN, json, error);
-  if (png == NULL)
-    goto out;
-
-  ok = np_file_write_atomic (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
-
-out:
-  np_export_job_clear (&job);
+  ok = np_export_files (frame, plan, results, options, path, NULL, &warnings, error);
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    g_message ("%s", warnings[i]);
   return ok;
 }
 
@@ -1139,6 +1284,69 @@ append_bytes_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* The report's bytes. */
+static GBytes *
+encode_pdf (NpExportJob  *job,
+            const char   *path,
+            GError      **error)
+{
+  g_autoptr(GByteArray) bytes = NULL;
+  cairo_surface_t *surface = NULL;
+  cairo_t *cr = NULL;
+  cairo_status_t status;
+  g_autofree char *title = NULL;
+  g_autofree char *site = NULL;
+  const NpPlan *plan = job->plan;
+  double width, height;
+  guint n_pages;
+
+  np_paper_get_size (job->options.paper, &width, &height);
+  n_pages = np_export_report_n_pages (job->frame, plan, job->results, &job->options, width,
+                                      height);
+
+  bytes = g_byte_array_new ();
+  surface = cairo_pdf_surface_create_for_stream (append_bytes_cb, bytes, width, height);
+  cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
+  /* Metadata never names the patient: it is shown by file managers. */
+  site = np_export_site_and_side (plan);
+  title = g_strdup_printf ("Injection plan report: %s, %s", site, job->date);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, job->software);
+  /* A given date also dates the file, so the same input gives the same bytes. */
+  if (job->options.date != NULL && is_iso_date (job->date))
+    {
+      g_autofree char *created = g_strdup_printf ("%sT00:00:00Z", job->date);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
+    }
+  if (plan->clinician != NULL)
+    {
+      g_autofree char *clinician = np_export_clean_text (plan->clinician);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, clinician);
+    }
+
+  cr = cairo_create (surface);
+  for (guint page = 0; page < n_pages; page++)
+    {
+      np_export_draw_report_page (cr, width, height, page, job->frame, plan, job->results,
+                                  &job->options);
+      cairo_show_page (cr);
+    }
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Cannot save “%s”: the report could not "
+                   "be drawn (%s)", display, cairo_status_to_string (status));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
 /**
  * np_export_pdf:
  * @results: (nullable): the planner's results with intervals; %NULL computes them
@@ -1156,72 +1364,90 @@ np_export_pdf (NpFrame                *frame,
                const char             *path,
                GError                **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return np_export_files (frame, plan, results, options, NULL, path, NULL, error);
+}
+
+/**
+ * np_export_files:
+ * @png_path: (nullable): where the annotated image goes
+ * @pdf_path: (nullable): where the report goes
+ * @warnings: (out) (optional) (transfer full): what the user should know
+ *   about files that were written, e.g. a plan too large to embed; %NULL
+ *   when there is nothing to say
+ *
+ * Writes the annotated image and the report together: both are drawn and
+ * written to temporary files first, and renamed into place only when both
+ * succeeded, so a failure leaves every file as it was. Neither may be the
+ * frame, the plan file or the other output.
+ */
+gboolean
+np_export_files (NpFrame                *frame,
+                 const NpPlan           *plan,
+                 const NpPlanResults    *results,
+                 const NpExportOptions  *options,
+                 const char             *png_path,
+                 const char             *pdf_path,
+                 char                 ***warnings,
+                 GError                **error)
+{
   NpExportJob job;
-  g_autoptr(GByteArray) bytes = NULL;
-  cairo_surface_t *surface = NULL;
-  cairo_t *cr = NULL;
-  cairo_status_t status;
-  g_autofree char *title = NULL;
-  g_autofree char *site = NULL;
-  double width, height;
-  guint n_pages;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) staged = g_ptr_array_new_with_free_func ((GDestroyNotify) np_staged_file_free);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) pdf = NULL;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (frame != NULL, FALSE);
   g_return_val_if_fail (plan != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (png_path != NULL || pdf_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (warnings != NULL)
+    *warnings = NULL;
   if (!np_export_job_init (&job, frame, plan, results, options, error)
-      || !check_destination (&job, path, error))
+      || (png_path != NULL && !check_destination (&job, png_path, error))
+      || (pdf_path != NULL && !check_destination (&job, pdf_path, error))
+      || (png_path != NULL && pdf_path != NULL
+          && !np_file_check_output (pdf_path, png_path, "also the image's file name", error)))
     goto out;
 
-  np_paper_get_size (job.options.paper, &width, &height);
-  n_pages = np_export_report_n_pages (frame, plan, job.results, &job.options, width, height);
+  if (png_path != NULL)
+    {
+      NpStagedFile *file;
 
-  bytes = g_byte_array_new ();
-  surface = cairo_pdf_surface_create_for_stream (append_bytes_cb, bytes, width, height);
-  cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
-  /* Metadata never names the patient: it is shown by file managers. */
-  site = np_export_site_and_side (plan);
-  title = g_strdup_printf ("Injection plan report: %s, %s", site, job.date);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, job.software);
-  /* A given date also dates the file, so the same input gives the same bytes. */
-  if (job.options.date != NULL && is_iso_date (job.date))
-    {
-      g_autofree char *created = g_strdup_printf ("%sT00:00:00Z", job.date);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
+      png = encode_png (&job, notes, error);
+      if (png == NULL)
+        goto out;
+      file = np_staged_file_new (png_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                 error);
+      if (file == NULL)
+        goto out;
+      g_ptr_array_add (staged, file);
+      g_clear_pointer (&png, g_bytes_unref);
     }
-  if (plan->clinician != NULL)
+  if (pdf_path != NULL)
     {
-      g_autofree char *clinician = np_export_clean_text (plan->clinician);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_AUTHOR, clinician);
-    }
+      NpStagedFile *file;
 
-  cr = cairo_create (surface);
-  for (guint page = 0; page < n_pages; page++)
-    {
-      np_export_draw_report_page (cr, width, height, page, frame, plan, job.results, &job.options);
-      cairo_show_page (cr);
+      pdf = encode_pdf (&job, pdf_path, error);
+      if (pdf == NULL)
+        goto out;
+      file = np_staged_file_new (pdf_path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
+                                 error);
+      if (file == NULL)
+        goto out;
+      g_ptr_array_add (staged, file);
     }
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Cannot save “%s”: the report could not "
-                   "be drawn (%s)", display, cairo_status_to_string (status));
-      goto out;
-    }
-
-  ok = np_file_write_atomic (path, bytes->data, bytes->len, error);
+  ok = np_staged_file_commit_all (staged, error);
 
 out:
+  if (ok && warnings != NULL && notes->len > 0)
+    {
+      g_ptr_array_add (notes, NULL);
+      *warnings = (char **) g_ptr_array_free (g_steal_pointer (&notes), FALSE);
+    }
   np_export_job_clear (&job);
   return ok;
 }

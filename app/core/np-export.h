@@ -84,6 +84,18 @@ gboolean  np_export_pdf                 (NpFrame                *frame,
                                          const NpExportOptions  *options,
                                          const char             *path,
                                          GError                **error);
+gboolean  np_export_plan_fits_image     (const NpPlan           *plan,
+                                         const NpPlanResults    *results,
+                                         const NpExportOptions  *options,
+                                         char                  **warning);
+gboolean  np_export_files               (NpFrame                *frame,
+                                         const NpPlan           *plan,
+                                         const NpPlanResults    *results,
+                                         const NpExportOptions  *options,
+                                         const char             *png_path,
+                                         const char             *pdf_path,
+                                         char                 ***warnings,
+                                         GError                **error);
 
 /* The report's pages, for the PDF and for GtkPrintOperation: the page is
  * drawn in points (1/72 inch) from (0, 0) to (width_pt, height_pt). */

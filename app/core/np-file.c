@@ -10,16 +10,19 @@
 #include "np-file.h"
 
 #include "np-error.h"
+#include "np-staged-file.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *
-describe_errno (int saved_errno)
+/* Words for the reasons a file cannot be read or written. */
+const char *
+np_file_describe_errno (int saved_errno)
 {
   switch (saved_errno)
     {
@@ -37,33 +40,13 @@ describe_errno (int saved_errno)
     }
 }
 
-static gboolean
-write_all (int          fd,
-           const void  *data,
-           gsize        length)
-{
-  const guint8 *p = data;
-
-  while (length > 0)
-    {
-      gssize n = write (fd, p, MIN (length, (gsize) G_MAXSSIZE));
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return FALSE;
-        }
-      p += n;
-      length -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /**
  * np_file_write_atomic:
  *
- * Writes to a temporary file in the folder of @path, flushes it to disk and
- * renames it over @path. On any failure the temporary file is removed and
+ * Writes a temporary file ".NAME.needleplan-XXXXXX" in the folder of @path,
+ * flushes it to disk and renames it over @path (np_staged_file_new()): only
+ * a regular file or a new name is accepted, a replaced file keeps its
+ * permissions and owner. On any failure the temporary file is removed and
  * @path is left exactly as it was.
  */
 gboolean
@@ -72,51 +55,95 @@ np_file_write_atomic (const char  *path,
                       gsize        length,
                       GError     **error)
 {
-  g_autofree char *display = NULL;
-  g_autofree char *tmp_path = NULL;
-  int fd;
-  int saved_errno;
+  g_autoptr(NpStagedFile) staged = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
-  display = g_filename_display_name (path);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: it is a folder", display);
-      return FALSE;
-    }
+  staged = np_staged_file_new (path, data, length, error);
+  return staged != NULL && np_staged_file_commit (staged, error);
+}
 
-  tmp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
-                   describe_errno (saved_errno));
-      return FALSE;
-    }
+/* The name @path has once links are resolved; for a file that does not
+ * exist yet, its folder's resolved name and its own. */
+static char *
+canonical_name (const char *path)
+{
+  char *resolved = realpath (path, NULL);
+  g_autofree char *folder = NULL;
+  g_autofree char *base = NULL;
+  char *resolved_folder;
+  char *result;
 
-  if (!write_all (fd, data, length) || fsync (fd) != 0)
+  if (resolved != NULL)
     {
-      saved_errno = errno;
-      close (fd);
-      g_unlink (tmp_path);
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
-                   describe_errno (saved_errno));
-      return FALSE;
+      result = g_strdup (resolved);
+      free (resolved);
+      return result;
     }
+  folder = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  resolved_folder = realpath (folder, NULL);
+  if (resolved_folder == NULL)
+    return g_canonicalize_filename (path, NULL);
+  result = g_build_filename (resolved_folder, base, NULL);
+  free (resolved_folder);
+  return result;
+}
 
-  if (close (fd) != 0 || g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
-                   describe_errno (saved_errno));
-      return FALSE;
-    }
+/**
+ * np_file_same_file:
+ *
+ * Whether @a and @b are one file: the same device and inode when both exist
+ * (so hard links, symbolic links and "./x" spellings are one file), the
+ * same resolved name when neither exists yet.
+ */
+gboolean
+np_file_same_file (const char *a,
+                   const char *b)
+{
+  struct stat sa, sb;
+  gboolean a_exists, b_exists;
+  g_autofree char *ca = NULL;
+  g_autofree char *cb = NULL;
 
-  return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+  a_exists = stat (a, &sa) == 0;
+  b_exists = stat (b, &sb) == 0;
+  if (a_exists && b_exists)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  if (a_exists != b_exists)
+    return FALSE;
+  ca = canonical_name (a);
+  cb = canonical_name (b);
+  return strcmp (ca, cb) == 0;
+}
+
+/**
+ * np_file_check_output:
+ * @input: (nullable): a file the command reads
+ * @what: what @input is, e.g. "the frame the export is made from"
+ *
+ * Refuses to write @output over @input (np_file_same_file()).
+ */
+gboolean
+np_file_check_output (const char  *output,
+                      const char  *input,
+                      const char  *what,
+                      GError     **error)
+{
+  g_autofree char *display = NULL;
+
+  g_return_val_if_fail (output != NULL, FALSE);
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  if (input == NULL || !np_file_same_file (output, input))
+    return TRUE;
+  display = g_filename_display_name (output);
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+               "Will not save over “%s”: it is %s; choose another file name", display, what);
+  return FALSE;
 }
 
 /* Rewrites a GIO/GLib file error as "ACTION “PATH”: reason". */

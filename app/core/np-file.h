@@ -23,6 +23,13 @@ void      np_file_set_error_from_errno (GError    **error,
                                         int         saved_errno,
                                         const char *action,
                                         const char *path);
+gboolean  np_file_same_file          (const char   *a,
+                                      const char   *b);
+gboolean  np_file_check_output       (const char   *output,
+                                      const char   *input,
+                                      const char   *what,
+                                      GError      **error);
+const char *np_file_describe_errno   (int           saved_errno);
 char     *np_file_sha256             (const char   *path,
                                       GError      **error);
 GMappedFile *np_file_map_regular     (const char   *path,

@@ -758,6 +758,22 @@ np_phantom_write (const NpPhantom  *phantom,
       return FALSE;
     }
 
+  /* Only regular files are replaced (a FIFO or device node named like a
+   * case file is never renamed over), and that is known before any move. */
+  for (guint i = 0; i < G_N_ELEMENTS (case_files); i++)
+    {
+      g_autofree char *to = g_build_filename (directory, case_files[i], NULL);
+      GStatBuf info;
+
+      if (g_lstat (to, &info) == 0 && !S_ISREG (info.st_mode))
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot write the case into “%s”: its "
+                       "“%s” is not a regular file", display, case_files[i]);
+          remove_staging (staging);
+          return FALSE;
+        }
+    }
+
   for (guint i = 0; i < G_N_ELEMENTS (case_files); i++)
     {
       g_autofree char *from = g_build_filename (staging, case_files[i], NULL);

@@ -260,6 +260,70 @@ copy_text_chunks (png_structp  png,
     }
 }
 
+/* How many bytes the zlib stream @data inflates to, counting no further
+ * than @limit + 1: enough to know that a chunk is over the limit. */
+static gsize
+inflated_size (const guint8 *data,
+               gsize         length,
+               gsize         limit)
+{
+  z_stream stream = { 0 };
+  guint8 scratch[16384];
+  gsize total = 0;
+  int status = Z_OK;
+
+  if (inflateInit (&stream) != Z_OK)
+    return 0;
+  stream.next_in = (Bytef *) data;
+  stream.avail_in = (uInt) MIN (length, (gsize) G_MAXUINT32);
+  while (status == Z_OK && total <= limit)
+    {
+      stream.next_out = scratch;
+      stream.avail_out = sizeof scratch;
+      status = inflate (&stream, Z_NO_FLUSH);
+      total += sizeof scratch - stream.avail_out;
+      if (status == Z_BUF_ERROR || (status == Z_OK && stream.avail_out == sizeof scratch))
+        break;
+    }
+  inflateEnd (&stream);
+  return total;
+}
+
+/* The text a tEXt, zTXt or iTXt chunk holds once decompressed, at most
+ * NP_PNG_MAX_CHUNK_BYTES + 1 (libpng drops anything larger). */
+static gsize
+text_chunk_size (const char   *type,
+                 const guint8 *body,
+                 gsize         length)
+{
+  const guint8 *end = body + length;
+  const guint8 *p = memchr (body, '\0', length);   /* after the keyword */
+
+  if (strcmp (type, "tEXt") == 0)
+    return length;
+  if (p == NULL)
+    return 0;
+  if (strcmp (type, "zTXt") == 0)
+    return p + 2 <= end ? inflated_size (p + 2, end - (p + 2), NP_PNG_MAX_CHUNK_BYTES) : 0;
+  /* iTXt: compression flag, method, language tag \0, translated keyword \0 */
+  if (p + 3 > end)
+    return 0;
+  {
+    gboolean compressed = p[1] != 0;
+    const guint8 *q = p + 3;
+
+    for (int field = 0; field < 2 && q != NULL && q < end; field++)
+      {
+        q = memchr (q, '\0', end - q);
+        if (q != NULL)
+          q++;
+      }
+    if (q == NULL || q > end)
+      return 0;
+    return compressed ? inflated_size (q, end - q, NP_PNG_MAX_CHUNK_BYTES) : (gsize) (end - q);
+  }
+}
+
 /* libpng allocates (and clears) an ancillary chunk's whole declared length
  * before reading it, so a 57-byte file claiming a 1 GiB iTXt costs 1 GiB.
  * The compressed bytes are all in memory, so every chunk can be checked
@@ -271,6 +335,7 @@ check_chunk_lengths (const guint8  *data,
                      GError       **error)
 {
   gsize offset = 8;
+  guint64 text_bytes = 0;
 
   *idat_bytes = 0;
 
@@ -301,6 +366,20 @@ check_chunk_lengths (const guint8  *data,
         }
       if (strcmp (type, "IEND") == 0)
         break;
+      /* libpng keeps up to 1000 text chunks of 8 MiB each once inflated;
+       * the budget holds for all of them together (counting every byte
+       * inflated, so the checking itself stays bounded too). */
+      if (strcmp (type, "tEXt") == 0 || strcmp (type, "zTXt") == 0 || strcmp (type, "iTXt") == 0)
+        {
+          text_bytes += text_chunk_size (type, data + offset + 8, chunk_length);
+          if (text_bytes > NP_PNG_MAX_TEXT_BYTES)
+            {
+              g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                           "its text chunks hold more than %u MiB of text once decompressed",
+                           NP_PNG_MAX_TEXT_BYTES / (1024 * 1024));
+              return FALSE;
+            }
+        }
       if (strcmp (type, "IDAT") == 0)
         *idat_bytes += chunk_length;
       offset += 12 + (gsize) chunk_length;

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 #define NP_PNG_MAX_FILE_SIZE (G_GUINT64_CONSTANT (1024) * 1024 * 1024)
 /* Largest ancillary chunk (text, ICC profile, ...) we allocate memory for. */
 #define NP_PNG_MAX_CHUNK_BYTES (8u * 1024 * 1024)
+/* All text chunks of a file together, decompressed. */
+#define NP_PNG_MAX_TEXT_BYTES (32u * 1024 * 1024)
 
 NpFrame  *np_png_load             (const char    *path,
                                    GError       **error);

@@ -105,8 +105,22 @@ write('infinity.json', json.dumps(plan, indent=2).replace('"target": [\n      10
 write('gone/plan.json', json.dumps(plan, indent=2) + '\n')
 # An earlier export the user wants kept.
 write('kept.png', b'an earlier export\n')
+# Many zTXt chunks, each well under the per-chunk limit, together over the
+# 32 MiB text budget: 40 comments of 1 MiB of 'B' (a few KiB compressed).
+comment = zlib.compress(b'B' * (1 << 20), 9)
+many = b''.join(chunk(b'zTXt', b'Comment%d\x00\x00' % i + comment) for i in range(40))
+write('many-ztxt.png', png(w, h, zlib.compress(raw), many))
 EOF
 mkfifo "$work/fifo.png"
+# Save targets that are not regular files: a FIFO (standing in for a device
+# node, which a test never touches), a link to it, a dangling link, a
+# read-only earlier export and a hard link to the frame.
+mkfifo "$work/out-fifo.png"
+ln -s out-fifo.png "$work/link-to-fifo.png"
+ln -s nowhere/report.pdf "$work/dangling.pdf"
+printf 'a read-only earlier export\n' >"$work/read-only.png"
+chmod 444 "$work/read-only.png"
+ln "$work/frame.png" "$work/hard-link.png"
 truncate -s 17M "$work/oversized.json"   # above the 16 MiB plan limit; sparse, costs nothing
 
 # ---- the checks ----------------------------------------------------------------
@@ -249,6 +263,48 @@ expect "optimize -o into a missing folder" 1 \
 expect "phantom -o under a regular file" 1 \
   "Cannot create the case folder “frame.png/case”: Not a directory" \
   phantom --site knee --seed 1 -o frame.png/case
+
+# -- outputs that would replace an input, or are not regular files --
+expect "export --png onto a FIFO" 1 \
+  "Cannot save “out-fifo.png”: it is a named pipe (FIFO), not a regular file" \
+  export plan.json --png out-fifo.png
+expect "export --png onto a link to a FIFO" 1 \
+  "Cannot save “link-to-fifo.png”: it is a named pipe (FIFO), not a regular file" \
+  export plan.json --png link-to-fifo.png
+expect "export --pdf onto a dangling link" 1 \
+  "Cannot save “dangling.pdf”: it is a symbolic link to a file that does not exist" \
+  export plan.json --pdf dangling.pdf
+expect "export --png onto a folder" 1 "Cannot save “gone”: it is a folder" \
+  export plan.json --png gone
+expect "export --png onto a read-only file" 1 "Cannot save “read-only.png”: it is read-only" \
+  export plan.json --png read-only.png
+expect "export --png onto a hard link of the frame" 1 \
+  "Will not save over “hard-link.png”: it is the frame the export is made from; choose another file name" \
+  export plan.json --png hard-link.png
+expect "export --pdf onto the plan as ./plan.json" 1 \
+  "Will not save over “./plan.json”: it is the plan file the export is made from; choose another file name" \
+  export plan.json --pdf ./plan.json
+expect "export --png and --pdf as two spellings of one file" 2 \
+  "--png and --pdf name the same file “new.png”" \
+  export plan.json --png new.png --pdf ./new.png
+expect "export: the PNG is not written when the PDF cannot be (all or nothing)" 1 \
+  "Cannot save “out-fifo.png”: it is a named pipe (FIFO), not a regular file" \
+  export plan.json --png new.png --pdf out-fifo.png
+expect "optimize -o onto the frame" 1 \
+  "Will not save over “frame.png”: it is the plan's frame; choose another file name" \
+  optimize plan.json -o frame.png
+expect "optimize -o onto its own plan by another spelling" 1 \
+  "Will not save over “./plan.json”: it is the plan being optimised; choose another file name" \
+  optimize plan.json -o ./plan.json
+expect "optimize -o onto a FIFO" 1 \
+  "Cannot save “out-fifo.png”: it is a named pipe (FIFO), not a regular file" \
+  optimize plan.json -o out-fifo.png
+expect "phantom -o a folder that holds files" 1 \
+  "“gone” already holds files: choose an empty or new folder, or give --force to replace the case in it" \
+  phantom --site knee --seed 1 -o gone
+expect "info of 40 zTXt chunks over the total text budget" 1 \
+  "Cannot open “many-ztxt.png”: its text chunks hold more than 32 MiB of text once decompressed" \
+  info many-ztxt.png
 
 # -- a full disk; kept.png holds an earlier export that must survive --
 expect_full_disk "full disk: export --png over an earlier export" \

@@ -143,7 +143,7 @@ run --ticks "400,50 400,75" --spacing 5
 check_failure "two ticks are too few" 1 "at least 3 ticks"
 
 run --ticks "400,50 here 400,100" --spacing 5
-check_failure "a tick that is not a point" 1 "“here” is not a point"
+check_failure "a tick that is not a point" 2 "“here” is not a point"
 
 run --ticks "400,0 400,25 400,75" --spacing 5
 check_failure "ticks that do not fit a scale" 1 "Only 2 of the 3 ticks fit"
@@ -152,7 +152,15 @@ run --ticks "400,50 400,75 400,100" --spacing -5
 check_failure "a negative tick spacing" 1 "positive number"
 
 run --ticks "400,50 400,75 400,100" --spacing nan
-check_failure "a tick spacing that is not a number" 1 "“nan” is not a number"
+check_failure "a tick spacing that is not a number" 2 "“nan” is not a number"
+
+# Only plain decimal numbers: strtod would read 0x10 as 16.
+run --ticks "400,50 400,75 400,100" --spacing 0x10
+check_failure "a hexadecimal tick spacing" 2 "“0x10” is not a number"
+run --ticks "400,50 400,75 400,0x64" --spacing 5
+check_failure "a hexadecimal point" 2 "“400,0x64” is not a point"
+run --ticks "400,50 400,75 400,100" --spacing " 5"
+check_failure "a tick spacing with a leading space" 2 "is not a number"
 
 run --ticks "400,50 400,75 400,100"
 check_failure "ticks without --spacing" 2 "--ticks needs --spacing MM"
@@ -167,13 +175,13 @@ run --distance "10,10 10.5,10" --mm 25
 check_failure "two points less than a pixel apart" 1 "less than a pixel apart"
 
 run --distance "10,10 40,50 1,1" --mm 25
-check_failure "three points for a distance" 1 "exactly two points"
+check_failure "three points for a distance" 2 "exactly two points"
 
 run --depth 40 --rows 900,100
 check_failure "rows upside down" 1 "below its top"
 
 run --depth 40 --rows 100
-check_failure "one row" 1 "TOP,BOTTOM"
+check_failure "one row" 2 "TOP,BOTTOM"
 
 run --depth 40
 check_failure "depth without rows" 2 "--rows"

@@ -439,6 +439,108 @@ mkdir "$tmp/empty"
 run export --batch "$tmp/empty" --out "$tmp/x"
 check_failure "batch over a folder without plans" 1 "no plan files"
 
+# --- saving never destroys what it should not touch ----------------------------
+
+# A replaced report keeps its permissions (and, as root, its owner).
+: >"$tmp/private.pdf"
+chmod 600 "$tmp/private.pdf"
+owner_note="mode"
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+  chown nobody "$tmp/private.pdf"
+  owner_note="mode and owner"
+fi
+before_owner=$(stat -c %U "$tmp/private.pdf")
+run export "$knee" --pdf "$tmp/private.pdf"
+if [ "$status" -eq 0 ] && [ -s "$tmp/private.pdf" ] && [ "$(stat -c %a "$tmp/private.pdf")" = 600 ] \
+   && [ "$(stat -c %U "$tmp/private.pdf")" = "$before_owner" ]; then
+  ok "a replaced 0600 report keeps its $owner_note"
+else
+  not_ok "a replaced 0600 report keeps its $owner_note" \
+         "exit status $status, now $(stat -c '%a %U' "$tmp/private.pdf")"
+fi
+
+# A temporary file of a save that was killed is removed at the next save in
+# that folder; another program's hidden file is not.
+mkdir "$tmp/stale"
+echo half >"$tmp/stale/.report.pdf.needleplan-Ab12Cd"
+echo editor >"$tmp/stale/.report.pdf.swp"
+run export "$knee" --pdf "$tmp/stale/report.pdf"
+if [ "$status" -eq 0 ] && [ ! -e "$tmp/stale/.report.pdf.needleplan-Ab12Cd" ] \
+   && [ -e "$tmp/stale/.report.pdf.swp" ] && [ "$(ls -A "$tmp/stale" | wc -l)" -eq 2 ]; then
+  ok "a stale temporary file of ours is removed at the next save"
+else
+  not_ok "a stale temporary file of ours is removed at the next save" "$(ls -A "$tmp/stale" | tr '\n' ' ')"
+fi
+
+# A legal 255-byte file name works (the temporary's name is shortened).
+long=$(printf '%0251d' 0).pdf
+run export "$knee" --pdf "$tmp/stale/$long"
+if [ "$status" -eq 0 ] && [ -s "$tmp/stale/$long" ] && [ "$(ls -A "$tmp/stale" | wc -l)" -eq 3 ]; then
+  ok "a 255-byte file name is written"
+else
+  not_ok "a 255-byte file name is written" "exit status $status: $(cat "$tmp/err")"
+fi
+
+# All or nothing: the PNG is not written when the PDF cannot be, and an
+# earlier PNG is kept.
+echo "an earlier export" >"$tmp/earlier.png"
+mkfifo "$tmp/fifo.pdf"
+run export "$knee" --png "$tmp/earlier.png" --pdf "$tmp/fifo.pdf"
+check_failure "export --png A --pdf FIFO is refused" 1 "fifo.pdf" "named pipe (FIFO)"
+if [ "$(cat "$tmp/earlier.png")" = "an earlier export" ] && [ -p "$tmp/fifo.pdf" ] \
+   && [ -z "$(ls -A "$tmp" | grep needleplan-)" ]; then
+  ok "a failed export of two files leaves both as they were"
+else
+  not_ok "a failed export of two files leaves both as they were"
+fi
+
+if why=$(unprivileged); then
+  mkdir "$tmp/locked"
+  echo "kept" >"$tmp/locked/report.pdf"
+  chmod 644 "$tmp/locked/report.pdf"
+  chmod 555 "$tmp/locked"
+  run_unprivileged export "$knee" --pdf "$tmp/locked/report.pdf"
+  check_failure "export into a read-only folder (unprivileged)" 1 "report.pdf" "permission denied"
+  if [ "$(cat "$tmp/locked/report.pdf")" = "kept" ] && [ "$(ls -A "$tmp/locked")" = report.pdf ]; then
+    ok "a read-only folder keeps its report (unprivileged)"
+  else
+    not_ok "a read-only folder keeps its report (unprivileged)"
+  fi
+  chmod 755 "$tmp/locked"
+else
+  skip "export into a read-only folder (unprivileged)" "$why"
+  skip "a read-only folder keeps its report (unprivileged)" "$why"
+fi
+
+# --- batch recognises plans by their "format" ---------------------------------
+
+shipped="$(cd "$(dirname "$0")/../../data/cases" && pwd)"
+mkdir -p "$tmp/mixed"
+cp -R "$shipped/knee-us-01" "$tmp/mixed/"
+cp -R "$shipped/hip-fluoro-01-ap" "$tmp/mixed/"
+run export --batch "$tmp/mixed" --out "$tmp/mixed-out" --pdf
+if [ "$status" -eq 0 ] && grep -qF "Exported 2 of 2 plans" "$tmp/err" \
+   && grep -qF "Skipped 2 other JSON files (not plans)" "$tmp/err" \
+   && ! grep -qF "truth.json" "$tmp/err" && [ "$(find "$tmp/mixed-out" -type f | wc -l)" -eq 2 ]; then
+  ok "batch over cases skips truth.json and exits 0"
+else
+  not_ok "batch over cases skips truth.json and exits 0" "exit status $status: $(tr '\n' ' ' <"$tmp/err")"
+fi
+
+# A folder name with a newline cannot forge a progress line.
+forged="$tmp/forged"
+mkdir -p "$forged/a
+[9/9] fake.json … ok"
+cp -R "$cases/knee-us/." "$forged/a
+[9/9] fake.json … ok/"
+run export --batch "$forged" --out "$tmp/forged-out" --pdf
+if [ "$status" -eq 0 ] && grep -qF '[1/1] a\n[9/9] fake.json … ok/plan.json … ok' "$tmp/err" \
+   && ! grep -q '^\[9/9\]' "$tmp/err"; then
+  ok "batch progress lines escape control characters in names"
+else
+  not_ok "batch progress lines escape control characters in names" "$(tr '\n' '|' <"$tmp/err")"
+fi
+
 # --- help --------------------------------------------------------------------
 
 run export --help

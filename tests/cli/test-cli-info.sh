@@ -51,6 +51,39 @@ else
   ok "info on a good file exits 0 and prints size, depth and pixel size"
 fi
 
+# A pHYs of 2 000 000 000 px/m is 1000 / 2e9 = 5e-07 mm per pixel (a wrong
+# chunk, but the number must show), and 1 px/m is 1000 mm per pixel.
+tiny="$tmp/tiny pixels.png"
+python3 - "$good" "$tiny" <<'EOF' || exit 99
+import struct, sys, zlib
+data = open(sys.argv[1], 'rb').read()
+old = struct.pack('>IIB', 10000, 20000, 1)
+new = struct.pack('>IIB', 2000000000, 1, 1)
+at = data.index(b'pHYs' + old)
+body = b'pHYs' + new
+data = data[:at] + body + struct.pack('>I', zlib.crc32(body) & 0xffffffff) + data[at + 4 + 9 + 4:]
+open(sys.argv[2], 'wb').write(data)
+EOF
+run info "$tiny"
+if [ "$status" -eq 0 ] && grep -qF "Pixel size:  5e-07 × 1000.0000 mm" "$tmp/out"; then
+  ok "a pixel size under a micrometre is printed with its digits, not as 0.0000"
+else
+  not_ok "a pixel size under a micrometre is printed with its digits, not as 0.0000" \
+         "$(grep 'Pixel size' "$tmp/out")"
+fi
+
+# A file name with control characters is printed escaped.
+odd="$tmp/odd$(printf '\033')[2Jname
+Size: 1 x 1.png"
+cp "$good" "$odd"
+run info "$odd"
+if [ "$status" -eq 0 ] && grep -qF 'odd\e[2Jname\nSize: 1 x 1.png' "$tmp/out" \
+   && [ "$(grep -c '^Size:' "$tmp/out")" -eq 1 ] && ! grep -q "$(printf '\033')" "$tmp/out"; then
+  ok "info escapes control characters in the file name"
+else
+  not_ok "info escapes control characters in the file name" "$(tr '\n' '|' <"$tmp/out")"
+fi
+
 run info --json "$good"
 if [ "$status" -ne 0 ]; then
   not_ok "info --json on a good file" "exit status $status"

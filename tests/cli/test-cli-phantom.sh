@@ -79,7 +79,7 @@ for spec in "knee||10|25" "shoulder|--probe linear|10|15" "shoulder|--probe curv
   bad=""
   for seed in 1 2 3 4 5 6; do
     # shellcheck disable=SC2086
-    "$cli" phantom --site "$site" $extra --seed "$seed" -o "$tmp/range" --json >"$tmp/truth" \
+    "$cli" phantom --site "$site" $extra --seed "$seed" --force -o "$tmp/range" --json >"$tmp/truth" \
       2>"$tmp/err" || { bad="seed $seed failed"; break; }
     depth=$(python3 -c 'import json, sys
 print(json.load(open(sys.argv[1]))["target"]["depth_mm"])' "$tmp/truth")
@@ -136,7 +136,7 @@ fi
 # --- bad options: one line, non-zero, nothing written ----------------------------
 
 run phantom --site elbow --seed 1 -o "$tmp/x1"
-check_failure "unknown site" 1 "unknown site" "elbow"
+check_failure "unknown site" 2 "unknown site" "elbow"
 
 run phantom --site knee --seed 1
 check_failure "missing -o" 2 "-o is missing"
@@ -148,22 +148,22 @@ run phantom --seed 1 -o "$tmp/x3"
 check_failure "missing --site" 2 "--site is missing"
 
 run phantom --site knee --seed seven -o "$tmp/x4"
-check_failure "seed not a number" 1 "seven" "whole number"
+check_failure "seed not a number" 2 "seven" "whole number"
 
 run phantom --site knee --seed -3 -o "$tmp/x5"
-check_failure "negative seed" 1 "whole number"
+check_failure "negative seed" 2 "whole number"
 
 run phantom --site knee --seed 4294967296 -o "$tmp/x6"
-check_failure "seed too large" 1 "whole number"
+check_failure "seed too large" 2 "whole number"
 
 run phantom --site knee --modality mri --seed 1 -o "$tmp/x7"
-check_failure "unknown modality" 1 "mri"
+check_failure "unknown modality" 2 "mri"
 
 run phantom --site knee --probe phased --seed 1 -o "$tmp/x8"
-check_failure "unknown probe" 1 "phased"
+check_failure "unknown probe" 2 "phased"
 
 run phantom --site knee --modality fluoroscopy --view oblique --seed 1 -o "$tmp/x9"
-check_failure "unknown view" 1 "oblique"
+check_failure "unknown view" 2 "oblique"
 
 run phantom --site knee --view ap --seed 1 -o "$tmp/x10"
 check_failure "--view with ultrasound" 2 "--view"
@@ -213,6 +213,43 @@ if why=$(unprivileged); then
 else
   skip "unwritable output folder" "$why"
   skip "an unwritable folder stays empty" "$why"
+fi
+
+# A folder that already holds files is not written into without --force.
+mkdir -p "$tmp/occupied"
+echo "the clinician's notes" >"$tmp/occupied/notes.txt"
+run phantom --site knee --seed 1 -o "$tmp/occupied"
+check_failure "a folder that holds files" 1 "occupied" "--force"
+if [ "$(ls -A "$tmp/occupied")" = "notes.txt" ] \
+   && [ "$(cat "$tmp/occupied/notes.txt")" = "the clinician's notes" ]; then
+  ok "a refused folder is left as it was"
+else
+  not_ok "a refused folder is left as it was" "$(ls -A "$tmp/occupied" | tr '\n' ' ')"
+fi
+run phantom --site knee --seed 1 --force -o "$tmp/occupied"
+if [ "$status" -eq 0 ] && [ -s "$tmp/occupied/frame.png" ] && [ -s "$tmp/occupied/notes.txt" ]; then
+  ok "--force writes the case beside the other files"
+else
+  not_ok "--force writes the case beside the other files" "exit status $status"
+fi
+mkdir -p "$tmp/empty-folder"
+run phantom --site knee --seed 1 -o "$tmp/empty-folder"
+if [ "$status" -eq 0 ] && [ -s "$tmp/empty-folder/plan.json" ]; then
+  ok "an empty folder is written without --force"
+else
+  not_ok "an empty folder is written without --force" "exit status $status"
+fi
+
+# Even with --force, a case file's name that is not a regular file (a FIFO
+# standing in for a device node) is never renamed over.
+mkdir -p "$tmp/with-fifo"
+mkfifo "$tmp/with-fifo/frame.png"
+run phantom --site knee --seed 1 --force -o "$tmp/with-fifo"
+check_failure "--force into a folder whose frame.png is a FIFO" 1 "with-fifo" "“frame.png” is not a regular file"
+if [ -p "$tmp/with-fifo/frame.png" ] && [ "$(ls -A "$tmp/with-fifo")" = frame.png ]; then
+  ok "the FIFO is left as it was and no case file is written"
+else
+  not_ok "the FIFO is left as it was and no case file is written" "$(ls -A "$tmp/with-fifo" | tr '\n' ' ')"
 fi
 
 tap_finish

@@ -195,7 +195,7 @@ run plan
 check_failure "plan without a PLAN is a usage error" 2 "exactly one PLAN"
 
 run plan "$tmp/plan-knee-vessel.json" --samples 3
-check_failure "too few Monte Carlo samples" 1 "--samples"
+check_failure "too few Monte Carlo samples" 2 "--samples"
 
 run optimize "$tmp/plan-no-target.json" -o "$tmp/never.json"
 check_failure "optimize without a target" 1 "Mark the target"
@@ -231,6 +231,22 @@ fi
 
 run optimize
 check_failure "optimize without a PLAN is a usage error" 2 "exactly one PLAN"
+
+# A label with a newline and an escape sequence cannot forge a line or reach
+# the terminal.
+python3 - "$tmp/plan-knee-vessel.json" "$tmp/odd-label.json" <<'EOF' || exit 99
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan['marks']['structures'][0]['label'] = 'artery\n\x1b[31mWarnings\n  - none'
+json.dump(plan, open(sys.argv[2], 'w'), indent=2)
+EOF
+run plan "$tmp/odd-label.json"
+if [ "$status" -eq 0 ] && grep -qF 'artery\n\e[31mWarnings\n  - none' "$tmp/out" \
+   && ! grep -q "$(printf '\033')" "$tmp/out"; then
+  ok "plan escapes control characters in labels"
+else
+  not_ok "plan escapes control characters in labels" "exit status $status: $(tr '\n' '|' <"$tmp/out" | head -c 600)"
+fi
 
 run plan --help
 check_text "plan --help" "--second-view" "--samples"

@@ -7,6 +7,7 @@
 
 #include "np-error.h"
 #include "np-export.h"
+#include "np-export-private.h"
 #include "np-file.h"
 #include "np-overlay.h"
 #include "np-plan-file.h"
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 
 #define PATIENT_NAME "Zebulon Quackenbush"
 #define PATIENT_ID "PID-98765-XQ"
@@ -798,6 +800,186 @@ test_export_field_of_view_region (void)
   remove_tree (dir);
 }
 
+/* An 8192 × 8192 frame is exactly the 64-megapixel limit: the caption band
+ * would take the annotated image over it, so the image is scaled down just
+ * enough, and the annotated PNG opens like any frame. */
+static void
+test_export_largest_frame (void)
+{
+  g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(NpFrame) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  NpExportOptions options;
+  guint width, height;
+
+  if (RUNNING_ON_VALGRIND)
+    {
+      g_test_skip ("a 64-megapixel export takes minutes under valgrind");
+      return;
+    }
+  frame = np_frame_new (8192, 8192, 1, 8, &error);
+  g_assert_no_error (error);
+  memset (np_frame_get_data_mutable (frame), 200, (gsize) 8192 * 8192);
+  dir = make_tmp_dir ();
+  path = g_build_filename (dir, "largest.png", NULL);
+  init_options (&options);
+  g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+  g_assert_no_error (error);
+
+  exported = np_png_load (path, &error);
+  g_assert_no_error (error);
+  width = np_frame_get_width (exported);
+  height = np_frame_get_height (exported);
+  g_assert_cmpuint ((guint64) width * height, <=, NP_FRAME_MAX_PIXELS);
+  /* Scaled, but not by much: the band is a small part of the height. */
+  g_assert_cmpuint (width, <, 8192);
+  g_assert_cmpuint (width, >, 8192 * 8 / 10);
+  /* The square frame stays square (width rows of image, then the band):
+   * the frame's grey well away from the marks, the band's dark grey at its
+   * right edge: Cairo keeps 0.12 as 16 bits, 0.12 × 65535 = 7864, and an
+   * 8-bit surface takes the high byte, 7864 >> 8 = 30. */
+  g_assert_cmpuint (np_frame_get_sample (exported, width * 3 / 4, width / 2, 0), ==, 200);
+  g_assert_cmpuint (np_frame_get_sample (exported, width - 2, width + 2, 0), ==, 30);
+  g_assert_nonnull (np_frame_get_text (exported, NP_EXPORT_KEY_PLAN));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A frame 40000 pixels wide (within the pixel limit, 40000 × 16) is wider
+ * than Cairo can draw: the annotated PNG is refused with a reason, the
+ * report gets the frame reduced by 2 (box average), and no file is left. */
+static void
+test_export_wider_than_cairo (void)
+{
+  g_autoptr(NpFrame) frame = np_frame_new (40000, 16, 1, 8, NULL);
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *png = g_build_filename (dir, "wide.png", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "wide.pdf", NULL);
+  NpExportOptions options;
+  NpExportJob job;
+  cairo_surface_t *surface;
+  const guint8 *data;
+  int stride;
+
+  /* Pairs of columns share a value, x / 2 mod 256, so the 2 × 2 box
+   * average of output column c is exactly c mod 256. */
+  for (guint y = 0; y < 16; y++)
+    for (guint x = 0; x < 40000; x++)
+      np_frame_set_sample (frame, x, y, 0, (x / 2) % 256);
+  init_options (&options);
+
+  g_assert_false (np_export_png (frame, plan, NULL, &options, png, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "40000 × 16"));
+  g_assert_nonnull (strstr (error->message, "export the PDF report"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  g_assert_true (np_export_job_init (&job, frame, plan, NULL, &options, &error));
+  g_assert_no_error (error);
+  surface = np_export_frame_surface (&job, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 20000);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 8);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  g_assert_cmphex (((const guint32 *) (gconstpointer) (data + 3 * stride))[300], ==,
+                   0xff000000u | 44u << 16 | 44u << 8 | 44u);
+  cairo_surface_destroy (surface);
+  np_export_job_clear (&job);
+
+  g_assert_true (np_export_pdf (frame, plan, NULL, &options, pdf, &error));
+  g_assert_no_error (error);
+  g_unlink (pdf);
+  g_rmdir (dir);
+}
+
+/* PNG and PDF together: both or neither. */
+static void
+test_export_files_all_or_nothing (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *png = g_build_filename (dir, "a.png", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "b.pdf", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.pdf", NULL);
+  g_autofree char *same = g_build_filename (dir, ".", "a.png", NULL);
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *kept = NULL;
+  NpExportOptions options;
+
+  init_options (&options);
+  g_assert_true (g_file_set_contents (png, "earlier", 7, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_assert_false (np_export_files (frame, plan, NULL, &options, png, fifo, &warnings, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_IO);
+  g_assert_null (warnings);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (png, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, "earlier");
+
+  g_assert_false (np_export_files (frame, plan, NULL, &options, png, same, NULL, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (np_export_files (frame, plan, NULL, &options, png, pdf, &warnings, &error));
+  g_assert_no_error (error);
+  g_assert_null (warnings);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_unlink (png);
+  g_unlink (pdf);
+  g_unlink (fifo);
+  g_rmdir (dir);
+}
+
+/* A plan larger than a PNG text chunk can hold: the image is written
+ * without it, and the warning says so. */
+static void
+test_export_plan_too_large_to_embed (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(NpFrame) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *png = g_build_filename (dir, "a.png", NULL);
+  g_autofree char *notes = g_strnfill (NP_PNG_MAX_CHUNK_BYTES, 'n');
+  g_auto(GStrv) warnings = NULL;
+  NpExportOptions options;
+
+  g_autofree char *early = NULL;
+  g_autoptr(NpPlanResults) results = NULL;
+
+  init_options (&options);
+  g_assert_true (np_export_plan_fits_image (plan, NULL, &options, &early));
+  g_assert_null (early);
+  np_plan_set_string (&plan->notes, notes);
+  /* Known before anything is drawn, with the same words. */
+  results = np_export_compute_results (plan, frame, &error);
+  g_assert_no_error (error);
+  g_assert_false (np_export_plan_fits_image (plan, results, &options, &early));
+  g_assert_nonnull (early);
+  g_assert_true (np_export_files (frame, plan, results, &options, png, NULL, &warnings, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (warnings);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 1);
+  g_assert_nonnull (strstr (warnings[0], "too large to store in the image"));
+  g_assert_cmpstr (warnings[0], ==, early);
+  exported = np_png_load (png, &error);
+  g_assert_no_error (error);
+  g_assert_null (np_frame_get_text (exported, NP_EXPORT_KEY_PLAN));
+  g_assert_nonnull (np_frame_get_text (exported, NP_EXPORT_KEY_SOFTWARE));
+  g_unlink (png);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -806,6 +988,10 @@ main (int    argc,
   np_gsl_init ();
 
   g_test_add_func ("/core/export/pixels-equal-overlay", test_export_pixels_equal_overlay);
+  g_test_add_func ("/core/export/largest-frame", test_export_largest_frame);
+  g_test_add_func ("/core/export/wider-than-cairo", test_export_wider_than_cairo);
+  g_test_add_func ("/core/export/files-all-or-nothing", test_export_files_all_or_nothing);
+  g_test_add_func ("/core/export/plan-too-large-to-embed", test_export_plan_too_large_to_embed);
   g_test_add_func ("/core/export/itxt-round-trip", test_export_itxt_round_trip);
   g_test_add_func ("/core/export/field-of-view-region", test_export_field_of_view_region);
   g_test_add_func ("/core/export/window-16bit", test_export_window_16bit);

@@ -1106,6 +1106,56 @@ test_png_ztxt_bomb (void)
   g_assert_cmpstr (np_frame_get_text (frame, "Title"), ==, "kept");
 }
 
+/* Many text chunks, each far under the 8 MiB chunk limit, together over the
+ * 32 MiB budget for all text: @n zTXt comments of 1 MiB of 'B' each. */
+static GBytes *
+encode_many_ztxt (guint n)
+{
+  static const guint8 rows[] = { 42 };
+  g_autofree char *comment = g_malloc (1024 * 1024 + 1);
+  g_autofree png_text *text = g_new0 (png_text, n);
+  g_auto(GStrv) keys = g_new0 (char *, n + 1);
+  PngSpec spec = { .width = 1, .height = 1, .bit_depth = 8, .color_type = PNG_COLOR_TYPE_GRAY,
+                   .rows = rows, .text = text, .n_text = (int) n };
+
+  memset (comment, 'B', 1024 * 1024);
+  comment[1024 * 1024] = '\0';
+  for (guint i = 0; i < n; i++)
+    {
+      keys[i] = g_strdup_printf ("Comment%u", i);
+      text[i] = (png_text) { .compression = PNG_TEXT_COMPRESSION_zTXt, .key = keys[i],
+                             .text = comment };
+    }
+  return spec_encode (&spec);
+}
+
+static void
+test_png_ztxt_total_budget (void)
+{
+  g_autoptr(GBytes) over = encode_many_ztxt (40);
+  g_autoptr(GBytes) under = encode_many_ztxt (24);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+
+  /* 40 × 1 MiB = 40 MiB of text from about 40 KiB of file. */
+  g_assert_cmpuint (g_bytes_get_size (over), <, 1024 * 1024);
+  frame = np_png_load_from_memory (g_bytes_get_data (over, NULL), g_bytes_get_size (over),
+                                   "many-ztxt.png", &error);
+  g_assert_null (frame);
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "Cannot open “many-ztxt.png”: its text chunks hold more "
+                   "than 32 MiB of text once decompressed");
+  g_clear_error (&error);
+
+  /* 24 MiB is within the budget: every comment is kept whole. */
+  frame = np_png_load_from_memory (g_bytes_get_data (under, NULL), g_bytes_get_size (under),
+                                   "some-ztxt.png", &error);
+  g_assert_no_error (error);
+  ASSERT_PIXEL (frame, 0, 0, 42);
+  g_assert_cmpuint (strlen (np_frame_get_text (frame, "Comment0")), ==, 1024 * 1024);
+  g_assert_cmpuint (strlen (np_frame_get_text (frame, "Comment23")), ==, 1024 * 1024);
+}
+
 /* ---- Conformance: PngSuite and libpng's test images ----------------------- */
 
 /* Relative path → "OK\tdetail" or "FAIL\tdetail" from the TSV that records
@@ -1445,6 +1495,7 @@ main (int    argc,
   g_test_add_func ("/core/png/missing", test_png_missing);
   g_test_add_func ("/core/png/zlib-bomb", test_png_zlib_bomb);
   g_test_add_func ("/core/png/ztxt-bomb", test_png_ztxt_bomb);
+  g_test_add_func ("/core/png/ztxt-total-budget", test_png_ztxt_total_budget);
   g_test_add_func ("/core/png/suite-samples", test_png_suite_samples);
   g_test_add_func ("/core/png/suite-identities", test_png_suite_identities);
   add_conformance_tests (conformance_paths);
