@@ -26,6 +26,7 @@ struct _NpAutosave
 
   /* Owned */
   NpDocument *document;
+  NpPlanAnalysis *analysis;
   char *path;
 
   guint idle_source;        /* NP_AUTOSAVE_IDLE_MS after the last edit */
@@ -51,26 +52,6 @@ clear_timers (NpAutosave *self)
 {
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->max_delay_source, g_source_remove);
-}
-
-/* The planner's results go into the file like they go into a saved plan,
- * for whoever reads it; they are recomputed, not trusted, on recovery. The
- * intervals are left out: a Monte Carlo every few seconds would cost more
- * than the autosave is worth. */
-static NpPlanResults *
-compute_results (const NpPlan *plan,
-                 NpFrame      *frame)
-{
-  NpPlannerOptions options;
-
-  np_planner_options_init (&options);
-  if (!plan->calibration->has_region)
-    {
-      options.has_field = TRUE;
-      options.field = (NpImageRect) { 0, 0, np_frame_get_width (frame),
-                                      np_frame_get_height (frame) };
-    }
-  return np_planner_compute (plan, &options, NULL);
 }
 
 /* Whether the document holds work that is not on disk and can be brought
@@ -99,6 +80,7 @@ np_autosave_save_now (NpAutosave  *self,
   NpFrame *frame;
   g_autoptr(NpAutosaveRecord) record = NULL;
   g_autoptr(NpPlanResults) results = NULL;
+  const NpPlanResults *current;
   guint64 revision;
 
   g_return_val_if_fail (NP_IS_AUTOSAVE (self), FALSE);
@@ -115,7 +97,12 @@ np_autosave_save_now (NpAutosave  *self,
   frame = np_document_get_frame (self->document);
   record = np_autosave_record_new (self->path, plan, np_frame_get_source_path (frame),
                                    np_document_get_path (self->document));
-  results = compute_results (plan, frame);
+  /* The results go into the file as they go into a saved plan, for whoever
+   * reads it; they are recomputed, not trusted, on recovery. The intervals
+   * are not waited for: a Monte Carlo every few seconds would cost more than
+   * the autosave is worth. */
+  current = np_plan_analysis_get_results (self->analysis);
+  results = current != NULL ? np_plan_results_copy (current) : NULL;
   if (!np_autosave_record_save (record, results, error))
     return FALSE;
 
@@ -224,6 +211,7 @@ np_autosave_dispose (GObject *object)
       np_autosave_discard (self);
     }
   g_clear_object (&self->document);
+  g_clear_object (&self->analysis);
 
   G_OBJECT_CLASS (np_autosave_parent_class)->dispose (object);
 }
@@ -265,25 +253,28 @@ np_autosave_init (NpAutosave *self)
  * @directory: (nullable): where to write; %NULL for
  *   np_autosave_record_get_default_directory()
  *
- * Keeps @document's unsaved plan in `DIRECTORY/<random id>.json` while it
- * has unsaved changes, and removes the file when the document is saved,
- * starts over, or this object is disposed.
+ * Keeps the unsaved plan of @analysis's document, with its results, in
+ * `DIRECTORY/<random id>.json` while it has unsaved changes, and removes the
+ * file when the document is saved, starts over, or this object is disposed.
  */
 NpAutosave *
-np_autosave_new (NpDocument *document,
-                 const char *directory)
+np_autosave_new (NpPlanAnalysis *analysis,
+                 const char     *directory)
 {
   NpAutosave *self;
+  NpDocument *document;
   g_autofree char *default_directory = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *name = g_strdup_printf ("%s.json", uuid);
 
-  g_return_val_if_fail (NP_IS_DOCUMENT (document), NULL);
+  g_return_val_if_fail (NP_IS_PLAN_ANALYSIS (analysis), NULL);
 
+  document = np_plan_analysis_get_document (analysis);
   if (directory == NULL)
     directory = default_directory = np_autosave_record_get_default_directory ();
 
   self = g_object_new (NP_TYPE_AUTOSAVE, NULL);
+  self->analysis = g_object_ref (analysis);
   self->document = g_object_ref (document);
   self->path = g_build_filename (directory, name, NULL);
   g_signal_connect_swapped (document, "changed", G_CALLBACK (document_changed_cb), self);

@@ -12,6 +12,7 @@
 
 #include "np-autosave-record.h"
 #include "np-document.h"
+#include "np-plan-analysis.h"
 
 G_BEGIN_DECLS
 
@@ -27,8 +28,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpAutosave, np_autosave, NP, AUTOSAVE, GObject)
 
-NpAutosave  *np_autosave_new            (NpDocument   *document,
-                                         const char   *directory);
+NpAutosave  *np_autosave_new            (NpPlanAnalysis *analysis,
+                                         const char     *directory);
 NpDocument  *np_autosave_get_document   (NpAutosave   *self);
 const char  *np_autosave_get_path       (NpAutosave   *self);
 gboolean     np_autosave_save_now       (NpAutosave   *self,

@@ -44,7 +44,7 @@ typedef struct
 {
   NpFrame *frame;
   NpPlan *plan;
-  NpPlannerOptions planner_options;
+  NpPlanResults *results;           /* the window's, with their intervals; NULL when refused */
   NpExportOptions options;          /* its plan_path points at plan_path */
   char *plan_path;
   char *path;
@@ -76,6 +76,7 @@ export_job_free (ExportJob *job)
 {
   g_clear_pointer (&job->frame, np_frame_unref);
   g_clear_pointer (&job->plan, np_plan_free);
+  g_clear_pointer (&job->results, np_plan_results_free);
   g_free (job->plan_path);
   g_free (job->path);
   if (job->application != NULL)
@@ -131,24 +132,6 @@ fill_options (NpWindow        *window,
     }
 }
 
-/* The results the side panel shows: the same planner options, and the
- * seeded Monte Carlo gives the same intervals. NULL when the planner refuses
- * the plan; the export then says why. */
-static NpPlanResults *
-compute_results (const NpPlan           *plan,
-                 const NpPlannerOptions *planner_options,
-                 GError                **error)
-{
-  g_autoptr(NpPlanResults) results = np_planner_compute (plan, planner_options, error);
-  g_autoptr(GError) uncertainty_error = NULL;
-
-  if (results == NULL)
-    return NULL;
-  if (!np_planner_estimate_uncertainty (plan, planner_options, results, &uncertainty_error))
-    g_info ("No intervals in the export: %s", uncertainty_error->message);
-  return g_steal_pointer (&results);
-}
-
 /* Exporting files */
 
 static void
@@ -158,14 +141,17 @@ export_thread (GTask        *task,
                GCancellable *cancellable)
 {
   ExportJob *job = task_data;
-  g_autoptr(NpPlanResults) results = compute_results (job->plan, &job->planner_options, NULL);
   GError *error = NULL;
   gboolean written;
 
+  /* Without results (the planner refused the plan) the export runs the
+   * planner itself, to say why in its error. */
   if (job->kind == NP_EXPORT_KIND_PNG)
-    written = np_export_png (job->frame, job->plan, results, &job->options, job->path, &error);
+    written = np_export_png (job->frame, job->plan, job->results, &job->options, job->path,
+                             &error);
   else
-    written = np_export_pdf (job->frame, job->plan, results, &job->options, job->path, &error);
+    written = np_export_pdf (job->frame, job->plan, job->results, &job->options, job->path,
+                             &error);
 
   if (written)
     g_task_return_boolean (task, TRUE);
@@ -248,7 +234,9 @@ np_export_actions_export_to_file (NpWindow     *window,
   job = g_new0 (ExportJob, 1);
   job->frame = np_frame_ref (np_document_get_frame (document));
   job->plan = np_document_dup_plan (document);
-  job->planner_options = *np_window_get_planner_options (window);
+  /* What the clinician sees is what goes to the record: the window's
+   * results, not a second run of the planner. */
+  job->results = np_plan_analysis_dup_results (np_window_get_analysis (window));
   job->plan_path = g_strdup (np_document_get_path (document));
   job->path = g_steal_pointer (&path);
   job->kind = kind;
@@ -649,7 +637,6 @@ np_export_actions_new_print_operation (NpWindow  *window,
   PrintJob *job;
   GtkPrintOperation *operation;
   g_autoptr(GtkPageSetup) page_setup = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *job_name = NULL;
 
   g_return_val_if_fail (NP_IS_WINDOW (window), NULL);
@@ -662,12 +649,13 @@ np_export_actions_new_print_operation (NpWindow  *window,
   job->frame = np_frame_ref (np_document_get_frame (document));
   job->plan = np_document_dup_plan (document);
   job->plan_path = g_strdup (np_document_get_path (document));
-  job->results = compute_results (job->plan, np_window_get_planner_options (window),
-                                  &local_error);
+  job->results = np_plan_analysis_dup_results (np_window_get_analysis (window));
   if (job->results == NULL)
     {
+      const char *why = np_plan_analysis_get_error (np_window_get_analysis (window));
+
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "Cannot print the report: %s",
-                   local_error->message);
+                   why != NULL ? why : "the plan has no results");
       print_job_free (job);
       return NULL;
     }

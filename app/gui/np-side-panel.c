@@ -18,7 +18,7 @@
 
 /* The panel right of the canvas: the case, the calibration, the results
  * with their intervals, the warnings, the structures and measurements.
- * It shows the document and the window's results and turns edits of the
+ * It shows the document and the results of its NpPlanAnalysis and turns edits of the
  * case fields into document edits; it computes nothing itself. Lengths are
  * in the results' unit: px on an uncalibrated frame, never a guessed mm. */
 
@@ -85,6 +85,7 @@ struct _NpSidePanel
 
   /* Owned */
   NpDocument *document;
+  NpPlanAnalysis *analysis;
   NpMarkEditor *editor;
   NpCalibration *file_calibration;  /* what the frame declares, or NULL */
   GPtrArray *approach_ids;          /* char*, parallel to the approach combo; [0] = NULL */
@@ -294,19 +295,13 @@ update_clearance (NpSidePanel         *self,
   set_row (self, NP_SIDE_PANEL_CLEARANCE, value, detail, style);
 }
 
-/**
- * np_side_panel_set_results:
- * @results: (nullable): the planner's results of the current plan
- * @error: (nullable): why there are none
- */
-void
-np_side_panel_set_results (NpSidePanel         *self,
-                           const NpPlanResults *results,
-                           const char          *error)
+/* The analysis replaced or completed the results of the current plan. */
+static void
+show_results (NpSidePanel *self)
 {
+  const NpPlanResults *results = np_plan_analysis_get_results (self->analysis);
+  const char *error = np_plan_analysis_get_error (self->analysis);
   const char *unit;
-
-  g_return_if_fail (NP_IS_SIDE_PANEL (self));
 
   show_warnings (self, results, error);
   if (results == NULL)
@@ -1071,29 +1066,37 @@ structure_activated_cb (GtkListBox    *list,
 
 /**
  * np_side_panel_bind:
- * @document: (transfer none): the plan shown and edited
+ * @analysis: (transfer none): the results shown, and the document whose
+ *   plan is shown and edited
  * @editor: (transfer none): selection of structures and measurements
  */
 void
-np_side_panel_bind (NpSidePanel  *self,
-                    NpDocument   *document,
-                    NpMarkEditor *editor)
+np_side_panel_bind (NpSidePanel    *self,
+                    NpPlanAnalysis *analysis,
+                    NpMarkEditor   *editor)
 {
+  NpDocument *document;
+
   g_return_if_fail (NP_IS_SIDE_PANEL (self));
-  g_return_if_fail (NP_IS_DOCUMENT (document));
+  g_return_if_fail (NP_IS_PLAN_ANALYSIS (analysis));
   g_return_if_fail (NP_IS_MARK_EDITOR (editor));
   g_return_if_fail (self->document == NULL);
 
+  document = np_plan_analysis_get_document (analysis);
+  self->analysis = g_object_ref (analysis);
   self->document = g_object_ref (document);
   self->editor = g_object_ref (editor);
   g_signal_connect_object (document, "changed", G_CALLBACK (document_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (document, "frame-changed", G_CALLBACK (frame_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (analysis, "notify::results", G_CALLBACK (show_results), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "selection-changed", G_CALLBACK (sync_selection), self,
                            G_CONNECT_SWAPPED);
   frame_changed_cb (self, document);
   document_changed_cb (self, document);
+  show_results (self);
 }
 
 /**
@@ -1165,6 +1168,7 @@ np_side_panel_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_SIDE_PANEL);
   g_clear_object (&self->document);
+  g_clear_object (&self->analysis);
   g_clear_object (&self->editor);
   g_clear_pointer (&self->file_calibration, np_calibration_free);
   g_clear_pointer (&self->approach_ids, g_ptr_array_unref);

@@ -11,7 +11,7 @@
 
 #include "np-document.h"
 #include "np-mark-editor.h"
-#include "np-planner.h"
+#include "np-plan-analysis.h"
 
 G_BEGIN_DECLS
 
@@ -32,11 +32,8 @@ G_DECLARE_FINAL_TYPE (NpSidePanel, np_side_panel, NP, SIDE_PANEL, GtkWidget)
 
 GtkWidget  *np_side_panel_new                (void);
 void        np_side_panel_bind               (NpSidePanel         *self,
-                                              NpDocument          *document,
+                                              NpPlanAnalysis      *analysis,
                                               NpMarkEditor        *editor);
-void        np_side_panel_set_results        (NpSidePanel         *self,
-                                              const NpPlanResults *results,
-                                              const char          *error);
 void        np_side_panel_set_recommendation (NpSidePanel         *self,
                                               const char          *text,
                                               gboolean             feasible);

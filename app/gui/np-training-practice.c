@@ -1050,15 +1050,12 @@ np_training_practice_submit (NpTrainingPractice  *self,
   self->syncing_depth = FALSE;
   stated = gtk_check_button_get_active (self->depth_check);
 
-  /* The field of view is the whole frame. */
-  np_planner_options_init (&options);
+  /* The same field of view as the planning window: the calibration's
+   * region, else the whole frame. */
   frame = np_canvas_get_frame (self->canvas);
-  if (frame != NULL)
-    {
-      options.has_field = TRUE;
-      options.field = (NpImageRect) { 0, 0, np_frame_get_width (frame),
-                                      np_frame_get_height (frame) };
-    }
+  np_planner_options_init_for_frame (&options, np_training_attempt_get_expert (self->attempt),
+                                     frame != NULL ? np_frame_get_width (frame) : 0,
+                                     frame != NULL ? np_frame_get_height (frame) : 0);
   if (!np_training_attempt_submit (self->attempt, stated,
                                    gtk_spin_button_get_value (self->depth_spin), &options,
                                    session, error))

@@ -291,6 +291,7 @@ _np_window_save_to_path (NpWindow    *self,
                          GError     **error)
 {
   g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
+  g_autoptr(NpPlanResults) snapshot = NULL;
   g_autoptr(JsonNode) results = NULL;
   g_autofree char *frame_path = NULL;
 
@@ -311,9 +312,9 @@ _np_window_save_to_path (NpWindow    *self,
     }
 
   /* The record holds the intervals as well. */
-  _np_window_flush_uncertainty (self);
-  if (self->results != NULL)
-    results = np_planner_results_to_json (self->results);
+  snapshot = np_plan_analysis_dup_results (self->analysis);
+  if (snapshot != NULL)
+    results = np_planner_results_to_json (snapshot);
 
   if (!np_plan_file_save (plan, results, path, error))
     return FALSE;

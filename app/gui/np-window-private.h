@@ -13,7 +13,7 @@
 #include "np-document.h"
 #include "np-export-actions.h"
 #include "np-mark-editor.h"
-#include "np-planner.h"
+#include "np-plan-analysis.h"
 #include "np-side-panel.h"
 
 G_BEGIN_DECLS
@@ -68,10 +68,7 @@ struct _NpWindow
   GtkWidget *calibration_dialog;  /* NpCalibrationDialog while open */
   GtkWidget *structure_popover;
   int edited_structure;          /* structure the popover edits, -1 for a new one */
-  NpPlanResults *results;        /* of the document's current plan; NULL when not computable */
-  char *results_error;           /* why there are no results */
-  NpPlannerOptions planner_options;
-  guint uncertainty_source;
+  NpPlanAnalysis *analysis;      /* the planner's results of the document's plan */
   GFile *pending_file;
 
   NpPendingAction pending;
@@ -95,7 +92,6 @@ void     _np_window_load_frame          (NpWindow     *self,
 void     _np_window_open_file_now       (NpWindow     *self,
                                          GFile        *file);
 void     _np_window_update_title        (NpWindow     *self);
-void     _np_window_flush_uncertainty   (NpWindow     *self);
 
 /* np-window-files.c: plans on disk and the unsaved-changes prompt */
 void     _np_window_files_class_init    (GtkWidgetClass *widget_class);

@@ -29,10 +29,6 @@
 #define RECENT_MAX_ITEMS 10
 /* How deep under cases/ the sample frame may sit (cases/<case>/<frame>.png). */
 #define SAMPLE_MAX_DEPTH 3
-/* The plan must be still this long before the uncertainty (a Monte Carlo of
- * a few ms) is estimated, so a drag never waits for it. */
-#define UNCERTAINTY_DELAY_MS 150
-
 G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -42,13 +38,7 @@ enum {
   N_PROPS
 };
 
-enum {
-  RESULTS_CHANGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static const char *const plan_actions[] = {
   "win.save", "win.save-as", "win.new", "win.tool", "win.measure", "win.calibrate",
@@ -658,60 +648,13 @@ _np_window_open_file_now (NpWindow *self,
 
 /* Results */
 
+/* The analysis replaced or completed the results: the overlay shows them. */
 static void
-emit_results_changed (NpWindow *self)
+analysis_results_cb (NpWindow       *self,
+                     GParamSpec     *pspec,
+                     NpPlanAnalysis *analysis)
 {
-  g_signal_emit (self, signals[RESULTS_CHANGED], 0);
-}
-
-static gboolean
-uncertainty_cb (gpointer data)
-{
-  NpWindow *self = NP_WINDOW (data);
-
-  self->uncertainty_source = 0;
-  _np_window_flush_uncertainty (self);
-  return G_SOURCE_REMOVE;
-}
-
-/**
- * _np_window_flush_uncertainty:
- *
- * Estimates the 95 % intervals now if they are still due (before saving,
- * so that the record holds them).
- */
-void
-_np_window_flush_uncertainty (NpWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_handle_id (&self->uncertainty_source, g_source_remove);
-  if (self->results == NULL || self->results->has_depth_ci || self->results->has_path_ci)
-    return;
-  if (!np_planner_estimate_uncertainty (np_document_get_plan (self->document),
-                                        &self->planner_options, self->results, &error))
-    {
-      g_info ("No uncertainty: %s", error->message);
-      return;
-    }
-  emit_results_changed (self);
-}
-
-static void
-update_planner_options (NpWindow *self)
-{
-  NpFrame *frame = np_document_get_frame (self->document);
-  const NpPlan *plan = np_document_get_plan (self->document);
-
-  np_planner_options_init (&self->planner_options);
-  /* As needleplan-cli does: the frame is the field of view unless the
-   * calibration says where the imaging field is. */
-  if (frame != NULL && !plan->calibration->has_region)
-    {
-      self->planner_options.has_field = TRUE;
-      self->planner_options.field = (NpImageRect) { 0, 0, np_frame_get_width (frame),
-                                                    np_frame_get_height (frame) };
-    }
+  np_canvas_queue_overlay_redraw (self->canvas);
 }
 
 /* Millimetres in the status line on a calibrated frame, unless the
@@ -731,27 +674,9 @@ static void
 document_changed_cb (NpWindow   *self,
                      NpDocument *document)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_clear_pointer (&self->results, np_plan_results_free);
-  g_clear_pointer (&self->results_error, g_free);
-  update_planner_options (self);
-  if (np_document_get_frame (document) != NULL)
-    {
-      self->results = np_planner_compute (np_document_get_plan (document),
-                                          &self->planner_options, &error);
-      if (self->results == NULL)
-        self->results_error = g_strdup (error->message);
-    }
-
-  g_clear_handle_id (&self->uncertainty_source, g_source_remove);
-  if (self->results != NULL)
-    self->uncertainty_source = g_timeout_add (UNCERTAINTY_DELAY_MS, uncertainty_cb, self);
-
   np_canvas_queue_overlay_redraw (self->canvas);
   update_status_calibration (self);
   update_history_actions (self);
-  emit_results_changed (self);
 }
 
 static void
@@ -777,14 +702,9 @@ draw_overlay (cairo_t  *cr,
   np_overlay_options_init (&options, np_frame_get_width (frame), np_frame_get_height (frame));
   options.zoom = zoom;
   options.selected = np_mark_editor_get_selection (self->mark_editor, &options.selected_index);
-  np_overlay_draw (cr, np_document_get_plan (self->document), self->results, &options);
+  np_overlay_draw (cr, np_document_get_plan (self->document),
+                   np_plan_analysis_get_results (self->analysis), &options);
   np_mark_editor_draw (self->mark_editor, cr, zoom);
-}
-
-static void
-results_changed_cb (NpWindow *self)
-{
-  np_side_panel_set_results (self->side_panel, self->results, self->results_error);
 }
 
 /* Actions */
@@ -1174,8 +1094,7 @@ recommend_entry_action (GtkWidget  *widget,
   g_autoptr(NpPlan) plan = NULL;
   g_autofree char *text = NULL;
 
-  recommendation = np_planner_recommend_entry (np_document_get_plan (self->document),
-                                               &self->planner_options, &error);
+  recommendation = np_plan_analysis_recommend_entry (self->analysis, &error);
   if (recommendation == NULL)
     {
       np_window_show_error (self, "Could Not Recommend an Entry", error);
@@ -1357,11 +1276,12 @@ np_window_dispose (GObject *object)
   if (self->save_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);
-  g_clear_handle_id (&self->uncertainty_source, g_source_remove);
   if (self->calibration_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->calibration_dialog));
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
+  if (self->analysis != NULL)
+    g_signal_handlers_disconnect_by_data (self->analysis, self);
   /* The editor takes its controllers off the canvas before the canvas goes
    * (the side panel may hold it a little longer). */
   if (self->mark_editor != NULL)
@@ -1378,9 +1298,8 @@ np_window_dispose (GObject *object)
   g_clear_object (&self->sample_file);
   g_clear_object (&self->settings);
   g_clear_object (&self->pending_file);
+  g_clear_object (&self->analysis);
   g_clear_object (&self->document);
-  g_clear_pointer (&self->results, np_plan_results_free);
-  g_clear_pointer (&self->results_error, g_free);
 
   G_OBJECT_CLASS (np_window_parent_class)->dispose (object);
 }
@@ -1424,15 +1343,6 @@ np_window_class_init (NpWindowClass *klass)
     g_param_spec_string ("tool", NULL, NULL, "pan",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /**
-   * NpWindow::results-changed:
-   * The planner results of the document's plan were replaced or completed
-   * (np_window_get_results()).
-   */
-  signals[RESULTS_CHANGED] = g_signal_new ("results-changed", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                           G_TYPE_NONE, 0);
 
   g_type_ensure (NP_TYPE_CANVAS);
   g_type_ensure (NP_TYPE_STATUS_BAR);
@@ -1558,7 +1468,11 @@ np_window_init (NpWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->document = np_document_new ();
-  np_planner_options_init (&self->planner_options);
+  /* Made before anything else listens to the document, so every view that
+   * hears of an edit finds the new results already there. */
+  self->analysis = np_plan_analysis_new (self->document);
+  g_signal_connect_swapped (self->analysis, "notify::results", G_CALLBACK (analysis_results_cb),
+                            self);
   g_signal_connect_swapped (self->document, "changed", G_CALLBACK (document_changed_cb), self);
   g_signal_connect_swapped (self->document, "notify::can-undo", G_CALLBACK (document_state_cb),
                             self);
@@ -1580,8 +1494,7 @@ np_window_init (NpWindow *self)
   g_signal_connect_swapped (self->mark_editor, "calibration-click",
                             G_CALLBACK (calibration_click_cb), self);
   hint_changed_cb (self);
-  np_side_panel_bind (self->side_panel, self->document, self->mark_editor);
-  g_signal_connect (self, "results-changed", G_CALLBACK (results_changed_cb), NULL);
+  np_side_panel_bind (self->side_panel, self->analysis, self->mark_editor);
 
   self->edited_structure = -1;
   self->structure_popover = np_structure_popover_new ();
@@ -1614,7 +1527,7 @@ np_window_init (NpWindow *self)
   update_view_actions (self);
   update_history_actions (self);
   self->export_actions = np_export_actions_install (self);
-  self->autosave = np_autosave_new (self->document, NULL);
+  self->autosave = np_autosave_new (self->analysis, NULL);
   g_signal_connect_object (self->autosave, "failed", G_CALLBACK (autosave_failed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mode_stack, "notify::visible-child",
@@ -1736,29 +1649,15 @@ np_window_get_autosave (NpWindow *self)
 }
 
 /**
- * np_window_get_results:
+ * np_window_get_analysis:
  *
- * Returns: (transfer none) (nullable): the results of the current plan,
- *   valid until the next NpWindow::results-changed
+ * Returns: (transfer none): the planner's results of the document's plan,
+ *   their options and intervals; every view reads them from here
  */
-const NpPlanResults *
-np_window_get_results (NpWindow *self)
+NpPlanAnalysis *
+np_window_get_analysis (NpWindow *self)
 {
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
-  return self->results;
-}
-
-/**
- * np_window_get_planner_options:
- *
- * Returns: (transfer none): the options the results were computed with
- *   (the frame as field of view)
- */
-const NpPlannerOptions *
-np_window_get_planner_options (NpWindow *self)
-{
-  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
-
-  return &self->planner_options;
+  return self->analysis;
 }

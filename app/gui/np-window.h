@@ -13,7 +13,7 @@
 #include "np-autosave.h"
 #include "np-canvas.h"
 #include "np-document.h"
-#include "np-planner.h"
+#include "np-plan-analysis.h"
 #include "np-status-bar.h"
 
 G_BEGIN_DECLS
@@ -41,11 +41,9 @@ void         np_window_open_frame_with_plan (NpWindow   *self,
 
 /* The plan being edited: frame, plan snapshots, undo, path and dirty flag. */
 NpDocument  *np_window_get_document   (NpWindow      *self);
-/* Results of the document's current plan (uncertainty filled in once the
- * plan has been still for a moment), or NULL when the planner cannot
- * compute them. Replaced on every change; NpWindow::results-changed says when. */
-const NpPlanResults    *np_window_get_results          (NpWindow *self);
-const NpPlannerOptions *np_window_get_planner_options  (NpWindow *self);
+/* The planner's results of the document's current plan: the one owner,
+ * read by the overlay, the side panel, autosave, saving and exports. */
+NpPlanAnalysis *np_window_get_analysis (NpWindow     *self);
 
 void         np_window_show_error     (NpWindow      *self,
                                        const char    *heading,

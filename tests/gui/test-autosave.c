@@ -424,6 +424,7 @@ test_failure_reported_once (void)
   g_autofree char *blocker = g_build_filename (g_get_user_cache_dir (), "blocker", NULL);
   g_autofree char *directory = g_build_filename (blocker, "autosave", NULL);
   g_autoptr(NpDocument) document = np_document_new ();
+  g_autoptr(NpPlanAnalysis) analysis = NULL;
   g_autoptr(NpAutosave) autosave = NULL;
   g_autoptr(NpFrame) frame = NULL;
   g_autoptr(NpPlan) plan = np_plan_new ();
@@ -434,7 +435,8 @@ test_failure_reported_once (void)
   g_assert_no_error (error);
   frame = np_png_load (frame_path, &error);
   g_assert_no_error (error);
-  autosave = np_autosave_new (document, directory);
+  analysis = np_plan_analysis_new (document);
+  autosave = np_autosave_new (analysis, directory);
   g_signal_connect (autosave, "failed", G_CALLBACK (count_failure_cb), &failures);
   np_document_set_frame (document, frame, NULL);
 

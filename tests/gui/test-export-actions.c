@@ -17,6 +17,7 @@
 #include "np-window.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -241,6 +242,70 @@ test_export_png_round_trip (void)
 
   /* Exporting is not saving: the plan still has unsaved changes. */
   g_assert_true (np_document_get_dirty (document));
+
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
+/* The export carries the window's results, not a second opinion: with the
+ * calibration valid only below a header band, the field of view (where an
+ * in-plane needle comes into view), the depth and its interval in the
+ * annotated PNG's record are the ones NpPlanAnalysis holds for the screen. */
+static void
+test_export_takes_the_windows_results (void)
+{
+  NpWindow *window = open_case ("analysis");
+  NpDocument *document = np_window_get_document (window);
+  NpPlanAnalysis *analysis = np_window_get_analysis (window);
+  NpFrame *frame = np_document_get_frame (document);
+  g_autoptr(NpPlan) edited = np_document_dup_plan (document);
+  g_autofree char *plan_dir = g_path_get_dirname (np_document_get_path (document));
+  g_autofree char *out = g_build_filename (plan_dir, "analysis.png", NULL);
+  g_autoptr(GFile) out_file = g_file_new_for_path (out);
+  g_autoptr(NpFrame) exported = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const NpPlanResults *shown;
+  JsonObject *results;
+  JsonArray *array;
+  double top;
+
+  g_assert_true (edited->has_target && edited->has_entry);
+  /* The region starts half way between the entry and the target, so the
+   * needle comes into view below the entry. */
+  top = floor ((edited->entry.y + edited->target.y) / 2);
+  edited->calibration->has_region = TRUE;
+  edited->calibration->region = (NpImageRect) { 0, top, np_frame_get_width (frame),
+                                                np_frame_get_height (frame) - top };
+  np_document_edit (document, g_steal_pointer (&edited), "Calibrate");
+
+  shown = np_plan_analysis_get_results (analysis);
+  g_assert_nonnull (shown);
+  g_assert_cmpfloat (np_plan_analysis_get_options (analysis)->field.y, ==, top);
+  g_assert_true (shown->has_fov_entry);
+  g_assert_cmpfloat_with_epsilon (shown->fov_entry.y, top, 1e-9);
+
+  np_export_actions_export_to_file (window, NP_EXPORT_KIND_PNG, FALSE, out_file);
+  wait_for_export (window, out);
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
+  /* The export asked for the intervals: the screen has them now too. */
+  shown = np_plan_analysis_get_results (analysis);
+  g_assert_true (shown->has_depth_ci);
+
+  exported = np_png_load (out, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, np_frame_get_text (exported,
+                                                                        NP_EXPORT_KEY_PLAN),
+                                             -1, &error));
+  g_assert_no_error (error);
+  results = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "results");
+  array = json_object_get_array_member (results, "fov_entry");
+  g_assert_cmpfloat (json_array_get_double_element (array, 0), ==, shown->fov_entry.x);
+  g_assert_cmpfloat (json_array_get_double_element (array, 1), ==, shown->fov_entry.y);
+  g_assert_cmpfloat (json_object_get_double_member (results, "depth_mm"), ==, shown->depth);
+  array = json_object_get_array_member (results, "depth_ci95_mm");
+  g_assert_cmpfloat (json_array_get_double_element (array, 0), ==, shown->depth_ci95[0]);
+  g_assert_cmpfloat (json_array_get_double_element (array, 1), ==, shown->depth_ci95[1]);
 
   np_test_destroy_window (GTK_WINDOW (window));
 }
@@ -687,6 +752,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gui/export/actions-follow-frame", test_actions_follow_frame);
   g_test_add_func ("/gui/export/png-round-trip", test_export_png_round_trip);
+  g_test_add_func ("/gui/export/takes-the-windows-results",
+                   test_export_takes_the_windows_results);
   g_test_add_func ("/gui/export/anonymised-leaves-no-identifier",
                    test_export_anonymised_leaves_no_identifier);
   g_test_add_func ("/gui/export/sixteen-bit-through-window", test_sixteen_bit_through_window);
