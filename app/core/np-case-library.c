@@ -31,6 +31,16 @@ np_case_difficulty_to_string (NpCaseDifficulty difficulty)
   return difficulty_names[difficulty];
 }
 
+/* The word a person reads: "Easy", "Medium", "Hard". */
+const char *
+np_case_difficulty_label (NpCaseDifficulty difficulty)
+{
+  static const char *const labels[] = { "Easy", "Medium", "Hard" };
+
+  g_return_val_if_fail ((guint) difficulty < G_N_ELEMENTS (labels), "");
+  return labels[difficulty];
+}
+
 gboolean
 np_case_difficulty_from_string (const char       *text,
                                 NpCaseDifficulty *difficulty)

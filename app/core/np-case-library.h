@@ -77,6 +77,7 @@ NpCaseDifficulty  np_case_difficulty_from_measures (gboolean           has_depth
                                                     gboolean           has_clearance,
                                                     double             clearance_mm);
 const char       *np_case_difficulty_to_string    (NpCaseDifficulty     difficulty);
+const char       *np_case_difficulty_label        (NpCaseDifficulty     difficulty);
 gboolean          np_case_difficulty_from_string  (const char          *text,
                                                    NpCaseDifficulty    *difficulty);
 

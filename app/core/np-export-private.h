@@ -42,12 +42,7 @@ void              np_export_draw_image      (cairo_t                *cr,
                                              double                  page_units_per_px);
 
 /* Words for people. */
-const char       *np_export_site_name       (NpSite                  site);
-const char       *np_export_side_name       (NpSide                  side);
-const char       *np_export_condition_name  (NpCondition             condition);
-const char       *np_export_injectate_name  (NpInjectate             injectate);
-const char       *np_export_technique_name  (NpTechnique             technique);
-const char       *np_export_structure_kind_name (NpStructureKind     kind);
+char             *np_export_structure_kind_text (NpStructureKind     kind);
 char             *np_export_site_and_side   (const NpPlan           *plan);
 char             *np_export_format_length   (const NpPlanResults    *results,
                                              double                  value);

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "np-core"
 
 #include "np-export-private.h"
+#include "np-plan-labels.h"
 
 #include "np-approach.h"
 
@@ -300,7 +301,7 @@ title_block (Layout *l)
 static char *
 or_not_stated (const char *text)
 {
-  return g_strdup (text != NULL && *text != '\0' ? text : "not stated");
+  return g_strdup (text != NULL && *text != '\0' ? text : "Not stated");
 }
 
 static char *
@@ -368,13 +369,13 @@ case_section (Layout *l)
   g_ptr_array_add (pairs, g_strdup ("Site"));
   g_ptr_array_add (pairs, np_export_site_and_side (plan));
   g_ptr_array_add (pairs, g_strdup ("Condition"));
-  g_ptr_array_add (pairs, or_not_stated (np_export_condition_name (plan->condition)));
+  g_ptr_array_add (pairs, g_strdup (np_condition_label (plan->condition)));
   g_ptr_array_add (pairs, g_strdup ("Approach"));
   g_ptr_array_add (pairs, or_not_stated (approach != NULL ? approach->name : plan->approach));
   g_ptr_array_add (pairs, g_strdup ("Technique"));
-  g_ptr_array_add (pairs, g_strdup (np_export_technique_name (plan->technique)));
+  g_ptr_array_add (pairs, g_strdup (np_technique_label (plan->technique)));
   g_ptr_array_add (pairs, g_strdup ("Injectate"));
-  g_ptr_array_add (pairs, or_not_stated (np_export_injectate_name (plan->injectate)));
+  g_ptr_array_add (pairs, g_strdup (np_injectate_label (plan->injectate)));
   g_ptr_array_add (pairs, g_strdup ("Volume"));
   g_ptr_array_add (pairs, plan->volume_ml > 0 ? g_strdup_printf ("%g ml", plan->volume_ml)
                                               : g_strdup ("not stated"));
@@ -558,9 +559,9 @@ result_rows (const NpExportJob *job)
   for (guint i = 0; r->clearances != NULL && i < r->clearances->len; i++)
     {
       const NpStructureClearance *c = &g_array_index (r->clearances, NpStructureClearance, i);
-      g_autofree char *label = np_export_clean_text (c->label != NULL
-                                                     ? c->label
-                                                     : np_export_structure_kind_name (c->kind));
+      g_autofree char *kind = np_export_structure_kind_text (c->kind);
+      g_autofree char *label = c->label != NULL ? np_export_clean_text (c->label)
+                                                : g_strdup (kind);
       char *note;
 
       if (c->entered)
@@ -571,8 +572,7 @@ result_rows (const NpExportJob *job)
         note = g_strdup_printf ("inside its %g mm margin", c->margin_mm);
       else
         note = g_strdup_printf ("%g mm margin kept", c->margin_mm);
-      ADD_ROW (g_strdup_printf ("Clearance to %s (%s)%s", label,
-                                np_export_structure_kind_name (c->kind),
+      ADD_ROW (g_strdup_printf ("Clearance to %s (%s)%s", label, kind,
                                 (gint) i == r->nearest ? ", nearest" : ""),
                np_export_format_length (r, c->entered ? 0.0 : c->clearance), g_strdup ("—"),
                note);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "np-export-private.h"
+#include "np-plan-labels.h"
 
 #include "np-error.h"
 #include "np-file.h"
@@ -182,90 +183,23 @@ np_export_job_clear (NpExportJob *job)
 /* Words                                                                      */
 /* ------------------------------------------------------------------------ */
 
-const char *
-np_export_site_name (NpSite site)
+/* A structure's kind inside a sentence: "vessel", "other structure". */
+char *
+np_export_structure_kind_text (NpStructureKind kind)
 {
-  static const char *const names[] = {
-    [NP_SITE_KNEE] = "Knee", [NP_SITE_SHOULDER] = "Shoulder", [NP_SITE_HIP] = "Hip",
-    [NP_SITE_TENDON] = "Tendon", [NP_SITE_LIGAMENT] = "Ligament",
-    [NP_SITE_SOFT_TISSUE] = "Soft tissue",
-  };
-  return (guint) site < G_N_ELEMENTS (names) ? names[site] : "Unknown site";
-}
-
-const char *
-np_export_side_name (NpSide side)
-{
-  switch (side)
-    {
-    case NP_SIDE_LEFT: return "left";
-    case NP_SIDE_RIGHT: return "right";
-    case NP_SIDE_UNSPECIFIED:
-    default: return NULL;
-    }
-}
-
-const char *
-np_export_condition_name (NpCondition condition)
-{
-  static const char *const names[] = {
-    [NP_CONDITION_UNSPECIFIED] = NULL,
-    [NP_CONDITION_OSTEOARTHRITIS] = "Osteoarthritis",
-    [NP_CONDITION_TENDON_TEAR] = "Tendon tear",
-    [NP_CONDITION_LIGAMENT_INJURY] = "Ligament injury",
-    [NP_CONDITION_CARTILAGE_DEFECT] = "Cartilage defect",
-    [NP_CONDITION_CHRONIC_SOFT_TISSUE] = "Chronic soft-tissue condition",
-  };
-  return (guint) condition < G_N_ELEMENTS (names) ? names[condition] : NULL;
-}
-
-const char *
-np_export_injectate_name (NpInjectate injectate)
-{
-  static const char *const names[] = {
-    [NP_INJECTATE_UNSPECIFIED] = NULL,
-    [NP_INJECTATE_BONE_MARROW_CONCENTRATE] = "Bone marrow concentrate",
-    [NP_INJECTATE_ADIPOSE_CELLS] = "Adipose-derived cells",
-    [NP_INJECTATE_PRP] = "Platelet-rich plasma (PRP)",
-    [NP_INJECTATE_CORTICOSTEROID] = "Corticosteroid",
-    [NP_INJECTATE_HYALURONIC_ACID] = "Hyaluronic acid",
-    [NP_INJECTATE_OTHER] = "Other",
-  };
-  return (guint) injectate < G_N_ELEMENTS (names) ? names[injectate] : NULL;
-}
-
-const char *
-np_export_technique_name (NpTechnique technique)
-{
-  switch (technique)
-    {
-    case NP_TECHNIQUE_IN_PLANE: return "In-plane";
-    case NP_TECHNIQUE_OUT_OF_PLANE: return "Out-of-plane";
-    case NP_TECHNIQUE_COAXIAL: return "Coaxial (down the beam)";
-    default: return "Unknown technique";
-    }
-}
-
-const char *
-np_export_structure_kind_name (NpStructureKind kind)
-{
-  static const char *const names[] = {
-    [NP_STRUCTURE_VESSEL] = "vessel", [NP_STRUCTURE_NERVE] = "nerve",
-    [NP_STRUCTURE_TENDON] = "tendon", [NP_STRUCTURE_BONE] = "bone",
-    [NP_STRUCTURE_CARTILAGE] = "cartilage", [NP_STRUCTURE_OTHER] = "structure",
-  };
-  return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "structure";
+  return g_utf8_strdown (np_structure_kind_label (kind), -1);
 }
 
 /* "Knee, left", or "Knee" when the side is not stated. */
 char *
 np_export_site_and_side (const NpPlan *plan)
 {
-  const char *side = np_export_side_name (plan->side);
+  g_autofree char *side = NULL;
 
-  if (side == NULL)
-    return g_strdup (np_export_site_name (plan->site));
-  return g_strdup_printf ("%s, %s", np_export_site_name (plan->site), side);
+  if (plan->side == NP_SIDE_UNSPECIFIED)
+    return g_strdup (np_site_label (plan->site));
+  side = g_utf8_strdown (np_side_label (plan->side), -1);
+  return g_strdup_printf ("%s, %s", np_site_label (plan->site), side);
 }
 
 /* Millimetres to a tenth; pixels whole, since a tenth of a pixel is noise. */
@@ -335,8 +269,7 @@ np_export_clearance_text (const NpPlanResults *results,
   g_return_val_if_fail (results->clearances != NULL && index < results->clearances->len, NULL);
 
   c = &g_array_index (results->clearances, NpStructureClearance, index);
-  label = np_export_clean_text (c->label != NULL ? c->label
-                                                 : np_export_structure_kind_name (c->kind));
+  label = c->label != NULL ? np_export_clean_text (c->label) : np_export_structure_kind_text (c->kind);
   if (c->entered)
     return g_strdup_printf ("path crosses the %s", label);
   length = np_export_format_length (results, c->clearance);
@@ -1497,7 +1430,6 @@ np_export_suggest_filename (const NpPlan *plan,
 {
   g_autoptr(GString) name = g_string_new (NULL);
   g_autoptr(GString) suffix = g_string_new (NULL);
-  const char *side;
 
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (extension != NULL, NULL);
@@ -1510,9 +1442,8 @@ np_export_suggest_filename (const NpPlan *plan,
     g_string_append (name, "needleplan");
 
   append_slug (name, np_site_to_string (plan->site));
-  side = np_export_side_name (plan->side);
-  if (side != NULL)
-    append_slug (name, side);
+  if (plan->side != NP_SIDE_UNSPECIFIED)
+    append_slug (name, np_side_to_string (plan->side));
 
   if (*extension == '.')
     extension++;

@@ -9,6 +9,8 @@
 
 #include "np-side-panel.h"
 
+#include "np-plan-labels.h"
+
 #include <adwaita.h>
 #include <math.h>
 
@@ -100,26 +102,6 @@ struct _NpSidePanel
 };
 
 G_DEFINE_FINAL_TYPE (NpSidePanel, np_side_panel, GTK_TYPE_WIDGET)
-
-/* Names for people, indexed by the plan enums. */
-static const char *const modality_names[] = { "Ultrasound", "Fluoroscopy", NULL };
-static const char *const probe_names[] = { "Linear", "Curvilinear", NULL };
-static const char *const site_names[] = {
-  "Knee", "Shoulder", "Hip", "Tendon", "Ligament", "Other soft tissue", NULL
-};
-static const char *const side_names[] = { "Not stated", "Left", "Right", NULL };
-static const char *const condition_names[] = {
-  "Not stated", "Osteoarthritis", "Tendon tear", "Ligament injury", "Cartilage defect",
-  "Chronic soft-tissue condition", NULL
-};
-static const char *const technique_names[] = { "In-plane", "Out-of-plane", "Coaxial", NULL };
-static const char *const injectate_names[] = {
-  "Not stated", "Bone-marrow concentrate", "Adipose-derived cells", "PRP", "Corticosteroid",
-  "Hyaluronic acid", "Other", NULL
-};
-static const char *const kind_names[] = {
-  "Vessel", "Nerve", "Tendon", "Bone", "Cartilage", "Other", NULL
-};
 
 /* Formatting */
 
@@ -441,7 +423,7 @@ show_results (NpSidePanel *self)
             clearance = c->entered ? g_strdup (" · crossed")
                                    : g_strdup_printf (" · clearance %s", length);
           }
-        subtitle = g_strdup_printf ("%s · margin %.1f mm%s", kind_names[structure->kind],
+        subtitle = g_strdup_printf ("%s · margin %.1f mm%s", np_structure_kind_label (structure->kind),
                                     structure->margin_mm, clearance != NULL ? clearance : "");
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       }
@@ -602,12 +584,12 @@ sync_case (NpSidePanel  *self,
   set_entry (self->patient_name_row, plan->patient_name);
   set_entry (self->patient_id_row, plan->patient_id);
 
-  summary = g_strdup_printf ("%s%s%s · %s · %s", site_names[plan->site],
+  summary = g_strdup_printf ("%s%s%s · %s · %s", np_site_label (plan->site),
                              plan->side != NP_SIDE_UNSPECIFIED ? ", " : "",
-                             plan->side != NP_SIDE_UNSPECIFIED ? side_names[plan->side] : "",
-                             modality_names[plan->modality],
-                             approach != NULL ? technique_names[approach->technique]
-                                              : technique_names[plan->technique]);
+                             plan->side != NP_SIDE_UNSPECIFIED ? np_side_label (plan->side) : "",
+                             np_modality_label (plan->modality),
+                             approach != NULL ? np_technique_label (approach->technique)
+                                              : np_technique_label (plan->technique));
   adw_expander_row_set_subtitle (self->case_row, summary);
 }
 
@@ -786,12 +768,12 @@ sync_structures (NpSidePanel  *self,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button = delete_button ("Delete this structure");
       GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-      g_autofree char *subtitle = g_strdup_printf ("%s · margin %.1f mm", kind_names[s->kind],
+      g_autofree char *subtitle = g_strdup_printf ("%s · margin %.1f mm", np_structure_kind_label (s->kind),
                                                    s->margin_mm);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      s->label != NULL && *s->label != '\0' ? s->label
-                                                                           : kind_names[s->kind]);
+                                                                           : np_structure_kind_label (s->kind));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       g_object_set_data (G_OBJECT (button), "np-mark",
@@ -1242,13 +1224,13 @@ np_side_panel_init (NpSidePanel *self)
   self->approach_ids = g_ptr_array_new_with_free_func (g_free);
 
   self->syncing = TRUE;
-  set_model (self->modality_row, modality_names);
-  set_model (self->probe_row, probe_names);
-  set_model (self->site_row, site_names);
-  set_model (self->side_row, side_names);
-  set_model (self->condition_row, condition_names);
-  set_model (self->technique_row, technique_names);
-  set_model (self->injectate_row, injectate_names);
+  set_model (self->modality_row, np_modality_labels ());
+  set_model (self->probe_row, np_probe_labels ());
+  set_model (self->site_row, np_site_labels ());
+  set_model (self->side_row, np_side_labels ());
+  set_model (self->condition_row, np_condition_labels ());
+  set_model (self->technique_row, np_technique_labels ());
+  set_model (self->injectate_row, np_injectate_labels ());
   self->syncing = FALSE;
 
   combos[0] = self->modality_row;

@@ -16,6 +16,7 @@
 
 #include "np-png.h"
 #include "np-training-view-private.h"
+#include "np-plan-labels.h"
 #include "np-window-level.h"
 
 /* Case cards: the frame scaled to fit this box, in widget pixels. */
@@ -238,11 +239,11 @@ make_case_card (NpTrainingLibrary *self,
   GtkWidget *title = gtk_label_new (library_case->title);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   g_autofree char *info =
-    g_strdup_printf ("%s · %s", _np_training_view_site_label (library_case->site),
-                     _np_training_view_modality_label (library_case->modality));
+    g_strdup_printf ("%s · %s", np_site_label (library_case->site),
+                     np_modality_label (library_case->modality));
   GtkWidget *info_label = gtk_label_new (info);
   GtkWidget *difficulty =
-    gtk_label_new (_np_training_view_difficulty_label (library_case->difficulty));
+    gtk_label_new (np_case_difficulty_label (library_case->difficulty));
   GdkTexture *texture = g_hash_table_lookup (self->thumbnails, library_case->plan_path);
   static const char *const difficulty_classes[] = { "easy", "medium", "hard" };
   g_autofree char *tooltip = g_strdup_printf ("Practise “%s” on its own", library_case->title);

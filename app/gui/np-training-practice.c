@@ -16,6 +16,7 @@
 #include "np-plan-file.h"
 #include "np-png.h"
 #include "np-training-view-private.h"
+#include "np-plan-labels.h"
 
 #define RESOURCE_PATH "/org/needleplan/NeedlePlan/np-training-practice.ui"
 
@@ -559,9 +560,9 @@ load_case_done_cb (GObject      *source_object,
                                           : NP_CASE_DIFFICULTY_MEDIUM;
   folder = g_path_get_basename (self->case_path);
   title = expert->title != NULL && *expert->title != '\0' ? expert->title : folder;
-  info = g_strdup_printf ("%s · %s · %s%s", _np_training_view_site_label (expert->site),
-                          _np_training_view_modality_label (expert->modality),
-                          _np_training_view_difficulty_label (difficulty),
+  info = g_strdup_printf ("%s · %s · %s%s", np_site_label (expert->site),
+                          np_modality_label (expert->modality),
+                          np_case_difficulty_label (difficulty),
                           np_calibration_is_calibrated (calibration) ? ""
                                                                      : " · not calibrated (px)");
   gtk_label_set_text (self->case_title_label, title);

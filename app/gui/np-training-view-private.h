@@ -26,9 +26,6 @@ G_BEGIN_DECLS
 extern const NpTrainingMetric _np_training_view_shown_metrics[NP_TRAINING_VIEW_N_SHOWN_METRICS];
 
 char                    *_np_training_view_format_score       (double                   score);
-const char              *_np_training_view_site_label         (NpSite                   site);
-const char              *_np_training_view_modality_label     (NpModality               modality);
-const char              *_np_training_view_difficulty_label   (NpCaseDifficulty         difficulty);
 void                     _np_training_view_show_error         (GtkWidget               *widget,
                                                                const char              *heading,
                                                                const GError            *error);

@@ -78,39 +78,6 @@ const NpTrainingMetric _np_training_view_shown_metrics[NP_TRAINING_VIEW_N_SHOWN_
   NP_TRAINING_METRIC_CRITICAL_ERROR,
 };
 
-const char *
-_np_training_view_site_label (NpSite site)
-{
-  static const char *const labels[] = {
-    [NP_SITE_KNEE] = "Knee",
-    [NP_SITE_SHOULDER] = "Shoulder",
-    [NP_SITE_HIP] = "Hip",
-    [NP_SITE_TENDON] = "Tendon",
-    [NP_SITE_LIGAMENT] = "Ligament",
-    [NP_SITE_SOFT_TISSUE] = "Soft tissue",
-  };
-
-  return (guint) site < G_N_ELEMENTS (labels) ? labels[site] : "";
-}
-
-const char *
-_np_training_view_modality_label (NpModality modality)
-{
-  return modality == NP_MODALITY_FLUOROSCOPY ? "Fluoroscopy" : "Ultrasound";
-}
-
-const char *
-_np_training_view_difficulty_label (NpCaseDifficulty difficulty)
-{
-  static const char *const labels[] = {
-    [NP_CASE_DIFFICULTY_EASY] = "Easy",
-    [NP_CASE_DIFFICULTY_MEDIUM] = "Medium",
-    [NP_CASE_DIFFICULTY_HARD] = "Hard",
-  };
-
-  return (guint) difficulty < G_N_ELEMENTS (labels) ? labels[difficulty] : "";
-}
-
 /* "78", "66.7": the score to a tenth, as the core's explanation gives it. */
 char *
 _np_training_view_format_score (double score)
