@@ -15,6 +15,7 @@
 #include "np-approach.h"
 #include "np-json-util.h"
 #include "np-plan-file.h"
+#include "np-plan-labels.h"
 #include "np-png.h"
 
 #include <math.h>
@@ -192,12 +193,14 @@ print_text (const char          *path,
   g_autofree char *shown_path = np_terminal_text (path, 0);
 
   printf ("Plan:          %s\n", shown_path);
+  printf ("Site:          %s, side %s\n", np_site_label (plan->site),
+          np_side_label (plan->side));
   if (plan->modality == NP_MODALITY_ULTRASOUND)
-    printf ("Modality:      ultrasound, %s probe, %s\n", np_probe_to_string (plan->probe),
-            np_technique_to_string (plan->technique));
+    printf ("Modality:      %s, %s probe, %s\n", np_modality_label (plan->modality),
+            np_probe_label (plan->probe), np_technique_label (plan->technique));
   else
-    printf ("Modality:      %s, %s\n", np_modality_to_string (plan->modality),
-            np_technique_to_string (plan->technique));
+    printf ("Modality:      %s, %s, %s\n", np_modality_label (plan->modality),
+            np_view_label (plan->view), np_technique_label (plan->technique));
   if (approach != NULL)
     printf ("Approach:      %s\n", approach->name);
   printf ("Calibration:   %s (%s)\n", np_calibration_method_to_string (cal->method),
