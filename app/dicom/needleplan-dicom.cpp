@@ -395,7 +395,7 @@ DicomFile::open (const std::string &path, np::JsonObject &facts, Failure &failur
   if (pixels > max_frame_pixels || out_bytes > max_frame_bytes)
     {
       failure = { "too-large", "the image is " + std::to_string (columns_) + " × " + std::to_string (rows_)
-                                   + " pixels, over the limit of 8192 × 8192" };
+                                   + " pixels, over the limit of 64 megapixels (8192 × 8192)" };
       return false;
     }
   if (palette && !load_palette (failure))
