@@ -133,6 +133,36 @@ np_dicom_helper_find_program (GError **error)
   return NULL;
 }
 
+/**
+ * np_dicom_helper_file_is_dicom:
+ *
+ * A Part 10 file has "DICM" after its 128-byte preamble; files without the
+ * preamble (older exports) are recognised by a .dcm or .dicom name.
+ *
+ * Returns: TRUE when @path looks like a DICOM file
+ */
+gboolean
+np_dicom_helper_file_is_dicom (const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autofree char *lower = NULL;
+  guint8 head[132];
+  gsize got = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  lower = g_ascii_strdown (path, -1);
+  if (g_str_has_suffix (lower, ".dcm") || g_str_has_suffix (lower, ".dicom"))
+    return TRUE;
+  file = g_file_new_for_path (path);
+  stream = g_file_read (file, NULL, NULL);
+  if (stream == NULL
+      || !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &got, NULL, NULL))
+    return FALSE;
+  return got == sizeof head && memcmp (head + 128, "DICM", 4) == 0;
+}
+
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
 static void
 child_setup (gpointer data)
@@ -404,7 +434,7 @@ fail_transport (NpDicomHelper *self,
     case IO_TIMEOUT:
       stop_process (self, TRUE);
       g_set_error (error, NP_ERROR, NP_ERROR_TIMEOUT,
-                   "%s: the DICOM importer took longer than %.0f s %s and was stopped (timeout)",
+                   "%s: the DICOM importer took longer than %g s %s and was stopped (timeout)",
                    self->display_name, timeout_ms / 1000.0, doing);
       break;
     case IO_CLOSED:

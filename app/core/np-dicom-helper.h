@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NpDicomHelper, np_dicom_helper, NP, DICOM_HELPER, GObject)
 
 char              *np_dicom_helper_find_program (GError        **error);
+gboolean           np_dicom_helper_file_is_dicom (const char    *path);
 NpDicomHelper     *np_dicom_helper_new          (const char     *path,
                                                  GError        **error);
 gboolean           np_dicom_helper_open         (NpDicomHelper  *self,
