@@ -158,12 +158,12 @@ std::string
 DicomFile::regions_json ()
 {
   std::string out = "[";
-  DcmItem *item = nullptr;
-  for (unsigned long i = 0;
-       dataset_->findAndGetSequenceItem (DCM_SequenceOfUltrasoundRegions, item, static_cast<int> (i)).good ()
-       && item != nullptr;
-       i++)
+  for (int i = 0;; i++)
     {
+      DcmItem *item = nullptr;
+      if (dataset_->findAndGetSequenceItem (DCM_SequenceOfUltrasoundRegions, item, i).bad ()
+          || item == nullptr)
+        break;
       np::JsonObject region;
       Uint32 u32;
       double d;
@@ -185,7 +185,6 @@ DicomFile::regions_json ()
       if (i > 0)
         out += ",";
       out += region.str ();
-      item = nullptr;
     }
   return out + "]";
 }

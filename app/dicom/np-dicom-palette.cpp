@@ -7,6 +7,8 @@
 
 #include "np-dicom-palette.h"
 
+#include <cmath>
+
 namespace np {
 
 /* Indirect segments may point at each other; this bounds the work. */
@@ -57,9 +59,8 @@ expand_segments (const uint16_t *words, size_t n_words, size_t start, size_t n_s
             double y1 = words[i];
             i += 1;
             for (size_t k = 1; k <= length && out.size () < entries; k++)
-              out.push_back (static_cast<uint16_t> (y0 + (y1 - y0) * static_cast<double> (k)
-                                                           / static_cast<double> (length)
-                                                    + 0.5));
+              out.push_back (static_cast<uint16_t> (std::lround (
+                y0 + (y1 - y0) * static_cast<double> (k) / static_cast<double> (length))));
             break;
           }
         case 2: /* indirect: copy `length` segments found at a 32-bit offset */
