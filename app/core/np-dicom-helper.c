@@ -152,6 +152,9 @@ np_dicom_helper_file_is_dicom (const char *path)
 
   g_return_val_if_fail (path != NULL, FALSE);
 
+  /* A FIFO or a device would block the read; the loaders refuse those. */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
   lower = g_ascii_strdown (path, -1);
   if (g_str_has_suffix (lower, ".dcm") || g_str_has_suffix (lower, ".dicom"))
     return TRUE;
