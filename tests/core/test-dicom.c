@@ -260,10 +260,11 @@ test_dicom_pixels_file (gconstpointer data)
   g_autoptr(NpDicomHelper) helper = NULL;
   g_autoptr(NpFrame) frame = NULL;
   g_autofree guint8 *expected = NULL;
+  g_autofree char *dcmj2pnm = g_find_program_in_path ("dcmj2pnm");
   guint width, height, channels, index;
   const NpDicomInfo *info;
 
-  if (g_find_program_in_path ("dcmj2pnm") == NULL)
+  if (dcmj2pnm == NULL)
     {
       g_test_skip ("dcmj2pnm (package dcmtk) is not installed");
       return;
