@@ -448,17 +448,67 @@ test_dicom_missing_file (void)
   g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
 }
 
-/* The ISO-IR 100 misspelling in IM00001 is read as Latin-1: the strings
- * come back as valid UTF-8 (ASCII-only files pass trivially). */
+/* IM00001 writes SpecificCharacterSet as 'ISO-IR 100' (a misspelling of
+ * ISO_IR 100, Latin-1). A temporary copy gets Latin-1 names from dcmodify:
+ * 0xFC is ü and 0xF6 is ö in Latin-1, so UTF-8 must come back. */
 static void
 test_dicom_character_set (void)
 {
-  g_autoptr(NpFrame) frame = load_first_frame ("dicom/us/IM00001.implicit_little_endian.dcm");
-  const NpDicomInfo *info = np_frame_get_dicom_info (frame);
+  g_autofree char *source = full_path ("dicom/us/IM00001.implicit_little_endian.dcm");
+  g_autofree char *copy = g_build_filename (tmp_dir, "latin1.dcm", NULL);
+  g_autofree char *dcmodify = g_find_program_in_path ("dcmodify");
+  g_autoptr(GFile) from = g_file_new_for_path (source);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+  const NpDicomInfo *info;
 
+  if (dcmodify == NULL)
+    {
+      g_test_skip ("dcmodify (package dcmtk) is not installed");
+      return;
+    }
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (copy, 0644), ==, 0);
+  {
+    const char *const argv[] = { "dcmodify", "-nb", "-i", "(0010,0010)=M\xfcller^Anna",
+                                 "-i", "(0008,0080)=Klinik K\xf6ln", copy, NULL };
+    g_assert_true (run (argv));
+  }
+
+  frame = np_dicom_helper_load_frame (copy, 0, &error);
+  g_assert_no_error (error);
+  info = np_frame_get_dicom_info (frame);
   g_assert_cmpstr (info->character_set, ==, "ISO-IR 100");
-  g_assert_true (g_utf8_validate (info->patient_name, -1, NULL));
-  g_assert_true (g_utf8_validate (info->institution, -1, NULL));
+  g_assert_cmpstr (info->patient_name, ==, "M\xc3\xbcller^Anna");
+  g_assert_cmpstr (info->institution, ==, "Klinik K\xc3\xb6ln");
+  g_unlink (copy);
+}
+
+/* An importer whose DCMTK finds no data dictionary says so in words. */
+static void
+test_dicom_no_dictionary (void)
+{
+  g_autofree char *path = full_path ("dicom/us/US1_UNCR.dcm");
+  g_autofree char *missing = g_build_filename (tmp_dir, "no-dicom.dic", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("DCMDICTPATH"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpDicomHelper) helper = NULL;
+  GPid pid;
+
+  g_setenv ("DCMDICTPATH", missing, TRUE);
+  helper = np_dicom_helper_new (path, &error);
+  if (saved != NULL)
+    g_setenv ("DCMDICTPATH", saved, TRUE);
+  else
+    g_unsetenv ("DCMDICTPATH");
+  g_assert_no_error (error);
+  pid = np_dicom_helper_get_pid (helper);
+  g_assert_false (np_dicom_helper_open (helper, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "data dictionary is not loaded"));
+  assert_process_gone (pid);
 }
 
 static void
@@ -530,6 +580,7 @@ main (int    argc,
       g_test_add_func ("/core/dicom/too-large-refused", test_dicom_too_large_refused);
       g_test_add_func ("/core/dicom/frame-out-of-range", test_dicom_frame_out_of_range);
       g_test_add_func ("/core/dicom/character-set", test_dicom_character_set);
+      g_test_add_func ("/core/dicom/no-dictionary", test_dicom_no_dictionary);
     }
   g_test_add_func ("/core/dicom/missing-file", test_dicom_missing_file);
 
