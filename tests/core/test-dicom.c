@@ -486,6 +486,107 @@ test_dicom_character_set (void)
   g_unlink (copy);
 }
 
+/* A temporary copy of the XA cine changed by dcmodify with ARGS. */
+static char *
+modified_xa (const char         *name,
+             const char *const  *edits)
+{
+  g_autofree char *source = full_path ("dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm");
+  g_autofree char *copy = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (source);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (copy, 0644), ==, 0);
+  g_ptr_array_add (argv, (gpointer) "dcmodify");
+  g_ptr_array_add (argv, (gpointer) "-nb");
+  for (guint i = 0; edits[i] != NULL; i++)
+    {
+      g_ptr_array_add (argv, (gpointer) "-i");
+      g_ptr_array_add (argv, (gpointer) edits[i]);
+    }
+  g_ptr_array_add (argv, copy);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (run ((const char *const *) argv->pdata));
+  return g_steal_pointer (&copy);
+}
+
+/* The real XA file has no calibration tags; added to a copy, they come
+ * back as written. */
+static void
+test_dicom_xray_calibration_tags (void)
+{
+  static const char *const edits[] = {
+    "(0028,0030)=0.16\\0.18", "(0018,1164)=0.2\\0.22", "(0018,1114)=1.25",
+    "(0018,1110)=1000", "(0018,1111)=800", NULL,
+  };
+  g_autofree char *dcmodify = g_find_program_in_path ("dcmodify");
+  g_autofree char *copy = NULL;
+  g_autofree char *original = full_path ("dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(NpFrame) plain = NULL;
+  const NpDicomInfo *info;
+
+  if (dcmodify == NULL)
+    {
+      g_test_skip ("dcmodify (package dcmtk) is not installed");
+      return;
+    }
+  plain = np_dicom_helper_load_frame (original, 0, &error);
+  g_assert_no_error (error);
+  info = np_frame_get_dicom_info (plain);
+  g_assert_true (isnan (info->pixel_spacing[0]) && isnan (info->imager_pixel_spacing[0]));
+  g_assert_true (isnan (info->magnification) && isnan (info->sid_mm) && isnan (info->sod_mm));
+
+  copy = modified_xa ("xa-calibrated.dcm", edits);
+  frame = np_dicom_helper_load_frame (copy, 0, &error);
+  g_assert_no_error (error);
+  info = np_frame_get_dicom_info (frame);
+  g_assert_cmpfloat (info->pixel_spacing[0], ==, 0.16);
+  g_assert_cmpfloat (info->pixel_spacing[1], ==, 0.18);
+  g_assert_cmpfloat (info->imager_pixel_spacing[0], ==, 0.2);
+  g_assert_cmpfloat (info->imager_pixel_spacing[1], ==, 0.22);
+  g_assert_cmpfloat (info->magnification, ==, 1.25);
+  g_assert_cmpfloat (info->sid_mm, ==, 1000);
+  g_assert_cmpfloat (info->sod_mm, ==, 800);
+  g_unlink (copy);
+}
+
+/* MONOCHROME1 keeps the stored values and says they display inverted. */
+static void
+test_dicom_monochrome1 (void)
+{
+  static const char *const edits[] = { "(0028,0004)=MONOCHROME1", NULL };
+  g_autofree char *dcmodify = g_find_program_in_path ("dcmodify");
+  g_autofree char *copy = NULL;
+  g_autofree char *original = full_path ("dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) inverted = NULL;
+  g_autoptr(NpFrame) plain = NULL;
+  gsize size;
+
+  if (dcmodify == NULL)
+    {
+      g_test_skip ("dcmodify (package dcmtk) is not installed");
+      return;
+    }
+  copy = modified_xa ("xa-monochrome1.dcm", edits);
+  inverted = np_dicom_helper_load_frame (copy, 0, &error);
+  g_assert_no_error (error);
+  plain = np_dicom_helper_load_frame (original, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (np_frame_get_dicom_info (inverted)->photometric, ==, "MONOCHROME1");
+  g_assert_true (np_frame_get_dicom_info (inverted)->invert);
+  g_assert_false (np_frame_get_dicom_info (plain)->invert);
+  size = np_frame_get_stride (plain) * np_frame_get_height (plain);
+  g_assert_cmpmem (np_frame_get_data (inverted), size, np_frame_get_data (plain), size);
+  g_unlink (copy);
+}
+
 /* An importer whose DCMTK finds no data dictionary says so in words. */
 static void
 test_dicom_no_dictionary (void)
@@ -581,6 +682,8 @@ main (int    argc,
       g_test_add_func ("/core/dicom/frame-out-of-range", test_dicom_frame_out_of_range);
       g_test_add_func ("/core/dicom/character-set", test_dicom_character_set);
       g_test_add_func ("/core/dicom/no-dictionary", test_dicom_no_dictionary);
+      g_test_add_func ("/core/dicom/xray-calibration-tags", test_dicom_xray_calibration_tags);
+      g_test_add_func ("/core/dicom/monochrome1", test_dicom_monochrome1);
     }
   g_test_add_func ("/core/dicom/missing-file", test_dicom_missing_file);
 
