@@ -680,8 +680,8 @@ np_dicom_helper_read_frame (NpDicomHelper *self,
       || !JSON_NODE_HOLDS_VALUE (signed_node)
       || json_node_get_value_type (signed_node) != G_TYPE_BOOLEAN
       || reply_index != index || width != self->info->columns || height != self->info->rows
-      || (channels != 1 && channels != 3) || (bits != 8 && bits != 16)
-      || (channels == 3 && bits != 8)
+      || channels != (self->info->delivered_rgb ? 3 : 1)
+      || (channels == 3 ? bits != 8 : bits != self->info->bits_allocated)
       || (guint64) width * (guint64) height * (guint64) channels * (guint64) (bits / 8)
          != g_bytes_get_size (payload))
     {

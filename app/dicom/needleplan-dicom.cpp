@@ -627,7 +627,7 @@ DicomFile::frame (long index, np::JsonObject &header, std::vector<uint8_t> &pixe
       if (model == "YBR_FULL_422" && !encapsulated_)
         {
           /* Two pixels share one Cb and one Cr: Y1 Y2 Cb Cr. */
-          for (size_t i = 0; i + 1 < pixels_n + 1 && i < pixels_n; i += 2)
+          for (size_t i = 0; i < pixels_n; i += 2)
             {
               const uint8_t *q = raw.data () + i * 2;
               ybr_to_rgb (q[0], q[2], q[3], &pixels[3 * i]);
