@@ -18,6 +18,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmdata/dccodec.h>
 #include <dcmtk/dcmdata/dcfcache.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 
@@ -292,6 +293,35 @@ DicomFile::open (const std::string &path, np::JsonObject &facts, Failure &failur
       failure = { "corrupt", std::string ("DCMTK cannot read it as DICOM: ") + status.text () };
       return false;
     }
+  return inspect (facts, failure);
+}
+
+bool
+DicomFile::open_memory (const uint8_t *data, size_t size, np::JsonObject &facts, Failure &failure)
+{
+  DcmInputBufferStream stream;
+
+  if (opened_)
+    {
+      failure = { "protocol", "a file is already open in this helper" };
+      return false;
+    }
+  stream.setBuffer (data, static_cast<offile_off_t> (size));
+  stream.setEos ();
+  file_.transferInit ();
+  OFCondition status = file_.read (stream, EXS_Unknown, EGL_noChange);
+  file_.transferEnd ();
+  if (status.bad ())
+    {
+      failure = { "corrupt", std::string ("DCMTK cannot read it as DICOM: ") + status.text () };
+      return false;
+    }
+  return inspect (facts, failure);
+}
+
+bool
+DicomFile::inspect (np::JsonObject &facts, Failure &failure)
+{
   dataset_ = file_.getDataset ();
   xfer_ = dataset_->getOriginalXfer ();
   DcmXfer xfer (xfer_);

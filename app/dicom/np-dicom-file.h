@@ -40,9 +40,14 @@ class DicomFile
 {
 public:
   bool open (const std::string &path, np::JsonObject &facts, Failure &failure);
+  /* The same from bytes in memory (the fuzz harness): everything is read
+   * at once, as a memory stream cannot be re-read later. */
+  bool open_memory (const uint8_t *data, size_t size, np::JsonObject &facts, Failure &failure);
   bool frame (long index, np::JsonObject &header, std::vector<uint8_t> &pixels, Failure &failure);
+  long frames () const { return frames_; }
 
 private:
+  bool inspect (np::JsonObject &facts, Failure &failure);
   bool load_palette (Failure &failure);
   bool load_palette_channel (const DcmTagKey &descriptor, const DcmTagKey &data,
                              const DcmTagKey &segmented, np::PaletteChannel &channel,
