@@ -18,7 +18,6 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmdata/dccodec.h>
 #include <dcmtk/dcmdata/dcfcache.h>
-#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 
@@ -288,29 +287,6 @@ DicomFile::open (const std::string &path, np::JsonObject &facts, Failure &failur
   /* Elements above 4 KiB (the pixel data) stay on disk until a frame needs
    * them, so the header is checked before any pixel memory is spent. */
   OFCondition status = file_.loadFile (path.c_str (), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
-  if (status.bad ())
-    {
-      failure = { "corrupt", std::string ("DCMTK cannot read it as DICOM: ") + status.text () };
-      return false;
-    }
-  return inspect (facts, failure);
-}
-
-bool
-DicomFile::open_memory (const uint8_t *data, size_t size, np::JsonObject &facts, Failure &failure)
-{
-  DcmInputBufferStream stream;
-
-  if (opened_)
-    {
-      failure = { "protocol", "a file is already open in this helper" };
-      return false;
-    }
-  stream.setBuffer (data, static_cast<offile_off_t> (size));
-  stream.setEos ();
-  file_.transferInit ();
-  OFCondition status = file_.read (stream, EXS_Unknown, EGL_noChange);
-  file_.transferEnd ();
   if (status.bad ())
     {
       failure = { "corrupt", std::string ("DCMTK cannot read it as DICOM: ") + status.text () };

@@ -40,9 +40,6 @@ class DicomFile
 {
 public:
   bool open (const std::string &path, np::JsonObject &facts, Failure &failure);
-  /* The same from bytes in memory (the fuzz harness): everything is read
-   * at once, as a memory stream cannot be re-read later. */
-  bool open_memory (const uint8_t *data, size_t size, np::JsonObject &facts, Failure &failure);
   bool frame (long index, np::JsonObject &header, std::vector<uint8_t> &pixels, Failure &failure);
   long frames () const { return frames_; }
 

@@ -18,15 +18,51 @@
 #include <cstdio>
 #include <cstdlib>
 #include <pthread.h>
+#include <string>
+#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 namespace {
 
+/* The importer reads files, and DCMTK checks an element's length against
+ * what is left in a file, not in a memory stream: so the input goes through
+ * a file, in a folder of this process's own, removed at exit. */
+std::string work_dir;
+
+void
+remove_work_dir ()
+{
+  unlink ((work_dir + "/input.dcm").c_str ());
+  rmdir (work_dir.c_str ());
+}
+
+std::string
+write_input (const uint8_t *data, size_t size)
+{
+  if (work_dir.empty ())
+    {
+      const char *tmp = std::getenv ("TMPDIR");
+      std::string pattern = std::string (tmp != nullptr && *tmp != '\0' ? tmp : "/tmp")
+                            + "/np-fuzz-dicom-XXXXXX";
+      std::vector<char> buffer (pattern.begin (), pattern.end ());
+      buffer.push_back ('\0');
+      if (mkdtemp (buffer.data ()) == nullptr)
+        std::abort ();
+      work_dir = buffer.data ();
+      std::atexit (remove_work_dir);
+    }
+  std::string path = work_dir + "/input.dcm";
+  FILE *file = std::fopen (path.c_str (), "wb");
+  if (file == nullptr || (size > 0 && std::fwrite (data, 1, size, file) != size))
+    std::abort ();
+  std::fclose (file);
+  return path;
+}
+
 struct Job
 {
-  const uint8_t *data;
-  size_t size;
+  std::string path;
 };
 
 void *
@@ -37,7 +73,7 @@ read_one (void *argument)
   np::JsonObject facts;
   np::Failure failure;
 
-  if (!file.open_memory (job->data, job->size, facts, failure))
+  if (!file.open (job->path, facts, failure))
     {
       /* Every refusal says why. */
       if (failure.message.empty ())
@@ -67,7 +103,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   }();
   pthread_attr_t attributes;
   pthread_t thread;
-  Job job = { data, size };
+  Job job = { write_input (data, size) };
 
   if (!dictionary)
     {
