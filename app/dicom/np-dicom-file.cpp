@@ -86,6 +86,15 @@ ybr_to_rgb (uint8_t y, uint8_t cb, uint8_t cr, uint8_t *rgb)
 
 } // namespace
 
+/* Deregistering frees DCMTK's codec list, so leak checkers see none. */
+static void
+dicom_cleanup ()
+{
+  DJDecoderRegistration::cleanup ();
+  DJLSDecoderRegistration::cleanup ();
+  DcmRLEDecoderRegistration::cleanup ();
+}
+
 bool
 dicom_init ()
 {
@@ -94,6 +103,7 @@ dicom_init ()
   DJDecoderRegistration::registerCodecs (EDC_photometricInterpretation, EUC_never, EPC_colorByPixel);
   DJLSDecoderRegistration::registerCodecs (EJLSUC_never, EJLSPC_colorByPixel);
   DcmRLEDecoderRegistration::registerCodecs ();
+  std::atexit (dicom_cleanup);
   return dcmDataDict.isDictionaryLoaded ();
 }
 
