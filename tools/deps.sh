@@ -9,9 +9,11 @@ np_packages_build=(
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libgsl-dev libpng-dev zlib1g-dev
   libjson-glib-dev libcairo2-dev gettext desktop-file-utils appstream
   adwaita-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core python3
+  g++ libdcmtk-dev
 )
 np_packages_run=(xvfb xauth dbus)
-np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales)
+np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales
+  dcmtk dicom3tools)
 np_packages_bench=(xvfb xauth eog valgrind dbus libx11-dev)
 # The Debian package (tools/package, tests/package): the packaging tools, and
 # the Build-Depends of debian/control that the build set lacks (the DICOM

@@ -12,8 +12,10 @@
 #include "np-json-util.h"
 #include "np-terminal-text.h"
 
+#include "np-dicom-helper.h"
 #include "np-png.h"
 
+#include <math.h>
 #include <stdio.h>
 
 static const char *
@@ -33,6 +35,94 @@ pixel_size_text (double mm)
   return g_strdup_printf ("%.3g", mm);
 }
 
+/* PS3.3 C.8.5.5.1.1 and C.8.5.5.1.2: the codes a region's kind is written in. */
+static const char *
+region_format_name (int code)
+{
+  static const char *names[] = { "none", "2-D", "M-mode", "spectral", "waveform", "graphics" };
+  return code >= 0 && code < (int) G_N_ELEMENTS (names) ? names[code] : "unknown format";
+}
+
+static const char *
+region_data_name (int code)
+{
+  static const char *names[] = { "none", "tissue", "colour flow", "PW Doppler", "CW Doppler",
+                                 "Doppler mean", "Doppler variance", "Doppler mean & variance",
+                                 "Doppler mean & power" };
+  return code >= 0 && code < (int) G_N_ELEMENTS (names) ? names[code] : "other data";
+}
+
+static const char *
+region_unit_name (int code)
+{
+  static const char *names[] = { "none", "percent", "dB", "cm", "s", "Hz", "dB/s", "cm/s",
+                                 "cm²", "cm²/s", "cm³", "cm³/s", "degrees" };
+  return code >= 0 && code < (int) G_N_ELEMENTS (names) ? names[code] : "unknown unit";
+}
+
+static void
+print_field (const char *label,
+             const char *value)
+{
+  /* Patient and study fields come from the file: shown terminal-safe. */
+  if (value != NULL && value[0] != '\0')
+    {
+      g_autofree char *shown = np_terminal_text (value, 0);
+
+      printf ("%-13s%s\n", label, shown);
+    }
+}
+
+static void
+print_dicom (const NpDicomInfo *info)
+{
+  g_autofree char *frames = g_strdup_printf ("%u", info->frames);
+
+  print_field ("Modality:", info->modality);
+  print_field ("Transfer:", info->transfer_syntax);
+  print_field ("Frames:", frames);
+  print_field ("Photometric:", info->photometric);
+  if (!isnan (info->frame_time_ms))
+    printf ("%-13s%.1f ms\n", "Frame time:", info->frame_time_ms);
+  if (!isnan (info->window_center) && !isnan (info->window_width))
+    printf ("%-13scentre %g, width %g\n", "Window:", info->window_center, info->window_width);
+  if (!isnan (info->rescale_slope))
+    printf ("%-13s%g × value %+g\n", "Rescale:", info->rescale_slope,
+            isnan (info->rescale_intercept) ? 0.0 : info->rescale_intercept);
+  for (guint i = 0; i < np_dicom_info_get_n_regions (info); i++)
+    {
+      const NpDicomRegion *region = np_dicom_info_get_region (info, i);
+
+      printf ("Region %u:    x %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ", y %" G_GINT64_FORMAT
+              "–%" G_GINT64_FORMAT ", %s %s, %g %s × %g %s per pixel\n",
+              i + 1, region->x0, region->x1, region->y0, region->y1,
+              region_format_name (region->spatial_format), region_data_name (region->data_type),
+              fabs (region->delta_x), region_unit_name (region->units_x),
+              fabs (region->delta_y), region_unit_name (region->units_y));
+    }
+  if (!isnan (info->pixel_spacing[0]))
+    printf ("%-13s%g × %g mm (row × column)\n", "Pixel spacing:", info->pixel_spacing[0],
+            info->pixel_spacing[1]);
+  if (!isnan (info->imager_pixel_spacing[0]))
+    printf ("%-13s%g × %g mm at the detector\n", "Imager spacing:", info->imager_pixel_spacing[0],
+            info->imager_pixel_spacing[1]);
+  if (!isnan (info->magnification))
+    printf ("%-13s%g\n", "Magnification:", info->magnification);
+  if (!isnan (info->sid_mm))
+    printf ("%-13s%g mm\n", "SID:", info->sid_mm);
+  if (!isnan (info->sod_mm))
+    printf ("%-13s%g mm\n", "SOD:", info->sod_mm);
+  print_field ("Patient:", info->patient_name);
+  print_field ("Patient ID:", info->patient_id);
+  print_field ("Born:", info->patient_birth_date);
+  print_field ("Sex:", info->patient_sex);
+  print_field ("Study date:", info->study_date);
+  print_field ("Accession:", info->accession_number);
+  print_field ("Referrer:", info->referring_physician);
+  print_field ("Institution:", info->institution);
+  print_field ("SOP UID:", info->sop_instance_uid);
+}
+
 int
 np_cli_info (int    argc,
              char **argv)
@@ -41,23 +131,32 @@ np_cli_info (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(NpFrame) frame = NULL;
   gboolean as_json = FALSE;
+  int frame_number = 1;
   double mm_x = 0, mm_y = 0;
   gboolean has_size;
   g_autofree char *shown_path = NULL;
   int exit_code;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
+    { "frame", 0, 0, G_OPTION_ARG_INT, &frame_number, "Frame of a DICOM cine (from 1)", "N" },
     { NULL }
   };
 
-  context = g_option_context_new ("FRAME — size, bit depth, colour type and declared pixel size");
+  context = g_option_context_new ("FRAME — size, bit depth, colour type and declared pixel size;\n"
+                                  "for DICOM also modality, transfer syntax, frames, regions\n"
+                                  "and patient/study fields");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
     return np_cli_fail (NP_CLI_EXIT_USAGE, "info takes exactly one FRAME (see --help)");
 
-  frame = np_png_load (argv[1], &error);
+  if (frame_number < 1)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "--frame counts from 1");
+  if (np_dicom_helper_file_is_dicom (argv[1]))
+    frame = np_dicom_helper_load_frame (argv[1], (guint) frame_number - 1, &error);
+  else
+    frame = np_png_load (argv[1], &error);
   if (frame == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
@@ -87,6 +186,14 @@ np_cli_info (int    argc,
           json_builder_add_string_value (builder, np_frame_get_text (frame, keys[i]));
         }
       json_builder_end_object (builder);
+      if (np_frame_get_dicom_info (frame) != NULL)
+        {
+          json_builder_set_member_name (builder, "frame");
+          json_builder_add_int_value (builder, frame_number);
+          json_builder_set_member_name (builder, "dicom");
+          json_builder_add_value (builder, np_dicom_info_to_json (np_frame_get_dicom_info (frame),
+                                                                  TRUE));
+        }
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       np_cli_print_json (root);
@@ -108,5 +215,7 @@ np_cli_info (int    argc,
     }
   else
     printf ("Pixel size:  not declared (measurements need a calibration)\n");
+  if (np_frame_get_dicom_info (frame) != NULL)
+    print_dicom (np_frame_get_dicom_info (frame));
   return NP_CLI_EXIT_OK;
 }

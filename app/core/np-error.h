@@ -23,6 +23,8 @@ typedef enum
   NP_ERROR_INVALID,          /* well-formed but with values that make no sense */
   NP_ERROR_IO,               /* reading or writing failed */
   NP_ERROR_NUMERIC,          /* a fit or solver did not converge */
+  NP_ERROR_CRASHED,          /* a helper process died while working on a file */
+  NP_ERROR_TIMEOUT,          /* a helper process passed its time limit and was stopped */
 } NpError;
 
 GQuark np_error_quark (void);

@@ -37,6 +37,9 @@ struct _NpFrame
 
   /* Ordered text chunks: keys and values interleaved. */
   GPtrArray *text;
+
+  /* The DICOM file's facts, when the frame came from one. */
+  NpDicomInfo *dicom;
 };
 
 G_DEFINE_BOXED_TYPE (NpFrame, np_frame, np_frame_ref, np_frame_unref)
@@ -114,6 +117,7 @@ np_frame_unref (NpFrame *frame)
   g_free (frame->source_path);
   g_free (frame->source_format);
   g_ptr_array_unref (frame->text);
+  g_clear_pointer (&frame->dicom, np_dicom_info_free);
   g_free (frame);
 }
 
@@ -382,4 +386,32 @@ np_frame_dup_text_keys (const NpFrame *frame)
   keys = g_strv_builder_end (builder);
   g_strv_builder_unref (builder);
   return keys;
+}
+
+/**
+ * np_frame_get_dicom_info:
+ *
+ * Returns: (transfer none) (nullable): the header facts of the DICOM file
+ * the frame was read from
+ */
+const NpDicomInfo *
+np_frame_get_dicom_info (const NpFrame *frame)
+{
+  g_return_val_if_fail (frame != NULL, NULL);
+  return frame->dicom;
+}
+
+/**
+ * np_frame_set_dicom_info:
+ * @info: (nullable): copied
+ */
+void
+np_frame_set_dicom_info (NpFrame           *frame,
+                         const NpDicomInfo *info)
+{
+  g_return_if_fail (frame != NULL);
+
+  g_clear_pointer (&frame->dicom, np_dicom_info_free);
+  if (info != NULL)
+    frame->dicom = np_dicom_info_copy (info);
 }

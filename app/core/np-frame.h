@@ -9,6 +9,7 @@
 
 #include <glib-object.h>
 
+#include "np-dicom-info.h"
 #include "np-types.h"
 
 G_BEGIN_DECLS
@@ -72,6 +73,10 @@ void          np_frame_set_text            (NpFrame      *frame,
                                             const char   *key,
                                             const char   *value);
 GStrv         np_frame_dup_text_keys       (const NpFrame *frame);
+
+const NpDicomInfo *np_frame_get_dicom_info (const NpFrame     *frame);
+void          np_frame_set_dicom_info      (NpFrame           *frame,
+                                            const NpDicomInfo *info);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpFrame, np_frame_unref)
 

@@ -6,8 +6,9 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: test-install.sh PREFIX BINDIR DATADIR gui|no-gui APP_ID
-# (BINDIR and DATADIR as meson's options: relative to PREFIX unless absolute)
+# Usage: test-install.sh PREFIX BINDIR DATADIR gui|no-gui APP_ID LIBEXECDIR
+# (BINDIR, DATADIR and LIBEXECDIR as meson's options: relative to PREFIX
+# unless absolute)
 
 set -u
 
@@ -16,10 +17,12 @@ bindir=$2
 datadir=$3
 gui=$4
 app_id=$5
+libexecdir=${6:?usage: test-install.sh PREFIX BINDIR DATADIR gui|no-gui APP_ID LIBEXECDIR}
 build_dir=${NP_BUILD_DIR:?NP_BUILD_DIR must name the build directory}
 
 case $bindir in /*) ;; *) bindir=$prefix/$bindir ;; esac
 case $datadir in /*) ;; *) datadir=$prefix/$datadir ;; esac
+case $libexecdir in /*) ;; *) libexecdir=$prefix/$libexecdir ;; esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/np-test-install.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -68,6 +71,7 @@ else
   echo "ok $count - the application is installed # SKIP built with -Dgui=false"
 fi
 check -x "$bindir/needleplan-cli" "needleplan-cli is installed and executable"
+check -x "$libexecdir/needleplan-dicom" "the DICOM importer is installed out of PATH"
 check -f "$datadir/applications/$app_id.desktop" "desktop file"
 check -f "$datadir/metainfo/$app_id.metainfo.xml" "AppStream metainfo"
 check -f "$datadir/glib-2.0/schemas/$app_id.gschema.xml" "GSettings schema"
@@ -88,6 +92,20 @@ if version=$("$dest$bindir/needleplan-cli" --version 2>"$tmp/err") \
   ok "the installed needleplan-cli runs (--version)"
 else
   not_ok "the installed needleplan-cli runs (--version)" "got “${version:-}”"
+fi
+
+# The installed importer finds DCMTK's data dictionary on its own (no
+# DCMDICTPATH from a build tree) and reads a file for the installed CLI.
+sample=${NP_TESTDATA_DIR:-}/dicom/us/US1_UNCR.dcm
+if [ ! -f "$sample" ]; then
+  count=$((count + 1))
+  echo "ok $count - the installed importer reads a DICOM file # SKIP no shared test data"
+elif out=$(env -u DCMDICTPATH NEEDLEPLAN_DICOM_HELPER="$dest$libexecdir/needleplan-dicom" \
+             "$dest$bindir/needleplan-cli" info "$sample" 2>&1) \
+     && echo "$out" | grep -qF "640 × 480 pixels"; then
+  ok "the installed importer reads a DICOM file"
+else
+  not_ok "the installed importer reads a DICOM file" "$(echo "$out" | head -n 2 | tr '\n' ' ')"
 fi
 
 # Nothing may land outside the prefix (e.g. an absolute install_dir).

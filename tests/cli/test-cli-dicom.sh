@@ -1,0 +1,75 @@
+#!/bin/sh
+# test-cli-dicom.sh: needleplan-cli info on DICOM files (TAP)
+#
+# Copyright 2026 The NeedlePlan authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli-dicom.sh PATH/TO/needleplan-cli
+# The expected values come from ../shared/testdata/dicom/METADATA.tsv
+# (written from dcmdump), parsed here.
+
+set -u
+
+cli=${1:?usage: test-cli-dicom.sh NEEDLEPLAN-CLI}
+. "$(dirname "$0")/tap-lib.sh"
+
+data=${NP_TESTDATA_DIR:-}/dicom
+if [ ! -f "$data/METADATA.tsv" ]; then
+  skip "needleplan-cli info on DICOM" "no shared test data (NP_TESTDATA_DIR has no dicom/METADATA.tsv)"
+  tap_finish
+  exit
+fi
+
+# check_against_metadata NAME RELATIVE FRAME: --json output matches the TSV row.
+check_against_metadata () {
+  check_json "$1" "
+import csv
+rows = {r['path']: r for r in csv.DictReader(open('$data/METADATA.tsv'), delimiter='\t')}
+r = rows['$2']
+m = d['dicom']
+assert d['width'] == int(r['Cols']) and d['height'] == int(r['Rows']), 'size'
+assert m['frames'] == int(r['Frames'] or 1), 'frames'
+assert m['modality'] == r['Mod'], 'modality'
+assert m['photometric'] == r['Photo'], 'photometric'
+assert d['frame'] == $3, 'frame number'
+if r['USRegions'] == 'yes':
+    dx = [float(v) for v in r['PhysDX'].split('|')]
+    dy = [float(v) for v in r['PhysDY'].split('|')]
+    assert len(m['regions']) == len(dx), 'region count'
+    for region, x, y in zip(m['regions'], dx, dy):
+        assert close(region['delta_x'], x, abs(x) * 1e-12 + 1e-300), 'delta x'
+        assert close(region['delta_y'], y, abs(y) * 1e-12 + 1e-300), 'delta y'
+else:
+    assert m['regions'] == [], 'no regions'
+"
+}
+
+run info --json "$data/us/gdcm-US-ALOKA-16.dcm"
+check_against_metadata "info --json on ALOKA gives size, modality and both tissue regions" \
+  dicom/us/gdcm-US-ALOKA-16.dcm 1
+
+run info --json --frame 5 "$data/xa/XA_Siemens_cardio_96frames_JPEG.dcm"
+check_against_metadata "info --json --frame 5 on the 96-frame XA cine" \
+  dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm 5
+
+run info --json "$data/us/OBXXXX1A_rle.dcm"
+check_against_metadata "info --json on an RLE palette file with a tissue and a Doppler region" \
+  dicom/us/OBXXXX1A_rle.dcm 1
+
+run info "$data/us/IM00001.implicit_little_endian.dcm"
+check_text "info prints modality, frames, transfer syntax and the tissue region" \
+  "Modality:    US" "Frames:      8" "Little Endian Implicit" "2-D tissue, 0.229375 cm × 0.229375 cm"
+
+run info --frame 97 "$data/xa/XA_Siemens_cardio_96frames_JPEG.dcm"
+check_failure "a frame past the end fails in words" 1 "has 96 frames; frame 97 does not exist"
+
+run info "$data/bad/J2K_pixelrep_mismatch.dcm"
+check_failure "JPEG 2000 is refused in words" 1 "J2K_pixelrep_mismatch.dcm" \
+  "JPEG 2000 compressed images are not supported yet"
+
+run info "$data/bad/oob-monochrome-46341.dcm"
+check_failure "a 46341² image with no data is refused before decoding" 1 "oob-monochrome-46341.dcm" \
+  "over the limit"
+
+tap_finish
