@@ -9,6 +9,7 @@
 
 #include "np-cli.h"
 
+#include "np-auto-calibration.h"
 #include "np-calibration.h"
 
 #include <math.h>
@@ -29,6 +30,7 @@ typedef struct
   char *sod;
   char *pixel;
   char *mark_error;
+  char *auto_frame;
   gboolean as_json;
 } CalibrateOptions;
 
@@ -47,6 +49,7 @@ calibrate_options_clear (CalibrateOptions *options)
   g_free (options->sod);
   g_free (options->pixel);
   g_free (options->mark_error);
+  g_free (options->auto_frame);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CalibrateOptions, calibrate_options_clear)
@@ -259,6 +262,205 @@ print_text (const NpCalibration *calibration,
     }
 }
 
+static void
+build_auto (JsonBuilder             *builder,
+            const NpAutoCalibration *result)
+{
+  const NpAutoRegion *region = &result->region;
+
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "depth-scale-automatic");
+  json_builder_set_member_name (builder, "found");
+  json_builder_add_boolean_value (builder, result->found);
+  json_builder_set_member_name (builder, "reason");
+  if (result->reason != NULL)
+    json_builder_add_string_value (builder, result->reason);
+  else
+    json_builder_add_null_value (builder);
+  if (result->found)
+    {
+      json_builder_set_member_name (builder, "mm_per_px");
+      json_builder_add_double_value (builder, result->mm_per_px);
+      json_builder_set_member_name (builder, "se_mm_per_px");
+      json_builder_add_double_value (builder, result->se_mm_per_px);
+      json_builder_set_member_name (builder, "rms_residual_px");
+      json_builder_add_double_value (builder, result->rms_residual_px);
+      json_builder_set_member_name (builder, "tick_step_px");
+      json_builder_add_double_value (builder, result->tick_step_px);
+      json_builder_set_member_name (builder, "spacing_mm");
+      json_builder_add_double_value (builder, result->spacing_mm);
+      json_builder_set_member_name (builder, "spacing_assumption");
+      json_builder_add_string_value (builder, result->assumption);
+      json_builder_set_member_name (builder, "ticks");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < result->ticks->len; i++)
+        {
+          const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);
+
+          json_builder_begin_object (builder);
+          add_pair (builder, "point", tick->point.x, tick->point.y);
+          json_builder_set_member_name (builder, "index");
+          json_builder_add_int_value (builder, tick->index);
+          json_builder_set_member_name (builder, "major");
+          json_builder_add_boolean_value (builder, tick->major);
+          json_builder_set_member_name (builder, "used");
+          json_builder_add_boolean_value (builder, tick->used);
+          json_builder_set_member_name (builder, "residual_px");
+          json_builder_add_double_value (builder, tick->residual_px);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_set_member_name (builder, "confidence");
+  json_builder_add_string_value (builder, np_auto_confidence_to_string (result->confidence));
+  json_builder_set_member_name (builder, "cross_check");
+  if (result->cross_check != NULL)
+    json_builder_add_string_value (builder, result->cross_check);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "region");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "shape");
+  json_builder_add_string_value (builder,
+                                 region->shape == NP_AUTO_REGION_RECTANGLE ? "rectangle"
+                                 : region->shape == NP_AUTO_REGION_SECTOR ? "sector"
+                                 : region->shape == NP_AUTO_REGION_OTHER ? "other" : "none");
+  json_builder_set_member_name (builder, "probe");
+  json_builder_add_string_value (builder,
+                                 region->shape == NP_AUTO_REGION_RECTANGLE ? "linear"
+                                 : region->shape == NP_AUTO_REGION_SECTOR ? "curvilinear"
+                                 : "unknown");
+  if (region->shape == NP_AUTO_REGION_RECTANGLE || region->shape == NP_AUTO_REGION_OTHER)
+    {
+      json_builder_set_member_name (builder, "rect");
+      json_builder_begin_array (builder);
+      json_builder_add_double_value (builder, region->rect.x);
+      json_builder_add_double_value (builder, region->rect.y);
+      json_builder_add_double_value (builder, region->rect.width);
+      json_builder_add_double_value (builder, region->rect.height);
+      json_builder_end_array (builder);
+    }
+  if (region->shape == NP_AUTO_REGION_SECTOR)
+    {
+      add_pair (builder, "apex", region->apex.x, region->apex.y);
+      add_pair (builder, "left_edge", region->left_dx, region->left_dy);
+      add_pair (builder, "right_edge", region->right_dx, region->right_dy);
+      json_builder_set_member_name (builder, "near_radius_px");
+      json_builder_add_double_value (builder, region->near_radius_px);
+      json_builder_set_member_name (builder, "far_radius_px");
+      json_builder_add_double_value (builder, region->far_radius_px);
+    }
+  if (region->shape == NP_AUTO_REGION_RECTANGLE || region->shape == NP_AUTO_REGION_SECTOR)
+    {
+      json_builder_set_member_name (builder, "edge_rms_px");
+      json_builder_add_double_value (builder, region->edge_rms_px);
+      json_builder_set_member_name (builder, "near_rms_px");
+      json_builder_add_double_value (builder, region->near_rms_px);
+    }
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "skin_line_proposed");
+  if (result->has_skin)
+    {
+      g_autoptr(GArray) skin = np_auto_calibration_dup_skin (result, 9);
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < skin->len; i++)
+        {
+          const NpImagePoint *p = &g_array_index (skin, NpImagePoint, i);
+          json_builder_begin_array (builder);
+          json_builder_add_double_value (builder, p->x);
+          json_builder_add_double_value (builder, p->y);
+          json_builder_end_array (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+print_auto_text (const char              *path,
+                 const NpAutoCalibration *result)
+{
+  const NpAutoRegion *region = &result->region;
+
+  printf ("Frame:       %s\n", path);
+  if (result->found)
+    {
+      printf ("Method:      depth scale (automatic), a candidate to confirm\n");
+      printf ("Pixel size:  %.6g mm/px ± %.2g (standard error)\n", result->mm_per_px,
+              result->se_mm_per_px);
+      printf ("Assumption:  %s\n", result->assumption);
+      printf ("Ticks:       %u found, %u flagged, %.2f px apart, RMS residual %.3f px\n",
+              result->ticks->len, result->n_flagged, result->tick_step_px,
+              result->rms_residual_px);
+      printf ("Confidence:  %s\n", np_auto_confidence_to_string (result->confidence));
+      printf ("  tick        x        y  major  residual px\n");
+      for (guint i = 0; i < result->ticks->len; i++)
+        {
+          const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);
+          g_autofree char *residual = tick->used ? g_strdup_printf ("%11.3f", tick->residual_px)
+                                                 : g_strdup ("    flagged");
+
+          printf ("  %4d  %7.2f  %7.2f  %5s  %s\n", tick->index, tick->point.x, tick->point.y,
+                  tick->major ? "yes" : "no", residual);
+        }
+    }
+  else
+    printf ("Result:      %s\n", result->reason);
+  printf ("Region:      %s\n", np_auto_region_shape_to_string (region->shape));
+  if (region->shape == NP_AUTO_REGION_RECTANGLE)
+    printf ("             x %.1f–%.1f, y %.1f–%.1f px, edge RMS %.2f px\n", region->rect.x,
+            region->rect.x + region->rect.width, region->rect.y,
+            region->rect.y + region->rect.height, region->edge_rms_px);
+  else if (region->shape == NP_AUTO_REGION_SECTOR)
+    printf ("             apex (%.1f, %.1f) px, radii %.1f–%.1f px, edge RMS %.2f px, "
+            "near-arc RMS %.2f px\n", region->apex.x, region->apex.y, region->near_radius_px,
+            region->far_radius_px, region->edge_rms_px, region->near_rms_px);
+  if (result->has_skin)
+    printf ("Skin line:   proposed at the near edge of the image area (not yet accepted)\n");
+  if (result->cross_check != NULL)
+    printf ("Check:       %s\n", result->cross_check);
+}
+
+static int
+calibrate_auto (const char *path,
+                gboolean    as_json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_load (path, &error);
+  g_autoptr(NpAutoCalibration) result = NULL;
+
+  if (frame == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+  result = np_auto_calibration_detect (frame, &error);
+  if (result == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+
+  if (as_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "frame");
+      json_builder_add_string_value (builder, path);
+      build_auto (builder, result);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      np_cli_print_json (root);
+    }
+  else
+    print_auto_text (path, result);
+  if (!result->found)
+    {
+      fprintf (stderr, "needleplan-cli calibrate: %s\n", result->reason);
+      return NP_CLI_EXIT_INPUT;
+    }
+  return NP_CLI_EXIT_OK;
+}
+
 static const char description[] =
   "Methods (give exactly one):\n"
   "  --ticks \"x,y x,y …\" --spacing MM   least-squares fit of depth-scale ticks\n"
@@ -266,6 +468,7 @@ static const char description[] =
   "  --distance \"x,y x,y\" --mm MM        two points a known distance apart\n"
   "  --depth MM --rows TOP,BOTTOM        depth setting over the imaging field's rows\n"
   "  --sid MM --sod MM --pixel MM        fluoroscopy geometry (pixel × SOD / SID)\n"
+  "  --auto FRAME                        find the depth scale in the frame's pixels\n"
   "\n"
   "Points are image coordinates in pixels. Ticks that do not fit (double\n"
   "clicks, skipped ticks, stray clicks) are flagged with a reason and left out.";
@@ -299,6 +502,8 @@ np_cli_calibrate (int    argc,
     { "pixel", 0, 0, G_OPTION_ARG_STRING, &options.pixel, "Detector pixel size", "MM" },
     { "mark-error", 0, 0, G_OPTION_ARG_STRING, &options.mark_error,
       "Click error per point for --distance and --rows (1)", "PX" },
+    { "auto", 0, 0, G_OPTION_ARG_FILENAME, &options.auto_frame,
+      "Find the depth scale, imaging region and skin line in a frame", "FRAME" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.as_json, "Print JSON for machines", NULL },
     { NULL }
   };
@@ -313,10 +518,12 @@ np_cli_calibrate (int    argc,
                         "(see --help)", argv[1]);
 
   n_methods = (options.ticks != NULL) + (options.circle != NULL) + (options.distance != NULL)
-              + (options.depth != NULL) + (options.sid != NULL);
+              + (options.depth != NULL) + (options.sid != NULL) + (options.auto_frame != NULL);
   if (n_methods != 1)
     return np_cli_fail (NP_CLI_EXIT_USAGE, "give exactly one of --ticks, --circle, --distance, "
-                        "--depth or --sid (see --help)");
+                        "--depth, --sid or --auto (see --help)");
+  if (options.auto_frame != NULL)
+    return calibrate_auto (options.auto_frame, options.as_json);
   if (options.mark_error != NULL
       && !parse_number (options.mark_error, "--mark-error", "", &mark_error, &exit_code))
     return exit_code;

@@ -43,7 +43,7 @@ np_cli_info (int    argc,
   if (argc != 2)
     return np_cli_fail (NP_CLI_EXIT_USAGE, "info takes exactly one FRAME (see --help)");
 
-  frame = np_png_load (argv[1], &error);
+  frame = np_frame_load (argv[1], &error);
   if (frame == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
