@@ -195,7 +195,7 @@ add_flat_marks (const Image *image,
               ring++;
               dark += lum_at (image, x, y) < TICK_GROW;
             }
-      if (dark * 100 < ring * 35)
+      if (dark * 100 < ring * 20)
         continue;
       blob.x /= blob.area;
       blob.y /= blob.area;
@@ -871,6 +871,67 @@ tick_length (const Blob *b,
   return fabs (run->dy) * w + fabs (run->dx) * h;
 }
 
+/* Median length of the run's inner ticks at positions of @parity. */
+static double
+inner_length (const Run    *run,
+              const GArray *blobs,
+              guint         parity)
+{
+  g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 1; i + 1 < run->members->len; i++)
+    {
+      int k = g_array_index (run->members, int, i);
+      double length;
+      if (k < 0 || i % 2 != parity)
+        continue;
+      length = tick_length (&g_array_index (blobs, Blob, k), run);
+      g_array_append_val (lengths, length);
+    }
+  return median (lengths);
+}
+
+/* A mark that merely happens to sit one step beyond the scale's end (a
+ * full stop in the header text) differs in size from the ticks it would
+ * continue: drop such ends. */
+static void
+trim_run_ends (Run          *run,
+               const GArray *blobs)
+{
+  gboolean trimmed = TRUE;
+
+  while (trimmed && run->members->len > MIN_TICKS)
+    {
+      guint last = run->members->len - 1;
+      int k_first = g_array_index (run->members, int, 0);
+      int k_last = g_array_index (run->members, int, last);
+      double first_expected = inner_length (run, blobs, 0);
+      double last_expected = inner_length (run, blobs, last % 2);
+      double first_length = tick_length (&g_array_index (blobs, Blob, k_first), run);
+      double last_length = tick_length (&g_array_index (blobs, Blob, k_last), run);
+
+      trimmed = FALSE;
+      if (isfinite (first_expected) && fabs (first_length - first_expected) > 1.5
+          && fabs (first_length - first_expected) > 0.35 * first_expected)
+        {
+          g_array_remove_index (run->members, 0);
+          trimmed = TRUE;
+        }
+      else if (isfinite (last_expected) && fabs (last_length - last_expected) > 1.5
+               && fabs (last_length - last_expected) > 0.35 * last_expected)
+        {
+          g_array_set_size (run->members, last);
+          trimmed = TRUE;
+        }
+      /* a gap left at an end carries nothing */
+      while (run->members->len > 0 && g_array_index (run->members, int, 0) < 0)
+        g_array_remove_index (run->members, 0);
+      while (run->members->len > 0
+             && g_array_index (run->members, int, run->members->len - 1) < 0)
+        g_array_set_size (run->members, run->members->len - 1);
+    }
+}
+
 static void
 set_not_found (NpAutoCalibration *result,
                const char        *reason)
@@ -966,6 +1027,8 @@ find_scale (const Image       *image,
       set_not_found (result, reason);
       goto out;
     }
+
+  trim_run_ends (best, blobs);
 
   /* Major and minor ticks: alternating long and short marks. */
   for (guint i = 0; i < best->members->len; i++)
