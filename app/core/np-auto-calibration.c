@@ -834,13 +834,32 @@ find_region (const Image       *image,
             }
         region->near_rms_px = n > 0 ? sqrt (ss / n) : 0;
       }
-      /* Far arc: where the edges end (the deep middle may be in shadow). */
-      for (guint i = 0; i < ly->len; i++)
-        far = MAX (far, hypot (g_array_index (lx, double, i) - ax,
-                               g_array_index (ly, double, i) + 0.5 - ay));
-      for (guint i = 0; i < ry->len; i++)
-        far = MAX (far, hypot (g_array_index (rx, double, i) - ax,
-                               g_array_index (ry, double, i) + 0.5 - ay));
+      /* Far arc: where the edges end (the deep middle may be in shadow):
+       * the edge points' distances from the apex, up to the first gap
+       * (marks beyond the corner may sit on the edge line's extension). */
+      {
+        g_autoptr(GArray) distances = g_array_new (FALSE, FALSE, sizeof (double));
+        for (guint i = 0; i < ly->len; i++)
+          {
+            double r = hypot (g_array_index (lx, double, i) - ax,
+                              g_array_index (ly, double, i) - ay);
+            g_array_append_val (distances, r);
+          }
+        for (guint i = 0; i < ry->len; i++)
+          {
+            double r = hypot (g_array_index (rx, double, i) - ax,
+                              g_array_index (ry, double, i) - ay);
+            g_array_append_val (distances, r);
+          }
+        gsl_sort ((double *) distances->data, 1, distances->len);
+        far = g_array_index (distances, double, distances->len / 2);
+        for (guint i = distances->len / 2 + 1; i < distances->len; i++)
+          {
+            if (g_array_index (distances, double, i) - far > 8)
+              break;
+            far = g_array_index (distances, double, i);
+          }
+      }
       region->far_radius_px = far;
       region->shape = NP_AUTO_REGION_SECTOR;
       result->has_skin = TRUE;
@@ -857,6 +876,247 @@ find_region (const Image       *image,
 out:
   g_free (blocks.speckle);
   g_free (blocks.label);
+}
+
+
+/* ------------------------------------------------------------------------ */
+/* Edges to a fraction of a pixel                                           */
+
+/* Brightness at an image-space point (pixel centres at +0.5), bilinear. */
+static double
+lum_sample (const Image *image,
+            double       x,
+            double       y)
+{
+  double fx = x - 0.5, fy = y - 0.5;
+  int x0 = (int) floor (fx), y0 = (int) floor (fy);
+  double ax = fx - x0, ay = fy - y0;
+
+  return (1 - ay) * ((1 - ax) * lum_at (image, x0, y0) + ax * lum_at (image, x0 + 1, y0))
+         + ay * ((1 - ax) * lum_at (image, x0, y0 + 1) + ax * lum_at (image, x0 + 1, y0 + 1));
+}
+
+#define PROFILE_HALF 10.0
+#define PROFILE_STEP 0.25
+#define PROFILE_N ((int) (2 * PROFILE_HALF / PROFILE_STEP) + 1)
+
+/* Where an averaged profile across an edge (dark at negative offsets,
+ * image at positive ones) crosses halfway between the two levels. The beam
+ * blurs the field's edge symmetrically, so the half level is the edge.
+ * Returns NAN when the profile shows no clear step. */
+static double
+profile_crossing (const double *profile)
+{
+  double out = 0, in = 0, half;
+  int n_side = (int) (3 / PROFILE_STEP);
+
+  for (int i = 0; i < n_side; i++)
+    {
+      out += profile[i];
+      in += profile[PROFILE_N - 1 - i];
+    }
+  out /= n_side;
+  in /= n_side;
+  if (in - out < 6)
+    return NAN;
+  half = (in + out) / 2;
+  /* the last rise through the half level before the image side */
+  for (int i = PROFILE_N - 1; i > 0; i--)
+    if (profile[i - 1] < half && profile[i] >= half)
+      {
+        double t0 = -PROFILE_HALF + (i - 1) * PROFILE_STEP;
+        return t0 + PROFILE_STEP * (half - profile[i - 1]) / (profile[i] - profile[i - 1]);
+      }
+  return NAN;
+}
+
+/* The profile across a straight edge through @p with unit direction (dx, dy)
+ * along it, the image side towards the unit normal (nx, ny), averaged over
+ * positions s0..s1 along the edge. */
+static double
+line_edge_offset (const Image *image,
+                  double px, double py,
+                  double dx, double dy,
+                  double nx, double ny,
+                  double s0, double s1)
+{
+  double profile[PROFILE_N];
+  int n_along = MAX (1, (int) ((s1 - s0) / 2));
+
+  for (int i = 0; i < PROFILE_N; i++)
+    {
+      double t = -PROFILE_HALF + i * PROFILE_STEP, sum = 0;
+      for (int k = 0; k < n_along; k++)
+        {
+          double s = s0 + (s1 - s0) * (k + 0.5) / n_along;
+          sum += lum_sample (image, px + s * dx + t * nx, py + s * dy + t * ny);
+        }
+      profile[i] = sum / n_along;
+    }
+  return profile_crossing (profile);
+}
+
+/* The profile across an arc about @apex of radius @r, averaged over
+ * directions a0..a1 (radians); @inward: the image is inside the arc. */
+static double
+arc_edge_offset (const Image  *image,
+                 NpImagePoint  apex,
+                 double        r,
+                 double        a0,
+                 double        a1,
+                 gboolean      inward)
+{
+  double profile[PROFILE_N];
+  int n_along = MAX (1, (int) (fabs (a1 - a0) * r / 2));
+
+  for (int i = 0; i < PROFILE_N; i++)
+    {
+      double t = -PROFILE_HALF + i * PROFILE_STEP, sum = 0;
+      double radius = r + (inward ? -t : t);
+      for (int k = 0; k < n_along; k++)
+        {
+          double a = a0 + (a1 - a0) * (k + 0.5) / n_along;
+          sum += lum_sample (image, apex.x + radius * cos (a), apex.y + radius * sin (a));
+        }
+      profile[i] = sum / n_along;
+    }
+  return profile_crossing (profile);
+}
+
+static void
+refine_region (const Image       *image,
+               NpAutoCalibration *result)
+{
+  NpAutoRegion *region = &result->region;
+
+  if (region->shape == NP_AUTO_REGION_RECTANGLE)
+    {
+      NpImageRect *r = &region->rect;
+      double left = r->x, right = r->x + r->width, top = r->y, bottom = r->y + r->height;
+      double t;
+
+      t = line_edge_offset (image, left, top, 0, 1, 1, 0, 0.2 * r->height, 0.8 * r->height);
+      if (isfinite (t))
+        left += t;
+      t = line_edge_offset (image, right, top, 0, 1, -1, 0, 0.2 * r->height, 0.8 * r->height);
+      if (isfinite (t))
+        right -= t;
+      t = line_edge_offset (image, left, top, 1, 0, 0, 1, 0.25 * (right - left),
+                            0.75 * (right - left));
+      if (isfinite (t))
+        top += t;
+      t = line_edge_offset (image, left, bottom, 1, 0, 0, -1, 0.1 * (right - left),
+                            0.9 * (right - left));
+      if (isfinite (t))
+        bottom -= t;
+      *r = (NpImageRect) { left, top, right - left, bottom - top };
+      result->skin_y = top;
+    }
+  else if (region->shape == NP_AUTO_REGION_SECTOR)
+    {
+      /* Normals pointing into the sector: towards the other edge. */
+      double lnx = region->left_dy, lny = -region->left_dx;
+      double rnx = -region->right_dy, rny = region->right_dx;
+      double span = region->far_radius_px - region->near_radius_px;
+      double tl, tr, a_left, a_right, t;
+      NpImagePoint pl, pr;
+
+      if (lnx * region->right_dx + lny * region->right_dy < 0)
+        {
+          lnx = -lnx;
+          lny = -lny;
+        }
+      if (rnx * region->left_dx + rny * region->left_dy < 0)
+        {
+          rnx = -rnx;
+          rny = -rny;
+        }
+      tl = line_edge_offset (image, region->apex.x, region->apex.y, region->left_dx,
+                             region->left_dy, lnx, lny, region->near_radius_px + 0.1 * span,
+                             region->near_radius_px + 0.6 * span);
+      tr = line_edge_offset (image, region->apex.x, region->apex.y, region->right_dx,
+                             region->right_dy, rnx, rny, region->near_radius_px + 0.1 * span,
+                             region->near_radius_px + 0.6 * span);
+      if (isfinite (tl) && isfinite (tr))
+        {
+          /* both edges move parallel; the apex is where they meet again */
+          double det;
+          double u;
+
+          pl = (NpImagePoint) { region->apex.x + tl * lnx, region->apex.y + tl * lny };
+          pr = (NpImagePoint) { region->apex.x + tr * rnx, region->apex.y + tr * rny };
+          det = region->left_dx * (-region->right_dy) - region->left_dy * (-region->right_dx);
+          if (fabs (det) > 1e-6)
+            {
+              u = ((pr.x - pl.x) * (-region->right_dy) - (pr.y - pl.y) * (-region->right_dx))
+                  / det;
+              region->apex = (NpImagePoint) { pl.x + u * region->left_dx,
+                                              pl.y + u * region->left_dy };
+            }
+        }
+      a_left = atan2 (region->left_dy, region->left_dx);
+      a_right = atan2 (region->right_dy, region->right_dx);
+      /* Near arc, coarse: where the mean over the middle half of the
+       * directions first rises to half the image's typical brightness
+       * (text above the image lies outside these directions' reach). */
+      {
+        int n_r = (int) ceil (region->far_radius_px);
+        g_autofree double *mean = g_new0 (double, MAX (n_r, 1));
+        g_autoptr(GArray) levels = g_array_new (FALSE, FALSE, sizeof (double));
+        double a0 = a_right + 0.25 * (a_left - a_right), a1 = a_left - 0.25 * (a_left - a_right);
+        int n_a = 32;
+        double level;
+
+        for (int r = 0; r < n_r; r++)
+          {
+            for (int k = 0; k < n_a; k++)
+              {
+                double a = a0 + (a1 - a0) * (k + 0.5) / n_a;
+                mean[r] += lum_sample (image, region->apex.x + r * cos (a),
+                                       region->apex.y + r * sin (a));
+              }
+            mean[r] /= n_a;
+            g_array_append_val (levels, mean[r]);
+          }
+        gsl_sort ((double *) levels->data, 1, levels->len);
+        level = 0.5 * gsl_stats_quantile_from_sorted_data ((double *) levels->data, 1, levels->len,
+                                                           0.9);
+        /* a line of text above the image is a few pixels tall; the image
+         * stays bright for longer */
+        for (int r = 0; r + 16 < n_r; r++)
+          {
+            gboolean bright = TRUE;
+            for (int k = 0; k <= 16 && bright; k += 2)
+              bright = mean[r + k] >= level;
+            if (bright)
+              {
+                region->near_radius_px = r;
+                break;
+              }
+          }
+      }
+      t = arc_edge_offset (image, region->apex, region->near_radius_px,
+                           a_right + 0.25 * (a_left - a_right), a_left - 0.25 * (a_left - a_right),
+                           FALSE);
+      if (isfinite (t))
+        region->near_radius_px += t;
+      /* the far arc next to each edge (the middle may lie in a shadow) */
+      {
+        double t_right = arc_edge_offset (image, region->apex, region->far_radius_px,
+                                          a_right + 0.03 * (a_left - a_right),
+                                          a_right + 0.15 * (a_left - a_right), TRUE);
+        double t_left = arc_edge_offset (image, region->apex, region->far_radius_px,
+                                         a_left - 0.15 * (a_left - a_right),
+                                         a_left - 0.03 * (a_left - a_right), TRUE);
+
+        if (isfinite (t_right) && isfinite (t_left))
+          t = (t_right + t_left) / 2;
+        else
+          t = isfinite (t_right) ? t_right : t_left;
+        if (isfinite (t))
+          region->far_radius_px -= t;
+      }
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1151,6 +1411,39 @@ out:
   g_clear_pointer (&runs, g_array_unref);
 }
 
+/* The deep part of an image is often black (attenuation, shadows behind
+ * bone), so the far boundary seen in the pixels may lie short of the real
+ * one. A vertical depth scale runs to the imaging depth: its deepest tick
+ * then gives the far boundary. */
+static void
+extend_far_by_scale (NpAutoCalibration *result)
+{
+  NpAutoRegion *region = &result->region;
+  const NpAutoTick *first, *last;
+  double deepest;
+
+  if (!result->found || result->ticks->len < 2)
+    return;
+  first = &g_array_index (result->ticks, NpAutoTick, 0);
+  last = &g_array_index (result->ticks, NpAutoTick, result->ticks->len - 1);
+  if (fabs (last->point.x - first->point.x) > 0.01 * fabs (last->point.y - first->point.y))
+    return;
+  deepest = MAX (first->point.y, last->point.y);
+  if (region->shape == NP_AUTO_REGION_RECTANGLE
+      && deepest > region->rect.y + region->rect.height + 3)
+    {
+      region->rect.height = deepest - region->rect.y;
+      region->far_from_scale = TRUE;
+    }
+  else if (region->shape == NP_AUTO_REGION_SECTOR
+           && fabs (region->left_dx + region->right_dx) < 0.02
+           && deepest - region->apex.y > region->far_radius_px + 3)
+    {
+      region->far_radius_px = deepest - region->apex.y;
+      region->far_from_scale = TRUE;
+    }
+}
+
 static void
 check_against_region (NpAutoCalibration *result)
 {
@@ -1198,6 +1491,7 @@ np_auto_calibration_detect (const NpFrame  *frame,
   result->ticks = g_array_new (FALSE, TRUE, sizeof (NpAutoTick));
   image_init (&image, frame);
   find_region (&image, result);
+  refine_region (&image, result);
   g_clear_pointer (&result->ticks, g_array_unref);
   find_scale (&image, result);
   if (result->ticks == NULL)
@@ -1207,6 +1501,7 @@ np_auto_calibration_detect (const NpFrame  *frame,
   if (result->found && result->region.shape == NP_AUTO_REGION_NONE)
     set_not_found (result, "no depth scale found: evenly spaced marks, but no ultrasound image "
                            "area next to them");
+  extend_far_by_scale (result);
   check_against_region (result);
   g_free (image.lum);
   return result;

@@ -56,6 +56,8 @@ typedef struct
   double edge_rms_px;   /* RMS distance of edge points from the fitted lines */
   double near_rms_px;   /* RMS distance of near-boundary points from the fit */
   double area_fraction; /* of the frame */
+  gboolean far_from_scale; /* the image fades out before its far boundary,
+                              which is taken from the deepest tick */
 } NpAutoRegion;
 
 /* A calibration candidate read from the pixels, with its evidence. It is a
