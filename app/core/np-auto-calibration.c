@@ -406,7 +406,7 @@ follow_run (const Grid   *grid,
 
       for (;;)
         {
-          double along_tol = MAX (1.5, 0.08 * d), across_tol = 3.5 + 0.03 * d;
+          double along_tol = MAX (1.5, 0.08 * d), across_tol = MAX (6.0, 0.12 * d);
           double ex = last->x + direction * sx * (misses + 1);
           double ey = last->y + direction * sy * (misses + 1);
           int k = grid_find (grid, blobs, ex, ey, vx / d, vy / d, along_tol, across_tol);
@@ -479,8 +479,8 @@ follow_run (const Grid   *grid,
   g_array_unref (backward);
 }
 
-/* Tick marks are thin along their scale (bars across it, or small dots);
- * a row of characters is not. */
+/* Tick marks are thin along their scale: bars across it, or small filled
+ * dots. A row of characters is not. */
 static gboolean
 run_is_thin (const Run    *run,
              const GArray *blobs)
@@ -489,16 +489,80 @@ run_is_thin (const Run    *run,
     {
       int k = g_array_index (run->members, int, i);
       const Blob *b;
-      double along;
+      double along, across;
+      int w, h;
 
       if (k < 0)
         continue;
       b = &g_array_index (blobs, Blob, k);
-      along = fabs (run->dx) * (b->x1 - b->x0 + 1) + fabs (run->dy) * (b->y1 - b->y0 + 1);
+      w = b->x1 - b->x0 + 1;
+      h = b->y1 - b->y0 + 1;
+      along = fabs (run->dx) * w + fabs (run->dy) * h;
+      across = fabs (run->dy) * w + fabs (run->dx) * h;
       if (along > MAX_TICK_ALONG_PX)
+        return FALSE;
+      /* a bar across the scale, or a small filled dot; not a letter */
+      if (across < 1.5 * along && !(w <= 5 && h <= 5 && b->area * 10 >= (guint) (w * h * 6)))
         return FALSE;
     }
   return TRUE;
+}
+
+/* Between the ticks of a scale lies empty background; between every n-th
+ * letter of a line of text lie other letters. Most gaps must be dark along
+ * the line from tick to tick. */
+static gboolean
+run_gaps_are_empty (const Run    *run,
+                    const GArray *blobs,
+                    const Image  *image)
+{
+  guint gaps = 0, clean = 0;
+
+  for (guint i = 0; i + 1 < run->members->len; i++)
+    {
+      int a = g_array_index (run->members, int, i), b = g_array_index (run->members, int, i + 1);
+      const Blob *ba, *bb;
+      guint bright = 0;
+
+      if (a < 0 || b < 0)
+        continue;
+      ba = &g_array_index (blobs, Blob, a);
+      bb = &g_array_index (blobs, Blob, b);
+      for (int k = 0; k <= 10; k++)
+        {
+          double t = 0.25 + 0.05 * k;
+          double x = ba->x + t * (bb->x - ba->x), y = ba->y + t * (bb->y - ba->y);
+          bright += lum_at (image, (int) floor (x), (int) floor (y)) >= TICK_GROW;
+        }
+      gaps++;
+      clean += bright <= 4;
+    }
+  return gaps > 0 && clean * 10 >= gaps * 6;
+}
+
+/* A mark halfway between most neighbouring ticks means the run skips every
+ * other tick of a finer scale: that finer run is the scale, not this one. */
+static gboolean
+run_skips_ticks (const Run    *run,
+                 const GArray *blobs,
+                 const Grid   *grid)
+{
+  guint gaps = 0, filled = 0;
+
+  for (guint i = 0; i + 1 < run->members->len; i++)
+    {
+      int a = g_array_index (run->members, int, i), b = g_array_index (run->members, int, i + 1);
+      const Blob *ba, *bb;
+
+      if (a < 0 || b < 0)
+        continue;
+      ba = &g_array_index (blobs, Blob, a);
+      bb = &g_array_index (blobs, Blob, b);
+      gaps++;
+      filled += grid_find (grid, blobs, (ba->x + bb->x) / 2, (ba->y + bb->y) / 2, run->dx, run->dy,
+                           MAX (1.5, 0.08 * run->step), MAX (6.0, 0.12 * run->step)) >= 0;
+    }
+  return gaps > 0 && filled * 2 >= gaps;
 }
 
 static gboolean
@@ -629,29 +693,38 @@ scan_edge (const Image *image,
 static double
 median (GArray *values);
 
-/* The edge line x = c0 + c1 · y: the line through two of the points that
- * most points lie within 1.5 px of (pairs taken in a fixed order, so the
- * result is reproducible), then the least-squares fit of those points. Rows
- * where the texture's outer end is not the field's edge (shadows, text
- * touching the image) drop out. Returns the RMS residual of the points
- * kept, INFINITY when too few are on one line. */
+/* The edge line x = c0 + c1 · y. Candidate lines go through two of the
+ * points (pairs taken in a fixed order, so the result is reproducible);
+ * of those that enough points lie within 1.5 px of, the outermost one
+ * (@side −1: left, +1: right, judged at row @y_mid) among those with at
+ * least half the support of the best is the field's edge: an edge inside
+ * the field (a shadow's side) has the image beyond it. Then the
+ * least-squares fit of that line's points. Returns the RMS residual of the
+ * points kept, INFINITY when too few lie on one line. */
 static double
 fit_edge (GArray *ys,
           GArray *xs,
+          int     side,
+          double  y_mid,
           double *c0,
           double *c1)
 {
   const double *y = (const double *) ys->data, *x = (const double *) xs->data;
-  guint n = ys->len, best_count = 0;
+  guint n = ys->len, best_count = 0, needed;
   double best0 = 0, best1 = 0, cov00, cov01, cov11, sumsq;
+  double best_x = side < 0 ? G_MAXDOUBLE : -G_MAXDOUBLE;
   guint32 state = 12345;
+  guint most = 0;
+  g_autoptr(GArray) candidates = NULL;
 
   if (n < 10)
     return INFINITY;
-  for (guint trial = 0; trial < 300; trial++)
+  needed = MAX (40u, n / 6);
+  candidates = g_array_new (FALSE, FALSE, sizeof (double) * 3);
+  for (guint trial = 0; trial < 400; trial++)
     {
       guint i, j, count = 0;
-      double t1, t0;
+      double line[3];
 
       state = state * 1664525u + 1013904223u;
       i = (state >> 8) % n;
@@ -659,18 +732,36 @@ fit_edge (GArray *ys,
       j = (state >> 8) % n;
       if (fabs (y[j] - y[i]) < 20)
         continue;
-      t1 = (x[j] - x[i]) / (y[j] - y[i]);
-      t0 = x[i] - t1 * y[i];
+      line[1] = (x[j] - x[i]) / (y[j] - y[i]);
+      line[0] = x[i] - line[1] * y[i];
       for (guint k = 0; k < n; k++)
-        count += fabs (x[k] - (t0 + t1 * y[k])) <= 1.5;
-      if (count > best_count)
+        count += fabs (x[k] - (line[0] + line[1] * y[k])) <= 1.5;
+      if (count < needed)
+        continue;
+      line[2] = count;
+      g_array_append_vals (candidates, line, 1);
+      most = MAX (most, count);
+    }
+  /* among the well supported lines (at least half the support of the best
+   * one), the outermost; between lines within 3 px, the better supported */
+  for (guint c = 0; c < candidates->len; c++)
+    {
+      const double *line = (const double *) candidates->data + 3 * c;
+      guint count = (guint) line[2];
+      double at_mid = line[0] + line[1] * y_mid;
+
+      if (count * 2 < most)
+        continue;
+      if ((side < 0 ? at_mid < best_x - 3 : at_mid > best_x + 3)
+          || (fabs (at_mid - best_x) <= 3 && count > best_count))
         {
           best_count = count;
-          best0 = t0;
-          best1 = t1;
+          best0 = line[0];
+          best1 = line[1];
+          best_x = at_mid;
         }
     }
-  if (best_count < MAX (10u, n / 4))
+  if (best_count == 0)
     return INFINITY;
   for (guint k = 0; k < ys->len;)
     {
@@ -760,8 +851,8 @@ find_region (const Image       *image,
       region->rect = (NpImageRect) { 0, top * BLOCK, image->width, (bottom - top + 1) * BLOCK };
       goto out;
     }
-  l_rms = fit_edge (ly, lx, &l0, &l1);
-  r_rms = fit_edge (ry, rx, &r0, &r1);
+  l_rms = fit_edge (ly, lx, -1, (top + bottom + 1) * BLOCK / 2.0, &l0, &l1);
+  r_rms = fit_edge (ry, rx, +1, (top + bottom + 1) * BLOCK / 2.0, &r0, &r1);
   region->edge_rms_px = MAX (l_rms, r_rms);
   g_debug ("region: %u blocks (%.1f %%), left x = %.2f + %.4f y (%.2f px RMS, %u rows), "
            "right x = %.2f + %.4f y (%.2f px RMS, %u rows)", size, 100 * region->area_fraction,
@@ -1225,6 +1316,12 @@ find_scale (const Image       *image,
                              "alone on a dark background");
       return;
     }
+  for (guint i = 0; i < blobs->len; i++)
+    if (g_getenv ("NP_AUTO_DEBUG_BLOBS") != NULL)
+      g_debug ("blob (%.2f, %.2f) %d × %d", g_array_index (blobs, Blob, i).x,
+               g_array_index (blobs, Blob, i).y,
+               g_array_index (blobs, Blob, i).x1 - g_array_index (blobs, Blob, i).x0 + 1,
+               g_array_index (blobs, Blob, i).y1 - g_array_index (blobs, Blob, i).y0 + 1);
   grid_init (&grid, blobs, image->width, image->height);
   runs = g_array_new (FALSE, FALSE, sizeof (Run));
   for (guint a = 0; a < blobs->len; a++)
@@ -1241,30 +1338,45 @@ find_scale (const Image       *image,
         if (d < MIN_STEP_PX || d > MAX_STEP_PX)
           continue;
         follow_run (&grid, blobs, a, b, &run);
-        if (run.found >= MIN_TICKS && run.rms <= MAX_RMS_PX && run_is_thin (&run, blobs))
+        /* a missed tick here and there, not every other one */
+        if (run.found >= MIN_TICKS && (run.members->len - run.found) * 5 <= run.members->len
+            && run.rms <= MAX_RMS_PX && run_is_thin (&run, blobs)
+            && run_gaps_are_empty (&run, blobs, image) && !run_skips_ticks (&run, blobs, &grid))
           g_array_append_val (runs, run);
         else
           g_array_unref (run.members);
       }
   grid_clear (&grid);
 
-  /* The longest run; among equally long ones the finest step. The rival is
-   * the longest run that shares no mark with it. */
+  /* The run that spans farthest (a depth scale runs the image's depth; a
+   * dotted outline is short); among runs of the same span, the one with
+   * the most ticks (minor ticks included). The rival is the longest run
+   * that shares no mark with it. */
   for (guint i = 0; i < runs->len; i++)
     {
       Run *run = &g_array_index (runs, Run, i);
-      if (best == NULL || run->found > best->found
-          || (run->found == best->found && run->step < best->step))
+      double span = run->step * (run->members->len - 1);
+      double best_span = best != NULL ? best->step * (best->members->len - 1) : 0;
+
+      if (best == NULL || span > 1.02 * best_span
+          || (span > 0.98 * best_span && run->found > best->found))
         best = run;
     }
   for (guint i = 0; best != NULL && i < runs->len; i++)
     {
       Run *run = &g_array_index (runs, Run, i);
       if (run != best && !runs_share_blob (run, best)
-          && (rival == NULL || run->found > rival->found))
+          && (rival == NULL || run->step * (run->members->len - 1)
+                               > rival->step * (rival->members->len - 1)))
         rival = run;
     }
 
+  if (rival != NULL)
+    for (guint i = 0; i < rival->members->len; i++)
+      if (g_array_index (rival->members, int, i) >= 0)
+        g_debug ("rival tick (%.2f, %.2f)",
+                 g_array_index (blobs, Blob, g_array_index (rival->members, int, i)).x,
+                 g_array_index (blobs, Blob, g_array_index (rival->members, int, i)).y);
   if (best != NULL)
     g_debug ("best run: %u ticks, step %.2f px; rival: %u ticks, step %.2f px", best->found,
              best->step, rival != NULL ? rival->found : 0, rival != NULL ? rival->step : 0.0);
@@ -1277,8 +1389,8 @@ find_scale (const Image       *image,
     }
   /* A second, separate scale almost as long with another step: which one
    * is the depth scale cannot be told from the pixels. */
-  if (rival != NULL && rival->found + 1 >= best->found
-      && rival->step * (rival->members->len - 1) >= 0.5 * best->step * (best->members->len - 1)
+  if (rival != NULL
+      && rival->step * (rival->members->len - 1) >= 0.6 * best->step * (best->members->len - 1)
       && fabs (rival->step - best->step) > NP_AUTO_CALIBRATION_AGREEMENT * best->step)
     {
       g_autofree char *reason = g_strdup_printf (
