@@ -565,6 +565,28 @@ run_skips_ticks (const Run    *run,
   return gaps > 0 && filled * 2 >= gaps;
 }
 
+/* A depth scale runs along the depth: down a rectangle, along a sector's
+ * axis or one of its edges (within 3°). Rows of text run across. */
+static gboolean
+run_runs_along_depth (const Run          *run,
+                      const NpAutoRegion *region)
+{
+  double cos_limit = cos (3 * G_PI / 180);
+
+  if (region->shape == NP_AUTO_REGION_RECTANGLE)
+    return fabs (run->dy) >= cos_limit;
+  if (region->shape == NP_AUTO_REGION_SECTOR)
+    {
+      double ax = region->left_dx + region->right_dx, ay = region->left_dy + region->right_dy;
+      double norm = hypot (ax, ay);
+
+      return fabs (run->dx * ax + run->dy * ay) / norm >= cos_limit
+             || fabs (run->dx * region->left_dx + run->dy * region->left_dy) >= cos_limit
+             || fabs (run->dx * region->right_dx + run->dy * region->right_dy) >= cos_limit;
+    }
+  return TRUE;
+}
+
 static gboolean
 runs_share_blob (const Run *a,
                  const Run *b)
@@ -1316,12 +1338,6 @@ find_scale (const Image       *image,
                              "alone on a dark background");
       return;
     }
-  for (guint i = 0; i < blobs->len; i++)
-    if (g_getenv ("NP_AUTO_DEBUG_BLOBS") != NULL)
-      g_debug ("blob (%.2f, %.2f) %d × %d", g_array_index (blobs, Blob, i).x,
-               g_array_index (blobs, Blob, i).y,
-               g_array_index (blobs, Blob, i).x1 - g_array_index (blobs, Blob, i).x0 + 1,
-               g_array_index (blobs, Blob, i).y1 - g_array_index (blobs, Blob, i).y0 + 1);
   grid_init (&grid, blobs, image->width, image->height);
   runs = g_array_new (FALSE, FALSE, sizeof (Run));
   for (guint a = 0; a < blobs->len; a++)
@@ -1341,7 +1357,8 @@ find_scale (const Image       *image,
         /* a missed tick here and there, not every other one */
         if (run.found >= MIN_TICKS && (run.members->len - run.found) * 5 <= run.members->len
             && run.rms <= MAX_RMS_PX && run_is_thin (&run, blobs)
-            && run_gaps_are_empty (&run, blobs, image) && !run_skips_ticks (&run, blobs, &grid))
+            && run_gaps_are_empty (&run, blobs, image) && !run_skips_ticks (&run, blobs, &grid)
+            && run_runs_along_depth (&run, &result->region))
           g_array_append_val (runs, run);
         else
           g_array_unref (run.members);
@@ -1371,12 +1388,6 @@ find_scale (const Image       *image,
         rival = run;
     }
 
-  if (rival != NULL)
-    for (guint i = 0; i < rival->members->len; i++)
-      if (g_array_index (rival->members, int, i) >= 0)
-        g_debug ("rival tick (%.2f, %.2f)",
-                 g_array_index (blobs, Blob, g_array_index (rival->members, int, i)).x,
-                 g_array_index (blobs, Blob, g_array_index (rival->members, int, i)).y);
   if (best != NULL)
     g_debug ("best run: %u ticks, step %.2f px; rival: %u ticks, step %.2f px", best->found,
              best->step, rival != NULL ? rival->found : 0, rival != NULL ? rival->step : 0.0);

@@ -71,6 +71,9 @@ describe_libjpeg_error (const char *message)
 {
   if (strstr (message, "Premature end") || strstr (message, "EOF"))
     return g_strdup ("the file is truncated");
+  /* the headers end before the image data begins */
+  if (strstr (message, "missing SOS") || strstr (message, "contains no image"))
+    return g_strdup ("the file is truncated (its image data is missing)");
   if (strstr (message, "Not a JPEG") || strstr (message, "SOI"))
     return g_strdup ("not a JPEG image");
   if (strstr (message, "Maximum supported image dimension") || strstr (message, "too large")
