@@ -407,8 +407,6 @@ print_auto_text (const char              *path,
                   tick->major ? "yes" : "no", residual);
         }
     }
-  else
-    printf ("Result:      %s\n", result->reason);
   printf ("Region:      %s\n", np_auto_region_shape_to_string (region->shape));
   if (region->shape == NP_AUTO_REGION_RECTANGLE)
     printf ("             x %.1f–%.1f, y %.1f–%.1f px, edge RMS %.2f px\n", region->rect.x,
@@ -451,13 +449,12 @@ calibrate_auto (const char *path,
       root = json_builder_get_root (builder);
       np_cli_print_json (root);
     }
-  else
+  else if (result->found)
     print_auto_text (path, result);
+  /* No scale: one line on stderr (with --json the evidence is printed too,
+   * found false, for scripts that want the region and the reason). */
   if (!result->found)
-    {
-      fprintf (stderr, "needleplan-cli calibrate: %s\n", result->reason);
-      return NP_CLI_EXIT_INPUT;
-    }
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "%s: %s", path, result->reason);
   return NP_CLI_EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "np-cli.h"
 
+#include "np-auto-calibration.h"
 #include "np-png.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ np_cli_info (int    argc,
   gboolean as_json = FALSE;
   double mm_x = 0, mm_y = 0;
   gboolean has_size;
+  g_autoptr(NpAutoCalibration) scale = NULL;
   int exit_code;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
@@ -48,6 +50,9 @@ np_cli_info (int    argc,
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   has_size = np_frame_get_declared_pixel_size (frame, &mm_x, &mm_y);
+  scale = np_auto_calibration_detect (frame, &error);
+  if (scale == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   if (as_json)
     {
@@ -82,6 +87,25 @@ np_cli_info (int    argc,
         }
       else
         json_builder_add_null_value (builder);
+      /* a candidate read from the pixels, never applied by info */
+      json_builder_set_member_name (builder, "depth_scale_found");
+      if (scale->found)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "mm_per_px");
+          json_builder_add_double_value (builder, scale->mm_per_px);
+          json_builder_set_member_name (builder, "se_mm_per_px");
+          json_builder_add_double_value (builder, scale->se_mm_per_px);
+          json_builder_set_member_name (builder, "ticks");
+          json_builder_add_int_value (builder, scale->ticks->len);
+          json_builder_set_member_name (builder, "spacing_assumption");
+          json_builder_add_string_value (builder, scale->assumption);
+          json_builder_set_member_name (builder, "confidence");
+          json_builder_add_string_value (builder, np_auto_confidence_to_string (scale->confidence));
+          json_builder_end_object (builder);
+        }
+      else
+        json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "text");
       json_builder_begin_object (builder);
       for (guint i = 0; keys[i] != NULL; i++)
@@ -105,5 +129,11 @@ np_cli_info (int    argc,
     printf ("Pixel size:  %.4f × %.4f mm (declared by the file, not yet confirmed)\n", mm_x, mm_y);
   else
     printf ("Pixel size:  not declared (measurements need a calibration)\n");
+  if (scale->found)
+    printf ("Depth scale: found in the pixels: %.4f mm/px ± %.2g from %u ticks (%s); a candidate, "
+            "see calibrate --auto\n", scale->mm_per_px, scale->se_mm_per_px, scale->ticks->len,
+            scale->assumption);
+  else
+    printf ("Depth scale: %s\n", scale->reason);
   return NP_CLI_EXIT_OK;
 }
