@@ -75,7 +75,16 @@ image_init (Image         *image,
     {
       guint8 *out = image->lum + (gsize) y * image->width;
 
-      if (!deep)
+      if (!deep && channels <= 2)
+        {
+          const guint8 *row = data + (gsize) y * stride;
+          if (channels == 1)
+            memcpy (out, row, image->width);
+          else
+            for (guint x = 0; x < image->width; x++)
+              out[x] = row[2 * x];
+        }
+      else if (!deep)
         {
           const guint8 *row = data + (gsize) y * stride;
           for (guint x = 0; x < image->width; x++)
@@ -138,33 +147,32 @@ add_flat_marks (const Image *image,
 {
   gsize n = (gsize) image->width * image->height;
   g_autofree guint8 *seen = g_malloc0 (n);
-  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint32));
+  /* every pixel enters the stack at most once */
+  g_autofree guint32 *stack = g_new (guint32, n);
+  gsize depth;
   guint n_before = blobs->len;
 
   for (gsize start = 0; start < n; start++)
     {
-      Blob blob = { 0 };
+      Blob blob;
       guint8 level = image->lum[start];
       guint ring = 0, dark = 0;
 
-      if (seen[start] || level < FLAT_MIN)
+      if (level < FLAT_MIN || seen[start])
         continue;
+      memset (&blob, 0, sizeof blob);
       blob.x0 = blob.x1 = (int) (start % image->width);
       blob.y0 = blob.y1 = (int) (start / image->width);
       seen[start] = 1;
-      g_array_set_size (stack, 0);
-      {
-        guint32 s0 = (guint32) start;
-        g_array_append_val (stack, s0);
-      }
-      while (stack->len > 0)
+      depth = 0;
+      stack[depth++] = (guint32) start;
+      while (depth > 0)
         {
-          guint32 p = g_array_index (stack, guint32, stack->len - 1);
+          guint32 p = stack[--depth];
           int x = (int) (p % image->width), y = (int) (p / image->width);
           const int nx[4] = { x - 1, x + 1, x, x };
           const int ny[4] = { y, y, y - 1, y + 1 };
 
-          g_array_set_size (stack, stack->len - 1);
           blob.area++;
           blob.x += x + 0.5;
           blob.y += y + 0.5;
@@ -182,7 +190,7 @@ add_flat_marks (const Image *image,
               if (seen[q] || abs ((int) image->lum[q] - (int) level) > FLAT_RANGE)
                 continue;
               seen[q] = 1;
-              g_array_append_val (stack, q);
+              stack[depth++] = q;
             }
         }
       if (blob.area < 4 || blob.area > 40 || blob.x1 - blob.x0 > 7
@@ -219,35 +227,34 @@ find_blobs (const Image *image)
 {
   gsize n = (gsize) image->width * image->height;
   g_autofree guint8 *seen = g_malloc0 (n);
-  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint32));
+  /* every pixel enters the stack at most once */
+  g_autofree guint32 *stack = g_new (guint32, n);
+  gsize depth;
   GArray *blobs = g_array_new (FALSE, FALSE, sizeof (Blob));
 
   for (gsize start = 0; start < n; start++)
     {
-      Blob blob = { 0 };
+      Blob blob;
       double sum = 0, sum_x = 0, sum_y = 0;
       guint8 peak = 0;
       gboolean too_big = FALSE;
 
-      if (seen[start] || image->lum[start] < TICK_SEED)
+      if (image->lum[start] < TICK_SEED || seen[start])
         continue;
+      memset (&blob, 0, sizeof blob);
       blob.x0 = blob.x1 = (int) (start % image->width);
       blob.y0 = blob.y1 = (int) (start / image->width);
       seen[start] = 1;
-      g_array_set_size (stack, 0);
-      {
-        guint32 s = (guint32) start;
-        g_array_append_val (stack, s);
-      }
-      while (stack->len > 0)
+      depth = 0;
+      stack[depth++] = (guint32) start;
+      while (depth > 0)
         {
-          guint32 p = g_array_index (stack, guint32, stack->len - 1);
+          guint32 p = stack[--depth];
           int x = (int) (p % image->width), y = (int) (p / image->width);
           guint8 v = image->lum[p];
           const int nx[4] = { x - 1, x + 1, x, x };
           const int ny[4] = { y, y, y - 1, y + 1 };
 
-          g_array_set_size (stack, stack->len - 1);
           blob.area++;
           sum += v;
           sum_x += v * (x + 0.5);
@@ -269,7 +276,7 @@ find_blobs (const Image *image)
               if (seen[q] || image->lum[q] < TICK_GROW)
                 continue;
               seen[q] = 1;
-              g_array_append_val (stack, q);
+              stack[depth++] = q;
             }
         }
       if (too_big)
@@ -623,18 +630,23 @@ find_speckle_blocks (const Image *image,
         guint sum = 0, sum2 = 0, lit = 0;
         double mean, var;
 
-        for (guint y = by * BLOCK; y < (by + 1) * BLOCK; y++)
-          for (guint x = bx * BLOCK; x < (bx + 1) * BLOCK; x++)
-            {
-              guint v = image->lum[(gsize) y * image->width + x];
-              sum += v;
-              sum2 += v * v;
-              lit += v >= 6;
-            }
-        mean = sum / (double) (BLOCK * BLOCK);
-        var = sum2 / (double) (BLOCK * BLOCK) - mean * mean;
+        /* every other row of the block: texture shows just as well at
+         * half the cost */
+        for (guint y = by * BLOCK; y < (by + 1) * BLOCK; y += 2)
+          {
+            const guint8 *row = image->lum + (gsize) y * image->width + bx * BLOCK;
+            for (guint x = 0; x < BLOCK; x++)
+              {
+                guint v = row[x];
+                sum += v;
+                sum2 += v * v;
+                lit += v >= 6;
+              }
+          }
+        mean = sum / (double) (BLOCK * BLOCK / 2);
+        var = sum2 / (double) (BLOCK * BLOCK / 2) - mean * mean;
         /* Speckle: grey with grain, mostly lit. */
-        blocks->speckle[by * blocks->bw + bx] = mean >= 6 && var >= 4 && lit >= BLOCK * BLOCK / 2;
+        blocks->speckle[by * blocks->bw + bx] = mean >= 6 && var >= 4 && lit >= BLOCK * BLOCK / 4;
       }
 }
 
@@ -743,7 +755,7 @@ fit_edge (GArray *ys,
     return INFINITY;
   needed = MAX (40u, n / 6);
   candidates = g_array_new (FALSE, FALSE, sizeof (double) * 3);
-  for (guint trial = 0; trial < 400; trial++)
+  for (guint trial = 0; trial < 200; trial++)
     {
       guint i, j, count = 0;
       double line[3];
@@ -1010,7 +1022,7 @@ lum_sample (const Image *image,
 }
 
 #define PROFILE_HALF 10.0
-#define PROFILE_STEP 0.25
+#define PROFILE_STEP 0.5
 #define PROFILE_N ((int) (2 * PROFILE_HALF / PROFILE_STEP) + 1)
 
 /* Where an averaged profile across an edge (dark at negative offsets,
@@ -1054,7 +1066,7 @@ line_edge_offset (const Image *image,
                   double s0, double s1)
 {
   double profile[PROFILE_N];
-  int n_along = MAX (1, (int) ((s1 - s0) / 2));
+  int n_along = MAX (1, (int) ((s1 - s0) / 4));
 
   for (int i = 0; i < PROFILE_N; i++)
     {
@@ -1080,7 +1092,7 @@ arc_edge_offset (const Image  *image,
                  gboolean      inward)
 {
   double profile[PROFILE_N];
-  int n_along = MAX (1, (int) (fabs (a1 - a0) * r / 2));
+  int n_along = MAX (1, (int) (fabs (a1 - a0) * r / 4));
 
   for (int i = 0; i < PROFILE_N; i++)
     {
@@ -1177,17 +1189,22 @@ refine_region (const Image       *image,
         g_autofree double *mean = g_new0 (double, MAX (n_r, 1));
         g_autoptr(GArray) levels = g_array_new (FALSE, FALSE, sizeof (double));
         double a0 = a_right + 0.25 * (a_left - a_right), a1 = a_left - 0.25 * (a_left - a_right);
-        int n_a = 32;
+        const int n_a = 32;
         double level;
 
+        double cos_a[32], sin_a[32];
+
+        for (int k = 0; k < n_a; k++)
+          {
+            double a = a0 + (a1 - a0) * (k + 0.5) / n_a;
+            cos_a[k] = cos (a);
+            sin_a[k] = sin (a);
+          }
         for (int r = 0; r < n_r; r++)
           {
             for (int k = 0; k < n_a; k++)
-              {
-                double a = a0 + (a1 - a0) * (k + 0.5) / n_a;
-                mean[r] += lum_sample (image, region->apex.x + r * cos (a),
-                                       region->apex.y + r * sin (a));
-              }
+              mean[r] += lum_sample (image, region->apex.x + r * cos_a[k],
+                                     region->apex.y + r * sin_a[k]);
             mean[r] /= n_a;
             g_array_append_val (levels, mean[r]);
           }
@@ -1353,6 +1370,21 @@ find_scale (const Image       *image,
           continue;
         if (d < MIN_STEP_PX || d > MAX_STEP_PX)
           continue;
+        /* a run of five has a third tick next to any two neighbours (one
+         * of them may be missed): checking that first skips most pairs */
+        {
+          double ux = (bb->x - ba->x) / d, uy = (bb->y - ba->y) / d;
+          double along = MAX (1.5, 0.08 * d), across = MAX (6.0, 0.12 * d);
+          gboolean third = FALSE;
+
+          for (int k = 1; k <= 2 && !third; k++)
+            third = grid_find (&grid, blobs, bb->x + k * (bb->x - ba->x),
+                               bb->y + k * (bb->y - ba->y), ux, uy, along, across) >= 0
+                    || grid_find (&grid, blobs, ba->x - k * (bb->x - ba->x),
+                                  ba->y - k * (bb->y - ba->y), ux, uy, along, across) >= 0;
+          if (!third)
+            continue;
+        }
         follow_run (&grid, blobs, a, b, &run);
         /* a missed tick here and there, not every other one */
         if (run.found >= MIN_TICKS && (run.members->len - run.found) * 5 <= run.members->len
