@@ -151,6 +151,11 @@ check_against_truth (const char              *what,
     {
       double half = json_object_get_double_member (scanner, "footprint_mm") / 2 / px;
 
+      g_test_message ("%s: region error left %.2f right %.2f top %.2f bottom %.2f px", what,
+                      region->rect.x - (skin_x - half),
+                      region->rect.x + region->rect.width - (skin_x + half),
+                      region->rect.y - skin_y,
+                      region->rect.y + region->rect.height - (skin_y + depth_px));
       g_assert_cmpint (region->shape, ==, NP_AUTO_REGION_RECTANGLE);
       g_assert_cmpfloat (fabs (region->rect.x - (skin_x - half)), <, 3);
       g_assert_cmpfloat (fabs (region->rect.x + region->rect.width - (skin_x + half)), <, 3);
@@ -168,6 +173,9 @@ check_against_truth (const char              *what,
       double r_skin = json_object_get_double_member (scanner, "skin_radius_px");
       double half = json_object_get_double_member (scanner, "sector_deg") * G_PI / 360;
 
+      g_test_message ("%s: region error apex %.2f %.2f near %.2f far %.2f px", what,
+                      region->apex.x - ax, region->apex.y - ay, region->near_radius_px - r_skin,
+                      region->far_radius_px - (r_skin + depth_px));
       g_assert_cmpint (region->shape, ==, NP_AUTO_REGION_SECTOR);
       g_assert_cmpfloat (fabs (region->apex.x - ax), <, 3);
       g_assert_cmpfloat (fabs (region->apex.y - ay), <, 3);
