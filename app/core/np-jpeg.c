@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <jpeglib.h>
+#include <jerror.h>
 
 /* libjpeg calls error_exit and expects it never to return: it jumps back
  * to the setjmp in run_decode with the library's message kept here. */
@@ -28,6 +29,23 @@ typedef struct
   char message[JMSG_LENGTH_MAX];
   guint warnings;
 } ErrorManager;
+
+/* A progressive file may hold thousands of tiny scans, each a full pass
+ * over the image: minutes of CPU from a small file. Real encoders write
+ * about ten; libjpeg-turbo's own tools stop at a limit too. */
+#define MAX_SCANS 200
+
+static void
+progress_cb (j_common_ptr cinfo)
+{
+  ErrorManager *err = (ErrorManager *) cinfo->err;
+
+  if (cinfo->is_decompressor && ((j_decompress_ptr) cinfo)->input_scan_number > MAX_SCANS)
+    {
+      g_snprintf (err->message, sizeof err->message, "too many scans (over %d)", MAX_SCANS);
+      longjmp (err->jump, 1);
+    }
+}
 
 static void
 error_exit_cb (j_common_ptr cinfo)
@@ -46,7 +64,8 @@ emit_message_cb (j_common_ptr cinfo,
 
   /* Level -1 is a warning about damaged data (a truncated file is one:
    * libjpeg pads it with grey and goes on). Keep the first one. */
-  if (level < 0)
+  /* Bytes between markers (some scanners pad) leave the image intact. */
+  if (level < 0 && err->base.msg_code != JWRN_EXTRANEOUS_DATA)
     {
       if (err->warnings++ == 0)
         err->base.format_message (cinfo, err->message);
@@ -79,6 +98,8 @@ describe_libjpeg_error (const char *message)
   if (strstr (message, "Maximum supported image dimension") || strstr (message, "too large")
       || strstr (message, "Insufficient memory"))
     return g_strdup ("the file declares more data than NeedlePlan accepts");
+  if (strstr (message, "too many scans"))
+    return g_strdup_printf ("the file is damaged or hostile (%s)", message);
   if (strstr (message, "Unsupported") || strstr (message, "not supported"))
     return g_strdup_printf ("the file uses a JPEG feature NeedlePlan does not read (%s)", message);
   return g_strdup_printf ("the file is damaged (%s)", message);
@@ -89,6 +110,7 @@ typedef struct
 {
   struct jpeg_decompress_struct cinfo;
   ErrorManager err;
+  struct jpeg_progress_mgr progress;
   NpFrame *frame;
   GError *error;
   gboolean created;
@@ -203,6 +225,8 @@ run_decode (DecodeState  *state,
     return FALSE;
   jpeg_create_decompress (&state->cinfo);
   state->created = TRUE;
+  state->progress.progress_monitor = progress_cb;
+  state->cinfo.progress = &state->progress;
   decode (state, data, length);
   return TRUE;
 }

@@ -251,6 +251,29 @@ test_jpeg_too_little_data (void)
   g_free (data);
 }
 
+/* Padding between the image data and the end marker (some scanners write
+ * it) leaves every pixel intact: the frame opens. */
+static void
+test_jpeg_extraneous_bytes (void)
+{
+  g_autoptr(GBytes) jpeg = make_jpeg (64, 48, JCS_GRAYSCALE, 1, grey_blocks);
+  gsize length = g_bytes_get_size (jpeg);
+  const guint8 *data = g_bytes_get_data (jpeg, NULL);
+  g_autoptr(GByteArray) padded = g_byte_array_new ();
+  static const guint8 padding[] = { 0x00, 0x11, 0x22, 0x33 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+
+  g_assert_cmpuint (data[length - 2], ==, 0xFF);
+  g_assert_cmpuint (data[length - 1], ==, 0xD9);
+  g_byte_array_append (padded, data, (guint) length - 2);
+  g_byte_array_append (padded, padding, sizeof padding);
+  g_byte_array_append (padded, data + length - 2, 2);
+  frame = np_frame_load_from_memory (padded->data, padded->len, "padded.jpg", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (abs ((int) np_frame_get_sample (frame, 56, 40, 0) - 176), <=, 2);
+}
+
 static void
 test_jpeg_not_an_image (void)
 {
@@ -354,6 +377,7 @@ main (int    argc,
   g_test_add_func ("/core/jpeg/truncated", test_jpeg_truncated);
   g_test_add_func ("/core/jpeg/huge-header", test_jpeg_huge_header);
   g_test_add_func ("/core/jpeg/too-little-data", test_jpeg_too_little_data);
+  g_test_add_func ("/core/jpeg/extraneous-bytes", test_jpeg_extraneous_bytes);
   g_test_add_func ("/core/jpeg/not-an-image", test_jpeg_not_an_image);
   g_test_add_func ("/core/jpeg/encode-round-trip", test_jpeg_encode_round_trip);
   g_test_add_func ("/core/frame/load-sniffs-content", test_frame_sniffs_content);
