@@ -835,7 +835,8 @@ find_region (const Image       *image,
   g_autoptr(GArray) ry = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) rx = g_array_new (FALSE, FALSE, sizeof (double));
   NpAutoRegion *region = &result->region;
-  double l0, l1, r0, r1, l_rms, r_rms;
+  double l0 = NAN, l1 = NAN, r0 = NAN, r1 = NAN, l_rms, r_rms;
+  int left_block = G_MAXINT, right_block = -1;
 
   region->shape = NP_AUTO_REGION_NONE;
   if (image->width < 8 * BLOCK || image->height < 8 * BLOCK)
@@ -861,6 +862,8 @@ find_region (const Image       *image,
       if (bx0 < 0)
         continue;
       top = MIN (top, (int) by);
+      left_block = MIN (left_block, bx0);
+      right_block = MAX (right_block, bx1);
       bottom = MAX (bottom, (int) by);
       for (int y = (int) by * BLOCK; y < (int) (by + 1) * BLOCK; y++)
         {
@@ -882,7 +885,9 @@ find_region (const Image       *image,
   if (ly->len < 20 || ry->len < 20)
     {
       region->shape = NP_AUTO_REGION_OTHER;
-      region->rect = (NpImageRect) { 0, top * BLOCK, image->width, (bottom - top + 1) * BLOCK };
+      region->rect = (NpImageRect) { left_block * BLOCK, top * BLOCK,
+                                     (right_block - left_block + 1) * BLOCK,
+                                     (bottom - top + 1) * BLOCK };
       goto out;
     }
   l_rms = fit_edge (ly, lx, -1, (top + bottom + 1) * BLOCK / 2.0, &l0, &l1);
@@ -945,6 +950,10 @@ find_region (const Image       *image,
       if (near->len < 5)
         {
           region->shape = NP_AUTO_REGION_OTHER;
+          region->rect = (NpImageRect) { left_block * BLOCK, top * BLOCK,
+                                         (right_block - left_block + 1) * BLOCK,
+                                         (bottom - top + 1) * BLOCK };
+          region->apex = (NpImagePoint) { 0, 0 };
           goto out;
         }
       region->near_radius_px = median (near);
@@ -991,10 +1000,10 @@ find_region (const Image       *image,
     }
   else
     {
+      /* the bounding box of the textured blocks */
       region->shape = NP_AUTO_REGION_OTHER;
-      region->rect = (NpImageRect) { MIN (l0, l0 + l1 * image->height), top * BLOCK,
-                                     MAX (r0, r0 + r1 * image->height)
-                                     - MIN (l0, l0 + l1 * image->height),
+      region->rect = (NpImageRect) { left_block * BLOCK, top * BLOCK,
+                                     (right_block - left_block + 1) * BLOCK,
                                      (bottom - top + 1) * BLOCK };
     }
 

@@ -349,6 +349,32 @@ test_dashed_line (void)
   assert_no_scale ("dashed line", frame);
 }
 
+/* Every pixel layout and degenerate sizes: an answer, never a crash. */
+static void
+test_odd_frames (void)
+{
+  const guint sizes[][2] = { { 1, 1 }, { 7, 3 }, { 3, 500 }, { 2000, 4 }, { 64, 64 } };
+  const guint layouts[][2] = { { 1, 8 }, { 2, 8 }, { 3, 8 }, { 4, 8 }, { 1, 16 }, { 3, 16 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (layouts); j++)
+      {
+        g_autoptr(NpFrame) frame = np_frame_new (sizes[i][0], sizes[i][1], layouts[j][0],
+                                                 layouts[j][1], NULL);
+        g_autoptr(GRand) rand = g_rand_new_with_seed (i * 10 + j);
+        g_autofree char *what = g_strdup_printf ("%u × %u, %u channels, %u bits", sizes[i][0],
+                                                 sizes[i][1], layouts[j][0], layouts[j][1]);
+
+        for (guint y = 0; y < sizes[i][1]; y++)
+          for (guint x = 0; x < sizes[i][0]; x++)
+            for (guint c = 0; c < layouts[j][0]; c++)
+              np_frame_set_sample (frame, x, y, c,
+                                   g_rand_int_range (rand, 0, (gint32) np_frame_get_max_value (frame)
+                                                             + 1));
+        assert_no_scale (what, frame);
+      }
+}
+
 /* ---- Robustness: the right answer within 1 % or no answer ---------------- */
 
 /* Area-averaging resample (4 × 4 bilinear samples per output pixel). */
@@ -627,6 +653,7 @@ main (int    argc,
   g_test_add_func ("/core/auto-calibration/none/fluoroscopy", test_fluoroscopy);
   g_test_add_func ("/core/auto-calibration/none/noise", test_noise);
   g_test_add_func ("/core/auto-calibration/none/dashed-line", test_dashed_line);
+  g_test_add_func ("/core/auto-calibration/none/odd-frames", test_odd_frames);
   g_test_add_func ("/core/auto-calibration/robustness", test_robustness);
   g_test_add_func ("/core/auto-calibration/dicom", test_dicom);
   g_test_add_func ("/core/auto-calibration/copy", test_copy);
