@@ -287,6 +287,8 @@ build_auto (JsonBuilder             *builder,
       json_builder_add_double_value (builder, result->rms_residual_px);
       json_builder_set_member_name (builder, "tick_step_px");
       json_builder_add_double_value (builder, result->tick_step_px);
+      json_builder_set_member_name (builder, "autocorrelation_step_px");
+      json_builder_add_double_value (builder, result->autocorrelation_step_px);
       json_builder_set_member_name (builder, "spacing_mm");
       json_builder_add_double_value (builder, result->spacing_mm);
       json_builder_set_member_name (builder, "spacing_assumption");
@@ -395,6 +397,8 @@ print_auto_text (const char              *path,
       printf ("Ticks:       %u found, %u flagged, %.2f px apart, RMS residual %.3f px\n",
               result->ticks->len, result->n_flagged, result->tick_step_px,
               result->rms_residual_px);
+      printf ("Period:      %.2f px by autocorrelation of the brightness along the scale\n",
+              result->autocorrelation_step_px);
       printf ("Confidence:  %s\n", np_auto_confidence_to_string (result->confidence));
       printf ("  tick        x        y  major  residual px\n");
       for (guint i = 0; i < result->ticks->len; i++)

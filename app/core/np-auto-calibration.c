@@ -1331,6 +1331,93 @@ trim_run_ends (Run          *run,
     }
 }
 
+static double
+autocorrelation (const double *profile,
+                 int           n,
+                 int           lag)
+{
+  double sum = 0;
+
+  for (int i = 0; i + lag < n; i++)
+    sum += profile[i] * profile[i + lag];
+  return sum / (n - lag);
+}
+
+/* The period of the brightness along the scale, by autocorrelation, near
+ * @step: an estimate independent of which marks were taken for ticks. The
+ * profile is the brightest pixel across the scale's marks at each position
+ * along it. Returns NAN when the profile shows no period near @step. */
+static double
+autocorrelation_period (const Image  *image,
+                        const Run    *run,
+                        const GArray *blobs,
+                        double        across_px)
+{
+  const Blob *first = &g_array_index (blobs, Blob, g_array_index (run->members, int, 0));
+  /* from just before the first tick to just after the last: text beyond
+   * the ends (the "cm" label) would swamp the ticks */
+  int n = (int) floor (run->step * (run->members->len - 1) + 8);
+  g_autofree double *profile = NULL;
+  double mean = 0, best = -G_MAXDOUBLE, r_minus, r_plus, r0;
+  int lag_lo = (int) floor (0.75 * run->step), lag_hi = (int) ceil (1.25 * run->step);
+  int best_lag = -1;
+  double nx = -run->dy, ny = run->dx;
+
+  if (n < 3 * lag_hi)
+    return NAN;
+  profile = g_new (double, n);
+  for (int i = 0; i < n; i++)
+    {
+      double t = i - 4.0, v = 0;
+      /* the sum across keeps a tick's weight whether it falls on one row
+       * or is spread over two */
+      for (double a = -across_px / 2; a <= across_px / 2; a += 1)
+        v += lum_sample (image, first->x + t * run->dx + a * nx, first->y + t * run->dy + a * ny);
+      profile[i] = v;
+      mean += v;
+    }
+  mean /= n;
+  /* ticks one pixel thick sit at fractional positions: a blur over a few
+   * pixels lets shifted copies overlap */
+  {
+    g_autofree double *blurred = g_new (double, n);
+    static const double kernel[5] = { 1, 2, 3, 2, 1 };
+
+    for (int i = 0; i < n; i++)
+      {
+        double sum = 0, weight = 0;
+        for (int k = -2; k <= 2; k++)
+          if (i + k >= 0 && i + k < n)
+            {
+              sum += kernel[k + 2] * (profile[i + k] - mean);
+              weight += kernel[k + 2];
+            }
+        blurred[i] = sum / weight;
+      }
+    memcpy (profile, blurred, sizeof (double) * n);
+  }
+  for (int lag = lag_lo; lag <= lag_hi; lag++)
+    {
+      double r = autocorrelation (profile, n, lag);
+      if (r > best)
+        {
+          best = r;
+          best_lag = lag;
+        }
+    }
+  r0 = autocorrelation (profile, n, 0);
+  g_debug ("autocorrelation: n %d, lags %d-%d, best lag %d (%.1f), zero lag %.1f", n, lag_lo,
+           lag_hi, best_lag, best, r0);
+  if (best_lag <= lag_lo || best_lag >= lag_hi || best < 0.2 * r0)
+    return NAN;
+  /* to a fraction of a pixel: the parabola through the peak */
+  r_minus = autocorrelation (profile, n, best_lag - 1);
+  r_plus = autocorrelation (profile, n, best_lag + 1);
+  if (r_minus - 2 * best + r_plus >= 0)
+    return best_lag;
+  return best_lag + 0.5 * (r_minus - r_plus) / (r_minus - 2 * best + r_plus);
+}
+
 static void
 set_not_found (NpAutoCalibration *result,
                const char        *reason)
@@ -1504,6 +1591,26 @@ find_scale (const Image       *image,
       g_array_append_val (points, tick.point);
       g_array_append_val (result->ticks, tick);
     }
+
+  /* The period by autocorrelation must agree with the ticks' step. */
+  {
+    double across = 0;
+    for (guint i = 0; i < result->ticks->len; i++)
+      across = MAX (across, g_array_index (result->ticks, NpAutoTick, i).length_px);
+    result->autocorrelation_step_px = autocorrelation_period (image, best, blobs, across + 2);
+    if (!isfinite (result->autocorrelation_step_px)
+        || fabs (result->autocorrelation_step_px - best->step) > 0.03 * best->step)
+      {
+        g_autofree char *reason = isfinite (result->autocorrelation_step_px)
+          ? g_strdup_printf ("no depth scale found: the brightness along the marks repeats every "
+                             "%.1f px, not every %.1f px as the marks do",
+                             result->autocorrelation_step_px, best->step)
+          : g_strdup ("no depth scale found: the brightness along the marks shows no clear "
+                      "period");
+        set_not_found (result, reason);
+        goto out;
+      }
+  }
 
   fit = np_tick_fit (points, result->spacing_mm, &fit_error);
   if (fit == NULL)

@@ -70,6 +70,8 @@ typedef struct _NpAutoCalibration
   double se_mm_per_px;
   double rms_residual_px;
   double tick_step_px;       /* between neighbouring ticks */
+  double autocorrelation_step_px; /* the period of the brightness along the
+                                     scale, an independent check of the step */
   double spacing_mm;         /* assumed distance between neighbouring ticks */
   char *assumption;          /* the spacing assumption in words */
   NpAutoConfidence confidence;
