@@ -643,8 +643,8 @@ find_speckle_blocks (const Image *image,
                 lit += v >= 6;
               }
           }
-        mean = sum / (double) (BLOCK * BLOCK / 2);
-        var = sum2 / (double) (BLOCK * BLOCK / 2) - mean * mean;
+        mean = sum / (BLOCK * BLOCK / 2.0);
+        var = sum2 / (BLOCK * BLOCK / 2.0) - mean * mean;
         /* Speckle: grey with grain, mostly lit. */
         blocks->speckle[by * blocks->bw + bx] = mean >= 6 && var >= 4 && lit >= BLOCK * BLOCK / 4;
       }
@@ -1032,7 +1032,7 @@ lum_sample (const Image *image,
 
 #define PROFILE_HALF 10.0
 #define PROFILE_STEP 0.5
-#define PROFILE_N ((int) (2 * PROFILE_HALF / PROFILE_STEP) + 1)
+#define PROFILE_N 41 /* 2 · PROFILE_HALF / PROFILE_STEP + 1 */
 
 /* Where an averaged profile across an edge (dark at negative offsets,
  * image at positive ones) crosses halfway between the two levels. The beam
@@ -1074,7 +1074,7 @@ line_edge_offset (const Image *image,
                   double nx, double ny,
                   double s0, double s1)
 {
-  double profile[PROFILE_N];
+  double profile[PROFILE_N] = { 0 };
   int n_along = MAX (1, (int) ((s1 - s0) / 4));
 
   for (int i = 0; i < PROFILE_N; i++)
@@ -1100,7 +1100,7 @@ arc_edge_offset (const Image  *image,
                  double        a1,
                  gboolean      inward)
 {
-  double profile[PROFILE_N];
+  double profile[PROFILE_N] = { 0 };
   int n_along = MAX (1, (int) (fabs (a1 - a0) * r / 4));
 
   for (int i = 0; i < PROFILE_N; i++)
