@@ -10,7 +10,7 @@ np_packages_build=(
   adwaita-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core python3
 )
 np_packages_run=(xvfb xauth)
-np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales)
+np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales dcmtk)
 np_packages_bench=(xvfb xauth eog valgrind dbus libx11-dev)
 
 np_install_deps () {
