@@ -1422,7 +1422,10 @@ static void
 set_not_found (NpAutoCalibration *result,
                const char        *reason)
 {
+  /* no number survives that anyone could take for a pixel size */
   result->found = FALSE;
+  result->mm_per_px = 0;
+  result->se_mm_per_px = 0;
   result->confidence = NP_AUTO_CONFIDENCE_NONE;
   g_free (result->reason);
   result->reason = g_strdup (reason);
@@ -1759,12 +1762,11 @@ np_auto_calibration_detect (const NpFrame  *frame,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   result = g_new0 (NpAutoCalibration, 1);
-  result->ticks = g_array_new (FALSE, TRUE, sizeof (NpAutoTick));
   image_init (&image, frame);
   find_region (&image, result);
   refine_region (&image, result);
-  g_clear_pointer (&result->ticks, g_array_unref);
   find_scale (&image, result);
+  /* the marks stay as evidence even when they were not good enough */
   if (result->ticks == NULL)
     result->ticks = g_array_new (FALSE, TRUE, sizeof (NpAutoTick));
   /* A row of marks with no ultrasound image beside it is a pattern, not a

@@ -66,7 +66,7 @@ typedef struct _NpAutoCalibration
 {
   gboolean found;            /* a depth scale was found */
   char *reason;              /* why not, in plain words (when !found) */
-  double mm_per_px;
+  double mm_per_px;          /* 0 when !found: never a number to take */
   double se_mm_per_px;
   double rms_residual_px;
   double tick_step_px;       /* between neighbouring ticks */
