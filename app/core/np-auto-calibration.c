@@ -506,7 +506,8 @@ run_is_thin (const Run    *run,
       h = b->y1 - b->y0 + 1;
       along = fabs (run->dx) * w + fabs (run->dy) * h;
       across = fabs (run->dy) * w + fabs (run->dx) * h;
-      if (along > MAX_TICK_ALONG_PX)
+      /* a blurred (rescaled) tick is a little thicker */
+      if (along > MAX (MAX_TICK_ALONG_PX, 0.15 * run->step))
         return FALSE;
       /* a bar across the scale, or a small filled dot; not a letter */
       if (across < 1.5 * along && !(w <= 5 && h <= 5 && b->area * 10 >= (guint) (w * h * 6)))
