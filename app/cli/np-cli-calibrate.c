@@ -9,6 +9,7 @@
 
 #include "np-cli.h"
 
+#include "np-auto-calibration.h"
 #include "np-calibration.h"
 #include "np-json-util.h"
 
@@ -30,6 +31,7 @@ typedef struct
   char *sod;
   char *pixel;
   char *mark_error;
+  char *auto_frame;
   gboolean as_json;
 } CalibrateOptions;
 
@@ -48,6 +50,7 @@ calibrate_options_clear (CalibrateOptions *options)
   g_free (options->sod);
   g_free (options->pixel);
   g_free (options->mark_error);
+  g_free (options->auto_frame);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CalibrateOptions, calibrate_options_clear)
@@ -217,6 +220,171 @@ print_text (const NpCalibration *calibration,
     }
 }
 
+static const char *
+auto_shape_name (NpAutoRegionShape shape)
+{
+  switch (shape)
+    {
+    case NP_AUTO_REGION_RECTANGLE: return "rectangle";
+    case NP_AUTO_REGION_SECTOR: return "sector";
+    case NP_AUTO_REGION_OTHER: return "other";
+    default: return "none";
+    }
+}
+
+static void
+build_auto (JsonBuilder             *builder,
+            const NpAutoCalibration *result)
+{
+  const NpAutoRegion *region = &result->region;
+  gboolean rectangle = region->shape == NP_AUTO_REGION_RECTANGLE;
+  gboolean sector = region->shape == NP_AUTO_REGION_SECTOR;
+
+  np_json_add_string (builder, "method", "depth-scale-automatic");
+  np_json_add_boolean (builder, "found", result->found);
+  np_json_add_string (builder, "reason", result->reason);
+  if (result->found)
+    {
+      np_json_add_number (builder, "mm_per_px", result->mm_per_px);
+      np_json_add_number (builder, "se_mm_per_px", result->se_mm_per_px);
+      np_json_add_number (builder, "rms_residual_px", result->rms_residual_px);
+      np_json_add_number (builder, "tick_step_px", result->tick_step_px);
+      np_json_add_number (builder, "autocorrelation_step_px", result->autocorrelation_step_px);
+      np_json_add_number (builder, "spacing_mm", result->spacing_mm);
+      np_json_add_string (builder, "spacing_assumption", result->assumption);
+      json_builder_set_member_name (builder, "ticks");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < result->ticks->len; i++)
+        {
+          const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);
+
+          json_builder_begin_object (builder);
+          np_json_add_point (builder, "point", TRUE, tick->point);
+          np_json_add_int (builder, "index", tick->index);
+          np_json_add_boolean (builder, "major", tick->major);
+          np_json_add_boolean (builder, "used", tick->used);
+          np_json_add_number (builder, "residual_px", tick->residual_px);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  np_json_add_string (builder, "confidence", np_auto_confidence_to_string (result->confidence));
+  np_json_add_string (builder, "cross_check", result->cross_check);
+
+  json_builder_set_member_name (builder, "region");
+  json_builder_begin_object (builder);
+  np_json_add_string (builder, "shape", auto_shape_name (region->shape));
+  np_json_add_string (builder, "probe", rectangle ? "linear" : sector ? "curvilinear" : "unknown");
+  if (rectangle || region->shape == NP_AUTO_REGION_OTHER)
+    np_json_add_rect (builder, "rect", TRUE, &region->rect);
+  if (sector)
+    {
+      np_json_add_pair (builder, "apex", TRUE, region->apex.x, region->apex.y);
+      np_json_add_pair (builder, "left_edge", TRUE, region->left_dx, region->left_dy);
+      np_json_add_pair (builder, "right_edge", TRUE, region->right_dx, region->right_dy);
+      np_json_add_number (builder, "near_radius_px", region->near_radius_px);
+      np_json_add_number (builder, "far_radius_px", region->far_radius_px);
+    }
+  if (rectangle || sector)
+    {
+      np_json_add_number (builder, "edge_rms_px", region->edge_rms_px);
+      np_json_add_number (builder, "near_rms_px", region->near_rms_px);
+    }
+  json_builder_end_object (builder);
+  if (result->has_skin)
+    {
+      g_autoptr(GArray) skin = np_auto_calibration_dup_skin (result, 9);
+
+      np_json_add_points (builder, "skin_line_proposed", skin);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "skin_line_proposed");
+      json_builder_add_null_value (builder);
+    }
+}
+
+static void
+print_auto_text (const char              *path,
+                 const NpAutoCalibration *result)
+{
+  const NpAutoRegion *region = &result->region;
+
+  printf ("Frame:       %s\n", path);
+  if (result->found)
+    {
+      printf ("Method:      depth scale (automatic), a candidate to confirm\n");
+      printf ("Pixel size:  %.6g mm/px ± %.2g (standard error)\n", result->mm_per_px,
+              result->se_mm_per_px);
+      printf ("Assumption:  %s\n", result->assumption);
+      printf ("Ticks:       %u found, %u flagged, %.2f px apart, RMS residual %.3f px\n",
+              result->ticks->len, result->n_flagged, result->tick_step_px,
+              result->rms_residual_px);
+      printf ("Period:      %.2f px by autocorrelation of the brightness along the scale\n",
+              result->autocorrelation_step_px);
+      printf ("Confidence:  %s\n", np_auto_confidence_to_string (result->confidence));
+      printf ("  tick        x        y  major  residual px\n");
+      for (guint i = 0; i < result->ticks->len; i++)
+        {
+          const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);
+          g_autofree char *residual = tick->used ? g_strdup_printf ("%11.3f", tick->residual_px)
+                                                 : g_strdup ("    flagged");
+
+          printf ("  %4d  %7.2f  %7.2f  %5s  %s\n", tick->index, tick->point.x, tick->point.y,
+                  tick->major ? "yes" : "no", residual);
+        }
+    }
+  printf ("Region:      %s\n", np_auto_region_shape_to_string (region->shape));
+  if (region->shape == NP_AUTO_REGION_RECTANGLE)
+    printf ("             x %.1f–%.1f, y %.1f–%.1f px, edge RMS %.2f px\n", region->rect.x,
+            region->rect.x + region->rect.width, region->rect.y,
+            region->rect.y + region->rect.height, region->edge_rms_px);
+  else if (region->shape == NP_AUTO_REGION_SECTOR)
+    printf ("             apex (%.1f, %.1f) px, radii %.1f–%.1f px, edge RMS %.2f px, "
+            "near-arc RMS %.2f px\n", region->apex.x, region->apex.y, region->near_radius_px,
+            region->far_radius_px, region->edge_rms_px, region->near_rms_px);
+  if (result->has_skin)
+    printf ("Skin line:   proposed at the near edge of the image area (not yet accepted)\n");
+  if (result->cross_check != NULL)
+    printf ("Check:       %s\n", result->cross_check);
+}
+
+static int
+calibrate_auto (const char *path,
+                gboolean    as_json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_load (path, &error);
+  g_autoptr(NpAutoCalibration) result = NULL;
+
+  if (frame == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+  result = np_auto_calibration_detect (frame, &error);
+  if (result == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
+
+  if (as_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "frame");
+      json_builder_add_string_value (builder, path);
+      build_auto (builder, result);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      np_cli_print_json (root);
+    }
+  else if (result->found)
+    print_auto_text (path, result);
+  /* No scale: one line on stderr (with --json the evidence is printed too,
+   * found false, for scripts that want the region and the reason). */
+  if (!result->found)
+    return np_cli_fail (NP_CLI_EXIT_INPUT, "%s: %s", path, result->reason);
+  return NP_CLI_EXIT_OK;
+}
+
 static const char description[] =
   "Methods (give exactly one):\n"
   "  --ticks \"x,y x,y …\" --spacing MM   least-squares fit of depth-scale ticks\n"
@@ -224,6 +392,7 @@ static const char description[] =
   "  --distance \"x,y x,y\" --mm MM        two points a known distance apart\n"
   "  --depth MM --rows TOP,BOTTOM        depth setting over the imaging field's rows\n"
   "  --sid MM --sod MM --pixel MM        fluoroscopy geometry (pixel × SOD / SID)\n"
+  "  --auto FRAME                        find the depth scale in the frame's pixels\n"
   "\n"
   "Points are image coordinates in pixels. Ticks that do not fit (double\n"
   "clicks, skipped ticks, stray clicks) are flagged with a reason and left out.";
@@ -257,6 +426,8 @@ np_cli_calibrate (int    argc,
     { "pixel", 0, 0, G_OPTION_ARG_STRING, &options.pixel, "Detector pixel size", "MM" },
     { "mark-error", 0, 0, G_OPTION_ARG_STRING, &options.mark_error,
       "Click error per point for --distance and --rows (1)", "PX" },
+    { "auto", 0, 0, G_OPTION_ARG_FILENAME, &options.auto_frame,
+      "Find the depth scale, imaging region and skin line in a frame", "FRAME" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options.as_json, "Print JSON for machines", NULL },
     { NULL }
   };
@@ -271,10 +442,12 @@ np_cli_calibrate (int    argc,
                         "(see --help)", argv[1]);
 
   n_methods = (options.ticks != NULL) + (options.circle != NULL) + (options.distance != NULL)
-              + (options.depth != NULL) + (options.sid != NULL);
+              + (options.depth != NULL) + (options.sid != NULL) + (options.auto_frame != NULL);
   if (n_methods != 1)
     return np_cli_fail (NP_CLI_EXIT_USAGE, "give exactly one of --ticks, --circle, --distance, "
-                        "--depth or --sid (see --help)");
+                        "--depth, --sid or --auto (see --help)");
+  if (options.auto_frame != NULL)
+    return calibrate_auto (options.auto_frame, options.as_json);
   if (options.mark_error != NULL
       && !parse_number (options.mark_error, "--mark-error", "", &mark_error, &exit_code))
     return exit_code;

@@ -178,7 +178,7 @@ export_plan (const char             *plan_path,
                    "open the plan in NeedlePlan to check the marks before exporting", display);
       return FALSE;
     }
-  frame = np_png_load (frame_path, error);
+  frame = np_frame_load (frame_path, error);
   if (frame == NULL)
     return FALSE;
   results = np_export_compute_results (plan, frame, error);

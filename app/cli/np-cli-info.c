@@ -13,6 +13,7 @@
 #include "np-terminal-text.h"
 
 #include "np-dicom-helper.h"
+#include "np-auto-calibration.h"
 #include "np-png.h"
 
 #include <math.h>
@@ -135,6 +136,7 @@ np_cli_info (int    argc,
   double mm_x = 0, mm_y = 0;
   gboolean has_size;
   g_autofree char *shown_path = NULL;
+  g_autoptr(NpAutoCalibration) scale = NULL;
   int exit_code;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
@@ -156,11 +158,14 @@ np_cli_info (int    argc,
   if (np_dicom_helper_file_is_dicom (argv[1]))
     frame = np_dicom_helper_load_frame (argv[1], (guint) frame_number - 1, &error);
   else
-    frame = np_png_load (argv[1], &error);
+    frame = np_frame_load (argv[1], &error);
   if (frame == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   has_size = np_frame_get_declared_pixel_size (frame, &mm_x, &mm_y);
+  scale = np_auto_calibration_detect (frame, &error);
+  if (scale == NULL)
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   if (as_json)
     {
@@ -178,6 +183,21 @@ np_cli_info (int    argc,
       np_json_add_string (builder, "colour_type", channels_name (np_frame_get_channels (frame)));
       np_json_add_string (builder, "file_format", np_frame_get_source_format (frame));
       np_json_add_pair (builder, "pixel_size_mm", has_size, mm_x, mm_y);
+      /* a candidate read from the pixels, never applied by info */
+      json_builder_set_member_name (builder, "depth_scale_found");
+      if (scale->found)
+        {
+          json_builder_begin_object (builder);
+          np_json_add_number (builder, "mm_per_px", scale->mm_per_px);
+          np_json_add_number (builder, "se_mm_per_px", scale->se_mm_per_px);
+          np_json_add_int (builder, "ticks", scale->ticks->len);
+          np_json_add_string (builder, "spacing_assumption", scale->assumption);
+          np_json_add_string (builder, "confidence",
+                              np_auto_confidence_to_string (scale->confidence));
+          json_builder_end_object (builder);
+        }
+      else
+        json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "text");
       json_builder_begin_object (builder);
       for (guint i = 0; keys[i] != NULL; i++)
@@ -217,5 +237,11 @@ np_cli_info (int    argc,
     printf ("Pixel size:  not declared (measurements need a calibration)\n");
   if (np_frame_get_dicom_info (frame) != NULL)
     print_dicom (np_frame_get_dicom_info (frame));
+  if (scale->found)
+    printf ("Depth scale: found in the pixels: %.4f mm/px ± %.2g from %u ticks (%s); a candidate, "
+            "see calibrate --auto\n", scale->mm_per_px, scale->se_mm_per_px, scale->ticks->len,
+            scale->assumption);
+  else
+    printf ("Depth scale: %s\n", scale->reason);
   return NP_CLI_EXIT_OK;
 }

@@ -55,7 +55,7 @@ np_cli_plan_load (const char        *path,
 
   frame_path = np_plan_file_resolve_frame (plan, path, &frame_error);
   if (frame_path != NULL)
-    frame = np_png_load (frame_path, &frame_error);
+    frame = np_frame_load (frame_path, &frame_error);
   if (frame == NULL)
     {
       g_ptr_array_add (notes, g_strdup_printf ("The frame could not be read (%s); the field of "

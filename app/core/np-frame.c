@@ -10,6 +10,9 @@
 #include "np-frame.h"
 
 #include "np-error.h"
+#include "np-file.h"
+#include "np-jpeg.h"
+#include "np-png.h"
 
 #include <string.h>
 
@@ -414,4 +417,73 @@ np_frame_set_dicom_info (NpFrame           *frame,
   g_clear_pointer (&frame->dicom, np_dicom_info_free);
   if (info != NULL)
     frame->dicom = np_dicom_info_copy (info);
+}
+
+/**
+ * np_frame_load_from_memory:
+ * @display_name: the name used in error messages (usually the path)
+ *
+ * Decodes a PNG or JPEG image, chosen by its first bytes, not by its name.
+ *
+ * Returns: (transfer full) (nullable): the frame
+ */
+NpFrame *
+np_frame_load_from_memory (const guint8  *data,
+                           gsize          length,
+                           const char    *display_name,
+                           GError       **error)
+{
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (display_name != NULL, NULL);
+
+  if (np_jpeg_sniff (data, length))
+    return np_jpeg_load_from_memory (data, length, display_name, error);
+  if (length >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return np_png_load_from_memory (data, length, display_name, error);
+  g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED, "Cannot open “%s”: %s", display_name,
+               length == 0 ? "the file is empty" : "not a PNG or JPEG image");
+  return NULL;
+}
+
+/**
+ * np_frame_load:
+ *
+ * Opens a PNG or JPEG frame, chosen by the file's first bytes.
+ *
+ * Returns: (transfer full) (nullable): the frame, with its source path set
+ */
+NpFrame *
+np_frame_load (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autofree char *display = NULL;
+  const guint8 *data;
+  gsize length;
+  NpFrame *frame;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  display = g_filename_display_name (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                   "Cannot open “%s”: it is a folder, not an image", display);
+      return NULL;
+    }
+  mapped = np_file_map_regular (path, "Cannot open", error);
+  if (mapped == NULL)
+    return NULL;
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  if (length > (np_jpeg_sniff (data, length) ? NP_JPEG_MAX_FILE_SIZE : NP_PNG_MAX_FILE_SIZE))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "Cannot open “%s”: the file is larger than NeedlePlan accepts", display);
+      return NULL;
+    }
+  frame = np_frame_load_from_memory (data, length, display, error);
+  if (frame != NULL)
+    np_frame_set_source_path (frame, path);
+  return frame;
 }

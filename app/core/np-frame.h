@@ -26,6 +26,12 @@ NpFrame      *np_frame_new                 (guint         width,
                                             guint         channels,
                                             guint         bit_depth,
                                             GError      **error);
+NpFrame      *np_frame_load                (const char   *path,
+                                            GError      **error);
+NpFrame      *np_frame_load_from_memory    (const guint8 *data,
+                                            gsize         length,
+                                            const char   *display_name,
+                                            GError      **error);
 NpFrame      *np_frame_ref                 (NpFrame      *frame);
 void          np_frame_unref               (NpFrame      *frame);
 

@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include "np-auto-calibration.h"
 #include "np-error.h"
 #include "np-export.h"
 #include "np-frame.h"
@@ -118,6 +119,38 @@ our_png_load (gpointer data)
 
   if (frame == NULL)
     g_error ("%s", error->message);
+}
+
+static void
+our_auto_calibration (gpointer data)
+{
+  g_autoptr(NpAutoCalibration) result = np_auto_calibration_detect (data, NULL);
+
+  if (result == NULL)
+    g_error ("auto calibration failed");
+}
+
+/* Finding the depth scale must cost no more than decoding the frame it is
+ * found in: the real 1024 × 768 EPIQ 7C frame, detection against its PNG
+ * decode in the same run. */
+static void
+bench_auto_calibration (guint runs)
+{
+  g_autofree char *path = g_build_filename (NP_BENCH_TESTDATA, "frames",
+                                            "us_EPIQ7C_gray8_1024x768.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      printf ("%-34s skipped: %s is not there\n", "depth scale detection 1024×768", path);
+      return;
+    }
+  frame = np_png_load (path, &error);
+  if (frame == NULL)
+    g_error ("%s", error->message);
+  report ("depth scale detection 1024×768", median_seconds (our_auto_calibration, frame, runs),
+          "our PNG decode, same frame", median_seconds (our_png_load, path, runs), "≤ 1.00×");
 }
 
 /* A deterministic 16-bit test frame with structure, so zlib has real work. */
@@ -632,6 +665,7 @@ main (int    argc,
     }
 
   np_gsl_init ();
+  bench_auto_calibration (runs);
   bench_planner_and_overlay (runs);
   bench_files (runs, tmpdir);
   fputs (memory_row, stdout);

@@ -176,7 +176,7 @@ verdict () {
 # -- frames (info) --
 expect "truncated PNG" 1 "Cannot open “truncated.png”: the file is truncated" \
   info truncated.png
-expect "wrong signature" 1 "Cannot open “wrong-signature.png”: not a PNG image" \
+expect "wrong signature" 1 "Cannot open “wrong-signature.png”: not a PNG or JPEG image" \
   info wrong-signature.png
 expect "empty file" 1 "Cannot open “empty.png”: the file is empty" info empty.png
 expect "header claiming 100000 × 100000" 1 \

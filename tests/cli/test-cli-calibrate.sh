@@ -221,4 +221,56 @@ else
   not_ok "needleplan-cli --help lists calibrate"
 fi
 
+# --- calibrate --auto: the depth scale read from the pixels -----------------
+
+src=${NP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+case_dir="$src/data/cases/knee-us-01"
+# the synthetic knee's true pixel size, from the generator's truth file
+truth=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["frame"]["pixel_size_mm"])' \
+  "$case_dir/truth.json")
+
+run --auto "$case_dir/frame.png"
+check_text "calibrate --auto finds the knee case's depth scale and states its assumption" \
+  "depth scale (automatic)" "mm/px" "long ticks 1 cm apart" "Region:      rectangle (linear probe)" \
+  "Skin line:"
+
+run --auto "$case_dir/frame.png" --json
+check_json "calibrate --auto --json: pixel size within 0.5 % of the truth, ticks, region, probe" "
+truth = $truth
+assert d['found'] is True
+assert abs(d['mm_per_px'] - truth) / truth < 0.005, d['mm_per_px']
+assert d['se_mm_per_px'] >= 0
+assert len(d['ticks']) >= 5 and all('residual_px' in t for t in d['ticks'])
+assert d['region']['probe'] == 'linear'
+assert d['spacing_assumption'] and d['confidence'] in ('high', 'medium')
+assert d['skin_line_proposed'] is not None"
+
+python3 - "$tmp/noise.png" <<'EOF' || exit 99
+import random, struct, sys, zlib
+random.seed(5)
+w, h = 320, 240
+rows = b''.join(b'\x00' + bytes(random.randrange(256) for _ in range(w)) for _ in range(h))
+def chunk(kind, data):
+    return (struct.pack('>I', len(data)) + kind + data
+            + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+open(sys.argv[1], 'wb').write(b'\x89PNG\r\n\x1a\n'
+    + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0))
+    + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
+EOF
+run --auto "$tmp/noise.png"
+check_failure "calibrate --auto on noise: exit 1, “no depth scale found” and why" 1 \
+  "noise.png" "no depth scale found:"
+
+philips="${NP_TESTDATA_DIR:-$src/../shared/testdata}/frames/us_Philips_palette_800x600_rgb.png"
+if [ -f "$philips" ]; then
+  run --auto "$philips" --json
+  check_json "calibrate --auto on the Philips CX50 frame: within 0.5 % of its DICOM region" "
+assert abs(d['mm_per_px'] - 0.26228787661969974) / 0.26228787661969974 < 0.005, d['mm_per_px']"
+  "$cli" info "$philips" >"$tmp/out" 2>"$tmp/err"; status=$?
+  check_text "info mentions the depth scale found in the pixels" "Depth scale: found in the pixels"
+else
+  skip "calibrate --auto on the Philips CX50 frame" "../shared/testdata is not there"
+  skip "info mentions the depth scale found in the pixels" "../shared/testdata is not there"
+fi
+
 tap_finish

@@ -136,7 +136,7 @@ check_failure "truncated file" 1 "$truncated" "truncated"
 not_png="$tmp/notes.png"
 printf 'Patient notes, not an image\n' >"$not_png"
 run info "$not_png"
-check_failure "a text file named .png" 1 "$not_png" "not a PNG image"
+check_failure "a text file named .png" 1 "$not_png" "not a PNG or JPEG image"
 
 empty="$tmp/empty.png"
 : >"$empty"
@@ -151,7 +151,7 @@ check_failure "a folder" 1 "$folder" "folder"
 unicode="$tmp/Überweisung Knie.png"
 printf 'GIF89a' >"$unicode"
 run info "$unicode"
-check_failure "a non-ASCII file name is named in the message" 1 "$unicode" "not a PNG image"
+check_failure "a non-ASCII file name is named in the message" 1 "$unicode" "not a PNG or JPEG image"
 
 # --- bad usage: exit 2, one line on stderr ---------------------------------
 
@@ -172,6 +172,36 @@ if [ "$status" -eq 2 ] && grep -q "^Usage: needleplan-cli" "$tmp/err" && [ ! -s 
   ok "no arguments: usage on stderr, exit 2"
 else
   not_ok "no arguments: usage on stderr, exit 2" "exit status $status"
+fi
+
+# --- JPEG frames ------------------------------------------------------------
+
+if command -v convert >/dev/null 2>&1; then
+  # 40 × 30 grey and colour JPEGs written by ImageMagick, and one cut short
+  convert -size 40x30 gradient:black-white -colorspace Gray -quality 90 "$tmp/grey.jpg"
+  convert -size 40x30 gradient:red-blue -quality 90 "$tmp/colour.jpg"
+  convert -size 400x300 xc:gray50 -seed 3 +noise Random -quality 95 "$tmp/big.jpg"
+  head -c 1500 "$tmp/big.jpg" >"$tmp/cut.jpg"
+
+  run info "$tmp/grey.jpg"
+  check_text "info x.jpg: a grey JPEG opens as 8-bit grey and says it carries no calibration" \
+    "40 × 30 pixels" "JPEG image (no calibration in the file)" "8-bit grey" "not declared"
+
+  run info --json "$tmp/colour.jpg"
+  check_json "info --json x.jpg: a colour JPEG opens as RGB without a pixel size" '
+assert d["width"] == 40 and d["height"] == 30, "size"
+assert d["channels"] == 3, "channels"
+assert d["file_format"] == "JPEG image (no calibration in the file)", d["file_format"]
+assert d["pixel_size_mm"] is None, "pixel size"
+assert d["depth_scale_found"] is None, "depth scale"'
+
+  run info "$tmp/cut.jpg"
+  check_failure "info on a truncated JPEG: exit 1, one line naming the file and the damage" 1 \
+    "cut.jpg" "truncated"
+else
+  skip "info x.jpg" "ImageMagick convert is not installed"
+  skip "info --json x.jpg" "ImageMagick convert is not installed"
+  skip "info on a truncated JPEG" "ImageMagick convert is not installed"
 fi
 
 # --- help and version ------------------------------------------------------
