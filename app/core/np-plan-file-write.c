@@ -12,6 +12,11 @@
 #include "np-json-text.h"
 #include "np-json-util.h"
 
+/* The writer has one builder per top-level section, called in the order a
+ * person reads the file; a new format version changes the section it
+ * concerns and NP_PLAN_VERSION. */
+
+/* ---- Text -------------------------------------------------------------- */
 
 static void
 append_indent (GString *out,
@@ -129,6 +134,45 @@ append_node (GString  *out,
     }
 }
 
+/* ---- Sections ---------------------------------------------------------- */
+
+/* format, version and the case: who, where, what. */
+static void
+build_case (JsonBuilder  *builder,
+            const NpPlan *plan)
+{
+  np_json_add_string (builder, "format", NP_PLAN_FORMAT);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, NP_PLAN_VERSION);
+
+  np_json_add_string (builder, "modality", np_modality_to_string (plan->modality));
+  np_json_add_string (builder, "probe", np_probe_to_string (plan->probe));
+  np_json_add_string (builder, "site", np_site_to_string (plan->site));
+  np_json_add_string (builder, "side", np_side_to_string (plan->side));
+  np_json_add_string (builder, "condition", np_condition_to_string (plan->condition));
+  np_json_add_string (builder, "injectate", np_injectate_to_string (plan->injectate));
+  np_json_add_number (builder, "volume_ml", plan->volume_ml);
+  np_json_add_string (builder, "technique", np_technique_to_string (plan->technique));
+  np_json_add_string (builder, "approach", plan->approach);
+  np_json_add_string (builder, "view", np_view_to_string (plan->view));
+  np_json_add_string (builder, "title", plan->title);
+  np_json_add_string (builder, "clinician", plan->clinician);
+  np_json_add_string (builder, "patient_name", plan->patient_name);
+  np_json_add_string (builder, "patient_id", plan->patient_id);
+  np_json_add_string (builder, "notes", plan->notes);
+}
+
+static void
+build_frame (JsonBuilder  *builder,
+             const NpPlan *plan)
+{
+  json_builder_set_member_name (builder, "frame");
+  json_builder_begin_object (builder);
+  np_json_add_string (builder, "path", plan->frame_path);
+  np_json_add_string (builder, "sha256", plan->frame_sha256);
+  json_builder_end_object (builder);
+}
+
 static void
 build_calibration (JsonBuilder         *builder,
                    const NpCalibration *calibration)
@@ -189,6 +233,29 @@ build_marks (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
+static void
+build_physics (JsonBuilder  *builder,
+               const NpPlan *plan)
+{
+  json_builder_set_member_name (builder, "physics");
+  json_builder_begin_object (builder);
+  np_json_add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
+  np_json_add_number (builder, "mark_error_px", plan->mark_error_px);
+  json_builder_end_object (builder);
+}
+
+static void
+build_expert (JsonBuilder  *builder,
+              const NpPlan *plan)
+{
+  json_builder_set_member_name (builder, "expert");
+  json_builder_begin_object (builder);
+  np_json_add_points (builder, "target_region", plan->target_region);
+  json_builder_end_object (builder);
+}
+
+/* ---- The document ------------------------------------------------------ */
+
 /* The whole document, in the order a person reads it. */
 JsonNode *
 _np_plan_file_build (const NpPlan *plan,
@@ -197,47 +264,12 @@ _np_plan_file_build (const NpPlan *plan,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  np_json_add_string (builder, "format", NP_PLAN_FORMAT);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, NP_PLAN_VERSION);
-
-  np_json_add_string (builder, "modality", np_modality_to_string (plan->modality));
-  np_json_add_string (builder, "probe", np_probe_to_string (plan->probe));
-  np_json_add_string (builder, "site", np_site_to_string (plan->site));
-  np_json_add_string (builder, "side", np_side_to_string (plan->side));
-  np_json_add_string (builder, "condition", np_condition_to_string (plan->condition));
-  np_json_add_string (builder, "injectate", np_injectate_to_string (plan->injectate));
-  np_json_add_number (builder, "volume_ml", plan->volume_ml);
-  np_json_add_string (builder, "technique", np_technique_to_string (plan->technique));
-  np_json_add_string (builder, "approach", plan->approach);
-  np_json_add_string (builder, "view", np_view_to_string (plan->view));
-  np_json_add_string (builder, "title", plan->title);
-  np_json_add_string (builder, "clinician", plan->clinician);
-  np_json_add_string (builder, "patient_name", plan->patient_name);
-  np_json_add_string (builder, "patient_id", plan->patient_id);
-  np_json_add_string (builder, "notes", plan->notes);
-
-  json_builder_set_member_name (builder, "frame");
-  json_builder_begin_object (builder);
-  np_json_add_string (builder, "path", plan->frame_path);
-  np_json_add_string (builder, "sha256", plan->frame_sha256);
-  json_builder_end_object (builder);
-
+  build_case (builder, plan);
+  build_frame (builder, plan);
   build_calibration (builder, plan->calibration);
-
-  json_builder_set_member_name (builder, "physics");
-  json_builder_begin_object (builder);
-  np_json_add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
-  np_json_add_number (builder, "mark_error_px", plan->mark_error_px);
-  json_builder_end_object (builder);
-
+  build_physics (builder, plan);
   build_marks (builder, plan);
-
-  json_builder_set_member_name (builder, "expert");
-  json_builder_begin_object (builder);
-  np_json_add_points (builder, "target_region", plan->target_region);
-  json_builder_end_object (builder);
-
+  build_expert (builder, plan);
   if (results != NULL)
     {
       json_builder_set_member_name (builder, "results");
