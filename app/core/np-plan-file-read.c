@@ -519,39 +519,8 @@ read_frame (Reader     *r,
   return TRUE;
 }
 
-static gboolean
-read_physics (Reader     *r,
-              JsonObject *root,
-              NpPlan     *plan)
-{
-  static const char *const known[] = { "speed_of_sound_m_s", "mark_error_px", NULL };
-  JsonObject *physics;
-
-  if (!read_object (r, root, NULL, "physics", FALSE, known, &physics))
-    return FALSE;
-  return physics == NULL
-         || (read_number (r, physics, "physics", "speed_of_sound_m_s", FALSE,
-                          &plan->speed_of_sound_m_s)
-             && read_number (r, physics, "physics", "mark_error_px", FALSE,
-                             &plan->mark_error_px));
-}
-
-static gboolean
-read_expert (Reader     *r,
-             JsonObject *root,
-             NpPlan     *plan)
-{
-  static const char *const known[] = { "target_region", NULL };
-  JsonObject *expert;
-
-  if (!read_object (r, root, NULL, "expert", FALSE, known, &expert))
-    return FALSE;
-  return expert == NULL
-         || read_points (r, expert, "expert", "target_region", FALSE, plan->target_region);
-}
-
-/* The sections of the current version, in the order the writer puts them;
- * an older file has been upgraded to this layout before. */
+/* The current version's layout, in the order the writer puts it; an older
+ * file has been upgraded to this layout before (upgrade_plan). */
 static NpPlan *
 read_plan (Reader     *r,
            JsonObject *root)
@@ -562,7 +531,10 @@ read_plan (Reader     *r,
     "patient_id", "notes", "frame", "calibration", "physics", "marks", "expert", "results",
     NULL,
   };
+  static const char *const physics_known[] = { "speed_of_sound_m_s", "mark_error_px", NULL };
+  static const char *const expert_known[] = { "target_region", NULL };
   g_autoptr(NpPlan) plan = np_plan_new ();
+  JsonObject *physics, *expert;
   JsonNode *results;
 
   if (!check_members (r, root, NULL, known)
@@ -583,11 +555,25 @@ read_plan (Reader     *r,
       || !read_text (r, root, NULL, "notes", &plan->notes))
     return NULL;
 
-  if (!read_frame (r, root, plan)
-      || !read_calibration (r, root, plan)
-      || !read_physics (r, root, plan)
-      || !read_marks (r, root, plan)
-      || !read_expert (r, root, plan))
+  if (!read_frame (r, root, plan) || !read_calibration (r, root, plan))
+    return NULL;
+
+  if (!read_object (r, root, NULL, "physics", FALSE, physics_known, &physics))
+    return NULL;
+  if (physics != NULL
+      && (!read_number (r, physics, "physics", "speed_of_sound_m_s", FALSE,
+                        &plan->speed_of_sound_m_s)
+          || !read_number (r, physics, "physics", "mark_error_px", FALSE,
+                           &plan->mark_error_px)))
+    return NULL;
+
+  if (!read_marks (r, root, plan))
+    return NULL;
+
+  if (!read_object (r, root, NULL, "expert", FALSE, expert_known, &expert))
+    return NULL;
+  if (expert != NULL
+      && !read_points (r, expert, "expert", "target_region", FALSE, plan->target_region))
     return NULL;
 
   /* Results are kept for the record only; the planner recomputes them. */

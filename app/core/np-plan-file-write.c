@@ -12,9 +12,9 @@
 #include "np-json-text.h"
 #include "np-json-util.h"
 
-/* The writer has one builder per top-level section, called in the order a
- * person reads the file; a new format version changes the section it
- * concerns and NP_PLAN_VERSION. */
+/* The case, the calibration and the marks each have their builder; the
+ * small sections (frame, physics, expert) are written in place. A new format
+ * version changes the part it concerns and NP_PLAN_VERSION. */
 
 /* ---- Text -------------------------------------------------------------- */
 
@@ -163,17 +163,6 @@ build_case (JsonBuilder  *builder,
 }
 
 static void
-build_frame (JsonBuilder  *builder,
-             const NpPlan *plan)
-{
-  json_builder_set_member_name (builder, "frame");
-  json_builder_begin_object (builder);
-  np_json_add_string (builder, "path", plan->frame_path);
-  np_json_add_string (builder, "sha256", plan->frame_sha256);
-  json_builder_end_object (builder);
-}
-
-static void
 build_calibration (JsonBuilder         *builder,
                    const NpCalibration *calibration)
 {
@@ -233,27 +222,6 @@ build_marks (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
-static void
-build_physics (JsonBuilder  *builder,
-               const NpPlan *plan)
-{
-  json_builder_set_member_name (builder, "physics");
-  json_builder_begin_object (builder);
-  np_json_add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
-  np_json_add_number (builder, "mark_error_px", plan->mark_error_px);
-  json_builder_end_object (builder);
-}
-
-static void
-build_expert (JsonBuilder  *builder,
-              const NpPlan *plan)
-{
-  json_builder_set_member_name (builder, "expert");
-  json_builder_begin_object (builder);
-  np_json_add_points (builder, "target_region", plan->target_region);
-  json_builder_end_object (builder);
-}
-
 /* ---- The document ------------------------------------------------------ */
 
 /* The whole document, in the order a person reads it. */
@@ -265,11 +233,28 @@ _np_plan_file_build (const NpPlan *plan,
 
   json_builder_begin_object (builder);
   build_case (builder, plan);
-  build_frame (builder, plan);
+
+  json_builder_set_member_name (builder, "frame");
+  json_builder_begin_object (builder);
+  np_json_add_string (builder, "path", plan->frame_path);
+  np_json_add_string (builder, "sha256", plan->frame_sha256);
+  json_builder_end_object (builder);
+
   build_calibration (builder, plan->calibration);
-  build_physics (builder, plan);
+
+  json_builder_set_member_name (builder, "physics");
+  json_builder_begin_object (builder);
+  np_json_add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
+  np_json_add_number (builder, "mark_error_px", plan->mark_error_px);
+  json_builder_end_object (builder);
+
   build_marks (builder, plan);
-  build_expert (builder, plan);
+
+  json_builder_set_member_name (builder, "expert");
+  json_builder_begin_object (builder);
+  np_json_add_points (builder, "target_region", plan->target_region);
+  json_builder_end_object (builder);
+
   if (results != NULL)
     {
       json_builder_set_member_name (builder, "results");
