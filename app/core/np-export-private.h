@@ -1,4 +1,5 @@
-/* np-export-private.h: shared by np-export.c and np-export-report.c
+/* np-export-private.h: shared by np-export.c, np-export-image.c,
+ * np-export-files.c and np-export-report.c
  *
  * Copyright 2026 The NeedlePlan authors
  *

@@ -1,4 +1,6 @@
-/* np-mark-editor.c
+/* np-mark-editor.c: NpMarkEditor's state, selection and edits; its pointer
+ * input is in np-mark-editor-input.c and its drafts on the canvas in
+ * np-mark-editor-draw.c
  *
  * Copyright 2026 The NeedlePlan authors
  *
@@ -7,9 +9,7 @@
 
 #define G_LOG_DOMAIN "np-mark-editor"
 
-#include "np-mark-editor.h"
-
-#include "np-mark-handle.h"
+#include "np-mark-editor-private.h"
 
 #include <math.h>
 
@@ -19,67 +19,6 @@
  * deleting. Hit testing and moving are core functions (np-mark-handle.h);
  * this type only keeps the state of the gesture in progress and the drafts
  * (points clicked for a mark that is not finished yet). */
-
-/* A click within this many screen pixels of a handle takes it. */
-#define HIT_RADIUS_PX 8.0
-/* Screen pixels the pointer must move before a press becomes a drag. */
-#define DRAG_THRESHOLD_PX 3.0
-/* Smallest ellipse a Shift-drag makes, in image pixels. */
-#define MIN_ELLIPSE_PX 2.0
-
-typedef enum
-{
-  DRAG_NONE,
-  DRAG_HANDLE,      /* moving a handle or a whole mark */
-  DRAG_PLACE,       /* the target or entry follows the pointer from the press */
-  DRAG_PAN,         /* Pan tool on empty space */
-  DRAG_ELLIPSE,     /* Structure tool with Shift: corner to corner */
-  DRAG_CLICK,       /* a click for a draft or the calibration */
-} DragKind;
-
-struct _NpMarkEditor
-{
-  GObject parent_instance;
-
-  /* Borrowed: the canvas and the editor both belong to the window, and the
-   * window drops the editor first. */
-  NpCanvas *canvas;
-
-  /* Owned */
-  NpDocument *document;
-  GtkGesture *drag_gesture;
-  GtkEventController *motion_controller;
-  char *hint;
-  GArray *draft;                  /* NpImagePoint: skin, structure or measurement clicks */
-  GArray *calibration_points;     /* NpImagePoint, shown for the calibration dialog */
-  NpPlan *drag_start_plan;
-
-  NpTool tool;
-  NpMeasureKind measure_kind;
-  NpOverlayMark selected;
-  guint selected_index;
-
-  DragKind drag_kind;
-  NpMarkHandle handle;
-  NpImagePoint press_point;       /* image */
-  NpViewport pan_start;
-  gboolean moved;
-  gboolean live;
-  gboolean press_is_double;
-  gboolean shift_held;
-
-  gboolean ellipse_draft;
-  NpImagePoint ellipse_a;
-  NpImagePoint ellipse_b;
-  gboolean awaiting_details;      /* a closed structure waits for its label */
-  gboolean calibration_joined;
-
-  gboolean pointer_inside;
-  NpImagePoint pointer;           /* image */
-
-  gint64 last_release_time;       /* µs, for double clicks */
-  NpWidgetPoint last_release_point;
-};
 
 G_DEFINE_FINAL_TYPE (NpMarkEditor, np_mark_editor, G_TYPE_OBJECT)
 
@@ -142,20 +81,27 @@ np_tool_from_string (const char *text,
 
 /* Helpers */
 
+void
+_np_mark_editor_calibration_click (NpMarkEditor *self,
+                                   NpImagePoint  point)
+{
+  g_signal_emit (self, signals[CALIBRATION_CLICK], 0, point.x, point.y);
+}
+
 static double
 zoom (NpMarkEditor *self)
 {
   return np_canvas_get_zoom (self->canvas);
 }
 
-static double
-tolerance (NpMarkEditor *self)
+double
+_np_mark_editor_tolerance (NpMarkEditor *self)
 {
   return HIT_RADIUS_PX / zoom (self);
 }
 
-static guint
-measure_points_needed (NpMeasureKind kind)
+guint
+_np_mark_editor_measure_points_needed (NpMeasureKind kind)
 {
   switch (kind)
     {
@@ -181,8 +127,8 @@ set_hint (NpMarkEditor *self,
 }
 
 /* One line under the canvas says what the tool does next. */
-static void
-update_hint (NpMarkEditor *self)
+void
+_np_mark_editor_update_hint (NpMarkEditor *self)
 {
   const NpPlan *plan = np_document_get_plan (self->document);
   guint n = self->draft->len;
@@ -225,7 +171,7 @@ update_hint (NpMarkEditor *self)
       break;
     case NP_TOOL_MEASURE:
       {
-        guint needed = measure_points_needed (self->measure_kind);
+        guint needed = _np_mark_editor_measure_points_needed (self->measure_kind);
 
         if (self->measure_kind == NP_MEASURE_DEPTH)
           text = g_strdup ("Depth probe: click a point to measure its depth below the skin · "
@@ -247,14 +193,14 @@ update_hint (NpMarkEditor *self)
   set_hint (self, text);
 }
 
-static void
-redraw (NpMarkEditor *self)
+void
+_np_mark_editor_redraw (NpMarkEditor *self)
 {
   np_canvas_queue_overlay_redraw (self->canvas);
 }
 
-static void
-clear_draft (NpMarkEditor *self)
+void
+_np_mark_editor_clear_draft (NpMarkEditor *self)
 {
   gboolean had = self->draft->len > 0 || self->ellipse_draft || self->awaiting_details;
 
@@ -262,12 +208,12 @@ clear_draft (NpMarkEditor *self)
   self->ellipse_draft = FALSE;
   self->awaiting_details = FALSE;
   if (had)
-    redraw (self);
-  update_hint (self);
+    _np_mark_editor_redraw (self);
+  _np_mark_editor_update_hint (self);
 }
 
-static void
-update_cursor (NpMarkEditor *self)
+void
+_np_mark_editor_update_cursor (NpMarkEditor *self)
 {
   const NpPlan *plan = np_document_get_plan (self->document);
   NpMarkHandle handle;
@@ -275,7 +221,8 @@ update_cursor (NpMarkEditor *self)
   gboolean drafting = self->draft->len > 0 || self->awaiting_details;
   gboolean moving = self->drag_kind == DRAG_HANDLE || self->drag_kind == DRAG_PLACE;
   gboolean over_handle = self->tool != NP_TOOL_CALIBRATE && !drafting && self->pointer_inside &&
-                         np_mark_handle_find (plan, self->pointer, tolerance (self), &handle);
+                         np_mark_handle_find (plan, self->pointer,
+                                              _np_mark_editor_tolerance (self), &handle);
 
   /* Grabbing while panning, move over or with a handle, a crosshair where
    * a click places something. */
@@ -311,7 +258,7 @@ np_mark_editor_select (NpMarkEditor  *self,
     return;
   self->selected = mark;
   self->selected_index = index;
-  redraw (self);
+  _np_mark_editor_redraw (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
@@ -371,13 +318,13 @@ commit_skin (NpMarkEditor *self)
   plan->skin_kind = plan->probe == NP_PROBE_CURVILINEAR ? NP_SKIN_ARC : NP_SKIN_POLYLINE;
   g_array_set_size (plan->skin_points, 0);
   g_array_append_vals (plan->skin_points, self->draft->data, self->draft->len);
-  clear_draft (self);
+  _np_mark_editor_clear_draft (self);
   commit (self, g_steal_pointer (&plan), "Mark skin line");
   np_mark_editor_select (self, NP_OVERLAY_MARK_SKIN, 0);
 }
 
-static void
-commit_measurement (NpMarkEditor *self)
+void
+_np_mark_editor_commit_measurement (NpMarkEditor *self)
 {
   g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
   NpMeasurement m = { self->measure_kind, self->draft->len, { { 0, 0 } } };
@@ -388,7 +335,7 @@ commit_measurement (NpMarkEditor *self)
   g_array_append_val (plan->measurements, m);
   description = g_strdup_printf ("Add %s", np_mark_describe (plan, NP_OVERLAY_MARK_MEASUREMENT,
                                                              plan->measurements->len - 1));
-  clear_draft (self);
+  _np_mark_editor_clear_draft (self);
   commit (self, g_steal_pointer (&plan), description);
   np_mark_editor_select (self, NP_OVERLAY_MARK_MEASUREMENT,
                          np_document_get_plan (self->document)->measurements->len - 1);
@@ -397,9 +344,9 @@ commit_measurement (NpMarkEditor *self)
 /* Asks the window for the structure's label, kind and margin: the signal
  * carries where to point the question (widget coordinates) and whether the
  * outline is closed. */
-static void
-close_structure (NpMarkEditor *self,
-                 gboolean      closed)
+void
+_np_mark_editor_close_structure (NpMarkEditor *self,
+                                 gboolean      closed)
 {
   NpImagePoint anchor;
   NpWidgetPoint at;
@@ -415,8 +362,8 @@ close_structure (NpMarkEditor *self,
           anchor = g_array_index (self->draft, NpImagePoint, i);
     }
   self->awaiting_details = TRUE;
-  update_hint (self);
-  redraw (self);
+  _np_mark_editor_update_hint (self);
+  _np_mark_editor_redraw (self);
   at = np_canvas_image_to_widget (self->canvas, anchor);
   g_signal_emit (self, signals[STRUCTURE_CLOSED], 0, closed, self->ellipse_draft, at.x, at.y);
 }
@@ -466,7 +413,7 @@ np_mark_editor_commit_structure (NpMarkEditor    *self,
   description = g_strdup_printf ("Add %s", label != NULL && *label != '\0' ? label : "structure");
   plan = np_document_dup_plan (self->document);
   g_ptr_array_add (plan->structures, g_steal_pointer (&structure));
-  clear_draft (self);
+  _np_mark_editor_clear_draft (self);
   commit (self, g_steal_pointer (&plan), description);
   np_mark_editor_select (self, NP_OVERLAY_MARK_STRUCTURE,
                          np_document_get_plan (self->document)->structures->len - 1);
@@ -478,7 +425,7 @@ np_mark_editor_discard_structure (NpMarkEditor *self)
   g_return_if_fail (NP_IS_MARK_EDITOR (self));
 
   if (self->awaiting_details)
-    clear_draft (self);
+    _np_mark_editor_clear_draft (self);
 }
 
 /**
@@ -500,8 +447,8 @@ np_mark_editor_delete_selection (NpMarkEditor *self)
   if (self->draft->len > 0 && !self->awaiting_details)
     {
       g_array_set_size (self->draft, self->draft->len - 1);
-      update_hint (self);
-      redraw (self);
+      _np_mark_editor_update_hint (self);
+      _np_mark_editor_redraw (self);
       return TRUE;
     }
   if (self->selected == NP_OVERLAY_MARK_NONE || self->drag_kind != DRAG_NONE)
@@ -551,13 +498,13 @@ np_mark_editor_cancel (NpMarkEditor *self)
   if (self->drag_kind != DRAG_NONE)
     {
       abort_drag (self);
-      update_cursor (self);
-      redraw (self);
+      _np_mark_editor_update_cursor (self);
+      _np_mark_editor_redraw (self);
       return TRUE;
     }
   if (self->draft->len > 0 || self->ellipse_draft || self->awaiting_details)
     {
-      clear_draft (self);
+      _np_mark_editor_clear_draft (self);
       return TRUE;
     }
   if (self->selected != NP_OVERLAY_MARK_NONE)
@@ -599,7 +546,7 @@ np_mark_editor_finish (NpMarkEditor *self)
     }
   if (self->tool == NP_TOOL_STRUCTURE && !self->awaiting_details && self->draft->len >= 2)
     {
-      close_structure (self, self->draft->len >= 3);
+      _np_mark_editor_close_structure (self, self->draft->len >= 3);
       return TRUE;
     }
   return FALSE;
@@ -613,333 +560,6 @@ np_mark_editor_has_draft (NpMarkEditor *self)
   return self->draft->len > 0 || self->ellipse_draft || self->awaiting_details;
 }
 
-/* Clicks */
-
-static void
-add_draft_point (NpMarkEditor *self,
-                 NpImagePoint  point)
-{
-  g_array_append_val (self->draft, point);
-  update_hint (self);
-  redraw (self);
-}
-
-static void
-click (NpMarkEditor *self,
-       NpImagePoint  point,
-       gboolean      is_double)
-{
-  switch (self->tool)
-    {
-    case NP_TOOL_CALIBRATE:
-      g_signal_emit (self, signals[CALIBRATION_CLICK], 0, point.x, point.y);
-      break;
-    case NP_TOOL_SKIN:
-      /* The first click of a double click already added this point. */
-      if (is_double)
-        np_mark_editor_finish (self);
-      else
-        add_draft_point (self, point);
-      break;
-    case NP_TOOL_STRUCTURE:
-      if (self->awaiting_details)
-        break;
-      if (is_double)
-        np_mark_editor_finish (self);
-      else if (self->draft->len >= 3 &&
-               hypot (point.x - g_array_index (self->draft, NpImagePoint, 0).x,
-                      point.y - g_array_index (self->draft, NpImagePoint, 0).y)
-               <= tolerance (self))
-        close_structure (self, TRUE);
-      else
-        add_draft_point (self, point);
-      break;
-    case NP_TOOL_MEASURE:
-      add_draft_point (self, point);
-      if (self->draft->len >= measure_points_needed (self->measure_kind))
-        commit_measurement (self);
-      break;
-    case NP_TOOL_PAN:
-    case NP_TOOL_TARGET:
-    case NP_TOOL_ENTRY:
-    default:
-      break;
-    }
-}
-
-/* Gestures */
-
-static NpImagePoint
-place_point (NpMarkEditor *self,
-             NpPlan       *plan,
-             NpOverlayMark mark,
-             NpImagePoint  point)
-{
-  NpImagePoint on_skin;
-
-  if (mark == NP_OVERLAY_MARK_ENTRY && np_mark_snap_to_skin (plan, point, &on_skin))
-    return on_skin;
-  return point;
-}
-
-static gboolean
-is_double_click (NpMarkEditor  *self,
-                 NpWidgetPoint  at)
-{
-  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self->canvas));
-  int time_ms = 400, distance = 5;
-
-  g_object_get (settings, "gtk-double-click-time", &time_ms,
-                "gtk-double-click-distance", &distance, NULL);
-  return self->last_release_time != 0 &&
-         g_get_monotonic_time () - self->last_release_time <= (gint64) time_ms * 1000 &&
-         fabs (at.x - self->last_release_point.x) <= distance &&
-         fabs (at.y - self->last_release_point.y) <= distance;
-}
-
-static void
-drag_begin_cb (NpMarkEditor   *self,
-               double          start_x,
-               double          start_y,
-               GtkGestureDrag *gesture)
-{
-  const NpPlan *plan = np_document_get_plan (self->document);
-  NpImagePoint point = np_canvas_widget_to_image (self->canvas, start_x, start_y);
-  GdkModifierType state;
-  gboolean drafting = self->draft->len > 0 || self->awaiting_details;
-  NpMarkHandle handle;
-
-  /* Space + drag pans: leave it to the canvas. */
-  if (np_canvas_get_frame (self->canvas) == NULL || np_canvas_get_pan_key_held (self->canvas))
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-
-  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-  self->shift_held = (state & GDK_SHIFT_MASK) != 0;
-  self->press_point = point;
-  self->press_is_double = is_double_click (self, np_widget_point (start_x, start_y));
-  self->moved = FALSE;
-  self->live = FALSE;
-  g_clear_pointer (&self->drag_start_plan, np_plan_free);
-
-  if (self->tool == NP_TOOL_CALIBRATE || drafting)
-    self->drag_kind = DRAG_CLICK;
-  else if (self->tool == NP_TOOL_STRUCTURE && self->shift_held)
-    {
-      self->drag_kind = DRAG_ELLIPSE;
-      self->ellipse_draft = TRUE;
-      self->ellipse_a = self->ellipse_b = point;
-    }
-  else if (np_mark_handle_find (plan, point, tolerance (self), &handle))
-    {
-      self->drag_kind = DRAG_HANDLE;
-      self->handle = handle;
-      self->drag_start_plan = np_plan_copy (plan);
-      np_mark_editor_select (self, handle.mark, handle.index);
-    }
-  else
-    switch (self->tool)
-      {
-      case NP_TOOL_PAN:
-        self->drag_kind = DRAG_PAN;
-        self->pan_start = np_canvas_get_viewport (self->canvas);
-        break;
-      case NP_TOOL_TARGET:
-      case NP_TOOL_ENTRY:
-        {
-          NpOverlayMark mark = self->tool == NP_TOOL_TARGET ? NP_OVERLAY_MARK_TARGET
-                                                            : NP_OVERLAY_MARK_ENTRY;
-          g_autoptr(NpPlan) placed = np_document_dup_plan (self->document);
-
-          self->drag_kind = DRAG_PLACE;
-          self->handle = (NpMarkHandle) { mark, 0, 0 };
-          /* Escape during the drag goes back to this. */
-          self->drag_start_plan = np_plan_copy (plan);
-          if (mark == NP_OVERLAY_MARK_TARGET)
-            {
-              placed->has_target = TRUE;
-              placed->target = point;
-            }
-          else
-            {
-              placed->has_entry = TRUE;
-              placed->entry = place_point (self, placed, mark, point);
-            }
-          np_document_begin_live_edit (self->document,
-                                       mark == NP_OVERLAY_MARK_TARGET ? "Place target"
-                                                                      : "Place entry");
-          self->live = TRUE;
-          np_document_live_edit (self->document, g_steal_pointer (&placed));
-          np_mark_editor_select (self, mark, 0);
-        }
-        break;
-      case NP_TOOL_SKIN:
-      case NP_TOOL_STRUCTURE:
-      case NP_TOOL_MEASURE:
-      case NP_TOOL_CALIBRATE:
-      default:
-        self->drag_kind = DRAG_CLICK;
-        break;
-      }
-  update_cursor (self);
-}
-
-static void
-drag_update_cb (NpMarkEditor   *self,
-                double          offset_x,
-                double          offset_y,
-                GtkGestureDrag *gesture)
-{
-  double start_x, start_y;
-  NpImagePoint point;
-
-  if (self->drag_kind == DRAG_NONE)
-    return;
-  gtk_gesture_drag_get_start_point (gesture, &start_x, &start_y);
-  point = np_canvas_widget_to_image (self->canvas, start_x + offset_x, start_y + offset_y);
-  self->pointer = point;
-  if (!self->moved && hypot (offset_x, offset_y) < DRAG_THRESHOLD_PX)
-    return;
-  self->moved = TRUE;
-
-  switch (self->drag_kind)
-    {
-    case DRAG_HANDLE:
-      {
-        g_autoptr(NpPlan) plan = np_plan_copy (self->drag_start_plan);
-        g_autofree char *description = NULL;
-
-        if (!self->live)
-          {
-            description = g_strdup_printf ("Move %s", np_mark_describe (plan, self->handle.mark,
-                                                                        self->handle.index));
-            np_document_begin_live_edit (self->document, description);
-            self->live = TRUE;
-          }
-        np_mark_handle_move (plan, &self->handle, point.x - self->press_point.x,
-                             point.y - self->press_point.y);
-        if (self->handle.mark == NP_OVERLAY_MARK_ENTRY)
-          plan->entry = place_point (self, plan, NP_OVERLAY_MARK_ENTRY, plan->entry);
-        np_document_live_edit (self->document, g_steal_pointer (&plan));
-      }
-      break;
-    case DRAG_PLACE:
-      {
-        g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
-
-        if (self->handle.mark == NP_OVERLAY_MARK_TARGET)
-          plan->target = point;
-        else
-          plan->entry = place_point (self, plan, NP_OVERLAY_MARK_ENTRY, point);
-        np_document_live_edit (self->document, g_steal_pointer (&plan));
-      }
-      break;
-    case DRAG_PAN:
-      np_canvas_pan_from (self->canvas, self->pan_start, offset_x, offset_y);
-      break;
-    case DRAG_ELLIPSE:
-      self->ellipse_b = point;
-      redraw (self);
-      break;
-    case DRAG_CLICK:
-      redraw (self);
-      break;
-    case DRAG_NONE:
-    default:
-      break;
-    }
-}
-
-static void
-drag_end_cb (NpMarkEditor   *self,
-             double          offset_x,
-             double          offset_y,
-             GtkGestureDrag *gesture)
-{
-  DragKind kind = self->drag_kind;
-  double start_x, start_y;
-  NpImagePoint point;
-
-  if (kind == DRAG_NONE)
-    return;
-  gtk_gesture_drag_get_start_point (gesture, &start_x, &start_y);
-  point = np_canvas_widget_to_image (self->canvas, start_x + offset_x, start_y + offset_y);
-  self->drag_kind = DRAG_NONE;
-
-  switch (kind)
-    {
-    case DRAG_HANDLE:
-    case DRAG_PLACE:
-      if (self->live)
-        np_document_end_live_edit (self->document);
-      self->live = FALSE;
-      break;
-    case DRAG_PAN:
-      if (!self->moved)
-        np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
-      break;
-    case DRAG_ELLIPSE:
-      if (fabs (self->ellipse_b.x - self->ellipse_a.x) >= MIN_ELLIPSE_PX &&
-          fabs (self->ellipse_b.y - self->ellipse_a.y) >= MIN_ELLIPSE_PX)
-        close_structure (self, TRUE);
-      else
-        clear_draft (self);
-      break;
-    case DRAG_CLICK:
-      /* A drag with the distance tool measures from the press to the release. */
-      if (self->moved && self->tool == NP_TOOL_MEASURE &&
-          self->measure_kind == NP_MEASURE_DISTANCE && self->draft->len == 0)
-        {
-          g_array_append_val (self->draft, self->press_point);
-          g_array_append_val (self->draft, point);
-          commit_measurement (self);
-        }
-      else if (!self->moved)
-        click (self, self->press_point, self->press_is_double);
-      break;
-    case DRAG_NONE:
-    default:
-      break;
-    }
-  g_clear_pointer (&self->drag_start_plan, np_plan_free);
-
-  /* A double click is two clicks, not three. */
-  if (self->press_is_double)
-    self->last_release_time = 0;
-  else
-    {
-      self->last_release_time = g_get_monotonic_time ();
-      self->last_release_point = np_widget_point (start_x + offset_x, start_y + offset_y);
-    }
-  update_cursor (self);
-}
-
-static void
-motion_cb (NpMarkEditor             *self,
-           double                    x,
-           double                    y,
-           GtkEventControllerMotion *controller)
-{
-  self->pointer_inside = TRUE;
-  self->pointer = np_canvas_widget_to_image (self->canvas, x, y);
-  update_cursor (self);
-  /* The rubber band from the last point follows the pointer. */
-  if (self->draft->len > 0 && !self->awaiting_details)
-    redraw (self);
-}
-
-static void
-leave_cb (NpMarkEditor             *self,
-          GtkEventControllerMotion *controller)
-{
-  self->pointer_inside = FALSE;
-  if (self->draft->len > 0)
-    redraw (self);
-}
-
 static void
 document_changed_cb (NpMarkEditor *self,
                      NpDocument   *document)
@@ -947,7 +567,7 @@ document_changed_cb (NpMarkEditor *self,
   if (!selection_exists (self))
     np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
   /* The skin hint depends on the probe. */
-  update_hint (self);
+  _np_mark_editor_update_hint (self);
 }
 
 static void
@@ -956,166 +576,8 @@ frame_changed_cb (NpMarkEditor *self,
 {
   if (self->drag_kind != DRAG_NONE)
     abort_drag (self);
-  clear_draft (self);
+  _np_mark_editor_clear_draft (self);
   np_mark_editor_select (self, NP_OVERLAY_MARK_NONE, 0);
-}
-
-/* Drafts on the canvas */
-
-static void
-halo_stroke (cairo_t *cr,
-             double   r,
-             double   g,
-             double   b,
-             double   width)
-{
-  cairo_save (cr);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
-  cairo_set_line_width (cr, width * 2.5);
-  cairo_stroke_preserve (cr);
-  cairo_restore (cr);
-  cairo_set_source_rgb (cr, r, g, b);
-  cairo_set_line_width (cr, width);
-  cairo_stroke (cr);
-}
-
-static void
-dot (cairo_t      *cr,
-     NpImagePoint  p,
-     double        radius,
-     double        r,
-     double        g,
-     double        b)
-{
-  cairo_new_path (cr);
-  cairo_arc (cr, p.x, p.y, radius, 0, 2 * G_PI);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
-  cairo_fill_preserve (cr);
-  cairo_new_path (cr);
-  cairo_arc (cr, p.x, p.y, radius * 0.65, 0, 2 * G_PI);
-  cairo_set_source_rgb (cr, r, g, b);
-  cairo_fill (cr);
-}
-
-/* Okabe–Ito, as the overlay: sky blue for the skin, vermillion for
- * structures, yellow for measurements and calibration clicks. */
-static void
-draft_color (NpMarkEditor *self,
-             double       *r,
-             double       *g,
-             double       *b)
-{
-  switch (self->tool)
-    {
-    case NP_TOOL_SKIN:
-      *r = 0.337, *g = 0.706, *b = 0.914;
-      break;
-    case NP_TOOL_STRUCTURE:
-      *r = 0.835, *g = 0.369, *b = 0.000;
-      break;
-    default:
-      *r = 0.941, *g = 0.894, *b = 0.259;
-      break;
-    }
-}
-
-/**
- * np_mark_editor_draw:
- *
- * Draws what is being drawn and not yet a mark of the plan (clicked points,
- * the rubber band to the pointer, a Shift-drag ellipse, the calibration
- * window's clicks), above the plan's overlay. @cr is in image pixels.
- */
-void
-np_mark_editor_draw (NpMarkEditor *self,
-                     cairo_t      *cr,
-                     double        zoom_factor)
-{
-  double u = 1.0 / zoom_factor;
-  double r, g, b;
-  const NpImagePoint *p = (const NpImagePoint *) self->draft->data;
-  guint n = self->draft->len;
-
-  g_return_if_fail (NP_IS_MARK_EDITOR (self));
-
-  cairo_save (cr);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  draft_color (self, &r, &g, &b);
-
-  if (self->ellipse_draft)
-    {
-      double cx = (self->ellipse_a.x + self->ellipse_b.x) / 2;
-      double cy = (self->ellipse_a.y + self->ellipse_b.y) / 2;
-      double rx = MAX (fabs (self->ellipse_b.x - self->ellipse_a.x) / 2, u);
-      double ry = MAX (fabs (self->ellipse_b.y - self->ellipse_a.y) / 2, u);
-
-      cairo_new_path (cr);
-      cairo_save (cr);
-      cairo_translate (cr, cx, cy);
-      cairo_scale (cr, rx, ry);
-      cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
-      cairo_restore (cr);
-      halo_stroke (cr, r, g, b, 2 * u);
-    }
-
-  if (n > 0)
-    {
-      cairo_new_path (cr);
-      for (guint i = 0; i < n; i++)
-        cairo_line_to (cr, p[i].x, p[i].y);
-      if (self->awaiting_details && self->tool == NP_TOOL_STRUCTURE && n >= 3)
-        cairo_close_path (cr);
-      else if (self->pointer_inside && !self->awaiting_details)
-        cairo_line_to (cr, self->pointer.x, self->pointer.y);
-      if (n > 1 || self->pointer_inside)
-        {
-          double dashes[] = { 6 * u, 4 * u };
-
-          cairo_set_dash (cr, dashes, 2, 0);
-          halo_stroke (cr, r, g, b, 2 * u);
-          cairo_set_dash (cr, NULL, 0, 0);
-        }
-      for (guint i = 0; i < n; i++)
-        dot (cr, p[i], (i == 0 && self->tool == NP_TOOL_STRUCTURE && n >= 3 ? 7 : 5) * u,
-             r, g, b);
-    }
-
-  if (self->calibration_points != NULL && self->calibration_points->len > 0)
-    {
-      const NpImagePoint *c = (const NpImagePoint *) self->calibration_points->data;
-      guint count = self->calibration_points->len;
-
-      if (self->calibration_joined && count >= 2)
-        {
-          cairo_new_path (cr);
-          for (guint i = 0; i < count; i++)
-            cairo_line_to (cr, c[i].x, c[i].y);
-          halo_stroke (cr, 0.941, 0.894, 0.259, 1.5 * u);
-        }
-      for (guint i = 0; i < count; i++)
-        {
-          g_autofree char *label = g_strdup_printf ("%u", i + 1);
-          double arm = 7 * u;
-
-          cairo_new_path (cr);
-          cairo_move_to (cr, c[i].x - arm, c[i].y);
-          cairo_line_to (cr, c[i].x + arm, c[i].y);
-          cairo_move_to (cr, c[i].x, c[i].y - arm);
-          cairo_line_to (cr, c[i].x, c[i].y + arm);
-          halo_stroke (cr, 0.941, 0.894, 0.259, 1.5 * u);
-
-          cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-          cairo_set_font_size (cr, 12 * u);
-          cairo_move_to (cr, c[i].x + 9 * u, c[i].y - 5 * u);
-          cairo_text_path (cr, label);
-          halo_stroke (cr, 0.941, 0.894, 0.259, 0.01 * u);
-          cairo_move_to (cr, c[i].x + 9 * u, c[i].y - 5 * u);
-          cairo_set_source_rgb (cr, 0.941, 0.894, 0.259);
-          cairo_show_text (cr, label);
-        }
-    }
-  cairo_restore (cr);
 }
 
 /**
@@ -1134,7 +596,7 @@ np_mark_editor_set_calibration_points (NpMarkEditor *self,
   if (points != NULL)
     g_array_append_vals (self->calibration_points, points->data, points->len);
   self->calibration_joined = joined;
-  redraw (self);
+  _np_mark_editor_redraw (self);
 }
 
 /* Properties */
@@ -1164,10 +626,10 @@ np_mark_editor_set_tool (NpMarkEditor *self,
   if (self->drag_kind != DRAG_NONE)
     abort_drag (self);
   if (!self->awaiting_details)
-    clear_draft (self);
+    _np_mark_editor_clear_draft (self);
   self->tool = tool;
-  update_hint (self);
-  update_cursor (self);
+  _np_mark_editor_update_hint (self);
+  _np_mark_editor_update_cursor (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
 }
 
@@ -1190,8 +652,8 @@ np_mark_editor_set_measure_kind (NpMarkEditor  *self,
     return;
   self->measure_kind = kind;
   if (self->tool == NP_TOOL_MEASURE)
-    clear_draft (self);
-  update_hint (self);
+    _np_mark_editor_clear_draft (self);
+  _np_mark_editor_update_hint (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASURE_KIND]);
 }
 
@@ -1368,22 +830,12 @@ np_mark_editor_new (NpCanvas   *canvas,
   self->canvas = canvas;
   self->document = g_object_ref (document);
 
-  self->drag_gesture = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag_gesture), GDK_BUTTON_PRIMARY);
-  g_signal_connect_swapped (self->drag_gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect_swapped (self->drag_gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
-  g_signal_connect_swapped (self->drag_gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (canvas), GTK_EVENT_CONTROLLER (self->drag_gesture));
-
-  self->motion_controller = gtk_event_controller_motion_new ();
-  g_signal_connect_swapped (self->motion_controller, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect_swapped (self->motion_controller, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (canvas), self->motion_controller);
+  _np_mark_editor_attach_input (self, canvas);
 
   g_signal_connect_swapped (document, "changed", G_CALLBACK (document_changed_cb), self);
   g_signal_connect_swapped (document, "frame-changed", G_CALLBACK (frame_changed_cb), self);
 
-  update_hint (self);
-  update_cursor (self);
+  _np_mark_editor_update_hint (self);
+  _np_mark_editor_update_cursor (self);
   return self;
 }

@@ -1,0 +1,746 @@
+/* np-plan-file-read.c: reading a plan's JSON without trusting it
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-core"
+
+#include "np-plan-file-private.h"
+
+#include "np-json-util.h"
+
+#include "np-error.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Our own files nest 6 levels deep; the limit keeps json-glib's recursive
+ * parser far from the end of the stack on hostile input. */
+#define MAX_NESTING 64
+/* Integers longer than this overflow json-glib's 64-bit reader silently. */
+#define MAX_INTEGER_DIGITS 18
+
+typedef struct
+{
+  const char *context;   /* “case.json” */
+  GError **error;
+} Reader;
+
+static gboolean G_GNUC_PRINTF (4, 5)
+reader_fail (Reader     *r,
+             int         code,
+             const char *field,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  np_json_field_error_valist (r->error, code, r->context, field, format, args);
+  va_end (args);
+  return FALSE;
+}
+
+/* Members a reader of this version knows; anything else is a typo or a
+ * newer writer, and is refused rather than silently dropped. */
+static gboolean
+check_members (Reader            *r,
+               JsonObject        *object,
+               const char        *prefix,
+               const char *const *known)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      gboolean found = g_strv_contains (known, name);
+      if (!found)
+        {
+          g_autofree char *field = _np_plan_file_field_name (prefix, name);
+          return reader_fail (r, NP_ERROR_CORRUPT, field, "is not a field NeedlePlan knows here");
+        }
+    }
+  return TRUE;
+}
+
+/* The member a reader reads, and its name for messages in *field.
+ * Returns FALSE when it is missing: with @error set and *field named when
+ * it is required, with *field NULL when it is optional. */
+static gboolean
+reader_member (Reader      *r,
+               JsonObject  *object,
+               const char  *prefix,
+               const char  *member,
+               gboolean     required,
+               JsonNode   **node,
+               char       **field)
+{
+  *node = json_object_get_member (object, member);
+  *field = NULL;
+  if (*node == NULL && !required)
+    return FALSE;
+  *field = _np_plan_file_field_name (prefix, member);
+  if (*node == NULL)
+    return reader_fail (r, NP_ERROR_CORRUPT, *field, "is missing");
+  return TRUE;
+}
+
+static gboolean
+read_number (Reader     *r,
+             JsonObject *object,
+             const char *prefix,
+             const char *member,
+             gboolean    required,
+             double     *value)
+{
+  JsonNode *node;
+  g_autofree char *field = NULL;
+
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, object, prefix, member, required, &node, &field))
+    return field == NULL;
+  if (!np_json_node_get_number (node, value))
+    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be a number");
+  return TRUE;
+}
+
+/* A nullable string: *value is NULL for null or a missing optional member.
+ * The string belongs to the parser's tree. */
+static gboolean
+read_string (Reader      *r,
+             JsonObject  *object,
+             const char  *prefix,
+             const char  *member,
+             gboolean     required,
+             gboolean     nullable,
+             const char **value)
+{
+  JsonNode *node;
+  g_autofree char *field = NULL;
+
+  *value = NULL;
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, object, prefix, member, required, &node, &field))
+    return field == NULL;
+  if (JSON_NODE_HOLDS_NULL (node) && nullable)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return reader_fail (r, NP_ERROR_CORRUPT, field,
+                        nullable ? "must be text or null" : "must be text");
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+read_text (Reader      *r,
+           JsonObject  *object,
+           const char  *prefix,
+           const char  *member,
+           char       **value)
+{
+  const char *text;
+
+  if (!read_string (r, object, prefix, member, FALSE, TRUE, &text))
+    return FALSE;
+  np_plan_set_string (value, text);
+  return TRUE;
+}
+
+static gboolean
+read_object (Reader      *r,
+             JsonObject  *parent,
+             const char  *prefix,
+             const char  *member,
+             gboolean     required,
+             const char *const *known,
+             JsonObject **object)
+{
+  JsonNode *node;
+  g_autofree char *field = NULL;
+
+  *object = NULL;
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, parent, prefix, member, required, &node, &field))
+    return field == NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be an object { … }");
+  *object = json_node_get_object (node);
+  return check_members (r, *object, field, known);
+}
+
+static gboolean
+read_array (Reader      *r,
+            JsonObject  *parent,
+            const char  *prefix,
+            const char  *member,
+            gboolean     required,
+            JsonArray  **array)
+{
+  JsonNode *node;
+  g_autofree char *field = NULL;
+
+  *array = NULL;
+  /* Missing: an error when required (field named), fine when optional. */
+  if (!reader_member (r, parent, prefix, member, required, &node, &field))
+    return field == NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be a list [ … ]");
+  *array = json_node_get_array (node);
+  return TRUE;
+}
+
+static gboolean
+node_to_numbers (JsonNode *node,
+                 double   *values,
+                 guint     count)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) != count)
+    return FALSE;
+  for (guint i = 0; i < count; i++)
+    if (!np_json_node_get_number (json_array_get_element (array, i), &values[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+node_to_point (Reader       *r,
+               JsonNode     *node,
+               const char   *field,
+               NpImagePoint *point)
+{
+  double xy[2];
+
+  if (!node_to_numbers (node, xy, 2))
+    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be two numbers [x, y]");
+  point->x = xy[0];
+  point->y = xy[1];
+  return _np_plan_file_check_point (*point, r->context, field, r->error);
+}
+
+static gboolean
+read_optional_point (Reader       *r,
+                     JsonObject   *object,
+                     const char   *prefix,
+                     const char   *member,
+                     gboolean     *present,
+                     NpImagePoint *point)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *field = NULL;
+
+  *present = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  field = _np_plan_file_field_name (prefix, member);
+  if (!node_to_point (r, node, field, point))
+    return FALSE;
+  *present = TRUE;
+  return TRUE;
+}
+
+static gboolean
+read_points (Reader     *r,
+             JsonObject *object,
+             const char *prefix,
+             const char *member,
+             gboolean    required,
+             GArray     *points)
+{
+  g_autofree char *field = _np_plan_file_field_name (prefix, member);
+  JsonArray *array;
+  guint length;
+
+  if (!read_array (r, object, prefix, member, required, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  length = json_array_get_length (array);
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      NpImagePoint p;
+      double xy[2];
+
+      /* Fast path without building the element's name unless it is wrong. */
+      if (!node_to_numbers (element, xy, 2) || !_np_plan_file_coordinate_ok (xy[0])
+          || !_np_plan_file_coordinate_ok (xy[1]))
+        {
+          g_autofree char *element_field = g_strdup_printf ("%s[%u]", field, i);
+          return node_to_point (r, element, element_field, &p);
+        }
+      p.x = xy[0];
+      p.y = xy[1];
+      g_array_append_val (points, p);
+    }
+  return TRUE;
+}
+
+#define DEFINE_ENUM_READER(name, Type, parse)                                            \
+  static gboolean                                                                        \
+  read_##name (Reader     *r,                                                            \
+               JsonObject *object,                                                       \
+               const char *prefix,                                                       \
+               const char *member,                                                       \
+               gboolean    required,                                                     \
+               Type       *value)                                                        \
+  {                                                                                      \
+    const char *text;                                                                    \
+                                                                                         \
+    if (!read_string (r, object, prefix, member, required, FALSE, &text))                \
+      return FALSE;                                                                      \
+    if (text != NULL && !parse (text, value))                                            \
+      {                                                                                  \
+        g_autofree char *field = _np_plan_file_field_name (prefix, member);              \
+        return reader_fail (r, NP_ERROR_INVALID, field,                                  \
+                            "is “%s”, which this NeedlePlan does not know", text);       \
+      }                                                                                  \
+    return TRUE;                                                                         \
+  }
+
+DEFINE_ENUM_READER (modality, NpModality, np_modality_from_string)
+DEFINE_ENUM_READER (probe, NpProbe, np_probe_from_string)
+DEFINE_ENUM_READER (site, NpSite, np_site_from_string)
+DEFINE_ENUM_READER (side, NpSide, np_side_from_string)
+DEFINE_ENUM_READER (condition, NpCondition, np_condition_from_string)
+DEFINE_ENUM_READER (injectate, NpInjectate, np_injectate_from_string)
+DEFINE_ENUM_READER (technique, NpTechnique, np_technique_from_string)
+DEFINE_ENUM_READER (view, NpView, np_view_from_string)
+DEFINE_ENUM_READER (structure_kind, NpStructureKind, np_structure_kind_from_string)
+DEFINE_ENUM_READER (shape, NpShape, np_shape_from_string)
+DEFINE_ENUM_READER (measure_kind, NpMeasureKind, np_measure_kind_from_string)
+DEFINE_ENUM_READER (skin_kind, NpSkinKind, np_skin_kind_from_string)
+DEFINE_ENUM_READER (calibration_method, NpCalibrationMethod, np_calibration_method_from_string)
+
+static gboolean
+read_pair (Reader     *r,
+           JsonObject *object,
+           const char *prefix,
+           const char *member,
+           double     *x,
+           double     *y)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *field = NULL;
+  double xy[2];
+
+  if (node == NULL)
+    return TRUE;
+  if (!node_to_numbers (node, xy, 2))
+    {
+      field = _np_plan_file_field_name (prefix, member);
+      return reader_fail (r, NP_ERROR_CORRUPT, field, "must be two numbers [x, y]");
+    }
+  *x = xy[0];
+  *y = xy[1];
+  return TRUE;
+}
+
+static gboolean
+read_calibration (Reader     *r,
+                  JsonObject *root,
+                  NpPlan     *plan)
+{
+  static const char *const known[] = {
+    "method", "mm_per_px", "se_mm_per_px", "region", "points", "reference_mm", "note", NULL,
+  };
+  NpCalibration *calibration = plan->calibration;
+  JsonObject *object;
+  JsonNode *region;
+  const char *note;
+
+  if (!read_object (r, root, NULL, "calibration", FALSE, known, &object))
+    return FALSE;
+  if (object == NULL)
+    return TRUE;
+
+  if (!read_calibration_method (r, object, "calibration", "method", TRUE, &calibration->method)
+      || !read_pair (r, object, "calibration", "mm_per_px", &calibration->mm_per_px_x,
+                     &calibration->mm_per_px_y)
+      || !read_pair (r, object, "calibration", "se_mm_per_px", &calibration->se_mm_per_px_x,
+                     &calibration->se_mm_per_px_y)
+      || !read_points (r, object, "calibration", "points", FALSE, calibration->points)
+      || !read_number (r, object, "calibration", "reference_mm", FALSE,
+                       &calibration->reference_mm)
+      || !read_string (r, object, "calibration", "note", FALSE, TRUE, &note))
+    return FALSE;
+  np_plan_set_string (&calibration->note, note);
+
+  region = json_object_get_member (object, "region");
+  if (region != NULL && !JSON_NODE_HOLDS_NULL (region))
+    {
+      double xywh[4];
+      if (!node_to_numbers (region, xywh, 4))
+        return reader_fail (r, NP_ERROR_CORRUPT, "calibration.region",
+                            "must be four numbers [x, y, width, height] or null");
+      calibration->has_region = TRUE;
+      calibration->region.x = xywh[0];
+      calibration->region.y = xywh[1];
+      calibration->region.width = xywh[2];
+      calibration->region.height = xywh[3];
+    }
+  return TRUE;
+}
+
+static gboolean
+read_structure (Reader     *r,
+                JsonNode   *node,
+                guint       index,
+                NpPlan     *plan)
+{
+  static const char *const known[] = { "label", "kind", "shape", "points", "margin_mm", NULL };
+  g_autofree char *prefix = g_strdup_printf ("marks.structures[%u]", index);
+  g_autoptr(NpStructure) structure = NULL;
+  NpStructureKind kind = NP_STRUCTURE_OTHER;
+  NpShape shape = NP_SHAPE_POLYGON;
+  JsonObject *object;
+  const char *label;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return reader_fail (r, NP_ERROR_CORRUPT, prefix, "must be an object { … }");
+  object = json_node_get_object (node);
+  if (!check_members (r, object, prefix, known)
+      || !read_string (r, object, prefix, "label", FALSE, TRUE, &label)
+      || !read_structure_kind (r, object, prefix, "kind", TRUE, &kind)
+      || !read_shape (r, object, prefix, "shape", TRUE, &shape))
+    return FALSE;
+
+  structure = np_structure_new (label, kind, shape, 0.0);
+  if (!read_points (r, object, prefix, "points", TRUE, structure->points)
+      || !read_number (r, object, prefix, "margin_mm", FALSE, &structure->margin_mm))
+    return FALSE;
+  g_ptr_array_add (plan->structures, g_steal_pointer (&structure));
+  return TRUE;
+}
+
+static gboolean
+read_measurement (Reader   *r,
+                  JsonNode *node,
+                  guint     index,
+                  NpPlan   *plan)
+{
+  static const char *const known[] = { "kind", "points", NULL };
+  g_autofree char *prefix = g_strdup_printf ("marks.measurements[%u]", index);
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+  NpMeasurement measurement = { 0 };
+  JsonObject *object;
+  guint expected;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return reader_fail (r, NP_ERROR_CORRUPT, prefix, "must be an object { … }");
+  object = json_node_get_object (node);
+  if (!check_members (r, object, prefix, known)
+      || !read_measure_kind (r, object, prefix, "kind", TRUE, &measurement.kind)
+      || !read_points (r, object, prefix, "points", TRUE, points))
+    return FALSE;
+
+  expected = _np_plan_file_measurement_point_count (measurement.kind);
+  if (points->len != expected)
+    {
+      g_autofree char *field = _np_plan_file_field_name (prefix, "points");
+      return reader_fail (r, NP_ERROR_INVALID, field, "must hold %u point%s for a “%s” "
+                          "measurement, not %u", expected, expected == 1 ? "" : "s",
+                          np_measure_kind_to_string (measurement.kind), points->len);
+    }
+  measurement.n_points = expected;
+  memcpy (measurement.points, points->data, expected * sizeof (NpImagePoint));
+  g_array_append_val (plan->measurements, measurement);
+  return TRUE;
+}
+
+static gboolean
+read_marks (Reader     *r,
+            JsonObject *root,
+            NpPlan     *plan)
+{
+  static const char *const known[] = {
+    "target", "entry", "skin", "structures", "measurements", NULL,
+  };
+  static const char *const skin_known[] = { "kind", "points", NULL };
+  JsonObject *marks, *skin;
+  JsonArray *array;
+
+  if (!read_object (r, root, NULL, "marks", FALSE, known, &marks))
+    return FALSE;
+  if (marks == NULL)
+    return TRUE;
+
+  if (!read_optional_point (r, marks, "marks", "target", &plan->has_target, &plan->target)
+      || !read_optional_point (r, marks, "marks", "entry", &plan->has_entry, &plan->entry))
+    return FALSE;
+
+  if (!read_object (r, marks, "marks", "skin", FALSE, skin_known, &skin))
+    return FALSE;
+  if (skin != NULL
+      && (!read_skin_kind (r, skin, "marks.skin", "kind", TRUE, &plan->skin_kind)
+          || !read_points (r, skin, "marks.skin", "points", FALSE, plan->skin_points)))
+    return FALSE;
+
+  if (!read_array (r, marks, "marks", "structures", FALSE, &array))
+    return FALSE;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    if (!read_structure (r, json_array_get_element (array, i), i, plan))
+      return FALSE;
+
+  if (!read_array (r, marks, "marks", "measurements", FALSE, &array))
+    return FALSE;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    if (!read_measurement (r, json_array_get_element (array, i), i, plan))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_frame (Reader     *r,
+            JsonObject *root,
+            NpPlan     *plan)
+{
+  static const char *const known[] = { "path", "sha256", NULL };
+  JsonObject *frame;
+  const char *text;
+
+  if (!read_object (r, root, NULL, "frame", TRUE, known, &frame)
+      || !read_string (r, frame, "frame", "path", TRUE, FALSE, &text))
+    return FALSE;
+  np_plan_set_string (&plan->frame_path, text);
+  if (!read_string (r, frame, "frame", "sha256", FALSE, TRUE, &text))
+    return FALSE;
+  np_plan_set_string (&plan->frame_sha256, text);
+  return TRUE;
+}
+
+/* The current version's layout, in the order the writer puts it; an older
+ * file has been upgraded to this layout before (upgrade_plan). */
+static NpPlan *
+read_plan (Reader     *r,
+           JsonObject *root)
+{
+  static const char *const known[] = {
+    "format", "version", "modality", "probe", "site", "side", "condition", "injectate",
+    "volume_ml", "technique", "approach", "view", "title", "clinician", "patient_name",
+    "patient_id", "notes", "frame", "calibration", "physics", "marks", "expert", "results",
+    NULL,
+  };
+  static const char *const physics_known[] = { "speed_of_sound_m_s", "mark_error_px", NULL };
+  static const char *const expert_known[] = { "target_region", NULL };
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  JsonObject *physics, *expert;
+  JsonNode *results;
+
+  if (!check_members (r, root, NULL, known)
+      || !read_modality (r, root, NULL, "modality", TRUE, &plan->modality)
+      || !read_probe (r, root, NULL, "probe", FALSE, &plan->probe)
+      || !read_site (r, root, NULL, "site", TRUE, &plan->site)
+      || !read_side (r, root, NULL, "side", FALSE, &plan->side)
+      || !read_condition (r, root, NULL, "condition", FALSE, &plan->condition)
+      || !read_injectate (r, root, NULL, "injectate", FALSE, &plan->injectate)
+      || !read_number (r, root, NULL, "volume_ml", FALSE, &plan->volume_ml)
+      || !read_technique (r, root, NULL, "technique", FALSE, &plan->technique)
+      || !read_text (r, root, NULL, "approach", &plan->approach)
+      || !read_view (r, root, NULL, "view", FALSE, &plan->view)
+      || !read_text (r, root, NULL, "title", &plan->title)
+      || !read_text (r, root, NULL, "clinician", &plan->clinician)
+      || !read_text (r, root, NULL, "patient_name", &plan->patient_name)
+      || !read_text (r, root, NULL, "patient_id", &plan->patient_id)
+      || !read_text (r, root, NULL, "notes", &plan->notes))
+    return NULL;
+
+  if (!read_frame (r, root, plan) || !read_calibration (r, root, plan))
+    return NULL;
+
+  if (!read_object (r, root, NULL, "physics", FALSE, physics_known, &physics))
+    return NULL;
+  if (physics != NULL
+      && (!read_number (r, physics, "physics", "speed_of_sound_m_s", FALSE,
+                        &plan->speed_of_sound_m_s)
+          || !read_number (r, physics, "physics", "mark_error_px", FALSE,
+                           &plan->mark_error_px)))
+    return NULL;
+
+  if (!read_marks (r, root, plan))
+    return NULL;
+
+  if (!read_object (r, root, NULL, "expert", FALSE, expert_known, &expert))
+    return NULL;
+  if (expert != NULL
+      && !read_points (r, expert, "expert", "target_region", FALSE, plan->target_region))
+    return NULL;
+
+  /* Results are kept for the record only; the planner recomputes them. */
+  results = json_object_get_member (root, "results");
+  if (results != NULL && !JSON_NODE_HOLDS_OBJECT (results) && !JSON_NODE_HOLDS_NULL (results))
+    {
+      reader_fail (r, NP_ERROR_CORRUPT, "results", "must be an object { … } or null");
+      return NULL;
+    }
+
+  if (!_np_plan_file_check_plan (plan, r->context, r->error))
+    return NULL;
+  return g_steal_pointer (&plan);
+}
+
+/* Brings an older file up to NP_PLAN_VERSION, one version step at a time.
+ * Version 1 is the first: when version 2 comes, version 1 gets a case here
+ * that rewrites @root in place to the version-2 layout. */
+static gboolean
+upgrade_plan (Reader     *r,
+              JsonObject *root,
+              gint64      version)
+{
+  while (version < NP_PLAN_VERSION)
+    {
+      switch (version)
+        {
+        default:
+          g_set_error (r->error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                       "%s: version %" G_GINT64_FORMAT " is not a NeedlePlan plan version",
+                       r->context, version);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Rejects what would make json-glib's recursive parser dangerous or wrong:
+ * nesting deeper than MAX_NESTING and integers that overflow 64 bits. It
+ * also refuses comments and single quotes, which json-glib accepts but JSON
+ * does not, so that brackets are only counted where json-glib sees them. */
+gboolean
+_np_plan_file_prescan (const char  *data,
+                       gsize        length,
+                       const char  *context,
+                       GError     **error)
+{
+  guint depth = 0, line = 1, column = 1;
+  gboolean in_string = FALSE;
+  const char *problem = NULL;
+  gsize i = 0;
+
+  while (i < length && problem == NULL)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\' && i + 1 < length)
+            {
+              i += 2;
+              column += 2;
+              continue;
+            }
+          if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_NESTING)
+            problem = "the data is nested too deeply";
+        }
+      else if (c == ']' || c == '}')
+        depth = depth > 0 ? depth - 1 : 0;
+      else if (c == '\'' || c == '/')
+        problem = "comments and single quotes are not JSON";
+      else if (g_ascii_isdigit (c) || c == '-')
+        {
+          gsize start = i;
+          guint digits = 0;
+          gboolean integer = TRUE;
+
+          while (i < length && (g_ascii_isalnum (data[i]) || data[i] == '.' || data[i] == '-'
+                                || data[i] == '+'))
+            {
+              if (g_ascii_isdigit (data[i]))
+                digits++;
+              else if (data[i] != '-')
+                integer = FALSE;
+              i++;
+            }
+          column += (guint) (i - start);
+          if (integer && digits > MAX_INTEGER_DIGITS)
+            {
+              column -= (guint) (i - start);
+              problem = "a whole number is too large";
+            }
+          continue;
+        }
+      else if (g_ascii_isalpha (c) || c == '_')
+        {
+          /* Identifiers (true, false, null, or junk json-glib will name). */
+          gsize start = i;
+          while (i < length && (g_ascii_isalnum (data[i]) || data[i] == '_'))
+            i++;
+          column += (guint) (i - start);
+          continue;
+        }
+
+      if (problem != NULL)
+        break;
+      if (c == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else
+        column++;
+      i++;
+    }
+
+  if (problem == NULL)
+    return TRUE;
+  g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
+               "%s: not valid JSON: line %u, column %u: %s", context, line, column, problem);
+  return FALSE;
+}
+
+/* json-glib says "<data>:3:14: Parse error: unexpected …"; we say "line 3,
+ * column 14: unexpected …" after the file's name. */
+void
+_np_plan_file_set_json_error (GError       **error,
+                              const char    *context,
+                              const GError  *json_error)
+{
+  const char *message = json_error != NULL ? json_error->message : "";
+  guint line, column;
+  int consumed = 0;
+
+  if (g_str_has_prefix (message, "<data>:"))
+    message += strlen ("<data>:");
+  if (sscanf (message, "%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
+    {
+      const char *rest = message + consumed;
+      if (g_str_has_prefix (rest, "Parse error: "))
+        rest += strlen ("Parse error: ");
+      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "%s: not valid JSON: line %u, column %u: %s",
+                   context, line, column, rest);
+      return;
+    }
+  g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "%s: not valid JSON: %s", context,
+               *message != '\0' ? message : "the text cannot be read as JSON");
+}
+
+/* Brings @root up to this version and reads it; format and version have
+ * been checked by np_plan_file_parse(). */
+NpPlan *
+_np_plan_file_read (JsonObject  *root,
+                    gint64       version,
+                    const char  *context,
+                    GError     **error)
+{
+  Reader reader = { context, error };
+
+  if (!upgrade_plan (&reader, root, version))
+    return NULL;
+  return read_plan (&reader, root);
+}

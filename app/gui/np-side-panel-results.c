@@ -1,0 +1,435 @@
+/* np-side-panel-results.c: NpSidePanel's results: one row per value with its
+ * interval, the warnings and the entry recommendation
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-side-panel"
+
+#include "np-side-panel-private.h"
+
+#include "np-plan-labels.h"
+
+#include <math.h>
+
+static const struct
+{
+  const char *key;
+  const char *title;
+} result_rows[] = {
+  { NP_SIDE_PANEL_DEPTH, "Target depth" },
+  { NP_SIDE_PANEL_PATH, "Path length" },
+  { NP_SIDE_PANEL_ANGLE, "Insertion angle" },
+  { NP_SIDE_PANEL_NEEDLE, "Needle" },
+  { NP_SIDE_PANEL_CLEARANCE, "Nearest structure" },
+  { NP_SIDE_PANEL_VISIBILITY, "Needle visibility" },
+  { NP_SIDE_PANEL_VIEW, "Needle comes into view" },
+  { NP_SIDE_PANEL_WALKDOWN, "Out-of-plane entry" },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (result_rows) == N_RESULT_ROWS);
+
+/* Formatting */
+
+static char *
+format_length (double      value,
+               const char *unit)
+{
+  return g_strdup_printf ("%.1f %s", value, unit);
+}
+
+static char *
+format_interval (const double interval[2],
+                 const char  *unit)
+{
+  return g_strdup_printf ("95 %% interval %.1f – %.1f %s", interval[0], interval[1], unit);
+}
+
+static void
+set_row (NpSidePanel *self,
+         const char  *key,
+         const char  *value,
+         const char  *detail,
+         const char  *style)
+{
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    if (g_str_equal (self->rows[i].key, key))
+      {
+        GtkWidget *label = GTK_WIDGET (self->rows[i].value);
+
+        gtk_label_set_text (self->rows[i].value, value != NULL ? value : "—");
+        adw_action_row_set_subtitle (self->rows[i].row, detail != NULL ? detail : "");
+        gtk_widget_remove_css_class (label, "error");
+        gtk_widget_remove_css_class (label, "warning");
+        gtk_widget_remove_css_class (label, "success");
+        if (style != NULL)
+          gtk_widget_add_css_class (label, style);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static void
+show_row (NpSidePanel *self,
+          const char  *key,
+          gboolean     visible)
+{
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    if (g_str_equal (self->rows[i].key, key))
+      gtk_widget_set_visible (GTK_WIDGET (self->rows[i].row), visible);
+}
+
+static char *
+gauges_text (const guint *gauges)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (gauges == NULL || gauges[0] == 0)
+    return NULL;
+  for (guint i = 0; gauges[i] != 0; i++)
+    g_string_append_printf (text, "%s%u", i > 0 ? ", " : "", gauges[i]);
+  g_string_append (text, " G");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+visibility_text (NpVisibility visibility)
+{
+  switch (visibility)
+    {
+    case NP_VISIBILITY_GOOD:
+      return "Good";
+    case NP_VISIBILITY_CAUTION:
+      return "Caution";
+    case NP_VISIBILITY_POOR:
+      return "Poor";
+    case NP_VISIBILITY_NOT_APPLICABLE:
+    default:
+      return NULL;
+    }
+}
+
+/* Results */
+
+static void
+clear_warnings (NpSidePanel *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_box))) != NULL)
+    gtk_box_remove (self->warnings_box, child);
+  self->n_warnings = 0;
+}
+
+static void
+add_warning (NpSidePanel *self,
+             const char  *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_add_css_class (box, "np-warning");
+  gtk_box_append (self->warnings_box, box);
+  self->n_warnings++;
+}
+
+/* A drag changes the results many times a second; the warnings usually stay
+ * the same, and rebuilding their widgets each time would only cost layout. */
+static void
+show_warnings (NpSidePanel         *self,
+               const NpPlanResults *results,
+               const char          *error)
+{
+  g_autoptr(GString) signature = g_string_new (error != NULL ? error : "");
+
+  for (guint i = 0; results != NULL && results->warnings != NULL && i < results->warnings->len;
+       i++)
+    g_string_append_printf (signature, "\n%s", (char *) g_ptr_array_index (results->warnings, i));
+  if (self->warnings_signature != NULL && g_str_equal (signature->str, self->warnings_signature))
+    return;
+  g_free (self->warnings_signature);
+  self->warnings_signature = g_strdup (signature->str);
+
+  clear_warnings (self);
+  if (error != NULL)
+    add_warning (self, error);
+  for (guint i = 0; results != NULL && results->warnings != NULL && i < results->warnings->len;
+       i++)
+    add_warning (self, g_ptr_array_index (results->warnings, i));
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), self->n_warnings > 0);
+}
+
+static void
+update_clearance (NpSidePanel         *self,
+                  const NpPlanResults *results)
+{
+  const NpStructureClearance *nearest;
+  g_autofree char *value = NULL;
+  g_autofree char *detail = NULL;
+  const char *style = NULL;
+
+  if (results == NULL || results->clearances == NULL || results->nearest < 0 ||
+      (guint) results->nearest >= results->clearances->len)
+    {
+      set_row (self, NP_SIDE_PANEL_CLEARANCE, NULL,
+               results != NULL && results->has_path ? "no structures marked" : NULL, NULL);
+      return;
+    }
+  nearest = &g_array_index (results->clearances, NpStructureClearance, results->nearest);
+  if (nearest->entered)
+    {
+      value = g_strdup ("crossed");
+      style = "error";
+    }
+  else
+    {
+      value = format_length (nearest->clearance, results->unit);
+      if (nearest->within_margin)
+        style = "error";
+    }
+  if (results->calibrated)
+    detail = g_strdup_printf ("%s · margin %.1f mm", nearest->label, nearest->margin_mm);
+  else
+    detail = g_strdup_printf ("%s · margin not checked without a calibration", nearest->label);
+  set_row (self, NP_SIDE_PANEL_CLEARANCE, value, detail, style);
+}
+
+/* The analysis replaced or completed the results of the current plan. */
+void
+_np_side_panel_show_results (NpSidePanel *self)
+{
+  const NpPlanResults *results = np_plan_analysis_get_results (self->analysis);
+  const char *error = np_plan_analysis_get_error (self->analysis);
+  const char *unit;
+
+  show_warnings (self, results, error);
+  if (results == NULL)
+    {
+      for (guint i = 0; i < N_RESULT_ROWS; i++)
+        set_row (self, self->rows[i].key, NULL, NULL, NULL);
+      show_row (self, NP_SIDE_PANEL_VIEW, FALSE);
+      show_row (self, NP_SIDE_PANEL_WALKDOWN, FALSE);
+      return;
+    }
+  unit = results->unit;
+
+  /* Depth */
+  if (results->has_depth)
+    {
+      g_autofree char *value = format_length (results->depth, unit);
+      g_autofree char *detail = results->has_depth_ci
+        ? format_interval (results->depth_ci95, unit) : g_strdup ("95 % interval: calculating…");
+
+      set_row (self, NP_SIDE_PANEL_DEPTH, value, detail, NULL);
+    }
+  else if (results->has_projection || (results->has_path && results->speed_of_sound_m_s == 0))
+    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "needs a second view (one projection has no depth)",
+             NULL);
+  else
+    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "mark the target", NULL);
+
+  /* Path */
+  if (results->has_path)
+    {
+      g_autofree char *value = format_length (results->path_length, unit);
+      g_autofree char *detail = results->has_path_ci
+        ? format_interval (results->path_length_ci95, unit)
+        : g_strdup ("95 % interval: calculating…");
+
+      set_row (self, NP_SIDE_PANEL_PATH, value, detail, NULL);
+    }
+  else if (results->has_projection && results->projected_path_length > 0)
+    {
+      g_autofree char *value = format_length (results->projected_path_length, unit);
+
+      set_row (self, NP_SIDE_PANEL_PATH, value, "projected on the image; the true length needs "
+               "a second view", NULL);
+    }
+  else if (results->has_projection)
+    set_row (self, NP_SIDE_PANEL_PATH, NULL, "down the beam: a point in this view; the length "
+             "needs a second view", NULL);
+  else
+    set_row (self, NP_SIDE_PANEL_PATH, NULL, "mark the target and the entry", NULL);
+
+  /* Angle */
+  if (results->has_angle)
+    {
+      g_autofree char *value = g_strdup_printf ("%.0f°", results->insertion_angle_deg);
+
+      set_row (self, NP_SIDE_PANEL_ANGLE, value, "to the skin; 90° is perpendicular", NULL);
+    }
+  else if (results->has_projection && results->projected_path_length > 0)
+    {
+      g_autofree char *value = g_strdup_printf ("%.0f°", results->projected_angle_deg);
+
+      set_row (self, NP_SIDE_PANEL_ANGLE, value, "projected, to the image’s horizontal", NULL);
+    }
+  else
+    set_row (self, NP_SIDE_PANEL_ANGLE, NULL, NULL, NULL);
+
+  /* Needle */
+  if (results->has_needle)
+    {
+      g_autofree char *value = g_strdup_printf ("%u mm", results->needle_mm);
+      g_autofree char *gauges = gauges_text (results->gauges);
+      g_autofree char *detail = g_strdup_printf ("%g in%s%s · shortest standard length that "
+                                                 "leaves 10 mm outside", results->needle_inch,
+                                                 gauges != NULL ? " · " : "",
+                                                 gauges != NULL ? gauges : "");
+
+      set_row (self, NP_SIDE_PANEL_NEEDLE, value, detail, NULL);
+    }
+  else
+    set_row (self, NP_SIDE_PANEL_NEEDLE, NULL,
+             results->has_path && !results->calibrated ? "needs a calibration" : NULL, NULL);
+
+  update_clearance (self, results);
+
+  /* Visibility */
+  {
+    const char *text = visibility_text (results->visibility);
+    const char *style = results->visibility == NP_VISIBILITY_GOOD ? "success"
+                        : results->visibility == NP_VISIBILITY_CAUTION ? "warning"
+                        : results->visibility == NP_VISIBILITY_POOR ? "error" : NULL;
+
+    set_row (self, NP_SIDE_PANEL_VISIBILITY, text,
+             text != NULL ? "in-plane: good ≤ 30°, caution to 50°, poor above"
+                          : "in-plane ultrasound only", style);
+  }
+
+  /* Field-of-view entry and walk-down: only where they apply. */
+  show_row (self, NP_SIDE_PANEL_VIEW, results->has_fov_entry);
+  if (results->has_fov_entry)
+    {
+      g_autofree char *value = format_length (results->fov_entry_depth, unit);
+
+      set_row (self, NP_SIDE_PANEL_VIEW, value, "depth at which the needle enters the image",
+               NULL);
+    }
+  show_row (self, NP_SIDE_PANEL_WALKDOWN, results->has_walkdown);
+  if (results->has_walkdown)
+    {
+      g_autofree char *value = format_length (results->walkdown_offset, unit);
+      g_autofree char *detail = g_strdup_printf ("from the probe’s plane at %.0f° (walk-down)",
+                                                 results->walkdown_angle_deg);
+
+      set_row (self, NP_SIDE_PANEL_WALKDOWN, value, detail, NULL);
+    }
+
+  /* Clearances in the structure list, measurements in theirs. */
+  {
+    GtkListBoxRow *row;
+
+    for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->structures_list, i)) != NULL;
+         i++)
+      {
+        const NpPlan *plan = np_document_get_plan (self->document);
+        const NpStructure *structure;
+        g_autofree char *subtitle = NULL;
+        g_autofree char *clearance = NULL;
+
+        if (!ADW_IS_ACTION_ROW (row) || i >= plan->structures->len)
+          continue;
+        structure = g_ptr_array_index (plan->structures, i);
+        if (results->clearances != NULL && i < results->clearances->len)
+          {
+            const NpStructureClearance *c = &g_array_index (results->clearances,
+                                                            NpStructureClearance, i);
+            g_autofree char *length = format_length (c->clearance, unit);
+
+            clearance = c->entered ? g_strdup (" · crossed")
+                                   : g_strdup_printf (" · clearance %s", length);
+          }
+        subtitle = g_strdup_printf ("%s · margin %.1f mm%s", np_structure_kind_label (structure->kind),
+                                    structure->margin_mm, clearance != NULL ? clearance : "");
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      }
+    for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->measurements_list, i)) != NULL;
+         i++)
+      {
+        const NpMeasurementValue *m;
+        g_autofree char *value = NULL;
+
+        if (!ADW_IS_ACTION_ROW (row) || results->measurements == NULL ||
+            i >= results->measurements->len)
+          continue;
+        m = &g_array_index (results->measurements, NpMeasurementValue, i);
+        if (!m->valid)
+          value = g_strdup ("—");
+        else if (m->kind == NP_MEASURE_ANGLE)
+          value = g_strdup_printf ("%.1f°", m->value);
+        else
+          value = format_length (m->value, unit);
+        /* The planner judges whether the calibration holds there. */
+        if (m->outside_region)
+          {
+            char *flagged = g_strconcat (value, " · outside the calibrated region", NULL);
+
+            g_free (value);
+            value = flagged;
+          }
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+      }
+  }
+}
+
+/**
+ * np_side_panel_set_recommendation:
+ *
+ * Shows why the entry was put where it is (or which constraint fails), until
+ * the plan is edited again.
+ */
+void
+np_side_panel_set_recommendation (NpSidePanel *self,
+                                  const char  *text,
+                                  gboolean     feasible)
+{
+  GtkWidget *label;
+
+  g_return_if_fail (NP_IS_SIDE_PANEL (self));
+
+  label = GTK_WIDGET (self->recommend_label);
+  gtk_label_set_text (self->recommend_label, text != NULL ? text : "");
+  gtk_widget_set_visible (label, text != NULL);
+  if (feasible)
+    gtk_widget_remove_css_class (label, "error");
+  else
+    gtk_widget_add_css_class (label, "error");
+  self->recommendation_revision = self->document != NULL
+    ? np_document_get_revision (self->document) : 0;
+}
+
+/* The rows are built here, not in the template, from the table above. */
+void
+_np_side_panel_init_results (NpSidePanel *self)
+{
+  for (guint i = 0; i < N_RESULT_ROWS; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *value = gtk_label_new ("—");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), result_rows[i].title);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      gtk_label_set_xalign (GTK_LABEL (value), 1);
+      gtk_widget_set_valign (value, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (value, "np-result-value");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
+      adw_preferences_group_add (self->results_group, row);
+      self->rows[i] = (ResultRow) { result_rows[i].key, result_rows[i].title,
+                                    ADW_ACTION_ROW (row), GTK_LABEL (value) };
+    }
+  show_row (self, NP_SIDE_PANEL_VIEW, FALSE);
+  show_row (self, NP_SIDE_PANEL_WALKDOWN, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), FALSE);
+}
