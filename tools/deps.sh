@@ -11,7 +11,7 @@ np_packages_build=(
 )
 np_packages_run=(xvfb xauth dbus)
 np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales)
-np_packages_bench=(xvfb xauth eog valgrind dbus libx11-dev)
+np_packages_bench=(xvfb xauth eog ristretto valgrind dbus libx11-dev)
 
 np_install_deps () {
   local want=() missing=() set pkg

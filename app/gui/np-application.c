@@ -25,6 +25,7 @@ struct _NpApplication
 
   /* Owned */
   GSettings *settings;
+  NpPrefetch *prefetch;        /* the frame named on the command line, until opened */
 };
 
 G_DEFINE_FINAL_TYPE (NpApplication, np_application, ADW_TYPE_APPLICATION)
@@ -263,7 +264,9 @@ np_application_startup (GApplication *application)
     { "window.close", { "<Control>w", NULL } },
   };
 
+  np_prefetch_trace ("startup: GApplication registered");
   G_APPLICATION_CLASS (np_application_parent_class)->startup (application);
+  np_prefetch_trace ("startup: GTK and libadwaita initialised");
 
   np_gsl_init ();
 
@@ -291,6 +294,7 @@ np_application_startup (GApplication *application)
    * are window bindings, so a text field later added still receives digits. */
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+  np_prefetch_trace ("startup: done");
 }
 
 static void
@@ -298,6 +302,7 @@ np_application_activate (GApplication *application)
 {
   NpApplication *self = NP_APPLICATION (application);
 
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
   gtk_window_present (GTK_WINDOW (get_or_create_window (self, FALSE)));
 }
 
@@ -314,9 +319,13 @@ np_application_open (GApplication  *application,
     {
       NpWindow *window = get_or_create_window (self, TRUE);
 
+      np_prefetch_trace ("open: window built");
       np_window_open_file (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
+      np_prefetch_trace ("open: window presented");
     }
+  /* Only the launch that started this instance was prefetched. */
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
 }
 
 static int
@@ -337,6 +346,7 @@ np_application_dispose (GObject *object)
   NpApplication *self = NP_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
 
   G_OBJECT_CLASS (np_application_parent_class)->dispose (object);
 }
@@ -396,4 +406,50 @@ np_application_get_settings (NpApplication *self)
   g_return_val_if_fail (NP_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * np_application_set_prefetch:
+ * @prefetch: (transfer full) (nullable): the frame named on the command
+ *   line, being read since main() started
+ *
+ * The first window that opens that file takes it instead of reading it
+ * again; the application lets go of it once its first files are opened
+ * (a second launch's files are not prefetched here: that process hands
+ * them over and ends).
+ */
+void
+np_application_set_prefetch (NpApplication *self,
+                             NpPrefetch    *prefetch)
+{
+  g_return_if_fail (NP_IS_APPLICATION (self));
+
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
+  self->prefetch = prefetch;
+}
+
+gboolean
+np_application_has_prefetch (NpApplication *self)
+{
+  g_return_val_if_fail (NP_IS_APPLICATION (self), FALSE);
+
+  return self->prefetch != NULL;
+}
+
+/**
+ * np_application_take_prefetch:
+ *
+ * Returns: (transfer full) (nullable): the prefetch of @file, or %NULL when
+ *   @file is not the one prefetched
+ */
+NpPrefetch *
+np_application_take_prefetch (NpApplication *self,
+                              GFile         *file)
+{
+  g_return_val_if_fail (NP_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (self->prefetch == NULL || !g_file_equal (np_prefetch_get_file (self->prefetch), file))
+    return NULL;
+  return g_steal_pointer (&self->prefetch);
 }

@@ -9,6 +9,8 @@
 
 #include "np-canvas.h"
 
+#include "np-prefetch.h"
+
 #include <math.h>
 
 /* Widget pixels of the frame that panning must leave in view. */
@@ -32,7 +34,15 @@ struct _NpCanvas
 
   /* Owned */
   NpFrame *frame;
-  GdkTexture *texture;              /* the frame through the window, uploaded once */
+  GdkTexture *texture;              /* the frame through the window, uploaded once; made in a
+                                     * thread after the first draw when there is a display copy */
+  NpFrame *display_frame;           /* the frame reduced display_factor times, or NULL */
+  GdkTexture *display_texture;      /* display_frame through the window: the fitted view */
+  guint display_factor;
+  guint texture_generation;         /* bumped whenever the textures go stale */
+  guint full_texture_idle;
+  gboolean full_texture_running;
+  GdkTexture *drawn_texture;        /* which of the two the last draw below 100 % used */
   cairo_surface_t *nearest_surface; /* the same pixels, drawn unsmoothed at 100 % and above */
   GskRenderNode *image_node;        /* the frame as last drawn, reused for overlay redraws */
   NpViewport image_node_viewport;
@@ -90,6 +100,9 @@ invalidate_texture (NpCanvas *self)
   invalidate_image_node (self);
   g_clear_pointer (&self->nearest_surface, cairo_surface_destroy);
   g_clear_object (&self->texture);
+  g_clear_object (&self->display_texture);
+  g_clear_object (&self->drawn_texture);
+  self->texture_generation++;
 }
 
 static gboolean
@@ -178,6 +191,99 @@ ensure_texture (NpCanvas *self)
   self->texture = np_canvas_image_render_texture (self->frame, self->window_level);
 }
 
+static void
+ensure_display_texture (NpCanvas *self)
+{
+  if (self->display_texture != NULL || self->display_frame == NULL)
+    return;
+  self->display_texture = np_canvas_image_render_texture (self->display_frame,
+                                                          self->window_level);
+}
+
+typedef struct
+{
+  NpFrame *frame;
+  NpWindowLevel window;
+  guint generation;
+} FullTextureJob;
+
+static void
+full_texture_job_free (FullTextureJob *job)
+{
+  np_frame_unref (job->frame);
+  g_free (job);
+}
+
+static void
+full_texture_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  FullTextureJob *job = task_data;
+
+  g_task_return_pointer (task, np_canvas_image_render_texture (job->frame, job->window),
+                         g_object_unref);
+}
+
+static void schedule_full_texture (NpCanvas *self);
+
+static void
+full_texture_done_cb (GObject      *source_object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  NpCanvas *self = NP_CANVAS (source_object);
+  FullTextureJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->full_texture_running = FALSE;
+  if (job->generation != self->texture_generation || self->texture != NULL)
+    {
+      /* The window moved on while it was made: make the current one. */
+      schedule_full_texture (self);
+      return;
+    }
+  /* The sharper texture replaces the display copy wherever it is drawn. */
+  self->texture = g_steal_pointer (&texture);
+  invalidate_image_node (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+full_texture_idle_cb (gpointer user_data)
+{
+  NpCanvas *self = NP_CANVAS (user_data);
+  g_autoptr(GTask) task = NULL;
+  FullTextureJob *job;
+
+  self->full_texture_idle = 0;
+  if (self->texture != NULL || self->frame == NULL || self->full_texture_running)
+    return G_SOURCE_REMOVE;
+
+  job = g_new0 (FullTextureJob, 1);
+  job->frame = np_frame_ref (self->frame);
+  job->window = self->window_level;
+  job->generation = self->texture_generation;
+  task = g_task_new (self, NULL, full_texture_done_cb, NULL);
+  g_task_set_source_tag (task, full_texture_idle_cb);
+  g_task_set_task_data (task, job, (GDestroyNotify) full_texture_job_free);
+  self->full_texture_running = TRUE;
+  g_task_run_in_thread (task, full_texture_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* The full-resolution texture, for zooming in, is made in a thread once the
+ * main loop has nothing more urgent (the first frame is drawn by then). */
+static void
+schedule_full_texture (NpCanvas *self)
+{
+  if (self->texture != NULL || self->display_frame == NULL || self->full_texture_running ||
+      self->full_texture_idle != 0)
+    return;
+  self->full_texture_idle = g_idle_add_full (G_PRIORITY_LOW, full_texture_idle_cb, self, NULL);
+}
+
 static cairo_surface_t *
 ensure_nearest_surface (NpCanvas *self)
 {
@@ -219,16 +325,39 @@ build_image_node (NpCanvas *self,
       graphene_rect_t bounds = GRAPHENE_RECT_INIT (v.offset_x, v.offset_y,
                                                    frame_width * v.zoom,
                                                    frame_height * v.zoom);
-      gtk_snapshot_append_texture (snapshot, self->texture, &bounds);
+      GdkTexture *texture = self->texture;
+
+      /* The display copy while it has a texel per screen pixel, or (below
+       * 100 %, briefly) until the full texture is made. */
+      if (self->display_frame != NULL &&
+          (texture == NULL || v.zoom * self->display_factor <= 1.0 + 1e-9))
+        {
+          ensure_display_texture (self);
+          texture = self->display_texture;
+          schedule_full_texture (self);
+        }
+      else
+        {
+          ensure_texture (self);
+          texture = self->texture;
+        }
+      gtk_snapshot_append_texture (snapshot, texture, &bounds);
+      g_set_object (&self->drawn_texture, texture);
     }
   else
     {
-      cairo_surface_t *surface = ensure_nearest_surface (self);
+      cairo_surface_t *surface;
       /* Only the image pixels that reach the view are drawn. */
       double x0 = floor (MAX (0.0, -v.offset_x / v.zoom));
       double y0 = floor (MAX (0.0, -v.offset_y / v.zoom));
       double x1 = ceil (MIN (frame_width, (width - v.offset_x) / v.zoom));
       double y1 = ceil (MIN (frame_height, (height - v.offset_y) / v.zoom));
+
+      /* Past 100 % only the frame's own pixels are shown, never a copy
+       * scaled up: made here if the thread has not finished it yet. */
+      ensure_texture (self);
+      surface = ensure_nearest_surface (self);
+      g_clear_object (&self->drawn_texture);
 
       if (surface != NULL && x1 > x0 && y1 > y0)
         {
@@ -264,8 +393,6 @@ np_canvas_snapshot (GtkWidget   *widget,
   if (self->frame == NULL || width <= 0 || height <= 0)
     return;
 
-  ensure_texture (self);
-
   if (self->image_node != NULL &&
       (!viewport_equal (self->image_node_viewport, self->viewport) ||
        self->image_node_width != width || self->image_node_height != height))
@@ -283,6 +410,7 @@ np_canvas_snapshot (GtkWidget   *widget,
 
   if (self->image_node != NULL)
     gtk_snapshot_append_node (snapshot, self->image_node);
+  np_prefetch_trace ("canvas: frame drawn");
 
   if (self->overlay_func != NULL)
     {
@@ -518,8 +646,10 @@ np_canvas_dispose (GObject *object)
   NpCanvas *self = NP_CANVAS (object);
 
   np_canvas_set_overlay_func (self, NULL, NULL, NULL);
+  g_clear_handle_id (&self->full_texture_idle, g_source_remove);
   invalidate_texture (self);
   g_clear_pointer (&self->frame, np_frame_unref);
+  g_clear_pointer (&self->display_frame, np_frame_unref);
   g_clear_pointer (&self->tool_cursor, g_free);
 
   G_OBJECT_CLASS (np_canvas_parent_class)->dispose (object);
@@ -623,6 +753,8 @@ np_canvas_init (NpCanvas *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
+  self->display_factor = 1;
+
   self->viewport = (NpViewport) { 1.0, 0.0, 0.0 };
   self->window_level = (NpWindowLevel) { 128.0, 256.0 };
   self->value_span = 256.0;
@@ -693,14 +825,24 @@ set_image (NpCanvas            *self,
 {
   invalidate_texture (self);
   g_clear_pointer (&self->frame, np_frame_unref);
+  g_clear_pointer (&self->display_frame, np_frame_unref);
+  self->display_factor = 1;
   if (frame != NULL)
     {
       self->frame = np_frame_ref (frame);
       self->window_level = image->window_level;
       self->value_span = image->value_span;
-      self->texture = g_object_ref (image->texture);
+      if (image->display_frame != NULL)
+        {
+          self->display_frame = np_frame_ref (image->display_frame);
+          self->display_factor = image->display_factor;
+          self->display_texture = g_object_ref (image->texture);
+        }
+      else
+        self->texture = g_object_ref (image->texture);
     }
 
+  np_prefetch_trace ("canvas: frame handed over");
   self->fit_to_view = TRUE;
   apply_fit (self);
   update_cursor (self);
@@ -802,6 +944,7 @@ np_canvas_zoom_fit (NpCanvas *self)
 {
   g_return_if_fail (NP_IS_CANVAS (self));
 
+  np_prefetch_trace ("canvas: frame handed over");
   self->fit_to_view = TRUE;
   apply_fit (self);
 }
@@ -1021,4 +1164,21 @@ np_canvas_pan_from (NpCanvas   *self,
     return;
   self->fit_to_view = FALSE;
   set_viewport (self, np_viewport_pan (start, offset_x, offset_y));
+}
+
+/**
+ * np_canvas_get_drawn_texture:
+ *
+ * Which texture the last draw showed the frame with: the display copy's
+ * while it has a texel per screen pixel, then the full-resolution one once
+ * made; %NULL past 100 %, where the frame's own pixels are drawn unsmoothed.
+ *
+ * Returns: (transfer none) (nullable): the texture
+ */
+GdkTexture *
+np_canvas_get_drawn_texture (NpCanvas *self)
+{
+  g_return_val_if_fail (NP_IS_CANVAS (self), NULL);
+
+  return self->drawn_texture;
 }

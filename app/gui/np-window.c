@@ -22,6 +22,7 @@
 #include "np-overlay.h"
 #include "np-plan-file.h"
 #include "np-png.h"
+#include "np-prefetch.h"
 #include "np-training-view.h"
 
 /* The name the recent-files list is kept under, to list only our frames. */
@@ -230,6 +231,7 @@ typedef struct
   NpPlan *plan;            /* the plan it belongs to, or NULL for a new plan */
   char *plan_path;         /* where that plan is, or NULL */
   gboolean relocated;      /* the user located the frame: the plan changed */
+  NpPrefetch *prefetch;    /* the frame read since start-up, or NULL */
 } LoadRequest;
 
 typedef struct
@@ -247,6 +249,7 @@ load_request_free (LoadRequest *request)
   g_clear_object (&request->file);
   g_clear_pointer (&request->plan, np_plan_free);
   g_clear_pointer (&request->plan_path, g_free);
+  g_clear_pointer (&request->prefetch, np_prefetch_unref);
   g_free (request);
 }
 
@@ -319,13 +322,26 @@ load_thread (GTask        *task,
   g_autoptr(LoadResult) result = g_new0 (LoadResult, 1);
   GError *error = NULL;
 
-  result->frame = load_frame (request->file, cancellable, &result->sha256, &error);
-  if (result->frame == NULL)
+  if (request->prefetch != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      if (!np_prefetch_finish (request->prefetch, &result->image, &result->sha256, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->frame = np_frame_ref (result->image->frame);
     }
-  result->image = np_canvas_image_new (result->frame);
+  else
+    {
+      result->frame = load_frame (request->file, cancellable, &result->sha256, &error);
+      if (result->frame == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->image = np_canvas_image_new_for_view (result->frame, NP_PREFETCH_VIEW_WIDTH,
+                                                    NP_PREFETCH_VIEW_HEIGHT);
+    }
   if (request->plan != NULL && request->plan_path != NULL)
     result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
                                                 &result->matches, NULL);
@@ -577,11 +593,15 @@ np_window_load_frame (NpWindow   *self,
 {
   g_autoptr(GTask) task = NULL;
   LoadRequest *request = g_new0 (LoadRequest, 1);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   request->file = g_object_ref (frame_file);
   request->plan = plan;
   request->plan_path = g_strdup (plan_path);
   request->relocated = relocated;
+  /* The frame named on the command line was read while GTK started. */
+  if (NP_IS_APPLICATION (application))
+    request->prefetch = np_application_take_prefetch (NP_APPLICATION (application), frame_file);
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
