@@ -247,12 +247,24 @@ static const GActionEntry app_actions[] = {
 
 /* GApplication */
 
+static gboolean
+set_icon_idle_cb (gpointer user_data)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  /* Run from the build tree, the app icon is not installed yet. */
+  if (!gtk_icon_theme_has_icon (theme, APP_ID))
+    gtk_icon_theme_add_search_path (theme, SOURCE_DATADIR "/icons");
+  /* Also given to the windows already shown. */
+  gtk_window_set_default_icon_name (APP_ID);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 np_application_startup (GApplication *application)
 {
   NpApplication *self = NP_APPLICATION (application);
   GtkApplication *app = GTK_APPLICATION (application);
-  GtkIconTheme *theme;
   static const struct {
     const char *action;
     const char *accels[3];
@@ -282,11 +294,9 @@ np_application_startup (GApplication *application)
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   apply_style (self);
 
-  /* Run from the build tree, the app icon is not installed yet. */
-  theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
-  if (!gtk_icon_theme_has_icon (theme, APP_ID))
-    gtk_icon_theme_add_search_path (theme, SOURCE_DATADIR "/icons");
-  gtk_window_set_default_icon_name (APP_ID);
+  /* The window icon (an icon theme search, an SVG rendered by librsvg)
+   * is not needed for the first frame. */
+  g_idle_add_full (G_PRIORITY_LOW, set_icon_idle_cb, NULL, NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

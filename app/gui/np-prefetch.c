@@ -219,6 +219,25 @@ np_prefetch_get_file (NpPrefetch *self)
 }
 
 /**
+ * np_prefetch_is_done:
+ *
+ * Returns: whether the worker threads have finished (np_prefetch_finish()
+ *   would not wait)
+ */
+gboolean
+np_prefetch_is_done (NpPrefetch *self)
+{
+  gboolean done;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  done = self->image_done && self->hash_done;
+  g_mutex_unlock (&self->lock);
+  return done;
+}
+
+/**
  * np_prefetch_finish:
  * @image: (out) (transfer full): the frame made ready for the canvas
  * @sha256: (out) (transfer full) (nullable): the file's checksum, %NULL

@@ -31,6 +31,7 @@ NpPrefetch *np_prefetch_new           (GFile        *file,
 NpPrefetch *np_prefetch_ref           (NpPrefetch   *self);
 void        np_prefetch_unref         (NpPrefetch   *self);
 GFile      *np_prefetch_get_file      (NpPrefetch   *self);
+gboolean    np_prefetch_is_done       (NpPrefetch   *self);
 gboolean    np_prefetch_finish        (NpPrefetch   *self,
                                        NpCanvasImage **image,
                                        char        **sha256,

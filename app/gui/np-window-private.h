@@ -68,6 +68,7 @@ struct _NpWindow
   char *results_error;           /* why there are no results */
   NpPlannerOptions planner_options;
   guint uncertainty_source;
+  guint deferred_init_idle;      /* sample scan and recent files, after the first frame */
   GFile *pending_file;
 
   NpPendingAction pending;

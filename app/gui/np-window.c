@@ -1343,6 +1343,7 @@ np_window_dispose (GObject *object)
 {
   NpWindow *self = NP_WINDOW (object);
 
+  g_clear_handle_id (&self->deferred_init_idle, g_source_remove);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   if (self->chooser != NULL)
@@ -1533,6 +1534,32 @@ mode_changed_cb (NpWindow *self)
   gtk_box_append (GTK_BOX (self->train_page), view);
 }
 
+/* What the first frame does not need (the sample library scan, the recent
+ * files list) waits until the main loop is idle. */
+static void
+finish_deferred_init (NpWindow *self)
+{
+  g_clear_handle_id (&self->deferred_init_idle, g_source_remove);
+
+  self->sample_file = find_sample_file ();
+  gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), self->sample_file != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-sample", self->sample_file != NULL);
+
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
+  rebuild_recent_menu (self);
+}
+
+static gboolean
+deferred_init_idle_cb (gpointer user_data)
+{
+  NpWindow *self = NP_WINDOW (user_data);
+
+  self->deferred_init_idle = 0;
+  finish_deferred_init (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 np_window_init (NpWindow *self)
 {
@@ -1573,9 +1600,8 @@ np_window_init (NpWindow *self)
   g_signal_connect_swapped (self->structure_popover, "response",
                             G_CALLBACK (structure_response_cb), self);
 
-  self->sample_file = find_sample_file ();
-  gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), self->sample_file != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-sample", self->sample_file != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-sample", FALSE);
 
   g_signal_connect_object (self->canvas, "cursor-moved", G_CALLBACK (cursor_moved_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1591,9 +1617,7 @@ np_window_init (NpWindow *self)
   g_signal_connect_object (drop_target, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->workspace), GTK_EVENT_CONTROLLER (drop_target));
 
-  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
-                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-  rebuild_recent_menu (self);
+  self->deferred_init_idle = g_idle_add_full (G_PRIORITY_LOW, deferred_init_idle_cb, self, NULL);
 
   update_view_actions (self);
   update_history_actions (self);
@@ -1687,6 +1711,8 @@ np_window_get_sample_file (NpWindow *self)
 {
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
+  if (self->deferred_init_idle != 0)
+    finish_deferred_init (self);
   return self->sample_file;
 }
 
