@@ -5,7 +5,7 @@
 
 np_packages_build=(
   build-essential pkg-config meson ninja-build
-  libglib2.0-dev libgtk-4-dev libadwaita-1-dev libgsl-dev libpng-dev zlib1g-dev
+  libglib2.0-dev libgtk-4-dev libadwaita-1-dev libgsl-dev libpng-dev zlib1g-dev nettle-dev
   libjson-glib-dev libcairo2-dev gettext desktop-file-utils appstream
   adwaita-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core python3
 )

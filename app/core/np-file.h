@@ -19,6 +19,8 @@ void      np_file_set_error_from_io  (GError      **error,
                                       const GError *io_error,
                                       const char   *action,
                                       const char   *path);
+char     *np_file_sha256_of_data     (const guint8 *data,
+                                      gsize         length);
 char     *np_file_sha256             (const char   *path,
                                       GError      **error);
 GMappedFile *np_file_map_regular     (const char   *path,

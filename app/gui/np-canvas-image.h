@@ -31,7 +31,7 @@ typedef struct
   double value_span;           /* data range, at least a 256th of the bit depth */
   guint display_factor;        /* 1: texture is the whole frame */
   NpFrame *display_frame;      /* owned: the reduced copy, NULL when display_factor is 1 */
-  GdkTexture *texture;         /* owned: display_frame (or frame) through window_level, RGB */
+  GdkTexture *texture;         /* owned: display_frame (or frame) through window_level */
 } NpCanvasImage;
 
 NpCanvasImage *np_canvas_image_new            (NpFrame        *frame);
@@ -45,6 +45,8 @@ guint          np_canvas_image_display_factor (guint           frame_width,
 void           np_canvas_image_free           (NpCanvasImage  *image);
 GdkTexture    *np_canvas_image_render_texture (const NpFrame  *frame,
                                                NpWindowLevel   window);
+GdkTexture    *np_canvas_image_render_display_texture (const NpFrame *frame,
+                                                       NpWindowLevel  window);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpCanvasImage, np_canvas_image_free)
 

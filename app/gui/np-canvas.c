@@ -196,8 +196,8 @@ ensure_display_texture (NpCanvas *self)
 {
   if (self->display_texture != NULL || self->display_frame == NULL)
     return;
-  self->display_texture = np_canvas_image_render_texture (self->display_frame,
-                                                          self->window_level);
+  self->display_texture = np_canvas_image_render_display_texture (self->display_frame,
+                                                                  self->window_level);
 }
 
 typedef struct
