@@ -43,7 +43,9 @@ struct _NpCanvas
   guint full_texture_idle;
   gboolean full_texture_running;
   GdkTexture *drawn_texture;        /* which of the two the last draw below 100 % used */
+  gboolean traced_paint;
   cairo_surface_t *nearest_surface; /* the same pixels, drawn unsmoothed at 100 % and above */
+  cairo_surface_t *display_surface; /* display_texture's pixels, for the Cairo renderer */
   GskRenderNode *image_node;        /* the frame as last drawn, reused for overlay redraws */
   NpViewport image_node_viewport;
   int image_node_width;
@@ -99,6 +101,7 @@ invalidate_texture (NpCanvas *self)
 {
   invalidate_image_node (self);
   g_clear_pointer (&self->nearest_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->display_surface, cairo_surface_destroy);
   g_clear_object (&self->texture);
   g_clear_object (&self->display_texture);
   g_clear_object (&self->drawn_texture);
@@ -285,29 +288,88 @@ schedule_full_texture (NpCanvas *self)
 }
 
 static cairo_surface_t *
-ensure_nearest_surface (NpCanvas *self)
+surface_from_texture (GdkTexture *texture)
 {
-  cairo_surface_t *surface;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
+                                                         gdk_texture_get_width (texture),
+                                                         gdk_texture_get_height (texture));
 
-  if (self->nearest_surface != NULL)
-    return self->nearest_surface;
-
-  /* GTK 4.8 texture nodes are always smoothed; Cairo can draw this copy
-   * without filtering, so pixels stay square and true when zoomed in. */
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
-                                        gdk_texture_get_width (self->texture),
-                                        gdk_texture_get_height (self->texture));
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_destroy (surface);
       return NULL;
     }
   cairo_surface_flush (surface);
-  gdk_texture_download (self->texture, cairo_image_surface_get_data (surface),
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
                         cairo_image_surface_get_stride (surface));
   cairo_surface_mark_dirty (surface);
-  self->nearest_surface = surface;
   return surface;
+}
+
+/* GTK 4.8 texture nodes are always smoothed; Cairo can draw this copy
+ * without filtering, so pixels stay square and true when zoomed in. */
+static cairo_surface_t *
+ensure_nearest_surface (NpCanvas *self)
+{
+  if (self->nearest_surface == NULL)
+    self->nearest_surface = surface_from_texture (self->texture);
+  return self->nearest_surface;
+}
+
+/* The Cairo renderer turns a texture node's texture into a surface at
+ * every draw and scales it with Cairo's "good" filter; the canvas keeps
+ * that surface and picks the filter (see draw_scaled_surface). */
+static gboolean
+renders_with_cairo (NpCanvas *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+}
+
+/* @surface (@texture's pixels) fills the frame's rectangle, clipped to the
+ * view. Bilinear sampling reads every texel while the surface shrinks by
+ * at most half, which a display copy never does at its own zoom (and it
+ * is several times cheaper in pixman than the "good" filter); more than
+ * that needs the filter that averages. */
+static void
+draw_scaled_surface (GtkSnapshot     *snapshot,
+                     cairo_surface_t *surface,
+                     NpViewport       v,
+                     double           frame_width,
+                     int              width,
+                     int              height)
+{
+  double scale = v.zoom * frame_width / cairo_image_surface_get_width (surface);
+  graphene_rect_t frame_rect = GRAPHENE_RECT_INIT (v.offset_x, v.offset_y,
+                                                   cairo_image_surface_get_width (surface) * scale,
+                                                   cairo_image_surface_get_height (surface) * scale);
+  graphene_rect_t view = GRAPHENE_RECT_INIT (0, 0, width, height);
+  graphene_rect_t bounds;
+  cairo_t *cr;
+
+  if (!graphene_rect_intersection (&frame_rect, &view, &bounds))
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  cairo_translate (cr, v.offset_x, v.offset_y);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_pattern_set_filter (cairo_get_source (cr),
+                            scale >= 0.5 - 1e-9 ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_GOOD);
+  cairo_rectangle (cr, 0, 0, cairo_image_surface_get_width (surface),
+                   cairo_image_surface_get_height (surface));
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
+static void
+trace_after_paint_cb (GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  np_prefetch_trace ("canvas: window rendered");
+  g_signal_handlers_disconnect_by_func (clock, trace_after_paint_cb, user_data);
 }
 
 static GskRenderNode *
@@ -341,7 +403,18 @@ build_image_node (NpCanvas *self,
           ensure_texture (self);
           texture = self->texture;
         }
-      gtk_snapshot_append_texture (snapshot, texture, &bounds);
+      if (renders_with_cairo (self))
+        {
+          cairo_surface_t **cached = texture == self->display_texture ? &self->display_surface
+                                                                      : &self->nearest_surface;
+
+          if (*cached == NULL)
+            *cached = surface_from_texture (texture);
+          if (*cached != NULL)
+            draw_scaled_surface (snapshot, *cached, v, frame_width, width, height);
+        }
+      else
+        gtk_snapshot_append_texture (snapshot, texture, &bounds);
       g_set_object (&self->drawn_texture, texture);
     }
   else
@@ -411,6 +484,15 @@ np_canvas_snapshot (GtkWidget   *widget,
   if (self->image_node != NULL)
     gtk_snapshot_append_node (snapshot, self->image_node);
   np_prefetch_trace ("canvas: frame drawn");
+  if (!self->traced_paint)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      /* The start-up profile: when GTK has rendered what was drawn. */
+      self->traced_paint = TRUE;
+      if (clock != NULL)
+        g_signal_connect (clock, "after-paint", G_CALLBACK (trace_after_paint_cb), NULL);
+    }
 
   if (self->overlay_func != NULL)
     {

@@ -13,6 +13,11 @@
 #include "np-png.h"
 
 #include <stdio.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 struct _NpPrefetch
 {
@@ -80,13 +85,21 @@ decode_thread (gpointer data)
   return NULL;
 }
 
-/* The checksum (for the plan's record) needs the whole file once more: on
- * its own core it costs nothing on the way to the first frame. */
+/* The checksum (for the plan's record) needs the whole file once more.
+ * Two cores have the main thread (GTK starting) and the decoder to run
+ * first: the checksum takes the time either leaves, the main thread's
+ * waits for the X server and for the decoder. */
 static gpointer
 hash_thread (gpointer data)
 {
   NpPrefetch *self = data;
-  char *sha256 = np_file_sha256 (self->path, NULL);
+  char *sha256;
+
+#ifdef __linux__
+  /* On Linux the nice value is per thread. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
+#endif
+  sha256 = np_file_sha256 (self->path, NULL);
 
   np_prefetch_trace ("prefetch: checksum ready");
   g_mutex_lock (&self->lock);
