@@ -645,6 +645,44 @@ test_display_copy_window_level (Fixture       *fixture,
   g_assert_cmpuint (rgb[0], ==, 128);
 }
 
+
+/* The display copy of an RGB frame whose sides are no multiple of the
+ * factor: each sample is the rounded mean of its block, partial blocks at
+ * the right and bottom edges included. */
+static void
+test_display_copy_edges (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_new (9, 5, 3, 8, &error);
+  g_autoptr(NpCanvasImage) image = NULL;
+
+  g_assert_no_error (error);
+  for (guint y = 0; y < 5; y++)
+    for (guint x = 0; x < 9; x++)
+      for (guint c = 0; c < 3; c++)
+        np_frame_set_sample (frame, x, y, c, x + 10 * y + 50 * c);
+
+  /* 9 ≥ 2 · 4 · 2 but not 2 · 8 · 2: factor 4, a 3 × 2 copy. */
+  image = np_canvas_image_new_for_view (frame, 2, 2);
+  g_assert_cmpuint (image->display_factor, ==, 4);
+  g_assert_cmpuint (np_frame_get_width (image->display_frame), ==, 3);
+  g_assert_cmpuint (np_frame_get_height (image->display_frame), ==, 2);
+  g_assert_cmpuint (np_frame_get_channels (image->display_frame), ==, 3);
+  /* Block x 0–3, y 0–3: mean x 1.5, mean y 1.5, so 1.5 + 15 (+ 50 c):
+   * 16.5 rounds half up to 17. */
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 0, 0, 0), ==, 17);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 0, 0, 2), ==, 117);
+  /* Block x 4–7, y 4 only: mean x 5.5, y 4: 45.5 → 46. */
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 1, 1, 0), ==, 46);
+  /* The corner block is the single pixel (8, 4): 48, 98, 148. */
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 2, 1, 0), ==, 48);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 2, 1, 1), ==, 98);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 2, 1, 2), ==, 148);
+  /* 8-bit frames open as stored. */
+  g_assert_cmpfloat_with_epsilon (image->window_level.center, 128.0, EPS);
+  g_assert_cmpfloat_with_epsilon (image->window_level.width, 256.0, EPS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -668,6 +706,7 @@ main (int argc, char **argv)
   ADD ("/gui/canvas/display-copy-window-level", test_display_copy_window_level);
 #undef ADD
   g_test_add_func ("/gui/canvas/display-factor", test_display_factor);
+  g_test_add_func ("/gui/canvas/display-copy-edges", test_display_copy_edges);
 
   status = g_test_run ();
   np_test_finish ();
