@@ -203,7 +203,7 @@ scan_frame (const NpFrame *frame,
         for (guint x = 0; x < width; x++)
           {
             gsize i = (gsize) x * channels;
-            guint s[4];
+            guint s[4] = { 0, 0, 0, 0 };
             size_t bin;
 
             for (guint c = 0; c < channels; c++)
