@@ -46,30 +46,41 @@ np_canvas_image_render_texture (const NpFrame *frame,
 
 /**
  * np_canvas_image_render_display_texture:
+ * @surface: (out) (transfer full): the same pixels as a Cairo image surface
  *
- * As np_canvas_image_render_texture(), in the memory format of Cairo
- * image surfaces (GDK_MEMORY_DEFAULT): GTK's Cairo renderer copies such a
- * texture into a surface at every draw, a plain copy for this format and a
- * conversion of every pixel for RGB. A third more memory, so only for what
- * fits the view. Safe in any thread.
+ * As np_canvas_image_render_texture(), in the layout of a Cairo RGB24
+ * surface, returned both as that surface and as a texture sharing its
+ * pixels (GDK_MEMORY_DEFAULT, opaque). GTK's Cairo renderer would turn a
+ * texture into a new surface at every draw; the canvas draws the surface
+ * itself and gives other renderers the texture. A third more memory than
+ * RGB, so only for what fits the view. Safe in any thread.
  *
  * Returns: (transfer full): the texture
  */
 GdkTexture *
-np_canvas_image_render_display_texture (const NpFrame *frame,
-                                        NpWindowLevel  window)
+np_canvas_image_render_display_texture (const NpFrame    *frame,
+                                        NpWindowLevel     window,
+                                        cairo_surface_t **surface)
 {
   guint width, height;
   gsize stride;
   guint8 *pixels;
-  g_autoptr(GBytes) bytes = NULL;
+  cairo_surface_t *image;
+  GBytes *bytes;
+  GdkTexture *texture;
 
   g_return_val_if_fail (frame != NULL, NULL);
+  g_return_val_if_fail (surface != NULL, NULL);
 
   width = np_frame_get_width (frame);
   height = np_frame_get_height (frame);
-  stride = (gsize) width * 4;
-  pixels = g_malloc (stride * height);
+  image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+  /* Within the loader's size limit, only a failed allocation stops it. */
+  g_assert (cairo_surface_status (image) == CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush (image);
+  pixels = cairo_image_surface_get_data (image);
+  stride = (gsize) cairo_image_surface_get_stride (image);
+
   /* RGB at the start of each row, then spread to B, G, R, opaque A from the
    * right, where no pixel still to be read is overwritten. */
   np_window_level_render_rgb (window, frame, pixels, stride);
@@ -87,8 +98,16 @@ np_canvas_image_render_display_texture (const NpFrame *frame,
           row[4 * x + 3] = 255;
         }
     }
-  bytes = g_bytes_new_take (pixels, stride * height);
-  return gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, stride);
+  cairo_surface_mark_dirty (image);
+
+  /* The texture keeps the surface (and so its pixels) alive. */
+  bytes = g_bytes_new_with_free_func (pixels, stride * height,
+                                      (GDestroyNotify) cairo_surface_destroy,
+                                      cairo_surface_reference (image));
+  texture = gdk_memory_texture_new ((int) width, (int) height, GDK_MEMORY_DEFAULT, bytes, stride);
+  g_bytes_unref (bytes);
+  *surface = image;
+  return texture;
 }
 
 /* Beyond this the reduced copy would be blurrier than a fitted view needs
@@ -332,7 +351,8 @@ np_canvas_image_new_for_view (NpFrame *frame,
 
   image->texture = np_canvas_image_render_display_texture (image->display_frame != NULL
                                                              ? image->display_frame : frame,
-                                                           image->window_level);
+                                                           image->window_level,
+                                                           &image->surface);
   return image;
 }
 
@@ -343,6 +363,7 @@ np_canvas_image_free (NpCanvasImage *image)
     return;
   g_clear_pointer (&image->frame, np_frame_unref);
   g_clear_pointer (&image->display_frame, np_frame_unref);
+  g_clear_pointer (&image->surface, cairo_surface_destroy);
   g_clear_object (&image->texture);
   g_free (image);
 }

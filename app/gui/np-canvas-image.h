@@ -32,6 +32,7 @@ typedef struct
   guint display_factor;        /* 1: texture is the whole frame */
   NpFrame *display_frame;      /* owned: the reduced copy, NULL when display_factor is 1 */
   GdkTexture *texture;         /* owned: display_frame (or frame) through window_level */
+  cairo_surface_t *surface;    /* owned: the texture's pixels, for Cairo */
 } NpCanvasImage;
 
 NpCanvasImage *np_canvas_image_new            (NpFrame        *frame);
@@ -45,8 +46,9 @@ guint          np_canvas_image_display_factor (guint           frame_width,
 void           np_canvas_image_free           (NpCanvasImage  *image);
 GdkTexture    *np_canvas_image_render_texture (const NpFrame  *frame,
                                                NpWindowLevel   window);
-GdkTexture    *np_canvas_image_render_display_texture (const NpFrame *frame,
-                                                       NpWindowLevel  window);
+GdkTexture    *np_canvas_image_render_display_texture (const NpFrame    *frame,
+                                                       NpWindowLevel     window,
+                                                       cairo_surface_t **surface);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpCanvasImage, np_canvas_image_free)
 

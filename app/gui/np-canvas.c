@@ -199,8 +199,10 @@ ensure_display_texture (NpCanvas *self)
 {
   if (self->display_texture != NULL || self->display_frame == NULL)
     return;
+  g_clear_pointer (&self->display_surface, cairo_surface_destroy);
   self->display_texture = np_canvas_image_render_display_texture (self->display_frame,
-                                                                  self->window_level);
+                                                                  self->window_level,
+                                                                  &self->display_surface);
 }
 
 typedef struct
@@ -330,9 +332,11 @@ renders_with_cairo (NpCanvas *self)
 
 /* @surface (@texture's pixels) fills the frame's rectangle, clipped to the
  * view. Bilinear sampling reads every texel while the surface shrinks by
- * at most half, which a display copy never does at its own zoom (and it
- * is several times cheaper in pixman than the "good" filter); more than
- * that needs the filter that averages. */
+ * at most half, which a display copy never does at its own zoom; more than
+ * that needs the filter that averages. Only whole screen pixels are filled
+ * (the frame's fractional edge, under a pixel, shows the surround): every
+ * sample then lies within the surface, and pixman takes its fast path for
+ * scaling instead of its general one, several times slower. */
 static void
 draw_scaled_surface (GtkSnapshot     *snapshot,
                      cairo_surface_t *surface,
@@ -341,27 +345,42 @@ draw_scaled_surface (GtkSnapshot     *snapshot,
                      int              width,
                      int              height)
 {
-  double scale = v.zoom * frame_width / cairo_image_surface_get_width (surface);
-  graphene_rect_t frame_rect = GRAPHENE_RECT_INIT (v.offset_x, v.offset_y,
-                                                   cairo_image_surface_get_width (surface) * scale,
-                                                   cairo_image_surface_get_height (surface) * scale);
-  graphene_rect_t view = GRAPHENE_RECT_INIT (0, 0, width, height);
+  int surface_width = cairo_image_surface_get_width (surface);
+  int surface_height = cairo_image_surface_get_height (surface);
+  double scale = v.zoom * frame_width / surface_width;
+  double left = ceil (MAX (v.offset_x, 0.0));
+  double top = ceil (MAX (v.offset_y, 0.0));
+  double right = floor (MIN (v.offset_x + surface_width * scale, (double) width));
+  double bottom = floor (MIN (v.offset_y + surface_height * scale, (double) height));
   graphene_rect_t bounds;
+  cairo_surface_t *scaled;
   cairo_t *cr;
 
-  if (!graphene_rect_intersection (&frame_rect, &view, &bounds))
+  if (right <= left || bottom <= top)
     return;
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-  cairo_translate (cr, v.offset_x, v.offset_y);
+  /* Scaled here, once per view, into a surface of screen pixels: GTK
+   * records a Cairo node and replays the recording at every frame (every
+   * overlay redraw), which is then a plain copy. */
+  scaled = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (right - left),
+                                       (int) (bottom - top));
+  cr = cairo_create (scaled);
+  cairo_translate (cr, v.offset_x - left, v.offset_y - top);
   cairo_scale (cr, scale, scale);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_pattern_set_filter (cairo_get_source (cr),
                             scale >= 0.5 - 1e-9 ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_GOOD);
-  cairo_rectangle (cr, 0, 0, cairo_image_surface_get_width (surface),
-                   cairo_image_surface_get_height (surface));
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  bounds = GRAPHENE_RECT_INIT (left, top, right - left, bottom - top);
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  cairo_set_source_surface (cr, scaled, left, top);
+  cairo_rectangle (cr, left, top, right - left, bottom - top);
   cairo_fill (cr);
   cairo_destroy (cr);
+  cairo_surface_destroy (scaled);
 }
 
 static void
@@ -919,9 +938,13 @@ set_image (NpCanvas            *self,
           self->display_frame = np_frame_ref (image->display_frame);
           self->display_factor = image->display_factor;
           self->display_texture = g_object_ref (image->texture);
+          self->display_surface = cairo_surface_reference (image->surface);
         }
       else
-        self->texture = g_object_ref (image->texture);
+        {
+          self->texture = g_object_ref (image->texture);
+          self->nearest_surface = cairo_surface_reference (image->surface);
+        }
     }
 
   np_prefetch_trace ("canvas: frame handed over");

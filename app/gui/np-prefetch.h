@@ -18,10 +18,12 @@ G_BEGIN_DECLS
  * the canvas in worker threads while GTK and libadwaita start. */
 typedef struct _NpPrefetch NpPrefetch;
 
-/* The view the first frame is made ready for: the window's default size
- * (the settings schema's), an upper bound of its canvas. */
-#define NP_PREFETCH_VIEW_WIDTH 1200
-#define NP_PREFETCH_VIEW_HEIGHT 760
+/* The view the first frame is made ready for: the canvas of a window of
+ * the default size (1200 × 760 in the settings schema, less the tool
+ * column, side panel, header and status bar). In a larger window the
+ * canvas swaps to the full-resolution texture once it is made. */
+#define NP_PREFETCH_VIEW_WIDTH 800
+#define NP_PREFETCH_VIEW_HEIGHT 680
 
 NpPrefetch *np_prefetch_new_for_args  (int           argc,
                                        char        **argv);
