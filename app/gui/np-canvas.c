@@ -332,11 +332,10 @@ renders_with_cairo (NpCanvas *self)
 
 /* @surface (@texture's pixels) fills the frame's rectangle, clipped to the
  * view. Bilinear sampling reads every texel while the surface shrinks by
- * at most half, which a display copy never does at its own zoom; more than
- * that needs the filter that averages. Only whole screen pixels are filled
- * (the frame's fractional edge, under a pixel, shows the surround): every
- * sample then lies within the surface, and pixman takes its fast path for
- * scaling instead of its general one, several times slower. */
+ * at most half, which a display copy never does at its own zoom, and costs
+ * a tenth of the "good" filter, needed only beyond that. Only whole screen
+ * pixels are filled (the frame's fractional edge, under a pixel, shows the
+ * surround), so the node is a pixel-aligned copy. */
 static void
 draw_scaled_surface (GtkSnapshot     *snapshot,
                      cairo_surface_t *surface,
