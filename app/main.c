@@ -8,15 +8,28 @@
 #define G_LOG_DOMAIN "needleplan"
 
 #include "np-application.h"
+#include "np-prefetch.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(NpApplication) app = NULL;
+  NpPrefetch *prefetch;
+  int status;
+
+  /* The frame is read and decoded on the second core while GTK and
+   * libadwaita start on this one (docs/performance.md). */
+  np_prefetch_trace ("main");
+  prefetch = np_prefetch_new_for_args (argc, argv);
 
   np_application_avoid_software_gl ("/dev");
   g_set_application_name ("NeedlePlan");
   app = np_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  /* A second launch forwards its file to the running instance and ends:
+   * its prefetch is dropped with the application, unfinished. */
+  np_application_set_prefetch (app, prefetch);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  np_prefetch_trace ("quit");
+  return status;
 }

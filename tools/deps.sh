@@ -7,6 +7,7 @@
 np_packages_build=(
   build-essential pkg-config meson ninja-build
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libgsl-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev
+  nettle-dev
   libjson-glib-dev libcairo2-dev gettext desktop-file-utils appstream
   adwaita-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core python3
   g++ libdcmtk-dev
@@ -14,7 +15,7 @@ np_packages_build=(
 np_packages_run=(xvfb xauth dbus)
 np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales
   dcmtk dicom3tools)
-np_packages_bench=(xvfb xauth eog valgrind dbus libx11-dev)
+np_packages_bench=(xvfb xauth eog ristretto valgrind dbus libx11-dev)
 # The Debian package (tools/package, tests/package): the packaging tools, and
 # the Build-Depends of debian/control that the build set lacks (the DICOM
 # helper is C++ linked to DCMTK).

@@ -232,7 +232,10 @@ encode_png (NpExportJob  *job,
   if (annotated == NULL)
     return NULL;
   np_frame_set_text (annotated, NP_EXPORT_KEY_SOFTWARE, job->software);
-  encoded = np_png_encode (annotated, 6, error);
+  /* zlib level 3 with the Sub filter: a third of the time of level 6 with
+   * libpng's adaptive filters, and 6 % fewer bytes on an annotated
+   * ultrasound frame (tools/bench, docs/performance.md). */
+  encoded = np_png_encode_filtered (annotated, 3, NP_PNG_FILTER_SUB, error);
   if (encoded == NULL || json == NULL)
     return g_steal_pointer (&encoded);
   return insert_itxt (encoded, NP_EXPORT_KEY_PLAN, json, error);

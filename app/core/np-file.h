@@ -30,6 +30,8 @@ gboolean  np_file_check_output       (const char   *output,
                                       const char   *what,
                                       GError      **error);
 const char *np_file_describe_errno   (int           saved_errno);
+char     *np_file_sha256_of_data     (const guint8 *data,
+                                      gsize         length);
 char     *np_file_sha256             (const char   *path,
                                       GError      **error);
 GMappedFile *np_file_map_regular     (const char   *path,

@@ -677,6 +677,7 @@ typedef struct
   png_bytep *rows;
   png_textp text;
   GStrv keys;
+  NpPngFilter filter;
 } EncodeState;
 
 static void
@@ -696,6 +697,10 @@ encode (EncodeState   *state,
                 color_types[np_frame_get_channels (frame) - 1], PNG_INTERLACE_NONE,
                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_set_compression_level (state->png, compression_level);
+  if (state->filter == NP_PNG_FILTER_SUB)
+    png_set_filter (state->png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+  else if (state->filter == NP_PNG_FILTER_UP)
+    png_set_filter (state->png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
 
   /* pHYs holds whole pixels per metre from 1 to 2^31 - 1; a size outside
    * that range cannot be written, and a wrong one must never be. */
@@ -769,6 +774,26 @@ np_png_encode (const NpFrame  *frame,
                int             compression_level,
                GError        **error)
 {
+  return np_png_encode_filtered (frame, compression_level, NP_PNG_FILTER_ADAPTIVE, error);
+}
+
+/**
+ * np_png_encode_filtered:
+ * @compression_level: zlib level, 0-9
+ * @filter: the row filter
+ *
+ * As np_png_encode(), with one filter for every row instead of libpng's
+ * choice per row (which tries all five: the slower, for few bytes less at
+ * low zlib levels; see docs/performance.md).
+ *
+ * Returns: (transfer full) (nullable): the PNG bytes
+ */
+GBytes *
+np_png_encode_filtered (const NpFrame  *frame,
+                        int             compression_level,
+                        NpPngFilter     filter,
+                        GError        **error)
+{
   EncodeState state = { 0 };
   WriteContext ctx = { NULL, "" };
   GBytes *bytes = NULL;
@@ -791,6 +816,7 @@ np_png_encode (const NpFrame  *frame,
       return NULL;
     }
   png_set_write_fn (state.png, &ctx, write_data_cb, flush_cb);
+  state.filter = filter;
 
   if (run_encode (&state, frame, compression_level))
     bytes = g_byte_array_free_to_bytes (g_steal_pointer (&ctx.out));

@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 /* All text chunks of a file together, decompressed. */
 #define NP_PNG_MAX_TEXT_BYTES (32u * 1024 * 1024)
 
+/* Row filters of the encoder. */
+typedef enum
+{
+  NP_PNG_FILTER_ADAPTIVE,  /* libpng's choice for each row */
+  NP_PNG_FILTER_SUB,       /* each sample less the one to its left */
+  NP_PNG_FILTER_UP,        /* each sample less the one above */
+} NpPngFilter;
+
 NpFrame  *np_png_load             (const char    *path,
                                    GError       **error);
 NpFrame  *np_png_load_from_memory (const guint8  *data,
@@ -26,6 +34,10 @@ NpFrame  *np_png_load_from_memory (const guint8  *data,
                                    GError       **error);
 GBytes   *np_png_encode           (const NpFrame *frame,
                                    int            compression_level,
+                                   GError       **error);
+GBytes   *np_png_encode_filtered  (const NpFrame *frame,
+                                   int            compression_level,
+                                   NpPngFilter    filter,
                                    GError       **error);
 gboolean  np_png_save             (const NpFrame *frame,
                                    const char    *path,

@@ -28,6 +28,7 @@ struct _NpApplication
   GSettings *settings;
 
   gboolean recovery_offered;  /* over the first window: once per process */
+  NpPrefetch *prefetch;        /* the frame named on the command line, until opened */
 };
 
 G_DEFINE_FINAL_TYPE (NpApplication, np_application, ADW_TYPE_APPLICATION)
@@ -257,12 +258,24 @@ static const GActionEntry app_actions[] = {
 
 /* GApplication */
 
+static gboolean
+set_icon_idle_cb (gpointer user_data)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  /* Run from the build tree, the app icon is not installed yet. */
+  if (!gtk_icon_theme_has_icon (theme, APP_ID))
+    gtk_icon_theme_add_search_path (theme, SOURCE_DATADIR "/icons");
+  /* Also given to the windows already shown. */
+  gtk_window_set_default_icon_name (APP_ID);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 np_application_startup (GApplication *application)
 {
   NpApplication *self = NP_APPLICATION (application);
   GtkApplication *app = GTK_APPLICATION (application);
-  GtkIconTheme *theme;
   static const struct {
     const char *action;
     const char *accels[3];
@@ -274,7 +287,9 @@ np_application_startup (GApplication *application)
     { "window.close", { "<Control>w", NULL } },
   };
 
+  np_prefetch_trace ("startup: GApplication registered");
   G_APPLICATION_CLASS (np_application_parent_class)->startup (application);
+  np_prefetch_trace ("startup: GTK and libadwaita initialised");
 
   np_gsl_init ();
 
@@ -290,11 +305,9 @@ np_application_startup (GApplication *application)
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   apply_style (self);
 
-  /* Run from the build tree, the app icon is not installed yet. */
-  theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
-  if (!gtk_icon_theme_has_icon (theme, APP_ID))
-    gtk_icon_theme_add_search_path (theme, SOURCE_DATADIR "/icons");
-  gtk_window_set_default_icon_name (APP_ID);
+  /* The window icon (an icon theme search, an SVG rendered by librsvg)
+   * is not needed for the first frame. */
+  g_idle_add_full (G_PRIORITY_LOW, set_icon_idle_cb, NULL, NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
@@ -302,6 +315,7 @@ np_application_startup (GApplication *application)
    * are window bindings, so a text field later added still receives digits. */
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+  np_prefetch_trace ("startup: done");
 }
 
 static void
@@ -309,6 +323,7 @@ np_application_activate (GApplication *application)
 {
   NpApplication *self = NP_APPLICATION (application);
 
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
   gtk_window_present (GTK_WINDOW (get_or_create_window (self, FALSE)));
 }
 
@@ -325,9 +340,13 @@ np_application_open (GApplication  *application,
     {
       NpWindow *window = get_or_create_window (self, TRUE);
 
+      np_prefetch_trace ("open: window built");
       np_window_open_file (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
+      np_prefetch_trace ("open: window presented");
     }
+  /* Only the launch that started this instance was prefetched. */
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
 }
 
 static int
@@ -348,6 +367,7 @@ np_application_dispose (GObject *object)
   NpApplication *self = NP_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
 
   G_OBJECT_CLASS (np_application_parent_class)->dispose (object);
 }
@@ -407,4 +427,50 @@ np_application_get_settings (NpApplication *self)
   g_return_val_if_fail (NP_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * np_application_set_prefetch:
+ * @prefetch: (transfer full) (nullable): the frame named on the command
+ *   line, being read since main() started
+ *
+ * The first window that opens that file takes it instead of reading it
+ * again; the application lets go of it once its first files are opened
+ * (a second launch's files are not prefetched here: that process hands
+ * them over and ends).
+ */
+void
+np_application_set_prefetch (NpApplication *self,
+                             NpPrefetch    *prefetch)
+{
+  g_return_if_fail (NP_IS_APPLICATION (self));
+
+  g_clear_pointer (&self->prefetch, np_prefetch_unref);
+  self->prefetch = prefetch;
+}
+
+gboolean
+np_application_has_prefetch (NpApplication *self)
+{
+  g_return_val_if_fail (NP_IS_APPLICATION (self), FALSE);
+
+  return self->prefetch != NULL;
+}
+
+/**
+ * np_application_take_prefetch:
+ *
+ * Returns: (transfer full) (nullable): the prefetch of @file, or %NULL when
+ *   @file is not the one prefetched
+ */
+NpPrefetch *
+np_application_take_prefetch (NpApplication *self,
+                              GFile         *file)
+{
+  g_return_val_if_fail (NP_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (self->prefetch == NULL || !g_file_equal (np_prefetch_get_file (self->prefetch), file))
+    return NULL;
+  return g_steal_pointer (&self->prefetch);
 }

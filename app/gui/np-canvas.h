@@ -70,6 +70,7 @@ NpWidgetPoint  np_canvas_image_to_widget       (NpCanvas            *self,
                                                 NpImagePoint         point);
 
 GdkTexture    *np_canvas_get_texture           (NpCanvas            *self);
+GdkTexture    *np_canvas_get_drawn_texture     (NpCanvas            *self);
 
 void           np_canvas_set_overlay_func      (NpCanvas            *self,
                                                 NpCanvasOverlayFunc  func,

@@ -69,6 +69,7 @@ struct _NpWindow
   GtkWidget *structure_popover;
   int edited_structure;          /* structure the popover edits, -1 for a new one */
   NpPlanAnalysis *analysis;      /* the planner's results of the document's plan */
+  guint deferred_init_idle;      /* sample scan and recent files, after the first frame */
   GFile *pending_file;
 
   NpPendingAction pending;

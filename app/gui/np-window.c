@@ -22,6 +22,7 @@
 #include "np-overlay.h"
 #include "np-plan-file.h"
 #include "np-png.h"
+#include "np-prefetch.h"
 #include "np-training-view.h"
 
 /* The name the recent-files list is kept under, to list only our frames. */
@@ -220,6 +221,7 @@ typedef struct
   NpPlan *plan;            /* the plan it belongs to, or NULL for a new plan */
   char *plan_path;         /* where that plan is, or NULL */
   gboolean relocated;      /* the user located the frame: the plan changed */
+  NpPrefetch *prefetch;    /* the frame read since start-up, or NULL */
 } LoadRequest;
 
 typedef struct
@@ -237,6 +239,7 @@ load_request_free (LoadRequest *request)
   g_clear_object (&request->file);
   g_clear_pointer (&request->plan, np_plan_free);
   g_clear_pointer (&request->plan_path, g_free);
+  g_clear_pointer (&request->prefetch, np_prefetch_unref);
   g_free (request);
 }
 
@@ -309,13 +312,26 @@ load_thread (GTask        *task,
   g_autoptr(LoadResult) result = g_new0 (LoadResult, 1);
   GError *error = NULL;
 
-  result->frame = load_frame (request->file, cancellable, &result->sha256, &error);
-  if (result->frame == NULL)
+  if (request->prefetch != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      if (!np_prefetch_finish (request->prefetch, &result->image, &result->sha256, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->frame = np_frame_ref (result->image->frame);
     }
-  result->image = np_canvas_image_new (result->frame);
+  else
+    {
+      result->frame = load_frame (request->file, cancellable, &result->sha256, &error);
+      if (result->frame == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->image = np_canvas_image_new_for_view (result->frame, NP_PREFETCH_VIEW_WIDTH,
+                                                    NP_PREFETCH_VIEW_HEIGHT);
+    }
   if (request->plan != NULL && request->plan_path != NULL)
     result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
                                                 &result->matches, NULL);
@@ -567,11 +583,15 @@ _np_window_load_frame (NpWindow   *self,
 {
   g_autoptr(GTask) task = NULL;
   LoadRequest *request = g_new0 (LoadRequest, 1);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   request->file = g_object_ref (frame_file);
   request->plan = plan;
   request->plan_path = g_strdup (plan_path);
   request->relocated = relocated;
+  /* The frame named on the command line was read while GTK started. */
+  if (NP_IS_APPLICATION (application))
+    request->prefetch = np_application_take_prefetch (NP_APPLICATION (application), frame_file);
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -1265,6 +1285,7 @@ np_window_dispose (GObject *object)
 {
   NpWindow *self = NP_WINDOW (object);
 
+  g_clear_handle_id (&self->deferred_init_idle, g_source_remove);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   /* Disposed on a clean close: the autosave file goes with it. */
@@ -1459,6 +1480,32 @@ mode_changed_cb (NpWindow *self)
   gtk_box_append (GTK_BOX (self->train_page), view);
 }
 
+/* What the first frame does not need (the sample library scan, the recent
+ * files list) waits until the main loop is idle. */
+static void
+finish_deferred_init (NpWindow *self)
+{
+  g_clear_handle_id (&self->deferred_init_idle, g_source_remove);
+
+  self->sample_file = find_sample_file ();
+  gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), self->sample_file != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-sample", self->sample_file != NULL);
+
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
+  rebuild_recent_menu (self);
+}
+
+static gboolean
+deferred_init_idle_cb (gpointer user_data)
+{
+  NpWindow *self = NP_WINDOW (user_data);
+
+  self->deferred_init_idle = 0;
+  finish_deferred_init (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 np_window_init (NpWindow *self)
 {
@@ -1502,9 +1549,8 @@ np_window_init (NpWindow *self)
   g_signal_connect_swapped (self->structure_popover, "response",
                             G_CALLBACK (structure_response_cb), self);
 
-  self->sample_file = find_sample_file ();
-  gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), self->sample_file != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-sample", self->sample_file != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-sample", FALSE);
 
   g_signal_connect_object (self->canvas, "cursor-moved", G_CALLBACK (cursor_moved_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1520,9 +1566,7 @@ np_window_init (NpWindow *self)
   g_signal_connect_object (drop_target, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->workspace), GTK_EVENT_CONTROLLER (drop_target));
 
-  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
-                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-  rebuild_recent_menu (self);
+  self->deferred_init_idle = g_idle_add_full (G_PRIORITY_LOW, deferred_init_idle_cb, self, NULL);
 
   update_view_actions (self);
   update_history_actions (self);
@@ -1618,6 +1662,8 @@ np_window_get_sample_file (NpWindow *self)
 {
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
+  if (self->deferred_init_idle != 0)
+    finish_deferred_init (self);
   return self->sample_file;
 }
 

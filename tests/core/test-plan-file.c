@@ -636,11 +636,37 @@ test_example (void)
   g_assert_cmpstr (saved, ==, text);
 }
 
+/* The plan's frame checksum: FIPS 180-2's examples, and a megabyte
+ * against GLib's SHA-256 (the checksum plans stored before). */
+static void
+test_sha256_of_data (void)
+{
+  static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  g_autofree char *empty = np_file_sha256_of_data ((const guint8 *) "", 0);
+  g_autofree char *abc = np_file_sha256_of_data ((const guint8 *) "abc", 3);
+  g_autofree char *two = np_file_sha256_of_data ((const guint8 *) two_blocks,
+                                                 strlen (two_blocks));
+  g_autofree guint8 *big = g_malloc (1 << 20);
+  g_autofree char *ours = NULL;
+  g_autofree char *glib = NULL;
+
+  g_assert_cmpstr (empty, ==, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  g_assert_cmpstr (abc, ==, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  g_assert_cmpstr (two, ==, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+
+  for (guint i = 0; i < 1 << 20; i++)
+    big[i] = (guint8) (i * 2654435761u >> 24);
+  ours = np_file_sha256_of_data (big, 1 << 20);
+  glib = g_compute_checksum_for_data (G_CHECKSUM_SHA256, big, 1 << 20);
+  g_assert_cmpstr (ours, ==, glib);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/plan-file/sha256-of-data", test_sha256_of_data);
   g_test_add ("/core/plan-file/round-trip", TempDir, NULL, temp_dir_setup, test_round_trip,
               temp_dir_teardown);
   g_test_add ("/core/plan-file/round-trip-default", TempDir, NULL, temp_dir_setup,

@@ -18,7 +18,7 @@ app=${1:?usage: $0 NEEDLEPLAN-BINARY}
 
 . "$(dirname "$0")/e2e-lib.sh"
 
-echo "1..11"
+echo "1..12"
 
 require_tools xdotool import "$convert" od awk
 private_session
@@ -200,6 +200,12 @@ if [ -n "$bus_pid" ]; then
     not_ok "a second launch opens its file in the running instance" \
       "window: '${second_wid}', second process still running: $still_running"
   fi
+  # It had started reading its file (the prefetch of main()) before it knew
+  # another instance runs: that work is dropped, and it exits cleanly.
+  second_status=running
+  kill -0 "$second_pid" 2>/dev/null || { wait "$second_pid"; second_status=$?; }
+  check "the second launch drops its prefetch and exits with status 0" \
+    "\"$second_status\" == \"0\"" "status $second_status; $(tr '\n' ' ' <"$tmp/second.log")"
   second_pid=
 else
   skip "a second launch opens its file in the running instance" "no dbus-daemon for a session bus"

@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 
 #include "np-application.h"
+#include "np-canvas.h"
+#include "np-document.h"
 #include "np-gui-test-util.h"
 #include "np-preferences-window.h"
 #include "np-window.h"
@@ -180,6 +182,140 @@ test_open_files (void)
   g_object_unref (files[1]);
 }
 
+
+static gboolean
+prefetch_done (gpointer prefetch)
+{
+  return np_prefetch_is_done (prefetch);
+}
+
+/* 16-bit grey, 40 × 30, sample (x, y) = base + x + 40 y: values an 8-bit
+ * copy could not tell apart. */
+static NpFrame *
+make_deep_frame (guint base)
+{
+  g_autoptr(GError) error = NULL;
+  NpFrame *frame = np_frame_new (40, 30, 1, 16, &error);
+
+  g_assert_no_error (error);
+  for (guint y = 0; y < 30; y++)
+    for (guint x = 0; x < 40; x++)
+      np_frame_set_sample (frame, x, y, 0, base + x + 40 * y);
+  return frame;
+}
+
+/* The frame named on the command line is read while GTK starts; the window
+ * that opens it takes what was read instead of reading the file again. */
+static void
+test_prefetch_hand_over (void)
+{
+  g_autoptr(NpFrame) first = make_deep_frame (1000);
+  g_autoptr(NpFrame) second = make_deep_frame (30000);
+  g_autofree char *path = np_test_save_frame (first, "prefetched.png");
+  g_autofree char *contents = NULL;
+  g_autofree char *first_sha256 = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  NpPrefetch *prefetch;
+  NpFrame *shown;
+  GList *windows;
+  gsize length;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  first_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents,
+                                              length);
+
+  prefetch = np_prefetch_new (file, 1200, 760);
+  g_assert_nonnull (prefetch);
+  np_test_wait_until (prefetch_done, prefetch);
+  /* Replaced on disk once read: a window that read the file again would
+   * show 30000 and more. */
+  g_free (np_test_save_frame (second, "prefetched.png"));
+
+  np_application_set_prefetch (app, prefetch);
+  g_assert_true (np_application_has_prefetch (app));
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  np_test_wait_until (windows_idle, NULL);
+  g_assert_false (np_application_has_prefetch (app));
+
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  g_assert_true (g_file_equal (np_window_get_file (windows->data), file));
+  shown = np_canvas_get_frame (np_window_get_canvas (windows->data));
+  /* All 16 bits, as in the file that was read. */
+  g_assert_cmpuint (np_frame_get_bit_depth (shown), ==, 16);
+  g_assert_cmpuint (np_frame_get_sample (shown, 0, 0, 0), ==, 1000);
+  g_assert_cmpuint (np_frame_get_sample (shown, 1, 0, 0), ==, 1001);
+  g_assert_cmpuint (np_frame_get_sample (shown, 39, 29, 0), ==, 1000 + 39 + 40 * 29);
+  /* The new plan records the checksum of the bytes that were shown. */
+  g_assert_cmpstr (np_document_get_plan (np_window_get_document (windows->data))->frame_sha256,
+                   ==, first_sha256);
+  /* Auto-windowed: 1200 values (1000 … 2199), the window spans them, not
+   * the 65536 of the bit depth. */
+  g_assert_cmpfloat (np_canvas_get_window_level (np_window_get_canvas (windows->data)).width,
+                     <=, 1200.0);
+
+  destroy_all_windows ();
+}
+
+/* A prefetch of another file is dropped, unused, at the first open: the
+ * window reads the file it was asked for. */
+static void
+test_prefetch_other_file (void)
+{
+  g_autoptr(NpFrame) first = make_deep_frame (1000);
+  g_autoptr(NpFrame) second = make_deep_frame (30000);
+  g_autofree char *first_path = np_test_save_frame (first, "named.png");
+  g_autofree char *second_path = np_test_save_frame (second, "opened.png");
+  g_autoptr(GFile) first_file = g_file_new_for_path (first_path);
+  g_autoptr(GFile) second_file = g_file_new_for_path (second_path);
+  GList *windows;
+
+  np_application_set_prefetch (app, np_prefetch_new (first_file, 1200, 760));
+  g_application_open (G_APPLICATION (app), &second_file, 1, "");
+  np_test_wait_until (windows_idle, NULL);
+  g_assert_false (np_application_has_prefetch (app));
+
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (np_frame_get_sample (np_canvas_get_frame (np_window_get_canvas (windows->data)),
+                                         0, 0, 0), ==, 30000);
+  destroy_all_windows ();
+
+  /* Nor is it kept when the application is only activated (no file). */
+  np_application_set_prefetch (app, np_prefetch_new (first_file, 1200, 760));
+  g_application_activate (G_APPLICATION (app));
+  g_assert_false (np_application_has_prefetch (app));
+  destroy_all_windows ();
+}
+
+/* Which argument main() prefetches: the first PNG that GApplication will
+ * open, after options; nothing for a plan or without a file. */
+static void
+test_prefetch_args (void)
+{
+  g_autoptr(NpFrame) frame = make_deep_frame (1000);
+  g_autofree char *path = np_test_save_frame (frame, "-dash.png");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NpPrefetch) prefetch = NULL;
+  char *version[] = { "needleplan", "--version", NULL };
+  char *plan[] = { "needleplan", "case.json", NULL };
+  char *frame_after_option[] = { "needleplan", "--verbose", path, NULL };
+  char *after_dashes[] = { "needleplan", "--", path, NULL };
+
+  g_assert_null (np_prefetch_new_for_args (2, version));
+  g_assert_null (np_prefetch_new_for_args (2, plan));
+
+  prefetch = np_prefetch_new_for_args (3, frame_after_option);
+  g_assert_nonnull (prefetch);
+  g_assert_true (g_file_equal (np_prefetch_get_file (prefetch), file));
+  g_clear_pointer (&prefetch, np_prefetch_unref);
+
+  prefetch = np_prefetch_new_for_args (3, after_dashes);
+  g_assert_nonnull (prefetch);
+  g_assert_true (g_file_equal (np_prefetch_get_file (prefetch), file));
+}
+
 /* A device folder with @nodes (NULL-terminated names, "dri/..." allowed). */
 static char *
 make_device_dir (const char *const *nodes)
@@ -304,6 +440,9 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/application/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/application/open-files", test_open_files);
   g_test_add_func ("/gui/application/software-gl", test_software_gl);
+  g_test_add_func ("/gui/application/prefetch-hand-over", test_prefetch_hand_over);
+  g_test_add_func ("/gui/application/prefetch-other-file", test_prefetch_other_file);
+  g_test_add_func ("/gui/application/prefetch-args", test_prefetch_args);
 
   status = g_test_run ();
   g_clear_object (&app);

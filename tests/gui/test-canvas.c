@@ -511,6 +511,178 @@ test_image_made_in_a_thread (Fixture       *fixture,
   g_assert_cmpfloat (deep_image->window_level.width, <=, 991.0);
 }
 
+
+static void
+test_display_factor (void)
+{
+  /* A 4096² frame in the default 1200 × 760 window: fitted it is drawn at
+   * most 760/4096 = 0.186 of its size, so a copy a quarter the size
+   * (1024 px, zoom 0.74 of it) still has a texel per screen pixel, an
+   * eighth (512 px) would not. */
+  g_assert_cmpuint (np_canvas_image_display_factor (4096, 4096, 1200, 760), ==, 4);
+  /* 1920 × 1080 fits 1200 × 760 at 0.625 (more than a half): no copy. */
+  g_assert_cmpuint (np_canvas_image_display_factor (1920, 1080, 1200, 760), ==, 1);
+  /* 2048 × 1536 in 800 × 600: the width needs 2048/800 = 2.56, so 2. */
+  g_assert_cmpuint (np_canvas_image_display_factor (2048, 1536, 800, 600), ==, 2);
+  /* No view: the whole frame. */
+  g_assert_cmpuint (np_canvas_image_display_factor (4096, 4096, 0, 0), ==, 1);
+}
+
+/* 16-bit checkerboard of 1000 and 3000. */
+static NpFrame *
+make_deep_checkerboard (guint width,
+                        guint height)
+{
+  g_autoptr(GError) error = NULL;
+  NpFrame *frame = np_frame_new (width, height, 1, 16, &error);
+
+  g_assert_no_error (error);
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      np_frame_set_sample (frame, x, y, 0, (x + y) % 2 ? 3000 : 1000);
+  return frame;
+}
+
+static gboolean
+full_texture_drawn (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(NpTestImage) image = np_test_render_widget (GTK_WIDGET (fixture->canvas));
+  GdkTexture *drawn = np_canvas_get_drawn_texture (fixture->canvas);
+
+  return drawn != NULL && gdk_texture_get_width (drawn) == 2048;
+}
+
+/* A frame much larger than the view opens with a reduced 8-bit copy; the
+ * full-resolution texture follows for zooming in; past 100 % the frame's
+ * own 16-bit samples decide every pixel. */
+static void
+test_display_copy_then_full (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_deep_checkerboard (2048, 1536);
+  g_autoptr(NpCanvasImage) image = np_canvas_image_new_for_view (frame, 800, 600);
+  g_autoptr(NpTestImage) rendered = NULL;
+  g_autofree guint8 *pixels = NULL;
+  NpWidgetPoint centre;
+
+  /* Half the samples 1000, half 3000: the 0.5th percentile is 1000, the
+   * 99.5th 3000, so the window runs from 1000 to 3001 (centre 2000.5,
+   * width 2001), as np_window_level_default() says. */
+  g_assert_cmpfloat_with_epsilon (image->window_level.center, 2000.5, EPS);
+  g_assert_cmpfloat_with_epsilon (image->window_level.width, 2001.0, EPS);
+  g_assert_cmpfloat_with_epsilon (np_window_level_default (frame).center, 2000.5, EPS);
+  g_assert_cmpfloat_with_epsilon (image->value_span, 2001.0, EPS);
+
+  /* Reduced twice: each display sample is the mean of two 1000s and two
+   * 3000s, 2000, kept in 16 bits; through the window floor (999.5 / 2001 ·
+   * 256) = 127. */
+  g_assert_cmpuint (image->display_factor, ==, 2);
+  g_assert_cmpuint (np_frame_get_width (image->display_frame), ==, 1024);
+  g_assert_cmpuint (np_frame_get_height (image->display_frame), ==, 768);
+  g_assert_cmpuint (np_frame_get_bit_depth (image->display_frame), ==, 16);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 0, 0, 0), ==, 2000);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 1023, 767, 0), ==, 2000);
+  g_assert_cmpint (gdk_texture_get_width (image->texture), ==, 1024);
+  pixels = g_malloc (1024 * 768 * 4);
+  gdk_texture_download (image->texture, pixels, 1024 * 4);
+  g_assert_cmpuint (pixels[0], ==, 127);
+  g_assert_cmpuint (pixels[(767 * 1024 + 1023) * 4 + 2], ==, 127);
+  /* The frame itself is untouched. */
+  g_assert_cmpuint (np_frame_get_sample (frame, 0, 0, 0), ==, 1000);
+  g_assert_cmpuint (np_frame_get_sample (frame, 1, 0, 0), ==, 3000);
+
+  np_canvas_set_image (fixture->canvas, image);
+  /* Fitted: (600 - 32) / 1536 = 0.37, the copy at 0.74 of its size. */
+  rendered = np_test_render_widget (GTK_WIDGET (fixture->canvas));
+  g_assert_true (np_canvas_get_drawn_texture (fixture->canvas) == image->texture);
+  centre = np_canvas_image_to_widget (fixture->canvas, np_image_point (1024, 768));
+  {
+    guint8 rgb[3];
+
+    np_test_image_pixel (rendered, (int) centre.x, (int) centre.y, rgb);
+    g_assert_cmpuint (rgb[0], ==, 127);
+  }
+
+  /* At 70 % the copy would be drawn at 1.4 times its size: the full
+   * texture replaces it once made. */
+  np_canvas_set_zoom (fixture->canvas, 0.7);
+  np_test_wait_until (full_texture_drawn, fixture);
+
+  /* At 200 % every image pixel is a 2 × 2 block of its own value: 0 for
+   * 1000, floor (1999.5 / 2001 · 256) = 255 for 3000, never the copy's 127. */
+  np_canvas_set_zoom (fixture->canvas, 2.0);
+  g_clear_pointer (&rendered, np_test_image_free);
+  rendered = np_test_render_widget (GTK_WIDGET (fixture->canvas));
+  g_assert_null (np_canvas_get_drawn_texture (fixture->canvas));
+  for (guint j = 764; j < 772; j++)
+    for (guint i = 1020; i < 1028; i++)
+      g_assert_cmpuint (grey_at (rendered, fixture->canvas, i, j, 0, 0), ==,
+                        (i + j) % 2 ? 255 : 0);
+}
+
+/* A window/level change while zoomed out redraws from the reduced copy
+ * at once and never loses its 16 bits: 1000 and 3000 stay apart. */
+static void
+test_display_copy_window_level (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(NpFrame) frame = make_deep_checkerboard (2048, 1536);
+  g_autoptr(NpCanvasImage) image = np_canvas_image_new_for_view (frame, 800, 600);
+  g_autoptr(NpTestImage) rendered = NULL;
+  NpWidgetPoint centre;
+  guint8 rgb[3];
+
+  np_canvas_set_image (fixture->canvas, image);
+  /* Window 1900 to 2100: the mean 2000 maps to floor (100 / 200 · 256) = 128. */
+  np_canvas_set_window_level (fixture->canvas, (NpWindowLevel) { 2000.0, 200.0 });
+  rendered = np_test_render_widget (GTK_WIDGET (fixture->canvas));
+  g_assert_nonnull (np_canvas_get_drawn_texture (fixture->canvas));
+  g_assert_cmpint (gdk_texture_get_width (np_canvas_get_drawn_texture (fixture->canvas)), ==,
+                   1024);
+  centre = np_canvas_image_to_widget (fixture->canvas, np_image_point (1024, 768));
+  np_test_image_pixel (rendered, (int) centre.x, (int) centre.y, rgb);
+  g_assert_cmpuint (rgb[0], ==, 128);
+}
+
+
+/* The display copy of an RGB frame whose sides are no multiple of the
+ * factor: each sample is the rounded mean of its block, partial blocks at
+ * the right and bottom edges included. */
+static void
+test_display_copy_edges (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_new (9, 5, 3, 8, &error);
+  g_autoptr(NpCanvasImage) image = NULL;
+
+  g_assert_no_error (error);
+  for (guint y = 0; y < 5; y++)
+    for (guint x = 0; x < 9; x++)
+      for (guint c = 0; c < 3; c++)
+        np_frame_set_sample (frame, x, y, c, x + 10 * y + 50 * c);
+
+  /* 9 ≥ 2 · 4 · 2 but not 2 · 8 · 2: factor 4, a 3 × 2 copy. */
+  image = np_canvas_image_new_for_view (frame, 2, 2);
+  g_assert_cmpuint (image->display_factor, ==, 4);
+  g_assert_cmpuint (np_frame_get_width (image->display_frame), ==, 3);
+  g_assert_cmpuint (np_frame_get_height (image->display_frame), ==, 2);
+  g_assert_cmpuint (np_frame_get_channels (image->display_frame), ==, 3);
+  /* Block x 0–3, y 0–3: mean x 1.5, mean y 1.5, so 1.5 + 15 (+ 50 c):
+   * 16.5 rounds half up to 17. */
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 0, 0, 0), ==, 17);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 0, 0, 2), ==, 117);
+  /* Block x 4–7, y 4 only: mean x 5.5, y 4: 45.5 → 46. */
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 1, 1, 0), ==, 46);
+  /* The corner block is the single pixel (8, 4): 48, 98, 148. */
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 2, 1, 0), ==, 48);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 2, 1, 1), ==, 98);
+  g_assert_cmpuint (np_frame_get_sample (image->display_frame, 2, 1, 2), ==, 148);
+  /* 8-bit frames open as stored. */
+  g_assert_cmpfloat_with_epsilon (image->window_level.center, 128.0, EPS);
+  g_assert_cmpfloat_with_epsilon (image->window_level.width, 256.0, EPS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -530,7 +702,11 @@ main (int argc, char **argv)
   ADD ("/gui/canvas/cursor-moved", test_cursor_moved);
   ADD ("/gui/canvas/sixteen-bit-default-window", test_sixteen_bit_default_window);
   ADD ("/gui/canvas/image-made-in-a-thread", test_image_made_in_a_thread);
+  ADD ("/gui/canvas/display-copy-then-full", test_display_copy_then_full);
+  ADD ("/gui/canvas/display-copy-window-level", test_display_copy_window_level);
 #undef ADD
+  g_test_add_func ("/gui/canvas/display-factor", test_display_factor);
+  g_test_add_func ("/gui/canvas/display-copy-edges", test_display_copy_edges);
 
   status = g_test_run ();
   np_test_finish ();
