@@ -51,6 +51,7 @@ move_frame_reference (NpPlan      *plan,
   if (relative == NULL)
     return FALSE;
   np_plan_set_string (&plan->frame_path, relative);
+  np_plan_set_string (&plan->frame_absolute_path, frame);
   return TRUE;
 }
 

@@ -27,6 +27,8 @@ typedef struct
 static const NumberRule volume_rule = { 0, 1000, FALSE, "a volume from 0 to 1000 ml" };
 static const NumberRule speed_rule = { 1000, 2000, FALSE,
                                        "a speed of sound from 1000 to 2000 m/s" };
+static const NumberRule speed_sd_rule = { 0, 200, FALSE,
+                                          "a speed-of-sound uncertainty from 0 to 200 m/s" };
 static const NumberRule mark_error_rule = { 0, 100, FALSE, "a click error from 0 to 100 px" };
 static const NumberRule pixel_size_rule = { 0, 1000, FALSE,
                                             "two numbers [x, y] from 0 to 1000 mm" };
@@ -89,6 +91,10 @@ check_points (const GArray  *points,
               const char    *field,
               GError       **error)
 {
+  if (points != NULL && points->len > NP_PLAN_FILE_MAX_POINTS)
+    return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, field,
+                                "holds %u points; a line or outline may have at most %u",
+                                points->len, NP_PLAN_FILE_MAX_POINTS);
   for (guint i = 0; points != NULL && i < points->len; i++)
     {
       NpImagePoint p = g_array_index (points, NpImagePoint, i);
@@ -107,9 +113,31 @@ check_text (const char  *text,
             const char  *field,
             GError     **error)
 {
-  if (text == NULL || g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
     return TRUE;
-  return np_json_field_error (error, NP_ERROR_INVALID, context, field, "is not valid UTF-8 text");
+  if (!g_utf8_validate (text, -1, NULL))
+    return np_json_field_error (error, NP_ERROR_INVALID, context, field,
+                                "is not valid UTF-8 text");
+  /* The report prints every text field in full; none needs more. */
+  if (strlen (text) > NP_PLAN_FILE_MAX_TEXT_BYTES)
+    return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, field,
+                                "is %zu bytes long; a text field may hold at most %u",
+                                strlen (text), NP_PLAN_FILE_MAX_TEXT_BYTES);
+  return TRUE;
+}
+
+/* PS3.5 9.1: components of digits separated by dots, at most 64 characters. */
+static gboolean
+is_dicom_uid (const char *text)
+{
+  gsize length;
+
+  if (text == NULL || (length = strlen (text)) == 0 || length > 64)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isdigit (text[i]) && text[i] != '.')
+      return FALSE;
+  return text[0] != '.' && text[length - 1] != '.' && strstr (text, "..") == NULL;
 }
 
 static gboolean
@@ -230,6 +258,8 @@ _np_plan_file_check_plan (const NpPlan  *plan,
     { G_STRUCT_OFFSET (NpPlan, patient_id), "patient_id" },
     { G_STRUCT_OFFSET (NpPlan, notes), "notes" },
     { G_STRUCT_OFFSET (NpPlan, frame_path), "frame.path" },
+    { G_STRUCT_OFFSET (NpPlan, frame_absolute_path), "frame.absolute_path" },
+    { G_STRUCT_OFFSET (NpPlan, dicom_sop_instance_uid), "frame.dicom.sop_instance_uid" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
@@ -243,11 +273,20 @@ _np_plan_file_check_plan (const NpPlan  *plan,
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.path",
                                 "is missing: a plan refers to its frame");
-  if (g_path_is_absolute (plan->frame_path)
-      || _np_plan_file_path_has_parent_component (plan->frame_path))
+  /* Relative to the plan's folder, ".." included (version 2): what it
+   * resolves to is checked before it is opened (np_plan_file_resolve_frame). */
+  if (g_path_is_absolute (plan->frame_path))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.path",
-                                "must be relative to the plan's folder and stay inside it "
-                                "(no “..”), not “%s”", plan->frame_path);
+                                "must be relative to the plan's folder, not “%s”",
+                                plan->frame_path);
+  if (plan->frame_absolute_path != NULL && !g_path_is_absolute (plan->frame_absolute_path))
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.absolute_path",
+                                "must be an absolute path or null");
+  if (plan->dicom_frame_number > NP_PLAN_FILE_MAX_DICOM_FRAME
+      || (plan->dicom_frame_number > 0 && !is_dicom_uid (plan->dicom_sop_instance_uid)))
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.dicom",
+                                "must name the SOP Instance UID (digits and dots, at most 64) and "
+                                "a frame number from 1 to %u", NP_PLAN_FILE_MAX_DICOM_FRAME);
   if (plan->frame_sha256 != NULL && !is_sha256_hex (plan->frame_sha256))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.sha256",
                                 "must be 64 lowercase hexadecimal digits");
@@ -260,8 +299,19 @@ _np_plan_file_check_plan (const NpPlan  *plan,
   if (!check_number (plan->speed_of_sound_m_s, &speed_rule, context,
                      "physics.speed_of_sound_m_s", error)
       || !check_number (plan->mark_error_px, &mark_error_rule, context,
-                        "physics.mark_error_px", error))
+                        "physics.mark_error_px", error)
+      || !check_number (plan->speed_of_sound_sd_m_s, &speed_sd_rule, context,
+                        "physics.speed_of_sound_sd_m_s", error))
     return FALSE;
+
+  if (plan->structures != NULL && plan->structures->len > NP_PLAN_FILE_MAX_STRUCTURES)
+    return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, "marks.structures",
+                                "holds %u structures; a plan may have at most %u",
+                                plan->structures->len, NP_PLAN_FILE_MAX_STRUCTURES);
+  if (plan->redactions != NULL && plan->redactions->len > NP_PLAN_FILE_MAX_REDACTIONS)
+    return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, "redactions",
+                                "holds %u rectangles; a plan may have at most %u",
+                                plan->redactions->len, NP_PLAN_FILE_MAX_REDACTIONS);
 
   if ((plan->has_target
        && !_np_plan_file_check_point (plan->target, context, "marks.target", error))

@@ -27,6 +27,7 @@ typedef struct
 {
   const char *context;   /* “case.json” */
   GError **error;
+  gint64 version;        /* as written in the file, before any upgrade */
 } Reader;
 
 static gboolean G_GNUC_PRINTF (4, 5)
@@ -108,6 +109,21 @@ read_number (Reader     *r,
   if (!np_json_node_get_number (node, value))
     return reader_fail (r, NP_ERROR_CORRUPT, field, "must be a number");
   return TRUE;
+}
+
+/* An optional number that may also be null; *value is left alone then. */
+static gboolean
+read_optional_number (Reader     *r,
+                      JsonObject *object,
+                      const char *prefix,
+                      const char *member,
+                      double     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  return read_number (r, object, prefix, member, FALSE, value);
 }
 
 /* A nullable string: *value is NULL for null or a missing optional member.
@@ -266,6 +282,10 @@ read_points (Reader     *r,
   if (array == NULL)
     return TRUE;
   length = json_array_get_length (array);
+  /* The planner's work grows with the points; no real outline needs more. */
+  if (length > NP_PLAN_FILE_MAX_POINTS)
+    return reader_fail (r, NP_ERROR_TOO_LARGE, field, "holds %u points; a line or outline may "
+                        "have at most %u", length, NP_PLAN_FILE_MAX_POINTS);
   for (guint i = 0; i < length; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
@@ -488,15 +508,49 @@ read_marks (Reader     *r,
 
   if (!read_array (r, marks, "marks", "structures", FALSE, &array))
     return FALSE;
+  if (array != NULL && json_array_get_length (array) > NP_PLAN_FILE_MAX_STRUCTURES)
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "marks.structures", "holds %u structures; a plan "
+                        "may have at most %u", json_array_get_length (array),
+                        NP_PLAN_FILE_MAX_STRUCTURES);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     if (!read_structure (r, json_array_get_element (array, i), i, plan))
       return FALSE;
 
   if (!read_array (r, marks, "marks", "measurements", FALSE, &array))
     return FALSE;
+  if (array != NULL && json_array_get_length (array) > NP_PLAN_FILE_MAX_STRUCTURES)
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "marks.measurements", "holds %u measurements; a "
+                        "plan may have at most %u", json_array_get_length (array),
+                        NP_PLAN_FILE_MAX_STRUCTURES);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     if (!read_measurement (r, json_array_get_element (array, i), i, plan))
       return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_frame_dicom (Reader     *r,
+                  JsonObject *frame,
+                  NpPlan     *plan)
+{
+  static const char *const known[] = { "sop_instance_uid", "frame_number", NULL };
+  JsonNode *node = json_object_get_member (frame, "dicom");
+  JsonObject *dicom;
+  const char *uid;
+  double number;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!read_object (r, frame, "frame", "dicom", TRUE, known, &dicom)
+      || !read_string (r, dicom, "frame.dicom", "sop_instance_uid", TRUE, FALSE, &uid)
+      || !read_number (r, dicom, "frame.dicom", "frame_number", TRUE, &number))
+    return FALSE;
+  if (number != floor (number) || number < 1 || number > NP_PLAN_FILE_MAX_DICOM_FRAME)
+    return reader_fail (r, NP_ERROR_INVALID, "frame.dicom.frame_number",
+                        "must be a whole number from 1 (the first frame) to %u",
+                        NP_PLAN_FILE_MAX_DICOM_FRAME);
+  np_plan_set_string (&plan->dicom_sop_instance_uid, uid);
+  plan->dicom_frame_number = (guint) number;
   return TRUE;
 }
 
@@ -505,7 +559,7 @@ read_frame (Reader     *r,
             JsonObject *root,
             NpPlan     *plan)
 {
-  static const char *const known[] = { "path", "sha256", NULL };
+  static const char *const known[] = { "path", "sha256", "absolute_path", "dicom", NULL };
   JsonObject *frame;
   const char *text;
 
@@ -516,6 +570,49 @@ read_frame (Reader     *r,
   if (!read_string (r, frame, "frame", "sha256", FALSE, TRUE, &text))
     return FALSE;
   np_plan_set_string (&plan->frame_sha256, text);
+  if (!read_string (r, frame, "frame", "absolute_path", FALSE, TRUE, &text))
+    return FALSE;
+  np_plan_set_string (&plan->frame_absolute_path, text);
+  /* Version 1 kept its frame in the plan's folder or below. */
+  if (r->version < 2 && _np_plan_file_path_has_parent_component (plan->frame_path))
+    return reader_fail (r, NP_ERROR_INVALID, "frame.path", "uses “..”, which a version 1 plan "
+                        "may not");
+  return read_frame_dicom (r, frame, plan);
+}
+
+static gboolean
+read_redactions (Reader     *r,
+                 JsonObject *root,
+                 NpPlan     *plan)
+{
+  JsonArray *array;
+  guint length;
+
+  if (!read_array (r, root, NULL, "redactions", FALSE, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  length = json_array_get_length (array);
+  if (length > NP_PLAN_FILE_MAX_REDACTIONS)
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "redactions", "holds %u rectangles; a plan may "
+                        "have at most %u", length, NP_PLAN_FILE_MAX_REDACTIONS);
+  for (guint i = 0; i < length; i++)
+    {
+      double xywh[4];
+      NpImageRect rect;
+
+      if (!node_to_numbers (json_array_get_element (array, i), xywh, 4)
+          || !_np_plan_file_coordinate_ok (xywh[0]) || !_np_plan_file_coordinate_ok (xywh[1])
+          || !_np_plan_file_coordinate_ok (xywh[2]) || !_np_plan_file_coordinate_ok (xywh[3])
+          || xywh[2] <= 0 || xywh[3] <= 0)
+        {
+          g_autofree char *field = g_strdup_printf ("redactions[%u]", i);
+          return reader_fail (r, NP_ERROR_CORRUPT, field, "must be four numbers [x, y, width, "
+                              "height] with a positive width and height");
+        }
+      rect = (NpImageRect) { xywh[0], xywh[1], xywh[2], xywh[3] };
+      g_array_append_val (plan->redactions, rect);
+    }
   return TRUE;
 }
 
@@ -528,10 +625,12 @@ read_plan (Reader     *r,
   static const char *const known[] = {
     "format", "version", "modality", "probe", "site", "side", "condition", "injectate",
     "volume_ml", "technique", "approach", "view", "title", "clinician", "patient_name",
-    "patient_id", "notes", "frame", "calibration", "physics", "marks", "expert", "results",
-    NULL,
+    "patient_id", "notes", "frame", "calibration", "physics", "marks", "redactions", "expert",
+    "results", NULL,
   };
-  static const char *const physics_known[] = { "speed_of_sound_m_s", "mark_error_px", NULL };
+  static const char *const physics_known[] = {
+    "speed_of_sound_m_s", "speed_of_sound_sd_m_s", "mark_error_px", NULL,
+  };
   static const char *const expert_known[] = { "target_region", NULL };
   g_autoptr(NpPlan) plan = np_plan_new ();
   JsonObject *physics, *expert;
@@ -564,10 +663,12 @@ read_plan (Reader     *r,
       && (!read_number (r, physics, "physics", "speed_of_sound_m_s", FALSE,
                         &plan->speed_of_sound_m_s)
           || !read_number (r, physics, "physics", "mark_error_px", FALSE,
-                           &plan->mark_error_px)))
+                           &plan->mark_error_px)
+          || !read_optional_number (r, physics, "physics", "speed_of_sound_sd_m_s",
+                                    &plan->speed_of_sound_sd_m_s)))
     return NULL;
 
-  if (!read_marks (r, root, plan))
+  if (!read_marks (r, root, plan) || !read_redactions (r, root, plan))
     return NULL;
 
   if (!read_object (r, root, NULL, "expert", FALSE, expert_known, &expert))
@@ -589,9 +690,37 @@ read_plan (Reader     *r,
   return g_steal_pointer (&plan);
 }
 
-/* Brings an older file up to NP_PLAN_VERSION, one version step at a time.
- * Version 1 is the first: when version 2 comes, version 1 gets a case here
- * that rewrites @root in place to the version-2 layout. */
+/* Members that version 2 added; a version 1 file carrying one was not
+ * written by NeedlePlan and is refused like any unknown member. */
+static gboolean
+check_no_version_2_members (Reader     *r,
+                            JsonObject *root)
+{
+  static const char *const frame_members[] = { "absolute_path", "dicom", NULL };
+  JsonNode *node;
+
+  if (json_object_has_member (root, "redactions"))
+    return reader_fail (r, NP_ERROR_CORRUPT, "redactions", "is a version 2 field, not one a "
+                        "version 1 plan has");
+  node = json_object_get_member (root, "frame");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    for (guint i = 0; frame_members[i] != NULL; i++)
+      if (json_object_has_member (json_node_get_object (node), frame_members[i]))
+        {
+          g_autofree char *field = _np_plan_file_field_name ("frame", frame_members[i]);
+          return reader_fail (r, NP_ERROR_CORRUPT, field, "is a version 2 field, not one a "
+                              "version 1 plan has");
+        }
+  node = json_object_get_member (root, "physics");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+      && json_object_has_member (json_node_get_object (node), "speed_of_sound_sd_m_s"))
+    return reader_fail (r, NP_ERROR_CORRUPT, "physics.speed_of_sound_sd_m_s", "is a version 2 "
+                        "field, not one a version 1 plan has");
+  return TRUE;
+}
+
+/* Brings an older file up to NP_PLAN_VERSION, one version step at a time,
+ * rewriting @root in place to the next version's layout. */
 static gboolean
 upgrade_plan (Reader     *r,
               JsonObject *root,
@@ -601,6 +730,14 @@ upgrade_plan (Reader     *r,
     {
       switch (version)
         {
+        case 1:
+          /* Version 2 only adds members (docs/plan-format.md): a version 1
+           * layout is a version 2 layout without them. */
+          if (!check_no_version_2_members (r, root))
+            return FALSE;
+          version = 2;
+          break;
+
         default:
           g_set_error (r->error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
                        "%s: version %" G_GINT64_FORMAT " is not a NeedlePlan plan version",
@@ -615,6 +752,50 @@ upgrade_plan (Reader     *r,
  * nesting deeper than MAX_NESTING and integers that overflow 64 bits. It
  * also refuses comments and single quotes, which json-glib accepts but JSON
  * does not, so that brackets are only counted where json-glib sees them. */
+/* JSON's number grammar (RFC 8259 section 6): json-glib's scanner also takes
+ * 0100, 0x64, .5 and 100., which a hand-edited file may hold by mistake. */
+static gboolean
+is_json_number (const char *token,
+                gsize       length)
+{
+  gsize i = 0;
+
+  if (i < length && token[i] == '-')
+    i++;
+  if (i >= length || !g_ascii_isdigit (token[i]))
+    return FALSE;
+  if (token[i] == '0')
+    i++;
+  else
+    while (i < length && g_ascii_isdigit (token[i]))
+      i++;
+  if (i < length && token[i] == '.')
+    {
+      i++;
+      if (i >= length || !g_ascii_isdigit (token[i]))
+        return FALSE;
+      while (i < length && g_ascii_isdigit (token[i]))
+        i++;
+    }
+  if (i < length && (token[i] == 'e' || token[i] == 'E'))
+    {
+      i++;
+      if (i < length && (token[i] == '+' || token[i] == '-'))
+        i++;
+      if (i >= length || !g_ascii_isdigit (token[i]))
+        return FALSE;
+      while (i < length && g_ascii_isdigit (token[i]))
+        i++;
+    }
+  return i == length;
+}
+
+/* Rejects what would make json-glib's recursive parser dangerous or wrong:
+ * nesting deeper than MAX_NESTING, integers that overflow 64 bits, numbers
+ * outside JSON's grammar and U+0000 inside text (json-glib would cut the
+ * text there without a word). It also refuses comments and single quotes,
+ * which json-glib accepts but JSON does not, so that brackets are only
+ * counted where json-glib sees them. */
 gboolean
 _np_plan_file_prescan (const char  *data,
                        gsize        length,
@@ -624,6 +805,9 @@ _np_plan_file_prescan (const char  *data,
   guint depth = 0, line = 1, column = 1;
   gboolean in_string = FALSE;
   const char *problem = NULL;
+  g_autofree char *detail = NULL;
+  gsize string_start = 0, string_end = 0;  /* the last string, a member's name if ':' follows */
+  gsize key_start = 0, key_end = 0;
   gsize i = 0;
 
   while (i < length && problem == NULL)
@@ -634,15 +818,31 @@ _np_plan_file_prescan (const char  *data,
         {
           if (c == '\\' && i + 1 < length)
             {
+              if (data[i + 1] == 'u' && i + 5 < length && memcmp (data + i + 2, "0000", 4) == 0)
+                {
+                  problem = "text holds the character U+0000, which NeedlePlan does not accept";
+                  break;
+                }
               i += 2;
               column += 2;
               continue;
             }
           if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+              string_end = i;
+            }
         }
       else if (c == '"')
-        in_string = TRUE;
+        {
+          in_string = TRUE;
+          string_start = i + 1;
+        }
+      else if (c == ':')
+        {
+          key_start = string_start;
+          key_end = string_end;
+        }
       else if (c == '[' || c == '{')
         {
           if (++depth > MAX_NESTING)
@@ -652,7 +852,7 @@ _np_plan_file_prescan (const char  *data,
         depth = depth > 0 ? depth - 1 : 0;
       else if (c == '\'' || c == '/')
         problem = "comments and single quotes are not JSON";
-      else if (g_ascii_isdigit (c) || c == '-')
+      else if (g_ascii_isdigit (c) || c == '-' || c == '.' || c == '+')
         {
           gsize start = i;
           guint digits = 0;
@@ -666,6 +866,20 @@ _np_plan_file_prescan (const char  *data,
               else if (data[i] != '-')
                 integer = FALSE;
               i++;
+            }
+          if (!is_json_number (data + start, i - start))
+            {
+              g_autofree char *token = g_strndup (data + start, MIN (i - start, 24));
+
+              problem = "not a number";
+              if (key_end > key_start)
+                detail = g_strdup_printf ("“%.*s” holds %s, which is not a JSON number "
+                                          "(write digits, with a point only between digits)",
+                                          (int) MIN (key_end - key_start, 64),
+                                          data + key_start, token);
+              else
+                detail = g_strdup_printf ("%s is not a JSON number", token);
+              break;
             }
           column += (guint) (i - start);
           if (integer && digits > MAX_INTEGER_DIGITS)
@@ -700,7 +914,8 @@ _np_plan_file_prescan (const char  *data,
   if (problem == NULL)
     return TRUE;
   g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-               "%s: not valid JSON: line %u, column %u: %s", context, line, column, problem);
+               "%s: not valid JSON: line %u, column %u: %s", context, line, column,
+               detail != NULL ? detail : problem);
   return FALSE;
 }
 
@@ -738,7 +953,7 @@ _np_plan_file_read (JsonObject  *root,
                     const char  *context,
                     GError     **error)
 {
-  Reader reader = { context, error };
+  Reader reader = { context, error, version };
 
   if (!upgrade_plan (&reader, root, version))
     return NULL;

@@ -222,6 +222,31 @@ build_marks (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
+/* The frame: where it is relative to the plan (".." allowed since version
+ * 2), its checksum, where it was when saved, and for DICOM which instance
+ * and frame. */
+static void
+build_frame (JsonBuilder  *builder,
+             const NpPlan *plan)
+{
+  json_builder_set_member_name (builder, "frame");
+  json_builder_begin_object (builder);
+  np_json_add_string (builder, "path", plan->frame_path);
+  np_json_add_string (builder, "sha256", plan->frame_sha256);
+  np_json_add_string (builder, "absolute_path", plan->frame_absolute_path);
+  json_builder_set_member_name (builder, "dicom");
+  if (plan->dicom_frame_number > 0)
+    {
+      json_builder_begin_object (builder);
+      np_json_add_string (builder, "sop_instance_uid", plan->dicom_sop_instance_uid);
+      np_json_add_int (builder, "frame_number", plan->dicom_frame_number);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
 /* ---- The document ------------------------------------------------------ */
 
 /* The whole document, in the order a person reads it. */
@@ -234,21 +259,34 @@ _np_plan_file_build (const NpPlan *plan,
   json_builder_begin_object (builder);
   build_case (builder, plan);
 
-  json_builder_set_member_name (builder, "frame");
-  json_builder_begin_object (builder);
-  np_json_add_string (builder, "path", plan->frame_path);
-  np_json_add_string (builder, "sha256", plan->frame_sha256);
-  json_builder_end_object (builder);
+  build_frame (builder, plan);
 
   build_calibration (builder, plan->calibration);
 
   json_builder_set_member_name (builder, "physics");
   json_builder_begin_object (builder);
   np_json_add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
+  np_json_add_number_or_null (builder, "speed_of_sound_sd_m_s",
+                              plan->speed_of_sound_sd_m_s > 0, plan->speed_of_sound_sd_m_s);
   np_json_add_number (builder, "mark_error_px", plan->mark_error_px);
   json_builder_end_object (builder);
 
   build_marks (builder, plan);
+
+  json_builder_set_member_name (builder, "redactions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; plan->redactions != NULL && i < plan->redactions->len; i++)
+    {
+      const NpImageRect *rect = &g_array_index (plan->redactions, NpImageRect, i);
+
+      json_builder_begin_array (builder);
+      json_builder_add_double_value (builder, rect->x);
+      json_builder_add_double_value (builder, rect->y);
+      json_builder_add_double_value (builder, rect->width);
+      json_builder_add_double_value (builder, rect->height);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "expert");
   json_builder_begin_object (builder);

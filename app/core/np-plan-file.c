@@ -17,8 +17,12 @@
 #include "np-file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The format is described in docs/plan-format.md and by
  * data/needleplan-plan.schema.json; keep the three in step. */
@@ -243,13 +247,64 @@ plan_folder (const char *plan_path)
   return g_canonicalize_filename (folder, NULL);
 }
 
+/* Whether @path (already resolved) is a regular file whose first bytes are
+ * a frame format NeedlePlan reads: PNG, JPEG or DICOM (with or without the
+ * 128-byte preamble). A plan names its frame, so without this a plan could
+ * point NeedlePlan at any file on the machine and learn its SHA-256. */
+static gboolean
+check_frame_file (const char  *path,
+                  const char  *plan_display,
+                  GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  guint8 head[132] = { 0 };
+  ssize_t got = 0;
+  struct stat info;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, NP_ERROR, saved_errno == ENOENT ? NP_ERROR_NOT_FOUND : NP_ERROR_IO,
+                   "The frame “%s” of “%s” cannot be opened: %s", display, plan_display,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      close (fd);
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "“%s” names “%s” as its frame, which is not a regular file", plan_display,
+                   display);
+      return FALSE;
+    }
+  got = read (fd, head, sizeof head);
+  close (fd);
+  if (got >= 8 && memcmp (head, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return TRUE;
+  if (got >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff)
+    return TRUE;
+  if (got == (ssize_t) sizeof head && memcmp (head + 128, "DICM", 4) == 0)
+    return TRUE;
+  /* DICOM without a preamble starts with a group 0008 (or 0002) element. */
+  if (got >= 4 && (head[0] == 0x08 || head[0] == 0x02) && head[1] == 0x00
+      && head[3] == 0x00)
+    return TRUE;
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+               "“%s” names “%s” as its frame, which is not a PNG, JPEG or DICOM image",
+               plan_display, display);
+  return FALSE;
+}
+
 /**
  * np_plan_file_resolve_frame:
  * @plan_path: where the plan file is (or will be)
  *
- * The frame's path is stored relative to the plan's folder. Absolute paths
- * and paths with a ".." component are refused: a plan must not make
- * NeedlePlan open files outside its own folder.
+ * The frame's path is stored relative to the plan's folder, with ".." where
+ * the frame is elsewhere (version 2). It is resolved (".." and symbolic
+ * links), and what it names must be a regular file in a frame format
+ * NeedlePlan reads before anything else happens to it.
  *
  * Returns: (transfer full) (nullable): the absolute path of the frame, or
  *   %NULL with @error set
@@ -261,6 +316,8 @@ np_plan_file_resolve_frame (const NpPlan  *plan,
 {
   g_autofree char *display = NULL;
   g_autofree char *folder = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *resolved = NULL;
 
   g_return_val_if_fail (plan != NULL && plan_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -279,17 +336,23 @@ np_plan_file_resolve_frame (const NpPlan  *plan,
                    display, plan->frame_path);
       return NULL;
     }
-  if (_np_plan_file_path_has_parent_component (plan->frame_path))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” refers to its frame as “%s”, which uses “..” to leave the plan's "
-                   "folder; the frame must be in the plan's folder or below it",
-                   display, plan->frame_path);
-      return NULL;
-    }
 
   folder = plan_folder (plan_path);
-  return g_canonicalize_filename (plan->frame_path, folder);
+  joined = g_canonicalize_filename (plan->frame_path, folder);
+  resolved = realpath (joined, NULL);
+  if (resolved == NULL)
+    {
+      int saved_errno = errno;
+      g_autofree char *frame_display = g_filename_display_name (joined);
+
+      g_set_error (error, NP_ERROR, saved_errno == ENOENT ? NP_ERROR_NOT_FOUND : NP_ERROR_IO,
+                   "The frame “%s” of “%s” cannot be found: %s", frame_display, display,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!check_frame_file (resolved, display, error))
+    return NULL;
+  return g_steal_pointer (&resolved);
 }
 
 /**
@@ -330,10 +393,11 @@ np_plan_file_check_frame (const NpPlan  *plan,
  * @frame_path: the frame's path
  *
  * The path to store in NpPlan.frame_path: @frame_path relative to the plan's
- * folder, with "/" between folders.
+ * folder, with "/" between folders and ".." to climb out of it, so a plan
+ * can be saved anywhere (plan format version 2).
  *
  * Returns: (transfer full) (nullable): the relative path, or %NULL with
- *   @error set when the frame is not in the plan's folder or below it
+ *   @error set
  */
 char *
 np_plan_file_relative_frame_path (const char  *plan_path,
@@ -342,26 +406,41 @@ np_plan_file_relative_frame_path (const char  *plan_path,
 {
   g_autofree char *absolute_folder = NULL;
   g_autofree char *absolute_frame = NULL;
-  g_autofree char *prefix = NULL;
+  g_auto(GStrv) folder_parts = NULL;
+  g_auto(GStrv) frame_parts = NULL;
+  g_autoptr(GString) relative = g_string_new (NULL);
+  guint common = 0;
 
   g_return_val_if_fail (plan_path != NULL && frame_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   absolute_folder = plan_folder (plan_path);
   absolute_frame = g_canonicalize_filename (frame_path, NULL);
-  prefix = g_str_has_suffix (absolute_folder, G_DIR_SEPARATOR_S)
-             ? g_strdup (absolute_folder)
-             : g_strconcat (absolute_folder, G_DIR_SEPARATOR_S, NULL);
+  folder_parts = g_strsplit (absolute_folder, G_DIR_SEPARATOR_S, -1);
+  frame_parts = g_strsplit (absolute_frame, G_DIR_SEPARATOR_S, -1);
 
-  if (!g_str_has_prefix (absolute_frame, prefix) || absolute_frame[strlen (prefix)] == '\0')
+  while (folder_parts[common] != NULL && frame_parts[common] != NULL
+         && frame_parts[common + 1] != NULL
+         && g_str_equal (folder_parts[common], frame_parts[common]))
+    common++;
+  if (frame_parts[common] == NULL || *frame_parts[common] == '\0')
     {
       g_autofree char *frame_display = g_filename_display_name (frame_path);
-      g_autofree char *folder_display = g_filename_display_name (absolute_folder);
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The frame “%s” is not inside the plan's folder “%s”; save the plan next "
-                   "to its frame or in a folder above it",
-                   frame_display, folder_display);
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "“%s” is a folder, not a frame",
+                   frame_display);
       return NULL;
     }
-  return g_strdup (absolute_frame + strlen (prefix));
+
+  for (guint i = common; folder_parts[i] != NULL; i++)
+    if (*folder_parts[i] != '\0')
+      g_string_append (relative, "../");
+  for (guint i = common; frame_parts[i] != NULL; i++)
+    {
+      if (*frame_parts[i] == '\0')
+        continue;
+      if (i > common && relative->len > 0 && relative->str[relative->len - 1] != '/')
+        g_string_append_c (relative, '/');
+      g_string_append (relative, frame_parts[i]);
+    }
+  return g_string_free (g_steal_pointer (&relative), FALSE);
 }

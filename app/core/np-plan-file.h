@@ -19,6 +19,13 @@ G_BEGIN_DECLS
 #define NP_PLAN_FILE_MAX_BYTES (16 * 1024 * 1024)
 /* Coordinates further than this from the origin are refused, in pixels. */
 #define NP_PLAN_FILE_MAX_COORDINATE_PX 1e6
+/* What a plan may hold, checked on load and save: the planner's work grows
+ * with points and structures, and no real plan comes near. */
+#define NP_PLAN_FILE_MAX_POINTS 10000
+#define NP_PLAN_FILE_MAX_STRUCTURES 1000
+#define NP_PLAN_FILE_MAX_REDACTIONS 100
+#define NP_PLAN_FILE_MAX_TEXT_BYTES 20000
+#define NP_PLAN_FILE_MAX_DICOM_FRAME 100000
 
 NpPlan   *np_plan_file_load                (const char    *path,
                                             GError       **error);

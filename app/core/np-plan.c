@@ -201,6 +201,26 @@ measurement_equal (const NpMeasurement *a,
   return TRUE;
 }
 
+static gboolean
+rect_array_equal (const GArray *a,
+                  const GArray *b)
+{
+  guint n_a = a != NULL ? a->len : 0;
+  guint n_b = b != NULL ? b->len : 0;
+
+  if (n_a != n_b)
+    return FALSE;
+  for (guint i = 0; i < n_a; i++)
+    {
+      const NpImageRect *ra = &g_array_index (a, NpImageRect, i);
+      const NpImageRect *rb = &g_array_index (b, NpImageRect, i);
+
+      if (ra->x != rb->x || ra->y != rb->y || ra->width != rb->width || ra->height != rb->height)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * np_plan_new:
  *
@@ -230,6 +250,7 @@ np_plan_new (void)
   plan->structures = g_ptr_array_new_with_free_func ((GDestroyNotify) np_structure_free);
   plan->measurements = g_array_new (FALSE, TRUE, sizeof (NpMeasurement));
   plan->target_region = point_array_new ();
+  plan->redactions = g_array_new (FALSE, FALSE, sizeof (NpImageRect));
   return plan;
 }
 
@@ -256,6 +277,8 @@ np_plan_copy (const NpPlan *plan)
   copy->notes = g_strdup (plan->notes);
   copy->frame_path = g_strdup (plan->frame_path);
   copy->frame_sha256 = g_strdup (plan->frame_sha256);
+  copy->frame_absolute_path = g_strdup (plan->frame_absolute_path);
+  copy->dicom_sop_instance_uid = g_strdup (plan->dicom_sop_instance_uid);
 
   copy->calibration = plan->calibration ? np_calibration_copy (plan->calibration)
                                         : np_calibration_new ();
@@ -267,6 +290,9 @@ np_plan_copy (const NpPlan *plan)
   if (plan->measurements != NULL && plan->measurements->len > 0)
     g_array_append_vals (copy->measurements, plan->measurements->data, plan->measurements->len);
   copy->target_region = point_array_copy (plan->target_region);
+  copy->redactions = g_array_new (FALSE, FALSE, sizeof (NpImageRect));
+  if (plan->redactions != NULL && plan->redactions->len > 0)
+    g_array_append_vals (copy->redactions, plan->redactions->data, plan->redactions->len);
   return copy;
 }
 
@@ -283,16 +309,20 @@ np_plan_free (NpPlan *plan)
   g_free (plan->notes);
   g_free (plan->frame_path);
   g_free (plan->frame_sha256);
+  g_free (plan->frame_absolute_path);
+  g_free (plan->dicom_sop_instance_uid);
   g_clear_pointer (&plan->calibration, np_calibration_free);
   g_clear_pointer (&plan->skin_points, g_array_unref);
   g_clear_pointer (&plan->structures, g_ptr_array_unref);
   g_clear_pointer (&plan->measurements, g_array_unref);
   g_clear_pointer (&plan->target_region, g_array_unref);
+  g_clear_pointer (&plan->redactions, g_array_unref);
   g_free (plan);
 }
 
 /* Exact comparison of every field; an unset target or entry ignores its
- * stale coordinates. */
+ * stale coordinates. The frame's absolute path is where the frame was at
+ * the last save, a hint rather than part of the plan, and is not compared. */
 gboolean
 np_plan_equal (const NpPlan *a,
                const NpPlan *b)
@@ -313,10 +343,16 @@ np_plan_equal (const NpPlan *a,
       || g_strcmp0 (a->patient_name, b->patient_name) != 0
       || g_strcmp0 (a->patient_id, b->patient_id) != 0 || g_strcmp0 (a->notes, b->notes) != 0
       || g_strcmp0 (a->frame_path, b->frame_path) != 0
-      || g_strcmp0 (a->frame_sha256, b->frame_sha256) != 0)
+      || g_strcmp0 (a->frame_sha256, b->frame_sha256) != 0
+      || g_strcmp0 (a->dicom_sop_instance_uid, b->dicom_sop_instance_uid) != 0
+      || a->dicom_frame_number != b->dicom_frame_number)
     return FALSE;
   if (!np_calibration_equal (a->calibration, b->calibration)
-      || a->speed_of_sound_m_s != b->speed_of_sound_m_s || a->mark_error_px != b->mark_error_px)
+      || a->speed_of_sound_m_s != b->speed_of_sound_m_s
+      || a->speed_of_sound_sd_m_s != b->speed_of_sound_sd_m_s
+      || a->mark_error_px != b->mark_error_px)
+    return FALSE;
+  if (!rect_array_equal (a->redactions, b->redactions))
     return FALSE;
 
   if (a->has_target != b->has_target || (a->has_target && !point_equal (a->target, b->target)))

@@ -79,7 +79,7 @@ typedef enum
 } NpSkinKind;
 
 #define NP_PLAN_FORMAT "needleplan-plan"
-#define NP_PLAN_VERSION 1
+#define NP_PLAN_VERSION 2
 
 typedef struct
 {
@@ -103,10 +103,14 @@ typedef struct
   /* Frame reference, relative to the plan file */
   char *frame_path;
   char *frame_sha256;
+  char *frame_absolute_path;        /* where the frame was when saved: a hint only */
+  char *dicom_sop_instance_uid;     /* DICOM source; NULL for PNG and JPEG */
+  guint dicom_frame_number;         /* 1-based frame of a DICOM source; 0 when not DICOM */
 
   /* Calibration and physics */
   NpCalibration *calibration;       /* never NULL; method NONE when uncalibrated */
   double speed_of_sound_m_s;        /* tissue speed; the image assumes 1540 m/s */
+  double speed_of_sound_sd_m_s;     /* its uncertainty (1 SD); 0 = the planner's default */
   double mark_error_px;             /* placement error of a click, default 1 px */
 
   /* Marks */
@@ -121,6 +125,9 @@ typedef struct
 
   /* Expert answer (training cases): acceptable target region polygon */
   GArray *target_region;            /* NpImagePoint, empty when none */
+
+  /* Rectangles blacked out in anonymised exports (burned-in names, dates) */
+  GArray *redactions;               /* NpImageRect */
 } NpPlan;
 
 NpStructure *np_structure_new       (const char        *label,

@@ -309,6 +309,8 @@ _np_window_save_to_path (NpWindow    *self,
         return FALSE;
       np_plan_set_string (&plan->frame_path, relative);
       np_plan_set_string (&plan->frame_sha256, sha256);
+      /* A hint for the day the plan and its frame are moved apart. */
+      np_plan_set_string (&plan->frame_absolute_path, frame_path);
     }
 
   /* The record holds the intervals as well. */

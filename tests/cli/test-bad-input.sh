@@ -96,6 +96,13 @@ variant('huge.json', lambda p: p['marks'].update(target=[1e300, 80]))
 variant('escape.json', lambda p: p['frame'].update(path='../outside/frame.png'))
 variant('absolute.json', lambda p: p['frame'].update(path='/etc/passwd'))
 variant('version.json', lambda p: p.update(version=7))
+# Version 2 reaches frames by "..", but what it names must be a frame.
+variant('v2-text-frame.json', lambda p: (p.update(version=2), p['frame'].update(path='../work/notes.txt')))
+variant('v2-fifo-frame.json', lambda p: (p.update(version=2), p['frame'].update(path='fifo.png')))
+write('notes.txt', 'name: a secret, not an image\n')
+# Numbers JSON does not have, which json-glib's scanner would take.
+write('leading-zero.json', json.dumps(plan, indent=2).replace('"target": [\n      100,',
+                                                              '"target": [\n      0100,'))
 # JSON has no NaN and no infinity; a writer that emits them anyway.
 write('nan.json', '{\n  "format": "needleplan-plan",\n  "version": 1,\n'
                   '  "marks": {"target": [NaN, 80]}\n}\n')
@@ -229,14 +236,23 @@ expect "plan: coordinate 1e999 (infinite)" 1 \
 expect "plan: huge coordinate 1e300" 1 \
   "“huge.json”: “marks.target” is out of range: coordinates must be finite and within ±1000000 px" \
   plan huge.json
-expect "plan: frame path escapes the plan's folder" 1 \
-  "“escape.json”: “frame.path” must be relative to the plan's folder and stay inside it (no “..”), not “../outside/frame.png”" \
+expect "plan: a version 1 plan reaches its frame by .." 1 \
+  "“escape.json”: “frame.path” uses “..”, which a version 1 plan may not" \
   plan escape.json
 expect "plan: absolute frame path" 1 \
-  "“absolute.json”: “frame.path” must be relative to the plan's folder and stay inside it (no “..”), not “/etc/passwd”" \
+  "“absolute.json”: “frame.path” must be relative to the plan's folder, not “/etc/passwd”" \
   plan absolute.json
+expect "export: version 2 frame path naming a text file" 1 \
+  "“v2-text-frame.json” names “$work/notes.txt” as its frame, which is not a PNG, JPEG or DICOM image" \
+  export v2-text-frame.json --png "$work/v2-text.png"
+expect "export: version 2 frame path naming a FIFO" 1 \
+  "“v2-fifo-frame.json” names “$work/fifo.png” as its frame, which is not a regular file" \
+  export v2-fifo-frame.json --png "$work/v2-fifo.png"
+expect "plan: a number with a leading zero" 1 \
+  "“leading-zero.json”: not valid JSON: line 23, column 7: “target” holds 0100, which is not a JSON number (write digits, with a point only between digits)" \
+  plan leading-zero.json
 expect "plan: unknown version" 1 \
-  "“version.json” was made by a newer NeedlePlan; version 7 is not supported (this NeedlePlan reads version 1)" \
+  "“version.json” was made by a newer NeedlePlan; version 7 is not supported (this NeedlePlan reads version 2)" \
   plan version.json
 expect "plan: a FIFO instead of a plan" 1 "Cannot open “fifo.png”: it is not a regular file" \
   plan fifo.png
@@ -322,7 +338,7 @@ expect_full_disk "full disk: phantom (no half-written case folder)" \
 
 # -- the frame was deleted after the plan was saved --
 expect "export of a plan whose frame was deleted" 1 \
-  "Cannot read “$work/gone/frame.png”: no such file" \
+  "The frame “$work/gone/frame.png” of “plan.json” cannot be found: No such file or directory" \
   export gone/plan.json --png gone/out.png
 
 tap_finish

@@ -950,7 +950,10 @@ test_export_plan_too_large_to_embed (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = make_tmp_dir ();
   g_autofree char *png = g_build_filename (dir, "a.png", NULL);
-  g_autofree char *notes = g_strnfill (NP_PNG_MAX_CHUNK_BYTES, 'n');
+  /* Every text field is capped (NP_PLAN_FILE_MAX_TEXT_BYTES), so a plan too
+   * large to embed takes many long structure labels: 990 labels of 9000
+   * bytes are more than one PNG chunk may hold. */
+  g_autofree char *label = g_strnfill (9000, 'n');
   g_auto(GStrv) warnings = NULL;
   NpExportOptions options;
 
@@ -960,7 +963,15 @@ test_export_plan_too_large_to_embed (void)
   init_options (&options);
   g_assert_true (np_export_plan_fits_image (plan, NULL, &options, &early));
   g_assert_null (early);
-  np_plan_set_string (&plan->notes, notes);
+  g_assert_cmpuint (990 * 9000, >, NP_PNG_MAX_CHUNK_BYTES);
+  for (guint i = 0; i < 990; i++)
+    {
+      NpStructure *structure = np_structure_new (label, NP_STRUCTURE_OTHER, NP_SHAPE_POLYLINE, 1);
+
+      np_structure_add_point (structure, np_image_point (5 + i % 100, 150));
+      np_structure_add_point (structure, np_image_point (5 + i % 100, 160));
+      g_ptr_array_add (plan->structures, structure);
+    }
   /* Known before anything is drawn, with the same words. */
   results = np_export_compute_results (plan, frame, &error);
   g_assert_no_error (error);

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A temporary folder, removed with everything in it at the end of a test. */
@@ -184,7 +185,7 @@ test_round_trip (TempDir       *dir,
 
   /* Shortest exact spellings, stable order, and the results under their key. */
   g_assert_true (g_str_has_prefix (first, "{\n  \"format\": \"needleplan-plan\",\n"
-                                          "  \"version\": 1,\n"));
+                                          "  \"version\": 2,\n"));
   g_assert_nonnull (strstr (first, "\"mm_per_px\": [0.1, 0.14285714285714285]"));
   g_assert_nonnull (strstr (first, "\"speed_of_sound_m_s\": 1580"));
   g_assert_nonnull (strstr (first, "[123456.789, 1e-07]"));
@@ -314,10 +315,24 @@ test_bad_input (void)
     { BASE ", \"calibration\": {\"method\": \"manual\", \"mm_per_px\": [0.1, 0.1], "
            "\"region\": [0, 0, -5, 10]}}", NP_ERROR_INVALID,
       "“case.json”: “calibration.region” must be [x, y, width, height]" },
+    /* JSON numbers only (json-glib's scanner takes all of these). */
+    { BASE ", \"volume_ml\": 0100}", NP_ERROR_CORRUPT,
+      "“volume_ml” holds 0100, which is not a JSON number" },
+    { BASE ", \"volume_ml\": 0x64}", NP_ERROR_CORRUPT,
+      "“volume_ml” holds 0x64, which is not a JSON number" },
+    { BASE ", \"volume_ml\": .5}", NP_ERROR_CORRUPT,
+      "“volume_ml” holds .5, which is not a JSON number" },
+    { BASE ", \"volume_ml\": 100.}", NP_ERROR_CORRUPT,
+      "“volume_ml” holds 100., which is not a JSON number" },
+    { BASE ", \"volume_ml\": +1}", NP_ERROR_CORRUPT,
+      "“volume_ml” holds +1, which is not a JSON number" },
+    /* U+0000 would cut the text short without a word. */
+    { BASE ", \"title\": \"left\\u0000 knee\"}", NP_ERROR_CORRUPT,
+      "text holds the character U+0000" },
     { BASE_HEAD BASE_CASE "\"frame\": {\"path\": \"/etc/passwd\"}}", NP_ERROR_INVALID,
       "“case.json”: “frame.path” must be relative to the plan's folder" },
     { BASE_HEAD BASE_CASE "\"frame\": {\"path\": \"../../secret.png\"}}", NP_ERROR_INVALID,
-      "“case.json”: “frame.path” must be relative to the plan's folder and stay inside it" },
+      "“case.json”: “frame.path” uses “..”, which a version 1 plan may not" },
     { BASE_HEAD BASE_CASE "\"frame\": {\"path\": \"f.png\", \"sha256\": \"abc\"}}",
       NP_ERROR_INVALID, "“case.json”: “frame.sha256” must be 64 lowercase hexadecimal digits" },
     { BASE ", \"results\": [1, 2]}", NP_ERROR_CORRUPT,
@@ -328,8 +343,8 @@ test_bad_input (void)
       "“case.json” is not a NeedlePlan plan: “format” is missing" },
     { "[1, 2, 3]", NP_ERROR_NOT_SUPPORTED, "“case.json” is not a NeedlePlan plan: it holds no" },
     { "", NP_ERROR_NOT_SUPPORTED, "“case.json” is not a NeedlePlan plan: it holds no" },
-    { "{\"format\": \"needleplan-plan\", \"version\": 2}", NP_ERROR_NOT_SUPPORTED,
-      "“case.json” was made by a newer NeedlePlan; version 2 is not supported" },
+    { "{\"format\": \"needleplan-plan\", \"version\": 3}", NP_ERROR_NOT_SUPPORTED,
+      "“case.json” was made by a newer NeedlePlan; version 3 is not supported" },
     { "{\"format\": \"needleplan-plan\", \"version\": 0}", NP_ERROR_NOT_SUPPORTED,
       "“case.json”: version 0 is not a NeedlePlan plan version" },
     { "{\"format\": \"needleplan-plan\", \"version\": \"1\"}", NP_ERROR_CORRUPT,
@@ -496,33 +511,70 @@ test_save_refuses_bad_plan (TempDir       *dir,
   g_assert_no_error (error);
 }
 
+/* Eight bytes every PNG starts with, then anything. */
+static void
+write_png_magic (const char *path,
+                 const char *tail)
+{
+  g_autofree char *bytes = g_strconcat ("\x89PNG\r\n\x1a\n", tail, NULL);
+
+  g_assert_true (g_file_set_contents (path, bytes, -1, NULL));
+}
+
 static void
 test_resolve_frame (TempDir       *dir,
                     gconstpointer  data)
 {
   g_autoptr(NpPlan) plan = np_plan_new ();
-  g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
-  g_autofree char *expected = g_build_filename (dir->path, "frames", "us.png", NULL);
+  g_autofree char *plans = g_build_filename (dir->path, "plans", NULL);
+  g_autofree char *frames = g_build_filename (dir->path, "frames", NULL);
+  g_autofree char *plan_path = g_build_filename (plans, "case.json", NULL);
+  g_autofree char *frame = g_build_filename (frames, "us.png", NULL);
+  g_autofree char *text = g_build_filename (dir->path, "notes.txt", NULL);
+  g_autofree char *fifo = g_build_filename (dir->path, "frame.fifo", NULL);
+  g_autofree char *link = g_build_filename (frames, "link.png", NULL);
   g_autoptr(GError) error = NULL;
   char *resolved;
 
-  np_plan_set_string (&plan->frame_path, "frames/./us.png");
+  g_assert_cmpint (g_mkdir (plans, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (frames, 0700), ==, 0);
+  write_png_magic (frame, "rest");
+  g_assert_true (g_file_set_contents (text, "name: secret\n", -1, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink (text, link), ==, 0);
+
+  /* Version 2 plans reach their frame by "..": saved anywhere. */
+  np_plan_set_string (&plan->frame_path, "../frames/./us.png");
   resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (resolved, ==, expected);
+  g_assert_cmpstr (resolved, ==, frame);
   g_free (resolved);
 
-  np_plan_set_string (&plan->frame_path, "../outside.png");
+  /* What the path names must be a frame before it is even hashed: not a
+   * text file, not a FIFO, not a link to a text file, not missing. */
+  np_plan_set_string (&plan->frame_path, "../notes.txt");
   resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
   g_assert_null (resolved);
   g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "uses “..” to leave the plan's folder"));
+  g_assert_nonnull (strstr (error->message, "which is not a PNG, JPEG or DICOM image"));
   g_clear_error (&error);
 
-  np_plan_set_string (&plan->frame_path, "frames/../../outside.png");
+  np_plan_set_string (&plan->frame_path, "../frame.fifo");
   resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
   g_assert_null (resolved);
-  g_assert_nonnull (strstr (error->message, "uses “..” to leave the plan's folder"));
+  g_assert_nonnull (strstr (error->message, "which is not a regular file"));
+  g_clear_error (&error);
+
+  np_plan_set_string (&plan->frame_path, "../frames/link.png");
+  resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
+  g_assert_null (resolved);
+  g_assert_nonnull (strstr (error->message, "which is not a PNG, JPEG or DICOM image"));
+  g_clear_error (&error);
+
+  np_plan_set_string (&plan->frame_path, "../frames/missing.png");
+  resolved = np_plan_file_resolve_frame (plan, plan_path, &error);
+  g_assert_null (resolved);
+  g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   np_plan_set_string (&plan->frame_path, "/etc/passwd");
@@ -538,26 +590,26 @@ test_check_frame (TempDir       *dir,
   g_autoptr(NpPlan) plan = np_plan_new ();
   g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
   g_autofree char *frame_path = g_build_filename (dir->path, "frame.png", NULL);
+  g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                             "\x89PNG\r\n\x1a\nabc", -1);
   g_autoptr(GError) error = NULL;
   gboolean matches = TRUE;
 
   np_plan_set_string (&plan->frame_path, "frame.png");
-  /* The SHA-256 of "abc" is the FIPS 180-2 test vector below. */
-  np_plan_set_string (&plan->frame_sha256,
-                      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  np_plan_set_string (&plan->frame_sha256, expected);
 
   g_assert_false (np_plan_file_check_frame (plan, plan_path, &matches, &error));
   g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
   g_assert_false (matches);
   g_clear_error (&error);
 
-  g_assert_true (g_file_set_contents (frame_path, "abc", 3, NULL));
+  write_png_magic (frame_path, "abc");
   g_assert_true (np_plan_file_check_frame (plan, plan_path, &matches, &error));
   g_assert_no_error (error);
   g_assert_true (matches);
 
   /* The frame changed after the plan was made: shown, not ignored. */
-  g_assert_true (g_file_set_contents (frame_path, "abd", 3, NULL));
+  write_png_magic (frame_path, "abd");
   g_assert_true (np_plan_file_check_frame (plan, plan_path, &matches, &error));
   g_assert_false (matches);
 
@@ -574,18 +626,144 @@ test_relative_frame_path (TempDir       *dir,
 {
   g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
   g_autofree char *inside = g_build_filename (dir->path, "frames", "us.png", NULL);
+  g_autofree char *sibling = g_build_filename (dir->path, "a", "b", "case.json", NULL);
+  g_autoptr(GString) up = g_string_new (NULL);
+  g_auto(GStrv) parts = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *relative = NULL;
-  char *outside;
+  g_autofree char *outside = NULL;
+  g_autofree char *beside = NULL;
 
   relative = np_plan_file_relative_frame_path (plan_path, inside, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (relative, ==, "frames/us.png");
 
+  /* From dir/a/b up two folders and down into frames. */
+  beside = np_plan_file_relative_frame_path (sibling, inside, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (beside, ==, "../../frames/us.png");
+
+  /* Out of the temporary folder to the root: one ".." per folder of its
+   * path, whatever the machine calls it. */
+  parts = g_strsplit (dir->path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_string_append (up, "../");
+  g_string_append (up, "etc/hosts");
   outside = np_plan_file_relative_frame_path (plan_path, "/etc/hosts", &error);
-  g_assert_null (outside);
-  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "is not inside the plan's folder"));
+  g_assert_no_error (error);
+  g_assert_cmpstr (outside, ==, up->str);
+}
+
+/* Version 2's members survive a save and a load, and a version 1 file may
+ * not carry them (nor reach its frame by ".."). */
+static void
+test_version_2_members (TempDir       *dir,
+                        gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autoptr(NpPlan) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir->path, "v2.json", NULL);
+  g_autofree char *text = NULL;
+  NpImageRect band = { 0, 0, 800, 40.5 };
+  static const char *const version_1_with_2[] = {
+    "\"frame\": {\"path\": \"f.png\", \"dicom\": {\"sop_instance_uid\": \"1.2\", "
+    "\"frame_number\": 5}}",
+    "\"frame\": {\"path\": \"f.png\", \"absolute_path\": \"/x/f.png\"}",
+    "\"frame\": {\"path\": \"f.png\"}, \"redactions\": []",
+    "\"frame\": {\"path\": \"f.png\"}, \"physics\": {\"speed_of_sound_sd_m_s\": 20}",
+    "\"frame\": {\"path\": \"../f.png\"}",
+  };
+
+  np_plan_set_string (&plan->frame_path, "../frames/cine.dcm");
+  np_plan_set_string (&plan->frame_absolute_path, "/data/frames/cine.dcm");
+  np_plan_set_string (&plan->dicom_sop_instance_uid, "1.2.840.113619.2.5.1762583153.215519.978957063.78");
+  plan->dicom_frame_number = 5;
+  plan->speed_of_sound_sd_m_s = 25;
+  g_array_append_val (plan->redactions, band);
+
+  g_assert_true (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "\"frame_number\": 5"));
+  g_assert_nonnull (strstr (text, "\"redactions\": [\n    [0, 0, 800, 40.5]\n  ]"));
+  loaded = np_plan_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (np_plan_equal (plan, loaded));
+  g_assert_cmpuint (loaded->dicom_frame_number, ==, 5);
+  g_assert_cmpfloat (loaded->speed_of_sound_sd_m_s, ==, 25);
+
+  for (guint i = 0; i < G_N_ELEMENTS (version_1_with_2); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"format\": \"needleplan-plan\", \"version\": 1, "
+                                               "\"modality\": \"ultrasound\", \"site\": \"knee\", "
+                                               "%s}", version_1_with_2[i]);
+      g_autoptr(NpPlan) refused = np_plan_file_parse (json, -1, "old.json", &error);
+
+      g_assert_null (refused);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == NP_ERROR);
+      g_assert_nonnull (strstr (error->message, "version 1"));
+      g_clear_error (&error);
+    }
+}
+
+/* What a plan may hold is capped, on load and on save alike. */
+static void
+test_caps (TempDir       *dir,
+           gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir->path, "big.json", NULL);
+  g_autofree char *long_text = g_strnfill (NP_PLAN_FILE_MAX_TEXT_BYTES + 1, 'n');
+  g_autoptr(GString) json = g_string_new ("{\"format\": \"needleplan-plan\", \"version\": 2, "
+                                          "\"modality\": \"ultrasound\", \"site\": \"knee\", "
+                                          "\"frame\": {\"path\": \"f.png\"}, "
+                                          "\"marks\": {\"skin\": {\"kind\": \"polyline\", "
+                                          "\"points\": [");
+  g_autoptr(NpPlan) refused = NULL;
+
+  np_plan_set_string (&plan->frame_path, "f.png");
+  for (guint i = 0; i <= NP_PLAN_FILE_MAX_POINTS; i++)
+    {
+      NpImagePoint p = { i % 1000, i / 1000 };
+      g_array_append_val (plan->skin_points, p);
+      g_string_append_printf (json, "%s[%u, %u]", i > 0 ? ", " : "", i % 1000, i / 1000);
+    }
+  g_string_append (json, "]}}}");
+  plan->skin_kind = NP_SKIN_POLYLINE;
+  g_assert_false (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "marks.skin.points"));
+  g_clear_error (&error);
+  refused = np_plan_file_parse (json->str, -1, "big.json", &error);
+  g_assert_null (refused);
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "at most 10000"));
+  g_clear_error (&error);
+
+  g_array_set_size (plan->skin_points, 2);
+  np_plan_set_string (&plan->notes, long_text);
+  g_assert_false (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "notes"));
+  g_clear_error (&error);
+
+  np_plan_set_string (&plan->notes, NULL);
+  for (guint i = 0; i <= NP_PLAN_FILE_MAX_STRUCTURES; i++)
+    {
+      NpStructure *structure = np_structure_new ("cyst", NP_STRUCTURE_OTHER, NP_SHAPE_POLYLINE, 1);
+
+      np_structure_add_point (structure, np_image_point (i, 0));
+      np_structure_add_point (structure, np_image_point (i, 5));
+      g_ptr_array_add (plan->structures, structure);
+    }
+  g_assert_false (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "at most 1000"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -682,6 +860,10 @@ main (int    argc,
               temp_dir_teardown);
   g_test_add ("/core/plan-file/save-refuses-bad-plan", TempDir, NULL, temp_dir_setup,
               test_save_refuses_bad_plan, temp_dir_teardown);
+  g_test_add ("/core/plan-file/version-2-members", TempDir, NULL, temp_dir_setup,
+              test_version_2_members, temp_dir_teardown);
+  g_test_add ("/core/plan-file/caps", TempDir, NULL, temp_dir_setup, test_caps,
+              temp_dir_teardown);
   g_test_add ("/core/plan-file/resolve-frame", TempDir, NULL, temp_dir_setup, test_resolve_frame,
               temp_dir_teardown);
   g_test_add ("/core/plan-file/check-frame", TempDir, NULL, temp_dir_setup, test_check_frame,

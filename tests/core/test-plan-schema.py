@@ -84,11 +84,12 @@ bad = [
     ('an unknown site', ('site',), 'elbow'),
     ('an unknown structure kind', ('marks', 'structures', 0, 'kind'), 'organ'),
     ('an unknown format', ('format',), 'photoshop'),
-    ('a newer version', ('version',), 2),
+    ('a newer version', ('version',), 3),
     ('an unknown field', ('marks', 'trget'), [1, 2]),
     ('a speed of sound of 5 m/s', ('physics', 'speed_of_sound_m_s'), 5),
     ('an absolute frame path', ('frame', 'path'), '/etc/passwd'),
-    ('a frame path with ..', ('frame', 'path'), 'cases/../../secret.png'),
+    ('a DICOM frame number 0', ('frame', 'dicom'), {'sop_instance_uid': '1.2', 'frame_number': 0}),
+    ('a redaction with a negative width', ('redactions',), [[0, 0, -5, 10]]),
     ('a short SHA-256', ('frame', 'sha256'), 'abc'),
     ('a zero pixel size for a calibrated method', ('calibration', 'mm_per_px'), [0, 0]),
     ('a distance with one point', ('marks', 'measurements', 0, 'points'), [[0, 0]]),
@@ -100,6 +101,29 @@ bad = [
 for name, path, value in bad:
     doc = mutate(path, value)
     report(not validator.is_valid(doc), f'rejects {name}')
+
+# Version 1 files still validate, without version 2's members and with
+# their frame in the plan's folder or below.
+version_1 = copy.deepcopy(example)
+version_1['version'] = 1
+for key in ('absolute_path', 'dicom'):
+    version_1['frame'].pop(key, None)
+version_1.pop('redactions', None)
+version_1['physics'].pop('speed_of_sound_sd_m_s', None)
+errors = [e.message for e in validator.iter_errors(version_1)]
+report(not errors, 'a version 1 plan is valid', '\n'.join(errors))
+for name, change in [
+        ('a version 1 frame path with ..', lambda d: d['frame'].update(path='cases/../../s.png')),
+        ('a version 1 plan with redactions', lambda d: d.update(redactions=[])),
+        ('a version 1 plan with a DICOM source',
+         lambda d: d['frame'].update(dicom={'sop_instance_uid': '1.2', 'frame_number': 1}))]:
+    doc = copy.deepcopy(version_1)
+    change(doc)
+    report(not validator.is_valid(doc), f'rejects {name}')
+v2_up = copy.deepcopy(example)
+v2_up['frame']['path'] = '../frames/knee-us.png'
+errors = [e.message for e in validator.iter_errors(v2_up)]
+report(not errors, 'a version 2 frame path with .. is valid', '\n'.join(errors))
 
 print(f'1..{count}')
 sys.exit(1 if failed else 0)
