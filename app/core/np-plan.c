@@ -205,7 +205,7 @@ measurement_equal (const NpMeasurement *a,
  * np_plan_new:
  *
  * An empty ultrasound plan: linear probe, knee, side unspecified, in-plane,
- * uncalibrated, tissue speed 1540 m/s, 1 px click error, no marks.
+ * uncalibrated, tissue speed 1540 ± 30 m/s (SD), 1 px click error, no marks.
  *
  * Returns: (transfer full): a new plan
  */
@@ -224,6 +224,7 @@ np_plan_new (void)
   plan->view = NP_VIEW_NONE;
   plan->calibration = np_calibration_new ();
   plan->speed_of_sound_m_s = 1540.0;
+  plan->speed_of_sound_sd_m_s = NP_PLAN_SPEED_OF_SOUND_SD_DEFAULT_M_S;
   plan->mark_error_px = 1.0;
   plan->skin_kind = NP_SKIN_NONE;
   plan->skin_points = point_array_new ();
@@ -316,7 +317,9 @@ np_plan_equal (const NpPlan *a,
       || g_strcmp0 (a->frame_sha256, b->frame_sha256) != 0)
     return FALSE;
   if (!np_calibration_equal (a->calibration, b->calibration)
-      || a->speed_of_sound_m_s != b->speed_of_sound_m_s || a->mark_error_px != b->mark_error_px)
+      || a->speed_of_sound_m_s != b->speed_of_sound_m_s
+      || a->speed_of_sound_sd_m_s != b->speed_of_sound_sd_m_s
+      || a->mark_error_px != b->mark_error_px)
     return FALSE;
 
   if (a->has_target != b->has_target || (a->has_target && !point_equal (a->target, b->target)))

@@ -292,6 +292,15 @@ compute_fluoroscopy_path (const Context          *ctx,
         add_warning (results, "The two views disagree by %.1f mm: check that both show the same "
                               "target and entry", two_views->rms_residual_mm);
     }
+  else if (plan->view == NP_VIEW_LATERAL)
+    {
+      /* A lateral is itself the second view of an AP + lateral pair: depth
+       * comes from the two together, not from yet another view. */
+      results->second_view_of_pair = TRUE;
+      add_warning (results, "Depth comes from this lateral view and its AP view together "
+                            "(needleplan-cli plan AP --second-view LATERAL): one projection "
+                            "alone has no depth");
+    }
   else
     add_warning (results, "Depth needs a second view: one fluoroscopic projection has no depth");
 
@@ -386,9 +395,7 @@ np_planner_compute_with_views (const NpPlan            *plan,
 
       if (results->has_path && ctx.space.calibrated)
         {
-          results->needle_mm = np_planner_needle_for_path (results->path_length,
-                                                           &results->needle_inch);
-          results->has_needle = results->needle_mm > 0;
+          np_planner_choose_needle (results);
           if (!results->has_needle)
             add_warning (results, "No standard needle is long enough: the path is %.1f mm and "
                                   "the longest standard needle (178 mm) must keep 10 mm outside "

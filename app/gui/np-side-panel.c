@@ -74,6 +74,8 @@ struct _NpSidePanel
   AdwActionRow *file_calibration_row;
   GtkButton *file_calibration_button;
   AdwActionRow *region_row;
+  AdwExpanderRow *calibration_details_row;
+  AdwActionRow *speed_row;
   GtkSpinButton *speed_spin;
   GtkLabel *speed_note;
   AdwPreferencesGroup *results_group;
@@ -117,6 +119,21 @@ format_interval (const double interval[2],
                  const char  *unit)
 {
   return g_strdup_printf ("95 %% interval %.1f – %.1f %s", interval[0], interval[1], unit);
+}
+
+/* The interval and, as the report does, what dominates it. */
+static char *
+format_interval_source (const NpPlanResults *results,
+                        const double         interval[2],
+                        const char          *unit,
+                        NpIntervalSource     source)
+{
+  g_autofree char *words = np_planner_interval_source_describe (results, source);
+
+  if (words == NULL)
+    return format_interval (interval, unit);
+  return g_strdup_printf ("95 %% interval %.1f – %.1f %s, %s", interval[0], interval[1], unit,
+                          words);
 }
 
 static void
@@ -301,13 +318,16 @@ show_results (NpSidePanel *self)
     {
       g_autofree char *value = format_length (results->depth, unit);
       g_autofree char *detail = results->has_depth_ci
-        ? format_interval (results->depth_ci95, unit) : g_strdup ("95 % interval: calculating…");
+        ? format_interval_source (results, results->depth_ci95, unit, results->depth_ci_source)
+        : g_strdup ("95 % interval: calculating…");
 
       set_row (self, NP_SIDE_PANEL_DEPTH, value, detail, NULL);
     }
   else if (results->has_projection || (results->has_path && results->speed_of_sound_m_s == 0))
-    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "needs a second view (one projection has no depth)",
-             NULL);
+    set_row (self, NP_SIDE_PANEL_DEPTH, NULL,
+             results->second_view_of_pair
+             ? "from this lateral view and its AP view together (the pair’s second view)"
+             : "needs a second view (one projection has no depth)", NULL);
   else
     set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "mark the target", NULL);
 
@@ -316,7 +336,8 @@ show_results (NpSidePanel *self)
     {
       g_autofree char *value = format_length (results->path_length, unit);
       g_autofree char *detail = results->has_path_ci
-        ? format_interval (results->path_length_ci95, unit)
+        ? format_interval_source (results, results->path_length_ci95, unit,
+                                  results->path_ci_source)
         : g_strdup ("95 % interval: calculating…");
 
       set_row (self, NP_SIDE_PANEL_PATH, value, detail, NULL);
@@ -325,8 +346,9 @@ show_results (NpSidePanel *self)
     {
       g_autofree char *value = format_length (results->projected_path_length, unit);
 
-      set_row (self, NP_SIDE_PANEL_PATH, value, "projected on the image; the true length needs "
-               "a second view", NULL);
+      set_row (self, NP_SIDE_PANEL_PATH, value, results->second_view_of_pair
+               ? "projected on the image; the true length comes from the pair"
+               : "projected on the image; the true length needs a second view", NULL);
     }
   else if (results->has_projection)
     set_row (self, NP_SIDE_PANEL_PATH, NULL, "down the beam: a point in this view; the length "
@@ -338,8 +360,15 @@ show_results (NpSidePanel *self)
   if (results->has_angle)
     {
       g_autofree char *value = g_strdup_printf ("%.0f°", results->insertion_angle_deg);
+      g_autofree char *words = results->has_angle_ci
+        ? np_planner_interval_source_describe (results, results->angle_ci_source) : NULL;
+      g_autofree char *detail = results->has_angle_ci
+        ? g_strdup_printf ("to the skin · 95 %% interval %.0f – %.0f°%s%s",
+                           results->insertion_angle_ci95[0], results->insertion_angle_ci95[1],
+                           words != NULL ? ", " : "", words != NULL ? words : "")
+        : g_strdup ("to the skin; 90° is perpendicular");
 
-      set_row (self, NP_SIDE_PANEL_ANGLE, value, "to the skin; 90° is perpendicular", NULL);
+      set_row (self, NP_SIDE_PANEL_ANGLE, value, detail, NULL);
     }
   else if (results->has_projection && results->projected_path_length > 0)
     {
@@ -355,10 +384,15 @@ show_results (NpSidePanel *self)
     {
       g_autofree char *value = g_strdup_printf ("%u mm", results->needle_mm);
       g_autofree char *gauges = gauges_text (results->gauges);
-      g_autofree char *detail = g_strdup_printf ("%g in%s%s · shortest standard length that "
-                                                 "leaves 10 mm outside", results->needle_inch,
+      g_autofree char *rule = results->needle_from_interval
+        ? g_strdup_printf ("shortest standard length covering the upper end of the path’s 95 %% "
+                           "interval (%.1f mm) with 10 mm outside", results->needle_basis)
+        : g_strdup_printf ("shortest standard length covering the path (%.1f mm) with 10 mm "
+                           "outside; the interval’s upper end is used once known",
+                           results->needle_basis);
+      g_autofree char *detail = g_strdup_printf ("%g in%s%s · %s", results->needle_inch,
                                                  gauges != NULL ? " · " : "",
-                                                 gauges != NULL ? gauges : "");
+                                                 gauges != NULL ? gauges : "", rule);
 
       set_row (self, NP_SIDE_PANEL_NEEDLE, value, detail, NULL);
     }
@@ -420,8 +454,20 @@ show_results (NpSidePanel *self)
                                                             NpStructureClearance, i);
             g_autofree char *length = format_length (c->clearance, unit);
 
-            clearance = c->entered ? g_strdup (" · crossed")
-                                   : g_strdup_printf (" · clearance %s", length);
+            g_autofree char *words = c->has_ci
+              ? np_planner_interval_source_describe (results, c->ci_source) : NULL;
+
+            if (c->entered)
+              clearance = g_strdup (" · crossed");
+            else if (c->has_ci)
+              clearance = g_strdup_printf (" · clearance %s, 95 %% interval %.1f – %.1f %s%s%s%s",
+                                           length, c->clearance_ci95[0], c->clearance_ci95[1],
+                                           unit, words != NULL ? ", " : "",
+                                           words != NULL ? words : "",
+                                           c->margin_at_risk ? " · the margin may be breached"
+                                                             : "");
+            else
+              clearance = g_strdup_printf (" · clearance %s", length);
           }
         subtitle = g_strdup_printf ("%s · margin %.1f mm%s", np_structure_kind_label (structure->kind),
                                     structure->margin_mm, clearance != NULL ? clearance : "");
@@ -679,6 +725,11 @@ sync_calibration (NpSidePanel  *self,
   if (gtk_spin_button_get_value (self->speed_spin) != plan->speed_of_sound_m_s)
     gtk_spin_button_set_value (self->speed_spin, plan->speed_of_sound_m_s);
   gtk_widget_set_sensitive (GTK_WIDGET (self->speed_spin), ultrasound);
+  /* An X-ray has no speed of sound: the row is not offered at all. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->calibration_details_row),
+                                 ultrasound ? "Region and speed of sound" : "Valid region");
+  gtk_widget_set_visible (GTK_WIDGET (self->speed_row), ultrasound);
+  gtk_widget_set_visible (GTK_WIDGET (self->speed_note), ultrasound);
   if (!ultrasound)
     speed = g_strdup ("Fluoroscopy: the speed of sound does not apply.");
   else if (fabs (plan->speed_of_sound_m_s - NP_PLANNER_SPEED_ASSUMED_M_S) < 0.5)
@@ -1196,6 +1247,8 @@ np_side_panel_class_init (NpSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, region_row);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_spin);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_note);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, calibration_details_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_row);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, results_group);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, recommend_label);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, warnings_group);

@@ -137,6 +137,12 @@ assert any("needs a second view" in w for w in d["warnings"])
 # (100,100) to (120,140) px at 0.5 mm/px: √(10² + 20²) mm.
 assert close(d["projected_path_length_mm"], 500 ** 0.5)'
 
+run plan "$tmp/plan-fluoro-lateral.json" --json
+check_json "a lateral view alone is the second view of a pair, not one that needs another" '
+assert d["depth_mm"] is None
+assert not any("needs a second view" in w for w in d["warnings"])
+assert any("this lateral view and its AP view" in w for w in d["warnings"])'
+
 # World entry (0,0,0), target (10,30,20) mm: path √1400 = 37.4166 mm, depth
 # 30 mm along the AP beam; needle ≥ 47.4 → 50 mm.
 run plan "$tmp/plan-fluoro-ap.json" --second-view "$tmp/plan-fluoro-lateral.json" --json
