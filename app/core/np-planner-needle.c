@@ -94,9 +94,9 @@ np_planner_visibility_for_angle (double angle_deg)
 {
   if (!isfinite (angle_deg))
     return NP_VISIBILITY_NOT_APPLICABLE;
-  if (angle_deg <= 30)
+  if (angle_deg <= NP_PLANNER_VISIBILITY_GOOD_MAX_DEG)
     return NP_VISIBILITY_GOOD;
-  if (angle_deg <= 50)
+  if (angle_deg <= NP_PLANNER_VISIBILITY_CAUTION_MAX_DEG)
     return NP_VISIBILITY_CAUTION;
   return NP_VISIBILITY_POOR;
 }

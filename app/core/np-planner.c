@@ -222,6 +222,19 @@ compute_ultrasound_path (const Context          *ctx,
         }
       if (off_skin > ENTRY_OFF_SKIN)
         add_warning (results, "The entry is %.1f %s off the skin line", off_skin, results->unit);
+      else if (space->skin == SKIN_ARC)
+        {
+          double s;
+
+          np_planner_skin_closest (space, entry, NULL, NULL, &s);
+          /* Beside a curvilinear probe the skin is the straight line through
+           * the arc's ends: the angle and the depths are taken to that line,
+           * which the overlay draws from the arc's end to the entry. */
+          if (s < space->arc_lo || s > space->arc_hi)
+            add_warning (results, "The entry lies beside the probe, on the skin's straight "
+                                  "continuation past the end of the marked arc: the angle is "
+                                  "taken to that line, drawn from the arc's end to the entry");
+        }
     }
 
   compute_clearances (ctx, entry, target, results);

@@ -26,6 +26,14 @@ G_BEGIN_DECLS
 #define NP_PLANNER_NEEDLE_OUTSIDE_MM 10.0     /* needle left outside the skin */
 #define NP_PLANNER_DEFAULT_SAMPLES 2000
 #define NP_PLANNER_DEFAULT_SEED 20260415u
+/* In-plane visibility bands (np_planner_visibility_for_angle): good up to
+ * 30°, caution to 50°, poor above. The recommendation keeps an in-plane
+ * needle at or below NP_PLANNER_IN_PLANE_MAX_DEG without a preset (good plus
+ * the 30–40° band the guidance leaves open) and never above the caution
+ * band with one. */
+#define NP_PLANNER_VISIBILITY_GOOD_MAX_DEG 30.0
+#define NP_PLANNER_VISIBILITY_CAUTION_MAX_DEG 50.0
+#define NP_PLANNER_IN_PLANE_MAX_DEG 40.0
 #define NP_PLANNER_SCAN_STEP 0.5              /* entry scan step, mm (px uncalibrated) */
 
 typedef enum
