@@ -1180,6 +1180,20 @@ np_side_panel_get_n_warnings (NpSidePanel *self)
 }
 
 /**
+ * np_side_panel_get_speed_offered:
+ *
+ * Returns: whether the speed of sound is offered (ultrasound only: an X-ray
+ *   has none)
+ */
+gboolean
+np_side_panel_get_speed_offered (NpSidePanel *self)
+{
+  g_return_val_if_fail (NP_IS_SIDE_PANEL (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->speed_row));
+}
+
+/**
  * np_side_panel_get_uncalibrated_shown:
  *
  * Returns: whether the "Not calibrated — measurements in px" banner is up
