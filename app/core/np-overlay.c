@@ -266,7 +266,7 @@ draw_label (Ctx        *ctx,
   cairo_text_extents_t extents;
   double pad = 2 * ctx->u;
   cairo_rectangle_t box;
-  double step;
+  double step, top;
   gboolean placed = FALSE;
 
   cairo_save (cr);
@@ -280,16 +280,20 @@ draw_label (Ctx        *ctx,
   box.height = extents.height + 2 * pad;
   box.x = keep_inside (box.x, box.width, 0, ctx->options->image_width);
   step = box.height + ctx->u;
+  /* Lines up and down are counted from where the frame lets the label
+   * stand (below the text band, inside the image), so a label pushed down
+   * there still has its alternatives. */
+  top = label_top (ctx, y - extents.height / 2 - pad, box.height);
   for (guint i = 0; i < (kind == LABEL_MOVABLE ? G_N_ELEMENTS (steps) : 1) && !placed; i++)
     {
-      box.y = label_top (ctx, y + steps[i] * step - extents.height / 2 - pad, box.height);
+      box.y = label_top (ctx, top + steps[i] * step, box.height);
       placed = !label_overlaps (ctx, &box);
     }
   if (!placed)
     {
       if (kind == LABEL_OPTIONAL)
         return;
-      box.y = label_top (ctx, y - extents.height / 2 - pad, box.height);
+      box.y = top;
     }
   g_array_append_val (ctx->labels, box);
   draw_text (ctx, box.x + pad + align * extents.width, box.y + pad + extents.height / 2, align,
