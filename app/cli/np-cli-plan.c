@@ -165,11 +165,22 @@ print_row (const char *name,
            const char *monte_carlo,
            const char *propagated)
 {
-  g_autofree char *line = g_strdup_printf ("  %-18s %-16s %-18s %s", name, value, monte_carlo,
-                                            propagated);
+  const char *cells[] = { name, value, monte_carlo };
+  const int widths[] = { 18, 16, 18 };
+  g_autoptr(GString) line = g_string_new ("  ");
 
+  /* Padded by characters, not bytes: "°" is two bytes in UTF-8. */
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      glong n = g_utf8_strlen (cells[i], -1);
+
+      g_string_append (line, cells[i]);
+      for (glong k = n; k < widths[i] + 1; k++)
+        g_string_append_c (line, ' ');
+    }
+  g_string_append (line, propagated);
   /* Trailing blanks of empty columns are noise in logs and diffs. */
-  printf ("%s\n", g_strchomp (line));
+  printf ("%s\n", g_strchomp (line->str));
 }
 
 static void
@@ -189,6 +200,12 @@ print_text (const char          *path,
                                               results->path_length_ci95_propagated);
   g_autofree char *angle = results->has_angle
     ? g_strdup_printf ("%.1f°", results->insertion_angle_deg) : g_strdup ("—");
+  g_autofree char *angle_mc = results->has_angle_ci
+    ? g_strdup_printf ("[%.1f°, %.1f°]", results->insertion_angle_ci95[0],
+                       results->insertion_angle_ci95[1]) : g_strdup ("");
+  g_autofree char *angle_fo = results->has_angle_ci
+    ? g_strdup_printf ("[%.1f°, %.1f°]", results->insertion_angle_ci95_propagated[0],
+                       results->insertion_angle_ci95_propagated[1]) : g_strdup ("");
 
   g_autofree char *shown_path = np_terminal_text (path, 0);
 
@@ -211,13 +228,14 @@ print_text (const char          *path,
   else
     printf ("Pixel size:    NOT CALIBRATED: every value below is in pixels\n");
   if (results->speed_of_sound_m_s > 0)
-    printf ("Tissue speed:  %g m/s (the image assumes 1540 m/s)\n", results->speed_of_sound_m_s);
+    printf ("Tissue speed:  %g ± %g m/s (SD; the image assumes 1540 m/s)\n",
+            results->speed_of_sound_m_s, plan->speed_of_sound_sd_m_s);
 
   printf ("\n");
   print_row ("Result", "Value", "95% Monte Carlo", "95% propagated");
   print_row ("Depth", depth, depth_mc, depth_fo);
   print_row ("Path length", length, length_mc, length_fo);
-  print_row ("Insertion angle", angle, "", "");
+  print_row ("Insertion angle", angle, angle_mc, angle_fo);
   if (results->has_projection)
     {
       g_autofree char *projected = length_text (results, TRUE, results->projected_path_length);
@@ -256,7 +274,12 @@ print_text (const char          *path,
       g_autofree char *needle = g_strdup_printf ("%u mm (%g in)", results->needle_mm,
                                                  results->needle_inch);
 
-      print_row ("Needle", needle, "", "");
+      g_autofree char *basis = g_strdup_printf ("covers %s %.1f mm + 10 mm",
+                                                results->needle_from_interval
+                                                ? "the path's 95% upper end" : "the path",
+                                                results->needle_basis);
+
+      print_row ("Needle", needle, basis, "");
     }
   if (results->gauges != NULL && results->gauges[0] != 0)
     {
@@ -283,11 +306,15 @@ print_text (const char          *path,
             : g_strdup ("margin not checked");
           const char *status = c->entered ? "CROSSED"
                                : c->within_margin ? "WITHIN MARGIN"
+                               : c->margin_at_risk ? "MARGIN AT RISK (95% interval)"
                                : results->calibrated ? "clear" : "";
+          g_autofree char *ci = c->has_ci
+            ? g_strdup_printf (" [%.1f, %.1f]", c->clearance_ci95[0], c->clearance_ci95[1])
+            : g_strdup ("");
 
           g_autofree char *label = np_terminal_text (c->label, 60);
-          g_autofree char *line = g_strdup_printf ("  %-28s %-10s %-19s %s%s", label, value,
-                                                   margin, status,
+          g_autofree char *line = g_strdup_printf ("  %-28s %-10s%s %-19s %s%s", label, value,
+                                                   ci, margin, status,
                                                    (int) i == results->nearest ? " (nearest)" : "");
 
           printf ("%s\n", g_strchomp (line));

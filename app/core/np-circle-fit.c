@@ -117,6 +117,36 @@ kasa_fit (const CircleData  *data,
   return TRUE;
 }
 
+/* The points are scaled to an RMS spread of 1, so these are relative to the
+ * circle's size: far below any click error, far above double rounding. */
+#define ROUNDING_RMS 1e-12
+#define ROUNDING_GRADIENT 1e-10
+
+static double
+rms_norm (const gsl_vector *v)
+{
+  return gsl_blas_dnrm2 (v) / sqrt ((double) v->size);
+}
+
+/* Largest component of Jᵀ f over the number of points. */
+static gboolean
+gradient_at_rounding_level (gsl_multifit_nlinear_workspace *work)
+{
+  const gsl_matrix *jac = gsl_multifit_nlinear_jac (work);
+  const gsl_vector *f = gsl_multifit_nlinear_residual (work);
+
+  for (gsize j = 0; j < jac->size2; j++)
+    {
+      double g = 0;
+
+      for (gsize i = 0; i < jac->size1; i++)
+        g += gsl_matrix_get (jac, i, j) * gsl_vector_get (f, i);
+      if (!isfinite (g) || fabs (g) / jac->size1 > ROUNDING_GRADIENT)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 geometric_fit (const CircleData  *data,
                double             params[3],
@@ -142,12 +172,19 @@ geometric_fit (const CircleData  *data,
 
   work = gsl_multifit_nlinear_alloc (type, &fit_params, data->n, 3);
   status = gsl_multifit_nlinear_init (&start.vector, &fdf, work);
-  if (status == GSL_SUCCESS)
-    status = gsl_multifit_nlinear_driver (500, 1e-14, 1e-14, 0.0, NULL, NULL, &info, work);
-  /* No progress means the start (the exact algebraic circle for points that
-   * lie on a circle) cannot be improved at double precision. */
-  if (status == GSL_ENOPROG)
-    status = GSL_SUCCESS;
+  /* Points exactly on a circle: the algebraic start already has residuals at
+   * rounding level, and the solver's step tests can never be met there (each
+   * step is noise), so it would run out of iterations on perfect data. */
+  if (status == GSL_SUCCESS && rms_norm (gsl_multifit_nlinear_residual (work)) > ROUNDING_RMS)
+    {
+      status = gsl_multifit_nlinear_driver (500, 1e-14, 1e-14, 0.0, NULL, NULL, &info, work);
+      /* Out of iterations or no progress at a point where the gradient is at
+       * rounding level is convergence: nothing is left to improve in double
+       * precision. */
+      if ((status == GSL_EMAXITER || status == GSL_ENOPROG)
+          && gradient_at_rounding_level (work))
+        status = GSL_SUCCESS;
+    }
   if (status == GSL_SUCCESS)
     status = gsl_multifit_nlinear_covar (gsl_multifit_nlinear_jac (work), 0.0, covar);
   if (!np_error_from_gsl (status, "The circle fit", error))

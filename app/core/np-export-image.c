@@ -227,6 +227,8 @@ caption_results (CaptionGroup      *group,
     }
   else if (r->has_two_views)
     add_item (group, g_strdup_printf ("Depth: %.1f mm", r->two_views.depth_mm));
+  else if (r->second_view_of_pair)
+    add_item (group, g_strdup ("Depth: from this view and its AP view together"));
   else if (job->plan->modality == NP_MODALITY_FLUOROSCOPY)
     add_item (group, g_strdup ("Depth: needs a second view"));
   else

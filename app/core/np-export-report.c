@@ -477,12 +477,17 @@ result_rows (const NpExportJob *job)
     {
       char *note;
 
+      g_autofree char *source = r->has_depth_ci
+        ? np_planner_interval_source_describe (r, r->depth_ci_source) : NULL;
+
       if (plan->modality == NP_MODALITY_ULTRASOUND && r->calibrated
           && plan->speed_of_sound_m_s != NP_PLANNER_SPEED_ASSUMED_M_S)
-        note = g_strdup_printf ("below the skin line, for a tissue speed of %g m/s",
-                                plan->speed_of_sound_m_s);
+        note = g_strdup_printf ("below the skin line, for a tissue speed of %g m/s%s%s",
+                                plan->speed_of_sound_m_s, source != NULL ? "; interval " : "",
+                                source != NULL ? source : "");
       else
-        note = g_strdup ("below the skin line");
+        note = g_strdup_printf ("below the skin line%s%s", source != NULL ? "; interval " : "",
+                                source != NULL ? source : "");
       ADD_ROW (g_strdup ("Target depth"), np_export_format_length (r, r->depth),
                r->has_depth_ci ? np_export_format_interval (r, r->depth_ci95) : g_strdup ("—"),
                note);
@@ -492,13 +497,23 @@ result_rows (const NpExportJob *job)
              g_strdup ("—"), g_strdup_printf ("from two views %.0f° apart", r->views_angle_deg));
   else
     ADD_ROW (g_strdup ("Target depth"), g_strdup ("—"), g_strdup ("—"),
-             g_strdup (fluoroscopy ? "needs a second view: one projection has no depth"
-                                   : "not computed (see warnings)"));
+             g_strdup (r->second_view_of_pair
+                       ? "from this lateral view and its AP view together"
+                       : fluoroscopy ? "needs a second view: one projection has no depth"
+                                     : "not computed (see warnings)"));
 
   if (r->has_path)
-    ADD_ROW (g_strdup ("Path length"), np_export_format_length (r, r->path_length),
-             r->has_path_ci ? np_export_format_interval (r, r->path_length_ci95) : g_strdup ("—"),
-             g_strdup ("entry to target, inside the body"));
+    {
+      g_autofree char *source = r->has_path_ci
+        ? np_planner_interval_source_describe (r, r->path_ci_source) : NULL;
+
+      ADD_ROW (g_strdup ("Path length"), np_export_format_length (r, r->path_length),
+               r->has_path_ci ? np_export_format_interval (r, r->path_length_ci95)
+                              : g_strdup ("—"),
+               g_strdup_printf ("entry to target, inside the body%s%s",
+                                source != NULL ? "; interval " : "",
+                                source != NULL ? source : ""));
+    }
   else if (r->has_two_views)
     ADD_ROW (g_strdup ("Path length"), g_strdup_printf ("%.1f mm", r->two_views.path_length_mm),
              g_strdup ("—"), g_strdup ("from two views"));
@@ -510,8 +525,18 @@ result_rows (const NpExportJob *job)
              g_strdup ("needs an entry and a target"));
 
   if (r->has_angle)
-    ADD_ROW (g_strdup ("Insertion angle"), g_strdup_printf ("%.0f°", r->insertion_angle_deg),
-             g_strdup ("—"), g_strdup ("needle to skin; 90° is perpendicular"));
+    {
+      g_autofree char *source = r->has_angle_ci
+        ? np_planner_interval_source_describe (r, r->angle_ci_source) : NULL;
+
+      ADD_ROW (g_strdup ("Insertion angle"), g_strdup_printf ("%.0f°", r->insertion_angle_deg),
+               r->has_angle_ci ? g_strdup_printf ("%.0f–%.0f°", r->insertion_angle_ci95[0],
+                                                  r->insertion_angle_ci95[1])
+                               : g_strdup ("—"),
+               g_strdup_printf ("needle to skin; 90° is perpendicular%s%s",
+                                source != NULL ? "; interval " : "",
+                                source != NULL ? source : ""));
+    }
 
   if (r->has_projection && !np_export_is_down_the_beam (r))
     {
@@ -527,11 +552,16 @@ result_rows (const NpExportJob *job)
     char *note;
 
     if (r->has_needle)
-      note = gauges != NULL
-               ? g_strdup_printf ("%s; at least %.0f mm stays outside the skin", gauges,
-                                  NP_PLANNER_NEEDLE_OUTSIDE_MM)
-               : g_strdup_printf ("at least %.0f mm stays outside the skin",
-                                  NP_PLANNER_NEEDLE_OUTSIDE_MM);
+      {
+        g_autofree char *rule = r->needle_from_interval
+          ? g_strdup_printf ("covers the upper end of the path's 95 %% interval (%.1f mm) + "
+                             "%.0f mm outside the skin", r->needle_basis,
+                             NP_PLANNER_NEEDLE_OUTSIDE_MM)
+          : g_strdup_printf ("covers the path (%.1f mm) + %.0f mm outside the skin",
+                             r->needle_basis, NP_PLANNER_NEEDLE_OUTSIDE_MM);
+
+        note = gauges != NULL ? g_strdup_printf ("%s; %s", gauges, rule) : g_strdup (rule);
+      }
     else if (!r->calibrated)
       note = g_strdup ("needs a calibration");
     else
@@ -564,17 +594,31 @@ result_rows (const NpExportJob *job)
                                                 : g_strdup (kind);
       char *note;
 
+      g_autofree char *source = c->has_ci
+        ? np_planner_interval_source_describe (r, c->ci_source) : NULL;
+
       if (c->entered)
         note = g_strdup ("the path crosses it");
       else if (!r->calibrated)
         note = g_strdup_printf ("%g mm margin not checked: no calibration", c->margin_mm);
       else if (c->within_margin)
         note = g_strdup_printf ("inside its %g mm margin", c->margin_mm);
+      else if (c->margin_at_risk)
+        note = g_strdup_printf ("%g mm margin kept, but the 95 %% interval reaches below it: "
+                                "the margin may be breached", c->margin_mm);
       else
         note = g_strdup_printf ("%g mm margin kept", c->margin_mm);
+      if (source != NULL)
+        {
+          char *longer = g_strdup_printf ("%s; interval %s", note, source);
+
+          g_free (note);
+          note = longer;
+        }
       ADD_ROW (g_strdup_printf ("Clearance to %s (%s)%s", label, kind,
                                 (gint) i == r->nearest ? ", nearest" : ""),
-               np_export_format_length (r, c->entered ? 0.0 : c->clearance), g_strdup ("—"),
+               np_export_format_length (r, c->entered ? 0.0 : c->clearance),
+               c->has_ci ? np_export_format_interval (r, c->clearance_ci95) : g_strdup ("—"),
                note);
     }
 
@@ -655,11 +699,17 @@ results_section (Layout *l)
   gap (l, 3);
   if (r->has_depth_ci || r->has_path_ci)
     {
-      g_autofree char *text = g_strdup_printf (
-        "95 %% intervals from %u Monte Carlo samples: the calibration's standard error, a "
-        "click error of %g px per mark and a tissue speed of sound anywhere in %.0f–%.0f m/s.",
-        r->mc_samples, job->plan->mark_error_px, NP_PLANNER_SPEED_MIN_M_S,
-        NP_PLANNER_SPEED_MAX_M_S);
+      g_autofree char *text = r->speed_of_sound_m_s > 0
+        ? g_strdup_printf (
+            "95 %% intervals from %u Monte Carlo samples: the calibration's standard error, a "
+            "click error of %g px per mark and a tissue speed of sound normal about %.0f m/s "
+            "with a standard deviation of %g m/s (95 %%: %.0f–%.0f m/s).",
+            r->mc_samples, job->plan->mark_error_px, r->speed_of_sound_m_s,
+            r->speed_of_sound_sd_m_s, r->speed_of_sound_m_s - 1.96 * r->speed_of_sound_sd_m_s,
+            r->speed_of_sound_m_s + 1.96 * r->speed_of_sound_sd_m_s)
+        : g_strdup_printf (
+            "95 %% intervals from %u Monte Carlo samples: the calibrations' standard errors and "
+            "a click error of %g px per mark.", r->mc_samples, job->plan->mark_error_px);
       paragraph (l, text, 0, SIZE_SMALL, FALSE, GREY_NOTE, NULL);
     }
   else

@@ -49,6 +49,11 @@ typedef struct
   GArray *labels;           /* cairo_rectangle_t: where labels stand so far */
 } Ctx;
 
+/* Scanners burn the probe, depth and gain into a bright band at the top of
+ * the frame; 8 % of the height covers it on the frames we have seen (about
+ * 48 px of the Philips 800 × 600 frame). */
+#define NP_OVERLAY_TEXT_BAND_FRACTION 0.08
+
 typedef enum
 {
   LABEL_MOVABLE,            /* moves up or down a line to stay clear of earlier labels */
@@ -214,6 +219,34 @@ label_overlaps (Ctx                     *ctx,
   return FALSE;
 }
 
+/* @start moved so that [start, start + size] lies in [lo, hi] where it
+ * fits; an unknown frame size (hi ≤ lo) leaves it alone. */
+static double
+keep_inside (double start,
+             double size,
+             double lo,
+             double hi)
+{
+  if (hi <= lo || size > hi - lo)
+    return start;
+  return CLAMP (start, lo, hi - size);
+}
+
+/* Top of a label box of @height asked at @top: inside the frame, and below
+ * the burned-in text band where the frame has room for it there. */
+static double
+label_top (Ctx    *ctx,
+           double  top,
+           double  height)
+{
+  double frame = ctx->options->image_height;
+  double band = ctx->options->text_band_height;
+
+  if (band > 0 && (frame <= 0 || band + height <= frame))
+    top = MAX (top, band);
+  return keep_inside (top, height, 0, frame);
+}
+
 /* draw_text for a label among others: two labels never cover each other
  * (a clinician must read both). A movable label tries a line up, a line
  * down, then two, then three; where all are taken it stays where it was
@@ -233,7 +266,7 @@ draw_label (Ctx        *ctx,
   cairo_text_extents_t extents;
   double pad = 2 * ctx->u;
   cairo_rectangle_t box;
-  double step;
+  double step, top;
   gboolean placed = FALSE;
 
   cairo_save (cr);
@@ -245,20 +278,26 @@ draw_label (Ctx        *ctx,
   box.x = x - align * extents.width - pad;
   box.width = extents.width + 2 * pad;
   box.height = extents.height + 2 * pad;
+  box.x = keep_inside (box.x, box.width, 0, ctx->options->image_width);
   step = box.height + ctx->u;
+  /* Lines up and down are counted from where the frame lets the label
+   * stand (below the text band, inside the image), so a label pushed down
+   * there still has its alternatives. */
+  top = label_top (ctx, y - extents.height / 2 - pad, box.height);
   for (guint i = 0; i < (kind == LABEL_MOVABLE ? G_N_ELEMENTS (steps) : 1) && !placed; i++)
     {
-      box.y = y + steps[i] * step - extents.height / 2 - pad;
+      box.y = label_top (ctx, top + steps[i] * step, box.height);
       placed = !label_overlaps (ctx, &box);
     }
   if (!placed)
     {
       if (kind == LABEL_OPTIONAL)
         return;
-      box.y = y - extents.height / 2 - pad;
+      box.y = top;
     }
   g_array_append_val (ctx->labels, box);
-  draw_text (ctx, x, box.y + pad + extents.height / 2, align, text, color, size);
+  draw_text (ctx, box.x + pad + align * extents.width, box.y + pad + extents.height / 2, align,
+             text, color, size);
 }
 
 static char *
@@ -309,16 +348,33 @@ structure_path (Ctx               *ctx,
     cairo_close_path (cr);
 }
 
+/* The planner checks only structures with an outline (an ellipse needs its
+ * centre and radii, any other shape a point), and lists their clearances in
+ * order: structure @index's entry is the count of checked ones before it. */
+static gboolean
+structure_is_checked (const NpStructure *structure)
+{
+  guint n = structure->points != NULL ? structure->points->len : 0;
+
+  return structure->shape == NP_SHAPE_ELLIPSE ? n >= 2 : n >= 1;
+}
+
+/* The path crosses the structure or enters its margin. */
 static gboolean
 structure_is_crossed (Ctx  *ctx,
                       guint index)
 {
   const NpStructureClearance *c;
+  guint k = 0;
 
   if (ctx->results == NULL || ctx->results->clearances == NULL
-      || index >= ctx->results->clearances->len)
+      || !structure_is_checked (g_ptr_array_index (ctx->plan->structures, index)))
     return FALSE;
-  c = &g_array_index (ctx->results->clearances, NpStructureClearance, index);
+  for (guint i = 0; i < index; i++)
+    k += structure_is_checked (g_ptr_array_index (ctx->plan->structures, i));
+  if (k >= ctx->results->clearances->len)
+    return FALSE;
+  c = &g_array_index (ctx->results->clearances, NpStructureClearance, k);
   return c->entered || c->within_margin;
 }
 
@@ -372,10 +428,15 @@ draw_structures (Ctx *ctx)
           cairo_restore (cr);
         }
 
+      /* A crossed structure (or one whose margin the path enters) is drawn
+       * in the warning colour, outline, fill and label, not only named in
+       * the panel. */
+      if (crossed)
+        color = &COLOR_DANGER;
       structure_path (ctx, structure, FALSE);
       if (structure->shape != NP_SHAPE_POLYLINE)
         {
-          set_rgb (ctx, color, 0.22);
+          set_rgb (ctx, color, crossed ? 0.32 : 0.22);
           cairo_fill_preserve (cr);
         }
       if (ctx->expert)
@@ -443,6 +504,25 @@ draw_skin (Ctx *ctx)
           a1 = MAX (a1, a);
         }
       cairo_arc (cr, centre.x, centre.y, radius, a0, a1);
+      /* An entry beside the probe: the skin runs on straight through the
+       * arc's two ends, and the angle and depths are taken to that line, so
+       * it is drawn from the arc's end to the entry. */
+      if (ctx->plan->has_entry && point_is_finite (ctx->plan->entry))
+        {
+          NpImagePoint e0 = { centre.x + radius * cos (a0), centre.y + radius * sin (a0) };
+          NpImagePoint e1 = { centre.x + radius * cos (a1), centre.y + radius * sin (a1) };
+          double dx = e1.x - e0.x, dy = e1.y - e0.y, len2 = dx * dx + dy * dy;
+          double t = len2 > 0 ? ((ctx->plan->entry.x - e0.x) * dx
+                                 + (ctx->plan->entry.y - e0.y) * dy) / len2 : 0.5;
+
+          if (t < 0 || t > 1)
+            {
+              NpImagePoint end = t < 0 ? e0 : e1;
+
+              cairo_move_to (cr, end.x, end.y);
+              cairo_line_to (cr, e0.x + t * dx, e0.y + t * dy);
+            }
+        }
     }
   else if (ctx->plan->skin_kind == NP_SKIN_POLYLINE && points->len >= 2)
     {
@@ -936,6 +1016,7 @@ np_overlay_options_init (NpOverlayOptions *options,
   options->selected = NP_OVERLAY_MARK_NONE;
   options->image_width = image_width;
   options->image_height = image_height;
+  options->text_band_height = NP_OVERLAY_TEXT_BAND_FRACTION * MAX (image_height, 0.0);
 }
 
 /* Export at native resolution: strokes and text grow with the frame so a

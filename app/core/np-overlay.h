@@ -49,6 +49,12 @@ typedef struct
   /* Image width and height, for placing the legend and the default skin. */
   double image_width;
   double image_height;
+  /* Height of the band at the top of the frame where scanners burn in
+   * bright text (probe, depth, gain): labels keep out of it where the frame
+   * leaves room. np_overlay_options_init sets 8 % of the image height; 0
+   * turns it off. Labels also stay inside the image (when its size is
+   * known) so none is cut at the frame's edge. */
+  double text_band_height;
 } NpOverlayOptions;
 
 void np_overlay_options_init     (NpOverlayOptions       *options,

@@ -27,8 +27,8 @@ typedef struct
 static const NumberRule volume_rule = { 0, 1000, FALSE, "a volume from 0 to 1000 ml" };
 static const NumberRule speed_rule = { 1000, 2000, FALSE,
                                        "a speed of sound from 1000 to 2000 m/s" };
-static const NumberRule speed_sd_rule = { 0, 200, FALSE,
-                                          "a speed-of-sound uncertainty from 0 to 200 m/s" };
+static const NumberRule speed_sd_rule = { 0, NP_PLAN_SPEED_OF_SOUND_SD_MAX_M_S, FALSE,
+                                          "a speed-of-sound uncertainty from 0 to 300 m/s" };
 static const NumberRule mark_error_rule = { 0, 100, FALSE, "a click error from 0 to 100 px" };
 static const NumberRule pixel_size_rule = { 0, 1000, FALSE,
                                             "two numbers [x, y] from 0 to 1000 mm" };

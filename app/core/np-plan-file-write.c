@@ -266,8 +266,7 @@ _np_plan_file_build (const NpPlan *plan,
   json_builder_set_member_name (builder, "physics");
   json_builder_begin_object (builder);
   np_json_add_number (builder, "speed_of_sound_m_s", plan->speed_of_sound_m_s);
-  np_json_add_number_or_null (builder, "speed_of_sound_sd_m_s",
-                              plan->speed_of_sound_sd_m_s > 0, plan->speed_of_sound_sd_m_s);
+  np_json_add_number (builder, "speed_of_sound_sd_m_s", plan->speed_of_sound_sd_m_s);
   np_json_add_number (builder, "mark_error_px", plan->mark_error_px);
   json_builder_end_object (builder);
 

@@ -225,7 +225,7 @@ rect_array_equal (const GArray *a,
  * np_plan_new:
  *
  * An empty ultrasound plan: linear probe, knee, side unspecified, in-plane,
- * uncalibrated, tissue speed 1540 m/s, 1 px click error, no marks.
+ * uncalibrated, tissue speed 1540 ± 30 m/s (SD), 1 px click error, no marks.
  *
  * Returns: (transfer full): a new plan
  */
@@ -244,6 +244,7 @@ np_plan_new (void)
   plan->view = NP_VIEW_NONE;
   plan->calibration = np_calibration_new ();
   plan->speed_of_sound_m_s = 1540.0;
+  plan->speed_of_sound_sd_m_s = NP_PLAN_SPEED_OF_SOUND_SD_DEFAULT_M_S;
   plan->mark_error_px = 1.0;
   plan->skin_kind = NP_SKIN_NONE;
   plan->skin_points = point_array_new ();

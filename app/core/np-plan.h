@@ -80,6 +80,11 @@ typedef enum
 
 #define NP_PLAN_FORMAT "needleplan-plan"
 #define NP_PLAN_VERSION 2
+/* Default uncertainty of the tissue speed of sound (standard deviation of a
+ * normal about the stated speed): 1540 ± 1.96 · 30 covers 1481–1599 m/s, the
+ * spread of soft tissue between fat and muscle (docs/planner.md). */
+#define NP_PLAN_SPEED_OF_SOUND_SD_DEFAULT_M_S 30.0
+#define NP_PLAN_SPEED_OF_SOUND_SD_MAX_M_S 300.0
 
 typedef struct
 {
@@ -110,7 +115,7 @@ typedef struct
   /* Calibration and physics */
   NpCalibration *calibration;       /* never NULL; method NONE when uncalibrated */
   double speed_of_sound_m_s;        /* tissue speed; the image assumes 1540 m/s */
-  double speed_of_sound_sd_m_s;     /* its uncertainty (1 SD); 0 = the planner's default */
+  double speed_of_sound_sd_m_s;     /* its uncertainty (SD of a normal), default 30 m/s */
   double mark_error_px;             /* placement error of a click, default 1 px */
 
   /* Marks */

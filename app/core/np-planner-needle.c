@@ -45,6 +45,33 @@ np_planner_needle_for_path (double  path_mm,
   return 0;
 }
 
+/* The needle covers the path's 95 % upper end when the interval is known
+ * (a needle chosen from the point estimate is too short for about one plan
+ * in 40), else the path itself; 10 mm stay outside the skin either way. */
+void
+np_planner_choose_needle (NpPlanResults *results)
+{
+  gboolean fitted_before = results->has_needle;
+
+  results->has_needle = FALSE;
+  results->needle_from_interval = FALSE;
+  if (!results->has_path || !results->calibrated)
+    return;
+  results->needle_from_interval = results->has_path_ci
+                                  && isfinite (results->path_length_ci95[1]);
+  results->needle_basis = results->needle_from_interval
+                          ? MAX (results->path_length_ci95[1], results->path_length)
+                          : results->path_length;
+  results->needle_mm = np_planner_needle_for_path (results->needle_basis, &results->needle_inch);
+  results->has_needle = results->needle_mm > 0;
+  if (!results->has_needle && fitted_before)
+    g_ptr_array_add (results->warnings,
+                     g_strdup_printf ("No standard needle is long enough: the upper end of the "
+                                      "path's 95 %% interval is %.1f mm and the longest standard "
+                                      "needle (%u mm) must keep 10 mm outside the skin",
+                                      results->needle_basis, np_planner_longest_needle_mm ()));
+}
+
 /* Out of plane the needle meets the imaging plane at the target's depth D
  * when it enters D / tan(angle) from the probe (walk-down technique). */
 double
@@ -67,9 +94,9 @@ np_planner_visibility_for_angle (double angle_deg)
 {
   if (!isfinite (angle_deg))
     return NP_VISIBILITY_NOT_APPLICABLE;
-  if (angle_deg <= 30)
+  if (angle_deg <= NP_PLANNER_VISIBILITY_GOOD_MAX_DEG)
     return NP_VISIBILITY_GOOD;
-  if (angle_deg <= 50)
+  if (angle_deg <= NP_PLANNER_VISIBILITY_CAUTION_MAX_DEG)
     return NP_VISIBILITY_CAUTION;
   return NP_VISIBILITY_POOR;
 }

@@ -118,6 +118,12 @@ typedef struct
 void          np_planner_context_init      (Context                *ctx,
                                             const NpPlan           *plan);
 void          np_planner_context_clear     (Context                *ctx);
+void          np_planner_context_setup_space (Context              *ctx,
+                                            double                  sx,
+                                            double                  sy,
+                                            double                  speed,
+                                            const NpImagePoint     *skin,
+                                            guint                   n_skin);
 double        np_planner_obstacle_clearance (const Context         *ctx,
                                             const Obstacle         *ob,
                                             NpMmPoint               a,
@@ -161,7 +167,9 @@ NpPlanResults *np_planner_compute_with_views (const NpPlan            *plan,
                                               const NpFluoroTwoViews  *two_views,
                                               double                   views_angle_deg,
                                               GError                 **error);
-/* np-planner-needle.c: the longest standard needle, mm. */
+/* np-planner-needle.c: the needle for results' path (from the upper end of
+ * its 95 % interval once known), and the longest standard needle, mm. */
+void          np_planner_choose_needle     (NpPlanResults          *results);
 guint         np_planner_longest_needle_mm (void);
 /* np-planner-uncertainty.c: half width of the central 95 % interval of
  * N(0, σ²) + U(−h, h). */

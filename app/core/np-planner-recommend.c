@@ -40,6 +40,9 @@ typedef struct
   double angle_min, angle_max;
   gboolean has_footprint;     /* in plane: entries under the probe are excluded */
   double footprint_lo, footprint_hi;
+  gboolean visibility_range;  /* in plane without a preset: the range is the visibility one */
+  gboolean in_plane;
+  double foot;                /* skin coordinate of the point over the target */
 } Search;
 
 static double
@@ -262,6 +265,19 @@ refine_entry (Search       *search,
   return best;
 }
 
+/* "within 10–40° to the skin (where an in-plane needle stays visible)" */
+static void
+append_angle_range (const Search *search,
+                    GString      *reason)
+{
+  g_string_append_printf (reason, "stays within %g–%g° to the skin", search->angle_min,
+                          search->angle_max);
+  if (search->visibility_range)
+    g_string_append (reason, " (where an in-plane shaft stays visible)");
+  else if (search->in_plane && search->ctx->approach != NULL)
+    g_string_append (reason, " (the approach's range, never above 50° in plane)");
+}
+
 static void
 describe_binding (const Search *search,
                   int           binding,
@@ -281,8 +297,7 @@ describe_binding (const Search *search,
         g_string_append_printf (reason, "keeps clear of the %s", name);
     }
   else if (binding == BINDING_ANGLE)
-    g_string_append_printf (reason, "stays within %g–%g° to the skin", search->angle_min,
-                            search->angle_max);
+    append_angle_range (search, reason);
   else if (binding == BINDING_PROBE)
     g_string_append (reason, "enters at the end of the probe, as an in-plane needle must");
 }
@@ -321,14 +336,109 @@ fill_recommendation (Search                *search,
     }
 }
 
+/* Structures that block every entry inside the angle range: those the
+ * least-violating in-range entry on each side of the target still comes too
+ * close to. */
+static void
+append_blocking_structures (const Search *search,
+                            const double *params,
+                            gsize         n,
+                            GString      *reason)
+{
+  const Context *ctx = search->ctx;
+  g_autofree gboolean *named = g_new0 (gboolean, ctx->obstacles->len + 1);
+  gboolean first = TRUE;
+
+  for (int side = 0; side < 2; side++)
+    {
+      Violation least = { G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE };
+      NpMmPoint entry = { NAN, NAN };
+
+      for (gsize i = 0; i < n; i++)
+        {
+          Violation v;
+
+          if ((side == 0) != (params[i] < search->foot)
+              || (search->has_footprint && probe_slack (search, params[i]) < 0))
+            continue;
+          v = search_violation (search, params[i]);
+          if (v.angle > 0)
+            continue;
+          if (violation_less (&v, &least))
+            {
+              least = v;
+              entry = np_planner_skin_at (&ctx->space, params[i], NULL);
+            }
+        }
+      if (!isfinite (entry.x))
+        continue;
+      for (guint i = 0; i < ctx->obstacles->len; i++)
+        {
+          const Obstacle *ob = &g_array_index (ctx->obstacles, Obstacle, i);
+          const NpStructure *structure = g_ptr_array_index (ctx->plan->structures, i);
+          g_autofree char *name = NULL;
+
+          if (!ob->usable || named[i]
+              || np_planner_obstacle_slack (ctx, ob, entry, search->target, 0) >= 0)
+            continue;
+          named[i] = TRUE;
+          name = np_planner_structure_name (structure);
+          if (!first)
+            g_string_append (reason, " or ");
+          first = FALSE;
+          if (ctx->space.calibrated && structure->margin_mm > 0)
+            g_string_append_printf (reason, "the %s by %g mm", name, structure->margin_mm);
+          else
+            g_string_append_printf (reason, "the %s", name);
+        }
+    }
+  if (first)
+    g_string_append (reason, "every structure");
+}
+
 static void
 explain_failure (const Search          *search,
                  NpEntryRecommendation *rec,
+                 const double          *params,
+                 gsize                  n,
                  GString               *reason)
 {
   const Context *ctx = search->ctx;
   NpMmPoint entry = np_planner_to_phys (&ctx->space, rec->entry);
   gboolean first = TRUE;
+  gboolean safe = TRUE;
+
+  for (guint i = 0; i < ctx->obstacles->len; i++)
+    {
+      const Obstacle *ob = &g_array_index (ctx->obstacles, Obstacle, i);
+
+      if (ob->usable && np_planner_obstacle_slack (ctx, ob, entry, search->target, 0) < 0)
+        safe = FALSE;
+    }
+  if (safe && (rec->insertion_angle_deg > search->angle_max + 1e-9
+               || rec->insertion_angle_deg < search->angle_min - 1e-9))
+    {
+      /* Every margin is kept only outside the angle range: say which
+       * structures force that and what it costs. */
+      gboolean steep = rec->insertion_angle_deg > search->angle_max;
+      NpVisibility visibility = np_planner_visibility_for_angle (rec->insertion_angle_deg);
+
+      g_string_append (reason, "No entry clears ");
+      append_blocking_structures (search, params, n, reason);
+      g_string_append_printf (reason, " at %g° or %s; the %s safe path is %.0f° (%.1f %s)",
+                              steep ? search->angle_max : search->angle_min,
+                              steep ? "flatter" : "steeper", steep ? "flattest" : "steepest",
+                              rec->insertion_angle_deg, rec->path_length, rec->unit);
+      if (search->in_plane && visibility == NP_VISIBILITY_POOR)
+        g_string_append (reason, ", where the shaft is hard to see in plane (poor above 50°): "
+                                 "consider out-of-plane.");
+      else if (search->in_plane && visibility == NP_VISIBILITY_CAUTION)
+        g_string_append (reason, ", where in-plane visibility is reduced (caution above "
+                                 "30°).");
+      else
+        g_string_append (reason, ".");
+      return;
+    }
 
   g_string_append (reason, "No entry satisfies every constraint: ");
   for (guint i = 0; i < ctx->obstacles->len; i++)
@@ -410,6 +520,47 @@ search_range (const Search *search,
     }
 }
 
+/* The least-bad sample keeps every margin but not the angle: move it, by
+ * bisection, to the edge of the margins towards the angle range (the
+ * flattest or steepest safe entry), which the scan only finds to a step. */
+static double
+refine_least_bad (Search          *search,
+                  const double    *params,
+                  gsize            n,
+                  gsize            i,
+                  const Violation *least)
+{
+  double safe = params[i], unsafe;
+  gsize towards = G_MAXSIZE;
+
+  if (least->structures > 0 || least->angle <= 0)
+    return safe;
+  for (int d = -1; d <= 1; d += 2)
+    {
+      gsize j = (gsize) ((gssize) i + d);
+      Violation v;
+
+      if ((d < 0 && i == 0) || j >= n)
+        continue;
+      v = search_violation (search, params[j]);
+      if (v.structures > 0 && v.angle < least->angle)
+        towards = j;
+    }
+  if (towards == G_MAXSIZE)
+    return safe;
+  unsafe = params[towards];
+  for (int iter = 0; iter < 60; iter++)
+    {
+      double mid = (safe + unsafe) / 2;
+
+      if (search_violation (search, mid).structures > 0)
+        unsafe = mid;
+      else
+        safe = mid;
+    }
+  return safe;
+}
+
 static NpEntryRecommendation *
 recommend_in_plane (Search   *search,
                     gboolean  in_plane)
@@ -426,6 +577,7 @@ recommend_in_plane (Search   *search,
 
   rec->unit = ctx->space.calibrated ? "mm" : "px";
   depth = np_planner_skin_closest (&ctx->space, search->target, NULL, NULL, &foot);
+  search->foot = foot;
   search_range (search, foot, depth, in_plane, &lo, &hi);
   if (hi < lo)
     hi = lo;
@@ -476,16 +628,20 @@ recommend_in_plane (Search   *search,
                                           "the path keeps %g px from each outline. ",
                                   UNCALIBRATED_CLEARANCE_PX);
         g_string_append_printf (reason, "Shortest path to the target that ");
-        if (slack < 1e-4)
+        /* Each constraint is named once: the binding one first. */
+        if (slack < 1e-4 && binding != BINDING_ANGLE)
           {
             describe_binding (search, binding, reason);
-            g_string_append (reason, ", clears every structure and stays within the angle "
-                                     "range: ");
+            g_string_append (reason, binding >= 0 ? ", clears every other structure and "
+                                                  : ", clears every structure and ");
+            append_angle_range (search, reason);
+            g_string_append (reason, ": ");
           }
         else
-          g_string_append_printf (reason, "clears every structure and stays within %g–%g° to "
-                                          "the skin: ",
-                                  search->angle_min, search->angle_max);
+          {
+            append_angle_range (search, reason);
+            g_string_append (reason, " and clears every structure: ");
+          }
         g_string_append_printf (reason, "%.1f %s at %.0f° to the skin.", rec->path_length,
                                 rec->unit, rec->insertion_angle_deg);
       }
@@ -509,9 +665,10 @@ recommend_in_plane (Search   *search,
               least_index = i;
             }
         }
-      fill_recommendation (search, params[least_index], rec);
+      fill_recommendation (search, refine_least_bad (search, params, n, least_index, &least),
+                           rec);
       rec->feasible = FALSE;
-      explain_failure (search, rec, reason);
+      explain_failure (search, rec, params, n, reason);
     }
 
   rec->reason = g_string_free (g_steal_pointer (&reason), FALSE);
@@ -609,7 +766,10 @@ np_planner_recommend_entry (const NpPlan            *plan,
         }
       rec->reason = g_strdup_printf ("Out of plane: the probe sits over the target; the needle "
                                      "enters %.1f %s from the imaging plane at %.0f° (walk-down) "
-                                     "and reaches the target after %.1f %s.%s",
+                                     "and reaches the target after %.1f %s. Steep is expected "
+                                     "out of plane: the tip is followed by walking it down, not "
+                                     "the shaft, so the in-plane visibility range does not "
+                                     "apply.%s",
                                      np_planner_walkdown_offset (depth, angle), rec->unit, angle,
                                      rec->path_length, rec->unit,
                                      rec->feasible ? ""
@@ -620,6 +780,17 @@ np_planner_recommend_entry (const NpPlan            *plan,
     {
       gboolean in_plane = plan->technique == NP_TECHNIQUE_IN_PLANE;
 
+      /* An in-plane recommendation is never one the planner rates poor:
+       * without a preset the range is the visibility range, and no preset
+       * may go above the caution band. */
+      search.in_plane = in_plane;
+      if (in_plane && ctx.approach == NULL)
+        {
+          search.visibility_range = TRUE;
+          search.angle_max = NP_PLANNER_IN_PLANE_MAX_DEG;
+        }
+      else if (in_plane)
+        search.angle_max = MIN (search.angle_max, NP_PLANNER_VISIBILITY_CAUTION_MAX_DEG);
       search.has_footprint = in_plane
                              && np_planner_probe_footprint (&ctx, options, &search.footprint_lo,
                                                             &search.footprint_hi);

@@ -187,6 +187,41 @@ add_interval (JsonBuilder         *builder,
     }
 }
 
+static void
+add_pair_or_null (JsonBuilder  *builder,
+                  const char   *name,
+                  gboolean      has,
+                  const double  pair[2])
+{
+  json_builder_set_member_name (builder, name);
+  if (has)
+    {
+      json_builder_begin_array (builder);
+      json_builder_add_double_value (builder, pair[0]);
+      json_builder_add_double_value (builder, pair[1]);
+      json_builder_end_array (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* What dominates an interval, in words; null without one. */
+static void
+add_source (JsonBuilder         *builder,
+            const NpPlanResults *results,
+            const char          *name,
+            gboolean             has,
+            NpIntervalSource     source)
+{
+  g_autofree char *words = has ? np_planner_interval_source_describe (results, source) : NULL;
+
+  json_builder_set_member_name (builder, name);
+  if (words != NULL)
+    json_builder_add_string_value (builder, words);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static const char *
 measure_kind_name (NpMeasureKind kind)
 {
@@ -294,6 +329,10 @@ np_planner_results_to_json (const NpPlanResults *results)
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, np_structure_kind_to_string (c->kind));
       add_length (builder, results, "clearance", TRUE, c->clearance);
+      add_interval (builder, results, "clearance_ci95", c->has_ci, c->clearance_ci95);
+      add_source (builder, results, "clearance_ci95_source", c->has_ci, c->ci_source);
+      json_builder_set_member_name (builder, "margin_at_risk");
+      json_builder_add_boolean_value (builder, c->margin_at_risk);
       /* A margin is only meaningful, and only shown, in millimetres. */
       add_number_or_null (builder, "margin_mm", cal, c->margin_mm);
       json_builder_set_member_name (builder, "entered");
@@ -342,6 +381,15 @@ np_planner_results_to_json (const NpPlanResults *results)
 
   add_number_or_null (builder, "needle_mm", results->has_needle, results->needle_mm);
   add_number_or_null (builder, "needle_inch", results->has_needle, results->needle_inch);
+  /* needle_mm covers needle_basis + 10 mm: the upper end of the path's 95 %
+   * interval ("path_length_ci95_upper") once known, else the path. */
+  json_builder_set_member_name (builder, "needle_rule");
+  if (results->has_needle)
+    json_builder_add_string_value (builder, results->needle_from_interval
+                                            ? "path_length_ci95_upper" : "path_length");
+  else
+    json_builder_add_null_value (builder);
+  add_length (builder, results, "needle_basis", results->has_needle, results->needle_basis);
   json_builder_set_member_name (builder, "gauges");
   json_builder_begin_array (builder);
   for (guint i = 0; results->gauges != NULL && results->gauges[i] != 0; i++)
@@ -358,6 +406,18 @@ np_planner_results_to_json (const NpPlanResults *results)
                 results->depth_ci95_propagated);
   add_interval (builder, results, "path_length_ci95_propagated", results->has_path_ci,
                 results->path_length_ci95_propagated);
+  add_pair_or_null (builder, "insertion_angle_ci95_deg", results->has_angle_ci,
+                    results->insertion_angle_ci95);
+  add_pair_or_null (builder, "insertion_angle_ci95_propagated_deg", results->has_angle_ci,
+                    results->insertion_angle_ci95_propagated);
+  add_source (builder, results, "depth_ci95_source", results->has_depth_ci,
+              results->depth_ci_source);
+  add_source (builder, results, "path_length_ci95_source", results->has_path_ci,
+              results->path_ci_source);
+  add_source (builder, results, "insertion_angle_ci95_source", results->has_angle_ci,
+              results->angle_ci_source);
+  add_number_or_null (builder, "speed_of_sound_sd_m_s", results->has_depth_ci
+                      && results->speed_of_sound_m_s > 0, results->speed_of_sound_sd_m_s);
   json_builder_set_member_name (builder, "monte_carlo");
   if (results->has_depth_ci)
     {

@@ -454,6 +454,30 @@ np_planner_context_init (Context      *ctx,
     }
 }
 
+/* The same context in another physical space (a Monte Carlo sample): the
+ * space is set up anew and the obstacles are rebuilt in it. */
+void
+np_planner_context_setup_space (Context            *ctx,
+                                double              sx,
+                                double              sy,
+                                double              speed,
+                                const NpImagePoint *skin,
+                                guint               n_skin)
+{
+  const NpPlan *plan = ctx->plan;
+
+  np_planner_space_setup (&ctx->space, plan, sx, sy, speed, skin, n_skin);
+  g_array_set_size (ctx->obstacles, 0);
+  g_array_set_size (ctx->outline, 0);
+  for (guint i = 0; plan->structures != NULL && i < plan->structures->len; i++)
+    {
+      Obstacle ob;
+
+      obstacle_build (ctx, g_ptr_array_index (plan->structures, i), &ob);
+      g_array_append_val (ctx->obstacles, ob);
+    }
+}
+
 void
 np_planner_context_clear (Context *ctx)
 {
@@ -582,6 +606,15 @@ np_planner_validate_plan (const NpPlan  *plan,
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
                    "The tissue speed of sound must be a positive number of m/s up to 5000 "
                    "(it is %g)", plan->speed_of_sound_m_s);
+      return FALSE;
+    }
+  if (plan->modality == NP_MODALITY_ULTRASOUND
+      && !(isfinite (plan->speed_of_sound_sd_m_s) && plan->speed_of_sound_sd_m_s >= 0
+           && plan->speed_of_sound_sd_m_s <= NP_PLAN_SPEED_OF_SOUND_SD_MAX_M_S))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "The uncertainty of the speed of sound must be 0 to %g m/s (it is %g)",
+                   NP_PLAN_SPEED_OF_SOUND_SD_MAX_M_S, plan->speed_of_sound_sd_m_s);
       return FALSE;
     }
   if (!(isfinite (plan->mark_error_px) && plan->mark_error_px >= 0

@@ -313,6 +313,7 @@ estimate_two_view_uncertainty (const NpFluoroView     *views,
   results->path_length_ci95_propagated[1] = path0 + half;
   results->has_depth_ci = TRUE;
   results->has_path_ci = TRUE;
+  np_planner_choose_needle (results);
   results->mc_samples = options->mc_samples;
   results->mc_seed = options->seed;
   return TRUE;

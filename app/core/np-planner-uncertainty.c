@@ -33,41 +33,70 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (gsl_rng, gsl_rng_free)
 /* Parameter vector: pixel sizes, speed of sound, target, entry, skin points. */
 enum { P_SX, P_SY, P_SPEED, P_TX, P_TY, P_EX, P_EY, P_SKIN };
 
+/* Output vector: depth, path, insertion angle, then one clearance per usable
+ * structure (in the order of results->clearances). */
+enum { Q_DEPTH, Q_PATH, Q_ANGLE, Q_CLEARANCE };
+
 typedef struct
 {
-  const NpPlan *plan;
-  Space space;
+  Context ctx;
   GArray *skin;               /* NpImagePoint scratch */
   gboolean out_of_plane;
   double walkdown_angle_deg;
   gboolean has_path;
+  guint n_out;
 } Evaluator;
 
 static void
 evaluate (Evaluator    *ev,
           const double *theta,
-          double       *depth,
-          double       *path)
+          double       *out)
 {
   guint n_skin = ev->skin->len;
   NpImagePoint *skin = (NpImagePoint *) ev->skin->data;
-  NpMmPoint target;
+  const Space *space = &ev->ctx.space;
+  NpMmPoint target, entry, tangent, foot;
+  guint q = Q_CLEARANCE;
 
   for (guint i = 0; i < n_skin; i++)
     skin[i] = np_image_point (theta[P_SKIN + 2 * i], theta[P_SKIN + 2 * i + 1]);
-  np_planner_space_setup (&ev->space, ev->plan, theta[P_SX], theta[P_SY], theta[P_SPEED], skin,
-                          n_skin);
+  np_planner_context_setup_space (&ev->ctx, theta[P_SX], theta[P_SY], theta[P_SPEED], skin,
+                                  n_skin);
 
-  target = np_planner_to_phys (&ev->space, np_image_point (theta[P_TX], theta[P_TY]));
-  *depth = np_planner_skin_closest (&ev->space, target, NULL, NULL, NULL);
+  for (guint i = 0; i < ev->n_out; i++)
+    out[i] = NAN;
+  target = np_planner_to_phys (space, np_image_point (theta[P_TX], theta[P_TY]));
+  out[Q_DEPTH] = np_planner_skin_closest (space, target, &foot, NULL, NULL);
   if (ev->out_of_plane)
-    *path = *depth / sin (ev->walkdown_angle_deg * DEG_TO_RAD);
+    {
+      out[Q_PATH] = out[Q_DEPTH] / sin (ev->walkdown_angle_deg * DEG_TO_RAD);
+      /* The needle projects onto skin foot → target in this image. */
+      entry = foot;
+    }
   else if (ev->has_path)
-    *path = np_geometry_distance (np_planner_to_phys (&ev->space,
-                                                      np_image_point (theta[P_EX], theta[P_EY])),
-                                  target);
+    {
+      entry = np_planner_to_phys (space, np_image_point (theta[P_EX], theta[P_EY]));
+      out[Q_PATH] = np_geometry_distance (entry, target);
+      if (space->skin != SKIN_MISSING && out[Q_PATH] > 0)
+        {
+          np_planner_skin_closest (space, entry, NULL, &tangent, NULL);
+          out[Q_ANGLE] = np_geometry_line_angle_deg (np_mm_point (target.x - entry.x,
+                                                                  target.y - entry.y),
+                                                     tangent);
+        }
+    }
   else
-    *path = NAN;
+    return;
+  if (!isfinite (entry.x) || !isfinite (entry.y))
+    return;
+
+  for (guint i = 0; i < ev->ctx.obstacles->len && q < ev->n_out; i++)
+    {
+      const Obstacle *ob = &g_array_index (ev->ctx.obstacles, Obstacle, i);
+
+      if (ob->usable)
+        out[q++] = np_planner_obstacle_clearance (&ev->ctx, ob, entry, target, NULL, NULL);
+    }
 }
 
 /* ψ(z) = z Φ(z/σ) + σ φ(z/σ), an antiderivative of Φ(z/σ). */
@@ -139,21 +168,93 @@ np_planner_central_half_width (double   sigma,
   return np_error_from_gsl (status, "The error propagation", error);
 }
 
+/* 2.5 % and 97.5 % sample quantiles of the finite values (sorted in place);
+ * FALSE when fewer than half of the samples gave one. */
+static gboolean
+sample_interval (double *values,
+                 guint   n,
+                 guint   n_samples,
+                 double  interval[2])
+{
+  if (n < n_samples / 2 || n == 0)
+    return FALSE;
+  gsl_sort (values, 1, n);
+  interval[0] = gsl_stats_quantile_from_sorted_data (values, 1, n, 0.025);
+  interval[1] = gsl_stats_quantile_from_sorted_data (values, 1, n, 0.975);
+  return TRUE;
+}
+
+/* A reported value always lies in its own interval: the sample quantiles of
+ * a skewed or clipped quantity (a clearance held at 0, an angle near 90°) can
+ * leave it just outside. */
+static void
+hold_value (double value,
+            double interval[2])
+{
+  interval[0] = MIN (interval[0], value);
+  interval[1] = MAX (interval[1], value);
+}
+
+static NpIntervalSource
+dominant_source (const double part[3])
+{
+  /* part: calibration, clicks, speed (first-order variances) */
+  if (part[0] <= 0 && part[1] <= 0 && part[2] <= 0)
+    return NP_INTERVAL_SOURCE_NONE;
+  if (part[2] >= part[0] && part[2] >= part[1])
+    return NP_INTERVAL_SOURCE_SPEED;
+  return part[0] >= part[1] ? NP_INTERVAL_SOURCE_CALIBRATION : NP_INTERVAL_SOURCE_CLICKS;
+}
+
+/**
+ * np_planner_interval_source_describe:
+ *
+ * What dominates an interval, in the words the panel and the report use
+ * ("mostly the assumed speed of sound, 1481–1599 m/s").
+ *
+ * Returns: (transfer full) (nullable): the words, %NULL for no source
+ */
+char *
+np_planner_interval_source_describe (const NpPlanResults *results,
+                                     NpIntervalSource     source)
+{
+  g_return_val_if_fail (results != NULL, NULL);
+
+  switch (source)
+    {
+    case NP_INTERVAL_SOURCE_SPEED:
+      return g_strdup_printf ("mostly the assumed speed of sound, %.0f–%.0f m/s",
+                              results->speed_of_sound_m_s - 1.96 * results->speed_of_sound_sd_m_s,
+                              results->speed_of_sound_m_s + 1.96 * results->speed_of_sound_sd_m_s);
+    case NP_INTERVAL_SOURCE_CALIBRATION:
+      return g_strdup ("mostly the calibration's standard error");
+    case NP_INTERVAL_SOURCE_CLICKS:
+      return g_strdup_printf ("mostly the click positions (±%g px per mark)",
+                              results->mark_error_px);
+    case NP_INTERVAL_SOURCE_NONE:
+    default:
+      return NULL;
+    }
+}
+
 /**
  * np_planner_estimate_uncertainty:
  * @results: the output of np_planner_compute for the same plan and options
  *
- * 95 % intervals for the depth and the path length, from the calibration's
- * standard error, the click error of every mark (plan->mark_error_px, a
- * standard deviation per coordinate) and the tissue speed of sound (uniform
- * over 1450–1600 m/s whatever speed the plan states), two ways: a seeded
- * Monte Carlo (options->mc_samples, options->seed) and first-order
- * propagation through the numerical gradient, where the normal part and the
- * uniform speed part are combined exactly. Pixel sizes that come from one
- * scalar estimate (equal values and equal errors) move together.
+ * 95 % intervals for the depth, the path length, the insertion angle and
+ * every structure's clearance, from the calibration's standard error, the
+ * click error of every mark (plan->mark_error_px, a standard deviation per
+ * coordinate) and the tissue speed of sound (normal about the plan's stated
+ * speed with plan->speed_of_sound_sd_m_s), two ways: a seeded Monte Carlo
+ * (options->mc_samples, options->seed) and first-order propagation through
+ * the numerical gradient (depth, path, angle). Pixel sizes that come from one
+ * scalar estimate (equal values and equal errors) move together. Each value
+ * lies in its own interval. The needle is then chosen from the upper end of
+ * the path's interval, and a structure whose clearance interval reaches
+ * below its margin is warned about.
  *
- * Fluoroscopy plans have no interval (one view has no depth; the two-view
- * depth has none yet) and are left unchanged.
+ * Fluoroscopy plans have no interval here (two views get theirs in
+ * np_planner_compute_two_views) and are left unchanged.
  */
 gboolean
 np_planner_estimate_uncertainty (const NpPlan            *plan,
@@ -164,16 +265,18 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
   NpPlannerOptions defaults;
   const NpCalibration *cal;
   Evaluator ev = { 0 };
-  Context ctx;
   g_autoptr(gsl_rng) rng = NULL;
   g_autofree double *theta0 = NULL;
   g_autofree double *theta = NULL;
   g_autofree double *sigma = NULL;
-  g_autofree double *depths = NULL;
-  g_autofree double *paths = NULL;
-  guint n_params, n_skin, n_depth = 0, n_path = 0;
-  gboolean calibrated, shared_scale, uniform_speed;
-  double depth0, path0, var_depth = 0, var_path = 0, g_depth_speed = 0, g_path_speed = 0;
+  g_autofree double *out0 = NULL;
+  g_autofree double *out_p = NULL;
+  g_autofree double *out_m = NULL;
+  g_autofree double *samples = NULL;    /* n_out rows of mc_samples */
+  g_autofree guint *n_finite = NULL;
+  g_autofree double *variance = NULL;   /* n_out rows of 3 parts */
+  guint n_params, n_skin, n_out, n_clear = 0, n_samples;
+  gboolean calibrated, shared_scale, speed_varies;
   double half;
   gboolean ok = TRUE;
 
@@ -201,24 +304,35 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
   calibrated = np_calibration_is_calibrated (cal);
   shared_scale = calibrated && cal->mm_per_px_x == cal->mm_per_px_y
                  && cal->se_mm_per_px_x == cal->se_mm_per_px_y;
-  uniform_speed = calibrated;
+  /* Uncalibrated, pixels stay pixels and the speed does not enter. */
+  speed_varies = calibrated && plan->speed_of_sound_sd_m_s > 0;
   n_skin = plan->skin_kind != NP_SKIN_NONE && plan->skin_points != NULL
            ? plan->skin_points->len : 0;
   n_params = P_SKIN + 2 * n_skin;
+  n_samples = options->mc_samples;
 
-  np_planner_context_init (&ctx, plan);
-  ev.plan = plan;
-  np_planner_space_init (&ev.space);
+  np_planner_context_init (&ev.ctx, plan);
   ev.skin = g_array_sized_new (FALSE, FALSE, sizeof (NpImagePoint), n_skin);
   g_array_set_size (ev.skin, n_skin);
   ev.out_of_plane = plan->technique == NP_TECHNIQUE_OUT_OF_PLANE;
-  ev.walkdown_angle_deg = np_planner_walkdown_angle (&ctx, options);
+  ev.walkdown_angle_deg = np_planner_walkdown_angle (&ev.ctx, options);
   ev.has_path = results->has_path && plan->has_entry;
-  np_planner_context_clear (&ctx);
+  for (guint i = 0; i < ev.ctx.obstacles->len; i++)
+    n_clear += g_array_index (ev.ctx.obstacles, Obstacle, i).usable;
+  /* results->clearances holds the usable structures only, in order. */
+  if (n_clear != results->clearances->len || !results->has_path)
+    n_clear = 0;
+  n_out = ev.n_out = Q_CLEARANCE + n_clear;
 
   theta0 = g_new0 (double, n_params);
   theta = g_new0 (double, n_params);
   sigma = g_new0 (double, n_params);
+  out0 = g_new (double, n_out);
+  out_p = g_new (double, n_out);
+  out_m = g_new (double, n_out);
+  samples = g_new (double, (gsize) n_out * n_samples);
+  n_finite = g_new0 (guint, n_out);
+  variance = g_new0 (double, (gsize) n_out * 3);
   theta0[P_SX] = cal->mm_per_px_x;
   theta0[P_SY] = cal->mm_per_px_y;
   theta0[P_SPEED] = plan->speed_of_sound_m_s;
@@ -231,6 +345,8 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
       sigma[P_SX] = cal->se_mm_per_px_x;
       sigma[P_SY] = cal->se_mm_per_px_y;
     }
+  if (speed_varies)
+    sigma[P_SPEED] = plan->speed_of_sound_sd_m_s;
   sigma[P_TX] = sigma[P_TY] = plan->mark_error_px;
   if (ev.has_path && !ev.out_of_plane)
     sigma[P_EX] = sigma[P_EY] = plan->mark_error_px;
@@ -242,16 +358,13 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
       theta0[P_SKIN + 2 * i + 1] = p.y;
       sigma[P_SKIN + 2 * i] = sigma[P_SKIN + 2 * i + 1] = plan->mark_error_px;
     }
-  evaluate (&ev, theta0, &depth0, &path0);
+  evaluate (&ev, theta0, out0);
 
   /* Monte Carlo. */
   rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, options->seed);
-  depths = g_new (double, options->mc_samples);
-  paths = g_new (double, options->mc_samples);
-  for (guint s = 0; s < options->mc_samples && ok; s++)
+  for (guint s = 0; s < n_samples && ok; s++)
     {
-      double depth, path;
       int tries = 0;
 
       memcpy (theta, theta0, n_params * sizeof (double));
@@ -273,25 +386,30 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
           ok = FALSE;
           break;
         }
-      if (uniform_speed)
-        theta[P_SPEED] = gsl_ran_flat (rng, NP_PLANNER_SPEED_MIN_M_S, NP_PLANNER_SPEED_MAX_M_S);
+      /* The tissue speed about the stated one; a draw at or below zero (an
+       * SD far above any tissue's) is drawn again. */
+      if (speed_varies)
+        do
+          theta[P_SPEED] = theta0[P_SPEED] + gsl_ran_gaussian (rng, sigma[P_SPEED]);
+        while (theta[P_SPEED] <= 0);
       for (guint i = P_TX; i < n_params; i++)
         if (sigma[i] > 0)
           theta[i] += gsl_ran_gaussian (rng, sigma[i]);
 
-      evaluate (&ev, theta, &depth, &path);
-      if (isfinite (depth))
-        depths[n_depth++] = depth;
-      if (isfinite (path))
-        paths[n_path++] = path;
+      evaluate (&ev, theta, out_p);
+      for (guint q = 0; q < n_out; q++)
+        if (isfinite (out_p[q]))
+          samples[(gsize) q * n_samples + n_finite[q]++] = out_p[q];
     }
 
-  /* First-order propagation: central differences at the nominal values. */
+  /* First-order propagation: central differences at the nominal values,
+   * each parameter's part of the variance kept by its source. */
   for (guint i = 0; i < n_params && ok; i++)
     {
-      double h, dp, dm, pp, pm, g_depth, g_path, sd;
+      double h;
+      guint part = i <= P_SY ? 0 : i == P_SPEED ? 2 : 1;
 
-      if (i == P_SPEED ? !uniform_speed : sigma[i] <= 0)
+      if (sigma[i] <= 0)
         continue;
       if (i == P_SY && shared_scale)
         continue;
@@ -301,71 +419,99 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
       theta[i] += h;
       if (i == P_SX && shared_scale)
         theta[P_SY] += h;
-      evaluate (&ev, theta, &dp, &pp);
+      evaluate (&ev, theta, out_p);
       theta[i] -= 2 * h;
       if (i == P_SX && shared_scale)
         theta[P_SY] -= 2 * h;
-      evaluate (&ev, theta, &dm, &pm);
-      g_depth = (dp - dm) / (2 * h);
-      g_path = (pp - pm) / (2 * h);
-
-      if (i == P_SPEED)
+      evaluate (&ev, theta, out_m);
+      for (guint q = 0; q < n_out; q++)
         {
-          g_depth_speed = g_depth;
-          g_path_speed = g_path;
-          continue;
+          double g = (out_p[q] - out_m[q]) / (2 * h);
+
+          if (isfinite (g))
+            variance[q * 3 + part] += g * g * sigma[i] * sigma[i];
         }
-      sd = sigma[i];
-      var_depth += g_depth * g_depth * sd * sd;
-      var_path += g_path * g_path * sd * sd;
     }
 
-  np_planner_space_clear (&ev.space);
+  np_planner_context_clear (&ev.ctx);
   g_array_unref (ev.skin);
   if (!ok)
     return FALSE;
 
-  if (n_depth < options->mc_samples / 2)
+  if (!sample_interval (samples, n_finite[Q_DEPTH], n_samples, results->depth_ci95))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC,
                    "The skin line could not be fitted for most Monte Carlo samples; "
                    "check the skin points");
       return FALSE;
     }
+  results->speed_of_sound_sd_m_s = speed_varies ? plan->speed_of_sound_sd_m_s : 0;
+  results->mark_error_px = plan->mark_error_px;
 
-  {
-    /* The speed part is uniform around the middle of the tissue range. */
-    double mid_speed = (NP_PLANNER_SPEED_MIN_M_S + NP_PLANNER_SPEED_MAX_M_S) / 2;
-    double half_speed = (NP_PLANNER_SPEED_MAX_M_S - NP_PLANNER_SPEED_MIN_M_S) / 2;
-    double centre;
+  /* Every input is normal, so the propagated interval is value ± 1.96 σ. */
+#define PROPAGATED(q, interval, value) \
+  G_STMT_START { \
+    double *v_ = &variance[(q) * 3]; \
+    if (!np_planner_central_half_width (sqrt (v_[0] + v_[1] + v_[2]), 0, &half, error)) \
+      return FALSE; \
+    (interval)[0] = (value) - half; \
+    (interval)[1] = (value) + half; \
+  } G_STMT_END
 
-    gsl_sort (depths, 1, n_depth);
-    results->depth_ci95[0] = gsl_stats_quantile_from_sorted_data (depths, 1, n_depth, 0.025);
-    results->depth_ci95[1] = gsl_stats_quantile_from_sorted_data (depths, 1, n_depth, 0.975);
-    if (!np_planner_central_half_width (sqrt (var_depth), fabs (g_depth_speed) * half_speed, &half,
-                                        error))
-      return FALSE;
-    centre = depth0 + (uniform_speed ? g_depth_speed * (mid_speed - theta0[P_SPEED]) : 0);
-    results->depth_ci95_propagated[0] = centre - half;
-    results->depth_ci95_propagated[1] = centre + half;
-    results->has_depth_ci = TRUE;
+  hold_value (results->depth, results->depth_ci95);
+  PROPAGATED (Q_DEPTH, results->depth_ci95_propagated, results->depth);
+  results->depth_ci_source = dominant_source (&variance[Q_DEPTH * 3]);
+  results->has_depth_ci = TRUE;
 
-    if (results->has_path && n_path >= options->mc_samples / 2 && isfinite (path0))
-      {
-        gsl_sort (paths, 1, n_path);
-        results->path_length_ci95[0] = gsl_stats_quantile_from_sorted_data (paths, 1, n_path,
-                                                                            0.025);
-        results->path_length_ci95[1] = gsl_stats_quantile_from_sorted_data (paths, 1, n_path,
-                                                                            0.975);
-        if (!np_planner_central_half_width (sqrt (var_path), fabs (g_path_speed) * half_speed,
-                                            &half, error))
-          return FALSE;
-        centre = path0 + (uniform_speed ? g_path_speed * (mid_speed - theta0[P_SPEED]) : 0);
-        results->path_length_ci95_propagated[0] = centre - half;
-        results->path_length_ci95_propagated[1] = centre + half;
-        results->has_path_ci = TRUE;
-      }
-  }
+  if (results->has_path && isfinite (out0[Q_PATH])
+      && sample_interval (samples + (gsize) Q_PATH * n_samples, n_finite[Q_PATH], n_samples,
+                          results->path_length_ci95))
+    {
+      hold_value (results->path_length, results->path_length_ci95);
+      PROPAGATED (Q_PATH, results->path_length_ci95_propagated, results->path_length);
+      results->path_ci_source = dominant_source (&variance[Q_PATH * 3]);
+      results->has_path_ci = TRUE;
+    }
+
+  if (results->has_angle && !ev.out_of_plane && isfinite (out0[Q_ANGLE])
+      && sample_interval (samples + (gsize) Q_ANGLE * n_samples, n_finite[Q_ANGLE], n_samples,
+                          results->insertion_angle_ci95))
+    {
+      hold_value (results->insertion_angle_deg, results->insertion_angle_ci95);
+      PROPAGATED (Q_ANGLE, results->insertion_angle_ci95_propagated,
+                  results->insertion_angle_deg);
+      /* An angle to the skin lies in 0–90°. */
+      results->insertion_angle_ci95_propagated[0] = MAX (results->insertion_angle_ci95_propagated[0],
+                                                         0.0);
+      results->insertion_angle_ci95_propagated[1] = MIN (results->insertion_angle_ci95_propagated[1],
+                                                         90.0);
+      results->angle_ci_source = dominant_source (&variance[Q_ANGLE * 3]);
+      results->has_angle_ci = TRUE;
+    }
+#undef PROPAGATED
+
+  for (guint j = 0; j < n_clear; j++)
+    {
+      NpStructureClearance *c = &g_array_index (results->clearances, NpStructureClearance, j);
+      guint q = Q_CLEARANCE + j;
+
+      if (!sample_interval (samples + (gsize) q * n_samples, n_finite[q], n_samples,
+                            c->clearance_ci95))
+        continue;
+      hold_value (c->clearance, c->clearance_ci95);
+      c->has_ci = TRUE;
+      c->ci_source = dominant_source (&variance[q * 3]);
+      c->margin_at_risk = calibrated && c->margin_mm > 0 && !c->within_margin
+                          && c->clearance_ci95[0] < c->margin_mm;
+      if (c->margin_at_risk)
+        g_ptr_array_add (results->warnings,
+                         g_strdup_printf ("Clearance from the %s %.1f mm, but %.1f mm is within "
+                                          "the 95 %% interval: the %g mm margin may be breached",
+                                          c->label, c->clearance, c->clearance_ci95[0],
+                                          c->margin_mm));
+    }
+
+  np_planner_choose_needle (results);
   results->mc_samples = options->mc_samples;
   results->mc_seed = options->seed;
   return TRUE;

@@ -222,6 +222,19 @@ compute_ultrasound_path (const Context          *ctx,
         }
       if (off_skin > ENTRY_OFF_SKIN)
         add_warning (results, "The entry is %.1f %s off the skin line", off_skin, results->unit);
+      else if (space->skin == SKIN_ARC)
+        {
+          double s;
+
+          np_planner_skin_closest (space, entry, NULL, NULL, &s);
+          /* Beside a curvilinear probe the skin is the straight line through
+           * the arc's ends: the angle and the depths are taken to that line,
+           * which the overlay draws from the arc's end to the entry. */
+          if (s < space->arc_lo || s > space->arc_hi)
+            add_warning (results, "The entry lies beside the probe, on the skin's straight "
+                                  "continuation past the end of the marked arc: the angle is "
+                                  "taken to that line, drawn from the arc's end to the entry");
+        }
     }
 
   compute_clearances (ctx, entry, target, results);
@@ -291,6 +304,15 @@ compute_fluoroscopy_path (const Context          *ctx,
       if (two_views->rms_residual_mm > TWO_VIEW_MISMATCH_MM)
         add_warning (results, "The two views disagree by %.1f mm: check that both show the same "
                               "target and entry", two_views->rms_residual_mm);
+    }
+  else if (plan->view == NP_VIEW_LATERAL)
+    {
+      /* A lateral is itself the second view of an AP + lateral pair: depth
+       * comes from the two together, not from yet another view. */
+      results->second_view_of_pair = TRUE;
+      add_warning (results, "Depth comes from this lateral view and its AP view together "
+                            "(needleplan-cli plan AP --second-view LATERAL): one projection "
+                            "alone has no depth");
     }
   else
     add_warning (results, "Depth needs a second view: one fluoroscopic projection has no depth");
@@ -386,9 +408,7 @@ np_planner_compute_with_views (const NpPlan            *plan,
 
       if (results->has_path && ctx.space.calibrated)
         {
-          results->needle_mm = np_planner_needle_for_path (results->path_length,
-                                                           &results->needle_inch);
-          results->has_needle = results->needle_mm > 0;
+          np_planner_choose_needle (results);
           if (!results->has_needle)
             add_warning (results, "No standard needle is long enough: the path is %.1f mm and "
                                   "the longest standard needle (178 mm) must keep 10 mm outside "

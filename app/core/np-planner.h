@@ -21,11 +21,19 @@ G_BEGIN_DECLS
  * open are written down in docs/planner.md. */
 
 #define NP_PLANNER_SPEED_ASSUMED_M_S 1540.0   /* what the scanner assumes */
-#define NP_PLANNER_SPEED_MIN_M_S 1450.0       /* tissue range for the interval */
+#define NP_PLANNER_SPEED_MIN_M_S 1450.0       /* usual soft-tissue range (a warning outside) */
 #define NP_PLANNER_SPEED_MAX_M_S 1600.0
 #define NP_PLANNER_NEEDLE_OUTSIDE_MM 10.0     /* needle left outside the skin */
 #define NP_PLANNER_DEFAULT_SAMPLES 2000
 #define NP_PLANNER_DEFAULT_SEED 20260415u
+/* In-plane visibility bands (np_planner_visibility_for_angle): good up to
+ * 30°, caution to 50°, poor above. The recommendation keeps an in-plane
+ * needle at or below NP_PLANNER_IN_PLANE_MAX_DEG without a preset (good plus
+ * the 30–40° band the guidance leaves open) and never above the caution
+ * band with one. */
+#define NP_PLANNER_VISIBILITY_GOOD_MAX_DEG 30.0
+#define NP_PLANNER_VISIBILITY_CAUTION_MAX_DEG 50.0
+#define NP_PLANNER_IN_PLANE_MAX_DEG 40.0
 #define NP_PLANNER_SCAN_STEP 0.5              /* entry scan step, mm (px uncalibrated) */
 
 typedef enum
@@ -72,6 +80,15 @@ typedef struct
   double rms_residual_mm;           /* how far the rays miss each other */
 } NpFluoroTwoViews;
 
+/* What contributes most to a 95 % interval (first-order variance). */
+typedef enum
+{
+  NP_INTERVAL_SOURCE_NONE,
+  NP_INTERVAL_SOURCE_CALIBRATION,   /* the pixel size's standard error */
+  NP_INTERVAL_SOURCE_CLICKS,        /* the placement error of the marks */
+  NP_INTERVAL_SOURCE_SPEED,         /* the tissue speed of sound */
+} NpIntervalSource;
+
 typedef struct
 {
   char *label;                      /* the structure's label, or its kind */
@@ -82,6 +99,12 @@ typedef struct
   gboolean within_margin;           /* clearance < margin; only decided when calibrated */
   NpImagePoint on_path;             /* ends of the clearance line, image px */
   NpImagePoint on_structure;
+  /* np_planner_estimate_uncertainty: 95 % interval (Monte Carlo) */
+  gboolean has_ci;
+  double clearance_ci95[2];
+  NpIntervalSource ci_source;
+  /* calibrated, the point estimate keeps the margin, the interval does not */
+  gboolean margin_at_risk;
 } NpStructureClearance;
 
 typedef struct
@@ -112,6 +135,7 @@ typedef struct
   double insertion_angle_deg;       /* path to skin tangent, 90 = perpendicular */
 
   gboolean has_projection;          /* fluoroscopy, one view */
+  gboolean second_view_of_pair;     /* a lateral view: the second view of an AP pair */
   double projected_path_length;
   double projected_angle_deg;       /* path to the image x axis, 0–180 */
 
@@ -131,6 +155,11 @@ typedef struct
   gboolean has_needle;
   guint needle_mm;                  /* shortest standard length */
   double needle_inch;
+  /* The length the needle covers (less NP_PLANNER_NEEDLE_OUTSIDE_MM): the
+   * upper end of the path's 95 % interval once it is known
+   * (needle_from_interval), the path's point estimate before. */
+  gboolean needle_from_interval;
+  double needle_basis;
   const guint *gauges;              /* 0-terminated, static */
 
   gboolean has_depth_ci;
@@ -141,6 +170,14 @@ typedef struct
   double path_length_ci95[2];
   double depth_ci95_propagated[2];  /* first-order propagation */
   double path_length_ci95_propagated[2];
+  gboolean has_angle_ci;            /* in-plane with an entry */
+  double insertion_angle_ci95[2];
+  double insertion_angle_ci95_propagated[2];
+  NpIntervalSource depth_ci_source;
+  NpIntervalSource path_ci_source;
+  NpIntervalSource angle_ci_source;
+  double speed_of_sound_sd_m_s;     /* the speed's standard deviation the intervals used */
+  double mark_error_px;             /* the click error they used */
 
   gboolean has_two_views;           /* fluoroscopy with a second view */
   double views_angle_deg;
@@ -204,6 +241,8 @@ double          np_planner_walkdown_offset      (double                   depth,
                                                  double                   angle_deg);
 NpVisibility    np_planner_visibility_for_angle (double                   angle_deg);
 const char     *np_visibility_to_string         (NpVisibility             visibility);
+char           *np_planner_interval_source_describe (const NpPlanResults *results,
+                                                 NpIntervalSource         source);
 
 JsonNode       *np_planner_results_to_json      (const NpPlanResults     *results);
 

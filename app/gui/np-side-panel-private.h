@@ -50,6 +50,8 @@ struct _NpSidePanel
   AdwActionRow *file_calibration_row;
   GtkButton *file_calibration_button;
   AdwActionRow *region_row;
+  AdwExpanderRow *calibration_details_row;
+  AdwActionRow *speed_row;
   GtkSpinButton *speed_spin;
   GtkLabel *speed_note;
   AdwPreferencesGroup *results_group;

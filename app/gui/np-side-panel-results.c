@@ -47,6 +47,21 @@ format_interval (const double interval[2],
   return g_strdup_printf ("95 %% interval %.1f – %.1f %s", interval[0], interval[1], unit);
 }
 
+/* The interval and, as the report does, what dominates it. */
+static char *
+format_interval_source (const NpPlanResults *results,
+                        const double         interval[2],
+                        const char          *unit,
+                        NpIntervalSource     source)
+{
+  g_autofree char *words = np_planner_interval_source_describe (results, source);
+
+  if (words == NULL)
+    return format_interval (interval, unit);
+  return g_strdup_printf ("95 %% interval %.1f – %.1f %s, %s", interval[0], interval[1], unit,
+                          words);
+}
+
 static void
 set_row (NpSidePanel *self,
          const char  *key,
@@ -229,13 +244,16 @@ _np_side_panel_show_results (NpSidePanel *self)
     {
       g_autofree char *value = format_length (results->depth, unit);
       g_autofree char *detail = results->has_depth_ci
-        ? format_interval (results->depth_ci95, unit) : g_strdup ("95 % interval: calculating…");
+        ? format_interval_source (results, results->depth_ci95, unit, results->depth_ci_source)
+        : g_strdup ("95 % interval: calculating…");
 
       set_row (self, NP_SIDE_PANEL_DEPTH, value, detail, NULL);
     }
   else if (results->has_projection || (results->has_path && results->speed_of_sound_m_s == 0))
-    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "needs a second view (one projection has no depth)",
-             NULL);
+    set_row (self, NP_SIDE_PANEL_DEPTH, NULL,
+             results->second_view_of_pair
+             ? "from this lateral view and its AP view together (the pair’s second view)"
+             : "needs a second view (one projection has no depth)", NULL);
   else
     set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "mark the target", NULL);
 
@@ -244,7 +262,8 @@ _np_side_panel_show_results (NpSidePanel *self)
     {
       g_autofree char *value = format_length (results->path_length, unit);
       g_autofree char *detail = results->has_path_ci
-        ? format_interval (results->path_length_ci95, unit)
+        ? format_interval_source (results, results->path_length_ci95, unit,
+                                  results->path_ci_source)
         : g_strdup ("95 % interval: calculating…");
 
       set_row (self, NP_SIDE_PANEL_PATH, value, detail, NULL);
@@ -253,8 +272,9 @@ _np_side_panel_show_results (NpSidePanel *self)
     {
       g_autofree char *value = format_length (results->projected_path_length, unit);
 
-      set_row (self, NP_SIDE_PANEL_PATH, value, "projected on the image; the true length needs "
-               "a second view", NULL);
+      set_row (self, NP_SIDE_PANEL_PATH, value, results->second_view_of_pair
+               ? "projected on the image; the true length comes from the pair"
+               : "projected on the image; the true length needs a second view", NULL);
     }
   else if (results->has_projection)
     set_row (self, NP_SIDE_PANEL_PATH, NULL, "down the beam: a point in this view; the length "
@@ -266,8 +286,15 @@ _np_side_panel_show_results (NpSidePanel *self)
   if (results->has_angle)
     {
       g_autofree char *value = g_strdup_printf ("%.0f°", results->insertion_angle_deg);
+      g_autofree char *words = results->has_angle_ci
+        ? np_planner_interval_source_describe (results, results->angle_ci_source) : NULL;
+      g_autofree char *detail = results->has_angle_ci
+        ? g_strdup_printf ("to the skin · 95 %% interval %.0f – %.0f°%s%s",
+                           results->insertion_angle_ci95[0], results->insertion_angle_ci95[1],
+                           words != NULL ? ", " : "", words != NULL ? words : "")
+        : g_strdup ("to the skin; 90° is perpendicular");
 
-      set_row (self, NP_SIDE_PANEL_ANGLE, value, "to the skin; 90° is perpendicular", NULL);
+      set_row (self, NP_SIDE_PANEL_ANGLE, value, detail, NULL);
     }
   else if (results->has_projection && results->projected_path_length > 0)
     {
@@ -283,10 +310,15 @@ _np_side_panel_show_results (NpSidePanel *self)
     {
       g_autofree char *value = g_strdup_printf ("%u mm", results->needle_mm);
       g_autofree char *gauges = gauges_text (results->gauges);
-      g_autofree char *detail = g_strdup_printf ("%g in%s%s · shortest standard length that "
-                                                 "leaves 10 mm outside", results->needle_inch,
+      g_autofree char *rule = results->needle_from_interval
+        ? g_strdup_printf ("shortest standard length covering the upper end of the path’s 95 %% "
+                           "interval (%.1f mm) with 10 mm outside", results->needle_basis)
+        : g_strdup_printf ("shortest standard length covering the path (%.1f mm) with 10 mm "
+                           "outside; the interval’s upper end is used once known",
+                           results->needle_basis);
+      g_autofree char *detail = g_strdup_printf ("%g in%s%s · %s", results->needle_inch,
                                                  gauges != NULL ? " · " : "",
-                                                 gauges != NULL ? gauges : "");
+                                                 gauges != NULL ? gauges : "", rule);
 
       set_row (self, NP_SIDE_PANEL_NEEDLE, value, detail, NULL);
     }
@@ -348,8 +380,20 @@ _np_side_panel_show_results (NpSidePanel *self)
                                                             NpStructureClearance, i);
             g_autofree char *length = format_length (c->clearance, unit);
 
-            clearance = c->entered ? g_strdup (" · crossed")
-                                   : g_strdup_printf (" · clearance %s", length);
+            g_autofree char *words = c->has_ci
+              ? np_planner_interval_source_describe (results, c->ci_source) : NULL;
+
+            if (c->entered)
+              clearance = g_strdup (" · crossed");
+            else if (c->has_ci)
+              clearance = g_strdup_printf (" · clearance %s, 95 %% interval %.1f – %.1f %s%s%s%s",
+                                           length, c->clearance_ci95[0], c->clearance_ci95[1],
+                                           unit, words != NULL ? ", " : "",
+                                           words != NULL ? words : "",
+                                           c->margin_at_risk ? " · the margin may be breached"
+                                                             : "");
+            else
+              clearance = g_strdup_printf (" · clearance %s", length);
           }
         subtitle = g_strdup_printf ("%s · margin %.1f mm%s", np_structure_kind_label (structure->kind),
                                     structure->margin_mm, clearance != NULL ? clearance : "");

@@ -225,6 +225,11 @@ sync_calibration (NpSidePanel  *self,
   if (gtk_spin_button_get_value (self->speed_spin) != plan->speed_of_sound_m_s)
     gtk_spin_button_set_value (self->speed_spin, plan->speed_of_sound_m_s);
   gtk_widget_set_sensitive (GTK_WIDGET (self->speed_spin), ultrasound);
+  /* An X-ray has no speed of sound: the row is not offered at all. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->calibration_details_row),
+                                 ultrasound ? "Region and speed of sound" : "Valid region");
+  gtk_widget_set_visible (GTK_WIDGET (self->speed_row), ultrasound);
+  gtk_widget_set_visible (GTK_WIDGET (self->speed_note), ultrasound);
   if (!ultrasound)
     speed = g_strdup ("Fluoroscopy: the speed of sound does not apply.");
   else if (fabs (plan->speed_of_sound_m_s - NP_PLANNER_SPEED_ASSUMED_M_S) < 0.5)
@@ -675,6 +680,20 @@ np_side_panel_get_n_warnings (NpSidePanel *self)
 }
 
 /**
+ * np_side_panel_get_speed_offered:
+ *
+ * Returns: whether the speed of sound is offered (ultrasound only: an X-ray
+ *   has none)
+ */
+gboolean
+np_side_panel_get_speed_offered (NpSidePanel *self)
+{
+  g_return_val_if_fail (NP_IS_SIDE_PANEL (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->speed_row));
+}
+
+/**
  * np_side_panel_get_uncalibrated_shown:
  *
  * Returns: whether the "Not calibrated — measurements in px" banner is up
@@ -742,6 +761,8 @@ np_side_panel_class_init (NpSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, region_row);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_spin);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_note);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, calibration_details_row);
+  gtk_widget_class_bind_template_child (widget_class, NpSidePanel, speed_row);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, results_group);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, recommend_label);
   gtk_widget_class_bind_template_child (widget_class, NpSidePanel, warnings_group);

@@ -43,5 +43,6 @@ const char *np_side_panel_get_detail_text    (NpSidePanel         *self,
                                               const char          *key);
 guint       np_side_panel_get_n_warnings     (NpSidePanel         *self);
 gboolean    np_side_panel_get_uncalibrated_shown (NpSidePanel     *self);
+gboolean    np_side_panel_get_speed_offered  (NpSidePanel         *self);
 
 G_END_DECLS

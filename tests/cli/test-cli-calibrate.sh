@@ -110,6 +110,14 @@ assert abs(c["centre"][0] - 50) < 1e-6 and abs(c["centre"][1] - 40) < 1e-6
 assert abs(c["radius_px"] - 25) < 1e-6
 assert len(c["residuals_px"]) == 6'
 
+# Seven points on a circle of radius 62.5 px about (300, 200), 1 rad to
+# 1.5 rad, printed to 1e-6 px: the solver cannot improve on the algebraic
+# start and once ran out of iterations. 25 mm / 125 px = 0.2 mm/px.
+run --circle "333.768894,252.591937 329.274118,255.220250 324.576167,257.465311 319.707648,259.311539 314.702348,260.746119 309.595008,261.759095 304.421075,262.343437" --json
+check_json "seven points exactly on a circle of radius 62.5 px fit" '
+assert abs(d["mm_per_px"][0] - 0.2) < 1e-7
+assert abs(d["circle"]["radius_px"] - 62.5) < 1e-5'
+
 run --circle "75,40 25,40 50,65 65,60 30,55 65,20"
 check_text "the sphere diameter defaults to 25 mm" "0.5 mm/px" "25 mm sphere"
 

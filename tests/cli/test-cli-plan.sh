@@ -137,6 +137,12 @@ assert any("needs a second view" in w for w in d["warnings"])
 # (100,100) to (120,140) px at 0.5 mm/px: √(10² + 20²) mm.
 assert close(d["projected_path_length_mm"], 500 ** 0.5)'
 
+run plan "$tmp/plan-fluoro-lateral.json" --json
+check_json "a lateral view alone is the second view of a pair, not one that needs another" '
+assert d["depth_mm"] is None
+assert not any("needs a second view" in w for w in d["warnings"])
+assert any("this lateral view and its AP view" in w for w in d["warnings"])'
+
 # World entry (0,0,0), target (10,30,20) mm: path √1400 = 37.4166 mm, depth
 # 30 mm along the AP beam; needle ≥ 47.4 → 50 mm.
 run plan "$tmp/plan-fluoro-ap.json" --second-view "$tmp/plan-fluoro-lateral.json" --json
@@ -147,34 +153,39 @@ assert d["two_views"]["angle_deg"] == 90 and close(d["two_views"]["rms_residual_
 
 # --- optimize ------------------------------------------------------------------
 
-# The shortest path (straight down from (40,0)) is under the probe; from the
-# left edge (0,0) the path is 40√2 = 56.5685 mm at 45°, and the line y = x
-# passes (50,20) at |50 − 20| / √2 = 21.2 mm, 16.2 mm from the rim: clear.
+# The shortest path (straight down from (40,0)) is under the probe (x 0–100).
+# In plane without a preset the angle stays within 10–40° (visibility), so
+# the shortest path is the 40° one beyond the left edge: entry at
+# 40 − 40 / tan 40° = −7.670, 40 / sin 40° = 62.229 mm; it passes the vessel
+# centre (50,20) at 10 sin 40° + 20 cos 40° = 21.749, 16.749 mm from the rim.
+# (Its mirror at x = 87.67 is under the probe.)
 run optimize "$tmp/plan-knee-vessel.json" --json
-check_json "optimize --json: entry at the end of the probe, 40√2 mm at 45°" '
+check_json "optimize --json: 40° beyond the probe's end, the flattest visible path" '
+import math
+t = math.radians(40)
 assert d["feasible"] is True
-assert close(d["entry"][0], 0) and close(d["entry"][1], 0)
-assert close(d["path_length_mm"], 2 ** 0.5 * 40)
-assert close(d["insertion_angle_deg"], 45)
-assert close(d["min_clearance_mm"], 30 / 2 ** 0.5 - 5)
-assert "end of the probe" in d["reason"]
+assert close(d["entry"][0], 40 - 40 / math.tan(t)) and close(d["entry"][1], 0)
+assert close(d["path_length_mm"], 40 / math.sin(t))
+assert close(d["insertion_angle_deg"], 40)
+assert close(d["min_clearance_mm"], 10 * math.sin(t) + 20 * math.cos(t) - 5)
+assert "10–40° to the skin" in d["reason"]
 assert d["output"] is None'
 
 run optimize "$tmp/plan-knee-vessel.json" -o "$tmp/optimized.json"
-check_text "optimize -o writes the plan and says why" "Entry:   (0.00, 0.00) px" "Why:" \
+check_text "optimize -o writes the plan and says why" "Entry:   (-7.67, 0.00) px" "Why:" \
   "Wrote:   $tmp/optimized.json"
 
 run plan "$tmp/optimized.json" --json
 check_json "the optimised plan loads and keeps every margin" '
-assert d["crosses"] == [] and close(d["path_length_mm"], 2 ** 0.5 * 40)
+assert d["crosses"] == [] and close(d["path_length_mm"], 62.2289530)
 assert not any("under the probe" in w for w in d["warnings"])'
 
 if python3 -c "
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d['marks']['entry'] == [0, 0], d['marks']['entry']
+assert abs(d['marks']['entry'][0] + 7.6701437) < 1e-6 and d['marks']['entry'][1] == 0
 assert d['frame']['path'] == 'plan-frame-100x80.png'
-assert abs(d['results']['path_length_mm'] - 2 ** 0.5 * 40) < 1e-6
+assert abs(d['results']['path_length_mm'] - 62.2289530) < 1e-6
 " "$tmp/optimized.json" 2>"$tmp/py-err"; then
   ok "the written plan holds the new entry, its frame and the results"
 else

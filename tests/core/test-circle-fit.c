@@ -46,6 +46,96 @@ test_exact_circle (void)
     g_assert_cmpfloat_with_epsilon (g_array_index (fit->residuals_px, double, i), 0.0, 1e-6);
 }
 
+/* Points at angles start + span · i / (n − 1) on the circle centre (cx, cy),
+ * radius r, each coordinate moved by a seeded normal of sd px (0: exact up
+ * to the rounding of cos and sin). */
+static GArray *
+points_on_circle (double cx,
+                  double cy,
+                  double r,
+                  double start,
+                  double span,
+                  guint  n,
+                  double sd,
+                  GRand *rand)
+{
+  GArray *points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+
+  for (guint i = 0; i < n; i++)
+    {
+      double angle = start + span * i / (n - 1);
+      NpImagePoint p = { cx + r * cos (angle), cy + r * sin (angle) };
+
+      if (sd > 0)
+        {
+          /* Box–Muller from the seeded GRand. */
+          double u1 = g_rand_double_range (rand, 1e-300, 1.0), u2 = g_rand_double (rand);
+          p.x += sd * sqrt (-2 * log (u1)) * cos (2 * G_PI * u2);
+          p.y += sd * sqrt (-2 * log (u1)) * sin (2 * G_PI * u2);
+        }
+      g_array_append_val (points, p);
+    }
+  return points;
+}
+
+static void
+test_exact_radius_62_5 (void)
+{
+  /* The reported failure: seven points exactly on a circle of radius 62.5 px
+   * (centre (300, 200); offsets from 3-4-5 and 7-24-25 triangles scaled to
+   * 62.5: (62.5, 0), (60, 17.5), (50, 37.5), (37.5, 50), (17.5, 60),
+   * (0, 62.5), (-37.5, 50)). Every residual is exactly 0. */
+  static const double xy[] = { 362.5, 200, 360, 217.5, 350, 237.5, 337.5, 250,
+                               317.5, 260, 300, 262.5, 262.5, 250 };
+  g_autoptr(GArray) points = points_from (xy, 7);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpCircleFit) fit = np_circle_fit (points, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (fit->centre.x, 300.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit->centre.y, 200.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fit->radius_px, 62.5, 1e-9);
+  g_assert_cmpfloat (fit->rms_residual_px, <, 1e-9);
+}
+
+/* Exact points (up to the rounding of cos and sin) and 1e-9 px noise, 3, 5,
+ * 7 and 50 points, over many placements, arcs from 29° to the full circle:
+ * the fit never fails and lands on the circle it was drawn from. */
+static void
+test_exact_and_rounding_noise (void)
+{
+  static const guint counts[] = { 3, 5, 7, 50 };
+  static const double noises[] = { 0.0, 1e-9 };
+  static const double centres[][2] = { { 100, 100 }, { 300, 200 }, { 512, 384 }, { 64, 64 } };
+  static const double starts[] = { 0.0, 0.3, 1.0, 2.0 };
+  static const double spans[] = { 0.5, 1.0, 2.0, 3.0, 6.2 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (62);
+  guint n_fits = 0;
+
+  for (guint a = 0; a < G_N_ELEMENTS (noises); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (counts); b++)
+      for (guint c = 0; c < G_N_ELEMENTS (centres); c++)
+        for (guint d = 0; d < G_N_ELEMENTS (starts); d++)
+          for (guint e = 0; e < G_N_ELEMENTS (spans); e++)
+            {
+              g_autoptr(GArray) points = points_on_circle (centres[c][0], centres[c][1], 62.5,
+                                                           starts[d], spans[e], counts[b],
+                                                           noises[a], rand);
+              g_autoptr(GError) error = NULL;
+              g_autoptr(NpCircleFit) fit = np_circle_fit (points, &error);
+
+              g_assert_no_error (error);
+              /* 1e-9 px noise on a 0.5 rad arc moves the centre by at most
+               * about 1e-9 / (1 − cos 0.25) ≈ 3e-8 px; 1e-6 is far above. */
+              g_assert_cmpfloat_with_epsilon (fit->centre.x, centres[c][0], 1e-6);
+              g_assert_cmpfloat_with_epsilon (fit->centre.y, centres[c][1], 1e-6);
+              g_assert_cmpfloat_with_epsilon (fit->radius_px, 62.5, 1e-6);
+              g_assert_cmpfloat (fit->rms_residual_px, <, 1e-7);
+              n_fits++;
+            }
+  g_assert_cmpuint (n_fits, ==, 2 * 4 * 4 * 4 * 5);
+}
+
 static void
 test_three_points (void)
 {
@@ -187,6 +277,8 @@ main (int    argc,
   np_gsl_init ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/circle-fit/exact-circle", test_exact_circle);
+  g_test_add_func ("/core/circle-fit/exact-radius-62.5", test_exact_radius_62_5);
+  g_test_add_func ("/core/circle-fit/exact-and-rounding-noise", test_exact_and_rounding_noise);
   g_test_add_func ("/core/circle-fit/three-points", test_three_points);
   g_test_add_func ("/core/circle-fit/three-points-far-centre", test_three_points_far_centre);
   g_test_add_func ("/core/circle-fit/short-arc", test_short_arc);

@@ -93,6 +93,18 @@ test_copy_equal (void)
   g_assert_false (np_plan_equal (plan, copy));
   copy->calibration->mm_per_px_y = 0.1;
 
+  /* The speed's uncertainty is copied and compared; a new plan has 30 m/s. */
+  g_assert_cmpfloat (copy->speed_of_sound_sd_m_s, ==, 30.0);
+  copy->speed_of_sound_sd_m_s = 15;
+  g_assert_false (np_plan_equal (plan, copy));
+  plan->speed_of_sound_sd_m_s = 15;
+  {
+    g_autoptr(NpPlan) again = np_plan_copy (plan);
+
+    g_assert_cmpfloat (again->speed_of_sound_sd_m_s, ==, 15.0);
+  }
+  g_assert_true (np_plan_equal (plan, copy));
+
   np_plan_set_string (&copy->title, NULL);
   g_assert_false (np_plan_equal (plan, copy));
   np_plan_set_string (&copy->title, "Hip, left");

@@ -101,6 +101,9 @@ test_json (void)
 
   set_path (plan, 0, 0, 30, 40);
   plan->mark_error_px = 1;
+  /* Clicks only: the path's upper end is 50 + 1.96 √2 = 52.77 mm, and
+   * 52.77 + 10 mm outside the skin still fits the 63 mm needle. */
+  plan->speed_of_sound_sd_m_s = 0;
   add_circle (plan, "femoral artery", NP_STRUCTURE_VESSEL, 60, 40, 5, 5, 5);
   add_circle (plan, "femoral artery", NP_STRUCTURE_VESSEL, 90, 40, 5, 5, 5);
   results = compute (plan);
@@ -131,6 +134,32 @@ test_json (void)
   g_assert_cmpfloat (json_array_get_double_element (ci, 0), <, 40);
   g_assert_cmpfloat (json_array_get_double_element (ci, 1), >, 40);
   g_assert_nonnull (json_object_get_array_member (object, "path_length_ci95_mm"));
+  /* The needle is chosen from the upper end of the path's interval. */
+  g_assert_cmpstr (json_object_get_string_member (object, "needle_rule"), ==,
+                   "path_length_ci95_upper");
+  g_assert_cmpfloat (json_object_get_double_member (object, "needle_basis_mm"), ==,
+                     json_array_get_double_element (
+                       json_object_get_array_member (object, "path_length_ci95_mm"), 1));
+  /* Angle atan(40/30) = 53.13° lies in its interval; each structure has a
+   * clearance interval around its clearance (25 mm and 55 mm). */
+  ci = json_object_get_array_member (object, "insertion_angle_ci95_deg");
+  g_assert_cmpfloat (json_array_get_double_element (ci, 0), <, 53.13);
+  g_assert_cmpfloat (json_array_get_double_element (ci, 1), >, 53.13);
+  {
+    JsonArray *structures = json_object_get_array_member (object, "structures");
+    static const double clearance[] = { 25, 55 };
+
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *st = json_array_get_object_element (structures, i);
+
+        ci = json_object_get_array_member (st, "clearance_ci95_mm");
+        g_assert_cmpfloat (json_array_get_double_element (ci, 0), <, clearance[i]);
+        g_assert_cmpfloat (json_array_get_double_element (ci, 1), >, clearance[i]);
+        g_assert_true (json_object_get_null_member (st, "clearance_ci95_px"));
+        g_assert_false (json_object_get_boolean_member (st, "margin_at_risk"));
+      }
+  }
   g_assert_true (json_object_has_member (object, "fov_entry"));
   g_assert_nonnull (json_object_get_array_member (object, "warnings"));
 }

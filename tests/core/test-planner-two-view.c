@@ -12,6 +12,7 @@
 #include "np-error.h"
 
 #include <math.h>
+#include <string.h>
 
 static void
 test_two_views (void)
@@ -110,6 +111,15 @@ test_fluoroscopy_plans (void)
   g_assert_cmpfloat_with_epsilon (results->path_length, sqrt (1400), 1e-9);
   g_assert_cmpuint (results->needle_mm, ==, 50);
   g_assert_false (has_warning (results, "Depth needs a second view"));
+
+  /* The lateral alone is the pair's second view: it never asks for one. */
+  g_clear_pointer (&results, np_plan_results_free);
+  results = compute (lateral);
+  g_assert_false (results->has_depth);
+  g_assert_true (results->second_view_of_pair);
+  for (guint i = 0; i < results->warnings->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (results->warnings, i), "needs a second view"));
+  g_assert_true (has_warning (results, "Depth comes from this lateral view and its AP view"));
 }
 
 /* The geometry of test_two_views, every click 1 px uncertain, no

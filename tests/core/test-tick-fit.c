@@ -78,6 +78,42 @@ test_exact_slope (void)
     }
 }
 
+/* Exact ticks and ticks with 1e-9 px noise, 3, 5 and 50 of them, on a
+ * vertical and a 3-4-5 diagonal scale, 12.5 px apart for 2.5 mm: the fit
+ * never fails and gives 0.2 mm/px. */
+static void
+test_exact_and_rounding_noise (void)
+{
+  static const guint counts[] = { 3, 5, 50 };
+  static const double noises[] = { 0.0, 1e-9 };
+  static const double directions[][2] = { { 0, 1 }, { 0.6, 0.8 } };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (25);
+
+  for (guint a = 0; a < G_N_ELEMENTS (noises); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (counts); b++)
+      for (guint c = 0; c < G_N_ELEMENTS (directions); c++)
+        {
+          g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+          g_autoptr(GError) error = NULL;
+          g_autoptr(NpTickFit) fit = NULL;
+
+          for (guint i = 0; i < counts[b]; i++)
+            {
+              NpImagePoint p = { 40 + 12.5 * i * directions[c][0]
+                                 + noises[a] * g_rand_double_range (rand, -1, 1),
+                                 30 + 12.5 * i * directions[c][1]
+                                 + noises[a] * g_rand_double_range (rand, -1, 1) };
+              g_array_append_val (points, p);
+            }
+          fit = np_tick_fit (points, 2.5, &error);
+          g_assert_no_error (error);
+          g_assert_cmpfloat_with_epsilon (fit->mm_per_px, 0.2, 1e-9);
+          g_assert_cmpuint (fit->n_used, ==, counts[b]);
+          g_assert_cmpuint (fit->n_flagged, ==, 0);
+          g_assert_cmpfloat (fit->rms_residual_mm, <, 1e-8);
+        }
+}
+
 static void
 test_any_click_order (void)
 {
@@ -311,6 +347,7 @@ main (int    argc,
   np_gsl_init ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/tick-fit/exact-slope", test_exact_slope);
+  g_test_add_func ("/core/tick-fit/exact-and-rounding-noise", test_exact_and_rounding_noise);
   g_test_add_func ("/core/tick-fit/any-click-order", test_any_click_order);
   g_test_add_func ("/core/tick-fit/diagonal-scale", test_diagonal_scale);
   g_test_add_func ("/core/tick-fit/standard-error", test_standard_error);

@@ -634,6 +634,41 @@ test_calibrate_known_distance (void)
   destroy_window (window);
 }
 
+/* X-ray frames: no speed of sound is offered; the lateral view of a pair
+ * does not ask for a second view (it is one), the AP view alone does. */
+static void
+test_fluoroscopy_panel (void)
+{
+  static const char *const names[] = { "hip-fluoro-01-lateral", "hip-fluoro-01-ap",
+                                       "hip-us-01" };
+  NpWindow *window = new_window ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *plan = g_build_filename ("data", "cases", names[i], "plan.json", NULL);
+      g_autofree char *path = source_path (plan);
+      const char *detail;
+
+      open_path (window, path);
+      np_test_iterate (100);
+      detail = np_side_panel_get_detail_text (side_panel (window), NP_SIDE_PANEL_DEPTH);
+      if (i == 2)
+        {
+          g_assert_true (np_side_panel_get_speed_offered (side_panel (window)));
+          continue;
+        }
+      g_assert_false (np_side_panel_get_speed_offered (side_panel (window)));
+      if (i == 0)
+        {
+          g_assert_null (strstr (detail, "needs a second view"));
+          g_assert_nonnull (strstr (detail, "its AP view"));
+        }
+      else
+        g_assert_nonnull (strstr (detail, "needs a second view"));
+    }
+  destroy_window (window);
+}
+
 /* Recommend Entry moves the entry as one undoable edit and says why. */
 static void
 test_recommend_entry (void)
@@ -864,6 +899,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/planning/uncalibrated-shows-px", test_uncalibrated_shows_px);
   g_test_add_func ("/gui/planning/calibrate-known-distance", test_calibrate_known_distance);
   g_test_add_func ("/gui/planning/recommend-entry", test_recommend_entry);
+  g_test_add_func ("/gui/planning/fluoroscopy-panel", test_fluoroscopy_panel);
   g_test_add_func ("/gui/planning/tool-keys", test_tool_keys);
   g_test_add_func ("/gui/planning/missing-frame", test_missing_frame);
   g_test_add_func ("/gui/planning/changed-frame-warned", test_changed_frame_warned);
