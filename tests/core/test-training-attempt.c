@@ -219,6 +219,20 @@ test_submit (void)
   g_assert_cmpfloat_with_epsilon (score->depth_error_mm, -2.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (score->depth_error_percent, -10.0, 1e-9);
   g_assert_false (score->critical_error);
+  /* The whole score by hand: target 10 · 3/5 = 6; missed 10; entry on the
+   * expert's and in plane not scored anyway: 0; 0°: 0; depth 0.25 · 10 %
+   * = 2.5; path 17 mm against the expert's 20 mm, ratio 0.85, shorter:
+   * 0 (the old rule took 20 · 0.15 = 3). 100 − 6 − 10 − 2.5 = 81.5. */
+  g_assert_cmpfloat_with_epsilon (score->path_length_ratio, 0.85, 1e-9);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO], ==, 0);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_TARGET_ERROR], 6.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_DEPTH_ERROR], 2.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (score->score, 81.5, 1e-9);
+  /* Whose depth is whose: the expert's target 200 px × 0.1 = 20 mm deep,
+   * the trainee's 170 px × 0.1 = 17 mm. */
+  g_assert_cmpstr (score->explanation[NP_TRAINING_METRIC_DEPTH_ERROR], ==,
+                   "You estimated 18.0 mm; the expert's target lies 20.0 mm deep (your target "
+                   "17.0 mm): 2.0 mm (10%) too shallow.");
 
   /* The attempt: the case's structures and measurements, the trainee's
    * marks, no region (the answer draws it). */
