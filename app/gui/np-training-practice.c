@@ -641,6 +641,7 @@ fill_score_panel (NpTrainingPractice *self)
 {
   const NpTrainingScore *score = np_training_attempt_get_score (self->attempt);
   g_autofree char *value = _np_training_view_format_score (score->score);
+  g_autofree char *legend = NULL;
   GtkWidget *child;
   static const char *const bands[] = { "success", "warning", "error" };
 
@@ -663,10 +664,12 @@ fill_score_panel (NpTrainingPractice *self)
   gtk_label_set_text (self->score_summary_label,
                       score->explanation[NP_TRAINING_METRIC_SCORE] != NULL
                       ? score->explanation[NP_TRAINING_METRIC_SCORE] : "");
-  /* The overlay's colours (np-overlay.c): orange target, bluish green expert. */
-  gtk_label_set_markup (self->legend_label,
-                        "<span foreground=\"#E69F00\">●</span> Your plan    "
-                        "<span foreground=\"#009E73\">●</span> Expert’s answer (dashed)");
+  /* The overlay's colours (np-overlay.h): orange target, violet expert. */
+  legend = g_strdup_printf ("<span foreground=\"#E69F00\">●</span> Your plan (“your target”)    "
+                            "<span foreground=\"#%02X%02X%02X\">●</span> Expert’s answer "
+                            "(dashed, region hatched)",
+                            NP_OVERLAY_EXPERT_R, NP_OVERLAY_EXPERT_G, NP_OVERLAY_EXPERT_B);
+  gtk_label_set_markup (self->legend_label, legend);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_list))) != NULL)
     gtk_list_box_remove (self->metrics_list, child);

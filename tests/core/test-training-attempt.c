@@ -368,8 +368,8 @@ test_session_records_the_score (void)
   g_assert_null (np_training_attempt_get_attempt_plan (late));
 }
 
-/* Pixels within 24 per channel of the expert colour, Okabe–Ito bluish
- * green (0, 158, 115), in the square ±@radius around (@cx, @cy). */
+/* Pixels within 24 per channel of the expert colour, light violet
+ * (NP_OVERLAY_EXPERT_R, _G, _B), in the square ±@radius around (@cx, @cy). */
 static guint
 count_expert_pixels (cairo_surface_t *surface,
                      int              cx,
@@ -389,7 +389,8 @@ count_expert_pixels (cairo_surface_t *surface,
         guint32 pixel = *(const guint32 *) (data + (gsize) y * stride + 4 * x);
         int r = (pixel >> 16) & 0xff, g = (pixel >> 8) & 0xff, b = pixel & 0xff;
 
-        if (abs (r - 0) <= 24 && abs (g - 158) <= 24 && abs (b - 115) <= 24)
+        if (abs (r - NP_OVERLAY_EXPERT_R) <= 24 && abs (g - NP_OVERLAY_EXPERT_G) <= 24 &&
+            abs (b - NP_OVERLAY_EXPERT_B) <= 24)
           count++;
       }
   return count;

@@ -12,8 +12,8 @@
 #
 # The bundled cases are 800 × 600 frames; which case comes first depends on
 # the seed drawn, so every check holds for any case: the expert's answer is
-# drawn in Okabe–Ito bluish green (0, 158, 115), a colour no frame, no
-# trainee mark and no widget shows, and the score is written in the
+# drawn in light violet (204, 153, 255; NP_OVERLAY_EXPERT_* in np-overlay.h),
+# a colour no frame, no trainee mark, no structure and no widget shows, and the score is written in the
 # success, warning or error colour, which the panel shows nowhere else.
 
 set -u
@@ -35,11 +35,11 @@ pixels () {
   $convert "$tmp/shot.png" -crop "$1" +repage -depth 8 rgb:- | od -An -tu1 -v -w3
 }
 
-# count_expert GEOMETRY: pixels within 24 of (0, 158, 115) in every channel.
+# count_expert GEOMETRY: pixels within 24 of (204, 153, 255) in every channel.
 count_expert () {
   pixels "$1" | awk '
     function near (v, t) { return v >= t - 24 && v <= t + 24 }
-    near($1, 0) && near($2, 158) && near($3, 115) { n++ } END { print n + 0 }'
+    near($1, 204) && near($2, 153) && near($3, 255) { n++ } END { print n + 0 }'
 }
 
 # count_score_colour GEOMETRY: strongly coloured pixels that are not blue (the
@@ -207,7 +207,7 @@ for i in $(seq 1 25); do
   [ "$expert_after" -gt 30 ] && break
 done
 shot submitted
-check "Return submits: the expert's answer is drawn in bluish green" "$expert_after > 30" \
+check "Return submits: the expert's answer is drawn in violet" "$expert_after > 30" \
   "$expert_after pixels of the expert colour"
 
 # 6. The score panel ------------------------------------------------------------

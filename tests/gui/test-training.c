@@ -23,8 +23,9 @@
 #define KNEE_CASE "knee-us-01"
 #define FLUORO_CASE "knee-fluoro-01-ap"
 
-/* Okabe–Ito bluish green, the expert overlay's colour (np-overlay.c). */
-static const guint8 EXPERT_RGB[3] = { 0, 158, 115 };
+/* Light violet, the expert overlay's colour (np-overlay.h). */
+static const guint8 EXPERT_RGB[3] = { NP_OVERLAY_EXPERT_R, NP_OVERLAY_EXPERT_G,
+                                      NP_OVERLAY_EXPERT_B };
 
 static NpApplication *app;
 
@@ -333,9 +334,8 @@ test_practice_score_and_overlay (void)
   g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
   g_assert_cmpfloat_with_epsilon (entry.x, entry_click.x, 1e-9);
 
-  /* The trainee's marks are drawn in their own colours: no expert green at
-   * the expert target yet (the tendon, also green, is not drawn before
-   * submitting either). */
+  /* The trainee's marks are drawn in their own colours: no expert violet at
+   * the expert target yet. */
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), ==, 0);
 
   _np_training_view_set_depth_estimate (view, TRUE, 25.0);
@@ -376,7 +376,7 @@ test_practice_score_and_overlay (void)
   g_assert_cmpuint (rows, ==, expected_rows);
   g_assert_cmpuint (rows, >=, 8);
 
-  /* Now the expert's answer is drawn in bluish green at its target. */
+  /* Now the expert's answer is drawn in violet at its target. */
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), >, 20);
 
   /* Marks are locked, submitting again is not possible. */
