@@ -462,7 +462,7 @@ zoom_action (GtkWidget  *widget,
   else if (g_str_equal (action_name, "training.zoom-out"))
     np_canvas_zoom_out (canvas);
   else if (g_str_equal (action_name, "training.zoom-fit"))
-    np_canvas_zoom_fit (canvas);
+    np_training_practice_fit_view (NP_TRAINING_VIEW (widget)->practice);
   else
     np_canvas_zoom_actual_size (canvas);
 }
