@@ -355,27 +355,33 @@ tool_toggled_cb (NpTrainingPractice *self,
 }
 
 /* The field shows a number only while a depth is stated: empty means no
- * estimate. */
+ * estimate. These handlers run inside one another (setting the text emits
+ * "changed", setting the value "output"), so each restores the syncing
+ * flag it found. */
 static void
 show_depth_text (NpTrainingPractice *self)
 {
   g_autofree char *text = NULL;
+  gboolean syncing;
 
   if (gtk_check_button_get_active (self->depth_check))
     text = g_strdup_printf ("%.*f", (int) gtk_spin_button_get_digits (self->depth_spin),
                             gtk_spin_button_get_value (self->depth_spin));
+  syncing = self->syncing_depth;
   self->syncing_depth = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->depth_spin), text != NULL ? text : "");
-  self->syncing_depth = FALSE;
+  self->syncing_depth = syncing;
 }
 
 static void
 set_depth_stated (NpTrainingPractice *self,
                   gboolean            stated)
 {
+  gboolean syncing = self->syncing_depth;
+
   self->syncing_depth = TRUE;
   gtk_check_button_set_active (self->depth_check, stated);
-  self->syncing_depth = FALSE;
+  self->syncing_depth = syncing;
 }
 
 /* Typing a depth states it, even a value equal to the one kept; emptying
@@ -437,9 +443,11 @@ depth_output_cb (GtkSpinButton      *spin,
   text = gtk_editable_get_text (GTK_EDITABLE (spin));
   if (text != NULL && *text != '\0')
     {
+      gboolean syncing = self->syncing_depth;
+
       self->syncing_depth = TRUE;
       gtk_editable_set_text (GTK_EDITABLE (spin), "");
-      self->syncing_depth = FALSE;
+      self->syncing_depth = syncing;
     }
   return TRUE;
 }
