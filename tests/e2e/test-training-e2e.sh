@@ -22,13 +22,22 @@ app=${1:?usage: $0 NEEDLEPLAN-BINARY}
 
 . "$(dirname "$0")/e2e-lib.sh"
 
-echo "1..8"
+echo "1..9"
 
 require_tools xdotool import "$convert" od awk
 # The training history goes to the private $XDG_DATA_HOME.
 private_session
 
 # Screenshots and measurements -----------------------------------------------
+
+# marks GEOMETRY: pixels of a strip of the last shot that differ by more
+# than 40 from its commonest value (icons and labels on the header's shade).
+marks () {
+  values "$1" | awk '{ v[NR] = $1; count[$1]++ } END {
+    for (c in count) if (count[c] > most) { most = count[c]; bg = c + 0 }
+    for (i = 1; i <= NR; i++) if ((v[i] - bg)^2 > 1600) n++
+    print n + 0 }'
+}
 
 # pixels GEOMETRY: "R G B" per line.
 pixels () {
@@ -143,6 +152,8 @@ train_x=$(values "1280x1+0+16" | awk '
       }
     } }')
 [ -n "$train_x" ] || bail "no Plan / Train switch found in the header"
+# Save, Undo and Redo stand right of Open and Recent in the header's start.
+plan_marks=$(marks "130x30+130+12")
 click "$train_x" 27
 sleep 1
 
@@ -164,6 +175,11 @@ else
   not_ok "Train shows the case library with Start Session" "no accent button in the bar"
   bail "training mode did not open"
 fi
+
+# 2b. Train hides the plan's Save, Undo and Redo from the header.
+train_marks=$(marks "130x30+130+12")
+check "the Train header hides the plan's Save and Undo" "$plan_marks > 40 && $train_marks == 0" \
+  "marked pixels where Save and Undo stand: $plan_marks in Plan, $train_marks in Train"
 
 # 3. Start a session -------------------------------------------------------------
 read -r start_x start_y <<<"$start"
