@@ -879,13 +879,23 @@ test_window_train_mode (void)
       g_assert_true (score->has_depth_error);
       g_assert_cmpfloat (score->depth_estimate_mm, ==, i == 0 ? 21.5 : 30);
 
-      /* Whose depth is whose: the trainee's target lies 10 px × 1/12 mm
-       * deeper than the expert's (the skin is the line y = 44). */
+      /* Whose depth is whose: each target's depth is its distance below
+       * the skin, the line y = 44, at 1/12 mm per px. */
       depth_text = score->explanation[NP_TRAINING_METRIC_DEPTH_ERROR];
       g_assert_nonnull (strstr (depth_text, "the expert's target lies"));
-      g_assert_nonnull (strstr (depth_text, "(your target "));
       g_assert_cmpfloat_with_epsilon (score->expert_depth_mm, (expert->target.y - 44) / 12.0,
                                       1e-6);
+      {
+        g_autofree char *yours = NULL;
+        NpImagePoint placed;
+
+        /* Where the click put it: within a screen pixel of the point aimed at. */
+        g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &placed));
+        g_assert_cmpfloat (fabs (placed.y - (expert->target.y + 10)), <=,
+                           1 / np_canvas_get_zoom (_np_training_view_get_canvas (view)));
+        yours = g_strdup_printf ("(your target %.1f mm)", (placed.y - 44) / 12.0);
+        g_assert_nonnull (strstr (depth_text, yours));
+      }
 
       if (i == 0)
         {
