@@ -740,11 +740,16 @@ draw_entry (Ctx *ctx)
   set_rgb (ctx, plan_color (ctx, &COLOR_ENTRY), 0.9);
   cairo_fill_preserve (cr);
   stroke_halo (ctx, plan_color (ctx, &COLOR_ENTRY), 1.0 * ctx->u);
+  /* An in-plane entry beyond the frame's right edge has the label on its
+   * left, towards the frame, where the view has room for it. */
   if (ctx->options->show_labels)
-    draw_label (ctx, e.x + 12 * ctx->u, e.y - 12 * ctx->u, 0.0,
-                ctx->expert ? "expert entry" : ctx->trainee ? "your entry" : "entry",
-                plan_color (ctx, &COLOR_ENTRY), 11,
-                LABEL_MOVABLE);
+    {
+      gboolean left = ctx->options->image_width > 0 && e.x > ctx->options->image_width;
+
+      draw_label (ctx, e.x + (left ? -12 : 12) * ctx->u, e.y - 12 * ctx->u, left ? 1.0 : 0.0,
+                  ctx->expert ? "expert entry" : ctx->trainee ? "your entry" : "entry",
+                  plan_color (ctx, &COLOR_ENTRY), 11, LABEL_MOVABLE);
+    }
 }
 
 static void

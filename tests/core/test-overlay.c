@@ -444,6 +444,71 @@ test_overlay_trainee_labels (void)
   g_assert_cmpint (right[1] - right[0], >, 20);
 }
 
+/* Sky-blue label pixels, the entry colour (86, 180, 233), in rows
+ * @y0..@y1 between @x0 and @x1. */
+static guint
+count_entry_blue (cairo_surface_t *surface,
+                  int              x0,
+                  int              x1,
+                  int              y0,
+                  int              y1)
+{
+  guint n = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        guint r, g, b;
+
+        pixel (surface, x, y, &r, &g, &b);
+        if (r > 50 && r < 130 && g > 150 && g < 210 && b > 200)
+          n++;
+      }
+  return n;
+}
+
+/* An in-plane entry beyond the right edge of a 200 px wide frame, at
+ * (260, 40): its label goes left of it (towards the frame), in the rows
+ * about 12 px above it, so that the view's edge does not cut it; one on
+ * the frame, at (60, 40), keeps it on the right. */
+static void
+test_overlay_entry_label_beyond_frame (void)
+{
+  const double xs[2] = { 260, 60 };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(NpPlan) plan = np_plan_new ();
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 200);
+      cairo_t *cr = cairo_create (surface);
+      NpOverlayOptions options;
+      int x = (int) xs[i];
+
+      plan->has_entry = TRUE;
+      plan->entry = np_image_point (xs[i], 40);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_paint (cr);
+      np_overlay_options_init (&options, 200, 200);
+      np_overlay_draw (cr, plan, NULL, &options);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+
+      /* The diamond spans x ± 7 (and its halo); the label's rows lie
+       * above it, 28 ± 8. */
+      if (i == 0)
+        {
+          g_assert_cmpuint (count_entry_blue (surface, x - 80, x - 12, 20, 34), >, 20);
+          g_assert_cmpuint (count_entry_blue (surface, x + 12, 399, 0, 199), ==, 0);
+        }
+      else
+        {
+          g_assert_cmpuint (count_entry_blue (surface, x + 12, x + 80, 20, 34), >, 20);
+          g_assert_cmpuint (count_entry_blue (surface, 0, x - 12, 0, 199), ==, 0);
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -451,6 +516,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/overlay/path-and-target", test_overlay_path_and_target);
   g_test_add_func ("/core/overlay/expert-is-not-tendon", test_overlay_expert_is_not_tendon);
   g_test_add_func ("/core/overlay/trainee-labels", test_overlay_trainee_labels);
+  g_test_add_func ("/core/overlay/entry-label-beyond-frame",
+                   test_overlay_entry_label_beyond_frame);
   g_test_add_func ("/core/overlay/margin-isotropic", test_overlay_margin_isotropic);
   g_test_add_func ("/core/overlay/margin-anisotropic", test_overlay_margin_anisotropic);
   g_test_add_func ("/core/overlay/uncalibrated-no-margin", test_overlay_uncalibrated_has_no_margin);
