@@ -24,7 +24,10 @@ static const Rgb COLOR_TARGET = { 0.902, 0.624, 0.000 };    /* orange */
 static const Rgb COLOR_ENTRY = { 0.337, 0.706, 0.914 };     /* sky blue */
 static const Rgb COLOR_SKIN = { 0.337, 0.706, 0.914 };
 static const Rgb COLOR_DANGER = { 0.835, 0.369, 0.000 };    /* vermillion */
-static const Rgb COLOR_EXPERT = { 0.000, 0.620, 0.451 };    /* bluish green */
+/* Not an Okabe–Ito colour: the eight are taken by marks and structures, and
+ * the answer must not read as a tendon (np-overlay.h). */
+static const Rgb COLOR_EXPERT = { NP_OVERLAY_EXPERT_R / 255.0, NP_OVERLAY_EXPERT_G / 255.0,
+                                  NP_OVERLAY_EXPERT_B / 255.0 };  /* light violet */
 static const Rgb COLOR_TEXT = { 1.000, 1.000, 1.000 };
 static const Rgb COLOR_HALO = { 0.000, 0.000, 0.000 };
 static const Rgb COLOR_KIND[] = {
@@ -44,6 +47,7 @@ typedef struct
   const NpOverlayOptions *options;
   double u;                 /* one screen pixel in image pixels */
   gboolean expert;
+  gboolean trainee;         /* labels name the marks the trainee's */
   gboolean calibrated;
   double sx, sy;            /* mm per px, y scaled for the tissue speed of sound */
   GArray *labels;           /* cairo_rectangle_t: where labels stand so far */
@@ -558,8 +562,35 @@ draw_target_region (Ctx *ctx)
   for (guint i = 0; i < region->len; i++)
     cairo_line_to (ctx->cr, p[i].x, p[i].y);
   cairo_close_path (ctx->cr);
-  set_rgb (ctx, plan_color (ctx, &COLOR_TARGET), 0.15);
-  cairo_fill_preserve (ctx->cr);
+  if (ctx->expert)
+    {
+      /* Hatched, not tinted: a tint reads like a structure's fill, a hatch
+       * stays the answer's in grey print too. */
+      double x0, y0, x1, y1, step = 6 * ctx->u;
+
+      cairo_save (ctx->cr);
+      cairo_clip_preserve (ctx->cr);
+      cairo_path_extents (ctx->cr, &x0, &y0, &x1, &y1);
+      cairo_new_path (ctx->cr);
+      for (double d = x0 - (y1 - y0); d < x1; d += step)
+        {
+          cairo_move_to (ctx->cr, d, y1);
+          cairo_line_to (ctx->cr, d + (y1 - y0), y0);
+        }
+      cairo_set_line_width (ctx->cr, 1.5 * ctx->u);
+      set_rgb (ctx, &COLOR_EXPERT, 0.55);
+      cairo_stroke (ctx->cr);
+      cairo_restore (ctx->cr);
+      cairo_new_path (ctx->cr);
+      for (guint i = 0; i < region->len; i++)
+        cairo_line_to (ctx->cr, p[i].x, p[i].y);
+      cairo_close_path (ctx->cr);
+    }
+  else
+    {
+      set_rgb (ctx, plan_color (ctx, &COLOR_TARGET), 0.15);
+      cairo_fill_preserve (ctx->cr);
+    }
   set_dash (ctx, 3, 3);
   stroke_halo (ctx, plan_color (ctx, &COLOR_TARGET), 1.5 * ctx->u);
   cairo_set_dash (ctx->cr, NULL, 0, 0);
@@ -664,7 +695,8 @@ draw_path (Ctx *ctx)
   if (ctx->options->show_labels && results != NULL && results->has_path)
     {
       g_autofree char *length = format_length (ctx, results->path_length);
-      g_autofree char *label = g_strdup_printf ("path %s", length);
+      g_autofree char *label = g_strdup_printf ("%s %s", ctx->trainee ? "your path" : "path",
+                                                length);
       double mx = (e.x + t.x) / 2, my = (e.y + t.y) / 2;
       double nx = -dy / len_px, ny = dx / len_px;
       /* Put the label on the side of the path away from the image centre's
@@ -788,10 +820,16 @@ draw_entry (Ctx *ctx)
   set_rgb (ctx, plan_color (ctx, &COLOR_ENTRY), 0.9);
   cairo_fill_preserve (cr);
   stroke_halo (ctx, plan_color (ctx, &COLOR_ENTRY), 1.0 * ctx->u);
+  /* An in-plane entry beyond the frame's right edge has the label on its
+   * left, towards the frame, where the view has room for it. */
   if (ctx->options->show_labels)
-    draw_label (ctx, e.x + 12 * ctx->u, e.y - 12 * ctx->u, 0.0,
-                ctx->expert ? "expert entry" : "entry", plan_color (ctx, &COLOR_ENTRY), 11,
-                LABEL_MOVABLE);
+    {
+      gboolean left = ctx->options->image_width > 0 && e.x > ctx->options->image_width;
+
+      draw_label (ctx, e.x + (left ? -12 : 12) * ctx->u, e.y - 12 * ctx->u, left ? 1.0 : 0.0,
+                  ctx->expert ? "expert entry" : ctx->trainee ? "your entry" : "entry",
+                  plan_color (ctx, &COLOR_ENTRY), 11, LABEL_MOVABLE);
+    }
 }
 
 static void
@@ -824,14 +862,17 @@ draw_target (Ctx *ctx)
   if (ctx->options->show_labels)
     {
       g_autofree char *label = NULL;
+      /* Whose target: beside an expert's answer a bare "target · depth"
+       * would be read as the answer's depth. */
+      const char *name = ctx->expert ? "expert target" : ctx->trainee ? "your target" : "target";
+
       if (ctx->results != NULL && ctx->results->has_depth)
         {
           g_autofree char *depth = format_length (ctx, ctx->results->depth);
-          label = g_strdup_printf ("%s · depth %s", ctx->expert ? "expert target" : "target",
-                                   depth);
+          label = g_strdup_printf ("%s · depth %s", name, depth);
         }
       else
-        label = g_strdup (ctx->expert ? "expert target" : "target");
+        label = g_strdup (name);
       draw_label (ctx, t.x + r * 1.9, t.y + 14 * ctx->u, 0.0, label, color, 12, LABEL_MOVABLE);
     }
 }
@@ -1058,6 +1099,7 @@ np_overlay_draw (cairo_t                *cr,
   ctx.options = options;
   ctx.u = options->scale / options->zoom;
   ctx.expert = options->style == NP_OVERLAY_STYLE_EXPERT;
+  ctx.trainee = options->style == NP_OVERLAY_STYLE_TRAINEE;
   ctx.calibrated = np_calibration_is_calibrated (plan->calibration)
                    && (results == NULL || results->calibrated);
   ctx.sx = plan->calibration->mm_per_px_x;

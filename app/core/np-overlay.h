@@ -31,7 +31,17 @@ typedef enum
 {
   NP_OVERLAY_STYLE_PLAN,       /* the clinician's or trainee's plan */
   NP_OVERLAY_STYLE_EXPERT,     /* a revealed expert answer: dashed, its own colour */
+  NP_OVERLAY_STYLE_TRAINEE,    /* a trainee's attempt beside the answer: as a plan, with
+                                * its marks named "your target", "your entry", "your path" */
 } NpOverlayStyle;
+
+/* The colour of a revealed expert answer, 8-bit sRGB: light violet. No mark,
+ * structure kind or grey frame uses it; against a tendon's bluish green
+ * (0, 158, 115) it differs in hue (270° against 164°) and, printed in grey,
+ * in lightness (luma 0.71 against 0.42). Its region is hatched, not tinted. */
+#define NP_OVERLAY_EXPERT_R 204
+#define NP_OVERLAY_EXPERT_G 153
+#define NP_OVERLAY_EXPERT_B 255
 
 typedef struct
 {

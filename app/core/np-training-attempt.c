@@ -411,8 +411,8 @@ np_training_attempt_get_answer_plan (NpTrainingAttempt *self)
  *
  * Before submitting, only the trainee's marks, without results: no number
  * before the depth estimate is given. After it, the attempt with the
- * case's structures and its results, then the expert's answer above it in
- * its own style, without labels (they would sit on the trainee's; the
+ * case's structures and its results, its marks named the trainee's, then
+ * the expert's answer above it in its own style, without labels (they would sit on the trainee's; the
  * score panel's legend names it).
  */
 void
@@ -420,7 +420,7 @@ np_training_attempt_draw (NpTrainingAttempt      *self,
                           cairo_t                *cr,
                           const NpOverlayOptions *options)
 {
-  NpOverlayOptions expert;
+  NpOverlayOptions trainee, expert;
 
   g_return_if_fail (NP_IS_TRAINING_ATTEMPT (self));
   g_return_if_fail (cr != NULL);
@@ -431,7 +431,10 @@ np_training_attempt_draw (NpTrainingAttempt      *self,
       np_overlay_draw (cr, self->trainee, NULL, options);
       return;
     }
-  np_overlay_draw (cr, self->attempt, self->attempt_results, options);
+  /* Its labels say "your target · depth …": the score names the expert's. */
+  trainee = *options;
+  trainee.style = NP_OVERLAY_STYLE_TRAINEE;
+  np_overlay_draw (cr, self->attempt, self->attempt_results, &trainee);
   expert = *options;
   expert.style = NP_OVERLAY_STYLE_EXPERT;
   expert.show_labels = FALSE;

@@ -28,6 +28,9 @@
 #define ENTRY_MAX_PENALTY 10.0
 #define TRAJECTORY_POINTS_PER_DEGREE 0.5
 #define TRAJECTORY_MAX_PENALTY 15.0
+/* In plane the entry follows from the target and the direction, so its
+ * points go to the direction instead of being taken twice. */
+#define IN_PLANE_TRAJECTORY_MAX_PENALTY (TRAJECTORY_MAX_PENALTY + ENTRY_MAX_PENALTY)
 #define DEPTH_POINTS_PER_PERCENT 0.25
 #define DEPTH_MAX_PENALTY 10.0
 #define LENGTH_POINTS_PER_RATIO 20.0
@@ -54,7 +57,7 @@ static const MetricInfo metrics[NP_TRAINING_N_METRICS] = {
                                            ENTRY_MAX_PENALTY, FALSE, TRUE },
   [NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = { "trajectory_deviation_deg",
                                                 "Trajectory deviation",
-                                                TRAJECTORY_MAX_PENALTY, FALSE, FALSE },
+                                                IN_PLANE_TRAJECTORY_MAX_PENALTY, FALSE, FALSE },
   [NP_TRAINING_METRIC_DEPTH_ERROR] = { "depth_error_percent", "Depth estimate error",
                                        DEPTH_MAX_PENALTY, FALSE, FALSE },
   [NP_TRAINING_METRIC_PATH_LENGTH_RATIO] = { "path_length_ratio", "Path length vs expert",
@@ -466,8 +469,8 @@ np_training_score_compute (const NpPlan  *expert,
   NpPlannerOptions options;
   Metric m;
   NpMmPoint target_e, target_t;
-  double tolerance, total = 0;
-  gboolean expert_has_path;
+  double tolerance, entry_max, trajectory_max, total = 0;
+  gboolean expert_has_path, in_plane;
 
   g_return_val_if_fail (expert != NULL && expert->calibration != NULL, NULL);
   g_return_val_if_fail (trainee != NULL, NULL);
@@ -546,7 +549,14 @@ np_training_score_compute (const NpPlan  *expert,
   score->penalty[NP_TRAINING_METRIC_TARGET_HIT] = score->target_hit ? 0 : MISS_PENALTY;
   explain_target (score);
 
-  /* Entry, trajectory and the area between the paths */
+  /* Entry, trajectory and the area between the paths. In plane the needle
+   * lies in the image and enters where its line meets the skin: the entry
+   * follows from the target and the direction, both scored, so it is
+   * reported and its points go to the direction (docs/training.md). */
+  in_plane = expert->modality == NP_MODALITY_ULTRASOUND
+             && expert->technique == NP_TECHNIQUE_IN_PLANE;
+  entry_max = in_plane ? 0 : ENTRY_MAX_PENALTY;
+  trajectory_max = in_plane ? IN_PLANE_TRAJECTORY_MAX_PENALTY : TRAJECTORY_MAX_PENALTY;
   if (expert->has_entry && trainee->has_entry)
     {
       NpMmPoint entry_e = to_space (&m, expert->entry);
@@ -557,18 +567,23 @@ np_training_score_compute (const NpPlan  *expert,
       score->has_entry_deviation = TRUE;
       score->entry_deviation = np_geometry_distance (entry_e, entry_t);
       score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION] =
-        MIN (ENTRY_MAX_PENALTY, ENTRY_POINTS_PER_TOLERANCE * score->entry_deviation / tolerance);
-      explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
-               "Your entry point was %.1f %s from the expert's.", score->entry_deviation,
-               score->unit);
+        MIN (entry_max, ENTRY_POINTS_PER_TOLERANCE * score->entry_deviation / tolerance);
+      if (in_plane)
+        explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
+                 "Your entry point was %.1f %s from the expert's (reported, not scored: in plane "
+                 "the entry follows from your target and direction).", score->entry_deviation,
+                 score->unit);
+      else
+        explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
+                 "Your entry point was %.1f %s from the expert's.", score->entry_deviation,
+                 score->unit);
 
       if (hypot (dir_e.x, dir_e.y) > 0 && hypot (dir_t.x, dir_t.y) > 0)
         {
           score->has_trajectory_deviation = TRUE;
           score->trajectory_deviation_deg = direction_angle_deg (dir_e, dir_t);
           score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] =
-            MIN (TRAJECTORY_MAX_PENALTY,
-                 TRAJECTORY_POINTS_PER_DEGREE * score->trajectory_deviation_deg);
+            MIN (trajectory_max, TRAJECTORY_POINTS_PER_DEGREE * score->trajectory_deviation_deg);
           explain (score, NP_TRAINING_METRIC_TRAJECTORY_DEVIATION,
                    "Your needle direction was %.1f° off the expert's.",
                    score->trajectory_deviation_deg);
@@ -586,14 +601,18 @@ np_training_score_compute (const NpPlan  *expert,
     }
   else if (expert->has_entry)
     {
-      score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION] = ENTRY_MAX_PENALTY;
-      score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = TRAJECTORY_MAX_PENALTY;
-      explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
-               "You marked no entry point, so the entry counts as fully off (%.0f points).",
-               ENTRY_MAX_PENALTY);
+      score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION] = entry_max;
+      score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = trajectory_max;
+      if (in_plane)
+        explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
+                 "You marked no entry point; in plane it counts with the trajectory.");
+      else
+        explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
+                 "You marked no entry point, so the entry counts as fully off (%.0f points).",
+                 entry_max);
       explain (score, NP_TRAINING_METRIC_TRAJECTORY_DEVIATION,
                "Without an entry there is no trajectory, so it counts as fully off (%.0f points).",
-               TRAJECTORY_MAX_PENALTY);
+               trajectory_max);
     }
   else
     {
@@ -624,7 +643,11 @@ np_training_score_compute (const NpPlan  *expert,
   else
     {
       double reference = expert_results->depth;
+      g_autofree char *yours = NULL;
 
+      /* Both depths are named: the canvas shows the trainee's target's. */
+      if (trainee_results->has_depth)
+        yours = g_strdup_printf (" (your target %.1f mm)", trainee_results->depth);
       score->has_depth_error = TRUE;
       score->depth_error_mm = depth_estimate_mm - reference;
       score->depth_error_percent = 100 * score->depth_error_mm / reference;
@@ -632,13 +655,15 @@ np_training_score_compute (const NpPlan  *expert,
         MIN (DEPTH_MAX_PENALTY, DEPTH_POINTS_PER_PERCENT * fabs (score->depth_error_percent));
       if (fabs (score->depth_error_mm) < 0.05)
         explain (score, NP_TRAINING_METRIC_DEPTH_ERROR,
-                 "You estimated %.1f mm; the target lies %.1f mm deep: spot on.",
-                 depth_estimate_mm, reference);
+                 "You estimated %.1f mm; the expert's target lies %.1f mm deep%s: spot on.",
+                 depth_estimate_mm, reference, yours != NULL ? yours : "");
       else
         explain (score, NP_TRAINING_METRIC_DEPTH_ERROR,
-                 "You estimated %.1f mm; the target lies %.1f mm deep: %.1f mm (%.0f%%) too %s.",
-                 depth_estimate_mm, reference, fabs (score->depth_error_mm),
-                 fabs (score->depth_error_percent), score->depth_error_mm > 0 ? "deep" : "shallow");
+                 "You estimated %.1f mm; the expert's target lies %.1f mm deep%s: %.1f mm "
+                 "(%.0f%%) too %s.",
+                 depth_estimate_mm, reference, yours != NULL ? yours : "",
+                 fabs (score->depth_error_mm), fabs (score->depth_error_percent),
+                 score->depth_error_mm > 0 ? "deep" : "shallow");
     }
 
   /* Path in tissue, and its length against the expert's */
@@ -665,12 +690,16 @@ np_training_score_compute (const NpPlan  *expert,
     {
       score->has_path_length_ratio = TRUE;
       score->path_length_ratio = trainee_results->path_length / expert_results->path_length;
+      /* Only a longer path costs: more tissue crossed and a longer needle.
+       * A shorter one to the same target spares tissue; where it comes from
+       * a wrong target or direction, those parts take the points. */
       score->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO] =
-        MIN (LENGTH_MAX_PENALTY, LENGTH_POINTS_PER_RATIO * fabs (score->path_length_ratio - 1));
+        MIN (LENGTH_MAX_PENALTY, LENGTH_POINTS_PER_RATIO * MAX (0, score->path_length_ratio - 1));
       explain (score, NP_TRAINING_METRIC_PATH_LENGTH_RATIO,
-               "Your path in tissue is %.1f %s, %.2f times the expert's %.1f %s.",
+               "Your path in tissue is %.1f %s, %.2f times the expert's %.1f %s%s.",
                score->path_in_tissue, score->unit, score->path_length_ratio,
-               score->expert_path_length, score->unit);
+               score->expert_path_length, score->unit,
+               score->path_length_ratio < 1 ? " (shorter costs nothing)" : "");
     }
   else if (expert_has_path)
     {

@@ -57,6 +57,7 @@ struct _NpCanvas
   /* View state */
   NpViewport viewport;
   gboolean fit_to_view;             /* re-fit on resize until the user zooms or pans */
+  double fit_side_room;             /* share of the frame's width fitted free on each side */
   NpWindowLevel window_level;
   double value_span;                /* data range: scales window/level drags */
 
@@ -168,13 +169,20 @@ apply_fit (NpCanvas *self)
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
+  double room;
+  NpViewport viewport;
 
   if (self->frame == NULL || width <= 0 || height <= 0)
     return;
 
-  set_viewport (self, np_viewport_fit (np_frame_get_width (self->frame),
-                                       np_frame_get_height (self->frame),
-                                       width, height, NP_CANVAS_FIT_MARGIN));
+  /* The frame with the room on either side is fitted, centred; the frame
+   * itself starts the room's width in. */
+  room = self->fit_side_room * np_frame_get_width (self->frame);
+  viewport = np_viewport_fit (np_frame_get_width (self->frame) + 2 * room,
+                              np_frame_get_height (self->frame), width, height,
+                              NP_CANVAS_FIT_MARGIN);
+  viewport.offset_x += room * viewport.zoom;
+  set_viewport (self, viewport);
 }
 
 static void
@@ -948,6 +956,7 @@ set_image (NpCanvas            *self,
 
   np_prefetch_trace ("canvas: frame handed over");
   self->fit_to_view = TRUE;
+  self->fit_side_room = 0;
   apply_fit (self);
   update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -1048,8 +1057,27 @@ np_canvas_zoom_fit (NpCanvas *self)
 {
   g_return_if_fail (NP_IS_CANVAS (self));
 
-  np_prefetch_trace ("canvas: frame handed over");
+  np_canvas_zoom_fit_with_room (self, 0);
+}
+
+/**
+ * np_canvas_zoom_fit_with_room:
+ * @side_room: the share of the frame's width to keep free on either side
+ *   (an in-plane entry lies beyond the frame's edge)
+ *
+ * As np_canvas_zoom_fit(), with room beside the frame: the frame and the
+ * room fit, centred, and stay fitted when the view is resized, until the
+ * user zooms or pans.
+ */
+void
+np_canvas_zoom_fit_with_room (NpCanvas *self,
+                              double    side_room)
+{
+  g_return_if_fail (NP_IS_CANVAS (self));
+  g_return_if_fail (side_room >= 0);
+
   self->fit_to_view = TRUE;
+  self->fit_side_room = side_room;
   apply_fit (self);
 }
 

@@ -53,6 +53,8 @@ void           np_canvas_set_zoom              (NpCanvas            *self,
 void           np_canvas_zoom_in               (NpCanvas            *self);
 void           np_canvas_zoom_out              (NpCanvas            *self);
 void           np_canvas_zoom_fit              (NpCanvas            *self);
+void           np_canvas_zoom_fit_with_room    (NpCanvas            *self,
+                                                double               side_room);
 void           np_canvas_zoom_actual_size      (NpCanvas            *self);
 NpViewport     np_canvas_get_viewport          (NpCanvas            *self);
 

@@ -551,6 +551,8 @@ np_training_library_class_init (NpTrainingLibraryClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, library_count_label);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, n_cases_spin);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, seed_spin);
+  /* Named for tests only. */
+  gtk_widget_class_bind_template_child_full (widget_class, "start_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, library_stack);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, library_spinner);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingLibrary, library_empty_page);

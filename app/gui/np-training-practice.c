@@ -53,7 +53,6 @@ struct _NpTrainingPractice
   NpCase *library_case;             /* the library's entry for case_path, if any */
   GCancellable *load_cancellable;
   NpTrainingAttempt *attempt;       /* NULL while loading or when the case failed */
-  guint view_tick_id;
 
   /* State */
   gboolean loading;
@@ -355,14 +354,102 @@ tool_toggled_cb (NpTrainingPractice *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
-/* Typing a depth (or stepping it) states it; the check box withdraws it
- * again. Typing counts at once, even a value equal to the one shown. */
+/* The field shows a number only while a depth is stated: empty means no
+ * estimate. These handlers run inside one another (setting the text emits
+ * "changed", setting the value "output"), so each restores the syncing
+ * flag it found. */
 static void
-depth_edited_cb (NpTrainingPractice *self)
+show_depth_text (NpTrainingPractice *self)
 {
+  g_autofree char *text = NULL;
+  gboolean syncing;
+
+  if (gtk_check_button_get_active (self->depth_check))
+    text = g_strdup_printf ("%.*f", (int) gtk_spin_button_get_digits (self->depth_spin),
+                            gtk_spin_button_get_value (self->depth_spin));
+  syncing = self->syncing_depth;
+  self->syncing_depth = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->depth_spin), text != NULL ? text : "");
+  self->syncing_depth = syncing;
+}
+
+static void
+set_depth_stated (NpTrainingPractice *self,
+                  gboolean            stated)
+{
+  gboolean syncing = self->syncing_depth;
+
+  self->syncing_depth = TRUE;
+  gtk_check_button_set_active (self->depth_check, stated);
+  self->syncing_depth = syncing;
+}
+
+/* Typing a depth states it, even a value equal to the one kept; emptying
+ * the field withdraws it. */
+static void
+depth_text_changed_cb (NpTrainingPractice *self,
+                       GtkEditable        *text)
+{
+  const char *typed = gtk_editable_get_text (text);
+
   if (self->syncing_depth)
     return;
-  gtk_check_button_set_active (self->depth_check, TRUE);
+  set_depth_stated (self, typed != NULL && *typed != '\0');
+}
+
+/* Stepping with the arrows states it and shows the number. */
+static void
+depth_value_changed_cb (NpTrainingPractice *self)
+{
+  const char *shown = gtk_editable_get_text (GTK_EDITABLE (self->depth_spin));
+
+  if (self->syncing_depth)
+    return;
+  set_depth_stated (self, TRUE);
+  if (shown == NULL || *shown == '\0')
+    show_depth_text (self);
+}
+
+/* The check box states or withdraws the number the field keeps. */
+static void
+depth_toggled_cb (NpTrainingPractice *self)
+{
+  if (!self->syncing_depth)
+    show_depth_text (self);
+}
+
+/* An empty field is no number: the value kept stays, unshown. */
+static int
+depth_input_cb (GtkSpinButton      *spin,
+                double             *value,
+                NpTrainingPractice *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+
+  if (text != NULL && *text != '\0')
+    return FALSE;
+  *value = gtk_spin_button_get_value (spin);
+  return TRUE;
+}
+
+static gboolean
+depth_output_cb (GtkSpinButton      *spin,
+                 NpTrainingPractice *self)
+{
+  const char *text;
+
+  if (gtk_check_button_get_active (self->depth_check))
+    return FALSE;
+  text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  if (text != NULL && *text != '\0')
+    {
+      gboolean syncing = self->syncing_depth;
+
+      self->syncing_depth = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (spin), "");
+      self->syncing_depth = syncing;
+    }
+  return TRUE;
 }
 
 static void
@@ -374,46 +461,15 @@ depth_activate_cb (NpTrainingPractice *self,
 
 /* Fitting the view */
 
-static gboolean
-initial_view_tick_cb (GtkWidget     *widget,
-                      GdkFrameClock *frame_clock,
-                      gpointer       user_data)
-{
-  NpTrainingPractice *self = user_data;
-  NpFrame *frame = np_canvas_get_frame (self->canvas);
-  int width = gtk_widget_get_width (widget);
-  double side;
-
-  if (frame == NULL)
-    {
-      self->view_tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  if (width <= 0)
-    return G_SOURCE_CONTINUE;
-
-  np_canvas_zoom_fit (self->canvas);
-  side = self->attempt != NULL ? np_training_attempt_get_side_room (self->attempt) : 0;
-  if (side > 0)
-    {
-      double room = (width - 2 * NP_CANVAS_FIT_MARGIN) /
-                    (np_frame_get_width (frame) * (1 + 2 * side));
-
-      /* Fitting centres the frame, and zooming keeps the view's centre. */
-      if (room > 0 && room < np_canvas_get_zoom (self->canvas))
-        np_canvas_set_zoom (self->canvas, room);
-    }
-  self->view_tick_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
+/* Every case opens fitted, an in-plane one with room beside the frame for
+ * the entry; the canvas keeps it so through resizes (the panel changing
+ * from score to marking, the window) until the trainee zooms or pans. */
 static void
-schedule_initial_view (NpTrainingPractice *self)
+fit_view (NpTrainingPractice *self)
 {
-  if (self->view_tick_id != 0)
-    return;
-  self->view_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->canvas),
-                                                     initial_view_tick_cb, self, NULL);
+  double side = self->attempt != NULL ? np_training_attempt_get_side_room (self->attempt) : 0;
+
+  np_canvas_zoom_fit_with_room (self->canvas, side);
 }
 
 /* Loading a case */
@@ -568,10 +624,14 @@ load_case_done_cb (GObject      *source_object,
   gtk_label_set_text (self->case_title_label, title);
   gtk_label_set_text (self->case_info_label, info);
 
-  /* The depth estimate is asked for only where the case can check it. */
+  /* The depth estimate is asked for only where the case can check it, and
+   * every case starts without one: an empty field, nothing of the last
+   * case's number. */
   self->syncing_depth = TRUE;
   gtk_check_button_set_active (self->depth_check, FALSE);
+  gtk_spin_button_set_value (self->depth_spin, 0);
   self->syncing_depth = FALSE;
+  show_depth_text (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->depth_check), has_depth);
   gtk_widget_set_sensitive (GTK_WIDGET (self->depth_spin), has_depth);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->depth_spin),
@@ -588,7 +648,7 @@ load_case_done_cb (GObject      *source_object,
 
   set_loading (self, FALSE);
   show_panel (self);
-  schedule_initial_view (self);
+  fit_view (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
@@ -641,6 +701,7 @@ fill_score_panel (NpTrainingPractice *self)
 {
   const NpTrainingScore *score = np_training_attempt_get_score (self->attempt);
   g_autofree char *value = _np_training_view_format_score (score->score);
+  g_autofree char *legend = NULL;
   GtkWidget *child;
   static const char *const bands[] = { "success", "warning", "error" };
 
@@ -663,10 +724,12 @@ fill_score_panel (NpTrainingPractice *self)
   gtk_label_set_text (self->score_summary_label,
                       score->explanation[NP_TRAINING_METRIC_SCORE] != NULL
                       ? score->explanation[NP_TRAINING_METRIC_SCORE] : "");
-  /* The overlay's colours (np-overlay.c): orange target, bluish green expert. */
-  gtk_label_set_markup (self->legend_label,
-                        "<span foreground=\"#E69F00\">●</span> Your plan    "
-                        "<span foreground=\"#009E73\">●</span> Expert’s answer (dashed)");
+  /* The overlay's colours (np-overlay.h): orange target, violet expert. */
+  legend = g_strdup_printf ("<span foreground=\"#E69F00\">●</span> Your plan (“your target”)    "
+                            "<span foreground=\"#%02X%02X%02X\">●</span> Expert’s answer "
+                            "(dashed, region hatched)",
+                            NP_OVERLAY_EXPERT_R, NP_OVERLAY_EXPERT_G, NP_OVERLAY_EXPERT_B);
+  gtk_label_set_markup (self->legend_label, legend);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->metrics_list))) != NULL)
     gtk_list_box_remove (self->metrics_list, child);
@@ -713,9 +776,6 @@ np_training_practice_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
-  if (self->view_tick_id != 0 && self->canvas != NULL)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->canvas), self->view_tick_id);
-  self->view_tick_id = 0;
   if (self->canvas != NULL)
     np_canvas_set_overlay_func (self->canvas, NULL, NULL, NULL);
 
@@ -829,13 +889,16 @@ np_training_practice_init (NpTrainingPractice *self)
 
   g_signal_connect_swapped (self->target_toggle, "toggled", G_CALLBACK (tool_toggled_cb), self);
   g_signal_connect_swapped (self->entry_toggle, "toggled", G_CALLBACK (tool_toggled_cb), self);
-  g_signal_connect_swapped (self->depth_spin, "value-changed", G_CALLBACK (depth_edited_cb),
-                            self);
+  g_signal_connect_swapped (self->depth_spin, "value-changed",
+                            G_CALLBACK (depth_value_changed_cb), self);
+  g_signal_connect (self->depth_spin, "input", G_CALLBACK (depth_input_cb), self);
+  g_signal_connect (self->depth_spin, "output", G_CALLBACK (depth_output_cb), self);
+  g_signal_connect_swapped (self->depth_check, "toggled", G_CALLBACK (depth_toggled_cb), self);
   /* Return in the depth field submits, like Return on the canvas. */
   depth_text = gtk_editable_get_delegate (GTK_EDITABLE (self->depth_spin));
   if (GTK_IS_TEXT (depth_text))
     {
-      g_signal_connect_object (depth_text, "changed", G_CALLBACK (depth_edited_cb), self,
+      g_signal_connect_object (depth_text, "changed", G_CALLBACK (depth_text_changed_cb), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (depth_text, "activate", G_CALLBACK (depth_activate_cb), self,
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
@@ -947,6 +1010,20 @@ np_training_practice_get_attempt (NpTrainingPractice *self)
 }
 
 /**
+ * np_training_practice_fit_view:
+ *
+ * Fits the case as it opened: the whole frame, and for an in-plane case
+ * the room beside it where the entry goes.
+ */
+void
+np_training_practice_fit_view (NpTrainingPractice *self)
+{
+  g_return_if_fail (NP_IS_TRAINING_PRACTICE (self));
+
+  fit_view (self);
+}
+
+/**
  * np_training_practice_get_canvas:
  *
  * Returns: (transfer none): the practice canvas
@@ -1012,10 +1089,11 @@ np_training_practice_set_depth_estimate (NpTrainingPractice *self,
   g_return_if_fail (NP_IS_TRAINING_PRACTICE (self));
 
   self->syncing_depth = TRUE;
+  gtk_check_button_set_active (self->depth_check, stated);
   if (stated)
     gtk_spin_button_set_value (self->depth_spin, depth_mm);
-  gtk_check_button_set_active (self->depth_check, stated);
   self->syncing_depth = FALSE;
+  show_depth_text (self);
 }
 
 /**

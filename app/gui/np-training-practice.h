@@ -36,6 +36,7 @@ gboolean           np_training_practice_get_busy           (NpTrainingPractice  
 const char        *np_training_practice_get_case_path      (NpTrainingPractice  *self);
 NpTrainingAttempt *np_training_practice_get_attempt        (NpTrainingPractice  *self);
 NpCanvas          *np_training_practice_get_canvas         (NpTrainingPractice  *self);
+void               np_training_practice_fit_view           (NpTrainingPractice  *self);
 
 void               np_training_practice_set_tool           (NpTrainingPractice  *self,
                                                             NpTrainingMark       mark);

@@ -24,8 +24,11 @@ struct _NpTrainingSummaryPage
   /* Template widgets */
   GtkLabel *summary_title_label;
   GtkLabel *summary_subtitle_label;
+  GtkFrame *cases_frame;
+  GtkGrid *cases_grid;
   GtkFrame *summary_table_frame;
   GtkGrid *summary_grid;
+  GtkLabel *best_worst_label;
   GtkDrawingArea *chart_area;
   GtkLabel *history_label;
   GtkButton *library_button;
@@ -71,31 +74,92 @@ format_summary_value (NpTrainingMetric metric,
 }
 
 static void
+add_cell (GtkGrid    *grid,
+          const char *text,
+          int         column,
+          int         row,
+          gboolean    heading,
+          int         text_column)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == text_column ? 0 : 1);
+  gtk_widget_set_hexpand (label, column == text_column);
+  if (heading)
+    {
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+  else if (column != text_column)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+static void
 add_summary_cell (NpTrainingSummaryPage *self,
                   const char            *text,
                   int                    column,
                   int                    row,
                   gboolean               heading)
 {
-  GtkWidget *label = gtk_label_new (text);
+  add_cell (self->summary_grid, text, column, row, heading, 0);
+}
 
-  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
-  gtk_widget_set_hexpand (label, column == 0);
-  if (heading)
+/* One row per case in the session's order: its title and its score, or
+ * "Skipped". */
+static void
+fill_cases_table (NpTrainingSummaryPage *self,
+                  NpTrainingSession     *session,
+                  const char *const     *titles)
+{
+  static const char *const headings[] = { "#", "Case", "Score" };
+  guint n_cases = np_training_session_get_n_cases (session);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cases_grid))) != NULL)
+    gtk_grid_remove (self->cases_grid, child);
+  for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
+    add_cell (self->cases_grid, headings[i], i, 0, TRUE, 1);
+
+  for (guint i = 0; i < n_cases; i++)
     {
-      gtk_widget_add_css_class (label, "caption-heading");
-      gtk_widget_add_css_class (label, "dim-label");
+      const NpTrainingScore *score = np_training_session_get_score (session, i);
+      g_autofree char *order = g_strdup_printf ("%u", i + 1);
+      g_autofree char *folder = NULL;
+      g_autofree char *value = NULL;
+      const char *title = titles != NULL ? titles[i] : NULL;
+
+      if (title == NULL)
+        {
+          g_autofree char *dir = g_path_get_dirname (np_training_session_get_case (session, i));
+
+          folder = g_path_get_basename (dir);
+          title = folder;
+        }
+      if (score == NULL)
+        value = g_strdup ("Skipped");
+      else if (score->critical_error)
+        {
+          g_autofree char *number = _np_training_view_format_score (score->score);
+
+          value = g_strdup_printf ("%s (critical error)", number);
+        }
+      else
+        value = _np_training_view_format_score (score->score);
+      add_cell (self->cases_grid, order, 0, i + 1, FALSE, 1);
+      add_cell (self->cases_grid, title, 1, i + 1, FALSE, 1);
+      add_cell (self->cases_grid, value, 2, i + 1, FALSE, 1);
     }
-  else if (column > 0)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_grid_attach (self->summary_grid, label, column, row, 1, 1);
 }
 
 static void
 fill_summary_table (NpTrainingSummaryPage *self,
                     NpTrainingSession     *session)
 {
-  static const char *const headings[] = { "Metric", "Attempts", "Mean", "SD", "Best", "Worst" };
+  /* Best and worst single attempts, in each metric's own direction (the
+   * label under the table says which way). */
+  static const char *const headings[] = { "Metric", "Attempts", "Mean", "SD", "Best attempt",
+                                          "Worst attempt" };
   GtkWidget *child;
   int row = 1;
 
@@ -241,6 +305,10 @@ np_training_summary_page_class_init (NpTrainingSummaryPageClass *klass)
                                         summary_title_label);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
                                         summary_subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, cases_frame);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage, cases_grid);
+  gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
+                                        best_worst_label);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
                                         summary_table_frame);
   gtk_widget_class_bind_template_child (widget_class, NpTrainingSummaryPage,
@@ -297,6 +365,8 @@ np_training_summary_page_set_history (NpTrainingSummaryPage   *self,
 /**
  * np_training_summary_page_show_session:
  * @session: the session just finished
+ * @titles: (nullable) (array): the title of each of @session's cases,
+ *   %NULL entries (or %NULL) for the case's folder name
  * @single_case: whether it was one case practised on its own
  * @saved: whether it was added to the history
  * @save_error: (nullable): why it could not be
@@ -306,6 +376,7 @@ np_training_summary_page_set_history (NpTrainingSummaryPage   *self,
 void
 np_training_summary_page_show_session (NpTrainingSummaryPage *self,
                                        NpTrainingSession     *session,
+                                       const char *const     *titles,
                                        gboolean               single_case,
                                        gboolean               saved,
                                        const GError          *save_error)
@@ -321,6 +392,9 @@ np_training_summary_page_show_session (NpTrainingSummaryPage *self,
   n_cases = np_training_session_get_n_cases (session);
   n_scored = np_training_session_get_n_scored (session);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_table_frame), n_scored > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->best_worst_label), n_scored > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->cases_frame), n_cases > 0);
+  fill_cases_table (self, session, titles);
 
   if (saved)
     saved_text = "Saved to your training history.";
@@ -357,6 +431,8 @@ np_training_summary_page_show_progress (NpTrainingSummaryPage *self)
   g_return_if_fail (NP_IS_TRAINING_SUMMARY_PAGE (self));
 
   gtk_widget_set_visible (GTK_WIDGET (self->summary_table_frame), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->best_worst_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->cases_frame), FALSE);
   gtk_label_set_text (self->summary_title_label, "Your Progress");
   gtk_label_set_text (self->summary_subtitle_label,
                       "The mean score of each finished session, with whiskers of one "

@@ -27,6 +27,7 @@ void       np_training_summary_page_set_history   (NpTrainingSummaryPage   *self
                                                    const GError            *history_error);
 void       np_training_summary_page_show_session  (NpTrainingSummaryPage   *self,
                                                    NpTrainingSession       *session,
+                                                   const char *const       *titles,
                                                    gboolean                 single_case,
                                                    gboolean                 saved,
                                                    const GError            *save_error);

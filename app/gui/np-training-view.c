@@ -231,8 +231,24 @@ show_summary (NpTrainingView *self)
 {
   ensure_history (self);
   if (self->session != NULL)
-    np_training_summary_page_show_session (self->summary, self->session, self->single_case,
-                                           self->session_saved, self->save_error);
+    {
+      guint n_cases = np_training_session_get_n_cases (self->session);
+      g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+
+      /* The cases by the titles their cards showed. */
+      for (guint i = 0; i < n_cases; i++)
+        {
+          g_autoptr(NpCase) library_case =
+            np_training_library_dup_case (self->library,
+                                          np_training_session_get_case (self->session, i));
+
+          g_ptr_array_add (titles, library_case != NULL ? g_strdup (library_case->title) : NULL);
+        }
+      np_training_summary_page_show_session (self->summary, self->session,
+                                             (const char *const *) titles->pdata,
+                                             self->single_case, self->session_saved,
+                                             self->save_error);
+    }
   else
     np_training_summary_page_show_progress (self->summary);
   set_page (self, NP_TRAINING_VIEW_PAGE_SUMMARY);
@@ -462,7 +478,7 @@ zoom_action (GtkWidget  *widget,
   else if (g_str_equal (action_name, "training.zoom-out"))
     np_canvas_zoom_out (canvas);
   else if (g_str_equal (action_name, "training.zoom-fit"))
-    np_canvas_zoom_fit (canvas);
+    np_training_practice_fit_view (NP_TRAINING_VIEW (widget)->practice);
   else
     np_canvas_zoom_actual_size (canvas);
 }

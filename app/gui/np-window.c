@@ -1384,6 +1384,9 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_switcher);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, train_page);
+  /* Shown or hidden with the mode only (mode_changed_cb). */
+  gtk_widget_class_bind_template_child_full (widget_class, "history_box", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "training_title", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, workspace);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, tool_column);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, hint_label);
@@ -1469,10 +1472,25 @@ autosave_failed_cb (NpWindow     *self,
 static void
 mode_changed_cb (NpWindow *self)
 {
+  /* The plan's title and the header buttons that act on the plan or its
+   * canvas, both hidden while training. */
+  static const char *const plan_only[] = { "window_title", "save_button", "history_box",
+                                           "zoom_button", "window_level_button",
+                                           "export_button" };
+  gboolean training = gtk_stack_get_visible_child (self->mode_stack) == self->train_page;
   GtkWidget *view;
 
-  if (gtk_stack_get_visible_child (self->mode_stack) != self->train_page ||
-      gtk_widget_get_first_child (self->train_page) != NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (plan_only); i++)
+    gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                       NP_TYPE_WINDOW,
+                                                                       plan_only[i])),
+                            !training);
+  gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                     NP_TYPE_WINDOW,
+                                                                     "training_title")),
+                          training);
+
+  if (!training || gtk_widget_get_first_child (self->train_page) != NULL)
     return;
   view = np_training_view_new ();
   gtk_widget_set_hexpand (view, TRUE);

@@ -96,16 +96,18 @@ fi
 
 # Entry and target moved by (3, 4) mm: target error 5 mm, outside the region
 # (y 44 > 43), entry 5 mm off, 0°, ratio 1, parallelogram |(0,40) × (3,4)| =
-# 120 mm²; 100 − (10 · 5/5 + 10 + 2 · 5/5) = 78.
+# 120 mm². The plan is in plane (the default), where the entry follows from
+# target and direction and is not scored: 100 − (10 · 5/5 + 10) = 80.
 run score --json "$tmp/expert.json" "$tmp/offset.json"
-check_json "a 3-4-5 mm offset: 5 mm, missed, 78 points" '
+check_json "a 3-4-5 mm offset: 5 mm, missed, 80 points" '
 assert near(d["target_error"], 5), d["target_error"]
 assert d["target_hit"] is False
 assert near(d["entry_deviation"], 5)
 assert near(d["trajectory_deviation_deg"], 0)
 assert near(d["path_length_ratio"], 1)
 assert near(d["swept_area"], 120)
-assert near(d["score"], 78), d["score"]
+assert near(d["score"], 80), d["score"]
+assert near(d["penalties"]["entry_deviation"], 0)
 assert d["unit"] == "mm" and d["calibrated"] is True
 assert d["critical_error"] is False
 assert d["depth_estimate_mm"] is None and d["depth_error_percent"] is None

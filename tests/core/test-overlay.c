@@ -252,6 +252,46 @@ render_labels (const NpPlan        *plan,
   return surface;
 }
 
+/* Hue in degrees (HSV) and luma (Rec. 601: what a greyscale print keeps)
+ * of an 8-bit colour. */
+static void
+hue_and_luma (const double rgb[3],
+              double      *hue,
+              double      *luma)
+{
+  double r = rgb[0] / 255, g = rgb[1] / 255, b = rgb[2] / 255;
+  double max = MAX (r, MAX (g, b)), min = MIN (r, MIN (g, b)), c = max - min;
+
+  g_assert_cmpfloat (c, >, 0.1);  /* a colour, not a grey */
+  if (max == r)
+    *hue = 60 * fmod ((g - b) / c + 6, 6);
+  else if (max == g)
+    *hue = 60 * ((b - r) / c + 2);
+  else
+    *hue = 60 * ((r - g) / c + 4);
+  *luma = 0.299 * r + 0.587 * g + 0.114 * b;
+}
+
+/* Draws @plan in @style at 4 × the screen size (wide strokes) on a
+ * transparent 200 × 200 surface. */
+static cairo_surface_t *
+render_alpha (const NpPlan   *plan,
+              NpOverlayStyle  style)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 200);
+  cairo_t *cr = cairo_create (surface);
+  NpOverlayOptions options;
+
+  np_overlay_options_init (&options, 200, 200);
+  options.show_labels = FALSE;
+  options.scale = 4;
+  options.style = style;
+  np_overlay_draw (cr, plan, NULL, &options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
 /* Okabe–Ito vermillion (213, 94, 0), the warning colour. */
 static gboolean
 is_vermillion (guint r, guint g, guint b)
@@ -285,6 +325,207 @@ ring_count (cairo_surface_t *surface,
           continue;
         pixel (surface, x, y, &r, &g, &b);
         n += match (r, g, b);
+      }
+  return n;
+}
+
+/* The mean colour of the fully opaque pixels: where a stroke of the mark's
+ * own colour covers the pixel (halos and fills are translucent). */
+static void
+opaque_colour (cairo_surface_t *surface,
+               double           rgb[3])
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint n = 0;
+
+  rgb[0] = rgb[1] = rgb[2] = 0;
+  for (int y = 0; y < 200; y++)
+    for (int x = 0; x < 200; x++)
+      {
+        guint32 v = *(const guint32 *) (data + y * stride + x * 4);
+
+        if ((v >> 24) != 0xff)
+          continue;
+        rgb[0] += (v >> 16) & 0xff;
+        rgb[1] += (v >> 8) & 0xff;
+        rgb[2] += v & 0xff;
+        n++;
+      }
+  g_assert_cmpuint (n, >, 100);
+  for (guint i = 0; i < 3; i++)
+    rgb[i] /= n;
+}
+
+/* How often the alpha changes by more than 20 along row @y from @x0 to @x1. */
+static guint
+alpha_changes (cairo_surface_t *surface,
+               int              y,
+               int              x0,
+               int              x1)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint changes = 0;
+  int last = -1;
+
+  for (int x = x0; x <= x1; x++)
+    {
+      int a = *(const guint32 *) (data + y * stride + x * 4) >> 24;
+
+      if (last >= 0 && abs (a - last) > 20)
+        changes++;
+      last = a;
+    }
+  return changes;
+}
+
+/* A tendon (bluish green) and a revealed expert answer are told apart by
+ * hue and, printed in grey, by lightness; the answer's region is hatched
+ * where a structure is an even tint. */
+static void
+test_overlay_expert_is_not_tendon (void)
+{
+  g_autoptr(NpPlan) tendon_plan = np_plan_new ();
+  g_autoptr(NpPlan) answer = np_plan_new ();
+  NpStructure *tendon = np_structure_new ("tendon", NP_STRUCTURE_TENDON, NP_SHAPE_ELLIPSE, 0);
+  const NpImagePoint region[] = { { 40, 40 }, { 160, 40 }, { 160, 160 }, { 40, 160 } };
+  cairo_surface_t *t, *e;
+  double tendon_rgb[3], expert_rgb[3], tendon_hue, expert_hue, tendon_luma, expert_luma, d;
+
+  /* An ellipse centred at (100, 100) with radii 70 × 50 px. */
+  np_structure_add_point (tendon, np_image_point (100, 100));
+  np_structure_add_point (tendon, np_image_point (70, 50));
+  g_ptr_array_add (tendon_plan->structures, tendon);
+  g_array_append_vals (answer->target_region, region, G_N_ELEMENTS (region));
+
+  t = render_alpha (tendon_plan, NP_OVERLAY_STYLE_PLAN);
+  e = render_alpha (answer, NP_OVERLAY_STYLE_EXPERT);
+  opaque_colour (t, tendon_rgb);
+  opaque_colour (e, expert_rgb);
+  hue_and_luma (tendon_rgb, &tendon_hue, &tendon_luma);
+  hue_and_luma (expert_rgb, &expert_hue, &expert_luma);
+
+  /* Hue: at least 60° apart on the circle (bluish green is about 164°). */
+  d = fabs (tendon_hue - expert_hue);
+  d = MIN (d, 360 - d);
+  g_assert_cmpfloat (tendon_hue, >, 150);
+  g_assert_cmpfloat (tendon_hue, <, 180);
+  g_assert_cmpfloat (d, >=, 60);
+  /* Grey print: a fifth of the scale apart at least. */
+  g_assert_cmpfloat (fabs (tendon_luma - expert_luma), >=, 0.2);
+
+  /* Inside: the tendon's tint is even along the row through its centre
+   * (x 40..160, clear of the outline at 30 and 170), the answer's region
+   * is hatched, a line every 6 × 4 = 24 px along the diagonal, so the
+   * row crosses 120 / (24 √2) ≈ 3.5 lines at least, each twice. */
+  g_assert_cmpuint (alpha_changes (t, 100, 40, 160), ==, 0);
+  g_assert_cmpuint (alpha_changes (e, 100, 50, 150), >=, 6);
+
+  cairo_surface_destroy (t);
+  cairo_surface_destroy (e);
+}
+
+/* Orange label pixels, target colour (230, 159, 0), in rows @y0..@y1 right
+ * of @x0: the rightmost one's x, or -1. */
+static int
+label_right_edge (cairo_surface_t *surface,
+                  int              x0,
+                  int              y0,
+                  int              y1)
+{
+  int right = -1;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x < cairo_image_surface_get_width (surface); x++)
+      {
+        guint r, g, b;
+
+        pixel (surface, x, y, &r, &g, &b);
+        if (r > 190 && g > 120 && g < 200 && b < 70)
+          right = MAX (right, x);
+      }
+  return right;
+}
+
+/* Beside the expert's answer the trainee's target is labelled as theirs:
+ * "your target · depth 40.0 mm", not the bare "target · depth 40.0 mm"
+ * that would be read as the answer's depth. The label starts at the
+ * target's x + 1.9 × the 8 px ring radius = x + 15.2 and is as wide as its
+ * text in bold Sans 12 px, measured here with Cairo's own font metrics. */
+static void
+test_overlay_trainee_labels (void)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autoptr(NpPlanResults) results = np_plan_results_new ();
+  cairo_surface_t *surfaces[2];
+  const NpOverlayStyle styles[2] = { NP_OVERLAY_STYLE_PLAN, NP_OVERLAY_STYLE_TRAINEE };
+  const char *const texts[2] = { "target · depth 40.0 mm", "your target · depth 40.0 mm" };
+  double widths[2];
+  int right[2];
+
+  np_calibration_free (plan->calibration);
+  plan->calibration = np_calibration_new_uniform (NP_CALIBRATION_MANUAL, 0.2, 0);
+  plan->has_target = TRUE;
+  plan->target = np_image_point (40, 100);
+  results->calibrated = TRUE;
+  results->has_depth = TRUE;
+  results->depth = 40.0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      cairo_surface_t *measure = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+      cairo_t *cr = cairo_create (measure);
+      cairo_text_extents_t extents;
+      NpOverlayOptions options;
+
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, 12);
+      cairo_text_extents (cr, texts[i], &extents);
+      widths[i] = extents.width;
+      cairo_destroy (cr);
+      cairo_surface_destroy (measure);
+
+      surfaces[i] = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 200);
+      cr = cairo_create (surfaces[i]);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_paint (cr);
+      np_overlay_options_init (&options, 400, 200);
+      options.style = styles[i];
+      np_overlay_draw (cr, plan, results, &options);
+      cairo_destroy (cr);
+      cairo_surface_flush (surfaces[i]);
+      /* Right of the cross (arms to 40 + 12.8 and a halo), in the label's
+       * rows: centred on y = 100 + 14. */
+      right[i] = label_right_edge (surfaces[i], 55, 104, 124);
+      g_assert_cmpint (right[i], >, 0);
+      g_assert_cmpfloat (fabs (right[i] + 1 - (40 + 15.2 + widths[i])), <, 4);
+      cairo_surface_destroy (surfaces[i]);
+    }
+  /* "your " makes the difference, many pixels wide. */
+  g_assert_cmpfloat (widths[1] - widths[0], >, 20);
+  g_assert_cmpint (right[1] - right[0], >, 20);
+}
+
+/* Sky-blue label pixels, the entry colour (86, 180, 233), in rows
+ * @y0..@y1 between @x0 and @x1. */
+static guint
+count_entry_blue (cairo_surface_t *surface,
+                  int              x0,
+                  int              x1,
+                  int              y0,
+                  int              y1)
+{
+  guint n = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        guint r, g, b;
+
+        pixel (surface, x, y, &r, &g, &b);
+        if (r > 50 && r < 130 && g > 150 && g < 210 && b > 200)
+          n++;
       }
   return n;
 }
@@ -402,6 +643,48 @@ test_overlay_labels_avoid_text_band_and_edges (void)
   cairo_surface_destroy (surface);
 }
 
+/* An in-plane entry beyond the right edge of a 200 px wide frame, at
+ * (260, 40): its label goes left of it (towards the frame), in the rows
+ * about 12 px above it, so that the view's edge does not cut it; one on
+ * the frame, at (60, 40), keeps it on the right. */
+static void
+test_overlay_entry_label_beyond_frame (void)
+{
+  const double xs[2] = { 260, 60 };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(NpPlan) plan = np_plan_new ();
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 200);
+      cairo_t *cr = cairo_create (surface);
+      NpOverlayOptions options;
+      int x = (int) xs[i];
+
+      plan->has_entry = TRUE;
+      plan->entry = np_image_point (xs[i], 40);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_paint (cr);
+      np_overlay_options_init (&options, 200, 200);
+      np_overlay_draw (cr, plan, NULL, &options);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+
+      /* The diamond spans x ± 7 (and its halo); the label's rows lie
+       * above it, 28 ± 8. */
+      if (i == 0)
+        {
+          g_assert_cmpuint (count_entry_blue (surface, x - 80, x - 12, 20, 34), >, 20);
+          g_assert_cmpuint (count_entry_blue (surface, x + 12, 399, 0, 199), ==, 0);
+        }
+      else
+        {
+          g_assert_cmpuint (count_entry_blue (surface, x + 12, x + 80, 20, 34), >, 20);
+          g_assert_cmpuint (count_entry_blue (surface, 0, x - 12, 0, 199), ==, 0);
+        }
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -411,6 +694,10 @@ main (int argc, char **argv)
                    test_overlay_crossed_in_warning_colour);
   g_test_add_func ("/core/overlay/labels-avoid-text-band-and-edges",
                    test_overlay_labels_avoid_text_band_and_edges);
+  g_test_add_func ("/core/overlay/expert-is-not-tendon", test_overlay_expert_is_not_tendon);
+  g_test_add_func ("/core/overlay/trainee-labels", test_overlay_trainee_labels);
+  g_test_add_func ("/core/overlay/entry-label-beyond-frame",
+                   test_overlay_entry_label_beyond_frame);
   g_test_add_func ("/core/overlay/margin-isotropic", test_overlay_margin_isotropic);
   g_test_add_func ("/core/overlay/margin-anisotropic", test_overlay_margin_anisotropic);
   g_test_add_func ("/core/overlay/uncalibrated-no-margin", test_overlay_uncalibrated_has_no_margin);

@@ -219,6 +219,20 @@ test_submit (void)
   g_assert_cmpfloat_with_epsilon (score->depth_error_mm, -2.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (score->depth_error_percent, -10.0, 1e-9);
   g_assert_false (score->critical_error);
+  /* The whole score by hand: target 10 · 3/5 = 6; missed 10; entry on the
+   * expert's and in plane not scored anyway: 0; 0°: 0; depth 0.25 · 10 %
+   * = 2.5; path 17 mm against the expert's 20 mm, ratio 0.85, shorter:
+   * 0 (the old rule took 20 · 0.15 = 3). 100 − 6 − 10 − 2.5 = 81.5. */
+  g_assert_cmpfloat_with_epsilon (score->path_length_ratio, 0.85, 1e-9);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO], ==, 0);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_TARGET_ERROR], 6.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_DEPTH_ERROR], 2.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (score->score, 81.5, 1e-9);
+  /* Whose depth is whose: the expert's target 200 px × 0.1 = 20 mm deep,
+   * the trainee's 170 px × 0.1 = 17 mm. */
+  g_assert_cmpstr (score->explanation[NP_TRAINING_METRIC_DEPTH_ERROR], ==,
+                   "You estimated 18.0 mm; the expert's target lies 20.0 mm deep (your target "
+                   "17.0 mm): 2.0 mm (10%) too shallow.");
 
   /* The attempt: the case's structures and measurements, the trainee's
    * marks, no region (the answer draws it). */
@@ -354,8 +368,8 @@ test_session_records_the_score (void)
   g_assert_null (np_training_attempt_get_attempt_plan (late));
 }
 
-/* Pixels within 24 per channel of the expert colour, Okabe–Ito bluish
- * green (0, 158, 115), in the square ±@radius around (@cx, @cy). */
+/* Pixels within 24 per channel of the expert colour, light violet
+ * (NP_OVERLAY_EXPERT_R, _G, _B), in the square ±@radius around (@cx, @cy). */
 static guint
 count_expert_pixels (cairo_surface_t *surface,
                      int              cx,
@@ -375,7 +389,8 @@ count_expert_pixels (cairo_surface_t *surface,
         guint32 pixel = *(const guint32 *) (data + (gsize) y * stride + 4 * x);
         int r = (pixel >> 16) & 0xff, g = (pixel >> 8) & 0xff, b = pixel & 0xff;
 
-        if (abs (r - 0) <= 24 && abs (g - 158) <= 24 && abs (b - 115) <= 24)
+        if (abs (r - NP_OVERLAY_EXPERT_R) <= 24 && abs (g - NP_OVERLAY_EXPERT_G) <= 24 &&
+            abs (b - NP_OVERLAY_EXPERT_B) <= 24)
           count++;
       }
   return count;

@@ -216,7 +216,8 @@ test_round_trip (void)
   g_assert_cmpuint (session->seed, ==, 7);
   g_assert_cmpstr (g_ptr_array_index (session->cases, 0), ==, "cases/knee, left/plan.json");
   score = g_ptr_array_index (session->scores, 0);
-  g_assert_cmpfloat (score->score, ==, 78);
+  /* In plane the entry is not scored: 100 − (10 + 10) = 80. */
+  g_assert_cmpfloat (score->score, ==, 80);
   g_assert_cmpfloat (score->target_error, ==, 5);
   g_assert_cmpstr (score->explanation[NP_TRAINING_METRIC_TARGET_ERROR], ==,
                    "Your target was 5.0 mm from the expert's, outside the acceptable region.");
@@ -331,7 +332,8 @@ test_append_failure (void)
 }
 
 /* Values by hand (see test-training.c for the geometry):
- * 3-4-5 attempt: score 78, target error 5, missed, entry 5, 0°, no depth
+ * 3-4-5 attempt: score 80 (in plane the entry is reported, not scored:
+ * 100 − (10 for 5 mm + 10 missed)), target error 5, missed, entry 5, 0°, no depth
  * estimate, expert depth 40, paths 40 and 40 (ratio 1), area 120.
  * Vessel attempt with a 48 mm estimate: capped at 40, target error 0, hit,
  * entry 40, 45°, estimate 48 against 40: +8 mm, +20 %; path 40√2 =
@@ -343,7 +345,7 @@ static const char expected_csv[] =
   "trajectory_deviation_deg,depth_estimate_mm,expert_depth_mm,depth_error_mm,"
   "depth_error_percent,path_in_tissue,expert_path_length,path_length_ratio,swept_area,"
   "critical_error,critical_structures\r\n"
-  "1,2026-04-15T09:30:00Z,7,1,\"cases/knee, left/plan.json\",mm,78.0,5.00,0,5.00,0.00,,40.00,,,"
+  "1,2026-04-15T09:30:00Z,7,1,\"cases/knee, left/plan.json\",mm,80.0,5.00,0,5.00,0.00,,40.00,,,"
   "40.00,40.00,1.000,120.00,0,\r\n"
   "2,2026-04-16T10:00:00Z,8,1,\"cases/hip \"\"A\"\"/plan.json\",mm,40.0,0.00,1,40.00,45.00,"
   "48.00,40.00,8.00,20.00,56.57,40.00,1.414,800.00,1,\"genicular artery, superior\"\r\n";

@@ -131,8 +131,10 @@ test_exact_hit (void)
  * edge y = 43, so the target is missed. Entry deviation 5 mm. Both paths
  * point along (0, 40): 0°, equal lengths: ratio 1. The area between the
  * paths is the parallelogram |(0, 40) × (3, 4)| = |0·4 − 40·3| = 120 mm².
- * Penalties: target 10 · 5/5 = 10, miss 10, entry 2 · 5/5 = 2:
- * score 100 − 22 = 78. */
+ * The case is in plane (the default technique), so the entry is reported,
+ * not scored: it follows from the target and the direction.
+ * Penalties: target 10 · 5/5 = 10, miss 10, entry 0:
+ * score 100 − 20 = 80. */
 static void
 test_offset_3_4_5 (void)
 {
@@ -140,6 +142,7 @@ test_offset_3_4_5 (void)
   g_autoptr(NpPlan) trainee = make_attempt (53, 4, 53, 44);
   g_autoptr(NpTrainingScore) score = score_of (expert, trainee, FALSE, 0);
 
+  g_assert_cmpint (expert->technique, ==, NP_TECHNIQUE_IN_PLANE);
   g_assert_cmpfloat_with_epsilon (score->target_error, 5.0, TOL);
   g_assert_false (score->target_hit);
   g_assert_cmpfloat_with_epsilon (score->entry_deviation, 5.0, TOL);
@@ -148,11 +151,74 @@ test_offset_3_4_5 (void)
   g_assert_cmpfloat_with_epsilon (score->swept_area, 120, TOL);
   g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_TARGET_ERROR], 10, TOL);
   g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_TARGET_HIT], 10, TOL);
-  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION], 2, TOL);
-  g_assert_cmpfloat_with_epsilon (score->score, 78, TOL);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION], ==, 0);
+  g_assert_cmpfloat_with_epsilon (score->score, 80, TOL);
   g_assert_cmpstr (score->explanation[NP_TRAINING_METRIC_TARGET_ERROR], ==,
                    "Your target was 5.0 mm from the expert's, outside the acceptable region.");
+  g_assert_nonnull (strstr (score->explanation[NP_TRAINING_METRIC_ENTRY_DEVIATION],
+                            "not scored"));
   assert_penalties_add_up (score);
+}
+
+/* The same attempt out of plane, where the entry is a choice of its own:
+ * entry 2 · 5/5 = 2. Out of plane the needle walks down at one angle θ and
+ * runs D / sin θ (docs/planner.md): the trainee's target lies 44 mm deep,
+ * the expert's 40 mm, so the ratio is 44 / 40 = 1.1, longer: 20 · 0.1 = 2.
+ * 100 − (10 + 10 + 2 + 2) = 76. */
+static void
+test_offset_3_4_5_out_of_plane (void)
+{
+  g_autoptr(NpPlan) expert = make_expert ();
+  g_autoptr(NpPlan) trainee = make_attempt (53, 4, 53, 44);
+  g_autoptr(NpTrainingScore) score = NULL;
+
+  expert->technique = NP_TECHNIQUE_OUT_OF_PLANE;
+  score = score_of (expert, trainee, FALSE, 0);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION], 2, TOL);
+  g_assert_cmpfloat_with_epsilon (score->path_length_ratio, 1.1, TOL);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO], 2, TOL);
+  g_assert_cmpfloat_with_epsilon (score->score, 76, TOL);
+  assert_penalties_add_up (score);
+}
+
+/* A path shorter than the expert's costs nothing for its length; a longer
+ * one does. Expert in plane from (10, 0) to (50, 40): 45° to the skin,
+ * 40√2 = 56.569 mm. The trainee goes straight down from (50, 0) to the
+ * same target: 40 mm, ratio 40 / (40√2) = 1/√2 = 0.7071 < 1: 0 points
+ * (the old rule took 20 · (1 − 0.7071) = 5.86). The direction is 45° off:
+ * 0.5 · 45 = 22.5 of the in-plane cap 25; the entry (40 mm off) is not
+ * scored in plane. Score 100 − 22.5 = 77.5.
+ * The other way round (the expert straight down, the trainee at 45°) the
+ * ratio is √2: 20 · (√2 − 1) = 8.2843 for the length, 22.5 for the
+ * direction: 100 − 30.7843 = 69.2157. */
+static void
+test_shorter_path_not_penalised (void)
+{
+  g_autoptr(NpPlan) expert = make_expert ();
+  g_autoptr(NpPlan) straight = make_attempt (50, 0, 50, 40);
+  g_autoptr(NpPlan) oblique = make_attempt (10, 0, 50, 40);
+  g_autoptr(NpTrainingScore) shorter = NULL;
+  g_autoptr(NpTrainingScore) longer = NULL;
+
+  expert->entry = np_image_point (10, 0);
+  shorter = score_of (expert, straight, FALSE, 0);
+  g_assert_cmpfloat_with_epsilon (shorter->path_length_ratio, 1 / G_SQRT2, TOL);
+  g_assert_cmpfloat (shorter->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO], ==, 0);
+  g_assert_cmpfloat_with_epsilon (shorter->trajectory_deviation_deg, 45, TOL);
+  g_assert_cmpfloat_with_epsilon (shorter->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION],
+                                  22.5, TOL);
+  g_assert_cmpfloat (shorter->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION], ==, 0);
+  g_assert_cmpfloat_with_epsilon (shorter->score, 77.5, TOL);
+  assert_penalties_add_up (shorter);
+
+  expert->entry = np_image_point (50, 0);
+  longer = score_of (expert, oblique, FALSE, 0);
+  g_assert_cmpfloat_with_epsilon (longer->path_length_ratio, G_SQRT2, TOL);
+  g_assert_cmpfloat_with_epsilon (longer->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO],
+                                  20 * (G_SQRT2 - 1), TOL);
+  g_assert_cmpfloat_with_epsilon (longer->score, 100 - 22.5 - 20 * (G_SQRT2 - 1), TOL);
+  g_assert_cmpfloat_with_epsilon (longer->score, 69.2157, 1e-4);
+  assert_penalties_add_up (longer);
 }
 
 /* Pixels of 0.5 × 1.0 mm: an offset of (6, 4) px is (3, 4) mm, 5 mm. The
@@ -189,17 +255,18 @@ test_anisotropic (void)
 /* Trainee entry (10, 0) to the expert's target (50, 40): the path follows
  * y = x − 10 and passes through (30, 20), the centre of a vessel of radius
  * 5 mm, so it crosses the vessel. The expert's path (x = 50) stays 15 mm
- * away. Uncapped: entry 40 mm off → min(10, 2 · 40/5) = 10; direction
- * (40, 40) against (0, 40) is 45° → min(15, 22.5) = 15; path √(40² + 40²)
- * = 40√2 against 40, ratio √2 → min(10, 20 (√2 − 1)) = 8.2843. Score
- * 100 − 33.2843 = 66.7157, capped at 40. */
+ * away. Uncapped, in plane: entry 40 mm off, not scored; direction
+ * (40, 40) against (0, 40) is 45° → min(25, 0.5 · 45) = 22.5; path
+ * √(40² + 40²) = 40√2 against 40, ratio √2 → min(10, 20 (√2 − 1)) =
+ * 8.2843. Score 100 − 30.7843 = 69.2157, capped at 40: the cap takes
+ * 29.2157. */
 static void
 test_vessel_crossed (void)
 {
   g_autoptr(NpPlan) expert = make_expert ();
   g_autoptr(NpPlan) trainee = make_attempt (10, 0, 50, 40);
   g_autoptr(NpTrainingScore) score = NULL;
-  double uncapped = 100 - (10 + 15 + 20 * (G_SQRT2 - 1));
+  double uncapped = 100 - (22.5 + 20 * (G_SQRT2 - 1));
 
   add_circle (expert, "genicular artery", NP_STRUCTURE_VESSEL, 30, 20, 5, 2);
   score = score_of (expert, trainee, FALSE, 0);
@@ -212,6 +279,8 @@ test_vessel_crossed (void)
   g_assert_cmpfloat_with_epsilon (score->score, NP_TRAINING_CRITICAL_CAP, TOL);
   g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_CRITICAL_ERROR],
                                   uncapped - NP_TRAINING_CRITICAL_CAP, 1e-9);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_CRITICAL_ERROR], 29.2157,
+                                  1e-4);
   g_assert_cmpstr (score->explanation[NP_TRAINING_METRIC_CRITICAL_ERROR], ==,
                    "Your path crosses the genicular artery: a critical error, so the score is "
                    "capped at 40.");
@@ -275,7 +344,8 @@ test_depth_estimate (void)
   g_assert_cmpfloat_with_epsilon (deep->depth_error_percent, 20, TOL);
   g_assert_cmpfloat_with_epsilon (deep->score, 95, TOL);
   g_assert_cmpstr (deep->explanation[NP_TRAINING_METRIC_DEPTH_ERROR], ==,
-                   "You estimated 48.0 mm; the target lies 40.0 mm deep: 8.0 mm (20%) too deep.");
+                   "You estimated 48.0 mm; the expert's target lies 40.0 mm deep (your target "
+                   "40.0 mm): 8.0 mm (20%) too deep.");
 
   g_assert_cmpfloat_with_epsilon (shallow->depth_error_mm, -8, TOL);
   g_assert_cmpfloat_with_epsilon (shallow->depth_error_percent, -20, TOL);
@@ -295,7 +365,10 @@ test_depth_estimate (void)
 
 /* Same target, entry (10, 0): directions (0, 40) and (40, 40) differ by
  * 45°. The area between the paths is the triangle (50, 0), (50, 40),
- * (10, 0): ½ · 40 · 40 = 800 mm². Score 100 − (10 + 15 + 20 (√2 − 1)). */
+ * (10, 0): ½ · 40 · 40 = 800 mm². In plane the entry (40 mm off) is not
+ * scored and the direction takes 0.5 · 45 = 22.5 (cap 25); the path is
+ * √2 times longer: 20 (√2 − 1) = 8.2843. Score 100 − 30.7843 = 69.2157
+ * (before the in-plane rule: 100 − (10 + 15 + 8.2843) = 66.7157). */
 static void
 test_trajectory_45 (void)
 {
@@ -307,7 +380,10 @@ test_trajectory_45 (void)
   g_assert_cmpfloat_with_epsilon (score->entry_deviation, 40, TOL);
   g_assert_cmpfloat_with_epsilon (score->path_in_tissue, 40 * G_SQRT2, TOL);
   g_assert_cmpfloat_with_epsilon (score->swept_area, 800, TOL);
-  g_assert_cmpfloat_with_epsilon (score->score, 100 - (10 + 15 + 20 * (G_SQRT2 - 1)), TOL);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION], ==, 0);
+  g_assert_cmpfloat_with_epsilon (score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION], 22.5,
+                                  TOL);
+  g_assert_cmpfloat_with_epsilon (score->score, 100 - (22.5 + 20 * (G_SQRT2 - 1)), TOL);
   g_assert_false (score->critical_error);
   assert_penalties_add_up (score);
 }
@@ -331,7 +407,11 @@ test_swept_area (void)
 }
 
 /* No entry marked although the expert has one: entry, trajectory and path
- * length count as fully off: 100 − (10 + 15 + 10) = 65. */
+ * length count as fully off. In plane the entry's 10 points are the
+ * trajectory's (cap 15 + 10 = 25): 100 − (25 + 10) = 65. Out of plane
+ * entry 10 and trajectory 15, but the path needs no entry: it runs
+ * D / sin θ from the target's depth, here the expert's own: ratio 1, 0
+ * points: 100 − (10 + 15) = 75. */
 static void
 test_missing_entry (void)
 {
@@ -341,12 +421,24 @@ test_missing_entry (void)
 
   trainee->has_entry = FALSE;
   score = score_of (expert, trainee, FALSE, 0);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION], ==, 0);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION], ==, 25);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO], ==, 10);
   g_assert_false (score->has_entry_deviation);
   g_assert_false (score->has_trajectory_deviation);
   g_assert_false (score->has_swept_area);
   g_assert_false (score->has_path_in_tissue);
   g_assert_false (score->has_path_length_ratio);
   g_assert_cmpfloat_with_epsilon (score->score, 65, TOL);
+  assert_penalties_add_up (score);
+
+  expert->technique = NP_TECHNIQUE_OUT_OF_PLANE;
+  g_clear_pointer (&score, np_training_score_free);
+  score = score_of (expert, trainee, FALSE, 0);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_ENTRY_DEVIATION], ==, 10);
+  g_assert_cmpfloat (score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION], ==, 15);
+  g_assert_cmpfloat_with_epsilon (score->path_length_ratio, 1, TOL);
+  g_assert_cmpfloat_with_epsilon (score->score, 75, TOL);
   assert_penalties_add_up (score);
 }
 
@@ -706,6 +798,8 @@ main (int    argc,
 
   g_test_add_func ("/core/training/exact-hit", test_exact_hit);
   g_test_add_func ("/core/training/offset-3-4-5", test_offset_3_4_5);
+  g_test_add_func ("/core/training/offset-3-4-5-out-of-plane", test_offset_3_4_5_out_of_plane);
+  g_test_add_func ("/core/training/shorter-path-not-penalised", test_shorter_path_not_penalised);
   g_test_add_func ("/core/training/anisotropic-and-uncalibrated", test_anisotropic);
   g_test_add_func ("/core/training/vessel-crossed", test_vessel_crossed);
   g_test_add_func ("/core/training/margin-crossed", test_margin_crossed);

@@ -12,8 +12,8 @@
 #
 # The bundled cases are 800 × 600 frames; which case comes first depends on
 # the seed drawn, so every check holds for any case: the expert's answer is
-# drawn in Okabe–Ito bluish green (0, 158, 115), a colour no frame, no
-# trainee mark and no widget shows, and the score is written in the
+# drawn in light violet (204, 153, 255; NP_OVERLAY_EXPERT_* in np-overlay.h),
+# a colour no frame, no trainee mark, no structure and no widget shows, and the score is written in the
 # success, warning or error colour, which the panel shows nowhere else.
 
 set -u
@@ -22,7 +22,7 @@ app=${1:?usage: $0 NEEDLEPLAN-BINARY}
 
 . "$(dirname "$0")/e2e-lib.sh"
 
-echo "1..8"
+echo "1..9"
 
 require_tools xdotool import "$convert" od awk
 # The training history goes to the private $XDG_DATA_HOME.
@@ -30,16 +30,25 @@ private_session
 
 # Screenshots and measurements -----------------------------------------------
 
+# marks GEOMETRY: pixels of a strip of the last shot that differ by more
+# than 40 from its commonest value (icons and labels on the header's shade).
+marks () {
+  values "$1" | awk '{ v[NR] = $1; count[$1]++ } END {
+    for (c in count) if (count[c] > most) { most = count[c]; bg = c + 0 }
+    for (i = 1; i <= NR; i++) if ((v[i] - bg)^2 > 1600) n++
+    print n + 0 }'
+}
+
 # pixels GEOMETRY: "R G B" per line.
 pixels () {
   $convert "$tmp/shot.png" -crop "$1" +repage -depth 8 rgb:- | od -An -tu1 -v -w3
 }
 
-# count_expert GEOMETRY: pixels within 24 of (0, 158, 115) in every channel.
+# count_expert GEOMETRY: pixels within 24 of (204, 153, 255) in every channel.
 count_expert () {
   pixels "$1" | awk '
     function near (v, t) { return v >= t - 24 && v <= t + 24 }
-    near($1, 0) && near($2, 158) && near($3, 115) { n++ } END { print n + 0 }'
+    near($1, 204) && near($2, 153) && near($3, 255) { n++ } END { print n + 0 }'
 }
 
 # count_score_colour GEOMETRY: strongly coloured pixels that are not blue (the
@@ -143,6 +152,8 @@ train_x=$(values "1280x1+0+16" | awk '
       }
     } }')
 [ -n "$train_x" ] || bail "no Plan / Train switch found in the header"
+# Save, Undo and Redo stand right of Open and Recent in the header's start.
+plan_marks=$(marks "130x30+130+12")
 click "$train_x" 27
 sleep 1
 
@@ -164,6 +175,11 @@ else
   not_ok "Train shows the case library with Start Session" "no accent button in the bar"
   bail "training mode did not open"
 fi
+
+# 2b. Train hides the plan's Save, Undo and Redo from the header.
+train_marks=$(marks "130x30+130+12")
+check "the Train header hides the plan's Save and Undo" "$plan_marks > 40 && $train_marks == 0" \
+  "marked pixels where Save and Undo stand: $plan_marks in Plan, $train_marks in Train"
 
 # 3. Start a session -------------------------------------------------------------
 read -r start_x start_y <<<"$start"
@@ -207,7 +223,7 @@ for i in $(seq 1 25); do
   [ "$expert_after" -gt 30 ] && break
 done
 shot submitted
-check "Return submits: the expert's answer is drawn in bluish green" "$expert_after > 30" \
+check "Return submits: the expert's answer is drawn in violet" "$expert_after > 30" \
   "$expert_after pixels of the expert colour"
 
 # 6. The score panel ------------------------------------------------------------

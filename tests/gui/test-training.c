@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <math.h>
 
 #include "np-application.h"
@@ -23,8 +24,9 @@
 #define KNEE_CASE "knee-us-01"
 #define FLUORO_CASE "knee-fluoro-01-ap"
 
-/* Okabe–Ito bluish green, the expert overlay's colour (np-overlay.c). */
-static const guint8 EXPERT_RGB[3] = { 0, 158, 115 };
+/* Light violet, the expert overlay's colour (np-overlay.h). */
+static const guint8 EXPERT_RGB[3] = { NP_OVERLAY_EXPERT_R, NP_OVERLAY_EXPERT_G,
+                                      NP_OVERLAY_EXPERT_B };
 
 static NpApplication *app;
 
@@ -208,6 +210,130 @@ assert_same_score (const NpTrainingScore *shown,
     }
 }
 
+/* Real input through the X server (xdotool), as in test-planning.c */
+
+static gboolean
+have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+static void
+xdotool (const char *const *args)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_strv_builder_add (builder, "xdotool");
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static char *
+window_id (GtkWidget *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+/* A click at the widget point (@x, @y) of @widget, through the X server. */
+static void
+click_widget_at (GtkWidget *widget,
+                 double     x,
+                 double     y)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_autofree char *wid = window_id (window);
+  graphene_point_t in_window;
+  double surface_x, surface_y;
+  g_autofree char *xs = NULL;
+  g_autofree char *ys = NULL;
+
+  g_assert_true (gtk_widget_compute_point (widget, window, &GRAPHENE_POINT_INIT (x, y),
+                                           &in_window));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &surface_x, &surface_y);
+  xs = g_strdup_printf ("%ld", lround (in_window.x + surface_x));
+  ys = g_strdup_printf ("%ld", lround (in_window.y + surface_y));
+  {
+    const char *move[] = { "mousemove", "--sync", "--window", wid, xs, ys, NULL };
+    const char *press[] = { "click", "1", NULL };
+
+    xdotool (move);
+    np_test_iterate (30);
+    xdotool (press);
+    /* Past the double-click time, so two clicks stay two clicks. */
+    np_test_iterate (450);
+  }
+}
+
+static void
+click_widget (GtkWidget *widget)
+{
+  click_widget_at (widget, gtk_widget_get_width (widget) / 2.0,
+                   gtk_widget_get_height (widget) / 2.0);
+}
+
+static void
+click_image_point (NpTrainingView *view,
+                   NpImagePoint    at)
+{
+  NpCanvas *canvas = _np_training_view_get_canvas (view);
+  NpWidgetPoint w = np_canvas_image_to_widget (canvas, at);
+
+  click_widget_at (GTK_WIDGET (canvas), w.x, w.y);
+}
+
+/* xdotool key (or type, with @verb) to @widget's window. */
+static void
+send_keys (GtkWidget  *widget,
+           const char *verb,
+           const char *keys)
+{
+  g_autofree char *wid = window_id (GTK_WIDGET (gtk_widget_get_root (widget)));
+  const char *args[] = { verb, "--window", wid, keys, NULL };
+
+  xdotool (args);
+  np_test_iterate (150);
+}
+
+/* The practice canvas shows the whole 800 × 600 frame with @side of its
+ * width free on either side, centred: by hand, the zoom is the smaller of
+ * (W − 2 · 16) / (800 (1 + 2 side)) and (H − 2 · 16) / 600, and the frame
+ * sits at (W − 800 zoom) / 2, (H − 600 zoom) / 2. */
+static void
+assert_fitted (NpTrainingView *view,
+               double          side)
+{
+  NpCanvas *canvas = _np_training_view_get_canvas (view);
+  NpViewport viewport = np_canvas_get_viewport (canvas);
+  double w = gtk_widget_get_width (GTK_WIDGET (canvas));
+  double h = gtk_widget_get_height (GTK_WIDGET (canvas));
+  double zoom = MIN ((w - 32) / (800 * (1 + 2 * side)), (h - 32) / 600);
+
+  g_assert_cmpfloat (w, >, 200);
+  g_assert_cmpfloat_with_epsilon (viewport.zoom, zoom, 1e-9);
+  g_assert_cmpfloat_with_epsilon (viewport.offset_x, (w - 800 * zoom) / 2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (viewport.offset_y, (h - 600 * zoom) / 2, 1e-6);
+}
+
+static gboolean
+view_is_shown (gpointer data)
+{
+  GtkWidget *train_page = data;
+  GtkWidget *view = gtk_widget_get_first_child (train_page);
+
+  return view != NULL && gtk_widget_get_mapped (view) &&
+         !np_training_view_get_busy (NP_TRAINING_VIEW (view));
+}
+
 /* Tests */
 
 static void
@@ -333,9 +459,8 @@ test_practice_score_and_overlay (void)
   g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, &entry));
   g_assert_cmpfloat_with_epsilon (entry.x, entry_click.x, 1e-9);
 
-  /* The trainee's marks are drawn in their own colours: no expert green at
-   * the expert target yet (the tendon, also green, is not drawn before
-   * submitting either). */
+  /* The trainee's marks are drawn in their own colours: no expert violet at
+   * the expert target yet. */
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), ==, 0);
 
   _np_training_view_set_depth_estimate (view, TRUE, 25.0);
@@ -376,7 +501,7 @@ test_practice_score_and_overlay (void)
   g_assert_cmpuint (rows, ==, expected_rows);
   g_assert_cmpuint (rows, >=, 8);
 
-  /* Now the expert's answer is drawn in bluish green at its target. */
+  /* Now the expert's answer is drawn in violet at its target. */
   g_assert_cmpuint (count_expert_pixels (view, expert->target, 14), >, 20);
 
   /* Marks are locked, submitting again is not possible. */
@@ -659,6 +784,170 @@ test_skip_and_end_session (void)
   destroy_view (view);
 }
 
+/* The training window as a trainee meets it, with real clicks and keys:
+ * the header's Train switch hides the plan's title, Save, Undo and the
+ * buttons acting on the hidden planning canvas; each case opens fitted
+ * with an empty depth field; the depth sentence names the expert's and the
+ * trainee's target; the summary lists each case with its score and says
+ * what best and worst mean; Plan brings the header back. */
+static void
+test_window_train_mode (void)
+{
+  static const char *const plan_only[] = { "window_title", "save_button", "history_box",
+                                           "zoom_button", "window_level_button",
+                                           "export_button" };
+  NpCaseFilter knee_us = { .by_site = TRUE, .site = NP_SITE_KNEE,
+                           .by_modality = TRUE, .modality = NP_MODALITY_ULTRASOUND };
+  NpWindow *window;
+  GtkWidget *switcher, *train_button, *plan_button, *train_page, *spin, *check, *child;
+  GtkGrid *cases_grid;
+  NpTrainingView *view;
+  NpTrainingSession *session;
+  const char *depth_text;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = np_test_new_window (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  np_test_iterate (200);
+  for (guint i = 0; i < G_N_ELEMENTS (plan_only); i++)
+    g_assert_true (gtk_widget_get_mapped (np_test_template_child (window, plan_only[i])));
+  g_assert_false (gtk_widget_get_visible (np_test_template_child (window, "training_title")));
+
+  /* The switch: "Plan" then "Train". */
+  switcher = np_test_template_child (window, "mode_switcher");
+  plan_button = gtk_widget_get_first_child (switcher);
+  train_button = gtk_widget_get_next_sibling (plan_button);
+  click_widget (train_button);
+  train_page = np_test_template_child (window, "train_page");
+  np_test_wait_until (view_is_shown, train_page);
+  view = NP_TRAINING_VIEW (gtk_widget_get_first_child (train_page));
+
+  for (guint i = 0; i < G_N_ELEMENTS (plan_only); i++)
+    if (gtk_widget_get_visible (np_test_template_child (window, plan_only[i])))
+      g_error ("%s is still shown in Train mode", plan_only[i]);
+  g_assert_true (gtk_widget_get_mapped (np_test_template_child (window, "training_title")));
+
+  /* Two knee cases (all three are in-plane with a linear probe), seed 3,
+   * started with a click on Start Session. */
+  _np_training_view_set_filter (view, &knee_us);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (view_child (view, "n_cases_spin")), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (view_child (view, "seed_spin")), 3);
+  click_widget (view_child (view, "start_button"));
+  np_test_wait_until (view_is_idle, view);
+  g_assert_cmpint (np_training_view_get_page (view), ==, NP_TRAINING_VIEW_PAGE_PRACTICE);
+  session = np_training_view_get_session (view);
+  g_assert_cmpuint (np_training_session_get_n_cases (session), ==, 2);
+  spin = view_child (view, "depth_spin");
+  check = view_child (view, "depth_check");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(NpPlan) expert = NULL;
+      const NpTrainingScore *score;
+
+      np_test_wait_until (view_is_idle, view);
+      np_test_iterate (300);
+      expert = load_expert (view);
+      g_assert_cmpint (expert->technique, ==, NP_TECHNIQUE_IN_PLANE);
+      g_assert_cmpint (expert->probe, ==, NP_PROBE_LINEAR);
+
+      /* Fitted with 40 % of the frame's width free on either side, and an
+       * empty depth field with nothing stated, for every case. */
+      assert_fitted (view, NP_TRAINING_IN_PLANE_LINEAR_SIDE_ROOM);
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "");
+      g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+
+      /* T is the first tool: the target 10 px below the expert's, then the
+       * expert's entry. */
+      click_image_point (view, np_image_point (expert->target.x, expert->target.y + 10));
+      click_image_point (view, expert->entry);
+      g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_ENTRY, NULL));
+
+      /* A depth typed into the field states it; Return there submits. */
+      /* On the field's text, left of its − and + buttons. */
+      click_widget_at (spin, 20, gtk_widget_get_height (spin) / 2.0);
+      send_keys (spin, "type", i == 0 ? "21.5" : "30");
+      g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+      send_keys (spin, "key", "Return");
+      g_assert_true (np_training_view_get_submitted (view));
+      score = _np_training_view_get_score (view);
+      g_assert_true (score->has_depth_error);
+      g_assert_cmpfloat (score->depth_estimate_mm, ==, i == 0 ? 21.5 : 30);
+
+      /* Whose depth is whose: each target's depth is its distance below
+       * the skin, the line y = 44, at 1/12 mm per px. */
+      depth_text = score->explanation[NP_TRAINING_METRIC_DEPTH_ERROR];
+      g_assert_nonnull (strstr (depth_text, "the expert's target lies"));
+      g_assert_cmpfloat_with_epsilon (score->expert_depth_mm, (expert->target.y - 44) / 12.0,
+                                      1e-6);
+      {
+        g_autofree char *yours = NULL;
+        NpImagePoint placed;
+
+        /* Where the click put it: within a screen pixel of the point aimed at. */
+        g_assert_true (_np_training_view_get_mark (view, NP_TRAINING_MARK_TARGET, &placed));
+        g_assert_cmpfloat (fabs (placed.y - (expert->target.y + 10)), <=,
+                           1 / np_canvas_get_zoom (_np_training_view_get_canvas (view)));
+        yours = g_strdup_printf ("(your target %.1f mm)", (placed.y - 44) / 12.0);
+        g_assert_nonnull (strstr (depth_text, yours));
+      }
+
+      if (i == 0)
+        {
+          /* A narrower window keeps the case fitted. */
+          g_autofree char *wid = window_id (GTK_WIDGET (window));
+          const char *size[] = { "windowsize", wid, "1100", "760", NULL };
+
+          xdotool (size);
+          np_test_iterate (500);
+          assert_fitted (view, NP_TRAINING_IN_PLANE_LINEAR_SIDE_ROOM);
+        }
+      /* N: the next case, or the summary. */
+      send_keys (GTK_WIDGET (window), "key", "n");
+    }
+
+  np_test_wait_until (on_summary, view);
+  /* Each case with its score, in the session's order, under a heading row. */
+  cases_grid = GTK_GRID (view_child (view, "cases_grid"));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (cases_grid)));
+  for (guint i = 0; i < 2; i++)
+    {
+      const NpTrainingScore *score = np_training_session_get_score (session, i);
+      g_autofree char *value = g_strdup_printf ("%g", round (score->score * 10) / 10);
+      g_autoptr(NpCase) library_case = np_case_new_from_file (np_training_session_get_case (session,
+                                                                                        i),
+                                                              NULL);
+      GtkWidget *title_cell = gtk_grid_get_child_at (cases_grid, 1, i + 1);
+      GtkWidget *score_cell = gtk_grid_get_child_at (cases_grid, 2, i + 1);
+
+      g_assert_nonnull (library_case);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title_cell)), ==, library_case->title);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (score_cell)), ==, value);
+    }
+  g_assert_null (gtk_grid_get_child_at (cases_grid, 0, 3));
+  /* Best and worst say what they measure. */
+  child = view_child (view, "best_worst_label");
+  g_assert_true (gtk_widget_is_visible (child));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child)), "closest to"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child)), "smallest target error"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (
+                     GTK_GRID (view_child (view, "summary_grid")), 4, 0))), ==, "Best attempt");
+
+  /* Plan: the plan's header again. */
+  click_widget (plan_button);
+  np_test_iterate (200);
+  for (guint i = 0; i < G_N_ELEMENTS (plan_only); i++)
+    g_assert_true (gtk_widget_get_mapped (np_test_template_child (window, plan_only[i])));
+  g_assert_false (gtk_widget_get_visible (np_test_template_child (window, "training_title")));
+
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -675,6 +964,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/training/typed-depth-counts", test_typed_depth_counts);
   g_test_add_func ("/gui/training/session-and-history-restart", test_session_and_history_restart);
   g_test_add_func ("/gui/training/skip-and-end-session", test_skip_and_end_session);
+  g_test_add_func ("/gui/training/window-train-mode", test_window_train_mode);
 
   status = g_test_run ();
   g_clear_object (&app);
