@@ -536,8 +536,8 @@ read_frame_dicom (Reader     *r,
   static const char *const known[] = { "sop_instance_uid", "frame_number", NULL };
   JsonNode *node = json_object_get_member (frame, "dicom");
   JsonObject *dicom;
-  const char *uid;
-  double number;
+  const char *uid = NULL;
+  double number = 0;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
