@@ -85,14 +85,28 @@ void     _np_window_show_frame          (NpWindow     *self,
                                          const NpCanvasImage *image,
                                          NpPlan       *plan,
                                          const char   *plan_path);
+void     _np_window_open_file_now       (NpWindow     *self,
+                                         GFile        *file);
+void     _np_window_update_title        (NpWindow     *self);
+void     _np_window_set_loading         (NpWindow     *self,
+                                         gboolean      loading);
+
+/* np-window-load.c: reading a frame in a worker thread */
 void     _np_window_load_frame          (NpWindow     *self,
                                          GFile        *frame_file,
                                          NpPlan       *plan,
                                          const char   *plan_path,
                                          gboolean      relocated);
-void     _np_window_open_file_now       (NpWindow     *self,
-                                         GFile        *file);
-void     _np_window_update_title        (NpWindow     *self);
+
+/* np-window-actions.c: actions, planning tools and keys */
+void     _np_window_class_actions_init  (GtkWidgetClass *widget_class);
+void     _np_window_actions_init        (NpWindow     *self);
+
+/* np-window-recent.c: the sample library and the recent files */
+GFile   *_np_window_find_sample_file    (void);
+void     _np_window_rebuild_recent_menu (NpWindow     *self);
+void     _np_window_add_to_recent       (GFile        *file,
+                                         const char   *mime_type);
 
 /* np-window-files.c: plans on disk and the unsaved-changes prompt */
 void     _np_window_files_class_init    (GtkWidgetClass *widget_class);
