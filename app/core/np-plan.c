@@ -256,6 +256,8 @@ np_plan_copy (const NpPlan *plan)
   copy->notes = g_strdup (plan->notes);
   copy->frame_path = g_strdup (plan->frame_path);
   copy->frame_sha256 = g_strdup (plan->frame_sha256);
+  copy->dicom_sop_instance_uid = g_strdup (plan->dicom_sop_instance_uid);
+  copy->dicom_frame_number = plan->dicom_frame_number;
 
   copy->calibration = plan->calibration ? np_calibration_copy (plan->calibration)
                                         : np_calibration_new ();
@@ -283,6 +285,7 @@ np_plan_free (NpPlan *plan)
   g_free (plan->notes);
   g_free (plan->frame_path);
   g_free (plan->frame_sha256);
+  g_free (plan->dicom_sop_instance_uid);
   g_clear_pointer (&plan->calibration, np_calibration_free);
   g_clear_pointer (&plan->skin_points, g_array_unref);
   g_clear_pointer (&plan->structures, g_ptr_array_unref);
@@ -313,7 +316,9 @@ np_plan_equal (const NpPlan *a,
       || g_strcmp0 (a->patient_name, b->patient_name) != 0
       || g_strcmp0 (a->patient_id, b->patient_id) != 0 || g_strcmp0 (a->notes, b->notes) != 0
       || g_strcmp0 (a->frame_path, b->frame_path) != 0
-      || g_strcmp0 (a->frame_sha256, b->frame_sha256) != 0)
+      || g_strcmp0 (a->frame_sha256, b->frame_sha256) != 0
+      || g_strcmp0 (a->dicom_sop_instance_uid, b->dicom_sop_instance_uid) != 0
+      || a->dicom_frame_number != b->dicom_frame_number)
     return FALSE;
   if (!np_calibration_equal (a->calibration, b->calibration)
       || a->speed_of_sound_m_s != b->speed_of_sound_m_s || a->mark_error_px != b->mark_error_px)

@@ -103,6 +103,8 @@ typedef struct
   /* Frame reference, relative to the plan file */
   char *frame_path;
   char *frame_sha256;
+  char *dicom_sop_instance_uid;     /* the DICOM frame's SOP Instance UID, NULL otherwise */
+  guint dicom_frame_number;         /* 1-based frame of a DICOM file; 0 = not DICOM */
 
   /* Calibration and physics */
   NpCalibration *calibration;       /* never NULL; method NONE when uncalibrated */
