@@ -19,6 +19,10 @@
 
 /* Actions */
 
+static const char *const frame_patterns[] = {
+  "*.dcm", "*.DCM", "*.dicom", "*.png", "*.PNG", "*.jpg", "*.JPG", "*.jpeg", "*.JPEG",
+};
+
 static void
 chooser_response_cb (NpWindow             *self,
                      int                   response,
@@ -52,8 +56,9 @@ open_action (GtkWidget  *widget,
 {
   NpWindow *self = NP_WINDOW (widget);
   g_autoptr(GtkFileFilter) any_filter = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) png_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) image_filter = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) plan_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
   g_autofree char *last_folder = g_settings_get_string (self->settings, "last-folder");
 
   if (self->chooser != NULL)
@@ -67,18 +72,28 @@ open_action (GtkWidget  *widget,
                                                "_Open", "_Cancel");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
 
+  /* By name: DICOM files often have no extension, so "All files" is
+   * offered too and the loader tells the format from the content. */
   gtk_file_filter_set_name (any_filter, "Frames and plans");
-  gtk_file_filter_add_mime_type (any_filter, "image/png");
-  gtk_file_filter_add_suffix (any_filter, "png");
-  gtk_file_filter_add_suffix (any_filter, "json");
+  gtk_file_filter_set_name (image_filter, "Frames (DICOM, PNG, JPEG)");
+  for (guint i = 0; i < G_N_ELEMENTS (frame_patterns); i++)
+    {
+      gtk_file_filter_add_pattern (any_filter, frame_patterns[i]);
+      gtk_file_filter_add_pattern (image_filter, frame_patterns[i]);
+    }
+  gtk_file_filter_add_mime_type (any_filter, "application/dicom");
+  gtk_file_filter_add_mime_type (image_filter, "application/dicom");
+  gtk_file_filter_add_pattern (any_filter, "*.json");
+  gtk_file_filter_add_pattern (any_filter, "*.JSON");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), any_filter);
-  gtk_file_filter_set_name (png_filter, "Frames (PNG images)");
-  gtk_file_filter_add_mime_type (png_filter, "image/png");
-  gtk_file_filter_add_suffix (png_filter, "png");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), png_filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), image_filter);
   gtk_file_filter_set_name (plan_filter, "Plans (JSON)");
-  gtk_file_filter_add_suffix (plan_filter, "json");
+  gtk_file_filter_add_pattern (plan_filter, "*.json");
+  gtk_file_filter_add_pattern (plan_filter, "*.JSON");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), plan_filter);
+  gtk_file_filter_set_name (all_filter, "All files");
+  gtk_file_filter_add_pattern (all_filter, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all_filter);
 
   if (last_folder[0] != '\0')
     {

@@ -12,9 +12,12 @@
 #include "np-window-private.h"
 
 #include "np-application.h"
+#include "np-cine.h"
+#include "np-dicom-helper.h"
 #include "np-error.h"
 #include "np-file.h"
 #include "np-plan-file.h"
+#include "np-jpeg.h"
 #include "np-png.h"
 #include "np-prefetch.h"
 
@@ -33,6 +36,7 @@ typedef struct
 {
   NpFrame *frame;
   NpCanvasImage *image;    /* the frame made ready for the canvas, off the main thread */
+  NpDicomHelper *helper;   /* the importer of a DICOM file, kept while it is open */
   char *sha256;            /* of the file as read, NULL when unknown */
   gboolean checked;        /* a plan's frame was compared with its SHA-256 */
   gboolean matches;
@@ -54,16 +58,55 @@ load_result_free (LoadResult *result)
   g_clear_pointer (&result->frame, np_frame_unref);
   g_clear_pointer (&result->image, np_canvas_image_free);
   g_clear_pointer (&result->sha256, g_free);
+  if (result->helper != NULL)
+    np_dicom_helper_close (result->helper);
+  g_clear_object (&result->helper);
   g_free (result);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadResult, load_result_free)
 
+/* A DICOM file opens in an importer process of its own, kept for the
+ * file's other frames; @index is the 0-based frame the plan names. */
 static NpFrame *
-load_frame (GFile         *file,
-            GCancellable  *cancellable,
-            char         **sha256,
-            GError       **error)
+load_dicom (const char     *path,
+            guint           index,
+            NpDicomHelper **helper_out,
+            GError        **error)
+{
+  g_autoptr(NpDicomHelper) helper = np_dicom_helper_new (path, error);
+  NpFrame *frame;
+
+  if (helper == NULL || !np_dicom_helper_open (helper, error))
+    return NULL;
+  if (index >= np_dicom_helper_get_info (helper)->frames)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
+                   "Cannot open “%s”: the plan was made on frame %u, but the file has %u frames",
+                   name, index + 1, np_dicom_helper_get_info (helper)->frames);
+      np_dicom_helper_close (helper);
+      return NULL;
+    }
+  frame = np_dicom_helper_read_frame (helper, index, error);
+  if (frame == NULL)
+    {
+      /* No importer outlives a file that could not be shown. */
+      np_dicom_helper_close (helper);
+      return NULL;
+    }
+  *helper_out = g_steal_pointer (&helper);
+  return frame;
+}
+
+static NpFrame *
+load_frame (GFile          *file,
+            guint           dicom_index,
+            GCancellable   *cancellable,
+            char          **sha256,
+            NpDicomHelper **helper,
+            GError        **error)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *name = g_file_get_parse_name (file);
@@ -75,7 +118,11 @@ load_frame (GFile         *file,
 
   if (path != NULL)
     {
-      frame = np_png_load (path, error);
+      /* The content decides, not the name: DICOM files often have none. */
+      if (np_dicom_helper_file_is_dicom (path))
+        frame = load_dicom (path, dicom_index, helper, error);
+      else
+        frame = np_frame_load (path, error);
       /* The checksum is for the record: a frame that cannot be hashed is
        * still shown, and saved plans then say they have no checksum. */
       if (frame != NULL)
@@ -87,11 +134,12 @@ load_frame (GFile         *file,
    * after checking its size against the same limit the loader applies. */
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
                             cancellable, &local_error);
-  if (info != NULL && (guint64) g_file_info_get_size (info) > NP_PNG_MAX_FILE_SIZE)
+  if (info != NULL &&
+      (guint64) g_file_info_get_size (info) > MAX (NP_PNG_MAX_FILE_SIZE, NP_JPEG_MAX_FILE_SIZE))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
                    "Cannot open “%s”: the file is larger than the %u MB limit", name,
-                   (guint) (NP_PNG_MAX_FILE_SIZE / (1024 * 1024)));
+                   (guint) (MAX (NP_PNG_MAX_FILE_SIZE, NP_JPEG_MAX_FILE_SIZE) / (1024 * 1024)));
       return NULL;
     }
   if (info == NULL ||
@@ -101,7 +149,7 @@ load_frame (GFile         *file,
                    local_error->message);
       return NULL;
     }
-  frame = np_png_load_from_memory ((const guint8 *) contents, length, name, error);
+  frame = np_frame_load_from_memory ((const guint8 *) contents, length, name, error);
   if (frame != NULL)
     *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
   return frame;
@@ -128,7 +176,11 @@ load_thread (GTask        *task,
     }
   else
     {
-      result->frame = load_frame (request->file, cancellable, &result->sha256, &error);
+      guint dicom_index = request->plan != NULL && request->plan->dicom_frame_number > 0
+                          ? request->plan->dicom_frame_number - 1 : 0;
+
+      result->frame = load_frame (request->file, dicom_index, cancellable, &result->sha256,
+                                  &result->helper, &error);
       if (result->frame == NULL)
         {
           g_task_return_error (task, error);
@@ -173,6 +225,7 @@ load_done_cb (GObject      *source_object,
     plan = g_steal_pointer (&request->plan);
   else
     plan = _np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
+  _np_window_set_cine (self, loaded->helper, loaded->frame, plan);
 
   self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
   _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);

@@ -10,6 +10,7 @@
 #include "np-window.h"
 
 #include "np-autosave.h"
+#include "np-cine.h"
 #include "np-document.h"
 #include "np-export-actions.h"
 #include "np-mark-editor.h"
@@ -51,6 +52,10 @@ struct _NpWindow
   GtkStack *view_stack;
   GtkButton *open_sample_button;
   NpCanvas *canvas;
+  GtkWidget *frame_bar;          /* the frame picker of a multi-frame file */
+  GtkButton *play_button;
+  GtkScale *frame_scale;
+  GtkLabel *frame_label;
   NpSidePanel *side_panel;
   NpStatusBar *status_bar;
 
@@ -71,6 +76,13 @@ struct _NpWindow
   NpPlanAnalysis *analysis;      /* the planner's results of the document's plan */
   guint deferred_init_idle;      /* sample scan and recent files, after the first frame */
   GFile *pending_file;
+  NpCine *cine;                  /* the open DICOM file's frames, NULL for other files */
+  GCancellable *cine_cancellable;  /* the frame being read */
+  guint cine_shown;              /* 0-based frame on the canvas */
+  guint cine_wanted;             /* 0-based frame asked for last */
+  guint cine_play_id;            /* timeout while playing */
+  gboolean cine_reading;
+  gboolean cine_updating_scale;
 
   NpPendingAction pending;
   NpPendingAction after_save_as; /* run when Save As, started by the prompt, succeeds */
@@ -101,6 +113,16 @@ void     _np_window_load_frame          (NpWindow     *self,
 /* np-window-actions.c: actions, planning tools and keys */
 void     _np_window_class_actions_init  (GtkWidgetClass *widget_class);
 void     _np_window_actions_init        (NpWindow     *self);
+
+/* np-window-cine.c: the frame picker of multi-frame DICOM files */
+void     _np_window_class_cine_init     (GtkWidgetClass *widget_class);
+void     _np_window_cine_init           (NpWindow     *self);
+void     _np_window_cine_dispose        (NpWindow     *self);
+void     _np_window_set_cine            (NpWindow     *self,
+                                         NpDicomHelper *helper,
+                                         NpFrame      *frame,
+                                         NpPlan       *plan);
+void     _np_window_cine_sync           (NpWindow     *self);
 
 /* np-window-recent.c: the sample library and the recent files */
 GFile   *_np_window_find_sample_file    (void);

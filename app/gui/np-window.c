@@ -13,6 +13,7 @@
 
 #include "np-autosave.h"
 #include "np-export-actions.h"
+#include "np-jpeg.h"
 #include "np-training-view.h"
 
 G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -189,8 +190,12 @@ _np_window_show_frame (NpWindow            *self,
 
       _np_window_add_to_recent (plan_file, "application/json");
     }
+  else if (np_frame_get_dicom_info (frame) != NULL)
+    _np_window_add_to_recent (file, "application/dicom");
   else
-    _np_window_add_to_recent (file, "image/png");
+    _np_window_add_to_recent (file, g_strcmp0 (np_frame_get_source_format (frame),
+                                               NP_JPEG_SOURCE_FORMAT) == 0 ? "image/jpeg"
+                                                                           : "image/png");
 }
 
 /**
@@ -327,6 +332,7 @@ document_changed_cb (NpWindow   *self,
   np_canvas_queue_overlay_redraw (self->canvas);
   update_status_calibration (self);
   update_history_actions (self);
+  _np_window_cine_sync (self);
 }
 
 static void
@@ -540,6 +546,7 @@ np_window_dispose (GObject *object)
     }
   g_clear_object (&self->mark_editor);
   g_clear_pointer (&self->structure_popover, gtk_widget_unparent);
+  _np_window_cine_dispose (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_WINDOW);
 
@@ -615,6 +622,7 @@ np_window_class_init (NpWindowClass *klass)
   _np_window_files_class_init (widget_class);
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
   _np_window_class_actions_init (widget_class);
+  _np_window_class_cine_init (widget_class);
 }
 
 static void
@@ -698,6 +706,7 @@ np_window_init (NpWindow *self)
   self->mark_editor = np_mark_editor_new (self->canvas, self->document);
   g_signal_connect_swapped (self->mark_editor, "notify::tool", G_CALLBACK (tool_changed_cb), self);
   _np_window_actions_init (self);
+  _np_window_cine_init (self);
   np_side_panel_bind (self->side_panel, self->analysis, self->mark_editor);
 
   gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), FALSE);
