@@ -13,6 +13,8 @@
 
 /* Page Up and Page Down step this many frames. */
 #define FRAME_PAGE 10
+/* Home and End step this far: past either end of any file's loop. */
+#define NP_CINE_MAX_FRAMES 1000000
 
 static void request_frame (NpWindow *self,
                            guint     index);
@@ -55,7 +57,9 @@ record_frame (NpWindow *self)
   plan = np_document_dup_plan (self->document);
   plan->dicom_frame_number = self->cine_shown + 1;
   description = g_strdup_printf ("Plan on frame %u", plan->dicom_frame_number);
+  self->cine_updating_document = TRUE;
   np_document_edit (self->document, g_steal_pointer (&plan), description);
+  self->cine_updating_document = FALSE;
 }
 
 static void
@@ -105,9 +109,12 @@ read_done_cb (GObject      *source_object,
   self->cine_shown = index;
   np_canvas_replace_image (self->canvas, image);
   np_status_bar_set_frame (self->status_bar, image->frame);
+  /* The plan names the old frame until record_frame(): not an undo. */
+  self->cine_updating_document = TRUE;
   np_document_replace_frame (self->document, image->frame);
   if (self->cine_play_id == 0)
     record_frame (self);
+  self->cine_updating_document = FALSE;
 
   if (self->cine_wanted != self->cine_shown)
     request_frame (self, self->cine_wanted);
@@ -199,53 +206,6 @@ scale_value_changed_cb (NpWindow *self,
   request_frame (self, (guint) (gtk_range_get_value (range) + 0.5) - 1);
 }
 
-/* Arrows and Page Up/Down step frames while the canvas has the focus; the
- * side panel's fields keep theirs. */
-static gboolean
-canvas_key_pressed_cb (NpWindow              *self,
-                       guint                  keyval,
-                       guint                  keycode,
-                       GdkModifierType        state,
-                       GtkEventControllerKey *controller)
-{
-  int step;
-
-  if (self->cine == NULL || np_cine_get_n_frames (self->cine) < 2 ||
-      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_Left:
-    case GDK_KEY_KP_Left:
-      step = -1;
-      break;
-    case GDK_KEY_Right:
-    case GDK_KEY_KP_Right:
-      step = 1;
-      break;
-    case GDK_KEY_Page_Up:
-    case GDK_KEY_KP_Page_Up:
-      step = -FRAME_PAGE;
-      break;
-    case GDK_KEY_Page_Down:
-    case GDK_KEY_KP_Page_Down:
-      step = FRAME_PAGE;
-      break;
-    case GDK_KEY_Home:
-    case GDK_KEY_KP_Home:
-      step = -(int) np_cine_get_n_frames (self->cine);
-      break;
-    case GDK_KEY_End:
-    case GDK_KEY_KP_End:
-      step = (int) np_cine_get_n_frames (self->cine);
-      break;
-    default:
-      return FALSE;
-    }
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.frame-step", "i", step);
-  return TRUE;
-}
-
 /**
  * _np_window_set_cine:
  * @helper: (nullable): the importer that read @frame, kept for the file's
@@ -296,7 +256,7 @@ _np_window_cine_sync (NpWindow *self)
 {
   const NpPlan *plan;
 
-  if (self->cine == NULL || self->cine_play_id != 0)
+  if (self->cine == NULL || self->cine_play_id != 0 || self->cine_updating_document)
     return;
   plan = np_document_get_plan (self->document);
   if (plan->dicom_frame_number > 0 && plan->dicom_frame_number - 1 != self->cine_wanted)
@@ -312,14 +272,38 @@ _np_window_cine_dispose (NpWindow *self)
   g_clear_object (&self->cine);
 }
 
+/* Arrows and Page Up/Down step frames while the canvas has the focus (its
+ * own shortcuts, so the side panel's fields keep their arrows). Every key
+ * is listed in ui/np-shortcuts.ui. */
 void
 _np_window_cine_init (NpWindow *self)
 {
-  GtkEventController *keys = gtk_event_controller_key_new ();
+  static const struct {
+    guint keyval;
+    int step;
+  } keys[] = {
+    { GDK_KEY_Left, -1 },
+    { GDK_KEY_KP_Left, -1 },
+    { GDK_KEY_Right, 1 },
+    { GDK_KEY_KP_Right, 1 },
+    { GDK_KEY_Page_Up, -FRAME_PAGE },
+    { GDK_KEY_KP_Page_Up, -FRAME_PAGE },
+    { GDK_KEY_Page_Down, FRAME_PAGE },
+    { GDK_KEY_KP_Page_Down, FRAME_PAGE },
+    { GDK_KEY_Home, -NP_CINE_MAX_FRAMES },
+    { GDK_KEY_KP_Home, -NP_CINE_MAX_FRAMES },
+    { GDK_KEY_End, NP_CINE_MAX_FRAMES },
+    { GDK_KEY_KP_End, NP_CINE_MAX_FRAMES },
+  };
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
-  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (canvas_key_pressed_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self->canvas), keys);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (keys[i].keyval, 0),
+                                       gtk_named_action_new ("win.frame-step"), "i",
+                                       keys[i].step));
+  gtk_widget_add_controller (GTK_WIDGET (self->canvas), shortcuts);
   g_signal_connect_object (self->frame_scale, "value-changed",
                            G_CALLBACK (scale_value_changed_cb), self, G_CONNECT_SWAPPED);
   update_frame_bar (self);

@@ -226,6 +226,8 @@ load_done_cb (GObject      *source_object,
   else
     plan = _np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
   _np_window_set_cine (self, loaded->helper, loaded->frame, plan);
+  /* The window's cine keeps the importer running now. */
+  g_clear_object (&loaded->helper);
 
   self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
   _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);

@@ -83,6 +83,7 @@ struct _NpWindow
   guint cine_play_id;            /* timeout while playing */
   gboolean cine_reading;
   gboolean cine_updating_scale;
+  gboolean cine_updating_document;  /* the frame picker edits: not an undo to follow */
 
   NpPendingAction pending;
   NpPendingAction after_save_as; /* run when Save As, started by the prompt, succeeds */

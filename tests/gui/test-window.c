@@ -326,7 +326,7 @@ test_corrupt_file_keeps_frame (void)
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open the Frame");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "bad.png"));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not a PNG image"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not a PNG or JPEG image"));
 
   /* The frame, its view and the title are as they were. */
   g_assert_true (np_canvas_get_frame (canvas) == shown);
