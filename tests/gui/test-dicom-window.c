@@ -9,8 +9,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
+
+#include <gdk/x11/gdkx.h>
 
 #include "np-application.h"
 #include "np-dicom-helper.h"
@@ -168,6 +171,80 @@ place_target (NpWindow *window,
   np_document_edit (document, g_steal_pointer (&plan), "Place target");
 }
 
+/* Real input through the X server */
+
+static gboolean
+have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+static void
+xdotool (const char *const *args)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_strv_builder_add (builder, "xdotool");
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static char *
+window_id (NpWindow *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+static void
+real_key (NpWindow   *window,
+          const char *name)
+{
+  g_autofree char *wid = window_id (window);
+  const char *args[] = { "key", "--window", wid, name, NULL };
+
+  xdotool (args);
+}
+
+/* A left click on image point (x, y) of the canvas. */
+static void
+real_click (NpWindow *window,
+            double    x,
+            double    y)
+{
+  NpCanvas *canvas = np_window_get_canvas (window);
+  NpWidgetPoint w = np_canvas_image_to_widget (canvas, np_image_point (x, y));
+  g_autofree char *wid = window_id (window);
+  g_autofree char *xs = NULL;
+  g_autofree char *ys = NULL;
+  graphene_point_t in_window;
+  double surface_x, surface_y;
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (w.x, w.y), &in_window));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &surface_x, &surface_y);
+  xs = g_strdup_printf ("%ld", lround (in_window.x + surface_x));
+  ys = g_strdup_printf ("%ld", lround (in_window.y + surface_y));
+  {
+    const char *move[] = { "mousemove", "--sync", "--window", wid, xs, ys, NULL };
+    const char *click[] = { "click", "1", NULL };
+
+    xdotool (move);
+    np_test_iterate (30);
+    xdotool (click);
+    np_test_iterate (450);
+  }
+}
+
 /* Tests */
 
 static void
@@ -247,6 +324,54 @@ test_cine_keys_and_frame_5 (void)
   /* The window's importer stops with it. */
   np_test_destroy_window (GTK_WINDOW (window));
   np_test_wait_until (process_gone, GINT_TO_POINTER (pid));
+}
+
+/* The same through the X server: arrow keys on the focused image, then the
+ * Target tool's click. */
+static void
+test_real_keys_and_click (void)
+{
+  g_autofree char *path = testdata_path (XA_FILE);
+  NpWindow *window;
+  const NpPlan *plan;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("../shared/testdata is not here (a user's clone): no multi-frame XA file");
+      return;
+    }
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = np_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_mapped (GTK_WIDGET (window));
+  open_path (window, path);
+  np_test_iterate (300);
+  gtk_widget_grab_focus (GTK_WIDGET (np_window_get_canvas (window)));
+
+  for (guint i = 2; i <= 5; i++)
+    {
+      real_key (window, "Right");
+      wait_for_frame (window, i);
+    }
+  real_key (window, "t");
+  np_test_iterate (50);
+  real_click (window, 200, 300);
+
+  plan = np_document_get_plan (np_window_get_document (window));
+  g_assert_true (plan->has_target);
+  /* Within a screen pixel of the point aimed at (the view is 1.17 × or less). */
+  g_assert_cmpfloat (fabs (plan->target.x - 200), <=, 1.5);
+  g_assert_cmpfloat (fabs (plan->target.y - 300), <=, 1.5);
+  g_assert_cmpuint (plan->dicom_frame_number, ==, 5);
+
+  np_test_destroy_window (GTK_WINDOW (window));
+  np_test_wait_until (no_importer, NULL);
 }
 
 static void
@@ -431,6 +556,7 @@ main (int argc, char **argv)
   app = np_test_application_new ();
 
   g_test_add_func ("/gui/dicom/cine-keys-and-frame-5", test_cine_keys_and_frame_5);
+  g_test_add_func ("/gui/dicom/real-keys-and-click", test_real_keys_and_click);
   g_test_add_func ("/gui/dicom/plan-reopens-on-its-frame", test_plan_reopens_on_its_frame);
   g_test_add_func ("/gui/dicom/play-advances", test_play_advances);
   g_test_add_func ("/gui/dicom/bad-files-keep-plan", test_bad_files_keep_plan);
