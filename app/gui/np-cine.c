@@ -147,6 +147,14 @@ np_cine_get_pid (NpCine *self)
   return pid;
 }
 
+typedef struct
+{
+  guint index;
+  int view_width;          /* the canvas image is made for this view */
+  int view_height;
+  gboolean thumbnail;      /* return the texture only */
+} ReadRequest;
+
 static void
 read_thread (GTask        *task,
              gpointer      source_object,
@@ -154,8 +162,10 @@ read_thread (GTask        *task,
              GCancellable *cancellable)
 {
   NpCine *self = NP_CINE (source_object);
-  guint index = GPOINTER_TO_UINT (task_data);
+  ReadRequest *request = task_data;
+  guint index = request->index;
   g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(NpCanvasImage) image = NULL;
   GError *error = NULL;
 
   g_mutex_lock (&self->lock);
@@ -183,10 +193,34 @@ read_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task,
-                         np_canvas_image_new_for_view (frame, NP_PREFETCH_VIEW_WIDTH,
-                                                       NP_PREFETCH_VIEW_HEIGHT),
-                         (GDestroyNotify) np_canvas_image_free);
+  image = np_canvas_image_new_for_view (frame, request->view_width, request->view_height);
+  if (request->thumbnail)
+    g_task_return_pointer (task, g_object_ref (image->texture), g_object_unref);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&image), (GDestroyNotify) np_canvas_image_free);
+}
+
+static void
+start_read (NpCine              *self,
+            guint                index,
+            int                  view_width,
+            int                  view_height,
+            gboolean             thumbnail,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ReadRequest *request = g_new0 (ReadRequest, 1);
+
+  request->index = index;
+  request->view_width = view_width;
+  request->view_height = view_height;
+  request->thumbnail = thumbnail;
+  g_task_set_source_tag (task, thumbnail ? (gpointer) np_cine_read_thumbnail_async
+                                         : (gpointer) np_cine_read_frame_async);
+  g_task_set_task_data (task, request, g_free);
+  g_task_run_in_thread (task, read_thread);
 }
 
 /**
@@ -202,15 +236,11 @@ np_cine_read_frame_async (NpCine              *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (NP_IS_CINE (self));
   g_return_if_fail (index < self->n_frames);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, np_cine_read_frame_async);
-  g_task_set_task_data (task, GUINT_TO_POINTER (index), NULL);
-  g_task_run_in_thread (task, read_thread);
+  start_read (self, index, NP_PREFETCH_VIEW_WIDTH, NP_PREFETCH_VIEW_HEIGHT, FALSE, cancellable,
+              callback, user_data);
 }
 
 /**
@@ -222,6 +252,46 @@ NpCanvasImage *
 np_cine_read_frame_finish (NpCine        *self,
                            GAsyncResult  *result,
                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * np_cine_read_thumbnail_async:
+ * @index: 0-based frame
+ * @height: the thumbnail's height in pixels, roughly (the frame is reduced
+ *   by a whole factor)
+ *
+ * Reads frame @index in a worker thread and makes a small texture of it,
+ * through the frame's own window. Each thumbnail is one request, so the
+ * frames the user steps to wait for one thumbnail at most.
+ */
+void
+np_cine_read_thumbnail_async (NpCine              *self,
+                              guint                index,
+                              int                  height,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (NP_IS_CINE (self));
+  g_return_if_fail (index < self->n_frames);
+  g_return_if_fail (height > 0);
+
+  start_read (self, index, height * 4, height, TRUE, cancellable, callback, user_data);
+}
+
+/**
+ * np_cine_read_thumbnail_finish:
+ *
+ * Returns: (transfer full) (nullable): the thumbnail
+ */
+GdkTexture *
+np_cine_read_thumbnail_finish (NpCine        *self,
+                               GAsyncResult  *result,
+                               GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

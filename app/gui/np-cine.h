@@ -32,5 +32,14 @@ void           np_cine_read_frame_async   (NpCine              *self,
 NpCanvasImage *np_cine_read_frame_finish  (NpCine              *self,
                                            GAsyncResult        *result,
                                            GError             **error);
+void           np_cine_read_thumbnail_async  (NpCine           *self,
+                                              guint             index,
+                                              int               height,
+                                              GCancellable     *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer          user_data);
+GdkTexture    *np_cine_read_thumbnail_finish (NpCine           *self,
+                                              GAsyncResult     *result,
+                                              GError          **error);
 
 G_END_DECLS

@@ -13,11 +13,57 @@
 
 /* Page Up and Page Down step this many frames. */
 #define FRAME_PAGE 10
+/* The strip shows at most this many thumbnails, evenly spread. */
+#define MAX_THUMBS 24
+#define THUMB_HEIGHT 48
 /* Home and End step this far: past either end of any file's loop. */
 #define NP_CINE_MAX_FRAMES 1000000
 
 static void request_frame (NpWindow *self,
                            guint     index);
+
+/* The frame thumbnail @k of the strip shows. */
+static guint
+thumb_frame (NpWindow *self,
+             guint     k)
+{
+  return (guint) ((guint64) k * np_cine_get_n_frames (self->cine) / self->cine_thumbs->len);
+}
+
+/* Marks the thumbnail of the last frame at or before the one asked for. */
+static void
+update_thumbs (NpWindow *self)
+{
+  for (guint k = 0; k < self->cine_thumbs->len; k++)
+    {
+      gboolean current = thumb_frame (self, k) <= self->cine_wanted &&
+                         (k + 1 == self->cine_thumbs->len ||
+                          thumb_frame (self, k + 1) > self->cine_wanted);
+
+      if (current)
+        {
+          GtkWidget *button = g_ptr_array_index (self->cine_thumbs, k);
+          GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (
+            GTK_SCROLLED_WINDOW (self->thumbs_scroller));
+          graphene_rect_t bounds;
+
+          gtk_widget_add_css_class (button, "current");
+          /* Keep the current thumbnail in view while stepping or playing. */
+          if (gtk_widget_compute_bounds (button, GTK_WIDGET (self->thumbs_box), &bounds))
+            {
+              double value = gtk_adjustment_get_value (h);
+              double page = gtk_adjustment_get_page_size (h);
+
+              if (bounds.origin.x < value)
+                gtk_adjustment_set_value (h, bounds.origin.x);
+              else if (bounds.origin.x + bounds.size.width > value + page)
+                gtk_adjustment_set_value (h, bounds.origin.x + bounds.size.width - page);
+            }
+        }
+      else
+        gtk_widget_remove_css_class (g_ptr_array_index (self->cine_thumbs, k), "current");
+    }
+}
 
 static void
 update_frame_bar (NpWindow *self)
@@ -33,6 +79,7 @@ update_frame_bar (NpWindow *self)
   if (n_frames <= 1)
     return;
 
+  update_thumbs (self);
   label = g_strdup_printf ("Frame %u of %u", self->cine_wanted + 1, n_frames);
   gtk_label_set_text (self->frame_label, label);
   self->cine_updating_scale = TRUE;
@@ -206,6 +253,97 @@ scale_value_changed_cb (NpWindow *self,
   request_frame (self, (guint) (gtk_range_get_value (range) + 0.5) - 1);
 }
 
+static void request_thumbnail (NpWindow *self);
+
+static void
+thumbnail_done_cb (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(NpWindow) self = user_data;
+  NpCine *cine = NP_CINE (source_object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = np_cine_read_thumbnail_finish (cine, result, &error);
+  GtkWidget *button;
+
+  if (cine != self->cine || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->cine_thumb_next >= self->cine_thumbs->len)
+    return;
+  /* A frame that cannot be read keeps an empty thumbnail; stepping to it
+   * says why. */
+  button = g_ptr_array_index (self->cine_thumbs, self->cine_thumb_next);
+  if (texture != NULL)
+    gtk_picture_set_paintable (GTK_PICTURE (gtk_button_get_child (GTK_BUTTON (button))),
+                               GDK_PAINTABLE (texture));
+  self->cine_thumb_next++;
+  request_thumbnail (self);
+}
+
+static void
+request_thumbnail (NpWindow *self)
+{
+  if (self->cine == NULL || self->cine_thumb_next >= self->cine_thumbs->len)
+    return;
+  np_cine_read_thumbnail_async (self->cine, thumb_frame (self, self->cine_thumb_next),
+                                THUMB_HEIGHT, self->cine_cancellable, thumbnail_done_cb,
+                                g_object_ref (self));
+}
+
+static void
+thumb_clicked_cb (NpWindow  *self,
+                  GtkButton *button)
+{
+  guint k;
+
+  if (self->cine == NULL || !g_ptr_array_find (self->cine_thumbs, button, &k))
+    return;
+  stop_playing (self);
+  request_frame (self, thumb_frame (self, k));
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
+static void
+clear_thumbs (NpWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->thumbs_box))) != NULL)
+    gtk_box_remove (self->thumbs_box, child);
+  g_ptr_array_set_size (self->cine_thumbs, 0);
+  self->cine_thumb_next = 0;
+}
+
+/* Empty buttons first; the thumbnails are read one by one behind them. */
+static void
+build_thumbs (NpWindow *self)
+{
+  guint n_frames = np_cine_get_n_frames (self->cine);
+  guint n_thumbs = MIN (n_frames, MAX_THUMBS);
+
+  for (guint k = 0; k < n_thumbs; k++)
+    {
+      GtkWidget *picture = gtk_picture_new ();
+      GtkWidget *button = gtk_button_new ();
+      g_autofree char *tooltip = NULL;
+
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+      gtk_widget_set_size_request (picture, THUMB_HEIGHT * 4 / 3, THUMB_HEIGHT);
+      gtk_button_set_child (GTK_BUTTON (button), picture);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "np-thumb");
+      gtk_widget_set_focus_on_click (button, FALSE);
+      g_ptr_array_add (self->cine_thumbs, button);
+      /* As thumb_frame() says once the strip is complete. */
+      tooltip = g_strdup_printf ("Frame %u", (guint) ((guint64) k * n_frames / n_thumbs) + 1);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (thumb_clicked_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (self->thumbs_box, button);
+    }
+  request_thumbnail (self);
+}
+
 /**
  * _np_window_set_cine:
  * @helper: (nullable): the importer that read @frame, kept for the file's
@@ -229,6 +367,7 @@ _np_window_set_cine (NpWindow      *self,
   g_clear_object (&self->cine);
   self->cine_reading = FALSE;
   self->cine_shown = self->cine_wanted = 0;
+  clear_thumbs (self);
 
   if (helper != NULL)
     {
@@ -242,6 +381,8 @@ _np_window_set_cine (NpWindow      *self,
       if (plan->dicom_sop_instance_uid == NULL && info->sop_instance_uid[0] != '\0')
         np_plan_set_string (&plan->dicom_sop_instance_uid, info->sop_instance_uid);
       self->cine_wanted = self->cine_shown;
+      if (np_cine_get_n_frames (self->cine) > 1)
+        build_thumbs (self);
     }
   update_frame_bar (self);
 }
@@ -297,6 +438,8 @@ _np_window_cine_init (NpWindow *self)
   };
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
+  self->cine_thumbs = g_ptr_array_new ();
+
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     gtk_shortcut_controller_add_shortcut (
       GTK_SHORTCUT_CONTROLLER (shortcuts),
@@ -316,6 +459,8 @@ _np_window_class_cine_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, frame_scale);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, frame_label);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, thumbs_scroller);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, thumbs_box);
   gtk_widget_class_install_action (widget_class, "win.frame-step", "i", frame_step_action);
   gtk_widget_class_install_action (widget_class, "win.frame-play", NULL, frame_play_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "win.frame-play", NULL);

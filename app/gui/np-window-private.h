@@ -56,6 +56,8 @@ struct _NpWindow
   GtkButton *play_button;
   GtkScale *frame_scale;
   GtkLabel *frame_label;
+  GtkWidget *thumbs_scroller;
+  GtkBox *thumbs_box;
   NpSidePanel *side_panel;
   NpStatusBar *status_bar;
 
@@ -82,6 +84,8 @@ struct _NpWindow
   guint cine_wanted;             /* 0-based frame asked for last */
   guint cine_play_id;            /* timeout while playing */
   gboolean cine_reading;
+  GPtrArray *cine_thumbs;        /* GtkToggleButton of the strip, borrowed from thumbs_box */
+  guint cine_thumb_next;         /* next thumbnail to read */
   gboolean cine_updating_scale;
   gboolean cine_updating_document;  /* the frame picker edits: not an undo to follow */
 

@@ -245,7 +245,59 @@ real_click (NpWindow *window,
   }
 }
 
+static gboolean
+thumbnails_read (gpointer data)
+{
+  GtkWidget *box = data;
+
+  for (GtkWidget *button = gtk_widget_get_first_child (box); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (gtk_picture_get_paintable (GTK_PICTURE (gtk_button_get_child (GTK_BUTTON (button)))) ==
+        NULL)
+      return FALSE;
+  return TRUE;
+}
+
 /* Tests */
+
+static void
+test_thumbnails (void)
+{
+  g_autofree char *path = testdata_path (XA_FILE);
+  NpWindow *window;
+  GtkWidget *box, *third;
+  guint count = 0;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("../shared/testdata is not here (a user's clone): no multi-frame XA file");
+      return;
+    }
+
+  window = np_test_new_window (app);
+  box = np_test_template_child (window, "thumbs_box");
+  open_path (window, path);
+  /* 24 thumbnails for 96 frames: every fourth frame, from the first. */
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count++;
+  g_assert_cmpuint (count, ==, 24);
+  np_test_wait_until (thumbnails_read, box);
+
+  /* The third is frame 9 (frames 1, 5, 9, …); it is marked once shown. */
+  third = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (gtk_widget_get_first_child (box)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (third), ==, "Frame 9");
+  g_assert_false (gtk_widget_has_css_class (third, "current"));
+  g_signal_emit_by_name (third, "clicked");
+  wait_for_frame (window, 9);
+  g_assert_true (gtk_widget_has_css_class (third, "current"));
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_first_child (box), "current"));
+  g_assert_cmpuint (np_document_get_plan (np_window_get_document (window))->dicom_frame_number,
+                    ==, 9);
+
+  np_test_destroy_window (GTK_WINDOW (window));
+  np_test_wait_until (no_importer, NULL);
+}
 
 static void
 test_cine_keys_and_frame_5 (void)
@@ -559,6 +611,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/dicom/real-keys-and-click", test_real_keys_and_click);
   g_test_add_func ("/gui/dicom/plan-reopens-on-its-frame", test_plan_reopens_on_its_frame);
   g_test_add_func ("/gui/dicom/play-advances", test_play_advances);
+  g_test_add_func ("/gui/dicom/thumbnails", test_thumbnails);
   g_test_add_func ("/gui/dicom/bad-files-keep-plan", test_bad_files_keep_plan);
   g_test_add_func ("/gui/dicom/jpeg-frame", test_jpeg_frame);
 
