@@ -294,6 +294,29 @@ np_document_set_frame (NpDocument *self,
 }
 
 /**
+ * np_document_replace_frame:
+ * @frame: another frame of the same file (a still of a cine loop)
+ *
+ * Shows @frame under the same plan, keeping the undo history and the
+ * dirty flag: the plan's marks stay where they are.
+ */
+void
+np_document_replace_frame (NpDocument *self,
+                           NpFrame    *frame)
+{
+  g_return_if_fail (NP_IS_DOCUMENT (self));
+  g_return_if_fail (frame != NULL);
+
+  if (frame == self->frame)
+    return;
+  np_frame_ref (frame);
+  g_clear_pointer (&self->frame, np_frame_unref);
+  self->frame = frame;
+  g_signal_emit (self, signals[FRAME_CHANGED], 0);
+  emit_changed (self);
+}
+
+/**
  * np_document_edit:
  * @plan: (transfer full): the new plan
  * @description: what the edit did, for the undo menu ("Move target")

@@ -27,6 +27,8 @@ void          np_document_set_frame      (NpDocument   *self,
                                           NpFrame      *frame,
                                           NpPlan       *plan);
 
+void          np_document_replace_frame  (NpDocument   *self,
+                                          NpFrame      *frame);
 void          np_document_edit           (NpDocument   *self,
                                           NpPlan       *plan,
                                           const char   *description);

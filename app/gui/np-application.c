@@ -396,7 +396,7 @@ np_application_init (NpApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FRAME.png…]");
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FRAME.png|.jpg|.dcm…]");
 }
 
 /**

@@ -929,8 +929,11 @@ np_canvas_get_frame (NpCanvas *self)
 static void
 set_image (NpCanvas            *self,
            NpFrame             *frame,
-           const NpCanvasImage *image)
+           const NpCanvasImage *image,
+           gboolean             keep_view)
 {
+  NpWindowLevel kept = self->window_level;
+
   invalidate_texture (self);
   g_clear_pointer (&self->frame, np_frame_unref);
   g_clear_pointer (&self->display_frame, np_frame_unref);
@@ -955,9 +958,20 @@ set_image (NpCanvas            *self,
     }
 
   np_prefetch_trace ("canvas: frame handed over");
-  self->fit_to_view = TRUE;
-  self->fit_side_room = 0;
-  apply_fit (self);
+  if (keep_view && frame != NULL &&
+      (kept.center != self->window_level.center || kept.width != self->window_level.width))
+    {
+      /* The texture was made through the frame's own window: remade at the
+       * next redraw through the one the user chose. */
+      self->window_level = kept;
+      invalidate_texture (self);
+    }
+  if (!keep_view)
+    {
+      self->fit_to_view = TRUE;
+      self->fit_side_room = 0;
+      apply_fit (self);
+    }
   update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
@@ -986,7 +1000,7 @@ np_canvas_set_frame (NpCanvas *self,
     return;
   if (frame != NULL)
     image = np_canvas_image_new (frame);
-  set_image (self, frame, image);
+  set_image (self, frame, image, FALSE);
 }
 
 /**
@@ -1005,7 +1019,33 @@ np_canvas_set_image (NpCanvas            *self,
 
   if (image->frame == self->frame)
     return;
-  set_image (self, image->frame, image);
+  set_image (self, image->frame, image, FALSE);
+}
+
+/**
+ * np_canvas_replace_image:
+ * @image: another frame of the same size (the next still of a cine loop)
+ *
+ * Shows @image's frame keeping the zoom, the scroll position and the
+ * window/level, so stepping through a loop does not move the picture.
+ */
+void
+np_canvas_replace_image (NpCanvas            *self,
+                         const NpCanvasImage *image)
+{
+  g_return_if_fail (NP_IS_CANVAS (self));
+  g_return_if_fail (image != NULL);
+
+  if (image->frame == self->frame)
+    return;
+  if (self->frame == NULL ||
+      np_frame_get_width (self->frame) != np_frame_get_width (image->frame) ||
+      np_frame_get_height (self->frame) != np_frame_get_height (image->frame))
+    {
+      set_image (self, image->frame, image, FALSE);
+      return;
+    }
+  set_image (self, image->frame, image, TRUE);
 }
 
 double

@@ -46,6 +46,8 @@ void           np_canvas_set_frame             (NpCanvas            *self,
                                                 NpFrame             *frame);
 void           np_canvas_set_image             (NpCanvas            *self,
                                                 const NpCanvasImage *image);
+void           np_canvas_replace_image         (NpCanvas            *self,
+                                                const NpCanvasImage *image);
 
 double         np_canvas_get_zoom              (NpCanvas            *self);
 void           np_canvas_set_zoom              (NpCanvas            *self,

@@ -9,6 +9,8 @@
 
 #include "np-prefetch.h"
 
+#include "np-dicom-helper.h"
+
 #include "np-file.h"
 #include "np-png.h"
 
@@ -67,7 +69,7 @@ decode_thread (gpointer data)
 {
   NpPrefetch *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(NpFrame) frame = np_png_load (self->path, &error);
+  g_autoptr(NpFrame) frame = np_frame_load (self->path, &error);
   NpCanvasImage *image = NULL;
 
   np_prefetch_trace ("prefetch: decoded");
@@ -133,7 +135,8 @@ np_prefetch_new (GFile *file,
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   path = g_file_get_path (file);
-  if (path == NULL)
+  /* A DICOM file is read by an importer process the window keeps for it. */
+  if (path == NULL || np_dicom_helper_file_is_dicom (path))
     return NULL;
 
   self = g_new0 (NpPrefetch, 1);

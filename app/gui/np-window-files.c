@@ -66,6 +66,15 @@ _np_window_new_plan_for_frame (NpWindow   *self,
   plan->probe = NP_PROBE_LINEAR;
   plan->technique = plan->modality == NP_MODALITY_FLUOROSCOPY ? NP_TECHNIQUE_COAXIAL
                                                               : NP_TECHNIQUE_IN_PLANE;
+  /* A DICOM source is recorded by its instance and the frame planned on
+   * (the first, until the frame picker chooses another). */
+  if (np_frame_get_dicom_info (frame) != NULL)
+    {
+      const char *uid = np_frame_get_dicom_info (frame)->sop_instance_uid;
+
+      np_plan_set_string (&plan->dicom_sop_instance_uid, uid != NULL && *uid ? uid : NULL);
+      plan->dicom_frame_number = 1;
+    }
   return g_steal_pointer (&plan);
 }
 
@@ -345,12 +354,15 @@ run_pending (NpWindow *self)
         NpFrame *frame = np_document_get_frame (self->document);
         g_autofree char *frame_path = self->file != NULL ? g_file_get_path (self->file) : NULL;
         g_autofree char *sha256 = frame_path != NULL ? np_file_sha256 (frame_path, NULL) : NULL;
+        NpPlan *plan;
 
         if (frame == NULL || self->file == NULL)
           break;
+        plan = _np_window_new_plan_for_frame (self, self->file, frame, sha256);
+        if (self->cine != NULL)
+          plan->dicom_frame_number = self->cine_shown + 1;
         self->frame_mismatch = FALSE;
-        np_document_set_frame (self->document, frame,
-                               _np_window_new_plan_for_frame (self, self->file, frame, sha256));
+        np_document_set_frame (self->document, frame, plan);
         np_document_set_path (self->document, NULL);
         _np_window_update_title (self);
         np_window_show_toast (self, "New plan on the same frame");

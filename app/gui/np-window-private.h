@@ -10,6 +10,7 @@
 #include "np-window.h"
 
 #include "np-autosave.h"
+#include "np-cine.h"
 #include "np-document.h"
 #include "np-export-actions.h"
 #include "np-mark-editor.h"
@@ -51,6 +52,12 @@ struct _NpWindow
   GtkStack *view_stack;
   GtkButton *open_sample_button;
   NpCanvas *canvas;
+  GtkWidget *frame_bar;          /* the frame picker of a multi-frame file */
+  GtkButton *play_button;
+  GtkScale *frame_scale;
+  GtkLabel *frame_label;
+  GtkWidget *thumbs_scroller;
+  GtkBox *thumbs_box;
   NpSidePanel *side_panel;
   NpStatusBar *status_bar;
 
@@ -71,6 +78,16 @@ struct _NpWindow
   NpPlanAnalysis *analysis;      /* the planner's results of the document's plan */
   guint deferred_init_idle;      /* sample scan and recent files, after the first frame */
   GFile *pending_file;
+  NpCine *cine;                  /* the open DICOM file's frames, NULL for other files */
+  GCancellable *cine_cancellable;  /* the frame being read */
+  guint cine_shown;              /* 0-based frame on the canvas */
+  guint cine_wanted;             /* 0-based frame asked for last */
+  guint cine_play_id;            /* timeout while playing */
+  gboolean cine_reading;
+  GPtrArray *cine_thumbs;        /* GtkToggleButton of the strip, borrowed from thumbs_box */
+  guint cine_thumb_next;         /* next thumbnail to read */
+  gboolean cine_updating_scale;
+  gboolean cine_updating_document;  /* the frame picker edits: not an undo to follow */
 
   NpPendingAction pending;
   NpPendingAction after_save_as; /* run when Save As, started by the prompt, succeeds */
@@ -85,14 +102,38 @@ void     _np_window_show_frame          (NpWindow     *self,
                                          const NpCanvasImage *image,
                                          NpPlan       *plan,
                                          const char   *plan_path);
+void     _np_window_open_file_now       (NpWindow     *self,
+                                         GFile        *file);
+void     _np_window_update_title        (NpWindow     *self);
+void     _np_window_set_loading         (NpWindow     *self,
+                                         gboolean      loading);
+
+/* np-window-load.c: reading a frame in a worker thread */
 void     _np_window_load_frame          (NpWindow     *self,
                                          GFile        *frame_file,
                                          NpPlan       *plan,
                                          const char   *plan_path,
                                          gboolean      relocated);
-void     _np_window_open_file_now       (NpWindow     *self,
-                                         GFile        *file);
-void     _np_window_update_title        (NpWindow     *self);
+
+/* np-window-actions.c: actions, planning tools and keys */
+void     _np_window_class_actions_init  (GtkWidgetClass *widget_class);
+void     _np_window_actions_init        (NpWindow     *self);
+
+/* np-window-cine.c: the frame picker of multi-frame DICOM files */
+void     _np_window_class_cine_init     (GtkWidgetClass *widget_class);
+void     _np_window_cine_init           (NpWindow     *self);
+void     _np_window_cine_dispose        (NpWindow     *self);
+void     _np_window_set_cine            (NpWindow     *self,
+                                         NpDicomHelper *helper,
+                                         NpFrame      *frame,
+                                         NpPlan       *plan);
+void     _np_window_cine_sync           (NpWindow     *self);
+
+/* np-window-recent.c: the sample library and the recent files */
+GFile   *_np_window_find_sample_file    (void);
+void     _np_window_rebuild_recent_menu (NpWindow     *self);
+void     _np_window_add_to_recent       (GFile        *file,
+                                         const char   *mime_type);
 
 /* np-window-files.c: plans on disk and the unsaved-changes prompt */
 void     _np_window_files_class_init    (GtkWidgetClass *widget_class);

@@ -45,6 +45,11 @@ NpDocument  *np_window_get_document   (NpWindow      *self);
  * read by the overlay, the side panel, autosave, saving and exports. */
 NpPlanAnalysis *np_window_get_analysis (NpWindow     *self);
 
+/* The frame picker of a multi-frame DICOM file. */
+guint        np_window_get_frame_number (NpWindow    *self);
+guint        np_window_get_n_frames   (NpWindow      *self);
+GPid         np_window_get_importer_pid (NpWindow    *self);
+
 void         np_window_show_error     (NpWindow      *self,
                                        const char    *heading,
                                        const GError  *error);

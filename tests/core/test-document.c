@@ -108,6 +108,35 @@ test_document_new_frame_resets (void)
   g_assert_false (np_document_get_plan (document)->has_target);
 }
 
+/* Another still of the same file: the plan, its history and the dirty flag
+ * stay; the views hear of the new frame. */
+static void
+test_document_replace_frame_keeps_plan (void)
+{
+  g_autoptr(NpDocument) document = np_document_new ();
+  g_autoptr(NpFrame) first = np_frame_new (4, 4, 1, 8, NULL);
+  g_autoptr(NpFrame) second = np_frame_new (4, 4, 1, 8, NULL);
+  guint frame_changes = 0, changes = 0;
+
+  np_document_set_frame (document, first, NULL);
+  np_document_edit (document, plan_with_target (document, 1, 2), "Place target");
+  g_signal_connect (document, "frame-changed", G_CALLBACK (count_cb), &frame_changes);
+  g_signal_connect (document, "changed", G_CALLBACK (count_cb), &changes);
+
+  np_document_replace_frame (document, second);
+  g_assert_true (np_document_get_frame (document) == second);
+  g_assert_cmpuint (frame_changes, ==, 1);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (np_document_get_plan (document)->has_target);
+  g_assert_cmpfloat (np_document_get_plan (document)->target.y, ==, 2);
+  g_assert_true (np_document_can_undo (document));
+  g_assert_true (np_document_get_dirty (document));
+
+  /* The same frame again is no change. */
+  np_document_replace_frame (document, second);
+  g_assert_cmpuint (frame_changes, ==, 1);
+}
+
 static void
 test_document_finalizes (void)
 {
@@ -125,6 +154,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/document/no-op-edit", test_document_no_op_edit);
   g_test_add_func ("/core/document/live-edit-one-step", test_document_live_edit_is_one_step);
   g_test_add_func ("/core/document/new-frame-resets", test_document_new_frame_resets);
+  g_test_add_func ("/core/document/replace-frame-keeps-plan",
+                   test_document_replace_frame_keeps_plan);
   g_test_add_func ("/core/document/finalizes", test_document_finalizes);
   return g_test_run ();
 }

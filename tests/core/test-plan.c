@@ -110,6 +110,23 @@ test_copy_equal (void)
   np_plan_set_string (&copy->title, "Hip, left");
   g_assert_true (np_plan_equal (plan, copy));
 
+  /* The DICOM source: its instance and the frame planned on. */
+  np_plan_set_string (&plan->dicom_sop_instance_uid, "1.2.840.1");
+  plan->dicom_frame_number = 5;
+  g_clear_pointer (&copy, np_plan_free);
+  copy = np_plan_copy (plan);
+  g_assert_cmpstr (copy->dicom_sop_instance_uid, ==, "1.2.840.1");
+  g_assert_true (copy->dicom_sop_instance_uid != plan->dicom_sop_instance_uid);
+  g_assert_cmpuint (copy->dicom_frame_number, ==, 5);
+  g_assert_true (np_plan_equal (plan, copy));
+  copy->dicom_frame_number = 4;
+  g_assert_false (np_plan_equal (plan, copy));
+  copy->dicom_frame_number = 5;
+  np_plan_set_string (&copy->dicom_sop_instance_uid, "1.2.840.2");
+  g_assert_false (np_plan_equal (plan, copy));
+  np_plan_set_string (&copy->dicom_sop_instance_uid, "1.2.840.1");
+  g_assert_true (np_plan_equal (plan, copy));
+
   /* An unset target ignores its stale coordinates. */
   plan->has_target = copy->has_target = FALSE;
   copy->target.x = 999;

@@ -1,0 +1,281 @@
+/* np-window-load.c — reading a frame off the main thread
+ *
+ * Copyright 2026 The NeedlePlan authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "np-window"
+
+#include "config.h"
+
+#include "np-window-private.h"
+
+#include "np-application.h"
+#include "np-cine.h"
+#include "np-dicom-helper.h"
+#include "np-error.h"
+#include "np-file.h"
+#include "np-plan-file.h"
+#include "np-jpeg.h"
+#include "np-png.h"
+#include "np-prefetch.h"
+
+/* Loading */
+
+typedef struct
+{
+  GFile *file;             /* the frame */
+  NpPlan *plan;            /* the plan it belongs to, or NULL for a new plan */
+  char *plan_path;         /* where that plan is, or NULL */
+  gboolean relocated;      /* the user located the frame: the plan changed */
+  NpPrefetch *prefetch;    /* the frame read since start-up, or NULL */
+} LoadRequest;
+
+typedef struct
+{
+  NpFrame *frame;
+  NpCanvasImage *image;    /* the frame made ready for the canvas, off the main thread */
+  NpDicomHelper *helper;   /* the importer of a DICOM file, kept while it is open */
+  char *sha256;            /* of the file as read, NULL when unknown */
+  gboolean checked;        /* a plan's frame was compared with its SHA-256 */
+  gboolean matches;
+} LoadResult;
+
+static void
+load_request_free (LoadRequest *request)
+{
+  g_clear_object (&request->file);
+  g_clear_pointer (&request->plan, np_plan_free);
+  g_clear_pointer (&request->plan_path, g_free);
+  g_clear_pointer (&request->prefetch, np_prefetch_unref);
+  g_free (request);
+}
+
+static void
+load_result_free (LoadResult *result)
+{
+  g_clear_pointer (&result->frame, np_frame_unref);
+  g_clear_pointer (&result->image, np_canvas_image_free);
+  g_clear_pointer (&result->sha256, g_free);
+  if (result->helper != NULL)
+    np_dicom_helper_close (result->helper);
+  g_clear_object (&result->helper);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadResult, load_result_free)
+
+/* A DICOM file opens in an importer process of its own, kept for the
+ * file's other frames; @index is the 0-based frame the plan names. */
+static NpFrame *
+load_dicom (const char     *path,
+            guint           index,
+            NpDicomHelper **helper_out,
+            GError        **error)
+{
+  g_autoptr(NpDicomHelper) helper = np_dicom_helper_new (path, error);
+  NpFrame *frame;
+
+  if (helper == NULL || !np_dicom_helper_open (helper, error))
+    return NULL;
+  if (index >= np_dicom_helper_get_info (helper)->frames)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
+                   "Cannot open “%s”: the plan was made on frame %u, but the file has %u frames",
+                   name, index + 1, np_dicom_helper_get_info (helper)->frames);
+      np_dicom_helper_close (helper);
+      return NULL;
+    }
+  frame = np_dicom_helper_read_frame (helper, index, error);
+  if (frame == NULL)
+    {
+      /* No importer outlives a file that could not be shown. */
+      np_dicom_helper_close (helper);
+      return NULL;
+    }
+  *helper_out = g_steal_pointer (&helper);
+  return frame;
+}
+
+static NpFrame *
+load_frame (GFile          *file,
+            guint           dicom_index,
+            GCancellable   *cancellable,
+            char          **sha256,
+            NpDicomHelper **helper,
+            GError        **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  NpFrame *frame;
+  gsize length = 0;
+
+  if (path != NULL)
+    {
+      /* The content decides, not the name: DICOM files often have none. */
+      if (np_dicom_helper_file_is_dicom (path))
+        frame = load_dicom (path, dicom_index, helper, error);
+      else
+        frame = np_frame_load (path, error);
+      /* The checksum is for the record: a frame that cannot be hashed is
+       * still shown, and saved plans then say they have no checksum. */
+      if (frame != NULL)
+        *sha256 = np_file_sha256 (path, NULL);
+      return frame;
+    }
+
+  /* Not a local path (a network share, a document portal): read it whole,
+   * after checking its size against the same limit the loader applies. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            cancellable, &local_error);
+  if (info != NULL &&
+      (guint64) g_file_info_get_size (info) > MAX (NP_PNG_MAX_FILE_SIZE, NP_JPEG_MAX_FILE_SIZE))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "Cannot open “%s”: the file is larger than the %u MB limit", name,
+                   (guint) (MAX (NP_PNG_MAX_FILE_SIZE, NP_JPEG_MAX_FILE_SIZE) / (1024 * 1024)));
+      return NULL;
+    }
+  if (info == NULL ||
+      !g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot open “%s”: %s", name,
+                   local_error->message);
+      return NULL;
+    }
+  frame = np_frame_load_from_memory ((const guint8 *) contents, length, name, error);
+  if (frame != NULL)
+    *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  return frame;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadRequest *request = task_data;
+  g_autoptr(LoadResult) result = g_new0 (LoadResult, 1);
+  GError *error = NULL;
+
+  if (request->prefetch != NULL)
+    {
+      if (!np_prefetch_finish (request->prefetch, &result->image, &result->sha256, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->frame = np_frame_ref (result->image->frame);
+    }
+  else
+    {
+      guint dicom_index = request->plan != NULL && request->plan->dicom_frame_number > 0
+                          ? request->plan->dicom_frame_number - 1 : 0;
+
+      result->frame = load_frame (request->file, dicom_index, cancellable, &result->sha256,
+                                  &result->helper, &error);
+      if (result->frame == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->image = np_canvas_image_new_for_view (result->frame, NP_PREFETCH_VIEW_WIDTH,
+                                                    NP_PREFETCH_VIEW_HEIGHT);
+    }
+  if (request->plan != NULL && request->plan_path != NULL)
+    result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
+                                                &result->matches, NULL);
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) load_result_free);
+}
+
+static void
+load_done_cb (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  NpWindow *self = NP_WINDOW (source_object);
+  GTask *task = G_TASK (result);
+  LoadRequest *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LoadResult) loaded = g_task_propagate_pointer (task, &error);
+  NpPlan *plan;
+
+  /* A newer open replaced this one, or the window closed. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->load_cancellable);
+  _np_window_set_loading (self, FALSE);
+
+  if (loaded == NULL)
+    {
+      g_info ("%s", error->message);
+      np_window_show_error (self, "Could Not Open the Frame", error);
+      return;
+    }
+
+  if (request->plan != NULL)
+    plan = g_steal_pointer (&request->plan);
+  else
+    plan = _np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
+  _np_window_set_cine (self, loaded->helper, loaded->frame, plan);
+  /* The window's cine keeps the importer running now. */
+  g_clear_object (&loaded->helper);
+
+  self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
+  _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
+  if (request->relocated)
+    {
+      /* The plan now names the located frame: saving it keeps that. */
+      np_document_set_dirty (self->document, TRUE);
+      _np_window_update_title (self);
+    }
+  if (request->plan_path != NULL && loaded->checked && !loaded->matches)
+    _np_window_warn_frame_mismatch (self, request->plan_path);
+}
+
+/**
+ * _np_window_load_frame:
+ * @plan: (transfer full) (nullable): the plan of the frame, or %NULL to
+ *   start a new plan on it
+ * @plan_path: (nullable): where @plan is; its frame's SHA-256 is checked
+ * @relocated: the user located a missing frame; the plan is marked changed
+ *
+ * Reads @frame_file in a worker thread and shows it with @plan.
+ */
+void
+_np_window_load_frame (NpWindow   *self,
+                       GFile      *frame_file,
+                       NpPlan     *plan,
+                       const char *plan_path,
+                       gboolean    relocated)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadRequest *request = g_new0 (LoadRequest, 1);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  request->file = g_object_ref (frame_file);
+  request->plan = plan;
+  request->plan_path = g_strdup (plan_path);
+  request->relocated = relocated;
+  /* The frame named on the command line was read while GTK started. */
+  if (NP_IS_APPLICATION (application))
+    request->prefetch = np_application_take_prefetch (NP_APPLICATION (application), frame_file);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->load_cancellable, load_done_cb, NULL);
+  g_task_set_source_tag (task, _np_window_load_frame);
+  g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
+  _np_window_set_loading (self, TRUE);
+  g_task_run_in_thread (task, load_thread);
+}
