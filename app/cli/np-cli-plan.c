@@ -301,13 +301,19 @@ print_text (const char          *path,
         {
           const NpMeasurementValue *m = &g_array_index (results->measurements,
                                                         NpMeasurementValue, i);
-          g_autofree char *value = !m->valid ? g_strdup ("—")
+          g_autofree char *value = !m->valid && isfinite (m->value_px)
+                                   ? g_strdup_printf ("%.1f px", m->value_px)
+                                   : !m->valid ? g_strdup ("—")
                                    : m->kind == NP_MEASURE_ANGLE
                                    ? g_strdup_printf ("%.1f°", m->value)
                                    : length_text (results, TRUE, m->value);
 
-          printf ("  %-3u %-10s %s%s\n", i + 1, np_measure_kind_to_string (m->kind), value,
-                  m->outside_region ? "  OUTSIDE the calibrated region" : "");
+          /* The region rule keeps it out of mm: say why on the same line. */
+          const char *why = m->outside_region && !m->valid ? m->outside_reason : NULL;
+
+          printf ("  %-3u %-10s %s%s%s%s\n", i + 1, np_measure_kind_to_string (m->kind), value,
+                  m->outside_region ? "  OUTSIDE the calibrated region" : "",
+                  why != NULL ? ": " : "", why != NULL ? why : "");
         }
     }
 

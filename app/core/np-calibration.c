@@ -89,6 +89,9 @@ np_calibration_copy (const NpCalibration *calibration)
   if (calibration->points != NULL && calibration->points->len > 0)
     g_array_append_vals (copy->points, calibration->points->data, calibration->points->len);
   copy->note = g_strdup (calibration->note);
+  copy->regions = NULL;
+  for (guint i = 0; i < np_calibration_get_n_regions (calibration); i++)
+    np_calibration_add_region (copy, np_calibration_get_region (calibration, i));
   return copy;
 }
 
@@ -98,6 +101,7 @@ np_calibration_free (NpCalibration *calibration)
   if (calibration == NULL)
     return;
   g_clear_pointer (&calibration->points, g_array_unref);
+  g_clear_pointer (&calibration->regions, g_array_unref);
   g_free (calibration->note);
   g_free (calibration);
 }
@@ -140,7 +144,129 @@ np_calibration_equal (const NpCalibration *a,
       && (a->region.x != b->region.x || a->region.y != b->region.y
           || a->region.width != b->region.width || a->region.height != b->region.height))
     return FALSE;
+  if (np_calibration_get_n_regions (a) != np_calibration_get_n_regions (b))
+    return FALSE;
+  for (guint i = 0; i < np_calibration_get_n_regions (a); i++)
+    {
+      const NpCalibrationRegion *p = np_calibration_get_region (a, i);
+      const NpCalibrationRegion *q = np_calibration_get_region (b, i);
+
+      if (p->number != q->number || p->mm_per_px_x != q->mm_per_px_x
+          || p->mm_per_px_y != q->mm_per_px_y || p->bounds.x != q->bounds.x
+          || p->bounds.y != q->bounds.y || p->bounds.width != q->bounds.width
+          || p->bounds.height != q->bounds.height)
+        return FALSE;
+    }
   return points_equal (a->points, b->points) && g_strcmp0 (a->note, b->note) == 0;
+}
+
+guint
+np_calibration_get_n_regions (const NpCalibration *calibration)
+{
+  g_return_val_if_fail (calibration != NULL, 0);
+  return calibration->regions != NULL ? calibration->regions->len : 0;
+}
+
+const NpCalibrationRegion *
+np_calibration_get_region (const NpCalibration *calibration,
+                           guint                index)
+{
+  g_return_val_if_fail (index < np_calibration_get_n_regions (calibration), NULL);
+  return &g_array_index (calibration->regions, NpCalibrationRegion, index);
+}
+
+/**
+ * np_calibration_add_region:
+ *
+ * Appends a copy of @region. The first region also sets the single-region
+ * fields (pixel size and region), so that code that knows one pixel size
+ * reads the first region's.
+ */
+void
+np_calibration_add_region (NpCalibration             *calibration,
+                           const NpCalibrationRegion *region)
+{
+  g_return_if_fail (calibration != NULL && region != NULL);
+
+  if (calibration->regions == NULL)
+    calibration->regions = g_array_new (FALSE, FALSE, sizeof (NpCalibrationRegion));
+  g_array_append_val (calibration->regions, *region);
+  if (calibration->regions->len == 1)
+    {
+      calibration->mm_per_px_x = region->mm_per_px_x;
+      calibration->mm_per_px_y = region->mm_per_px_y;
+      calibration->has_region = TRUE;
+      calibration->region = region->bounds;
+    }
+}
+
+static gboolean
+rect_contains (const NpImageRect *r,
+               NpImagePoint       point)
+{
+  return point.x >= r->x && point.x <= r->x + r->width
+         && point.y >= r->y && point.y <= r->y + r->height;
+}
+
+/**
+ * np_calibration_find_region:
+ * @points: (array length=n_points): the points of one measurement, depth or path
+ * @reason: (out) (optional) (transfer full): why there is none, in words
+ *
+ * The region rule (as in Cornerstone3D): a value is in millimetres only when
+ * every point of it lies in one region, since each region has its own pixel
+ * size and what lies between regions is not tissue at that scale.
+ *
+ * Returns: the index of that region, or -1 with @reason set; without a
+ * list of regions always 0 (one pixel size for the whole frame)
+ */
+int
+np_calibration_find_region (const NpCalibration *calibration,
+                            const NpImagePoint  *points,
+                            guint                n_points,
+                            char               **reason)
+{
+  guint n = np_calibration_get_n_regions (calibration);
+
+  g_return_val_if_fail (points != NULL || n_points == 0, -1);
+
+  if (n == 0)
+    return 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const NpCalibrationRegion *r = &g_array_index (calibration->regions,
+                                                     NpCalibrationRegion, i);
+      guint j = 0;
+
+      while (j < n_points && rect_contains (&r->bounds, points[j]))
+        j++;
+      if (j == n_points)
+        return (int) i;
+    }
+  if (reason != NULL)
+    {
+      int first = -1;
+      guint j;
+
+      /* Say which point is outside every region, else that they are split. */
+      for (j = 0; j < n_points; j++)
+        {
+          first = -1;
+          for (guint i = 0; i < n && first < 0; i++)
+            if (rect_contains (&g_array_index (calibration->regions, NpCalibrationRegion,
+                                               i).bounds, points[j]))
+              first = (int) i;
+          if (first < 0)
+            break;
+        }
+      if (j < n_points)
+        *reason = g_strdup_printf ("point %u of %u lies outside every calibrated ultrasound "
+                                   "region of the scanner", j + 1, n_points);
+      else
+        *reason = g_strdup_printf ("its %u points lie in different ultrasound regions of the "
+                                   "scanner, each with its own pixel size", n_points);
+    }
+  return -1;
 }
 
 /**
@@ -653,5 +779,21 @@ np_calibration_add_json_members (const NpCalibration    *calibration,
     {
       np_json_add_number (builder, "reference_mm", calibration->reference_mm);
       np_json_add_string (builder, "note", calibration->note);
+    }
+  if ((flags & NP_CALIBRATION_JSON_REGIONS) && np_calibration_get_n_regions (calibration) > 0)
+    {
+      json_builder_set_member_name (builder, "regions");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < np_calibration_get_n_regions (calibration); i++)
+        {
+          const NpCalibrationRegion *r = np_calibration_get_region (calibration, i);
+
+          json_builder_begin_object (builder);
+          np_json_add_number (builder, "number", r->number);
+          np_json_add_rect (builder, "bounds", TRUE, &r->bounds);
+          np_json_add_pair (builder, "mm_per_px", TRUE, r->mm_per_px_x, r->mm_per_px_y);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
     }
 }

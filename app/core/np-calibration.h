@@ -31,6 +31,17 @@ typedef enum
   NP_CALIBRATION_MANUAL,          /* typed in by the user */
 } NpCalibrationMethod;
 
+/* One part of the frame with its own pixel size: the scanner's ultrasound
+ * regions (a frame may hold two side-by-side panels). Bounds cover whole
+ * pixels: pixel (i, j) spans [i, i + 1) × [j, j + 1). */
+typedef struct
+{
+  guint number;                    /* 1-based item in the file, for the reader */
+  NpImageRect bounds;
+  double mm_per_px_x;
+  double mm_per_px_y;
+} NpCalibrationRegion;
+
 /* A value: copy it with np_calibration_copy. The inputs (clicked points,
  * typed values) are kept so the calibration can be audited and redone. */
 struct _NpCalibration
@@ -45,6 +56,10 @@ struct _NpCalibration
   GArray *points;                  /* NpImagePoint inputs, may be empty */
   double reference_mm;             /* known distance, tick spacing, depth or diameter */
   char *note;                      /* one line for the record, may be NULL */
+  /* NpCalibrationRegion, NULL or empty for one pixel size everywhere. With
+   * regions, a value is in mm only when all its points lie in one of them,
+   * and mm_per_px_x/y and region above repeat the first region. */
+  GArray *regions;
 };
 
 NpCalibration *np_calibration_new             (void);
@@ -66,6 +81,16 @@ NpImagePoint   np_calibration_to_image        (const NpCalibration *calibration,
 double         np_calibration_distance_mm     (const NpCalibration *calibration,
                                                NpImagePoint         a,
                                                NpImagePoint         b);
+guint          np_calibration_get_n_regions   (const NpCalibration *calibration);
+const NpCalibrationRegion *
+               np_calibration_get_region      (const NpCalibration *calibration,
+                                               guint                index);
+void           np_calibration_add_region      (NpCalibration       *calibration,
+                                               const NpCalibrationRegion *region);
+int            np_calibration_find_region     (const NpCalibration *calibration,
+                                               const NpImagePoint  *points,
+                                               guint                n_points,
+                                               char               **reason);
 const char    *np_calibration_method_to_string (NpCalibrationMethod method);
 gboolean       np_calibration_method_from_string (const char         *text,
                                                   NpCalibrationMethod *method);
@@ -82,6 +107,9 @@ typedef enum
   /* The pixel sizes are null when not calibrated (results shown to a reader,
    * where no millimetre value may appear without a calibration). */
   NP_CALIBRATION_JSON_NULL_UNCALIBRATED = 1 << 4,
+  /* "regions": [{"number", "bounds": [x, y, w, h], "mm_per_px": [x, y]}],
+   * only when the calibration has a list of regions. */
+  NP_CALIBRATION_JSON_REGIONS     = 1 << 5,
 } NpCalibrationJsonFlags;
 
 /* Everything a plan file stores (docs/plan-format.md). */
