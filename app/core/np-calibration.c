@@ -9,6 +9,7 @@
 
 #include "np-calibration.h"
 
+#include "np-dicom-calibration.h"
 #include "np-error.h"
 #include "np-json-util.h"
 
@@ -601,9 +602,10 @@ np_calibration_is_suspicious_dpi (double mm_per_px)
 /**
  * np_calibration_new_from_frame:
  *
- * The pixel size the file declares (PNG pHYs), labelled as coming from the
- * file. A value that is a usual screen or print resolution is kept but the
- * note says it is probably not a calibration.
+ * The pixel size the file declares (PNG pHYs, or a DICOM file's ultrasound
+ * regions or X-ray spacing: see np_dicom_calibration_new), labelled as
+ * coming from the file. A pHYs value that is a usual screen or print
+ * resolution is kept but the note says it is probably not a calibration.
  *
  * Returns: (transfer full) (nullable): the calibration, or %NULL with @error
  * set when the file declares no pixel size
@@ -622,6 +624,21 @@ np_calibration_new_from_frame (const NpFrame  *frame,
 
   source = np_frame_get_source_path (frame);
   display = source ? g_filename_display_basename (source) : g_strdup ("The frame");
+  if (np_frame_get_dicom_info (frame) != NULL)
+    {
+      g_autoptr(NpDicomCalibration) dicom =
+        np_dicom_calibration_new (np_frame_get_dicom_info (frame), np_frame_get_width (frame),
+                                  np_frame_get_height (frame));
+
+      if (dicom->calibration == NULL)
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
+                       "“%s” gives no usable pixel size: %s; calibrate it another way", display,
+                       dicom->reason);
+          return NULL;
+        }
+      return g_steal_pointer (&dicom->calibration);
+    }
   if (!np_frame_get_declared_pixel_size (frame, &mm_x, &mm_y))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,

@@ -46,8 +46,10 @@ guess_modality (NpFrame *frame)
  * @sha256: (nullable): the frame file's checksum
  *
  * A new plan on @frame: the frame named by its file name (a plan is saved
- * next to its frame by default), uncalibrated (the pixel size the file
- * declares is only offered, in the Calibration section), linear probe.
+ * next to its frame by default), linear probe. A PNG's declared pixel size
+ * is only offered (in the Calibration section): image editors write one; a
+ * DICOM file's calibration is used, since the scanner wrote it, and a
+ * manual calibration replaces it.
  *
  * Returns: (transfer full): the plan
  */
@@ -66,6 +68,16 @@ _np_window_new_plan_for_frame (NpWindow   *self,
   plan->probe = NP_PROBE_LINEAR;
   plan->technique = plan->modality == NP_MODALITY_FLUOROSCOPY ? NP_TECHNIQUE_COAXIAL
                                                               : NP_TECHNIQUE_IN_PLANE;
+  if (np_frame_get_dicom_info (frame) != NULL)
+    {
+      NpCalibration *scanner = np_calibration_new_from_frame (frame, NULL);
+
+      if (scanner != NULL)
+        {
+          np_calibration_free (plan->calibration);
+          plan->calibration = scanner;
+        }
+    }
   return g_steal_pointer (&plan);
 }
 

@@ -61,6 +61,24 @@ run info "$data/us/IM00001.implicit_little_endian.dcm"
 check_text "info prints modality, frames, transfer syntax and the tissue region" \
   "Modality:    US" "Frames:      8" "Little Endian Implicit" "2-D tissue, 0.229375 cm × 0.229375 cm"
 
+# plan on a DICOM frame without a calibration: the header's is named, not applied.
+cp "$data/us/gdcm-US-ALOKA-16.dcm" "$tmp/aloka.dcm"
+python3 - "$tmp" <<'PY'
+import hashlib, json, sys
+tmp = sys.argv[1]
+digest = hashlib.sha256(open(tmp + '/aloka.dcm', 'rb').read()).hexdigest()
+plan = {'format': 'needleplan-plan', 'version': 1, 'modality': 'ultrasound', 'probe': 'linear',
+        'site': 'knee', 'side': 'left', 'technique': 'in-plane', 'title': 'ALOKA',
+        'frame': {'path': 'aloka.dcm', 'sha256': digest},
+        'calibration': {'method': 'none', 'mm_per_px': [0, 0]},
+        'marks': {'target': [150, 300], 'entry': [60, 24]}}
+open(tmp + '/aloka-plan.json', 'w').write(json.dumps(plan))
+PY
+run plan "$tmp/aloka-plan.json"
+check_text "plan on an uncalibrated DICOM plan stays in px and names the header's calibration" \
+  "NOT CALIBRATED" "Depth              300.0 px" \
+  "the frame's DICOM header gives 0.3827 × 0.3827 mm/px from the scanner's ultrasound regions 1 and 2"
+
 run info --frame 97 "$data/xa/XA_Siemens_cardio_96frames_JPEG.dcm"
 check_failure "a frame past the end fails in words" 1 "has 96 frames; frame 97 does not exist"
 
