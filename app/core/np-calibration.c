@@ -32,6 +32,9 @@ static const struct
   [NP_CALIBRATION_GEOMETRY] = { "geometry",
                                 "Detector pixel size × source-to-object / source-to-image" },
   [NP_CALIBRATION_MANUAL] = { "manual", "Pixel size typed in by the user" },
+  /* The id needleplan-cli calibrate --auto --json has always printed. */
+  [NP_CALIBRATION_DEPTH_SCALE_AUTO] = { "depth-scale-automatic",
+                                        "Depth scale (automatic): ticks found in the frame" },
 };
 
 /**
@@ -574,6 +577,58 @@ np_calibration_new_depth_scale (const GArray  *ticks,
                                        tick_fit->n_flagged);
   if (fit != NULL)
     *fit = g_steal_pointer (&tick_fit);
+  return calibration;
+}
+
+/**
+ * np_calibration_new_depth_scale_auto:
+ * @result: a found depth scale (np_auto_calibration_detect)
+ *
+ * The automatic candidate, once the user accepts it: its pixel size and
+ * standard error, the ticks the fit used as points, the tick spacing as
+ * reference, and for a linear probe's rectangle the imaging field as region.
+ *
+ * Returns: (transfer full) (nullable): the calibration, or %NULL with @error
+ *   set when @result found no scale
+ */
+NpCalibration *
+np_calibration_new_depth_scale_auto (const NpAutoCalibration  *result,
+                                     GError                  **error)
+{
+  NpCalibration *calibration;
+  guint used = 0;
+
+  g_return_val_if_fail (result != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!result->found || !(result->mm_per_px > 0) || !isfinite (result->mm_per_px))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "No depth scale found: %s",
+                   result->reason != NULL ? result->reason : "no evidence");
+      return NULL;
+    }
+  calibration = np_calibration_new_uniform (NP_CALIBRATION_DEPTH_SCALE_AUTO, result->mm_per_px,
+                                            result->se_mm_per_px);
+  for (guint i = 0; result->ticks != NULL && i < result->ticks->len; i++)
+    {
+      const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);
+
+      if (!tick->used)
+        continue;
+      g_array_append_val (calibration->points, tick->point);
+      used++;
+    }
+  calibration->reference_mm = result->spacing_mm;
+  if (result->region.shape == NP_AUTO_REGION_RECTANGLE)
+    {
+      calibration->has_region = TRUE;
+      calibration->region = result->region.rect;
+    }
+  calibration->note = g_strdup_printf ("%u ticks found in the frame, %u flagged, RMS residual "
+                                       "%.2f px; %s; square pixels assumed",
+                                       used, result->n_flagged, result->rms_residual_px,
+                                       result->assumption != NULL ? result->assumption
+                                                                  : "spacing assumed");
   return calibration;
 }
 

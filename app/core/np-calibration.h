@@ -10,6 +10,7 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "np-auto-calibration.h"
 #include "np-circle-fit.h"
 #include "np-frame.h"
 #include "np-tick-fit.h"
@@ -29,6 +30,7 @@ typedef enum
   NP_CALIBRATION_SPHERE,          /* circle fit of a sphere of known size */
   NP_CALIBRATION_GEOMETRY,        /* detector pixel × SOD / SID */
   NP_CALIBRATION_MANUAL,          /* typed in by the user */
+  NP_CALIBRATION_DEPTH_SCALE_AUTO, /* depth-scale ticks found in the pixels, accepted */
 } NpCalibrationMethod;
 
 /* One part of the frame with its own pixel size: the scanner's ultrasound
@@ -142,6 +144,8 @@ NpCalibration *np_calibration_new_depth_scale    (const GArray        *ticks,
                                                   double               spacing_mm,
                                                   NpTickFit          **fit,
                                                   GError             **error);
+NpCalibration *np_calibration_new_depth_scale_auto (const NpAutoCalibration *result,
+                                                    GError               **error);
 NpCalibration *np_calibration_new_from_frame     (const NpFrame       *frame,
                                                   GError             **error);
 NpCalibration *np_calibration_new_sphere         (const GArray        *rim_points,
