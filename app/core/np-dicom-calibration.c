@@ -87,8 +87,11 @@ judge_region (const NpDicomRegion      *in,
   gboolean in_cm = in->units_x == UNITS_CM && in->units_y == UNITS_CM;
   gboolean clamped = FALSE;
   gboolean has_bounds = clamp_bounds (in, width, height, &out->bounds, &clamped);
-  g_autofree char *kind = g_strdup_printf ("%s %s", spatial_format_name (in->spatial_format),
-                                           data_type_name (in->data_type));
+  g_autofree char *kind = in->spatial_format == 0
+                          ? g_strdup_printf ("%s without a spatial format",
+                                             data_type_name (in->data_type))
+                          : g_strdup_printf ("%s %s", spatial_format_name (in->spatial_format),
+                                             data_type_name (in->data_type));
 
   out->number = number;
   out->usable = FALSE;
