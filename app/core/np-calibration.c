@@ -293,7 +293,8 @@ np_calibration_is_calibrated (const NpCalibration *calibration)
  * np_calibration_contains:
  *
  * Returns: %TRUE when @point lies in the region the calibration is valid for
- * (edges included); always %TRUE without a region
+ * (edges included), or in one of its list of regions; always %TRUE without
+ * a region
  */
 gboolean
 np_calibration_contains (const NpCalibration *calibration,
@@ -303,7 +304,9 @@ np_calibration_contains (const NpCalibration *calibration,
 
   g_return_val_if_fail (calibration != NULL, FALSE);
 
-  if (!calibration->has_region)
+  if (np_calibration_find_region (calibration, &point, 1, NULL) < 0)
+    return FALSE;
+  if (!calibration->has_region || np_calibration_get_n_regions (calibration) > 0)
     return TRUE;
   r = &calibration->region;
   return point.x >= r->x && point.x <= r->x + r->width

@@ -191,6 +191,13 @@ sync_calibration (NpSidePanel  *self,
     region = g_strdup_printf ("%u ultrasound regions of the scanner, each with its own pixel "
                               "size; a value is in mm only inside one of them",
                               np_calibration_get_n_regions (calibration));
+  else if (np_calibration_get_n_regions (calibration) == 1)
+    region = g_strdup_printf ("The scanner's ultrasound region, x %.0f – %.0f px, y %.0f – %.0f "
+                              "px; a value reaching outside it is in px",
+                              calibration->region.x,
+                              calibration->region.x + calibration->region.width,
+                              calibration->region.y,
+                              calibration->region.y + calibration->region.height);
   else if (calibration->has_region)
     region = g_strdup_printf ("x %.0f – %.0f px, y %.0f – %.0f px; measurements outside it are "
                               "flagged", calibration->region.x,

@@ -185,6 +185,12 @@ test_find_region (void)
   g_assert_nonnull (strstr (why_split, "different ultrasound regions"));
   g_assert_cmpint (np_calibration_find_region (dc->calibration, out, 2, &why_out), ==, -1);
   g_assert_nonnull (strstr (why_out, "point 2 of 2 lies outside every"));
+
+  /* Contained: in either region (region 2 spans x 400–800), not between. */
+  g_assert_true (np_calibration_contains (dc->calibration, np_image_point (150, 100)));
+  g_assert_true (np_calibration_contains (dc->calibration, np_image_point (799.5, 449.5)));
+  g_assert_false (np_calibration_contains (dc->calibration, np_image_point (50, 100)));
+  g_assert_false (np_calibration_contains (dc->calibration, np_image_point (450, 455)));
 }
 
 static void
