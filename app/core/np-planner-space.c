@@ -142,9 +142,20 @@ np_planner_space_setup (Space              *space,
                         const NpImagePoint *skin,
                         guint               n_skin)
 {
-  /* A NAN pixel size: the plan's marks are in no one calibration region. */
-  space->calibrated = np_calibration_is_calibrated (plan->calibration)
-                      && isfinite (sx) && sx > 0 && isfinite (sy) && sy > 0;
+  const NpCalibration *cal = plan->calibration;
+  int region = np_planner_plan_region (plan, NULL);
+
+  /* The region rule: the plan's marks in no one region of the calibration's
+   * list put it in px; in region r, the calibration's (perhaps perturbed)
+   * pixel size is scaled to r's. */
+  if (region > 0)
+    {
+      const NpCalibrationRegion *r = np_calibration_get_region (cal, (guint) region);
+
+      sx *= r->mm_per_px_x / cal->mm_per_px_x;
+      sy *= r->mm_per_px_y / cal->mm_per_px_y;
+    }
+  space->calibrated = np_calibration_is_calibrated (cal) && region >= 0;
   space->ultrasound = plan->modality == NP_MODALITY_ULTRASOUND;
   space->sx = space->calibrated ? sx : 1;
   space->sy = space->calibrated ? sy : 1;
@@ -447,13 +458,14 @@ int
 np_planner_plan_region (const NpPlan  *plan,
                         char         **reason)
 {
-  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+  g_autoptr(GArray) points = NULL;
   g_autofree char *why = NULL;
   int region;
 
   if (np_calibration_get_n_regions (plan->calibration) == 0
       || !np_calibration_is_calibrated (plan->calibration))
     return 0;
+  points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
   if (plan->has_target)
     g_array_append_val (points, plan->target);
   if (plan->has_entry)
@@ -472,23 +484,13 @@ void
 np_planner_context_init (Context      *ctx,
                          const NpPlan *plan)
 {
-  double sx = plan->calibration->mm_per_px_x, sy = plan->calibration->mm_per_px_y;
-
   ctx->plan = plan;
   ctx->approach = np_approach_lookup (plan->approach);
   ctx->region_problem = NULL;
   ctx->region = np_planner_plan_region (plan, &ctx->region_problem);
-  if (ctx->region < 0)
-    sx = sy = NAN;
-  else if (np_calibration_get_n_regions (plan->calibration) > 0)
-    {
-      const NpCalibrationRegion *r = np_calibration_get_region (plan->calibration,
-                                                                (guint) ctx->region);
-      sx = r->mm_per_px_x;
-      sy = r->mm_per_px_y;
-    }
   np_planner_space_init (&ctx->space);
-  np_planner_space_setup (&ctx->space, plan, sx, sy, plan->speed_of_sound_m_s,
+  np_planner_space_setup (&ctx->space, plan, plan->calibration->mm_per_px_x,
+                          plan->calibration->mm_per_px_y, plan->speed_of_sound_m_s,
                           plan->skin_points != NULL
                           ? (const NpImagePoint *) plan->skin_points->data : NULL,
                           plan->skin_points != NULL ? plan->skin_points->len : 0);

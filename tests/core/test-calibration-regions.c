@@ -15,6 +15,7 @@
 
 #include "np-dicom-calibration.h"
 #include "np-dicom-helper.h"
+#include "np-error.h"
 #include "np-frame.h"
 
 #include <math.h>
@@ -305,6 +306,41 @@ test_rule_plan (void)
   np_plan_results_free (results);
 }
 
+/* The uncertainty follows the same rule. No click error; the tissue speed
+ * runs over 1450–1600 m/s, so a depth of 62.5 mm (region 2) lies in
+ * 62.5 × [1450, 1600] / 1540 = [58.85, 64.94] mm, never around region 1's
+ * 50 mm; spanning two regions the depth is 250 px, and px do not depend on
+ * the speed. */
+static void
+test_rule_uncertainty (void)
+{
+  g_autoptr(NpPlan) plan = synthetic_plan ();
+  g_autoptr(GError) error = NULL;
+  NpPlannerOptions options;
+  NpPlanResults *results;
+
+  np_planner_options_init (&options);
+  set_path (plan, 600, 50, 500, 250);
+  results = compute (plan);
+  g_assert_true (np_planner_estimate_uncertainty (plan, &options, results, &error));
+  g_assert_no_error (error);
+  g_assert_true (results->has_depth_ci);
+  g_assert_cmpfloat (results->depth_ci95[0], >, 58.8);
+  g_assert_cmpfloat (results->depth_ci95[1], <, 65.0);
+  g_assert_cmpfloat (results->depth_ci95[0], <, 62.5);
+  g_assert_cmpfloat (results->depth_ci95[1], >, 62.5);
+  np_plan_results_free (results);
+
+  set_path (plan, 200, 50, 500, 250);
+  results = compute (plan);
+  g_assert_true (np_planner_estimate_uncertainty (plan, &options, results, &error));
+  g_assert_no_error (error);
+  g_assert_false (results->calibrated);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95[0], 250, 1e-9);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95[1], 250, 1e-9);
+  np_plan_results_free (results);
+}
+
 /* ---- Real files ------------------------------------------------------- */
 
 static NpFrame *
@@ -413,6 +449,37 @@ test_obxxxx1a (void)
   g_assert_cmpfloat_with_epsilon (value_at (results, 1)->value_px, 440, 1e-9);
 }
 
+/* The frame's file calibration (what the side panel offers and a new plan
+ * starts with): the regions for ALOKA; for the XA cine, which carries no
+ * spacing tag, an error that says so. */
+static void
+test_from_frame (void)
+{
+  g_autoptr(NpFrame) aloka = load_shared ("dicom/us/gdcm-US-ALOKA-16.dcm");
+  g_autoptr(NpFrame) xa = NULL;
+  g_autoptr(NpCalibration) calibration = NULL;
+  g_autoptr(NpCalibration) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (aloka == NULL)
+    return;
+  calibration = np_calibration_new_from_frame (aloka, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (calibration->method, ==, NP_CALIBRATION_FILE);
+  g_assert_cmpuint (np_calibration_get_n_regions (calibration), ==, 2);
+  g_assert_true (g_str_has_prefix (calibration->note,
+                                   "from the scanner's ultrasound regions 1 and 2"));
+
+  xa = load_shared ("dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm");
+  if (xa == NULL)
+    return;
+  none = np_calibration_new_from_frame (xa, &error);
+  g_assert_null (none);
+  g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "gives no usable pixel size: the file gives no "
+                                            "pixel spacing"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -425,7 +492,9 @@ main (int    argc,
   g_test_add_func ("/calibration-regions/copy-equal", test_copy_equal);
   g_test_add_func ("/calibration-regions/rule-measurements", test_rule_measurements);
   g_test_add_func ("/calibration-regions/rule-plan", test_rule_plan);
+  g_test_add_func ("/calibration-regions/rule-uncertainty", test_rule_uncertainty);
   g_test_add_func ("/calibration-regions/aloka", test_aloka);
   g_test_add_func ("/calibration-regions/obxxxx1a", test_obxxxx1a);
+  g_test_add_func ("/calibration-regions/from-frame", test_from_frame);
   return g_test_run ();
 }
