@@ -125,6 +125,7 @@ add_calibration (JsonBuilder         *builder,
   json_builder_begin_object (builder);
   np_calibration_add_json_members (calibration, builder,
                                    NP_CALIBRATION_JSON_DESCRIPTION | NP_CALIBRATION_JSON_REGION |
+                                   NP_CALIBRATION_JSON_REGIONS |
                                    NP_CALIBRATION_JSON_NULL_UNCALIBRATED);
   json_builder_end_object (builder);
 }
