@@ -100,8 +100,11 @@ update (NpCalibrationBanner *self)
     {
       g_autofree char *spacing = spacing_text (self->result->spacing_mm);
 
-      text = g_strdup_printf ("Depth scale found: %.3f mm/px from %u ticks %s apart%s%s",
+      /* Weaker evidence and disagreements are said, never hidden. */
+      text = g_strdup_printf ("Depth scale found: %.3f mm/px from %u ticks %s apart%s%s%s",
                               self->result->mm_per_px, used_ticks (self->result), spacing,
+                              self->result->confidence == NP_AUTO_CONFIDENCE_MEDIUM
+                              ? " (medium confidence: check it against a known distance)" : "",
                               self->result->disagreement ? " — " : "",
                               self->result->disagreement ? self->result->cross_check : "");
     }
