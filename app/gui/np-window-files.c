@@ -363,6 +363,7 @@ run_pending (NpWindow *self)
                                _np_window_new_plan_for_frame (self, self->file, frame, sha256));
         np_document_set_path (self->document, NULL);
         _np_window_update_title (self);
+        _np_window_offer_calibration (self, frame);
         np_window_show_toast (self, "New plan on the same frame");
       }
       break;

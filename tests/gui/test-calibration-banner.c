@@ -106,6 +106,7 @@ test_offer_use_undo (void)
   NpDocument *document = np_window_get_document (window);
   NpCalibrationBanner *banner;
   const NpCalibration *calibration;
+  AdwMessageDialog *dialog;
   g_autofree char *text = NULL;
 
   np_window_open_file (window, file);
@@ -146,6 +147,19 @@ test_offer_use_undo (void)
   /* The ruler's first tick and the field's top edge are both row 44. */
   g_assert_cmpfloat_with_epsilon (g_array_index (np_document_get_plan (document)->skin_points,
                                                  NpImagePoint, 0).y, 44, 1.0);
+
+  /* A new plan on the same frame (changes discarded) is uncalibrated again,
+   * with no skin line: the whole offer returns. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL));
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (np_document_get_plan (document)->skin_kind, ==, NP_SKIN_NONE);
+  /* Looked for again (the result arrives through the main loop). */
+  g_assert_true (np_calibration_banner_is_pending (banner));
+  np_test_wait_until (banner_settled, window);
+  g_assert_cmpstr (np_calibration_banner_get_text (banner), ==, text);
 
   g_signal_emit_by_name (find_button (GTK_WIDGET (banner), "_Dismiss"), "clicked");
   g_assert_false (np_calibration_banner_is_shown (banner));
