@@ -14,6 +14,7 @@
 
 #include "np-dicom-helper.h"
 #include "np-auto-calibration.h"
+#include "np-dicom-calibration.h"
 #include "np-png.h"
 
 #include <math.h>
@@ -124,6 +125,30 @@ print_dicom (const NpDicomInfo *info)
   print_field ("SOP UID:", info->sop_instance_uid);
 }
 
+/* The DICOM header's calibration as NeedlePlan judges it: what a new plan
+ * on this frame starts with, and why each unused region is not used. */
+static void
+print_dicom_calibration (const NpFrame *frame)
+{
+  g_autoptr(NpDicomCalibration) dc =
+    np_dicom_calibration_new (np_frame_get_dicom_info (frame), np_frame_get_width (frame),
+                              np_frame_get_height (frame));
+
+  if (dc->calibration != NULL)
+    printf ("Pixel size:  %.6g × %.6g mm/px %s (used by default for a new plan)\n",
+            dc->calibration->mm_per_px_x, dc->calibration->mm_per_px_y, dc->source);
+  else
+    printf ("Pixel size:  none usable: %s (measurements need a calibration)\n", dc->reason);
+  for (guint i = 0; i < dc->regions->len; i++)
+    {
+      const NpDicomCalibrationRegion *r = &g_array_index (dc->regions,
+                                                          NpDicomCalibrationRegion, i);
+
+      if (r->problem != NULL)
+        printf ("             %s\n", r->problem);
+    }
+}
+
 int
 np_cli_info (int    argc,
              char **argv)
@@ -226,7 +251,9 @@ np_cli_info (int    argc,
   printf ("Stored as:   %s\n", np_frame_get_source_format (frame));
   printf ("Loaded as:   %u-bit %s\n", np_frame_get_bit_depth (frame),
           channels_name (np_frame_get_channels (frame)));
-  if (has_size)
+  if (np_frame_get_dicom_info (frame) != NULL)
+    print_dicom_calibration (frame);
+  else if (has_size)
     {
       g_autofree char *x = pixel_size_text (mm_x);
       g_autofree char *y = pixel_size_text (mm_y);

@@ -13,6 +13,7 @@
 #include "np-terminal-text.h"
 
 #include "np-approach.h"
+#include "np-dicom-helper.h"
 #include "np-json-util.h"
 #include "np-plan-file.h"
 #include "np-plan-labels.h"
@@ -54,7 +55,11 @@ np_cli_plan_load (const char        *path,
     return g_steal_pointer (&plan);
 
   frame_path = np_plan_file_resolve_frame (plan, path, &frame_error);
-  if (frame_path != NULL)
+  /* A DICOM frame is read for its size and its header's calibration; the
+   * first frame, until the plan records which one. */
+  if (frame_path != NULL && np_dicom_helper_file_is_dicom (frame_path))
+    frame = np_dicom_helper_load_frame (frame_path, 0, &frame_error);
+  else if (frame_path != NULL)
     frame = np_frame_load (frame_path, &frame_error);
   if (frame == NULL)
     {
@@ -68,6 +73,21 @@ np_cli_plan_load (const char        *path,
   if (np_plan_file_check_frame (plan, path, &matches, &frame_error) && !matches)
     g_ptr_array_add (notes, g_strdup ("The frame differs from the one the plan was made on "
                                       "(SHA-256 mismatch)"));
+  /* The plan file is the record: the DICOM header's calibration is named,
+   * never applied behind it (docs/calibration.md). */
+  if (!np_calibration_is_calibrated (plan->calibration)
+      && np_frame_get_dicom_info (frame) != NULL)
+    {
+      g_autoptr(NpCalibration) scanner = np_calibration_new_from_frame (frame, NULL);
+
+      if (scanner != NULL)
+        g_ptr_array_add (notes, g_strdup_printf ("The plan has no calibration, so values are "
+                                                 "in px; the frame's DICOM header gives %.4f × "
+                                                 "%.4f mm/px %s: use it in NeedlePlan's "
+                                                 "Calibration section to plan in mm",
+                                                 scanner->mm_per_px_x, scanner->mm_per_px_y,
+                                                 scanner->note));
+    }
   return g_steal_pointer (&plan);
 }
 
@@ -105,6 +125,7 @@ add_calibration (JsonBuilder         *builder,
   json_builder_begin_object (builder);
   np_calibration_add_json_members (calibration, builder,
                                    NP_CALIBRATION_JSON_DESCRIPTION | NP_CALIBRATION_JSON_REGION |
+                                   NP_CALIBRATION_JSON_REGIONS |
                                    NP_CALIBRATION_JSON_NULL_UNCALIBRATED);
   json_builder_end_object (builder);
 }
@@ -328,13 +349,19 @@ print_text (const char          *path,
         {
           const NpMeasurementValue *m = &g_array_index (results->measurements,
                                                         NpMeasurementValue, i);
-          g_autofree char *value = !m->valid ? g_strdup ("—")
+          g_autofree char *value = !m->valid && isfinite (m->value_px)
+                                   ? g_strdup_printf ("%.1f px", m->value_px)
+                                   : !m->valid ? g_strdup ("—")
                                    : m->kind == NP_MEASURE_ANGLE
                                    ? g_strdup_printf ("%.1f°", m->value)
                                    : length_text (results, TRUE, m->value);
 
-          printf ("  %-3u %-10s %s%s\n", i + 1, np_measure_kind_to_string (m->kind), value,
-                  m->outside_region ? "  OUTSIDE the calibrated region" : "");
+          /* The region rule keeps it out of mm: say why on the same line. */
+          const char *why = m->outside_region && !m->valid ? m->outside_reason : NULL;
+
+          printf ("  %-3u %-10s %s%s%s%s\n", i + 1, np_measure_kind_to_string (m->kind), value,
+                  m->outside_region ? "  OUTSIDE the calibrated region" : "",
+                  why != NULL ? ": " : "", why != NULL ? why : "");
         }
     }
 

@@ -9,6 +9,7 @@
 
 #include "np-calibration.h"
 
+#include "np-dicom-calibration.h"
 #include "np-error.h"
 #include "np-json-util.h"
 
@@ -31,6 +32,9 @@ static const struct
   [NP_CALIBRATION_GEOMETRY] = { "geometry",
                                 "Detector pixel size × source-to-object / source-to-image" },
   [NP_CALIBRATION_MANUAL] = { "manual", "Pixel size typed in by the user" },
+  /* The id needleplan-cli calibrate --auto --json has always printed. */
+  [NP_CALIBRATION_DEPTH_SCALE_AUTO] = { "depth-scale-automatic",
+                                        "Depth scale (automatic): ticks found in the frame" },
 };
 
 /**
@@ -89,6 +93,9 @@ np_calibration_copy (const NpCalibration *calibration)
   if (calibration->points != NULL && calibration->points->len > 0)
     g_array_append_vals (copy->points, calibration->points->data, calibration->points->len);
   copy->note = g_strdup (calibration->note);
+  copy->regions = NULL;
+  for (guint i = 0; i < np_calibration_get_n_regions (calibration); i++)
+    np_calibration_add_region (copy, np_calibration_get_region (calibration, i));
   return copy;
 }
 
@@ -98,6 +105,7 @@ np_calibration_free (NpCalibration *calibration)
   if (calibration == NULL)
     return;
   g_clear_pointer (&calibration->points, g_array_unref);
+  g_clear_pointer (&calibration->regions, g_array_unref);
   g_free (calibration->note);
   g_free (calibration);
 }
@@ -140,7 +148,129 @@ np_calibration_equal (const NpCalibration *a,
       && (a->region.x != b->region.x || a->region.y != b->region.y
           || a->region.width != b->region.width || a->region.height != b->region.height))
     return FALSE;
+  if (np_calibration_get_n_regions (a) != np_calibration_get_n_regions (b))
+    return FALSE;
+  for (guint i = 0; i < np_calibration_get_n_regions (a); i++)
+    {
+      const NpCalibrationRegion *p = np_calibration_get_region (a, i);
+      const NpCalibrationRegion *q = np_calibration_get_region (b, i);
+
+      if (p->number != q->number || p->mm_per_px_x != q->mm_per_px_x
+          || p->mm_per_px_y != q->mm_per_px_y || p->bounds.x != q->bounds.x
+          || p->bounds.y != q->bounds.y || p->bounds.width != q->bounds.width
+          || p->bounds.height != q->bounds.height)
+        return FALSE;
+    }
   return points_equal (a->points, b->points) && g_strcmp0 (a->note, b->note) == 0;
+}
+
+guint
+np_calibration_get_n_regions (const NpCalibration *calibration)
+{
+  g_return_val_if_fail (calibration != NULL, 0);
+  return calibration->regions != NULL ? calibration->regions->len : 0;
+}
+
+const NpCalibrationRegion *
+np_calibration_get_region (const NpCalibration *calibration,
+                           guint                index)
+{
+  g_return_val_if_fail (index < np_calibration_get_n_regions (calibration), NULL);
+  return &g_array_index (calibration->regions, NpCalibrationRegion, index);
+}
+
+/**
+ * np_calibration_add_region:
+ *
+ * Appends a copy of @region. The first region also sets the single-region
+ * fields (pixel size and region), so that code that knows one pixel size
+ * reads the first region's.
+ */
+void
+np_calibration_add_region (NpCalibration             *calibration,
+                           const NpCalibrationRegion *region)
+{
+  g_return_if_fail (calibration != NULL && region != NULL);
+
+  if (calibration->regions == NULL)
+    calibration->regions = g_array_new (FALSE, FALSE, sizeof (NpCalibrationRegion));
+  g_array_append_val (calibration->regions, *region);
+  if (calibration->regions->len == 1)
+    {
+      calibration->mm_per_px_x = region->mm_per_px_x;
+      calibration->mm_per_px_y = region->mm_per_px_y;
+      calibration->has_region = TRUE;
+      calibration->region = region->bounds;
+    }
+}
+
+static gboolean
+rect_contains (const NpImageRect *r,
+               NpImagePoint       point)
+{
+  return point.x >= r->x && point.x <= r->x + r->width
+         && point.y >= r->y && point.y <= r->y + r->height;
+}
+
+/**
+ * np_calibration_find_region:
+ * @points: (array length=n_points): the points of one measurement, depth or path
+ * @reason: (out) (optional) (transfer full): why there is none, in words
+ *
+ * The region rule (as in Cornerstone3D): a value is in millimetres only when
+ * every point of it lies in one region, since each region has its own pixel
+ * size and what lies between regions is not tissue at that scale.
+ *
+ * Returns: the index of that region, or -1 with @reason set; without a
+ * list of regions always 0 (one pixel size for the whole frame)
+ */
+int
+np_calibration_find_region (const NpCalibration *calibration,
+                            const NpImagePoint  *points,
+                            guint                n_points,
+                            char               **reason)
+{
+  guint n = np_calibration_get_n_regions (calibration);
+
+  g_return_val_if_fail (points != NULL || n_points == 0, -1);
+
+  if (n == 0)
+    return 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const NpCalibrationRegion *r = &g_array_index (calibration->regions,
+                                                     NpCalibrationRegion, i);
+      guint j = 0;
+
+      while (j < n_points && rect_contains (&r->bounds, points[j]))
+        j++;
+      if (j == n_points)
+        return (int) i;
+    }
+  if (reason != NULL)
+    {
+      int first = -1;
+      guint j;
+
+      /* Say which point is outside every region, else that they are split. */
+      for (j = 0; j < n_points; j++)
+        {
+          first = -1;
+          for (guint i = 0; i < n && first < 0; i++)
+            if (rect_contains (&g_array_index (calibration->regions, NpCalibrationRegion,
+                                               i).bounds, points[j]))
+              first = (int) i;
+          if (first < 0)
+            break;
+        }
+      if (j < n_points)
+        *reason = g_strdup_printf ("point %u of %u lies outside every calibrated ultrasound "
+                                   "region of the scanner", j + 1, n_points);
+      else
+        *reason = g_strdup_printf ("its %u points lie in different ultrasound regions of the "
+                                   "scanner, each with its own pixel size", n_points);
+    }
+  return -1;
 }
 
 /**
@@ -163,7 +293,8 @@ np_calibration_is_calibrated (const NpCalibration *calibration)
  * np_calibration_contains:
  *
  * Returns: %TRUE when @point lies in the region the calibration is valid for
- * (edges included); always %TRUE without a region
+ * (edges included), or in one of its list of regions; always %TRUE without
+ * a region
  */
 gboolean
 np_calibration_contains (const NpCalibration *calibration,
@@ -173,7 +304,9 @@ np_calibration_contains (const NpCalibration *calibration,
 
   g_return_val_if_fail (calibration != NULL, FALSE);
 
-  if (!calibration->has_region)
+  if (np_calibration_find_region (calibration, &point, 1, NULL) < 0)
+    return FALSE;
+  if (!calibration->has_region || np_calibration_get_n_regions (calibration) > 0)
     return TRUE;
   r = &calibration->region;
   return point.x >= r->x && point.x <= r->x + r->width
@@ -450,6 +583,58 @@ np_calibration_new_depth_scale (const GArray  *ticks,
   return calibration;
 }
 
+/**
+ * np_calibration_new_depth_scale_auto:
+ * @result: a found depth scale (np_auto_calibration_detect)
+ *
+ * The automatic candidate, once the user accepts it: its pixel size and
+ * standard error, the ticks the fit used as points, the tick spacing as
+ * reference, and for a linear probe's rectangle the imaging field as region.
+ *
+ * Returns: (transfer full) (nullable): the calibration, or %NULL with @error
+ *   set when @result found no scale
+ */
+NpCalibration *
+np_calibration_new_depth_scale_auto (const NpAutoCalibration  *result,
+                                     GError                  **error)
+{
+  NpCalibration *calibration;
+  guint used = 0;
+
+  g_return_val_if_fail (result != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!result->found || !(result->mm_per_px > 0) || !isfinite (result->mm_per_px))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "No depth scale found: %s",
+                   result->reason != NULL ? result->reason : "no evidence");
+      return NULL;
+    }
+  calibration = np_calibration_new_uniform (NP_CALIBRATION_DEPTH_SCALE_AUTO, result->mm_per_px,
+                                            result->se_mm_per_px);
+  for (guint i = 0; result->ticks != NULL && i < result->ticks->len; i++)
+    {
+      const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);
+
+      if (!tick->used)
+        continue;
+      g_array_append_val (calibration->points, tick->point);
+      used++;
+    }
+  calibration->reference_mm = result->spacing_mm;
+  if (result->region.shape == NP_AUTO_REGION_RECTANGLE)
+    {
+      calibration->has_region = TRUE;
+      calibration->region = result->region.rect;
+    }
+  calibration->note = g_strdup_printf ("%u ticks found in the frame, %u flagged, RMS residual "
+                                       "%.2f px; %s; square pixels assumed",
+                                       used, result->n_flagged, result->rms_residual_px,
+                                       result->assumption != NULL ? result->assumption
+                                                                  : "spacing assumed");
+  return calibration;
+}
+
 /* The usual screen and print resolutions, in dots per inch. */
 static const double common_dpi[] = { 72, 96, 150, 300 };
 
@@ -475,9 +660,10 @@ np_calibration_is_suspicious_dpi (double mm_per_px)
 /**
  * np_calibration_new_from_frame:
  *
- * The pixel size the file declares (PNG pHYs), labelled as coming from the
- * file. A value that is a usual screen or print resolution is kept but the
- * note says it is probably not a calibration.
+ * The pixel size the file declares (PNG pHYs, or a DICOM file's ultrasound
+ * regions or X-ray spacing: see np_dicom_calibration_new), labelled as
+ * coming from the file. A pHYs value that is a usual screen or print
+ * resolution is kept but the note says it is probably not a calibration.
  *
  * Returns: (transfer full) (nullable): the calibration, or %NULL with @error
  * set when the file declares no pixel size
@@ -496,6 +682,21 @@ np_calibration_new_from_frame (const NpFrame  *frame,
 
   source = np_frame_get_source_path (frame);
   display = source ? g_filename_display_basename (source) : g_strdup ("The frame");
+  if (np_frame_get_dicom_info (frame) != NULL)
+    {
+      g_autoptr(NpDicomCalibration) dicom =
+        np_dicom_calibration_new (np_frame_get_dicom_info (frame), np_frame_get_width (frame),
+                                  np_frame_get_height (frame));
+
+      if (dicom->calibration == NULL)
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
+                       "“%s” gives no usable pixel size: %s; calibrate it another way", display,
+                       dicom->reason);
+          return NULL;
+        }
+      return g_steal_pointer (&dicom->calibration);
+    }
   if (!np_frame_get_declared_pixel_size (frame, &mm_x, &mm_y))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
@@ -653,5 +854,21 @@ np_calibration_add_json_members (const NpCalibration    *calibration,
     {
       np_json_add_number (builder, "reference_mm", calibration->reference_mm);
       np_json_add_string (builder, "note", calibration->note);
+    }
+  if ((flags & NP_CALIBRATION_JSON_REGIONS) && np_calibration_get_n_regions (calibration) > 0)
+    {
+      json_builder_set_member_name (builder, "regions");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < np_calibration_get_n_regions (calibration); i++)
+        {
+          const NpCalibrationRegion *r = np_calibration_get_region (calibration, i);
+
+          json_builder_begin_object (builder);
+          np_json_add_number (builder, "number", r->number);
+          np_json_add_rect (builder, "bounds", TRUE, &r->bounds);
+          np_json_add_pair (builder, "mm_per_px", TRUE, r->mm_per_px_x, r->mm_per_px_y);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
     }
 }

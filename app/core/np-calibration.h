@@ -10,6 +10,7 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "np-auto-calibration.h"
 #include "np-circle-fit.h"
 #include "np-frame.h"
 #include "np-tick-fit.h"
@@ -29,7 +30,19 @@ typedef enum
   NP_CALIBRATION_SPHERE,          /* circle fit of a sphere of known size */
   NP_CALIBRATION_GEOMETRY,        /* detector pixel × SOD / SID */
   NP_CALIBRATION_MANUAL,          /* typed in by the user */
+  NP_CALIBRATION_DEPTH_SCALE_AUTO, /* depth-scale ticks found in the pixels, accepted */
 } NpCalibrationMethod;
+
+/* One part of the frame with its own pixel size: the scanner's ultrasound
+ * regions (a frame may hold two side-by-side panels). Bounds cover whole
+ * pixels: pixel (i, j) spans [i, i + 1) × [j, j + 1). */
+typedef struct
+{
+  guint number;                    /* 1-based item in the file, for the reader */
+  NpImageRect bounds;
+  double mm_per_px_x;
+  double mm_per_px_y;
+} NpCalibrationRegion;
 
 /* A value: copy it with np_calibration_copy. The inputs (clicked points,
  * typed values) are kept so the calibration can be audited and redone. */
@@ -45,6 +58,10 @@ struct _NpCalibration
   GArray *points;                  /* NpImagePoint inputs, may be empty */
   double reference_mm;             /* known distance, tick spacing, depth or diameter */
   char *note;                      /* one line for the record, may be NULL */
+  /* NpCalibrationRegion, NULL or empty for one pixel size everywhere. With
+   * regions, a value is in mm only when all its points lie in one of them,
+   * and mm_per_px_x/y and region above repeat the first region. */
+  GArray *regions;
 };
 
 NpCalibration *np_calibration_new             (void);
@@ -66,6 +83,16 @@ NpImagePoint   np_calibration_to_image        (const NpCalibration *calibration,
 double         np_calibration_distance_mm     (const NpCalibration *calibration,
                                                NpImagePoint         a,
                                                NpImagePoint         b);
+guint          np_calibration_get_n_regions   (const NpCalibration *calibration);
+const NpCalibrationRegion *
+               np_calibration_get_region      (const NpCalibration *calibration,
+                                               guint                index);
+void           np_calibration_add_region      (NpCalibration       *calibration,
+                                               const NpCalibrationRegion *region);
+int            np_calibration_find_region     (const NpCalibration *calibration,
+                                               const NpImagePoint  *points,
+                                               guint                n_points,
+                                               char               **reason);
 const char    *np_calibration_method_to_string (NpCalibrationMethod method);
 gboolean       np_calibration_method_from_string (const char         *text,
                                                   NpCalibrationMethod *method);
@@ -82,6 +109,9 @@ typedef enum
   /* The pixel sizes are null when not calibrated (results shown to a reader,
    * where no millimetre value may appear without a calibration). */
   NP_CALIBRATION_JSON_NULL_UNCALIBRATED = 1 << 4,
+  /* "regions": [{"number", "bounds": [x, y, w, h], "mm_per_px": [x, y]}],
+   * only when the calibration has a list of regions. */
+  NP_CALIBRATION_JSON_REGIONS     = 1 << 5,
 } NpCalibrationJsonFlags;
 
 /* Everything a plan file stores (docs/plan-format.md). */
@@ -114,6 +144,8 @@ NpCalibration *np_calibration_new_depth_scale    (const GArray        *ticks,
                                                   double               spacing_mm,
                                                   NpTickFit          **fit,
                                                   GError             **error);
+NpCalibration *np_calibration_new_depth_scale_auto (const NpAutoCalibration *result,
+                                                    GError               **error);
 NpCalibration *np_calibration_new_from_frame     (const NpFrame       *frame,
                                                   GError             **error);
 NpCalibration *np_calibration_new_sphere         (const GArray        *rim_points,

@@ -912,8 +912,20 @@ draw_measurements (Ctx *ctx)
           stroke_halo (ctx, color, 0.5 * ctx->u);
         }
 
-      if (v == NULL || !v->valid || !ctx->options->show_labels)
+      if (v == NULL || !ctx->options->show_labels)
         continue;
+      if (!v->valid)
+        {
+          /* The region rule: shown in px, with the reason in the side panel. */
+          if (!isfinite (v->value_px) || m->n_points < 2)
+            continue;
+          label = g_strdup_printf ("%.0f px · not in one calibrated region", v->value_px);
+          draw_label (ctx, (m->points[0].x + m->points[1].x) / 2 + 10 * ctx->u,
+                      (m->points[0].y + m->points[1].y) / 2 - 10 * ctx->u, 0.0, label,
+                      plan_color (ctx, &COLOR_DANGER), 11, LABEL_MOVABLE);
+          g_free (label);
+          continue;
+        }
       switch (m->kind)
         {
         case NP_MEASURE_ANGLE:

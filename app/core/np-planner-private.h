@@ -113,6 +113,11 @@ typedef struct
   Space space;
   GArray *obstacles;          /* Obstacle, parallel to plan->structures */
   GArray *outline;            /* NpMmPoint */
+  /* With a list of calibration regions: the one the target, entry and skin
+   * line lie in (its pixel size is the space's), or -1 with the reason and
+   * the plan in pixels. 0 without a list. */
+  int region;
+  char *region_problem;
 } Context;
 
 void          np_planner_context_init      (Context                *ctx,
@@ -124,6 +129,8 @@ void          np_planner_context_setup_space (Context              *ctx,
                                             double                  speed,
                                             const NpImagePoint     *skin,
                                             guint                   n_skin);
+int           np_planner_plan_region       (const NpPlan           *plan,
+                                            char                  **reason);
 double        np_planner_obstacle_clearance (const Context         *ctx,
                                             const Obstacle         *ob,
                                             NpMmPoint               a,

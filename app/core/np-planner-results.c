@@ -458,6 +458,8 @@ np_planner_results_to_json (const NpPlanResults *results)
         add_number_or_null (builder, "value_deg", m->valid, m->value);
       else
         add_length (builder, results, "value", m->valid, m->value);
+      if (!is_angle && !m->valid && isfinite (m->value_px))
+        add_number_or_null (builder, "value_px", TRUE, m->value_px);
       json_builder_set_member_name (builder, "outside_region");
       json_builder_add_boolean_value (builder, m->outside_region);
       json_builder_set_member_name (builder, "outside_region_reason");

@@ -142,7 +142,20 @@ np_planner_space_setup (Space              *space,
                         const NpImagePoint *skin,
                         guint               n_skin)
 {
-  space->calibrated = np_calibration_is_calibrated (plan->calibration);
+  const NpCalibration *cal = plan->calibration;
+  int region = np_planner_plan_region (plan, NULL);
+
+  /* The region rule: the plan's marks in no one region of the calibration's
+   * list put it in px; in region r, the calibration's (perhaps perturbed)
+   * pixel size is scaled to r's. */
+  if (region > 0)
+    {
+      const NpCalibrationRegion *r = np_calibration_get_region (cal, (guint) region);
+
+      sx *= r->mm_per_px_x / cal->mm_per_px_x;
+      sy *= r->mm_per_px_y / cal->mm_per_px_y;
+    }
+  space->calibrated = np_calibration_is_calibrated (cal) && region >= 0;
   space->ultrasound = plan->modality == NP_MODALITY_ULTRASOUND;
   space->sx = space->calibrated ? sx : 1;
   space->sy = space->calibrated ? sy : 1;
@@ -430,12 +443,51 @@ obstacle_build (Context           *ctx,
   ob->usable = TRUE;
 }
 
+/**
+ * np_planner_plan_region:
+ * @reason: (out) (transfer full): why there is none
+ *
+ * The region rule for the plan's own values (depth, path, clearances): they
+ * are in mm only when the target, the entry and the marked skin line all lie
+ * in one region of the calibration's list (the first one when none is
+ * marked yet).
+ *
+ * Returns: the region's index, -1 with @reason set, 0 without a list
+ */
+int
+np_planner_plan_region (const NpPlan  *plan,
+                        char         **reason)
+{
+  g_autoptr(GArray) points = NULL;
+  g_autofree char *why = NULL;
+  int region;
+
+  if (np_calibration_get_n_regions (plan->calibration) == 0
+      || !np_calibration_is_calibrated (plan->calibration))
+    return 0;
+  points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+  if (plan->has_target)
+    g_array_append_val (points, plan->target);
+  if (plan->has_entry)
+    g_array_append_val (points, plan->entry);
+  if (plan->skin_kind != NP_SKIN_NONE && plan->skin_points != NULL)
+    g_array_append_vals (points, plan->skin_points->data, plan->skin_points->len);
+  region = np_calibration_find_region (plan->calibration, (const NpImagePoint *) points->data,
+                                       points->len, &why);
+  if (region < 0 && reason != NULL)
+    *reason = g_strdup_printf ("the target, entry and skin line are not in one ultrasound "
+                               "region of the scanner's calibration: %s", why);
+  return region;
+}
+
 void
 np_planner_context_init (Context      *ctx,
                          const NpPlan *plan)
 {
   ctx->plan = plan;
   ctx->approach = np_approach_lookup (plan->approach);
+  ctx->region_problem = NULL;
+  ctx->region = np_planner_plan_region (plan, &ctx->region_problem);
   np_planner_space_init (&ctx->space);
   np_planner_space_setup (&ctx->space, plan, plan->calibration->mm_per_px_x,
                           plan->calibration->mm_per_px_y, plan->speed_of_sound_m_s,
@@ -482,6 +534,7 @@ void
 np_planner_context_clear (Context *ctx)
 {
   np_planner_space_clear (&ctx->space);
+  g_clear_pointer (&ctx->region_problem, g_free);
   g_clear_pointer (&ctx->obstacles, g_array_unref);
   g_clear_pointer (&ctx->outline, g_array_unref);
 }
@@ -700,11 +753,20 @@ np_planner_options_init_for_frame (NpPlannerOptions *options,
                                    guint             frame_width,
                                    guint             frame_height)
 {
+  int region;
+
   g_return_if_fail (options != NULL);
   g_return_if_fail (plan != NULL && plan->calibration != NULL);
 
   np_planner_options_init (options);
-  if (calibration_region (plan->calibration, &options->field))
+  /* With several regions, the imaging field is the one the plan lies in. */
+  region = np_planner_plan_region (plan, NULL);
+  if (np_calibration_get_n_regions (plan->calibration) > 0 && region >= 0)
+    {
+      options->has_field = TRUE;
+      options->field = np_calibration_get_region (plan->calibration, (guint) region)->bounds;
+    }
+  else if (calibration_region (plan->calibration, &options->field))
     options->has_field = TRUE;
   else if (frame_width > 0 && frame_height > 0)
     {

@@ -98,6 +98,20 @@ compute_clearances (const Context *ctx,
     }
 }
 
+/* The value in px of a measurement the region rule keeps out of mm; a
+ * depth needs the skin line in mm space and has none. */
+static void
+compute_measurement_px (const NpMeasurement *m,
+                        NpMeasurementValue  *value)
+{
+  const NpImagePoint *q = m->points;
+
+  value->outside_region = TRUE;
+  value->valid = FALSE;
+  if (m->kind == NP_MEASURE_DISTANCE && m->n_points == 2)
+    value->value_px = hypot (q[1].x - q[0].x, q[1].y - q[0].y);
+}
+
 static void
 compute_measurements (const Context *ctx,
                       NpPlanResults *results)
@@ -107,15 +121,48 @@ compute_measurements (const Context *ctx,
   for (guint i = 0; plan->measurements != NULL && i < plan->measurements->len; i++)
     {
       const NpMeasurement *m = &g_array_index (plan->measurements, NpMeasurement, i);
-      NpMeasurementValue value = { m->kind, FALSE, NAN, FALSE, NULL };
+      NpMeasurementValue value = { m->kind, FALSE, NAN, FALSE, NULL, NAN };
       NpMmPoint p[3];
+      guint n = MIN (m->n_points, 3u);
+      int region = ctx->region;
 
-      for (guint j = 0; j < MIN (m->n_points, 3u); j++)
+      for (guint j = 0; j < n; j++)
         p[j] = np_planner_to_phys (&ctx->space, m->points[j]);
+
+      if (ctx->space.calibrated && np_calibration_get_n_regions (plan->calibration) > 0)
+        {
+          region = np_calibration_find_region (plan->calibration, m->points, n,
+                                               &value.outside_reason);
+          if (region >= 0 && region != ctx->region && m->kind == NP_MEASURE_DEPTH)
+            value.outside_reason =
+              g_strdup_printf ("the point lies in ultrasound region %u, the skin line in "
+                               "region %u", np_calibration_get_region (plan->calibration,
+                                                                       (guint) region)->number,
+                               np_calibration_get_region (plan->calibration,
+                                                          (guint) ctx->region)->number);
+          if (value.outside_reason != NULL)
+            {
+              compute_measurement_px (m, &value);
+              add_warning (results, "Measurement %u (%s) is in px: %s", i + 1,
+                           np_measure_kind_to_string (m->kind), value.outside_reason);
+              g_array_append_val (results->measurements, value);
+              continue;
+            }
+          /* Its own region's pixel size, with the space's sound-speed factor. */
+          if (region != ctx->region)
+            for (guint j = 0; j < n; j++)
+              {
+                const NpCalibrationRegion *r = np_calibration_get_region (plan->calibration,
+                                                                          (guint) region);
+                p[j] = np_mm_point (m->points[j].x * r->mm_per_px_x,
+                                    m->points[j].y * r->mm_per_px_y * ctx->space.k);
+              }
+        }
 
       /* A millimetre value is only as good as the region the calibration
        * holds in; pixels need no calibration, so they are never flagged. */
-      for (guint j = 0; ctx->space.calibrated && j < MIN (m->n_points, 3u); j++)
+      for (guint j = 0; ctx->space.calibrated && np_calibration_get_n_regions (plan->calibration) == 0
+                        && j < n; j++)
         if (!np_calibration_contains (plan->calibration, m->points[j]))
           {
             const NpImageRect *r = &plan->calibration->region;
@@ -362,7 +409,9 @@ np_planner_compute_with_views (const NpPlan            *plan,
   results->approach = ctx.approach != NULL ? ctx.approach->id : NULL;
   results->gauges = np_approach_gauges_for (ctx.approach, plan->site, plan->injectate);
 
-  if (!ctx.space.calibrated)
+  if (ctx.region_problem != NULL)
+    add_warning (results, "Values are in pixels: %s", ctx.region_problem);
+  else if (!ctx.space.calibrated)
     {
       add_warning (results, "Frame is not calibrated: values are in pixels");
       if (plan->structures != NULL && plan->structures->len > 0)
@@ -387,7 +436,8 @@ np_planner_compute_with_views (const NpPlan            *plan,
     add_warning (results, "No target marked");
   else
     {
-      if (ctx.space.calibrated && !np_calibration_contains (plan->calibration, plan->target))
+      if (ctx.space.calibrated && np_calibration_get_n_regions (plan->calibration) == 0
+          && !np_calibration_contains (plan->calibration, plan->target))
         add_warning (results, "Target is outside the calibrated region");
 
       if (ultrasound && ctx.space.skin != SKIN_MISSING)

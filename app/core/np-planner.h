@@ -116,6 +116,10 @@ typedef struct
    * valid for: the millimetre value may be wrong. */
   gboolean outside_region;
   char *outside_reason;             /* which point and the region, in plain words; NULL inside */
+  /* With a list of calibration regions (the scanner's), a value outside
+   * one region has no mm value (valid FALSE): this is it in px, NAN when
+   * it has none in px either (a depth). */
+  double value_px;
 } NpMeasurementValue;
 
 typedef struct

@@ -68,6 +68,7 @@ struct _NpSidePanel
   NpPlanAnalysis *analysis;
   NpMarkEditor *editor;
   NpCalibration *file_calibration;  /* what the frame declares, or NULL */
+  gboolean file_is_dicom;           /* it comes from a DICOM header: used by default */
   GPtrArray *approach_ids;          /* char*, parallel to the approach combo; [0] = NULL */
   char *structures_signature;       /* rebuild the lists only when this changes */
   char *measurements_signature;

@@ -409,7 +409,9 @@ _np_side_panel_show_results (NpSidePanel *self)
             i >= results->measurements->len)
           continue;
         m = &g_array_index (results->measurements, NpMeasurementValue, i);
-        if (!m->valid)
+        if (!m->valid && isfinite (m->value_px))
+          value = g_strdup_printf ("%.0f px", m->value_px);
+        else if (!m->valid)
           value = g_strdup ("—");
         else if (m->kind == NP_MEASURE_ANGLE)
           value = g_strdup_printf ("%.1f°", m->value);
@@ -418,7 +420,9 @@ _np_side_panel_show_results (NpSidePanel *self)
         /* The planner judges whether the calibration holds there. */
         if (m->outside_region)
           {
-            char *flagged = g_strconcat (value, " · outside the calibrated region", NULL);
+            char *flagged = m->outside_reason != NULL && !m->valid
+                            ? g_strconcat (value, " · ", m->outside_reason, NULL)
+                            : g_strconcat (value, " · outside the calibrated region", NULL);
 
             g_free (value);
             value = flagged;

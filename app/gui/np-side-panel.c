@@ -187,7 +187,18 @@ sync_calibration (NpSidePanel  *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->calibration_row),
                                calibrated ? calibration->note : NULL);
 
-  if (calibration->has_region)
+  if (np_calibration_get_n_regions (calibration) > 1)
+    region = g_strdup_printf ("%u ultrasound regions of the scanner, each with its own pixel "
+                              "size; a value is in mm only inside one of them",
+                              np_calibration_get_n_regions (calibration));
+  else if (np_calibration_get_n_regions (calibration) == 1)
+    region = g_strdup_printf ("The scanner's ultrasound region, x %.0f – %.0f px, y %.0f – %.0f "
+                              "px; a value reaching outside it is in px",
+                              calibration->region.x,
+                              calibration->region.x + calibration->region.width,
+                              calibration->region.y,
+                              calibration->region.y + calibration->region.height);
+  else if (calibration->has_region)
     region = g_strdup_printf ("x %.0f – %.0f px, y %.0f – %.0f px; measurements outside it are "
                               "flagged", calibration->region.x,
                               calibration->region.x + calibration->region.width,
@@ -207,10 +218,16 @@ sync_calibration (NpSidePanel  *self,
                         calibration->mm_per_px_y == self->file_calibration->mm_per_px_y;
       g_autofree char *offer = NULL;
 
-      offer = g_strdup_printf ("%.4f mm/px (%.0f dpi)%s%s", mm, 25.4 / mm,
-                               suspicious ? " — a usual screen or print resolution, most likely "
-                                            "not a calibration of this image" : "",
-                               in_use ? " · in use" : "");
+      /* A scanner's own calibration says where it comes from, not its dpi. */
+      if (self->file_is_dicom)
+        offer = g_strdup_printf ("%.4f mm/px %s%s", mm, self->file_calibration->note,
+                                 in_use ? " · in use" : "");
+      else
+        offer = g_strdup_printf ("%.4f mm/px (%.0f dpi)%s%s", mm, 25.4 / mm,
+                                 suspicious ? " — a usual screen or print resolution, most "
+                                              "likely not a calibration of this image" : "",
+                                 in_use ? " · in use" : "");
+      suspicious = suspicious && !self->file_is_dicom;
       adw_action_row_set_subtitle (self->file_calibration_row, offer);
       gtk_widget_set_visible (GTK_WIDGET (self->file_calibration_row), TRUE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->file_calibration_button), !in_use);
@@ -425,6 +442,7 @@ frame_changed_cb (NpSidePanel *self,
   g_clear_pointer (&self->file_calibration, np_calibration_free);
   if (frame != NULL)
     self->file_calibration = np_calibration_new_from_frame (frame, NULL);
+  self->file_is_dicom = frame != NULL && np_frame_get_dicom_info (frame) != NULL;
   g_clear_pointer (&self->structures_signature, g_free);
   g_clear_pointer (&self->measurements_signature, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->recommend_label), FALSE);

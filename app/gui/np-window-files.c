@@ -46,8 +46,10 @@ guess_modality (NpFrame *frame)
  * @sha256: (nullable): the frame file's checksum
  *
  * A new plan on @frame: the frame named by its file name (a plan is saved
- * next to its frame by default), uncalibrated (the pixel size the file
- * declares is only offered, in the Calibration section), linear probe.
+ * next to its frame by default), linear probe. A PNG's declared pixel size
+ * is only offered (in the Calibration section): image editors write one; a
+ * DICOM file's calibration is used, since the scanner wrote it, and a
+ * manual calibration replaces it.
  *
  * Returns: (transfer full): the plan
  */
@@ -71,9 +73,16 @@ _np_window_new_plan_for_frame (NpWindow   *self,
   if (np_frame_get_dicom_info (frame) != NULL)
     {
       const char *uid = np_frame_get_dicom_info (frame)->sop_instance_uid;
+      /* The scanner wrote its calibration: used by default, replaceable. */
+      NpCalibration *scanner = np_calibration_new_from_frame (frame, NULL);
 
       np_plan_set_string (&plan->dicom_sop_instance_uid, uid != NULL && *uid ? uid : NULL);
       plan->dicom_frame_number = 1;
+      if (scanner != NULL)
+        {
+          np_calibration_free (plan->calibration);
+          plan->calibration = scanner;
+        }
     }
   return g_steal_pointer (&plan);
 }
@@ -365,6 +374,7 @@ run_pending (NpWindow *self)
         np_document_set_frame (self->document, frame, plan);
         np_document_set_path (self->document, NULL);
         _np_window_update_title (self);
+        _np_window_offer_calibration (self, frame);
         np_window_show_toast (self, "New plan on the same frame");
       }
       break;

@@ -94,6 +94,7 @@ struct _NpWindow
   gboolean close_confirmed;
   gboolean frame_mismatch;       /* the plan's frame SHA-256 differs from the frame's */
   gboolean loading;
+  GtkWidget *calibration_banner; /* NpCalibrationBanner over the canvas, once made */
 };
 
 /* np-window.c */
@@ -151,5 +152,12 @@ NpPlan  *_np_window_new_plan_for_frame  (NpWindow     *self,
                                          GFile        *file,
                                          NpFrame      *frame,
                                          const char   *sha256);
+
+/* np-window-calibration.c: the automatic depth-scale offer */
+void     _np_window_offer_calibration   (NpWindow     *self,
+                                         NpFrame      *frame);
+void     _np_window_draw_calibration    (NpWindow     *self,
+                                         cairo_t      *cr,
+                                         double        zoom);
 
 G_END_DECLS

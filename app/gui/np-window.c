@@ -175,6 +175,7 @@ _np_window_show_frame (NpWindow            *self,
   np_document_set_frame (self->document, frame, plan);
   np_document_set_path (self->document, plan_path);
   _np_window_update_title (self);
+  _np_window_offer_calibration (self, frame);
 
   gtk_stack_set_visible_child_name (self->view_stack, "frame");
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
@@ -361,6 +362,7 @@ draw_overlay (cairo_t  *cr,
   np_overlay_draw (cr, np_document_get_plan (self->document),
                    np_plan_analysis_get_results (self->analysis), &options);
   np_mark_editor_draw (self->mark_editor, cr, zoom);
+  _np_window_draw_calibration (self, cr, zoom);
 }
 
 /* Planning tools */

@@ -61,6 +61,59 @@ run info "$data/us/IM00001.implicit_little_endian.dcm"
 check_text "info prints modality, frames, transfer syntax and the tissue region" \
   "Modality:    US" "Frames:      8" "Little Endian Implicit" "2-D tissue, 0.229375 cm × 0.229375 cm"
 
+# plan on a DICOM frame without a calibration: the header's is named, not applied.
+cp "$data/us/gdcm-US-ALOKA-16.dcm" "$tmp/aloka.dcm"
+python3 - "$tmp" <<'PY'
+import hashlib, json, sys
+tmp = sys.argv[1]
+digest = hashlib.sha256(open(tmp + '/aloka.dcm', 'rb').read()).hexdigest()
+plan = {'format': 'needleplan-plan', 'version': 1, 'modality': 'ultrasound', 'probe': 'linear',
+        'site': 'knee', 'side': 'left', 'technique': 'in-plane', 'title': 'ALOKA',
+        'frame': {'path': 'aloka.dcm', 'sha256': digest},
+        'calibration': {'method': 'none', 'mm_per_px': [0, 0]},
+        'marks': {'target': [150, 300], 'entry': [60, 24]}}
+open(tmp + '/aloka-plan.json', 'w').write(json.dumps(plan))
+PY
+run plan "$tmp/aloka-plan.json"
+check_text "plan on an uncalibrated DICOM plan stays in px and names the header's calibration" \
+  "NOT CALIBRATED" "Depth              300.0 px" \
+  "the frame's DICOM header gives 0.3827 × 0.3827 mm/px from the scanner's ultrasound regions 1 and 2"
+
+run info "$data/us/gdcm-US-ALOKA-16.dcm"
+check_text "info judges ALOKA's regions: both tissue panels used, the grey bar not" \
+  "Pixel size:  0.382653 × 0.382653 mm/px from the scanner's ultrasound regions 1 and 2" \
+  "region 3 is grey bar without a spatial format, not a 2D tissue image: never used for millimetres"
+
+run info "$data/us/OBXXXX1A.dcm"
+check_text "info on OBXXXX1A: the tissue region cut to the frame, the ECG waveform not used" \
+  "0.262288 × 0.262288 mm/px from the scanner's ultrasound region 1" \
+  "region 1 reaches beyond the 800 × 600 frame and is cut to it" \
+  "region 2 is waveform ECG trace, not a 2D tissue image"
+
+run info "$data/xa/XA_Siemens_cardio_96frames_JPEG.dcm"
+check_text "info on the XA cine without spacing tags: px, with the reason" \
+  "Pixel size:  none usable: the file gives no pixel spacing"
+
+# The real XA file has no spacing tags: add them to copies in the test's folder.
+# Imager Pixel Spacing 0.2 mm / magnification 1.25 = 0.16 mm at the patient;
+# Pixel Spacing 0.3 (rows) \ 0.25 (columns) is used as it stands.
+if command -v dcmodify >/dev/null 2>&1; then
+  cp "$data/xa/XA_Siemens_cardio_96frames_JPEG.dcm" "$tmp/xa-imager.dcm"
+  chmod u+w "$tmp/xa-imager.dcm"
+  cp "$tmp/xa-imager.dcm" "$tmp/xa-spacing.dcm"
+  dcmodify -nb -i "(0018,1164)=0.2\\0.2" -i "(0018,1114)=1.25" "$tmp/xa-imager.dcm" >/dev/null 2>&1
+  dcmodify -nb -i "(0028,0030)=0.3\\0.25" "$tmp/xa-spacing.dcm" >/dev/null 2>&1
+  run info "$tmp/xa-imager.dcm"
+  check_text "info on XA with Imager Pixel Spacing and a magnification factor: corrected to the patient" \
+    "Pixel size:  0.16 × 0.16 mm/px from the file's Imager Pixel Spacing (0018,1164) at the detector, divided by the Estimated Radiographic Magnification Factor"
+  run info "$tmp/xa-spacing.dcm"
+  check_text "info on XA with Pixel Spacing: columns 0.25, rows 0.3" \
+    "Pixel size:  0.25 × 0.3 mm/px from the file's Pixel Spacing (0028,0030)"
+else
+  skip "XA spacing tags added with dcmodify" "dcmodify (package dcmtk) is not installed"
+  skip "XA Pixel Spacing added with dcmodify" "dcmodify (package dcmtk) is not installed"
+fi
+
 run info --frame 97 "$data/xa/XA_Siemens_cardio_96frames_JPEG.dcm"
 check_failure "a frame past the end fails in words" 1 "has 96 frames; frame 97 does not exist"
 

@@ -94,7 +94,7 @@ test_method_strings (void)
 {
   static const char *const ids[] = {
     "none", "known-distance", "depth-scale", "depth-setting", "file", "sphere", "geometry",
-    "manual",
+    "manual", "depth-scale-automatic",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
@@ -367,6 +367,53 @@ test_bad_input (void)
   g_assert_nonnull (strstr (error->message, "sphere diameter in millimetres must be a positive"));
 }
 
+/* An accepted automatic candidate: 0.25 ± 0.001 mm/px, ticks 5 mm apart at
+ * (600, 40 + 20 i), the fourth flagged; a 400 × 500 rectangle at (100, 40).
+ * The calibration keeps the three used ticks as points, 5 mm as reference,
+ * the rectangle as region. A result that found nothing gives an error. */
+static void
+test_depth_scale_auto (void)
+{
+  g_autoptr(NpAutoCalibration) result = g_new0 (NpAutoCalibration, 1);
+  g_autoptr(NpCalibration) calibration = NULL;
+  g_autoptr(NpCalibration) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result->found = TRUE;
+  result->mm_per_px = 0.25;
+  result->se_mm_per_px = 0.001;
+  result->spacing_mm = 5;
+  result->ticks = g_array_new (FALSE, TRUE, sizeof (NpAutoTick));
+  for (int i = 0; i < 4; i++)
+    {
+      NpAutoTick tick = { { 600, 40 + 20 * i }, 8, TRUE, i, 0, i != 3 };
+      g_array_append_val (result->ticks, tick);
+    }
+  result->n_flagged = 1;
+  result->region.shape = NP_AUTO_REGION_RECTANGLE;
+  result->region.rect = (NpImageRect) { 100, 40, 400, 500 };
+
+  calibration = np_calibration_new_depth_scale_auto (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (calibration->method, ==, NP_CALIBRATION_DEPTH_SCALE_AUTO);
+  g_assert_cmpfloat (calibration->mm_per_px_y, ==, 0.25);
+  g_assert_cmpfloat (calibration->se_mm_per_px_x, ==, 0.001);
+  g_assert_cmpfloat (calibration->reference_mm, ==, 5);
+  g_assert_cmpuint (calibration->points->len, ==, 3);
+  g_assert_cmpfloat (g_array_index (calibration->points, NpImagePoint, 2).y, ==, 80);
+  g_assert_true (calibration->has_region);
+  g_assert_cmpfloat (calibration->region.width, ==, 400);
+  g_assert_nonnull (strstr (calibration->note, "3 ticks found in the frame, 1 flagged"));
+
+  result->found = FALSE;
+  result->mm_per_px = 0;
+  result->reason = g_strdup ("too few ticks");
+  none = np_calibration_new_depth_scale_auto (result, &error);
+  g_assert_null (none);
+  g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "too few ticks"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -387,5 +434,6 @@ main (int    argc,
   g_test_add_func ("/core/calibration/from-frame", test_from_frame);
   g_test_add_func ("/core/calibration/suspicious-dpi", test_suspicious_dpi);
   g_test_add_func ("/core/calibration/bad-input", test_bad_input);
+  g_test_add_func ("/core/calibration/depth-scale-auto", test_depth_scale_auto);
   return g_test_run ();
 }
