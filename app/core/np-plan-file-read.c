@@ -366,13 +366,63 @@ read_pair (Reader     *r,
   return TRUE;
 }
 
+/* Version 2: the scanner's regions, each with its own pixel size. */
+static gboolean
+read_calibration_regions (Reader        *r,
+                          JsonObject    *object,
+                          NpCalibration *calibration)
+{
+  static const char *const known[] = { "number", "bounds", "mm_per_px", NULL };
+  JsonArray *array;
+  guint length;
+
+  if (!read_array (r, object, "calibration", "regions", FALSE, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  length = json_array_get_length (array);
+  if (length > NP_PLAN_FILE_MAX_REDACTIONS)
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "calibration.regions", "holds %u regions; a "
+                        "calibration may have at most %u", length, NP_PLAN_FILE_MAX_REDACTIONS);
+  for (guint i = 0; i < length; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("calibration.regions[%u]", i);
+      JsonNode *node = json_array_get_element (array, i);
+      NpCalibrationRegion region = { 0 };
+      JsonObject *item;
+      JsonNode *bounds;
+      double number = 0, xywh[4];
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return reader_fail (r, NP_ERROR_CORRUPT, prefix, "must be an object { … }");
+      item = json_node_get_object (node);
+      if (!check_members (r, item, prefix, known)
+          || !read_number (r, item, prefix, "number", TRUE, &number)
+          || !read_pair (r, item, prefix, "mm_per_px", &region.mm_per_px_x,
+                         &region.mm_per_px_y))
+        return FALSE;
+      bounds = json_object_get_member (item, "bounds");
+      if (bounds == NULL || !node_to_numbers (bounds, xywh, 4) || xywh[2] <= 0 || xywh[3] <= 0
+          || number < 1 || number > 1000 || number != floor (number)
+          || !(region.mm_per_px_x > 0) || !(region.mm_per_px_y > 0)
+          || region.mm_per_px_x > 1000 || region.mm_per_px_y > 1000)
+        return reader_fail (r, NP_ERROR_INVALID, prefix, "must hold its number (1–1000), its "
+                            "bounds [x, y, width, height] and a positive pixel size");
+      region.number = (guint) number;
+      region.bounds = (NpImageRect) { xywh[0], xywh[1], xywh[2], xywh[3] };
+      np_calibration_add_region (calibration, &region);
+    }
+  return TRUE;
+}
+
 static gboolean
 read_calibration (Reader     *r,
                   JsonObject *root,
                   NpPlan     *plan)
 {
   static const char *const known[] = {
-    "method", "mm_per_px", "se_mm_per_px", "region", "points", "reference_mm", "note", NULL,
+    "method", "mm_per_px", "se_mm_per_px", "region", "points", "reference_mm", "note",
+    "regions", NULL,
   };
   NpCalibration *calibration = plan->calibration;
   JsonObject *object;
@@ -409,7 +459,7 @@ read_calibration (Reader     *r,
       calibration->region.width = xywh[2];
       calibration->region.height = xywh[3];
     }
-  return TRUE;
+  return read_calibration_regions (r, object, calibration);
 }
 
 static gboolean
@@ -711,6 +761,11 @@ check_no_version_2_members (Reader     *r,
           return reader_fail (r, NP_ERROR_CORRUPT, field, "is a version 2 field, not one a "
                               "version 1 plan has");
         }
+  node = json_object_get_member (root, "calibration");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+      && json_object_has_member (json_node_get_object (node), "regions"))
+    return reader_fail (r, NP_ERROR_CORRUPT, "calibration.regions", "is a version 2 field, not "
+                        "one a version 1 plan has");
   node = json_object_get_member (root, "physics");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
       && json_object_has_member (json_node_get_object (node), "speed_of_sound_sd_m_s"))

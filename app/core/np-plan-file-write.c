@@ -168,7 +168,8 @@ build_calibration (JsonBuilder         *builder,
 {
   json_builder_set_member_name (builder, "calibration");
   json_builder_begin_object (builder);
-  np_calibration_add_json_members (calibration, builder, NP_CALIBRATION_JSON_RECORD);
+  np_calibration_add_json_members (calibration, builder,
+                                   NP_CALIBRATION_JSON_RECORD | NP_CALIBRATION_JSON_REGIONS);
   json_builder_end_object (builder);
 }
 

@@ -667,6 +667,9 @@ test_version_2_members (TempDir       *dir,
   g_autofree char *path = g_build_filename (dir->path, "v2.json", NULL);
   g_autofree char *text = NULL;
   NpImageRect band = { 0, 0, 800, 40.5 };
+  /* The ALOKA layout: two side-by-side tissue panels, each its own size. */
+  NpCalibrationRegion left = { 1, { 10, 50, 300, 400 }, 0.125, 0.125 };
+  NpCalibrationRegion right = { 2, { 330, 50, 300, 400 }, 0.25, 0.25 };
   static const char *const version_1_with_2[] = {
     "\"frame\": {\"path\": \"f.png\", \"dicom\": {\"sop_instance_uid\": \"1.2\", "
     "\"frame_number\": 5}}",
@@ -674,6 +677,7 @@ test_version_2_members (TempDir       *dir,
     "\"frame\": {\"path\": \"f.png\"}, \"redactions\": []",
     "\"frame\": {\"path\": \"f.png\"}, \"physics\": {\"speed_of_sound_sd_m_s\": 20}",
     "\"frame\": {\"path\": \"../f.png\"}",
+    "\"frame\": {\"path\": \"f.png\"}, \"calibration\": {\"method\": \"none\", \"regions\": []}",
   };
 
   np_plan_set_string (&plan->frame_path, "../frames/cine.dcm");
@@ -682,6 +686,10 @@ test_version_2_members (TempDir       *dir,
   plan->dicom_frame_number = 5;
   plan->speed_of_sound_sd_m_s = 25;
   g_array_append_val (plan->redactions, band);
+  np_calibration_free (plan->calibration);
+  plan->calibration = np_calibration_new_uniform (NP_CALIBRATION_FILE, 0.125, 0);
+  np_calibration_add_region (plan->calibration, &left);
+  np_calibration_add_region (plan->calibration, &right);
 
   g_assert_true (np_plan_file_save (plan, NULL, path, &error));
   g_assert_no_error (error);
@@ -693,6 +701,9 @@ test_version_2_members (TempDir       *dir,
   g_assert_true (np_plan_equal (plan, loaded));
   g_assert_cmpuint (loaded->dicom_frame_number, ==, 5);
   g_assert_cmpfloat (loaded->speed_of_sound_sd_m_s, ==, 25);
+  g_assert_cmpuint (np_calibration_get_n_regions (loaded->calibration), ==, 2);
+  g_assert_cmpfloat (np_calibration_get_region (loaded->calibration, 1)->mm_per_px_x, ==, 0.25);
+  g_assert_cmpfloat (np_calibration_get_region (loaded->calibration, 1)->bounds.x, ==, 330);
 
   for (guint i = 0; i < G_N_ELEMENTS (version_1_with_2); i++)
     {
