@@ -290,3 +290,44 @@ np_file_sha256 (const char  *path,
   return np_file_sha256_of_data ((const guint8 *) g_mapped_file_get_contents (mapped),
                                  g_mapped_file_get_length (mapped));
 }
+
+/**
+ * np_file_map_image:
+ * @max_size: the largest file accepted, in bytes
+ *
+ * Maps an image file for decoding, so its compressed bytes are not copied
+ * before the decoder reads them. A folder, anything that is not a regular
+ * file and a file over @max_size are refused with a message naming it.
+ *
+ * Returns: (transfer full) (nullable): the mapped file
+ */
+GMappedFile *
+np_file_map_image (const char  *path,
+                   gsize        max_size,
+                   GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autofree char *display = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  display = g_filename_display_name (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                   "Cannot open “%s”: it is a folder, not an image", display);
+      return NULL;
+    }
+  mapped = np_file_map_regular (path, "Cannot open", error);
+  if (mapped == NULL)
+    return NULL;
+  if (g_mapped_file_get_length (mapped) > max_size)
+    {
+      g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "Cannot open “%s”: the file is larger than %s", display, limit);
+      return NULL;
+    }
+  return g_steal_pointer (&mapped);
+}

@@ -34,6 +34,9 @@ char     *np_file_sha256_of_data     (const guint8 *data,
                                       gsize         length);
 char     *np_file_sha256             (const char   *path,
                                       GError      **error);
+GMappedFile *np_file_map_image       (const char   *path,
+                                      gsize         max_size,
+                                      GError      **error);
 GMappedFile *np_file_map_regular     (const char   *path,
                                       const char   *action,
                                       GError      **error);

@@ -464,16 +464,12 @@ np_frame_load (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  display = g_filename_display_name (path);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot open “%s”: it is a folder, not an image", display);
-      return NULL;
-    }
-  mapped = np_file_map_regular (path, "Cannot open", error);
+  /* The larger of the two limits here; the smaller is checked below once
+   * the first bytes say which format it is. */
+  mapped = np_file_map_image (path, MAX (NP_JPEG_MAX_FILE_SIZE, NP_PNG_MAX_FILE_SIZE), error);
   if (mapped == NULL)
     return NULL;
+  display = g_filename_display_name (path);
   data = (const guint8 *) g_mapped_file_get_contents (mapped);
   length = g_mapped_file_get_length (mapped);
   if (length > (np_jpeg_sniff (data, length) ? NP_JPEG_MAX_FILE_SIZE : NP_PNG_MAX_FILE_SIZE))

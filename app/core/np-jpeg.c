@@ -294,7 +294,7 @@ np_jpeg_load_from_memory (const guint8  *data,
  */
 NpFrame *
 np_jpeg_load (const char  *path,
-              GError     **error)
+             GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autofree char *display = NULL;
@@ -302,22 +302,10 @@ np_jpeg_load (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  display = g_filename_display_name (path);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot open “%s”: it is a folder, not an image", display);
-      return NULL;
-    }
-  mapped = np_file_map_regular (path, "Cannot open", error);
+  mapped = np_file_map_image (path, NP_JPEG_MAX_FILE_SIZE, error);
   if (mapped == NULL)
     return NULL;
-  if (g_mapped_file_get_length (mapped) > NP_JPEG_MAX_FILE_SIZE)
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot open “%s”: the file is larger than 256 MiB", display);
-      return NULL;
-    }
+  display = g_filename_display_name (path);
   frame = np_jpeg_load_from_memory ((const guint8 *) g_mapped_file_get_contents (mapped),
                                     g_mapped_file_get_length (mapped), display, error);
   if (frame != NULL)

@@ -610,7 +610,7 @@ np_png_load_from_memory (const guint8  *data,
  */
 NpFrame *
 np_png_load (const char  *path,
-             GError     **error)
+            GError     **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   g_autofree char *display = NULL;
@@ -618,25 +618,10 @@ np_png_load (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  display = g_filename_display_name (path);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot open “%s”: it is a folder, not an image", display);
-      return NULL;
-    }
-
-  /* Mapping avoids copying the compressed bytes before libpng reads them. */
-  mapped = np_file_map_regular (path, "Cannot open", error);
+  mapped = np_file_map_image (path, NP_PNG_MAX_FILE_SIZE, error);
   if (mapped == NULL)
     return NULL;
-  if (g_mapped_file_get_length (mapped) > NP_PNG_MAX_FILE_SIZE)
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot open “%s”: the file is larger than 1 GiB", display);
-      return NULL;
-    }
-
+  display = g_filename_display_name (path);
   frame = np_png_load_from_memory ((const guint8 *) g_mapped_file_get_contents (mapped),
                                    g_mapped_file_get_length (mapped), display, error);
   if (frame != NULL)
