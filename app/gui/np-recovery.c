@@ -120,15 +120,17 @@ recovery_finish_cb (gpointer data)
 
   /* The frame could not be read: the window said why, and the autosave
    * file stays for the next start. */
-  if (frame == NULL || !np_document_get_dirty (document) ||
-      !same_file (np_frame_get_source_path (frame), pending->record->frame_path))
+  if (frame == NULL || !same_file (np_frame_get_source_path (frame), pending->record->frame_path))
     {
       pending_recovery_free (pending);
       return G_SOURCE_REMOVE;
     }
 
-  /* The plan is in the window's own autosave file before the old one goes. */
-  if (autosave != NULL && !np_autosave_save_now (autosave, &error))
+  /* The plan is in the window's own autosave file before the old one goes;
+   * a plan the user already saved (a busy machine can run Ctrl+S before
+   * this) is on disk as it is. */
+  if (np_document_get_dirty (document) && autosave != NULL
+      && !np_autosave_save_now (autosave, &error))
     np_window_show_error (window, "Could Not Keep the Recovered Plan", error);
   else
     {
