@@ -821,6 +821,26 @@ test_save_and_new (void)
                                                      "target"), 1),
                      ==, np_document_get_plan (document)->target.y);
 
+  /* Undo back to the saved plan clears "Unsaved changes", redo sets it again. */
+  {
+    g_autoptr(NpPlan) edited = np_document_dup_plan (document);
+
+    edited->target.y += 7;
+    np_document_edit (document, g_steal_pointer (&edited), "Move target");
+  }
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• plan.json"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "plan.json — NeedlePlan");
+  g_assert_null (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                           np_test_template_child (window, "window_title"))),
+                         "Unsaved changes"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• plan.json"));
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                              np_test_template_child (window, "window_title"))),
+                            "Unsaved changes"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+
   /* New with unsaved changes: Save / Discard / Cancel. Cancel keeps them. */
   {
     g_autoptr(NpPlan) edited = np_document_dup_plan (document);
