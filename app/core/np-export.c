@@ -449,31 +449,33 @@ append_slug (GString    *out,
 
 /**
  * np_export_suggest_filename:
+ * @date: (nullable): the day to name, %NULL for today
  * @extension: "png", ".pdf", ...
  *
- * A file name for an export: the patient ID (or name) when there is one and
- * @anonymise is %FALSE, then site and side, e.g. "12345-knee-left.pdf";
- * anonymised, never anything typed about the patient: "needleplan-knee-left.pdf".
+ * A file name for an export: the date, then site and side, e.g.
+ * "2026-03-14-knee-left.pdf". Never the patient's name or ID, anonymised or
+ * not: a file name is seen in folder listings, mail attachments and print
+ * queues that the record's access rules do not cover.
  *
  * Returns: (transfer full): the file name, without a folder
  */
 char *
 np_export_suggest_filename (const NpPlan *plan,
-                            gboolean      anonymise,
+                            GDateTime    *date,
                             const char   *extension)
 {
   g_autoptr(GString) name = g_string_new (NULL);
   g_autoptr(GString) suffix = g_string_new (NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *day = NULL;
 
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (extension != NULL, NULL);
 
-  if (!anonymise && plan->patient_id != NULL)
-    append_slug (name, plan->patient_id);
-  if (!anonymise && name->len == 0 && plan->patient_name != NULL)
-    append_slug (name, plan->patient_name);
-  if (name->len == 0)
-    g_string_append (name, "needleplan");
+  if (date == NULL)
+    date = now = g_date_time_new_now_local ();
+  day = g_date_time_format (date, "%Y-%m-%d");
+  g_string_append (name, day);
 
   append_slug (name, np_site_to_string (plan->site));
   if (plan->side != NP_SIDE_UNSPECIFIED)

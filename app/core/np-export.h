@@ -115,7 +115,7 @@ void      np_export_draw_report_page    (cairo_t                *cr,
                                          const NpExportOptions  *options);
 
 char     *np_export_suggest_filename    (const NpPlan           *plan,
-                                         gboolean                anonymise,
+                                         GDateTime              *date,
                                          const char             *extension);
 
 G_END_DECLS

@@ -330,7 +330,7 @@ open_chooser (NpExportActions *state,
   const NpPlan *plan = np_document_get_plan (np_window_get_document (state->window));
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autoptr(GFile) folder = default_folder (state->window);
-  g_autofree char *name = np_export_suggest_filename (plan, anonymise, extension);
+  g_autofree char *name = np_export_suggest_filename (plan, NULL, extension);
 
   if (state->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (state->chooser));
@@ -668,7 +668,7 @@ np_export_actions_new_print_operation (NpWindow  *window,
   gtk_print_operation_set_use_full_page (operation, TRUE);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   /* Print queues are often shared: the job's name never names the patient. */
-  job_name = np_export_suggest_filename (job->plan, TRUE, "pdf");
+  job_name = np_export_suggest_filename (job->plan, NULL, "pdf");
   gtk_print_operation_set_job_name (operation, job_name);
 
   page_setup = gtk_page_setup_new ();

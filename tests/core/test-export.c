@@ -596,24 +596,34 @@ static void
 test_export_suggest_filename (void)
 {
   g_autoptr(NpPlan) plan = make_plan ();
-  g_autofree char *anonymised = np_export_suggest_filename (plan, TRUE, "pdf");
-  g_autofree char *named = np_export_suggest_filename (plan, FALSE, ".png");
+  g_autoptr(GDateTime) day = g_date_time_new_local (2026, 3, 14, 9, 30, 0);
+  g_autofree char *report = np_export_suggest_filename (plan, day, "pdf");
+  g_autofree char *image = np_export_suggest_filename (plan, day, ".png");
   g_autofree char *by_name = NULL;
   g_autofree char *no_side = NULL;
+  g_autofree char *today = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *today_prefix = NULL;
 
-  g_assert_cmpstr (anonymised, ==, "needleplan-knee-left.pdf");
-  /* "PID-98765-XQ" is kept, lower case; nothing else of the patient. */
-  g_assert_cmpstr (named, ==, "pid-98765-xq-knee-left.png");
+  /* Date, site, side: the plan's "PID-98765-XQ" never appears. */
+  g_assert_cmpstr (report, ==, "2026-03-14-knee-left.pdf");
+  g_assert_cmpstr (image, ==, "2026-03-14-knee-left.png");
 
   np_plan_set_string (&plan->patient_id, NULL);
   np_plan_set_string (&plan->patient_name, "Anna / O'Brien");
-  by_name = np_export_suggest_filename (plan, FALSE, "pdf");
-  g_assert_cmpstr (by_name, ==, "anna-o-brien-knee-left.pdf");
+  by_name = np_export_suggest_filename (plan, day, "pdf");
+  g_assert_cmpstr (by_name, ==, "2026-03-14-knee-left.pdf");
 
   plan->side = NP_SIDE_UNSPECIFIED;
   plan->site = NP_SITE_SOFT_TISSUE;
-  no_side = np_export_suggest_filename (plan, TRUE, "png");
-  g_assert_cmpstr (no_side, ==, "needleplan-soft-tissue.png");
+  no_side = np_export_suggest_filename (plan, day, "png");
+  g_assert_cmpstr (no_side, ==, "2026-03-14-soft-tissue.png");
+
+  /* No date given: today's. */
+  now = g_date_time_new_now_local ();
+  today_prefix = g_date_time_format (now, "%Y-%m-%d-");
+  today = np_export_suggest_filename (plan, NULL, "png");
+  g_assert_true (g_str_has_prefix (today, today_prefix));
 }
 
 static guint

@@ -111,6 +111,16 @@ accept_chooser (NpWindow   *window,
   return g_file_get_path (folder);
 }
 
+/* "2026-03-14-" + @rest, with today's date: what the save dialog suggests. */
+static char *
+today_name (const char *rest)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+
+  return g_strdup_printf ("%s-%s", day, rest);
+}
+
 static char *
 read_file (const char *path,
            gsize      *length)
@@ -219,9 +229,8 @@ test_export_png_round_trip (void)
   np_document_edit (document, np_plan_copy (edited), "Move target");
 
   /* Ctrl+E's action: the dialog opens next to the plan with the suggested
-   * name (no patient ID in the case: "needleplan", site, side). */
-  suggested = np_export_suggest_filename (edited, FALSE, "png");
-  g_assert_cmpstr (suggested, ==, "needleplan-knee-right.png");
+   * name: today's date, site, side. */
+  suggested = today_name ("knee-right.png");
   g_action_group_activate_action (G_ACTION_GROUP (window), "export-png", NULL);
   folder = accept_chooser (window, suggested, "exported.png");
   g_assert_cmpstr (folder, ==, plan_dir);
@@ -317,6 +326,7 @@ test_export_anonymised_leaves_no_identifier (void)
   NpDocument *document = np_window_get_document (window);
   g_autoptr(NpPlan) plan = np_document_dup_plan (document);
   g_autofree char *plan_dir = g_path_get_dirname (np_document_get_path (document));
+  g_autofree char *suggested = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *out = NULL;
   g_autofree char *bytes = NULL;
@@ -335,10 +345,13 @@ test_export_anonymised_leaves_no_identifier (void)
   adw_message_dialog_response (dialog, "pdf");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  /* The suggested name has no identifier either; keep it. */
-  folder = accept_chooser (window, "needleplan-knee-right.pdf", "needleplan-knee-right.pdf");
+  /* The suggested name has no identifier either (date, site, side); keep it. */
+  suggested = today_name ("knee-right.pdf");
+  g_assert_null (strstr (suggested, "4711"));
+  g_assert_null (strstr (suggested, "roe"));
+  folder = accept_chooser (window, suggested, suggested);
   g_assert_cmpstr (folder, ==, plan_dir);
-  out = g_build_filename (plan_dir, "needleplan-knee-right.pdf", NULL);
+  out = g_build_filename (plan_dir, suggested, NULL);
   wait_for_export (window, out);
   g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
   bytes = read_file (out, &length);
