@@ -339,8 +339,25 @@ leave_cb (NpMarkEditor             *self,
     _np_mark_editor_redraw (self);
 }
 
-/* The canvas hands its primary-button drags and its pointer motion to the
- * editor. */
+/* Return finishes the draft here, on the canvas: GtkWindow's own bindings
+ * turn Return and keypad Enter into "activate-default" before the window's
+ * "win.finish" binding would see them. Without a draft the key goes on. */
+static gboolean
+key_pressed_cb (NpMarkEditor          *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return FALSE;
+  if ((state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  return np_mark_editor_finish (self);
+}
+
+/* The canvas hands its primary-button drags, its pointer motion and the
+ * keys that finish a draft to the editor. */
 void
 _np_mark_editor_attach_input (NpMarkEditor *self,
                               NpCanvas     *canvas)
@@ -356,4 +373,8 @@ _np_mark_editor_attach_input (NpMarkEditor *self,
   g_signal_connect_swapped (self->motion_controller, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect_swapped (self->motion_controller, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (canvas), self->motion_controller);
+
+  self->key_controller = gtk_event_controller_key_new ();
+  g_signal_connect_swapped (self->key_controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), self->key_controller);
 }

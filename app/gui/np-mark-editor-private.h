@@ -44,6 +44,7 @@ struct _NpMarkEditor
   NpDocument *document;
   GtkGesture *drag_gesture;
   GtkEventController *motion_controller;
+  GtkEventController *key_controller;
   char *hint;
   GArray *draft;                  /* NpImagePoint: skin, structure or measurement clicks */
   GArray *calibration_points;     /* NpImagePoint, shown for the calibration dialog */

@@ -732,10 +732,12 @@ np_mark_editor_dispose (GObject *object)
       gtk_widget_remove_controller (GTK_WIDGET (self->canvas),
                                     GTK_EVENT_CONTROLLER (self->drag_gesture));
       gtk_widget_remove_controller (GTK_WIDGET (self->canvas), self->motion_controller);
+      gtk_widget_remove_controller (GTK_WIDGET (self->canvas), self->key_controller);
       self->canvas = NULL;
     }
   self->drag_gesture = NULL;
   self->motion_controller = NULL;
+  self->key_controller = NULL;
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);

@@ -489,6 +489,154 @@ save_plain_frame (const char *name)
   return np_test_save_frame (frame, name);
 }
 
+/* A real click in the middle of @widget (a tool button, a field). */
+static void
+click_widget (NpWindow  *window,
+              GtkWidget *widget)
+{
+  graphene_rect_t bounds = np_test_bounds_in (widget, GTK_WIDGET (window));
+  double surface_x, surface_y;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &surface_x, &surface_y);
+  pointer_to (window, (int) lround (bounds.origin.x + bounds.size.width / 2 + surface_x),
+              (int) lround (bounds.origin.y + bounds.size.height / 2 + surface_y));
+  np_test_iterate (30);
+  button ("click");
+  np_test_iterate (450);
+}
+
+/* The tool column's button for @tool (its action target). */
+static GtkWidget *
+tool_button (NpWindow   *window,
+             const char *tool)
+{
+  GtkWidget *column = np_test_template_child (window, "tool_column");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (column); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GVariant *target;
+
+      if (!GTK_IS_ACTIONABLE (child))
+        continue;
+      target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (child));
+      if (target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING) &&
+          g_str_equal (g_variant_get_string (target, NULL), tool))
+        return child;
+    }
+  g_error ("no tool button for %s", tool);
+  return NULL;
+}
+
+static gboolean
+wait_for_skin_points (NpDocument *document,
+                      guint       count)
+{
+  for (guint waited = 0; waited < 5000 && np_document_get_plan (document)->skin_points->len != count;
+       waited += 20)
+    np_test_iterate (20);
+  return np_document_get_plan (document)->skin_points->len == count;
+}
+
+/* Each stored point is where the click was, to the screen pixel. */
+static void
+assert_points (NpWindow           *window,
+               const GArray       *stored,
+               const NpImagePoint *clicked,
+               guint               n)
+{
+  double tolerance = 1.0 / np_canvas_get_zoom (np_window_get_canvas (window)) + 0.01;
+
+  g_assert_cmpuint (stored->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      NpImagePoint p = g_array_index (stored, NpImagePoint, i);
+
+      g_assert_cmpfloat (fabs (p.x - clicked[i].x), <=, tolerance);
+      g_assert_cmpfloat (fabs (p.y - clicked[i].y), <=, tolerance);
+    }
+}
+
+/* Drawing with clicks: Return (a real key through the X server) finishes
+ * the skin line, keypad Enter the structure outline, and a double click
+ * finishes without storing its point twice. The tool is picked with the
+ * mouse on its button, as a new user does, so the button has the focus. */
+static void
+test_enter_finishes_drawing (void)
+{
+  g_autofree char *path = save_plain_frame ("enter.png");
+  const NpImagePoint skin[] = { { 100.5, 50.5 }, { 300.5, 40.5 }, { 500.5, 60.5 } };
+  const NpImagePoint outline[] = {
+    { 200.5, 200.5 }, { 300.5, 200.5 }, { 300.5, 300.5 }, { 200.5, 300.5 },
+  };
+  const NpImagePoint second_skin[] = { { 80.5, 30.5 }, { 250.5, 25.5 }, { 520.5, 35.5 } };
+  NpWindow *window;
+  NpDocument *document;
+  const NpStructure *structure;
+  guint before;
+  int x, y;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  document = np_window_get_document (window);
+  open_path (window, path);
+
+  click_widget (window, tool_button (window, "skin"));
+  for (guint i = 0; i < G_N_ELEMENTS (skin); i++)
+    click (window, skin[i]);
+  g_assert_true (np_mark_editor_has_draft (window->mark_editor));
+  key (window, "Return");
+  g_assert_true (wait_for_skin_points (document, G_N_ELEMENTS (skin)));
+  assert_points (window, np_document_get_plan (document)->skin_points, skin, G_N_ELEMENTS (skin));
+  g_assert_false (np_mark_editor_has_draft (window->mark_editor));
+  g_assert_cmpstr (np_document_get_undo_label (document), ==, "Mark skin line");
+
+  /* Structure: four clicks, keypad Enter asks for the label; Return adds it. */
+  before = np_document_get_plan (document)->structures->len;
+  click_widget (window, tool_button (window, "structure"));
+  for (guint i = 0; i < G_N_ELEMENTS (outline); i++)
+    click (window, outline[i]);
+  key (window, "KP_Enter");
+  for (guint waited = 0; waited < 5000 && (window->structure_popover == NULL ||
+                                           !gtk_widget_get_visible (window->structure_popover));
+       waited += 20)
+    np_test_iterate (20);
+  g_assert_nonnull (window->structure_popover);
+  g_assert_true (gtk_widget_get_visible (window->structure_popover));
+  key (window, "Return");
+  g_assert_true (wait_for_structure_count (document, before + 1));
+  structure = g_ptr_array_index (np_document_get_plan (document)->structures, before);
+  assert_points (window, structure->points, outline, G_N_ELEMENTS (outline));
+
+  /* Double click on the last point: three points, not four. */
+  click_widget (window, tool_button (window, "skin"));
+  click (window, second_skin[0]);
+  click (window, second_skin[1]);
+  image_point_in_window (window, second_skin[2], &x, &y);
+  pointer_to (window, x, y);
+  np_test_iterate (30);
+  {
+    const char *args[] = { "click", "--repeat", "2", "--delay", "80", "1", NULL };
+
+    xdotool (args);
+  }
+  for (guint waited = 0; waited < 5000 &&
+       fabs (g_array_index (np_document_get_plan (document)->skin_points, NpImagePoint, 0).x -
+             second_skin[0].x) > 1.5; waited += 20)
+    np_test_iterate (20);
+  np_test_iterate (100);
+  assert_points (window, np_document_get_plan (document)->skin_points, second_skin,
+                 G_N_ELEMENTS (second_skin));
+  g_assert_false (np_mark_editor_has_draft (window->mark_editor));
+
+  destroy_window (window);
+}
+
 /* Without a calibration every length is in px and the panel says so. */
 static void
 test_uncalibrated_shows_px (void)
@@ -885,6 +1033,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/planning/calibrate-known-distance", test_calibrate_known_distance);
   g_test_add_func ("/gui/planning/recommend-entry", test_recommend_entry);
   g_test_add_func ("/gui/planning/tool-keys", test_tool_keys);
+  g_test_add_func ("/gui/planning/enter-finishes-drawing", test_enter_finishes_drawing);
   g_test_add_func ("/gui/planning/missing-frame", test_missing_frame);
   g_test_add_func ("/gui/planning/changed-frame-warned", test_changed_frame_warned);
   g_test_add_func ("/gui/planning/save-and-new", test_save_and_new);
