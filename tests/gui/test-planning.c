@@ -637,6 +637,122 @@ test_enter_finishes_drawing (void)
   destroy_window (window);
 }
 
+static char *
+current_tool (NpWindow *window)
+{
+  char *tool = NULL;
+
+  g_object_get (window, "tool", &tool, NULL);
+  return tool;
+}
+
+static gboolean
+wait_for_tool (NpWindow   *window,
+               const char *expected)
+{
+  for (guint waited = 0; waited < 5000; waited += 20)
+    {
+      g_autofree char *tool = current_tool (window);
+
+      if (g_strcmp0 (tool, expected) == 0)
+        return TRUE;
+      np_test_iterate (20);
+    }
+  return FALSE;
+}
+
+static gboolean
+wait_for_undo_label (NpDocument *document,
+                     const char *expected)
+{
+  for (guint waited = 0; waited < 5000 &&
+       g_strcmp0 (np_document_get_undo_label (document), expected) != 0; waited += 20)
+    np_test_iterate (20);
+  return g_strcmp0 (np_document_get_undo_label (document), expected) == 0;
+}
+
+/* Enter in the Clinician field applies it and gives the keyboard back to
+ * the canvas: the next tool key picks the tool, the name stays as typed.
+ * Then, in every tool, Ctrl+Z undoes and Escape cancels, as real keys. */
+static void
+test_field_enter_returns_keys (void)
+{
+  g_autofree char *plan_path = source_path ("data/cases/knee-us-01/plan.json");
+  const char *tools[][2] = {
+    { "t", "target" }, { "e", "entry" }, { "s", "skin" }, { "a", "structure" }, { "m", "measure" },
+  };
+  NpWindow *window;
+  NpDocument *document;
+  GtkWidget *panel, *clinician;
+  GtkWidget *focus;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  document = np_window_get_document (window);
+  open_path (window, plan_path);
+  panel = GTK_WIDGET (side_panel (window));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (np_test_template_child (panel, "case_row")),
+                                 TRUE);
+  clinician = np_test_template_child (panel, "clinician_row");
+  np_test_iterate (200);
+  gtk_widget_grab_focus (clinician);
+  np_test_iterate (50);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, clinician));
+
+  {
+    const char *args[] = { "type", "--delay", "30", "Dr Lee", NULL };
+
+    xdotool (args);
+  }
+  key (window, "Return");
+  g_assert_true (wait_for_undo_label (document, "Set clinician"));
+  g_assert_cmpstr (np_document_get_plan (document)->clinician, ==, "Dr Lee");
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == GTK_WIDGET (np_window_get_canvas (window)));
+
+  /* T now chooses the Target tool; nothing reaches the field. */
+  key (window, "t");
+  g_assert_true (wait_for_tool (window, "target"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (clinician)), ==, "Dr Lee");
+  g_assert_cmpstr (np_document_get_plan (document)->clinician, ==, "Dr Lee");
+
+  /* Every tool: an edit, Ctrl+Z undoes it, Escape goes back to Pan. */
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      g_autoptr(NpPlan) edited = np_document_dup_plan (document);
+      double before = edited->target.x;
+
+      key (window, tools[i][0]);
+      g_assert_true (wait_for_tool (window, tools[i][1]));
+      edited->target.x += 3;
+      np_document_edit (document, g_steal_pointer (&edited), "Nudge target");
+      key (window, "ctrl+z");
+      g_assert_true (wait_for_undo_label (document, "Set clinician"));
+      g_assert_cmpfloat (np_document_get_plan (document)->target.x, ==, before);
+      key (window, "Escape");
+      g_assert_true (wait_for_tool (window, "pan"));
+    }
+
+  /* A skin line half drawn: Escape drops the draft, Delete the selection. */
+  key (window, "s");
+  g_assert_true (wait_for_tool (window, "skin"));
+  click (window, np_image_point (100.5, 44.5));
+  g_assert_true (np_mark_editor_has_draft (window->mark_editor));
+  key (window, "Escape");
+  for (guint waited = 0; waited < 5000 && np_mark_editor_has_draft (window->mark_editor);
+       waited += 20)
+    np_test_iterate (20);
+  g_assert_false (np_mark_editor_has_draft (window->mark_editor));
+
+  destroy_window (window);
+}
+
 /* Without a calibration every length is in px and the panel says so. */
 static void
 test_uncalibrated_shows_px (void)
@@ -1034,6 +1150,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/planning/recommend-entry", test_recommend_entry);
   g_test_add_func ("/gui/planning/tool-keys", test_tool_keys);
   g_test_add_func ("/gui/planning/enter-finishes-drawing", test_enter_finishes_drawing);
+  g_test_add_func ("/gui/planning/field-enter-returns-keys", test_field_enter_returns_keys);
   g_test_add_func ("/gui/planning/missing-frame", test_missing_frame);
   g_test_add_func ("/gui/planning/changed-frame-warned", test_changed_frame_warned);
   g_test_add_func ("/gui/planning/save-and-new", test_save_and_new);
