@@ -214,6 +214,16 @@ label_overlaps (Ctx                     *ctx,
   return FALSE;
 }
 
+static double
+keep_inside_y (Ctx    *ctx,
+               double  top,
+               double  height)
+{
+  if (ctx->options->image_height > height)
+    return CLAMP (top, 0, ctx->options->image_height - height);
+  return top;
+}
+
 /* draw_text for a label among others: two labels never cover each other
  * (a clinician must read both). A movable label tries a line up, a line
  * down, then two, then three; where all are taken it stays where it was
@@ -245,17 +255,26 @@ draw_label (Ctx        *ctx,
   box.x = x - align * extents.width - pad;
   box.width = extents.width + 2 * pad;
   box.height = extents.height + 2 * pad;
+  /* A label near the frame's edge moves inside it: the export and the
+   * report clip at the edge, and a cut label can be misread. */
+  if (ctx->options->image_width > box.width)
+    {
+      double inside = CLAMP (box.x, 0, ctx->options->image_width - box.width);
+
+      x += inside - box.x;
+      box.x = inside;
+    }
   step = box.height + ctx->u;
   for (guint i = 0; i < (kind == LABEL_MOVABLE ? G_N_ELEMENTS (steps) : 1) && !placed; i++)
     {
-      box.y = y + steps[i] * step - extents.height / 2 - pad;
+      box.y = keep_inside_y (ctx, y + steps[i] * step - extents.height / 2 - pad, box.height);
       placed = !label_overlaps (ctx, &box);
     }
   if (!placed)
     {
       if (kind == LABEL_OPTIONAL)
         return;
-      box.y = y - extents.height / 2 - pad;
+      box.y = keep_inside_y (ctx, y - extents.height / 2 - pad, box.height);
     }
   g_array_append_val (ctx->labels, box);
   draw_text (ctx, x, box.y + pad + extents.height / 2, align, text, color, size);

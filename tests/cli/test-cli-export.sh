@@ -83,8 +83,9 @@ else
 fi
 
 if have pdfinfo && have pdftotext && have pdftoppm; then
-  # Page 1: title, case and image; page 2: results, calibration, warnings,
-  # statement and signature (the table is kept whole on one page).
+  # Page 1: title, case, image and the start of the results (the image is
+  # scaled to leave room); page 2: the rest, calibration, warnings,
+  # statement and signature.
   pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
   size=$(pdfinfo "$pdf" | sed -n 's/^Page size: *//p')
   text=$(pdf_text "$pdf")
@@ -96,6 +97,14 @@ if have pdfinfo && have pdftotext && have pdftoppm; then
     not_ok "A4 report has 2 pages" "no “Page N of 2” footers"
   else
     ok "A4 report has 2 A4 pages, numbered"
+  fi
+
+  page1=$(pdftotext -f 1 -l 1 "$pdf" - 2>/dev/null | tr '\n\f' '  ' | tr -s ' ')
+  if echo "$page1" | grep -qF "Results" && echo "$page1" | grep -qF "Measure" &&
+     echo "$page1" | grep -qF "Target depth 16.2 mm"; then
+    ok "the results table starts on page 1, under the image"
+  else
+    not_ok "the results table starts on page 1, under the image" "page 1: $page1"
   fi
 
   missing=""
