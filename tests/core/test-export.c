@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <grp.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -810,6 +811,107 @@ test_export_field_of_view_region (void)
   remove_tree (dir);
 }
 
+static gboolean
+strv_has (const char *const *items,
+          const char        *item)
+{
+  return g_strv_contains (items, item);
+}
+
+/* A calibrated frame with square pixels declares its pixel size in the
+ * annotated PNG (pHYs, in pixels per metre): 0.5 mm/px is 2000 px/m, read
+ * back as exactly 0.5 mm/px. Depths scaled for another speed of sound, or
+ * rectangular pixels, have no single size: no pHYs. */
+static void
+test_export_png_pixel_size (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "annotated.png", NULL);
+  NpExportOptions options;
+  double mm_x = 0, mm_y = 0;
+
+  init_options (&options);
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_true (np_frame_get_declared_pixel_size (exported, &mm_x, &mm_y));
+    g_assert_cmpfloat_with_epsilon (mm_x, 0.5, 1e-9);
+    g_assert_cmpfloat_with_epsilon (mm_y, 0.5, 1e-9);
+  }
+
+  /* 1600 m/s: depths are 1600/1540 longer than the scanner drew them. */
+  plan->speed_of_sound_m_s = 1600;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_false (np_frame_get_declared_pixel_size (exported, NULL, NULL));
+  }
+
+  plan->speed_of_sound_m_s = 1540;
+  plan->calibration->mm_per_px_y = 0.4;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_false (np_frame_get_declared_pixel_size (exported, NULL, NULL));
+  }
+  remove_tree (dir);
+}
+
+/* The caption carries the calibration's method and size, the needle's
+ * visibility and every warning, not only the key numbers. */
+static void
+test_export_caption_items (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) items = NULL;
+  g_autofree char *calibration = NULL;
+  g_autofree char *visibility = NULL;
+  NpExportOptions options;
+  NpExportJob job;
+
+  init_options (&options);
+  g_assert_true (np_export_job_init (&job, frame, plan, NULL, &options, &error));
+  g_assert_no_error (error);
+  items = np_export_caption_items (&job);
+
+  calibration = g_strdup_printf ("Calibration: %s, 0.5000 mm/px ± 0.0050",
+                                 np_calibration_method_describe (NP_CALIBRATION_MANUAL));
+  g_assert_true (strv_has ((const char *const *) items, calibration));
+  /* An in-plane ultrasound path has a visibility rating; the caption names it. */
+  g_assert_nonnull (job.results);
+  g_assert_nonnull (np_visibility_to_string (job.results->visibility));
+  visibility = g_strdup_printf ("Needle visibility: %s",
+                                np_visibility_to_string (job.results->visibility));
+  g_assert_true (strv_has ((const char *const *) items, visibility));
+  g_assert_cmpuint (job.results->warnings->len, >, 0);
+  for (guint i = 0; i < job.results->warnings->len; i++)
+    {
+      g_autofree char *warning = g_strdup_printf ("Warning: %s",
+                                                  (const char *) g_ptr_array_index (
+                                                    job.results->warnings, i));
+
+      g_assert_true (strv_has ((const char *const *) items, warning));
+    }
+  np_export_job_clear (&job);
+}
+
 /* An 8192 × 8192 frame is exactly the 64-megapixel limit: the caption band
  * would take the annotated image over it, so the image is scaled down just
  * enough, and the annotated PNG opens like any frame. */
@@ -854,6 +956,13 @@ test_export_largest_frame (void)
   g_assert_cmpuint (np_frame_get_sample (exported, width * 3 / 4, width / 2, 0), ==, 200);
   g_assert_cmpuint (np_frame_get_sample (exported, width - 2, width + 2, 0), ==, 30);
   g_assert_nonnull (np_frame_get_text (exported, NP_EXPORT_KEY_PLAN));
+  /* 0.5 mm per frame pixel; the image's pixels are 8192 / width as large. */
+  {
+    double mm_x = 0;
+
+    g_assert_true (np_frame_get_declared_pixel_size (exported, &mm_x, NULL));
+    g_assert_cmpfloat (fabs (mm_x - 0.5 * 8192 / width), <, 0.001 * mm_x);
+  }
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1010,6 +1119,8 @@ main (int    argc,
   g_test_add_func ("/core/export/anonymised", test_export_anonymised);
   g_test_add_func ("/core/export/suggest-filename", test_export_suggest_filename);
   g_test_add_func ("/core/export/pdf-pages", test_export_pdf_pages);
+  g_test_add_func ("/core/export/png-pixel-size", test_export_png_pixel_size);
+  g_test_add_func ("/core/export/caption-items", test_export_caption_items);
   g_test_add_func ("/core/export/report-page-on-any-surface",
                    test_export_report_page_on_any_surface);
   g_test_add_func ("/core/export/narrow-and-odd-text", test_export_narrow_and_odd_text);
