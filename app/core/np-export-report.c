@@ -310,6 +310,8 @@ imaging_text (const NpExportJob *job)
 {
   const NpPlan *plan = job->plan;
 
+  if (plan->modality == NP_MODALITY_ULTRASOUND && plan->probe == NP_PROBE_UNSPECIFIED)
+    return g_strdup ("Ultrasound, probe not stated");
   if (plan->modality == NP_MODALITY_ULTRASOUND)
     return g_strdup_printf ("Ultrasound, %s probe",
                             plan->probe == NP_PROBE_CURVILINEAR ? "curvilinear" : "linear");
@@ -367,8 +369,14 @@ case_section (Layout *l)
       g_ptr_array_add (pairs, g_strdup ("Patient ID"));
       g_ptr_array_add (pairs, or_not_stated (plan->patient_id));
     }
+  /* Site and side each in their own cell: "not recorded" is the user's
+   * explicit choice (np_export_check_recorded()), never a default. */
   g_ptr_array_add (pairs, g_strdup ("Site"));
-  g_ptr_array_add (pairs, np_export_site_and_side (plan));
+  g_ptr_array_add (pairs, g_strdup (plan->site == NP_SITE_UNSPECIFIED
+                                    ? "not recorded" : np_site_label (plan->site)));
+  g_ptr_array_add (pairs, g_strdup ("Side"));
+  g_ptr_array_add (pairs, g_strdup (plan->side == NP_SIDE_UNSPECIFIED
+                                    ? "not recorded" : np_side_label (plan->side)));
   g_ptr_array_add (pairs, g_strdup ("Condition"));
   g_ptr_array_add (pairs, g_strdup (np_condition_label (plan->condition)));
   g_ptr_array_add (pairs, g_strdup ("Approach"));

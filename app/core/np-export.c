@@ -193,16 +193,55 @@ np_export_structure_kind_text (NpStructureKind kind)
   return g_utf8_strdown (np_structure_kind_label (kind), -1);
 }
 
-/* "Knee, left", or "Knee" when the side is not stated. */
+/* "Knee, left"; what was not chosen says so: "Knee, side not recorded",
+ * "Site not recorded, left". */
 char *
 np_export_site_and_side (const NpPlan *plan)
 {
   g_autofree char *side = NULL;
+  const char *site = plan->site == NP_SITE_UNSPECIFIED ? "Site not recorded"
+                                                       : np_site_label (plan->site);
 
   if (plan->side == NP_SIDE_UNSPECIFIED)
-    return g_strdup (np_site_label (plan->site));
+    return g_strdup_printf ("%s, side not recorded", site);
   side = g_utf8_strdown (np_side_label (plan->side), -1);
-  return g_strdup_printf ("%s, %s", np_site_label (plan->site), side);
+  return g_strdup_printf ("%s, %s", site, side);
+}
+
+/**
+ * np_export_check_recorded:
+ * @options: (nullable): %NULL for the defaults
+ *
+ * A record of an injection names where it went: an export without the site
+ * or the side is refused, unless the user chose to leave them out
+ * (@options->allow_unrecorded), and then the record says "not recorded".
+ * Nothing is ever filled in for the user.
+ *
+ * Returns: whether the plan may be exported
+ */
+gboolean
+np_export_check_recorded (const NpPlan           *plan,
+                          const NpExportOptions  *options,
+                          GError                **error)
+{
+  const char *missing;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+
+  if (options != NULL && options->allow_unrecorded)
+    return TRUE;
+  if (plan->site == NP_SITE_UNSPECIFIED && plan->side == NP_SIDE_UNSPECIFIED)
+    missing = "the site and the side";
+  else if (plan->site == NP_SITE_UNSPECIFIED)
+    missing = "the site";
+  else if (plan->side == NP_SIDE_UNSPECIFIED)
+    missing = "the side";
+  else
+    return TRUE;
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+               "The plan does not record %s of the injection: choose them in the Case section, "
+               "or export them as not recorded", missing);
+  return FALSE;
 }
 
 /* Millimetres to a tenth; pixels whole, since a tenth of a pixel is noise. */

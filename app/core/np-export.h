@@ -49,9 +49,15 @@ typedef struct
   const char *date;             /* the report's date; NULL: today, "YYYY-MM-DD" */
   const char *software_version; /* NULL: this build's version */
   const char *plan_path;        /* the plan file exported from: never overwritten */
+  /* The user chose to leave the site or side out: the record says "not
+   * recorded" instead of the export being refused. */
+  gboolean allow_unrecorded;
 } NpExportOptions;
 
 void      np_export_options_init        (NpExportOptions        *options);
+gboolean  np_export_check_recorded      (const NpPlan           *plan,
+                                         const NpExportOptions  *options,
+                                         GError                **error);
 gboolean  np_paper_from_string          (const char             *text,
                                          NpPaper                *paper);
 const char *np_paper_to_string          (NpPaper                 paper);

@@ -15,9 +15,9 @@
  * (docs/plan-format.md): never rename one, only add. */
 
 static const char *const modality_names[] = { "ultrasound", "fluoroscopy" };
-static const char *const probe_names[] = { "linear", "curvilinear" };
+static const char *const probe_names[] = { "linear", "curvilinear", "unspecified" };
 static const char *const site_names[] = {
-  "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue",
+  "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue", "unspecified",
 };
 static const char *const side_names[] = { "unspecified", "left", "right" };
 static const char *const condition_names[] = {

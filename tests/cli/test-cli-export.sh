@@ -112,6 +112,7 @@ if have pdfinfo && have pdftotext && have pdftoppm; then
                   "not a substitute for the clinician's judgement at the procedure" \
                   "Target depth 16.2 mm" "Path length 32.8 mm" "95 % interval" \
                   "Dr. Ada Lovelace" "$name" "$id" "Platelet-rich plasma (PRP)" "4 ml" \
+                  "Side Left" \
                   "Method: Pixel size typed in by the user." "0.1500 mm/px ± 0.0010" \
                   "Path crosses the quadriceps tendon" "Signature"; do
     if ! echo "$text" | grep -qF -- "$expected"; then
@@ -371,6 +372,28 @@ check_failure "--batch without --out" 2 "--out"
 
 run export "$knee" --png "$tmp/same" --pdf "$tmp/same"
 check_failure "--png and --pdf the same file" 2 "same file"
+
+# Site and side are never filled in: without the side the export is refused;
+# --unrecorded writes it, the report saying "Side not recorded".
+mkdir "$tmp/no-side"
+sed 's/"side": "left",/"side": "unspecified",/' "$knee" >"$tmp/no-side/plan.json"
+cp "$tmp/knee-us/frame.png" "$tmp/no-side/frame.png"
+run export "$tmp/no-side/plan.json" --pdf "$tmp/no-side/report.pdf"
+if [ -e "$tmp/no-side/report.pdf" ]; then
+  not_ok "a plan without its side is not exported" "report.pdf was written"
+else
+  check_failure "a plan without its side is not exported" 1 "does not record the side"
+fi
+run export "$tmp/no-side/plan.json" --pdf "$tmp/no-side/report.pdf" --unrecorded
+if [ "$status" -ne 0 ] || [ ! -s "$tmp/no-side/report.pdf" ]; then
+  not_ok "--unrecorded exports it, the report says the side is not recorded" \
+         "exit status $status"
+elif have pdftotext && ! pdf_text "$tmp/no-side/report.pdf" | grep -qF "Side not recorded"; then
+  not_ok "--unrecorded exports it, the report says the side is not recorded" \
+         "no “Side not recorded” in the report"
+else
+  ok "--unrecorded exports it, the report says the side is not recorded"
+fi
 
 # --- batch -----------------------------------------------------------------
 

@@ -159,8 +159,9 @@ static void
 test_enum_strings (void)
 {
   CHECK_ENUM (np_modality, NpModality, "ultrasound", "fluoroscopy");
-  CHECK_ENUM (np_probe, NpProbe, "linear", "curvilinear");
-  CHECK_ENUM (np_site, NpSite, "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue");
+  CHECK_ENUM (np_probe, NpProbe, "linear", "curvilinear", "unspecified");
+  CHECK_ENUM (np_site, NpSite, "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue",
+              "unspecified");
   CHECK_ENUM (np_side, NpSide, "unspecified", "left", "right");
   CHECK_ENUM (np_condition, NpCondition, "unspecified", "osteoarthritis", "tendon-tear",
               "ligament-injury", "cartilage-defect", "chronic-soft-tissue");
