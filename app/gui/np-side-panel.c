@@ -115,6 +115,18 @@ sync_approaches (NpSidePanel  *self,
   }
 }
 
+/* A row still waiting for the user's choice: marked, and says so. */
+static void
+ask (GtkWidget *row,
+     gboolean   unset)
+{
+  if (unset)
+    gtk_widget_add_css_class (row, "warning");
+  else
+    gtk_widget_remove_css_class (row, "warning");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), unset ? "Not chosen yet" : NULL);
+}
+
 static void
 sync_case (NpSidePanel  *self,
            const NpPlan *plan)
@@ -138,12 +150,26 @@ sync_case (NpSidePanel  *self,
   set_entry (self->patient_name_row, plan->patient_name);
   set_entry (self->patient_id_row, plan->patient_id);
 
-  summary = g_strdup_printf ("%s%s%s · %s · %s", np_site_label (plan->site),
-                             plan->side != NP_SIDE_UNSPECIFIED ? ", " : "",
-                             plan->side != NP_SIDE_UNSPECIFIED ? np_side_label (plan->side) : "",
-                             np_modality_label (plan->modality),
-                             approach != NULL ? np_technique_label (approach->technique)
-                                              : np_technique_label (plan->technique));
+  /* Nothing is guessed for the record: what is not chosen yet is asked for,
+   * and the case opens so the rows are in view. */
+  ask (GTK_WIDGET (self->site_row), plan->site == NP_SITE_UNSPECIFIED);
+  ask (GTK_WIDGET (self->side_row), plan->side == NP_SIDE_UNSPECIFIED);
+  ask (GTK_WIDGET (self->probe_row), plan->modality == NP_MODALITY_ULTRASOUND &&
+                                     plan->probe == NP_PROBE_UNSPECIFIED);
+  if (plan->site == NP_SITE_UNSPECIFIED || plan->side == NP_SIDE_UNSPECIFIED)
+    {
+      summary = g_strdup_printf ("Choose the %s · %s",
+                                 plan->site == NP_SITE_UNSPECIFIED
+                                 ? (plan->side == NP_SIDE_UNSPECIFIED ? "site and side" : "site")
+                                 : "side",
+                                 np_modality_label (plan->modality));
+      adw_expander_row_set_expanded (self->case_row, TRUE);
+    }
+  else
+    summary = g_strdup_printf ("%s, %s · %s · %s", np_site_label (plan->site),
+                               np_side_label (plan->side), np_modality_label (plan->modality),
+                               approach != NULL ? np_technique_label (approach->technique)
+                                                : np_technique_label (plan->technique));
   adw_expander_row_set_subtitle (self->case_row, summary);
 }
 

@@ -47,7 +47,9 @@ guess_modality (NpFrame *frame)
  *
  * A new plan on @frame: the frame named by its file name (a plan is saved
  * next to its frame by default), uncalibrated (the pixel size the file
- * declares is only offered, in the Calibration section), linear probe.
+ * declares is only offered, in the Calibration section), and site, side
+ * and probe not chosen: the side panel asks for them and exports refuse to
+ * go out without site and side, so nothing is recorded that nobody said.
  *
  * Returns: (transfer full): the plan
  */
@@ -63,7 +65,9 @@ _np_window_new_plan_for_frame (NpWindow   *self,
   np_plan_set_string (&plan->frame_path, basename);
   np_plan_set_string (&plan->frame_sha256, sha256);
   plan->modality = guess_modality (frame);
-  plan->probe = NP_PROBE_LINEAR;
+  plan->probe = NP_PROBE_UNSPECIFIED;
+  plan->site = NP_SITE_UNSPECIFIED;
+  plan->side = NP_SIDE_UNSPECIFIED;
   plan->technique = plan->modality == NP_MODALITY_FLUOROSCOPY ? NP_TECHNIQUE_COAXIAL
                                                               : NP_TECHNIQUE_IN_PLANE;
   return g_steal_pointer (&plan);

@@ -13,6 +13,7 @@
 #include "np-export.h"
 #include "np-gui-test-util.h"
 #include "np-plan-file.h"
+#include "np-plan-labels.h"
 #include "np-png.h"
 #include "np-window.h"
 
@@ -373,6 +374,63 @@ test_export_anonymised_leaves_no_identifier (void)
   np_test_destroy_window (GTK_WINDOW (window));
 }
 
+/* A new plan records no site or side until the clinician chooses them. */
+static void
+choose_site_and_side (NpWindow *window)
+{
+  NpDocument *document = np_window_get_document (window);
+  g_autoptr(NpPlan) plan = np_document_dup_plan (document);
+
+  plan->site = NP_SITE_KNEE;
+  plan->side = NP_SIDE_LEFT;
+  np_document_edit (document, g_steal_pointer (&plan), "Set site");
+}
+
+/* A new plan on a frame opens with site, side and probe not chosen (never
+ * "Linear" for a probe nobody named); exporting it asks first, and "Export
+ * as Not Recorded" goes on to the save dialog. */
+static void
+test_unrecorded_site_asks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_new (200, 150, 1, 8, &error);
+  g_autofree char *folder = scratch_folder ("unrecorded");
+  g_autofree char *frame_path = g_build_filename (folder, "frame.png", NULL);
+  g_autoptr(GFile) frame_file = g_file_new_for_path (frame_path);
+  const NpPlan *plan;
+  AdwMessageDialog *dialog;
+  NpWindow *window;
+
+  g_assert_no_error (error);
+  np_png_save (frame, frame_path, &error);
+  g_assert_no_error (error);
+  window = np_test_new_window (app);
+  np_window_open_file (window, frame_file);
+  np_test_wait_window_idle (window);
+
+  plan = np_document_get_plan (np_window_get_document (window));
+  g_assert_cmpint (plan->site, ==, NP_SITE_UNSPECIFIED);
+  g_assert_cmpint (plan->side, ==, NP_SIDE_UNSPECIFIED);
+  g_assert_cmpint (plan->probe, ==, NP_PROBE_UNSPECIFIED);
+  g_assert_cmpstr (np_probe_label (plan->probe), ==, "Not stated");
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export-pdf", NULL);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Site or Side Not Recorded");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "the site and the side"));
+  g_assert_false (chooser_is_shown (window));
+  adw_message_dialog_response (dialog, "unrecorded");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  np_test_wait_until (chooser_is_shown, window);
+  gtk_dialog_response (GTK_DIALOG (np_test_find_dialog (GTK_WINDOW (window),
+                                                        GTK_TYPE_FILE_CHOOSER_DIALOG)),
+                       GTK_RESPONSE_CANCEL);
+  np_test_iterate (50);
+
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
 static void
 test_sixteen_bit_through_window (void)
 {
@@ -398,6 +456,7 @@ test_sixteen_bit_through_window (void)
   np_window_open_file (window, frame_file);
   np_test_wait_window_idle (window);
   g_assert_nonnull (np_document_get_frame (np_window_get_document (window)));
+  choose_site_and_side (window);
 
   /* The clinician narrows the window to 27 000 – 33 000 (centre 30 000,
    * width 6 000); the export shows the frame that way, not through the
@@ -770,6 +829,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/export/anonymised-leaves-no-identifier",
                    test_export_anonymised_leaves_no_identifier);
   g_test_add_func ("/gui/export/sixteen-bit-through-window", test_sixteen_bit_through_window);
+  g_test_add_func ("/gui/export/unrecorded-site-asks", test_unrecorded_site_asks);
   g_test_add_func ("/gui/export/unwritable-folder", test_export_to_unwritable_folder);
   g_test_add_func ("/gui/export/print-matches-pdf", test_print_matches_pdf);
   g_test_add_func ("/gui/export/print-preview", test_print_preview);
