@@ -74,11 +74,35 @@ reduce_into_surface (const guint8    *rgb,
     }
 }
 
+/* Blacks out the plan's redactions in the frame's pixels themselves, before
+ * anything is drawn or encoded: a black box drawn over the image would
+ * leave the pixels below it in a PDF. Every pixel the rectangle touches
+ * goes, so no edge of a letter survives. */
+static void
+burn_redactions (const NpPlan *plan,
+                 guint8       *rgb,
+                 guint         width,
+                 guint         height)
+{
+  for (guint i = 0; plan->redactions != NULL && i < plan->redactions->len; i++)
+    {
+      const NpImageRect *r = &g_array_index (plan->redactions, NpImageRect, i);
+      double x0 = CLAMP (floor (r->x), 0, width), x1 = CLAMP (ceil (r->x + r->width), 0, width);
+      double y0 = CLAMP (floor (r->y), 0, height), y1 = CLAMP (ceil (r->y + r->height), 0, height);
+
+      if (!(x1 > x0) || !(y1 > y0))
+        continue;
+      for (guint y = (guint) y0; y < (guint) y1; y++)
+        memset (rgb + ((gsize) y * width + (gsize) x0) * 3, 0, (gsize) (x1 - x0) * 3);
+    }
+}
+
 /**
  * np_export_frame_surface:
  *
  * The frame as the clinician sees it: every sample through the window (the
- * identity for 8-bit frames by default), alpha over black. A frame wider
+ * identity for 8-bit frames by default), alpha over black; anonymised, with
+ * the plan's redactions burned in black. A frame wider
  * or taller than a Cairo surface can be is reduced by a whole factor
  * (box average) until it fits; np_export_draw_image() scales it back.
  *
@@ -111,6 +135,8 @@ np_export_frame_surface (const NpExportJob  *job,
     }
 
   np_window_level_render_rgb (job->options.window, job->frame, rgb, (gsize) width * 3);
+  if (job->options.anonymise)
+    burn_redactions (job->plan, rgb, width, height);
 
   cairo_surface_flush (surface);
   if (k > 1)

@@ -209,6 +209,36 @@ np_export_site_and_side (const NpPlan *plan)
 }
 
 /**
+ * np_export_propose_redaction:
+ * @frame_width: the frame's width in pixels
+ * @rect: (out): the proposed redaction
+ *
+ * Scanners burn the patient's name, the date and the exam number into the
+ * header band above the imaging region. When the calibration knows that
+ * region (typed, or found by the automatic calibration), the band from the
+ * frame's top to the region's top, across the whole width, is the redaction
+ * to propose when anonymising.
+ *
+ * Returns: whether there is a band to propose
+ */
+gboolean
+np_export_propose_redaction (const NpPlan *plan,
+                             guint         frame_width,
+                             NpImageRect  *rect)
+{
+  const NpCalibration *cal;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  cal = plan->calibration;
+  if (cal == NULL || !cal->has_region || cal->region.y < 1 || frame_width == 0)
+    return FALSE;
+  *rect = (NpImageRect) { 0, 0, frame_width, floor (cal->region.y) };
+  return TRUE;
+}
+
+/**
  * np_export_check_recorded:
  * @options: (nullable): %NULL for the defaults
  *

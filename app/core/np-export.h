@@ -55,6 +55,9 @@ typedef struct
 } NpExportOptions;
 
 void      np_export_options_init        (NpExportOptions        *options);
+gboolean  np_export_propose_redaction   (const NpPlan           *plan,
+                                         guint                   frame_width,
+                                         NpImageRect            *rect);
 gboolean  np_export_check_recorded      (const NpPlan           *plan,
                                          const NpExportOptions  *options,
                                          GError                **error);

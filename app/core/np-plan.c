@@ -105,6 +105,36 @@ point_array_copy (const GArray *points)
   return copy;
 }
 
+static GArray *
+rect_array_copy (const GArray *rects)
+{
+  GArray *copy = g_array_new (FALSE, FALSE, sizeof (NpImageRect));
+
+  if (rects != NULL && rects->len > 0)
+    g_array_append_vals (copy, rects->data, rects->len);
+  return copy;
+}
+
+static gboolean
+rect_array_equal (const GArray *a,
+                  const GArray *b)
+{
+  guint len_a = a ? a->len : 0;
+  guint len_b = b ? b->len : 0;
+
+  if (len_a != len_b)
+    return FALSE;
+  for (guint i = 0; i < len_a; i++)
+    {
+      const NpImageRect *ra = &g_array_index (a, NpImageRect, i);
+      const NpImageRect *rb = &g_array_index (b, NpImageRect, i);
+
+      if (ra->x != rb->x || ra->y != rb->y || ra->width != rb->width || ra->height != rb->height)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 point_equal (NpImagePoint a,
              NpImagePoint b)
@@ -230,6 +260,7 @@ np_plan_new (void)
   plan->structures = g_ptr_array_new_with_free_func ((GDestroyNotify) np_structure_free);
   plan->measurements = g_array_new (FALSE, TRUE, sizeof (NpMeasurement));
   plan->target_region = point_array_new ();
+  plan->redactions = rect_array_copy (NULL);
   return plan;
 }
 
@@ -267,6 +298,7 @@ np_plan_copy (const NpPlan *plan)
   if (plan->measurements != NULL && plan->measurements->len > 0)
     g_array_append_vals (copy->measurements, plan->measurements->data, plan->measurements->len);
   copy->target_region = point_array_copy (plan->target_region);
+  copy->redactions = rect_array_copy (plan->redactions);
   return copy;
 }
 
@@ -288,6 +320,7 @@ np_plan_free (NpPlan *plan)
   g_clear_pointer (&plan->structures, g_ptr_array_unref);
   g_clear_pointer (&plan->measurements, g_array_unref);
   g_clear_pointer (&plan->target_region, g_array_unref);
+  g_clear_pointer (&plan->redactions, g_array_unref);
   g_free (plan);
 }
 
@@ -344,7 +377,8 @@ np_plan_equal (const NpPlan *a,
                             &g_array_index (b->measurements, NpMeasurement, i)))
       return FALSE;
 
-  return point_array_equal (a->target_region, b->target_region);
+  return point_array_equal (a->target_region, b->target_region)
+         && rect_array_equal (a->redactions, b->redactions);
 }
 
 /**

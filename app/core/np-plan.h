@@ -123,6 +123,10 @@ typedef struct
 
   /* Expert answer (training cases): acceptable target region polygon */
   GArray *target_region;            /* NpImagePoint, empty when none */
+
+  /* Areas blacked out in anonymised exports (burned-in names, dates, exam
+   * numbers), in image pixels */
+  GArray *redactions;               /* NpImageRect, empty when none */
 } NpPlan;
 
 NpStructure *np_structure_new       (const char        *label,

@@ -912,6 +912,78 @@ test_export_caption_items (void)
   np_export_job_clear (&job);
 }
 
+/* A redaction (10.5, 140.2) 50 × 30 covers every pixel it touches: x 10 to
+ * 60, y 140 to 170, away from the marks. Anonymised, those pixels are black
+ * in the PNG and in the frame the report embeds; pixel (62, 150) beside it
+ * keeps its grey, (3 × 62 + 7 × 150) mod 256 = 212. Not anonymised, the
+ * frame is as it was: (30, 150) is (90 + 1050) mod 256 = 116. */
+static void
+test_export_redaction_burned_in (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "anonymised.png", NULL);
+  const NpImageRect header = { 10.5, 140.2, 50, 30 };
+  NpExportOptions options;
+  NpImageRect proposed;
+
+  g_array_append_val (plan->redactions, header);
+  init_options (&options);
+  options.anonymise = TRUE;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    for (guint y = 140; y <= 170; y++)
+      for (guint x = 10; x <= 60; x++)
+        for (guint c = 0; c < 3; c++)
+          g_assert_cmpuint (np_frame_get_sample (exported, x, y, c), ==, 0);
+    g_assert_cmpuint (np_frame_get_sample (exported, 62, 150, 0), ==, 212);
+    g_assert_cmpuint (np_frame_get_sample (exported, 30, 171, 0), ==, (90 + 7 * 171) % 256);
+  }
+  {
+    NpExportJob job;
+    cairo_surface_t *surface;
+    const guint8 *data;
+    int stride;
+
+    g_assert_true (np_export_job_init (&job, frame, plan, NULL, &options, &error));
+    surface = np_export_frame_surface (&job, &error);
+    g_assert_no_error (error);
+    data = cairo_image_surface_get_data (surface);
+    stride = cairo_image_surface_get_stride (surface);
+    g_assert_cmphex (*(const guint32 *) (data + 150 * stride + 30 * 4) & 0xffffff, ==, 0);
+    cairo_surface_destroy (surface);
+    np_export_job_clear (&job);
+  }
+  options.anonymise = FALSE;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (np_frame_get_sample (exported, 30, 150, 0), ==, 116);
+  }
+
+  /* The proposal for anonymising: the band above the imaging region. */
+  g_assert_false (np_export_propose_redaction (plan, 320, &proposed));
+  plan->calibration->has_region = TRUE;
+  plan->calibration->region = (NpImageRect) { 0, 50, 320, 130 };
+  g_assert_true (np_export_propose_redaction (plan, 320, &proposed));
+  g_assert_cmpfloat (proposed.x, ==, 0);
+  g_assert_cmpfloat (proposed.y, ==, 0);
+  g_assert_cmpfloat (proposed.width, ==, 320);
+  g_assert_cmpfloat (proposed.height, ==, 50);
+  remove_tree (dir);
+}
+
 /* An 8192 × 8192 frame is exactly the 64-megapixel limit: the caption band
  * would take the annotated image over it, so the image is scaled down just
  * enough, and the annotated PNG opens like any frame. */
@@ -1121,6 +1193,7 @@ main (int    argc,
   g_test_add_func ("/core/export/pdf-pages", test_export_pdf_pages);
   g_test_add_func ("/core/export/png-pixel-size", test_export_png_pixel_size);
   g_test_add_func ("/core/export/caption-items", test_export_caption_items);
+  g_test_add_func ("/core/export/redaction-burned-in", test_export_redaction_burned_in);
   g_test_add_func ("/core/export/report-page-on-any-surface",
                    test_export_report_page_on_any_surface);
   g_test_add_func ("/core/export/narrow-and-odd-text", test_export_narrow_and_odd_text);

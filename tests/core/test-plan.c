@@ -32,8 +32,9 @@ test_defaults (void)
   g_assert_nonnull (plan->structures);
   g_assert_nonnull (plan->measurements);
   g_assert_nonnull (plan->target_region);
+  g_assert_nonnull (plan->redactions);
   g_assert_cmpuint (plan->skin_points->len + plan->structures->len + plan->measurements->len
-                    + plan->target_region->len, ==, 0);
+                    + plan->target_region->len + plan->redactions->len, ==, 0);
   g_assert_null (plan->frame_path);
 }
 
@@ -92,6 +93,20 @@ test_copy_equal (void)
   copy->calibration->mm_per_px_y = 0.2;
   g_assert_false (np_plan_equal (plan, copy));
   copy->calibration->mm_per_px_y = 0.1;
+
+  /* Redactions are copied and compared, rectangle by rectangle. */
+  {
+    const NpImageRect band = { 0, 0, 640, 48 };
+    g_autoptr(NpPlan) with_band = NULL;
+
+    g_array_append_val (copy->redactions, band);
+    g_assert_false (np_plan_equal (plan, copy));
+    with_band = np_plan_copy (copy);
+    g_assert_true (np_plan_equal (with_band, copy));
+    g_array_index (with_band->redactions, NpImageRect, 0).height = 50;
+    g_assert_false (np_plan_equal (with_band, copy));
+    g_array_set_size (copy->redactions, 0);
+  }
 
   np_plan_set_string (&copy->title, NULL);
   g_assert_false (np_plan_equal (plan, copy));
