@@ -454,6 +454,32 @@ export_pdf_action (GSimpleAction *action,
     open_chooser (get_state (NP_WINDOW (user_data)), NP_EXPORT_KIND_PDF, FALSE);
 }
 
+/* Anonymising a plan that redacts nothing: the header band above the
+ * imaging region, where scanners burn in name, date and exam number,
+ * becomes a redaction, as an undoable edit the clinician sees on the
+ * canvas and can adjust. */
+static void
+propose_redaction (NpWindow *window)
+{
+  NpDocument *document = np_window_get_document (window);
+  NpFrame *frame = np_document_get_frame (document);
+  g_autoptr(NpPlan) plan = NULL;
+  gboolean unrecorded;
+  NpImageRect band;
+
+  if (frame == NULL || np_document_get_plan (document)->redactions->len > 0
+      || !np_export_propose_redaction (np_document_get_plan (document),
+                                       np_frame_get_width (frame), &band))
+    return;
+  plan = np_document_dup_plan (document);
+  g_array_append_val (plan->redactions, band);
+  unrecorded = get_state (window)->unrecorded_revision == np_document_get_revision (document) + 1;
+  np_document_edit (document, g_steal_pointer (&plan), "Redact header band");
+  /* The user's "not recorded" still holds: this edit was not theirs. */
+  if (unrecorded)
+    get_state (window)->unrecorded_revision = np_document_get_revision (document) + 1;
+}
+
 static void
 anonymise_response_cb (AdwMessageDialog *dialog,
                        const char       *response,
@@ -461,6 +487,8 @@ anonymise_response_cb (AdwMessageDialog *dialog,
 {
   NpExportActions *state = get_state (window);
 
+  if (g_str_equal (response, "png") || g_str_equal (response, "pdf"))
+    propose_redaction (window);
   if (g_str_equal (response, "png"))
     open_chooser (state, NP_EXPORT_KIND_PNG, TRUE);
   else if (g_str_equal (response, "pdf"))
@@ -480,8 +508,10 @@ export_anonymised_action (GSimpleAction *action,
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
     GTK_WINDOW (window), "Export Anonymised",
     "The patient’s name and ID are left out of the image, the caption, the embedded plan and "
-    "the file name.\n\nText burned into the frame’s pixels and what was typed into the title, "
-    "notes and labels stay as they are: check them before sharing."));
+    "the file name. The plan’s redactions (the Redact tool, R) are blacked out in the pixels; "
+    "without any, the header band above the imaging region is redacted.\n\nOther text burned "
+    "into the frame’s pixels and what was typed into the title, notes and labels stay as they "
+    "are: check them before sharing."));
   /* Named, so that it can be found like any window (and by xdotool). */
   gtk_window_set_title (GTK_WINDOW (dialog), "Export Anonymised");
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);

@@ -175,6 +175,11 @@ drag_begin_cb (NpMarkEditor   *self,
           np_mark_editor_select (self, mark, 0);
         }
         break;
+      case NP_TOOL_REDACT:
+        self->drag_kind = DRAG_REDACT;
+        self->redact_draft = TRUE;
+        self->ellipse_a = self->ellipse_b = point;
+        break;
       case NP_TOOL_SKIN:
       case NP_TOOL_STRUCTURE:
       case NP_TOOL_MEASURE:
@@ -240,6 +245,7 @@ drag_update_cb (NpMarkEditor   *self,
       np_canvas_pan_from (self->canvas, self->pan_start, offset_x, offset_y);
       break;
     case DRAG_ELLIPSE:
+    case DRAG_REDACT:
       self->ellipse_b = point;
       _np_mark_editor_redraw (self);
       break;
@@ -286,6 +292,10 @@ drag_end_cb (NpMarkEditor   *self,
         _np_mark_editor_close_structure (self, TRUE);
       else
         _np_mark_editor_clear_draft (self);
+      break;
+    case DRAG_REDACT:
+      self->ellipse_b = point;
+      _np_mark_editor_commit_redaction (self);
       break;
     case DRAG_CLICK:
       /* A drag with the distance tool measures from the press to the release. */

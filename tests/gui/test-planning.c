@@ -10,6 +10,7 @@
 
 #include "np-application.h"
 #include "np-calibration-dialog.h"
+#include "np-export.h"
 #include "np-gui-test-util.h"
 #include "np-mark-editor.h"
 #include "np-png.h"
@@ -753,6 +754,61 @@ test_field_enter_returns_keys (void)
   destroy_window (window);
 }
 
+/* The Redact tool, picked on its button: a real drag from (100.5, 20.5) to
+ * (300.5, 60.5) stores the rectangle of every pixel it touches, about
+ * x 100–301, y 20–61 (to a screen pixel), as one undoable edit; an
+ * anonymised export of the plan is black there and keeps the frame's grey
+ * (40 + (x + y) mod 60, never 0) below it. */
+static void
+test_redact_tool (void)
+{
+  g_autofree char *path = save_plain_frame ("redact.png");
+  g_autoptr(NpFrame) annotated = NULL;
+  g_autoptr(GError) error = NULL;
+  NpExportOptions options;
+  const NpImageRect *rect;
+  NpWindow *window;
+  NpDocument *document;
+  double tolerance;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  document = np_window_get_document (window);
+  open_path (window, path);
+  click_widget (window, tool_button (window, "redact"));
+  g_assert_true (wait_for_tool (window, "redact"));
+  drag (window, np_image_point (100.5, 20.5), np_image_point (300.5, 60.5));
+  g_assert_true (wait_for_undo_label (document, "Redact area"));
+
+  tolerance = 1.0 / np_canvas_get_zoom (np_window_get_canvas (window)) + 1.01;
+  g_assert_cmpuint (np_document_get_plan (document)->redactions->len, ==, 1);
+  rect = &g_array_index (np_document_get_plan (document)->redactions, NpImageRect, 0);
+  g_assert_cmpfloat (fabs (rect->x - 100), <=, tolerance);
+  g_assert_cmpfloat (fabs (rect->y - 20), <=, tolerance);
+  g_assert_cmpfloat (fabs (rect->x + rect->width - 301), <=, tolerance);
+  g_assert_cmpfloat (fabs (rect->y + rect->height - 61), <=, tolerance);
+
+  np_export_options_init (&options);
+  options.anonymise = TRUE;
+  annotated = np_export_render_annotated (np_document_get_frame (document),
+                                          np_document_get_plan (document), NULL, &options,
+                                          &error);
+  g_assert_no_error (error);
+  for (guint y = 25; y < 55; y++)
+    for (guint x = 105; x < 295; x++)
+      g_assert_cmpuint (np_frame_get_sample (annotated, x, y, 0), ==, 0);
+  g_assert_cmpuint (np_frame_get_sample (annotated, 200, 80, 0), ==, 40 + (200 + 80) % 60);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (np_document_get_plan (document)->redactions->len, ==, 0);
+  destroy_window (window);
+}
+
 /* Without a calibration every length is in px and the panel says so. */
 static void
 test_uncalibrated_shows_px (void)
@@ -1151,6 +1207,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/planning/tool-keys", test_tool_keys);
   g_test_add_func ("/gui/planning/enter-finishes-drawing", test_enter_finishes_drawing);
   g_test_add_func ("/gui/planning/field-enter-returns-keys", test_field_enter_returns_keys);
+  g_test_add_func ("/gui/planning/redact-tool", test_redact_tool);
   g_test_add_func ("/gui/planning/missing-frame", test_missing_frame);
   g_test_add_func ("/gui/planning/changed-frame-warned", test_changed_frame_warned);
   g_test_add_func ("/gui/planning/save-and-new", test_save_and_new);
