@@ -413,6 +413,19 @@ test_unrecorded_site_asks (void)
   g_assert_cmpint (plan->side, ==, NP_SIDE_UNSPECIFIED);
   g_assert_cmpint (plan->probe, ==, NP_PROBE_UNSPECIFIED);
   g_assert_cmpstr (np_probe_label (plan->probe), ==, "Not stated");
+  /* The side panel asks for them. */
+  {
+    GtkWidget *panel = np_test_template_child (window, "side_panel");
+
+    g_assert_true (gtk_widget_has_css_class (np_test_template_child (panel, "site_row"),
+                                             "warning"));
+    g_assert_true (gtk_widget_has_css_class (np_test_template_child (panel, "side_row"),
+                                             "warning"));
+    g_assert_true (gtk_widget_has_css_class (np_test_template_child (panel, "probe_row"),
+                                             "warning"));
+    g_assert_true (adw_expander_row_get_expanded (
+                     ADW_EXPANDER_ROW (np_test_template_child (panel, "case_row"))));
+  }
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "export-pdf", NULL);
   dialog = np_test_find_message_dialog (GTK_WINDOW (window));
