@@ -126,6 +126,14 @@ drag_begin_cb (NpMarkEditor   *self,
 
   if (self->tool == NP_TOOL_CALIBRATE || drafting)
     self->drag_kind = DRAG_CLICK;
+  else if (self->tool == NP_TOOL_REDACT)
+    {
+      /* Always a new rectangle: the header band often starts on the skin
+       * line's handles, which must not move. */
+      self->drag_kind = DRAG_REDACT;
+      self->redact_draft = TRUE;
+      self->ellipse_a = self->ellipse_b = point;
+    }
   else if (self->tool == NP_TOOL_STRUCTURE && self->shift_held)
     {
       self->drag_kind = DRAG_ELLIPSE;
@@ -174,11 +182,6 @@ drag_begin_cb (NpMarkEditor   *self,
           np_document_live_edit (self->document, g_steal_pointer (&placed));
           np_mark_editor_select (self, mark, 0);
         }
-        break;
-      case NP_TOOL_REDACT:
-        self->drag_kind = DRAG_REDACT;
-        self->redact_draft = TRUE;
-        self->ellipse_a = self->ellipse_b = point;
         break;
       case NP_TOOL_SKIN:
       case NP_TOOL_STRUCTURE:

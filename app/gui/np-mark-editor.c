@@ -225,7 +225,8 @@ _np_mark_editor_update_cursor (NpMarkEditor *self)
   const char *name;
   gboolean drafting = self->draft->len > 0 || self->awaiting_details;
   gboolean moving = self->drag_kind == DRAG_HANDLE || self->drag_kind == DRAG_PLACE;
-  gboolean over_handle = self->tool != NP_TOOL_CALIBRATE && !drafting && self->pointer_inside &&
+  gboolean over_handle = self->tool != NP_TOOL_CALIBRATE && self->tool != NP_TOOL_REDACT &&
+                         !drafting && self->pointer_inside &&
                          np_mark_handle_find (plan, self->pointer,
                                               _np_mark_editor_tolerance (self), &handle);
 
