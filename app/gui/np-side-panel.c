@@ -150,8 +150,9 @@ sync_case (NpSidePanel  *self,
   set_entry (self->patient_name_row, plan->patient_name);
   set_entry (self->patient_id_row, plan->patient_id);
 
-  /* Nothing is guessed for the record: what is not chosen yet is asked for,
-   * and the case opens so the rows are in view. */
+  /* Nothing is guessed for the record: what is not chosen yet is asked for
+   * in the case's summary and on its rows (the section stays as the user
+   * left it: the results must not move away on every edit). */
   ask (GTK_WIDGET (self->site_row), plan->site == NP_SITE_UNSPECIFIED);
   ask (GTK_WIDGET (self->side_row), plan->side == NP_SIDE_UNSPECIFIED);
   ask (GTK_WIDGET (self->probe_row), plan->modality == NP_MODALITY_ULTRASOUND &&
@@ -163,7 +164,6 @@ sync_case (NpSidePanel  *self,
                                  ? (plan->side == NP_SIDE_UNSPECIFIED ? "site and side" : "site")
                                  : "side",
                                  np_modality_label (plan->modality));
-      adw_expander_row_set_expanded (self->case_row, TRUE);
     }
   else
     summary = g_strdup_printf ("%s, %s · %s · %s", np_site_label (plan->site),

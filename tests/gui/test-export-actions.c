@@ -423,8 +423,10 @@ test_unrecorded_site_asks (void)
                                              "warning"));
     g_assert_true (gtk_widget_has_css_class (np_test_template_child (panel, "probe_row"),
                                              "warning"));
-    g_assert_true (adw_expander_row_get_expanded (
-                     ADW_EXPANDER_ROW (np_test_template_child (panel, "case_row"))));
+    g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (
+                                       ADW_EXPANDER_ROW (np_test_template_child (panel,
+                                                                                 "case_row"))),
+                                     "Choose the site and side"));
   }
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "export-pdf", NULL);
