@@ -36,7 +36,8 @@
   "The PNG is the frame with the overlay and a caption band, the plan in an iTXt\n" \
   "chunk; the PDF is the report. --anonymise leaves the patient's name and ID out of\n" \
   "both (docs/export.md). A plan whose frame has changed since it was saved is not\n" \
-  "exported.\n"
+  "exported, nor one without its site or side unless --unrecorded says to record\n" \
+  "them as not recorded.\n"
 
 typedef struct
 {
@@ -47,6 +48,7 @@ typedef struct
   char *batch;
   char *out;
   gboolean anonymise;
+  gboolean unrecorded;
   char *paper;
   char *window;
   char *date;
@@ -100,6 +102,7 @@ make_options (const Args       *args,
 {
   np_export_options_init (options);
   options->anonymise = args->anonymise;
+  options->allow_unrecorded = args->unrecorded;
 
   if (args->paper != NULL && !np_paper_from_string (args->paper, &options->paper))
     {
@@ -495,6 +498,8 @@ np_cli_export (int    argc,
     { "anonymise", 0, 0, G_OPTION_ARG_NONE, &args.anonymise,
       "Leave the patient's name and ID out", NULL },
     { "anonymize", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &args.anonymise, NULL, NULL },
+    { "unrecorded", 0, 0, G_OPTION_ARG_NONE, &args.unrecorded,
+      "Export a plan without site or side, marked “not recorded”", NULL },
     { "paper", 0, 0, G_OPTION_ARG_STRING, &args.paper, "Report paper: a4 (default) or letter",
       "SIZE" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &args.window,

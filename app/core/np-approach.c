@@ -81,6 +81,7 @@ static const guint site_gauges[][NP_APPROACH_MAX_GAUGES] = {
   [NP_SITE_TENDON] = { 22, 25, 0 },
   [NP_SITE_LIGAMENT] = { 22, 25, 0 },
   [NP_SITE_SOFT_TISSUE] = { 25, 27, 0 },
+  [NP_SITE_UNSPECIFIED] = { 20, 22, 25, 0 },
 };
 
 /* Cell injectates (bone-marrow concentrate, adipose-derived cells) go through

@@ -36,6 +36,10 @@ struct _NpDocument
   NpPlan *live_before;       /* plan at the start of a live edit */
   char *live_description;
 
+  /* The plan as last saved or opened; NULL when no state of the plan is
+   * known to be on disk (the caller marked the document dirty itself). */
+  NpPlan *saved;
+
   guint64 revision;
   gboolean dirty;
 };
@@ -99,6 +103,17 @@ notify_history (NpDocument *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
 }
 
+static void set_dirty_flag (NpDocument *self,
+                            gboolean    dirty);
+
+/* Dirty means "differs from what is on disk", so undoing back to the saved
+ * plan clears it and redoing away sets it again. */
+static void
+update_dirty (NpDocument *self)
+{
+  set_dirty_flag (self, self->saved == NULL || !np_plan_equal (self->plan, self->saved));
+}
+
 static void
 emit_changed (NpDocument *self)
 {
@@ -115,6 +130,7 @@ np_document_finalize (GObject *object)
   g_clear_pointer (&self->plan, np_plan_free);
   g_clear_pointer (&self->live_before, np_plan_free);
   g_clear_pointer (&self->live_description, g_free);
+  g_clear_pointer (&self->saved, np_plan_free);
   g_clear_pointer (&self->path, g_free);
   clear_stack (&self->undo);
   clear_stack (&self->redo);
@@ -214,6 +230,7 @@ np_document_init (NpDocument *self)
   g_queue_init (&self->undo);
   g_queue_init (&self->redo);
   self->plan = np_plan_new ();
+  self->saved = np_plan_copy (self->plan);
 }
 
 NpDocument *
@@ -344,7 +361,7 @@ np_document_edit (NpDocument *self,
   self->plan = plan;
   clear_stack (&self->redo);
   notify_history (self);
-  np_document_set_dirty (self, TRUE);
+  update_dirty (self);
   emit_changed (self);
 }
 
@@ -393,7 +410,7 @@ np_document_end_live_edit (NpDocument *self)
   push_step (&self->undo, g_steal_pointer (&before), description);
   clear_stack (&self->redo);
   notify_history (self);
-  np_document_set_dirty (self, TRUE);
+  update_dirty (self);
 }
 
 gboolean
@@ -457,7 +474,7 @@ move_step (NpDocument *self,
   self->plan = g_steal_pointer (&step->plan);
   undo_step_free (step);
   notify_history (self);
-  np_document_set_dirty (self, TRUE);
+  update_dirty (self);
   emit_changed (self);
   return TRUE;
 }
@@ -483,17 +500,36 @@ np_document_get_dirty (NpDocument *self)
   return self->dirty;
 }
 
+static void
+set_dirty_flag (NpDocument *self,
+                gboolean    dirty)
+{
+  dirty = !!dirty;
+  if (self->dirty == dirty)
+    return;
+  self->dirty = dirty;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+}
+
+/**
+ * np_document_set_dirty:
+ * @dirty: %FALSE once the plan is saved, %TRUE when it must be saved again
+ *   even if it matches the saved plan
+ *
+ * %FALSE records the current plan as the saved one: undoing back to it later
+ * clears the flag again. %TRUE forgets the saved plan, so only a save clears
+ * the flag.
+ */
 void
 np_document_set_dirty (NpDocument *self,
                        gboolean    dirty)
 {
   g_return_if_fail (NP_IS_DOCUMENT (self));
 
-  dirty = !!dirty;
-  if (self->dirty == dirty)
-    return;
-  self->dirty = dirty;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+  g_clear_pointer (&self->saved, np_plan_free);
+  if (!dirty)
+    self->saved = np_plan_copy (self->plan);
+  set_dirty_flag (self, dirty);
 }
 
 const char *

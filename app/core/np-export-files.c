@@ -412,7 +412,9 @@ np_export_files (NpFrame                *frame,
 
   if (warnings != NULL)
     *warnings = NULL;
-  if (!np_export_job_init (&job, frame, plan, results, options, error)
+  memset (&job, 0, sizeof job);
+  if (!np_export_check_recorded (plan, options, error)
+      || !np_export_job_init (&job, frame, plan, results, options, error)
       || (png_path != NULL && !check_destination (&job, png_path, error))
       || (pdf_path != NULL && !check_destination (&job, pdf_path, error))
       || (png_path != NULL && pdf_path != NULL

@@ -74,11 +74,35 @@ reduce_into_surface (const guint8    *rgb,
     }
 }
 
+/* Blacks out the plan's redactions in the frame's pixels themselves, before
+ * anything is drawn or encoded: a black box drawn over the image would
+ * leave the pixels below it in a PDF. Every pixel the rectangle touches
+ * goes, so no edge of a letter survives. */
+static void
+burn_redactions (const NpPlan *plan,
+                 guint8       *rgb,
+                 guint         width,
+                 guint         height)
+{
+  for (guint i = 0; plan->redactions != NULL && i < plan->redactions->len; i++)
+    {
+      const NpImageRect *r = &g_array_index (plan->redactions, NpImageRect, i);
+      double x0 = CLAMP (floor (r->x), 0, width), x1 = CLAMP (ceil (r->x + r->width), 0, width);
+      double y0 = CLAMP (floor (r->y), 0, height), y1 = CLAMP (ceil (r->y + r->height), 0, height);
+
+      if (!(x1 > x0) || !(y1 > y0))
+        continue;
+      for (guint y = (guint) y0; y < (guint) y1; y++)
+        memset (rgb + ((gsize) y * width + (gsize) x0) * 3, 0, (gsize) (x1 - x0) * 3);
+    }
+}
+
 /**
  * np_export_frame_surface:
  *
  * The frame as the clinician sees it: every sample through the window (the
- * identity for 8-bit frames by default), alpha over black. A frame wider
+ * identity for 8-bit frames by default), alpha over black; anonymised, with
+ * the plan's redactions burned in black. A frame wider
  * or taller than a Cairo surface can be is reduced by a whole factor
  * (box average) until it fits; np_export_draw_image() scales it back.
  *
@@ -111,6 +135,8 @@ np_export_frame_surface (const NpExportJob  *job,
     }
 
   np_window_level_render_rgb (job->options.window, job->frame, rgb, (gsize) width * 3);
+  if (job->options.anonymise)
+    burn_redactions (job->plan, rgb, width, height);
 
   cairo_surface_flush (surface);
   if (k > 1)
@@ -266,6 +292,10 @@ caption_results (CaptionGroup      *group,
   else
     add_item (group, g_strdup ("Needle: —"));
 
+  if (np_visibility_to_string (r->visibility) != NULL)
+    add_item (group, g_strdup_printf ("Needle visibility: %s",
+                                      np_visibility_to_string (r->visibility)));
+
   if (r->nearest >= 0 && r->clearances != NULL && (guint) r->nearest < r->clearances->len)
     {
       g_autofree char *clearance = np_export_clearance_text (r, (guint) r->nearest);
@@ -273,6 +303,24 @@ caption_results (CaptionGroup      *group,
     }
   else
     add_item (group, g_strdup ("Min clearance: no structures marked"));
+}
+
+/* "Calibration: <method>, 0.1500 mm/px ± 0.0010" (across and down when the
+ * pixels are not square). */
+static char *
+calibration_text (const NpCalibration *cal)
+{
+  const char *method = np_calibration_method_describe (cal->method);
+  g_autofree char *size = NULL;
+
+  if (cal->mm_per_px_x == cal->mm_per_px_y && cal->se_mm_per_px_x == cal->se_mm_per_px_y)
+    size = cal->se_mm_per_px_x > 0
+           ? g_strdup_printf ("%.4f mm/px ± %.4f", cal->mm_per_px_x, cal->se_mm_per_px_x)
+           : g_strdup_printf ("%.4f mm/px", cal->mm_per_px_x);
+  else
+    size = g_strdup_printf ("%.4f × %.4f mm/px (across × down)", cal->mm_per_px_x,
+                            cal->mm_per_px_y);
+  return g_strdup_printf ("Calibration: %s, %s", method, size);
 }
 
 static GArray *
@@ -308,6 +356,21 @@ caption_groups (const NpExportJob *job)
   if (job->results != NULL && !job->results->calibrated)
     add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
               g_strdup ("Not calibrated — values in px"));
+  else if (np_calibration_is_calibrated (plan->calibration))
+    add_item (caption_add_group (groups, FALSE, 0.9, 0.9), calibration_text (plan->calibration));
+
+  /* The warnings the report lists, so the image alone does not look safer
+   * than the plan is. */
+  group = NULL;
+  for (guint i = 0; job->results != NULL && job->results->warnings != NULL
+                    && i < job->results->warnings->len; i++)
+    {
+      if (group == NULL)
+        group = caption_add_group (groups, TRUE, 1.0, 1.0);
+      add_item (group, g_strdup_printf ("Warning: %s",
+                                        (const char *) g_ptr_array_index (job->results->warnings,
+                                                                          i)));
+    }
   group = NULL;
   for (guint i = 0; job->results != NULL && job->results->measurements != NULL
                     && i < job->results->measurements->len; i++)
@@ -334,6 +397,22 @@ caption_groups (const NpExportJob *job)
   add_item (group, g_strdup ("Planning aid, not a substitute for the clinician's judgement at "
                              "the procedure"));
   return groups;
+}
+
+GStrv
+np_export_caption_items (const NpExportJob *job)
+{
+  g_autoptr(GArray) groups = caption_groups (job);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const CaptionGroup *group = &g_array_index (groups, CaptionGroup, i);
+
+      for (guint j = 0; j < group->items->len; j++)
+        g_strv_builder_add (builder, g_ptr_array_index (group->items, j));
+    }
+  return g_strv_builder_end (builder);
 }
 
 #define CAPTION_SEPARATOR "   ·   "
@@ -445,6 +524,29 @@ caption_band_height (const NpExportJob *job,
   return (guint) ceil (band);
 }
 
+/* The calibrated pixel size when it is the same across and down (after the
+ * speed-of-sound scaling of depths), for the PNG's pHYs chunk; a viewer
+ * that reads it measures in millimetres. Rectangular pixels have no
+ * single size to write, and an uncalibrated frame none at all. */
+static gboolean
+square_pixel_size (const NpPlan *plan,
+                   double       *mm_per_px)
+{
+  const NpCalibration *cal = plan->calibration;
+  double sx, sy;
+
+  if (cal == NULL || !np_calibration_is_calibrated (cal))
+    return FALSE;
+  sx = cal->mm_per_px_x;
+  sy = cal->mm_per_px_y;
+  if (plan->modality == NP_MODALITY_ULTRASOUND)
+    sy *= plan->speed_of_sound_m_s / NP_PLANNER_SPEED_ASSUMED_M_S;
+  if (!(sx > 0) || fabs (sx - sy) > 1e-9 * sx)
+    return FALSE;
+  *mm_per_px = sx;
+  return TRUE;
+}
+
 /**
  * np_export_render_annotated:
  * @results: (nullable): the planner's results for @plan; %NULL computes them
@@ -452,7 +554,9 @@ caption_band_height (const NpExportJob *job,
  *
  * The frame at its own resolution, through the window, with the overlay
  * burned in by np_overlay_draw() (export options), and a caption band below
- * with the case and the key results. A frame near the size limit (an
+ * with the case, the key results, the needle's visibility, the calibration
+ * and every warning. A calibrated frame with square pixels declares its
+ * pixel size (pHYs when encoded). A frame near the size limit (an
  * 8192 × 8192 frame) whose band would take the image over
  * %NP_FRAME_MAX_PIXELS is scaled down just enough, and the caption says
  * so, so that the annotated image opens like any frame. A frame wider or
@@ -545,6 +649,8 @@ np_export_render_annotated (NpFrame                *frame,
       guint8 *pixels = np_frame_get_data_mutable (annotated);
       gsize out_stride = np_frame_get_stride (annotated);
 
+      double mm_per_px;
+
       for (guint y = 0; y < height + band; y++)
         {
           const guint8 *line = data + (gsize) y * (gsize) stride;
@@ -557,6 +663,12 @@ np_export_render_annotated (NpFrame                *frame,
               p[1] = (row[x] >> 8) & 0xff;
               p[2] = row[x] & 0xff;
             }
+        }
+      if (square_pixel_size (plan, &mm_per_px))
+        {
+          /* The image's own pixels, scaled down with the image. */
+          mm_per_px *= (double) frame_width / width;
+          np_frame_set_declared_pixel_size (annotated, mm_per_px, mm_per_px);
         }
     }
 

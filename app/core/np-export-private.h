@@ -42,6 +42,9 @@ void              np_export_draw_image      (cairo_t                *cr,
                                              const NpExportJob      *job,
                                              double                  page_units_per_px);
 
+/* The caption band's items, in order, one string each (for tests). */
+GStrv             np_export_caption_items   (const NpExportJob      *job);
+
 /* Words for people. */
 char             *np_export_structure_kind_text (NpStructureKind     kind);
 char             *np_export_site_and_side   (const NpPlan           *plan);

@@ -43,6 +43,7 @@
 #define GREY_FILL 0.88
 
 #define IMAGE_MAX_FRACTION 0.55      /* of the content height */
+#define IMAGE_MIN_FRACTION 0.28
 
 typedef struct
 {
@@ -309,6 +310,8 @@ imaging_text (const NpExportJob *job)
 {
   const NpPlan *plan = job->plan;
 
+  if (plan->modality == NP_MODALITY_ULTRASOUND && plan->probe == NP_PROBE_UNSPECIFIED)
+    return g_strdup ("Ultrasound, probe not stated");
   if (plan->modality == NP_MODALITY_ULTRASOUND)
     return g_strdup_printf ("Ultrasound, %s probe",
                             plan->probe == NP_PROBE_CURVILINEAR ? "curvilinear" : "linear");
@@ -366,8 +369,14 @@ case_section (Layout *l)
       g_ptr_array_add (pairs, g_strdup ("Patient ID"));
       g_ptr_array_add (pairs, or_not_stated (plan->patient_id));
     }
+  /* Site and side each in their own cell: "not recorded" is the user's
+   * explicit choice (np_export_check_recorded()), never a default. */
   g_ptr_array_add (pairs, g_strdup ("Site"));
-  g_ptr_array_add (pairs, np_export_site_and_side (plan));
+  g_ptr_array_add (pairs, g_strdup (plan->site == NP_SITE_UNSPECIFIED
+                                    ? "not recorded" : np_site_label (plan->site)));
+  g_ptr_array_add (pairs, g_strdup ("Side"));
+  g_ptr_array_add (pairs, g_strdup (plan->side == NP_SIDE_UNSPECIFIED
+                                    ? "not recorded" : np_side_label (plan->side)));
   g_ptr_array_add (pairs, g_strdup ("Condition"));
   g_ptr_array_add (pairs, g_strdup (np_condition_label (plan->condition)));
   g_ptr_array_add (pairs, g_strdup ("Approach"));
@@ -407,13 +416,35 @@ case_section (Layout *l)
     }
 }
 
+static void results_heights (Layout *l,
+                             double *whole,
+                             double *head);
+
+/* The image's height on the page: as large as IMAGE_MAX_FRACTION allows,
+ * but leaving room below it for the caption and the results table, so the
+ * results begin on the same page: the whole table if the image can stay
+ * above IMAGE_MIN_FRACTION, else the table's header and first rows. */
+static double
+image_height_allowed (Layout *l)
+{
+  double content = l->bottom - l->top;
+  double after = 3 + line_height (SIZE_SMALL)                 /* the caption line */
+                 + 8 + line_height (SIZE_HEADING) + 4 + 1;    /* the results heading */
+  double room = l->bottom - (l->y + 10) - after;
+  double whole, head;
+
+  results_heights (l, &whole, &head);
+  room -= room - whole >= IMAGE_MIN_FRACTION * content ? whole : head;
+  return CLAMP (room, IMAGE_MIN_FRACTION * content, IMAGE_MAX_FRACTION * content);
+}
+
 static void
 image_section (Layout *l)
 {
   const NpExportJob *job = l->job;
   double frame_width = np_frame_get_width (job->frame);
   double frame_height = np_frame_get_height (job->frame);
-  double max_height = IMAGE_MAX_FRACTION * (l->bottom - l->top);
+  double max_height = image_height_allowed (l);
   double width = l->right - l->left;
   double scale = MIN (width / frame_width, max_height / frame_height);
   double x = l->left + (width - frame_width * scale) / 2;
@@ -645,22 +676,71 @@ result_rows (const NpExportJob *job)
   return rows;
 }
 
+static const Column RESULT_COLUMNS[4] = {
+  { 0.30, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.19, SIZE_TABLE, TRUE, GREY_TEXT },
+  { 0.17, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.34, SIZE_TABLE, FALSE, GREY_NOTE },
+};
+static const Column RESULT_HEADER[4] = {
+  { 0.30, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.19, SIZE_LABEL, TRUE, GREY_TEXT },
+  { 0.17, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.34, SIZE_LABEL, TRUE, GREY_TEXT },
+};
+static const char *const RESULT_TITLES[4] = { "Measure", "Value", "95 % interval", "Note" };
+
+/* Rows of the results table that must stand with its header on a page. */
+#define RESULT_ROWS_KEPT 3
+
+/* The results table's height, whole and as its header with the first
+ * RESULT_ROWS_KEPT rows (what must stand together on a page). */
+static void
+results_heights (Layout *l,
+                 double *whole,
+                 double *head)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  double header_height, first = 0;
+
+  if (l->job->results == NULL)
+    {
+      *whole = *head = line_height (SIZE_BODY);
+      return;
+    }
+  rows = result_rows (l->job);
+  header_height = row_height (l, RESULT_HEADER, 4, (const char **) RESULT_TITLES);
+  *whole = header_height;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      double height = row_height (l, RESULT_COLUMNS, 4, g_ptr_array_index (rows, i));
+
+      *whole += height;
+      if (i < RESULT_ROWS_KEPT)
+        first += height;
+    }
+  *head = header_height + first;
+}
+
+/* What the results heading keeps on its page: the whole table when it fits
+ * in the rest of the page, else its header and first rows; the table then
+ * continues overleaf under its header again. So the results start on the
+ * page of the image (image_height_allowed() left them room there). */
+static double
+results_keep (Layout *l)
+{
+  double whole, head;
+
+  results_heights (l, &whole, &head);
+  return l->y + 8 + line_height (SIZE_HEADING) + 4 + whole <= l->bottom ? whole : head;
+}
+
 static void
 results_section (Layout *l)
 {
   const NpExportJob *job = l->job;
   const NpPlanResults *r = job->results;
-  const Column columns[] = {
-    { 0.30, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.19, SIZE_TABLE, TRUE, GREY_TEXT },
-    { 0.17, SIZE_TABLE, FALSE, GREY_TEXT }, { 0.34, SIZE_TABLE, FALSE, GREY_NOTE },
-  };
-  const Column header[] = {
-    { 0.30, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.19, SIZE_LABEL, TRUE, GREY_TEXT },
-    { 0.17, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.34, SIZE_LABEL, TRUE, GREY_TEXT },
-  };
-  const char *titles[] = { "Measure", "Value", "95 % interval", "Note" };
+  const Column *columns = RESULT_COLUMNS;
+  const Column *header = RESULT_HEADER;
+  const char **titles = (const char **) RESULT_TITLES;
   g_autoptr(GPtrArray) rows = NULL;
-  double header_height, table_height;
+  double header_height;
 
   if (r == NULL)
     {
@@ -674,14 +754,8 @@ results_section (Layout *l)
 
   rows = result_rows (job);
   header_height = row_height (l, header, 4, titles);
-  table_height = header_height;
-  for (guint i = 0; i < rows->len; i++)
-    table_height += row_height (l, columns, 4, g_ptr_array_index (rows, i));
-  /* A table that fits on a page is not split: it starts a new page instead. */
   heading (l, r->calibrated ? "Results" : "Results (not calibrated: values in pixels)",
-           table_height <= l->bottom - l->top - 2 * line_height (SIZE_HEADING)
-           ? table_height
-           : header_height + row_height (l, columns, 4, g_ptr_array_index (rows, 0)));
+           results_keep (l));
   /* The header row starts the table and every page it continues on. */
   for (guint i = 0; i < rows->len; i++)
     {

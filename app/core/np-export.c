@@ -193,16 +193,85 @@ np_export_structure_kind_text (NpStructureKind kind)
   return g_utf8_strdown (np_structure_kind_label (kind), -1);
 }
 
-/* "Knee, left", or "Knee" when the side is not stated. */
+/* "Knee, left"; what was not chosen says so: "Knee, side not recorded",
+ * "Site not recorded, left". */
 char *
 np_export_site_and_side (const NpPlan *plan)
 {
   g_autofree char *side = NULL;
+  const char *site = plan->site == NP_SITE_UNSPECIFIED ? "Site not recorded"
+                                                       : np_site_label (plan->site);
 
   if (plan->side == NP_SIDE_UNSPECIFIED)
-    return g_strdup (np_site_label (plan->site));
+    return g_strdup_printf ("%s, side not recorded", site);
   side = g_utf8_strdown (np_side_label (plan->side), -1);
-  return g_strdup_printf ("%s, %s", np_site_label (plan->site), side);
+  return g_strdup_printf ("%s, %s", site, side);
+}
+
+/**
+ * np_export_propose_redaction:
+ * @frame_width: the frame's width in pixels
+ * @rect: (out): the proposed redaction
+ *
+ * Scanners burn the patient's name, the date and the exam number into the
+ * header band above the imaging region. When the calibration knows that
+ * region (typed, or found by the automatic calibration), the band from the
+ * frame's top to the region's top, across the whole width, is the redaction
+ * to propose when anonymising.
+ *
+ * Returns: whether there is a band to propose
+ */
+gboolean
+np_export_propose_redaction (const NpPlan *plan,
+                             guint         frame_width,
+                             NpImageRect  *rect)
+{
+  const NpCalibration *cal;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  cal = plan->calibration;
+  if (cal == NULL || !cal->has_region || cal->region.y < 1 || frame_width == 0)
+    return FALSE;
+  *rect = (NpImageRect) { 0, 0, frame_width, floor (cal->region.y) };
+  return TRUE;
+}
+
+/**
+ * np_export_check_recorded:
+ * @options: (nullable): %NULL for the defaults
+ *
+ * A record of an injection names where it went: an export without the site
+ * or the side is refused, unless the user chose to leave them out
+ * (@options->allow_unrecorded), and then the record says "not recorded".
+ * Nothing is ever filled in for the user.
+ *
+ * Returns: whether the plan may be exported
+ */
+gboolean
+np_export_check_recorded (const NpPlan           *plan,
+                          const NpExportOptions  *options,
+                          GError                **error)
+{
+  const char *missing;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+
+  if (options != NULL && options->allow_unrecorded)
+    return TRUE;
+  if (plan->site == NP_SITE_UNSPECIFIED && plan->side == NP_SIDE_UNSPECIFIED)
+    missing = "the site and the side";
+  else if (plan->site == NP_SITE_UNSPECIFIED)
+    missing = "the site";
+  else if (plan->side == NP_SIDE_UNSPECIFIED)
+    missing = "the side";
+  else
+    return TRUE;
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+               "The plan does not record %s of the injection: choose them in the Case section, "
+               "or export them as not recorded", missing);
+  return FALSE;
 }
 
 /* Millimetres to a tenth; pixels whole, since a tenth of a pixel is noise. */
@@ -449,31 +518,33 @@ append_slug (GString    *out,
 
 /**
  * np_export_suggest_filename:
+ * @date: (nullable): the day to name, %NULL for today
  * @extension: "png", ".pdf", ...
  *
- * A file name for an export: the patient ID (or name) when there is one and
- * @anonymise is %FALSE, then site and side, e.g. "12345-knee-left.pdf";
- * anonymised, never anything typed about the patient: "needleplan-knee-left.pdf".
+ * A file name for an export: the date, then site and side, e.g.
+ * "2026-03-14-knee-left.pdf". Never the patient's name or ID, anonymised or
+ * not: a file name is seen in folder listings, mail attachments and print
+ * queues that the record's access rules do not cover.
  *
  * Returns: (transfer full): the file name, without a folder
  */
 char *
 np_export_suggest_filename (const NpPlan *plan,
-                            gboolean      anonymise,
+                            GDateTime    *date,
                             const char   *extension)
 {
   g_autoptr(GString) name = g_string_new (NULL);
   g_autoptr(GString) suffix = g_string_new (NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *day = NULL;
 
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (extension != NULL, NULL);
 
-  if (!anonymise && plan->patient_id != NULL)
-    append_slug (name, plan->patient_id);
-  if (!anonymise && name->len == 0 && plan->patient_name != NULL)
-    append_slug (name, plan->patient_name);
-  if (name->len == 0)
-    g_string_append (name, "needleplan");
+  if (date == NULL)
+    date = now = g_date_time_new_now_local ();
+  day = g_date_time_format (date, "%Y-%m-%d");
+  g_string_append (name, day);
 
   append_slug (name, np_site_to_string (plan->site));
   if (plan->side != NP_SIDE_UNSPECIFIED)

@@ -49,9 +49,18 @@ typedef struct
   const char *date;             /* the report's date; NULL: today, "YYYY-MM-DD" */
   const char *software_version; /* NULL: this build's version */
   const char *plan_path;        /* the plan file exported from: never overwritten */
+  /* The user chose to leave the site or side out: the record says "not
+   * recorded" instead of the export being refused. */
+  gboolean allow_unrecorded;
 } NpExportOptions;
 
 void      np_export_options_init        (NpExportOptions        *options);
+gboolean  np_export_propose_redaction   (const NpPlan           *plan,
+                                         guint                   frame_width,
+                                         NpImageRect            *rect);
+gboolean  np_export_check_recorded      (const NpPlan           *plan,
+                                         const NpExportOptions  *options,
+                                         GError                **error);
 gboolean  np_paper_from_string          (const char             *text,
                                          NpPaper                *paper);
 const char *np_paper_to_string          (NpPaper                 paper);
@@ -115,7 +124,7 @@ void      np_export_draw_report_page    (cairo_t                *cr,
                                          const NpExportOptions  *options);
 
 char     *np_export_suggest_filename    (const NpPlan           *plan,
-                                         gboolean                anonymise,
+                                         GDateTime              *date,
                                          const char             *extension);
 
 G_END_DECLS

@@ -654,7 +654,9 @@ np_mark_snap_to_skin (const NpPlan *plan,
       *on_skin = np_image_point (closest.x, closest.y);
       return TRUE;
     }
-  if (plan->skin_kind == NP_SKIN_NONE && plan->probe == NP_PROBE_LINEAR)
+  /* The planner takes the top edge for any probe but a curvilinear one
+   * (np-planner-space.c), so the entry snaps to what it measures from. */
+  if (plan->skin_kind == NP_SKIN_NONE && plan->probe != NP_PROBE_CURVILINEAR)
     {
       *on_skin = np_image_point (point.x, 0.0);
       return TRUE;

@@ -13,9 +13,9 @@
  * one entry per value. */
 
 static const char *const modality_labels[] = { "Ultrasound", "Fluoroscopy", NULL };
-static const char *const probe_labels[] = { "Linear", "Curvilinear", NULL };
+static const char *const probe_labels[] = { "Linear", "Curvilinear", "Not stated", NULL };
 static const char *const site_labels[] = {
-  "Knee", "Shoulder", "Hip", "Tendon", "Ligament", "Soft tissue", NULL
+  "Knee", "Shoulder", "Hip", "Tendon", "Ligament", "Soft tissue", "Not stated", NULL
 };
 static const char *const side_labels[] = { "Not stated", "Left", "Right", NULL };
 static const char *const condition_labels[] = {

@@ -15,9 +15,9 @@
  * (docs/plan-format.md): never rename one, only add. */
 
 static const char *const modality_names[] = { "ultrasound", "fluoroscopy" };
-static const char *const probe_names[] = { "linear", "curvilinear" };
+static const char *const probe_names[] = { "linear", "curvilinear", "unspecified" };
 static const char *const site_names[] = {
-  "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue",
+  "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue", "unspecified",
 };
 static const char *const side_names[] = { "unspecified", "left", "right" };
 static const char *const condition_names[] = {
@@ -103,6 +103,36 @@ point_array_copy (const GArray *points)
   if (points != NULL && points->len > 0)
     g_array_append_vals (copy, points->data, points->len);
   return copy;
+}
+
+static GArray *
+rect_array_copy (const GArray *rects)
+{
+  GArray *copy = g_array_new (FALSE, FALSE, sizeof (NpImageRect));
+
+  if (rects != NULL && rects->len > 0)
+    g_array_append_vals (copy, rects->data, rects->len);
+  return copy;
+}
+
+static gboolean
+rect_array_equal (const GArray *a,
+                  const GArray *b)
+{
+  guint len_a = a ? a->len : 0;
+  guint len_b = b ? b->len : 0;
+
+  if (len_a != len_b)
+    return FALSE;
+  for (guint i = 0; i < len_a; i++)
+    {
+      const NpImageRect *ra = &g_array_index (a, NpImageRect, i);
+      const NpImageRect *rb = &g_array_index (b, NpImageRect, i);
+
+      if (ra->x != rb->x || ra->y != rb->y || ra->width != rb->width || ra->height != rb->height)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -201,26 +231,6 @@ measurement_equal (const NpMeasurement *a,
   return TRUE;
 }
 
-static gboolean
-rect_array_equal (const GArray *a,
-                  const GArray *b)
-{
-  guint n_a = a != NULL ? a->len : 0;
-  guint n_b = b != NULL ? b->len : 0;
-
-  if (n_a != n_b)
-    return FALSE;
-  for (guint i = 0; i < n_a; i++)
-    {
-      const NpImageRect *ra = &g_array_index (a, NpImageRect, i);
-      const NpImageRect *rb = &g_array_index (b, NpImageRect, i);
-
-      if (ra->x != rb->x || ra->y != rb->y || ra->width != rb->width || ra->height != rb->height)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * np_plan_new:
  *
@@ -251,7 +261,7 @@ np_plan_new (void)
   plan->structures = g_ptr_array_new_with_free_func ((GDestroyNotify) np_structure_free);
   plan->measurements = g_array_new (FALSE, TRUE, sizeof (NpMeasurement));
   plan->target_region = point_array_new ();
-  plan->redactions = g_array_new (FALSE, FALSE, sizeof (NpImageRect));
+  plan->redactions = rect_array_copy (NULL);
   return plan;
 }
 
@@ -291,9 +301,7 @@ np_plan_copy (const NpPlan *plan)
   if (plan->measurements != NULL && plan->measurements->len > 0)
     g_array_append_vals (copy->measurements, plan->measurements->data, plan->measurements->len);
   copy->target_region = point_array_copy (plan->target_region);
-  copy->redactions = g_array_new (FALSE, FALSE, sizeof (NpImageRect));
-  if (plan->redactions != NULL && plan->redactions->len > 0)
-    g_array_append_vals (copy->redactions, plan->redactions->data, plan->redactions->len);
+  copy->redactions = rect_array_copy (plan->redactions);
   return copy;
 }
 
@@ -381,7 +389,8 @@ np_plan_equal (const NpPlan *a,
                             &g_array_index (b->measurements, NpMeasurement, i)))
       return FALSE;
 
-  return point_array_equal (a->target_region, b->target_region);
+  return point_array_equal (a->target_region, b->target_region)
+         && rect_array_equal (a->redactions, b->redactions);
 }
 
 /**

@@ -20,11 +20,13 @@ G_BEGIN_DECLS
  * np_plan_equal (undo keeps copies). */
 
 typedef enum { NP_MODALITY_ULTRASOUND, NP_MODALITY_FLUOROSCOPY } NpModality;
-typedef enum { NP_PROBE_LINEAR, NP_PROBE_CURVILINEAR } NpProbe;
+/* The *_UNSPECIFIED values of probe and site came last, so the file strings
+ * and the older values keep their numbers. */
+typedef enum { NP_PROBE_LINEAR, NP_PROBE_CURVILINEAR, NP_PROBE_UNSPECIFIED } NpProbe;
 typedef enum
 {
   NP_SITE_KNEE, NP_SITE_SHOULDER, NP_SITE_HIP, NP_SITE_TENDON, NP_SITE_LIGAMENT,
-  NP_SITE_SOFT_TISSUE,
+  NP_SITE_SOFT_TISSUE, NP_SITE_UNSPECIFIED,
 } NpSite;
 typedef enum { NP_SIDE_UNSPECIFIED, NP_SIDE_LEFT, NP_SIDE_RIGHT } NpSide;
 typedef enum
@@ -131,8 +133,9 @@ typedef struct
   /* Expert answer (training cases): acceptable target region polygon */
   GArray *target_region;            /* NpImagePoint, empty when none */
 
-  /* Rectangles blacked out in anonymised exports (burned-in names, dates) */
-  GArray *redactions;               /* NpImageRect */
+  /* Areas blacked out in anonymised exports (burned-in names, dates, exam
+   * numbers), in image pixels */
+  GArray *redactions;               /* NpImageRect, empty when none */
 } NpPlan;
 
 NpStructure *np_structure_new       (const char        *label,

@@ -36,6 +36,9 @@ struct _NpExportActions
   NpExportKind chooser_kind;
   gboolean chooser_anonymise;
   guint busy;                       /* exports running */
+  /* The document revision + 1 at which the user chose to export without
+   * site or side ("not recorded"); 0: not chosen. An edit asks again. */
+  guint64 unrecorded_revision;
 };
 
 
@@ -121,6 +124,8 @@ fill_options (NpWindow        *window,
 
   np_export_options_init (options);
   options->anonymise = anonymise;
+  options->allow_unrecorded = get_state (window)->unrecorded_revision ==
+                              np_document_get_revision (np_window_get_document (window)) + 1;
   options->paper = preferred_paper (get_state (window));
   options->plan_path = plan_path;
   /* The record shows a 16-bit frame the way the clinician was looking at it;
@@ -330,7 +335,7 @@ open_chooser (NpExportActions *state,
   const NpPlan *plan = np_document_get_plan (np_window_get_document (state->window));
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autoptr(GFile) folder = default_folder (state->window);
-  g_autofree char *name = np_export_suggest_filename (plan, anonymise, extension);
+  g_autofree char *name = np_export_suggest_filename (plan, NULL, extension);
 
   if (state->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (state->chooser));
@@ -365,12 +370,79 @@ open_chooser (NpExportActions *state,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (state->chooser));
 }
 
+typedef struct
+{
+  NpWindow *window;
+  char *action;
+} UnrecordedRequest;
+
+static void
+unrecorded_request_free (gpointer data)
+{
+  UnrecordedRequest *request = data;
+
+  g_free (request->action);
+  g_free (request);
+}
+
+static void
+unrecorded_response_cb (AdwMessageDialog  *dialog,
+                        const char        *response,
+                        UnrecordedRequest *request)
+{
+  NpWindow *window = request->window;
+
+  if (!g_str_equal (response, "unrecorded"))
+    return;
+  get_state (window)->unrecorded_revision =
+    np_document_get_revision (np_window_get_document (window)) + 1;
+  g_action_group_activate_action (G_ACTION_GROUP (window), request->action, NULL);
+}
+
+/* A record names where the injection went: without site or side, ask
+ * whether to choose them or to export them as "not recorded" (then
+ * @action runs again). Returns whether the export may go on now. */
+static gboolean
+ensure_recorded (NpWindow   *window,
+                 const char *action)
+{
+  NpExportOptions options;
+  g_autoptr(GError) error = NULL;
+  UnrecordedRequest *request;
+  AdwMessageDialog *dialog;
+
+  fill_options (window, &options, FALSE, NULL);
+  if (np_export_check_recorded (np_document_get_plan (np_window_get_document (window)),
+                                &options, &error))
+    return TRUE;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window),
+                                                       "Site or Side Not Recorded",
+                                                       error->message));
+  gtk_window_set_title (GTK_WINDOW (dialog), "Site or Side Not Recorded");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_responses (dialog, "cancel", "_Choose Them", "unrecorded",
+                                    "Export as _Not Recorded", NULL);
+  adw_message_dialog_set_response_appearance (dialog, "unrecorded",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  request = g_new0 (UnrecordedRequest, 1);
+  request->window = window;
+  request->action = g_strdup (action);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (unrecorded_response_cb), request,
+                         (GClosureNotify) (void (*) (void)) unrecorded_request_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
 static void
 export_png_action (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  open_chooser (get_state (NP_WINDOW (user_data)), NP_EXPORT_KIND_PNG, FALSE);
+  if (ensure_recorded (NP_WINDOW (user_data), "export-png"))
+    open_chooser (get_state (NP_WINDOW (user_data)), NP_EXPORT_KIND_PNG, FALSE);
 }
 
 static void
@@ -378,7 +450,34 @@ export_pdf_action (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  open_chooser (get_state (NP_WINDOW (user_data)), NP_EXPORT_KIND_PDF, FALSE);
+  if (ensure_recorded (NP_WINDOW (user_data), "export-pdf"))
+    open_chooser (get_state (NP_WINDOW (user_data)), NP_EXPORT_KIND_PDF, FALSE);
+}
+
+/* Anonymising a plan that redacts nothing: the header band above the
+ * imaging region, where scanners burn in name, date and exam number,
+ * becomes a redaction, as an undoable edit the clinician sees on the
+ * canvas and can adjust. */
+static void
+propose_redaction (NpWindow *window)
+{
+  NpDocument *document = np_window_get_document (window);
+  NpFrame *frame = np_document_get_frame (document);
+  g_autoptr(NpPlan) plan = NULL;
+  gboolean unrecorded;
+  NpImageRect band;
+
+  if (frame == NULL || np_document_get_plan (document)->redactions->len > 0
+      || !np_export_propose_redaction (np_document_get_plan (document),
+                                       np_frame_get_width (frame), &band))
+    return;
+  plan = np_document_dup_plan (document);
+  g_array_append_val (plan->redactions, band);
+  unrecorded = get_state (window)->unrecorded_revision == np_document_get_revision (document) + 1;
+  np_document_edit (document, g_steal_pointer (&plan), "Redact header band");
+  /* The user's "not recorded" still holds: this edit was not theirs. */
+  if (unrecorded)
+    get_state (window)->unrecorded_revision = np_document_get_revision (document) + 1;
 }
 
 static void
@@ -388,6 +487,8 @@ anonymise_response_cb (AdwMessageDialog *dialog,
 {
   NpExportActions *state = get_state (window);
 
+  if (g_str_equal (response, "png") || g_str_equal (response, "pdf"))
+    propose_redaction (window);
   if (g_str_equal (response, "png"))
     open_chooser (state, NP_EXPORT_KIND_PNG, TRUE);
   else if (g_str_equal (response, "pdf"))
@@ -402,11 +503,15 @@ export_anonymised_action (GSimpleAction *action,
   NpWindow *window = NP_WINDOW (user_data);
   AdwMessageDialog *dialog;
 
+  if (!ensure_recorded (window, "export-anonymised"))
+    return;
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
     GTK_WINDOW (window), "Export Anonymised",
     "The patient’s name and ID are left out of the image, the caption, the embedded plan and "
-    "the file name.\n\nText burned into the frame’s pixels and what was typed into the title, "
-    "notes and labels stay as they are: check them before sharing."));
+    "the file name. The plan’s redactions (the Redact tool, R) are blacked out in the pixels; "
+    "without any, the header band above the imaging region is redacted.\n\nOther text burned "
+    "into the frame’s pixels and what was typed into the title, notes and labels stay as they "
+    "are: check them before sharing."));
   /* Named, so that it can be found like any window (and by xdotool). */
   gtk_window_set_title (GTK_WINDOW (dialog), "Export Anonymised");
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
@@ -668,7 +773,7 @@ np_export_actions_new_print_operation (NpWindow  *window,
   gtk_print_operation_set_use_full_page (operation, TRUE);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   /* Print queues are often shared: the job's name never names the patient. */
-  job_name = np_export_suggest_filename (job->plan, TRUE, "pdf");
+  job_name = np_export_suggest_filename (job->plan, NULL, "pdf");
   gtk_print_operation_set_job_name (operation, job_name);
 
   page_setup = gtk_page_setup_new ();
@@ -739,7 +844,7 @@ print_action (GSimpleAction *action,
   GtkPrintOperationResult result;
 
   /* One print dialog at a time. */
-  if (state->print_operation != NULL)
+  if (state->print_operation != NULL || !ensure_recorded (window, "print"))
     return;
 
   operation = np_export_actions_new_print_operation (window, &error);

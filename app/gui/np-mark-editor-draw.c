@@ -93,6 +93,39 @@ np_mark_editor_draw (NpMarkEditor *self,
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   draft_color (self, &r, &g, &b);
 
+  /* Redactions show on screen only (the export burns them in when it
+   * anonymises): a dark veil, so the text under them stays checkable. */
+  {
+    const GArray *redactions = np_document_get_plan (self->document)->redactions;
+    double dashes[] = { 4 * u, 3 * u };
+
+    for (guint i = 0; redactions != NULL && i < redactions->len; i++)
+      {
+        const NpImageRect *rect = &g_array_index (redactions, NpImageRect, i);
+
+        cairo_rectangle (cr, rect->x, rect->y, rect->width, rect->height);
+        cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+        cairo_fill_preserve (cr);
+        cairo_set_dash (cr, dashes, 2, 0);
+        cairo_set_line_width (cr, 1.5 * u);
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_stroke (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+      }
+  }
+  if (self->redact_draft)
+    {
+      double dashes[] = { 4 * u, 3 * u };
+
+      cairo_rectangle (cr, MIN (self->ellipse_a.x, self->ellipse_b.x),
+                       MIN (self->ellipse_a.y, self->ellipse_b.y),
+                       fabs (self->ellipse_b.x - self->ellipse_a.x),
+                       fabs (self->ellipse_b.y - self->ellipse_a.y));
+      cairo_set_dash (cr, dashes, 2, 0);
+      halo_stroke (cr, 1, 1, 1, 1.5 * u);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+
   if (self->ellipse_draft)
     {
       double cx = (self->ellipse_a.x + self->ellipse_b.x) / 2;

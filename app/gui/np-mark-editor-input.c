@@ -126,6 +126,14 @@ drag_begin_cb (NpMarkEditor   *self,
 
   if (self->tool == NP_TOOL_CALIBRATE || drafting)
     self->drag_kind = DRAG_CLICK;
+  else if (self->tool == NP_TOOL_REDACT)
+    {
+      /* Always a new rectangle: the header band often starts on the skin
+       * line's handles, which must not move. */
+      self->drag_kind = DRAG_REDACT;
+      self->redact_draft = TRUE;
+      self->ellipse_a = self->ellipse_b = point;
+    }
   else if (self->tool == NP_TOOL_STRUCTURE && self->shift_held)
     {
       self->drag_kind = DRAG_ELLIPSE;
@@ -240,6 +248,7 @@ drag_update_cb (NpMarkEditor   *self,
       np_canvas_pan_from (self->canvas, self->pan_start, offset_x, offset_y);
       break;
     case DRAG_ELLIPSE:
+    case DRAG_REDACT:
       self->ellipse_b = point;
       _np_mark_editor_redraw (self);
       break;
@@ -286,6 +295,10 @@ drag_end_cb (NpMarkEditor   *self,
         _np_mark_editor_close_structure (self, TRUE);
       else
         _np_mark_editor_clear_draft (self);
+      break;
+    case DRAG_REDACT:
+      self->ellipse_b = point;
+      _np_mark_editor_commit_redaction (self);
       break;
     case DRAG_CLICK:
       /* A drag with the distance tool measures from the press to the release. */
@@ -339,8 +352,25 @@ leave_cb (NpMarkEditor             *self,
     _np_mark_editor_redraw (self);
 }
 
-/* The canvas hands its primary-button drags and its pointer motion to the
- * editor. */
+/* Return finishes the draft here, on the canvas: GtkWindow's own bindings
+ * turn Return and keypad Enter into "activate-default" before the window's
+ * "win.finish" binding would see them. Without a draft the key goes on. */
+static gboolean
+key_pressed_cb (NpMarkEditor          *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return FALSE;
+  if ((state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  return np_mark_editor_finish (self);
+}
+
+/* The canvas hands its primary-button drags, its pointer motion and the
+ * keys that finish a draft to the editor. */
 void
 _np_mark_editor_attach_input (NpMarkEditor *self,
                               NpCanvas     *canvas)
@@ -356,4 +386,8 @@ _np_mark_editor_attach_input (NpMarkEditor *self,
   g_signal_connect_swapped (self->motion_controller, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect_swapped (self->motion_controller, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (canvas), self->motion_controller);
+
+  self->key_controller = gtk_event_controller_key_new ();
+  g_signal_connect_swapped (self->key_controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), self->key_controller);
 }

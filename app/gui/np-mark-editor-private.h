@@ -30,6 +30,7 @@ typedef enum
   DRAG_PAN,         /* Pan tool on empty space */
   DRAG_ELLIPSE,     /* Structure tool with Shift: corner to corner */
   DRAG_CLICK,       /* a click for a draft or the calibration */
+  DRAG_REDACT,      /* Redact tool: corner to corner */
 } DragKind;
 
 struct _NpMarkEditor
@@ -44,6 +45,7 @@ struct _NpMarkEditor
   NpDocument *document;
   GtkGesture *drag_gesture;
   GtkEventController *motion_controller;
+  GtkEventController *key_controller;
   char *hint;
   GArray *draft;                  /* NpImagePoint: skin, structure or measurement clicks */
   GArray *calibration_points;     /* NpImagePoint, shown for the calibration dialog */
@@ -64,6 +66,7 @@ struct _NpMarkEditor
   gboolean shift_held;
 
   gboolean ellipse_draft;
+  gboolean redact_draft;          /* ellipse_a, ellipse_b are the rectangle's corners */
   NpImagePoint ellipse_a;
   NpImagePoint ellipse_b;
   gboolean awaiting_details;      /* a closed structure waits for its label */
@@ -86,6 +89,7 @@ void      _np_mark_editor_update_cursor         (NpMarkEditor  *self);
 void      _np_mark_editor_close_structure       (NpMarkEditor  *self,
                                                  gboolean       closed);
 void      _np_mark_editor_commit_measurement    (NpMarkEditor  *self);
+void      _np_mark_editor_commit_redaction      (NpMarkEditor  *self);
 void      _np_mark_editor_calibration_click     (NpMarkEditor  *self,
                                                  NpImagePoint   point);
 

@@ -29,7 +29,8 @@ G_DEFINE_ENUM_TYPE (NpTool, np_tool,
                     G_DEFINE_ENUM_VALUE (NP_TOOL_SKIN, "skin"),
                     G_DEFINE_ENUM_VALUE (NP_TOOL_STRUCTURE, "structure"),
                     G_DEFINE_ENUM_VALUE (NP_TOOL_MEASURE, "measure"),
-                    G_DEFINE_ENUM_VALUE (NP_TOOL_CALIBRATE, "calibrate"))
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_CALIBRATE, "calibrate"),
+                    G_DEFINE_ENUM_VALUE (NP_TOOL_REDACT, "redact"))
 
 enum {
   PROP_0,
@@ -187,6 +188,10 @@ _np_mark_editor_update_hint (NpMarkEditor *self)
     case NP_TOOL_CALIBRATE:
       text = g_strdup ("Calibrate: click the points the calibration window asks for");
       break;
+    case NP_TOOL_REDACT:
+      text = g_strdup ("Redact: drag a rectangle over burned-in names, dates or numbers; it is "
+                       "blacked out in anonymised exports · Ctrl+Z takes it back");
+      break;
     default:
       break;
     }
@@ -220,7 +225,8 @@ _np_mark_editor_update_cursor (NpMarkEditor *self)
   const char *name;
   gboolean drafting = self->draft->len > 0 || self->awaiting_details;
   gboolean moving = self->drag_kind == DRAG_HANDLE || self->drag_kind == DRAG_PLACE;
-  gboolean over_handle = self->tool != NP_TOOL_CALIBRATE && !drafting && self->pointer_inside &&
+  gboolean over_handle = self->tool != NP_TOOL_CALIBRATE && self->tool != NP_TOOL_REDACT &&
+                         !drafting && self->pointer_inside &&
                          np_mark_handle_find (plan, self->pointer,
                                               _np_mark_editor_tolerance (self), &handle);
 
@@ -321,6 +327,32 @@ commit_skin (NpMarkEditor *self)
   _np_mark_editor_clear_draft (self);
   commit (self, g_steal_pointer (&plan), "Mark skin line");
   np_mark_editor_select (self, NP_OVERLAY_MARK_SKIN, 0);
+}
+
+/* The rectangle dragged with the Redact tool, in whole image pixels (every
+ * pixel it touches) and inside the frame, as one undoable edit. */
+void
+_np_mark_editor_commit_redaction (NpMarkEditor *self)
+{
+  g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
+  NpFrame *frame = np_document_get_frame (self->document);
+  double width = frame != NULL ? np_frame_get_width (frame) : G_MAXDOUBLE;
+  double height = frame != NULL ? np_frame_get_height (frame) : G_MAXDOUBLE;
+  double x0 = CLAMP (floor (MIN (self->ellipse_a.x, self->ellipse_b.x)), 0, width);
+  double y0 = CLAMP (floor (MIN (self->ellipse_a.y, self->ellipse_b.y)), 0, height);
+  double x1 = CLAMP (ceil (MAX (self->ellipse_a.x, self->ellipse_b.x)), 0, width);
+  double y1 = CLAMP (ceil (MAX (self->ellipse_a.y, self->ellipse_b.y)), 0, height);
+  NpImageRect rect = { x0, y0, x1 - x0, y1 - y0 };
+
+  self->redact_draft = FALSE;
+  if (rect.width < 1 || rect.height < 1)
+    {
+      _np_mark_editor_redraw (self);
+      return;
+    }
+  g_array_append_val (plan->redactions, rect);
+  commit (self, g_steal_pointer (&plan), "Redact area");
+  _np_mark_editor_redraw (self);
 }
 
 void
@@ -478,6 +510,7 @@ abort_drag (NpMarkEditor *self)
   g_clear_pointer (&self->drag_start_plan, np_plan_free);
   if (self->drag_kind == DRAG_ELLIPSE)
     self->ellipse_draft = FALSE;
+  self->redact_draft = FALSE;
   self->drag_kind = DRAG_NONE;
   gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag_gesture));
 }
@@ -732,10 +765,12 @@ np_mark_editor_dispose (GObject *object)
       gtk_widget_remove_controller (GTK_WIDGET (self->canvas),
                                     GTK_EVENT_CONTROLLER (self->drag_gesture));
       gtk_widget_remove_controller (GTK_WIDGET (self->canvas), self->motion_controller);
+      gtk_widget_remove_controller (GTK_WIDGET (self->canvas), self->key_controller);
       self->canvas = NULL;
     }
   self->drag_gesture = NULL;
   self->motion_controller = NULL;
+  self->key_controller = NULL;
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);

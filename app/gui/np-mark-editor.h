@@ -25,6 +25,7 @@ typedef enum
   NP_TOOL_STRUCTURE,
   NP_TOOL_MEASURE,
   NP_TOOL_CALIBRATE,
+  NP_TOOL_REDACT,           /* rectangles blacked out in anonymised exports */
 } NpTool;
 
 #define NP_TYPE_TOOL (np_tool_get_type ())

@@ -77,6 +77,9 @@ struct _NpSidePanel
   guint64 recommendation_revision;
   guint n_warnings;
 
+  /* Weak: where the keyboard goes once a field is applied (the canvas). */
+  GtkWidget *return_focus;
+
   gboolean syncing;                 /* writing the plan into the widgets */
 };
 

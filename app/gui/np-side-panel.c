@@ -28,6 +28,14 @@
 
 G_DEFINE_FINAL_TYPE (NpSidePanel, np_side_panel, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_RETURN_FOCUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* Plan → widgets */
 
 static void
@@ -107,6 +115,18 @@ sync_approaches (NpSidePanel  *self,
   }
 }
 
+/* A row still waiting for the user's choice: marked, and says so. */
+static void
+ask (GtkWidget *row,
+     gboolean   unset)
+{
+  if (unset)
+    gtk_widget_add_css_class (row, "warning");
+  else
+    gtk_widget_remove_css_class (row, "warning");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), unset ? "Not chosen yet" : NULL);
+}
+
 static void
 sync_case (NpSidePanel  *self,
            const NpPlan *plan)
@@ -130,12 +150,26 @@ sync_case (NpSidePanel  *self,
   set_entry (self->patient_name_row, plan->patient_name);
   set_entry (self->patient_id_row, plan->patient_id);
 
-  summary = g_strdup_printf ("%s%s%s · %s · %s", np_site_label (plan->site),
-                             plan->side != NP_SIDE_UNSPECIFIED ? ", " : "",
-                             plan->side != NP_SIDE_UNSPECIFIED ? np_side_label (plan->side) : "",
-                             np_modality_label (plan->modality),
-                             approach != NULL ? np_technique_label (approach->technique)
-                                              : np_technique_label (plan->technique));
+  /* Nothing is guessed for the record: what is not chosen yet is asked for
+   * in the case's summary and on its rows (the section stays as the user
+   * left it: the results must not move away on every edit). */
+  ask (GTK_WIDGET (self->site_row), plan->site == NP_SITE_UNSPECIFIED);
+  ask (GTK_WIDGET (self->side_row), plan->side == NP_SIDE_UNSPECIFIED);
+  ask (GTK_WIDGET (self->probe_row), plan->modality == NP_MODALITY_ULTRASOUND &&
+                                     plan->probe == NP_PROBE_UNSPECIFIED);
+  if (plan->site == NP_SITE_UNSPECIFIED || plan->side == NP_SIDE_UNSPECIFIED)
+    {
+      summary = g_strdup_printf ("Choose the %s · %s",
+                                 plan->site == NP_SITE_UNSPECIFIED
+                                 ? (plan->side == NP_SIDE_UNSPECIFIED ? "site and side" : "site")
+                                 : "side",
+                                 np_modality_label (plan->modality));
+    }
+  else
+    summary = g_strdup_printf ("%s, %s · %s · %s", np_site_label (plan->site),
+                               np_side_label (plan->side), np_modality_label (plan->modality),
+                               approach != NULL ? np_technique_label (approach->technique)
+                                                : np_technique_label (plan->technique));
   adw_expander_row_set_subtitle (self->case_row, summary);
 }
 
@@ -565,6 +599,24 @@ speed_changed_cb (GtkSpinButton *spin,
   edit (self, g_steal_pointer (&plan), "Set speed of sound");
 }
 
+/* A field that was applied gives the keyboard back, so the next tool key
+ * (T, E, S…) chooses a tool instead of being typed into the name. Without a
+ * widget to return to, nothing keeps the focus and the window's keys work. */
+static void
+return_focus (NpSidePanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->return_focus != NULL && gtk_widget_get_mapped (self->return_focus) &&
+      gtk_widget_grab_focus (self->return_focus))
+    return;
+  if (root != NULL)
+    gtk_root_set_focus (root, NULL);
+}
+
+/* "apply" (the button, or Enter after a change) and "entry-activated"
+ * (Enter on an unchanged field): apply, an unchanged field being no edit,
+ * and hand the keyboard back. */
 static void
 entry_applied_cb (AdwEntryRow *row,
                   NpSidePanel *self)
@@ -584,6 +636,16 @@ entry_applied_cb (AdwEntryRow *row,
     np_plan_set_string (&plan->patient_id, value);
   edit (self, g_steal_pointer (&plan), row == self->clinician_row ? "Set clinician"
                                                                   : "Set patient");
+  return_focus (self);
+}
+
+static void
+spin_activated_cb (GtkText     *text,
+                   NpSidePanel *self)
+{
+  /* The spin button took the typed value in its own handler, which ran
+   * first: it connected earlier. */
+  return_focus (self);
 }
 
 static void
@@ -735,6 +797,7 @@ np_side_panel_dispose (GObject *object)
   g_clear_object (&self->document);
   g_clear_object (&self->analysis);
   g_clear_object (&self->editor);
+  g_clear_weak_pointer (&self->return_focus);
   g_clear_pointer (&self->file_calibration, np_calibration_free);
   g_clear_pointer (&self->approach_ids, g_ptr_array_unref);
   g_clear_pointer (&self->structures_signature, g_free);
@@ -745,12 +808,61 @@ np_side_panel_dispose (GObject *object)
 }
 
 static void
+np_side_panel_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  NpSidePanel *self = NP_SIDE_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_RETURN_FOCUS:
+      g_value_set_object (value, self->return_focus);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_side_panel_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  NpSidePanel *self = NP_SIDE_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_RETURN_FOCUS:
+      if (g_set_weak_pointer (&self->return_focus, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, properties[PROP_RETURN_FOCUS]);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 np_side_panel_class_init (NpSidePanelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = np_side_panel_dispose;
+  object_class->get_property = np_side_panel_get_property;
+  object_class->set_property = np_side_panel_set_property;
+
+  /**
+   * NpSidePanel:return-focus:
+   *
+   * The widget that gets the keyboard after Enter in a field (the canvas).
+   */
+  properties[PROP_RETURN_FOCUS] =
+    g_param_spec_object ("return-focus", NULL, NULL, GTK_TYPE_WIDGET,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/needleplan/NeedlePlan/np-side-panel.ui");
@@ -833,6 +945,16 @@ np_side_panel_init (NpSidePanel *self)
   g_signal_connect (self->clinician_row, "apply", G_CALLBACK (entry_applied_cb), self);
   g_signal_connect (self->patient_name_row, "apply", G_CALLBACK (entry_applied_cb), self);
   g_signal_connect (self->patient_id_row, "apply", G_CALLBACK (entry_applied_cb), self);
+  g_signal_connect (self->clinician_row, "entry-activated", G_CALLBACK (entry_applied_cb), self);
+  g_signal_connect (self->patient_name_row, "entry-activated", G_CALLBACK (entry_applied_cb),
+                    self);
+  g_signal_connect (self->patient_id_row, "entry-activated", G_CALLBACK (entry_applied_cb),
+                    self);
+  /* GTK 4.8's spin button has no "activate" of its own: its text has. */
+  g_signal_connect_after (gtk_editable_get_delegate (GTK_EDITABLE (self->volume_spin)),
+                          "activate", G_CALLBACK (spin_activated_cb), self);
+  g_signal_connect_after (gtk_editable_get_delegate (GTK_EDITABLE (self->speed_spin)),
+                          "activate", G_CALLBACK (spin_activated_cb), self);
   g_signal_connect (self->file_calibration_button, "clicked",
                     G_CALLBACK (use_file_calibration_cb), self);
   g_signal_connect (self->structures_list, "row-activated", G_CALLBACK (structure_activated_cb),

@@ -499,6 +499,7 @@ _np_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, 0, "win.tool", "s", "structure");
   add_binding (widget_class, GDK_KEY_m, 0, "win.measure");
   add_binding (widget_class, GDK_KEY_c, 0, "win.calibrate");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.tool", "s", "redact");
   add_binding (widget_class, GDK_KEY_Delete, 0, "win.delete");
   add_binding (widget_class, GDK_KEY_KP_Delete, 0, "win.delete");
   add_binding (widget_class, GDK_KEY_BackSpace, 0, "win.delete");

@@ -46,10 +46,12 @@ guess_modality (NpFrame *frame)
  * @sha256: (nullable): the frame file's checksum
  *
  * A new plan on @frame: the frame named by its file name (a plan is saved
- * next to its frame by default), linear probe. A PNG's declared pixel size
- * is only offered (in the Calibration section): image editors write one; a
- * DICOM file's calibration is used, since the scanner wrote it, and a
- * manual calibration replaces it.
+ * next to its frame by default), site, side and probe not chosen (the
+ * side panel asks for them and exports refuse to go out without site and
+ * side, so nothing is recorded that nobody said). A PNG's declared pixel
+ * size is only offered (in the Calibration section): image editors write
+ * one; a DICOM file's calibration is used, since the scanner wrote it, and
+ * a manual calibration replaces it.
  *
  * Returns: (transfer full): the plan
  */
@@ -65,7 +67,9 @@ _np_window_new_plan_for_frame (NpWindow   *self,
   np_plan_set_string (&plan->frame_path, basename);
   np_plan_set_string (&plan->frame_sha256, sha256);
   plan->modality = guess_modality (frame);
-  plan->probe = NP_PROBE_LINEAR;
+  plan->probe = NP_PROBE_UNSPECIFIED;
+  plan->site = NP_SITE_UNSPECIFIED;
+  plan->side = NP_SIDE_UNSPECIFIED;
   plan->technique = plan->modality == NP_MODALITY_FLUOROSCOPY ? NP_TECHNIQUE_COAXIAL
                                                               : NP_TECHNIQUE_IN_PLANE;
   /* A DICOM source is recorded by its instance and the frame planned on

@@ -83,8 +83,9 @@ else
 fi
 
 if have pdfinfo && have pdftotext && have pdftoppm; then
-  # Page 1: title, case and image; page 2: results, calibration, warnings,
-  # statement and signature (the table is kept whole on one page).
+  # Page 1: title, case, image and the start of the results (the image is
+  # scaled to leave room); page 2: the rest, calibration, warnings,
+  # statement and signature.
   pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
   size=$(pdfinfo "$pdf" | sed -n 's/^Page size: *//p')
   text=$(pdf_text "$pdf")
@@ -98,11 +99,20 @@ if have pdfinfo && have pdftotext && have pdftoppm; then
     ok "A4 report has 2 A4 pages, numbered"
   fi
 
+  page1=$(pdftotext -f 1 -l 1 "$pdf" - 2>/dev/null | tr '\n\f' '  ' | tr -s ' ')
+  if echo "$page1" | grep -qF "Results" && echo "$page1" | grep -qF "Measure" &&
+     echo "$page1" | grep -qF "Target depth 16.2 mm"; then
+    ok "the results table starts on page 1, under the image"
+  else
+    not_ok "the results table starts on page 1, under the image" "page 1: $page1"
+  fi
+
   missing=""
   for expected in "This plan is a planning aid." \
                   "not a substitute for the clinician's judgement at the procedure" \
                   "Target depth 16.2 mm" "Path length 32.8 mm" "95 % interval" \
                   "Dr. Ada Lovelace" "$name" "$id" "Platelet-rich plasma (PRP)" "4 ml" \
+                  "Side Left" \
                   "Method: Pixel size typed in by the user." "0.1500 mm/px ± 0.0010" \
                   "Path crosses the quadriceps tendon" "Signature"; do
     if ! echo "$text" | grep -qF -- "$expected"; then
@@ -362,6 +372,28 @@ check_failure "--batch without --out" 2 "--out"
 
 run export "$knee" --png "$tmp/same" --pdf "$tmp/same"
 check_failure "--png and --pdf the same file" 2 "same file"
+
+# Site and side are never filled in: without the side the export is refused;
+# --unrecorded writes it, the report saying "Side not recorded".
+mkdir "$tmp/no-side"
+sed 's/"side": "left",/"side": "unspecified",/' "$knee" >"$tmp/no-side/plan.json"
+cp "$tmp/knee-us/frame.png" "$tmp/no-side/frame.png"
+run export "$tmp/no-side/plan.json" --pdf "$tmp/no-side/report.pdf"
+if [ -e "$tmp/no-side/report.pdf" ]; then
+  not_ok "a plan without its side is not exported" "report.pdf was written"
+else
+  check_failure "a plan without its side is not exported" 1 "does not record the side"
+fi
+run export "$tmp/no-side/plan.json" --pdf "$tmp/no-side/report.pdf" --unrecorded
+if [ "$status" -ne 0 ] || [ ! -s "$tmp/no-side/report.pdf" ]; then
+  not_ok "--unrecorded exports it, the report says the side is not recorded" \
+         "exit status $status"
+elif have pdftotext && ! pdf_text "$tmp/no-side/report.pdf" | grep -qF "Side not recorded"; then
+  not_ok "--unrecorded exports it, the report says the side is not recorded" \
+         "no “Side not recorded” in the report"
+else
+  ok "--unrecorded exports it, the report says the side is not recorded"
+fi
 
 # --- batch -----------------------------------------------------------------
 

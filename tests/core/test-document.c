@@ -137,6 +137,43 @@ test_document_replace_frame_keeps_plan (void)
   g_assert_cmpuint (frame_changes, ==, 1);
 }
 
+/* Dirty means "differs from the saved plan", whichever way the plan got
+ * there: undo back to the saved state is clean, redo away is dirty again. */
+static void
+test_document_dirty_follows_saved_state (void)
+{
+  g_autoptr(NpDocument) document = np_document_new ();
+
+  np_document_edit (document, plan_with_target (document, 10, 20), "Place target");
+  np_document_set_dirty (document, FALSE);           /* saved here */
+  np_document_edit (document, plan_with_target (document, 30, 40), "Move target");
+  g_assert_true (np_document_get_dirty (document));
+
+  g_assert_true (np_document_undo (document));       /* back at the save */
+  g_assert_false (np_document_get_dirty (document));
+  g_assert_true (np_document_undo (document));       /* before the save */
+  g_assert_true (np_document_get_dirty (document));
+  g_assert_true (np_document_redo (document));
+  g_assert_false (np_document_get_dirty (document));
+  g_assert_true (np_document_redo (document));
+  g_assert_true (np_document_get_dirty (document));
+
+  /* A drag that ends where it started leaves the saved state clean. */
+  g_assert_true (np_document_undo (document));
+  np_document_begin_live_edit (document, "Drag target");
+  np_document_live_edit (document, plan_with_target (document, 11, 21));
+  np_document_live_edit (document, plan_with_target (document, 10, 20));
+  np_document_end_live_edit (document);
+  g_assert_false (np_document_get_dirty (document));
+
+  /* Marked dirty by hand (the plan now names a moved frame): only a save
+   * clears it, not an undo. */
+  np_document_set_dirty (document, TRUE);
+  np_document_edit (document, plan_with_target (document, 1, 1), "Move target");
+  g_assert_true (np_document_undo (document));
+  g_assert_true (np_document_get_dirty (document));
+}
+
 static void
 test_document_finalizes (void)
 {
@@ -156,6 +193,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/document/new-frame-resets", test_document_new_frame_resets);
   g_test_add_func ("/core/document/replace-frame-keeps-plan",
                    test_document_replace_frame_keeps_plan);
+  g_test_add_func ("/core/document/dirty-follows-saved-state",
+                   test_document_dirty_follows_saved_state);
   g_test_add_func ("/core/document/finalizes", test_document_finalizes);
   return g_test_run ();
 }

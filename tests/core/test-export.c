@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <grp.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -596,24 +597,34 @@ static void
 test_export_suggest_filename (void)
 {
   g_autoptr(NpPlan) plan = make_plan ();
-  g_autofree char *anonymised = np_export_suggest_filename (plan, TRUE, "pdf");
-  g_autofree char *named = np_export_suggest_filename (plan, FALSE, ".png");
+  g_autoptr(GDateTime) day = g_date_time_new_local (2026, 3, 14, 9, 30, 0);
+  g_autofree char *report = np_export_suggest_filename (plan, day, "pdf");
+  g_autofree char *image = np_export_suggest_filename (plan, day, ".png");
   g_autofree char *by_name = NULL;
   g_autofree char *no_side = NULL;
+  g_autofree char *today = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *today_prefix = NULL;
 
-  g_assert_cmpstr (anonymised, ==, "needleplan-knee-left.pdf");
-  /* "PID-98765-XQ" is kept, lower case; nothing else of the patient. */
-  g_assert_cmpstr (named, ==, "pid-98765-xq-knee-left.png");
+  /* Date, site, side: the plan's "PID-98765-XQ" never appears. */
+  g_assert_cmpstr (report, ==, "2026-03-14-knee-left.pdf");
+  g_assert_cmpstr (image, ==, "2026-03-14-knee-left.png");
 
   np_plan_set_string (&plan->patient_id, NULL);
   np_plan_set_string (&plan->patient_name, "Anna / O'Brien");
-  by_name = np_export_suggest_filename (plan, FALSE, "pdf");
-  g_assert_cmpstr (by_name, ==, "anna-o-brien-knee-left.pdf");
+  by_name = np_export_suggest_filename (plan, day, "pdf");
+  g_assert_cmpstr (by_name, ==, "2026-03-14-knee-left.pdf");
 
   plan->side = NP_SIDE_UNSPECIFIED;
   plan->site = NP_SITE_SOFT_TISSUE;
-  no_side = np_export_suggest_filename (plan, TRUE, "png");
-  g_assert_cmpstr (no_side, ==, "needleplan-soft-tissue.png");
+  no_side = np_export_suggest_filename (plan, day, "png");
+  g_assert_cmpstr (no_side, ==, "2026-03-14-soft-tissue.png");
+
+  /* No date given: today's. */
+  now = g_date_time_new_now_local ();
+  today_prefix = g_date_time_format (now, "%Y-%m-%d-");
+  today = np_export_suggest_filename (plan, NULL, "png");
+  g_assert_true (g_str_has_prefix (today, today_prefix));
 }
 
 static guint
@@ -800,6 +811,179 @@ test_export_field_of_view_region (void)
   remove_tree (dir);
 }
 
+static gboolean
+strv_has (const char *const *items,
+          const char        *item)
+{
+  return g_strv_contains (items, item);
+}
+
+/* A calibrated frame with square pixels declares its pixel size in the
+ * annotated PNG (pHYs, in pixels per metre): 0.5 mm/px is 2000 px/m, read
+ * back as exactly 0.5 mm/px. Depths scaled for another speed of sound, or
+ * rectangular pixels, have no single size: no pHYs. */
+static void
+test_export_png_pixel_size (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "annotated.png", NULL);
+  NpExportOptions options;
+  double mm_x = 0, mm_y = 0;
+
+  init_options (&options);
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_true (np_frame_get_declared_pixel_size (exported, &mm_x, &mm_y));
+    g_assert_cmpfloat_with_epsilon (mm_x, 0.5, 1e-9);
+    g_assert_cmpfloat_with_epsilon (mm_y, 0.5, 1e-9);
+  }
+
+  /* 1600 m/s: depths are 1600/1540 longer than the scanner drew them. */
+  plan->speed_of_sound_m_s = 1600;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_false (np_frame_get_declared_pixel_size (exported, NULL, NULL));
+  }
+
+  plan->speed_of_sound_m_s = 1540;
+  plan->calibration->mm_per_px_y = 0.4;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_false (np_frame_get_declared_pixel_size (exported, NULL, NULL));
+  }
+  remove_tree (dir);
+}
+
+/* The caption carries the calibration's method and size, the needle's
+ * visibility and every warning, not only the key numbers. */
+static void
+test_export_caption_items (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) items = NULL;
+  g_autofree char *calibration = NULL;
+  g_autofree char *visibility = NULL;
+  NpExportOptions options;
+  NpExportJob job;
+
+  init_options (&options);
+  g_assert_true (np_export_job_init (&job, frame, plan, NULL, &options, &error));
+  g_assert_no_error (error);
+  items = np_export_caption_items (&job);
+
+  calibration = g_strdup_printf ("Calibration: %s, 0.5000 mm/px ± 0.0050",
+                                 np_calibration_method_describe (NP_CALIBRATION_MANUAL));
+  g_assert_true (strv_has ((const char *const *) items, calibration));
+  /* An in-plane ultrasound path has a visibility rating; the caption names it. */
+  g_assert_nonnull (job.results);
+  g_assert_nonnull (np_visibility_to_string (job.results->visibility));
+  visibility = g_strdup_printf ("Needle visibility: %s",
+                                np_visibility_to_string (job.results->visibility));
+  g_assert_true (strv_has ((const char *const *) items, visibility));
+  g_assert_cmpuint (job.results->warnings->len, >, 0);
+  for (guint i = 0; i < job.results->warnings->len; i++)
+    {
+      g_autofree char *warning = g_strdup_printf ("Warning: %s",
+                                                  (const char *) g_ptr_array_index (
+                                                    job.results->warnings, i));
+
+      g_assert_true (strv_has ((const char *const *) items, warning));
+    }
+  np_export_job_clear (&job);
+}
+
+/* A redaction (10.5, 140.2) 50 × 30 covers every pixel it touches: x 10 to
+ * 60, y 140 to 170, away from the marks. Anonymised, those pixels are black
+ * in the PNG and in the frame the report embeds; pixel (62, 150) beside it
+ * keeps its grey, (3 × 62 + 7 × 150) mod 256 = 212. Not anonymised, the
+ * frame is as it was: (30, 150) is (90 + 1050) mod 256 = 116. */
+static void
+test_export_redaction_burned_in (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "anonymised.png", NULL);
+  const NpImageRect header = { 10.5, 140.2, 50, 30 };
+  NpExportOptions options;
+  NpImageRect proposed;
+
+  g_array_append_val (plan->redactions, header);
+  init_options (&options);
+  options.anonymise = TRUE;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    for (guint y = 140; y <= 170; y++)
+      for (guint x = 10; x <= 60; x++)
+        for (guint c = 0; c < 3; c++)
+          g_assert_cmpuint (np_frame_get_sample (exported, x, y, c), ==, 0);
+    g_assert_cmpuint (np_frame_get_sample (exported, 62, 150, 0), ==, 212);
+    g_assert_cmpuint (np_frame_get_sample (exported, 30, 171, 0), ==, (90 + 7 * 171) % 256);
+  }
+  {
+    NpExportJob job;
+    cairo_surface_t *surface;
+    const guint8 *data;
+    int stride;
+
+    g_assert_true (np_export_job_init (&job, frame, plan, NULL, &options, &error));
+    surface = np_export_frame_surface (&job, &error);
+    g_assert_no_error (error);
+    data = cairo_image_surface_get_data (surface);
+    stride = cairo_image_surface_get_stride (surface);
+    g_assert_cmphex (*(const guint32 *) (data + 150 * stride + 30 * 4) & 0xffffff, ==, 0);
+    cairo_surface_destroy (surface);
+    np_export_job_clear (&job);
+  }
+  options.anonymise = FALSE;
+  {
+    g_autoptr(NpFrame) exported = NULL;
+
+    g_assert_true (np_export_png (frame, plan, NULL, &options, path, &error));
+    g_assert_no_error (error);
+    exported = np_png_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (np_frame_get_sample (exported, 30, 150, 0), ==, 116);
+  }
+
+  /* The proposal for anonymising: the band above the imaging region. */
+  g_assert_false (np_export_propose_redaction (plan, 320, &proposed));
+  plan->calibration->has_region = TRUE;
+  plan->calibration->region = (NpImageRect) { 0, 50, 320, 130 };
+  g_assert_true (np_export_propose_redaction (plan, 320, &proposed));
+  g_assert_cmpfloat (proposed.x, ==, 0);
+  g_assert_cmpfloat (proposed.y, ==, 0);
+  g_assert_cmpfloat (proposed.width, ==, 320);
+  g_assert_cmpfloat (proposed.height, ==, 50);
+  remove_tree (dir);
+}
+
 /* An 8192 × 8192 frame is exactly the 64-megapixel limit: the caption band
  * would take the annotated image over it, so the image is scaled down just
  * enough, and the annotated PNG opens like any frame. */
@@ -844,6 +1028,13 @@ test_export_largest_frame (void)
   g_assert_cmpuint (np_frame_get_sample (exported, width * 3 / 4, width / 2, 0), ==, 200);
   g_assert_cmpuint (np_frame_get_sample (exported, width - 2, width + 2, 0), ==, 30);
   g_assert_nonnull (np_frame_get_text (exported, NP_EXPORT_KEY_PLAN));
+  /* 0.5 mm per frame pixel; the image's pixels are 8192 / width as large. */
+  {
+    double mm_x = 0;
+
+    g_assert_true (np_frame_get_declared_pixel_size (exported, &mm_x, NULL));
+    g_assert_cmpfloat (fabs (mm_x - 0.5 * 8192 / width), <, 0.001 * mm_x);
+  }
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1011,6 +1202,9 @@ main (int    argc,
   g_test_add_func ("/core/export/anonymised", test_export_anonymised);
   g_test_add_func ("/core/export/suggest-filename", test_export_suggest_filename);
   g_test_add_func ("/core/export/pdf-pages", test_export_pdf_pages);
+  g_test_add_func ("/core/export/png-pixel-size", test_export_png_pixel_size);
+  g_test_add_func ("/core/export/caption-items", test_export_caption_items);
+  g_test_add_func ("/core/export/redaction-burned-in", test_export_redaction_burned_in);
   g_test_add_func ("/core/export/report-page-on-any-surface",
                    test_export_report_page_on_any_surface);
   g_test_add_func ("/core/export/narrow-and-odd-text", test_export_narrow_and_odd_text);

@@ -10,6 +10,8 @@
 
 #include <math.h>
 
+#include <stdlib.h>
+
 /* Draws @plan without results (no value labels) on a black 200 × 200
  * surface and returns it. */
 static cairo_surface_t *
@@ -685,6 +687,70 @@ test_overlay_entry_label_beyond_frame (void)
     }
 }
 
+/* The columns of tendon-green ink above y = 96 of a 300 × 200 surface on
+ * which a tendon outline from (@x, 100) down to (@x, 190) is drawn with its
+ * label, in a 200 × 200 frame. */
+static void
+label_columns (double  x,
+               int    *min_x,
+               int    *max_x)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  NpStructure *tendon = np_structure_new ("long tendon label", NP_STRUCTURE_TENDON,
+                                          NP_SHAPE_POLYLINE, 0);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 300, 200);
+  cairo_t *cr = cairo_create (surface);
+  NpOverlayOptions options;
+
+  np_structure_add_point (tendon, np_image_point (x, 100));
+  np_structure_add_point (tendon, np_image_point (x, 190));
+  g_ptr_array_add (plan->structures, tendon);
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  np_overlay_options_init (&options, 200, 200);
+  options.show_labels = TRUE;
+  options.show_legend = FALSE;
+  np_overlay_draw (cr, plan, NULL, &options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  *min_x = G_MAXINT;
+  *max_x = -1;
+  for (int y = 0; y < 96; y++)
+    for (int col = 0; col < 300; col++)
+      {
+        guint r, g, b;
+
+        pixel (surface, col, y, &r, &g, &b);
+        if (is_tendon_green (r, g, b))
+          {
+            *min_x = MIN (*min_x, col);
+            *max_x = MAX (*max_x, col);
+          }
+      }
+  cairo_surface_destroy (surface);
+}
+
+/* A label asked for at the frame's right edge (centred above x = 195, it
+ * would run far past the 200 px frame and be cut there) moves inside the
+ * frame whole: as wide as the same label drawn in the middle, all of it
+ * left of 200. */
+static void
+test_overlay_label_stays_inside_frame (void)
+{
+  int mid_min, mid_max, edge_min, edge_max;
+
+  label_columns (100, &mid_min, &mid_max);
+  g_assert_cmpint (mid_max, >, mid_min);
+  /* Centred on 100 in the middle. */
+  g_assert_cmpint (abs ((mid_min + mid_max) / 2 - 100), <=, 2);
+
+  label_columns (195, &edge_min, &edge_max);
+  g_assert_cmpint (edge_max, <, 200);
+  g_assert_cmpint (abs ((edge_max - edge_min) - (mid_max - mid_min)), <=, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -701,6 +767,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/overlay/margin-isotropic", test_overlay_margin_isotropic);
   g_test_add_func ("/core/overlay/margin-anisotropic", test_overlay_margin_anisotropic);
   g_test_add_func ("/core/overlay/uncalibrated-no-margin", test_overlay_uncalibrated_has_no_margin);
+  g_test_add_func ("/core/overlay/label-stays-inside-frame",
+                   test_overlay_label_stays_inside_frame);
   g_test_add_func ("/core/overlay/labels-do-not-cover-each-other",
                    test_overlay_labels_do_not_cover_each_other);
   return g_test_run ();

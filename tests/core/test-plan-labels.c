@@ -15,8 +15,8 @@ test_labels_cover_every_value (void)
 {
   g_assert_cmpuint (g_strv_length ((GStrv) np_modality_labels ()), ==,
                     NP_MODALITY_FLUOROSCOPY + 1);
-  g_assert_cmpuint (g_strv_length ((GStrv) np_probe_labels ()), ==, NP_PROBE_CURVILINEAR + 1);
-  g_assert_cmpuint (g_strv_length ((GStrv) np_site_labels ()), ==, NP_SITE_SOFT_TISSUE + 1);
+  g_assert_cmpuint (g_strv_length ((GStrv) np_probe_labels ()), ==, NP_PROBE_UNSPECIFIED + 1);
+  g_assert_cmpuint (g_strv_length ((GStrv) np_site_labels ()), ==, NP_SITE_UNSPECIFIED + 1);
   g_assert_cmpuint (g_strv_length ((GStrv) np_side_labels ()), ==, NP_SIDE_RIGHT + 1);
   g_assert_cmpuint (g_strv_length ((GStrv) np_condition_labels ()), ==,
                     NP_CONDITION_CHRONIC_SOFT_TISSUE + 1);
@@ -31,6 +31,8 @@ static void
 test_labels_words (void)
 {
   g_assert_cmpstr (np_site_label (NP_SITE_SOFT_TISSUE), ==, "Soft tissue");
+  g_assert_cmpstr (np_site_label (NP_SITE_UNSPECIFIED), ==, "Not stated");
+  g_assert_cmpstr (np_probe_label (NP_PROBE_UNSPECIFIED), ==, "Not stated");
   g_assert_cmpstr (np_side_label (NP_SIDE_UNSPECIFIED), ==, "Not stated");
   g_assert_cmpstr (np_side_label (NP_SIDE_LEFT), ==, "Left");
   g_assert_cmpstr (np_injectate_label (NP_INJECTATE_PRP), ==, "Platelet-rich plasma (PRP)");

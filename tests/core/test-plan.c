@@ -32,8 +32,9 @@ test_defaults (void)
   g_assert_nonnull (plan->structures);
   g_assert_nonnull (plan->measurements);
   g_assert_nonnull (plan->target_region);
+  g_assert_nonnull (plan->redactions);
   g_assert_cmpuint (plan->skin_points->len + plan->structures->len + plan->measurements->len
-                    + plan->target_region->len, ==, 0);
+                    + plan->target_region->len + plan->redactions->len, ==, 0);
   g_assert_null (plan->frame_path);
 }
 
@@ -104,6 +105,19 @@ test_copy_equal (void)
     g_assert_cmpfloat (again->speed_of_sound_sd_m_s, ==, 15.0);
   }
   g_assert_true (np_plan_equal (plan, copy));
+  /* Redactions are copied and compared, rectangle by rectangle. */
+  {
+    const NpImageRect band = { 0, 0, 640, 48 };
+    g_autoptr(NpPlan) with_band = NULL;
+
+    g_array_append_val (copy->redactions, band);
+    g_assert_false (np_plan_equal (plan, copy));
+    with_band = np_plan_copy (copy);
+    g_assert_true (np_plan_equal (with_band, copy));
+    g_array_index (with_band->redactions, NpImageRect, 0).height = 50;
+    g_assert_false (np_plan_equal (with_band, copy));
+    g_array_set_size (copy->redactions, 0);
+  }
 
   np_plan_set_string (&copy->title, NULL);
   g_assert_false (np_plan_equal (plan, copy));
@@ -188,8 +202,9 @@ static void
 test_enum_strings (void)
 {
   CHECK_ENUM (np_modality, NpModality, "ultrasound", "fluoroscopy");
-  CHECK_ENUM (np_probe, NpProbe, "linear", "curvilinear");
-  CHECK_ENUM (np_site, NpSite, "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue");
+  CHECK_ENUM (np_probe, NpProbe, "linear", "curvilinear", "unspecified");
+  CHECK_ENUM (np_site, NpSite, "knee", "shoulder", "hip", "tendon", "ligament", "soft-tissue",
+              "unspecified");
   CHECK_ENUM (np_side, NpSide, "unspecified", "left", "right");
   CHECK_ENUM (np_condition, NpCondition, "unspecified", "osteoarthritis", "tendon-tear",
               "ligament-injury", "cartilage-defect", "chronic-soft-tissue");

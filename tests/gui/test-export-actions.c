@@ -13,6 +13,7 @@
 #include "np-export.h"
 #include "np-gui-test-util.h"
 #include "np-plan-file.h"
+#include "np-plan-labels.h"
 #include "np-png.h"
 #include "np-window.h"
 
@@ -109,6 +110,16 @@ accept_chooser (NpWindow   *window,
   gtk_file_chooser_set_current_name (chooser, name);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   return g_file_get_path (folder);
+}
+
+/* "2026-03-14-" + @rest, with today's date: what the save dialog suggests. */
+static char *
+today_name (const char *rest)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+
+  return g_strdup_printf ("%s-%s", day, rest);
 }
 
 static char *
@@ -219,9 +230,8 @@ test_export_png_round_trip (void)
   np_document_edit (document, np_plan_copy (edited), "Move target");
 
   /* Ctrl+E's action: the dialog opens next to the plan with the suggested
-   * name (no patient ID in the case: "needleplan", site, side). */
-  suggested = np_export_suggest_filename (edited, FALSE, "png");
-  g_assert_cmpstr (suggested, ==, "needleplan-knee-right.png");
+   * name: today's date, site, side. */
+  suggested = today_name ("knee-right.png");
   g_action_group_activate_action (G_ACTION_GROUP (window), "export-png", NULL);
   folder = accept_chooser (window, suggested, "exported.png");
   g_assert_cmpstr (folder, ==, plan_dir);
@@ -317,6 +327,7 @@ test_export_anonymised_leaves_no_identifier (void)
   NpDocument *document = np_window_get_document (window);
   g_autoptr(NpPlan) plan = np_document_dup_plan (document);
   g_autofree char *plan_dir = g_path_get_dirname (np_document_get_path (document));
+  g_autofree char *suggested = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *out = NULL;
   g_autofree char *bytes = NULL;
@@ -335,10 +346,13 @@ test_export_anonymised_leaves_no_identifier (void)
   adw_message_dialog_response (dialog, "pdf");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  /* The suggested name has no identifier either; keep it. */
-  folder = accept_chooser (window, "needleplan-knee-right.pdf", "needleplan-knee-right.pdf");
+  /* The suggested name has no identifier either (date, site, side); keep it. */
+  suggested = today_name ("knee-right.pdf");
+  g_assert_null (strstr (suggested, "4711"));
+  g_assert_null (strstr (suggested, "roe"));
+  folder = accept_chooser (window, suggested, suggested);
   g_assert_cmpstr (folder, ==, plan_dir);
-  out = g_build_filename (plan_dir, "needleplan-knee-right.pdf", NULL);
+  out = g_build_filename (plan_dir, suggested, NULL);
   wait_for_export (window, out);
   g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
   bytes = read_file (out, &length);
@@ -356,6 +370,78 @@ test_export_anonymised_leaves_no_identifier (void)
         g_assert_nonnull (strstr (text, "anonymised"));
       }
   }
+
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
+/* A new plan records no site or side until the clinician chooses them. */
+static void
+choose_site_and_side (NpWindow *window)
+{
+  NpDocument *document = np_window_get_document (window);
+  g_autoptr(NpPlan) plan = np_document_dup_plan (document);
+
+  plan->site = NP_SITE_KNEE;
+  plan->side = NP_SIDE_LEFT;
+  np_document_edit (document, g_steal_pointer (&plan), "Set site");
+}
+
+/* A new plan on a frame opens with site, side and probe not chosen (never
+ * "Linear" for a probe nobody named); exporting it asks first, and "Export
+ * as Not Recorded" goes on to the save dialog. */
+static void
+test_unrecorded_site_asks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_new (200, 150, 1, 8, &error);
+  g_autofree char *folder = scratch_folder ("unrecorded");
+  g_autofree char *frame_path = g_build_filename (folder, "frame.png", NULL);
+  g_autoptr(GFile) frame_file = g_file_new_for_path (frame_path);
+  const NpPlan *plan;
+  AdwMessageDialog *dialog;
+  NpWindow *window;
+
+  g_assert_no_error (error);
+  np_png_save (frame, frame_path, &error);
+  g_assert_no_error (error);
+  window = np_test_new_window (app);
+  np_window_open_file (window, frame_file);
+  np_test_wait_window_idle (window);
+
+  plan = np_document_get_plan (np_window_get_document (window));
+  g_assert_cmpint (plan->site, ==, NP_SITE_UNSPECIFIED);
+  g_assert_cmpint (plan->side, ==, NP_SIDE_UNSPECIFIED);
+  g_assert_cmpint (plan->probe, ==, NP_PROBE_UNSPECIFIED);
+  g_assert_cmpstr (np_probe_label (plan->probe), ==, "Not stated");
+  /* The side panel asks for them. */
+  {
+    GtkWidget *panel = np_test_template_child (window, "side_panel");
+
+    g_assert_true (gtk_widget_has_css_class (np_test_template_child (panel, "site_row"),
+                                             "warning"));
+    g_assert_true (gtk_widget_has_css_class (np_test_template_child (panel, "side_row"),
+                                             "warning"));
+    g_assert_true (gtk_widget_has_css_class (np_test_template_child (panel, "probe_row"),
+                                             "warning"));
+    g_assert_true (g_str_has_prefix (adw_expander_row_get_subtitle (
+                                       ADW_EXPANDER_ROW (np_test_template_child (panel,
+                                                                                 "case_row"))),
+                                     "Choose the site and side"));
+  }
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export-pdf", NULL);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Site or Side Not Recorded");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "the site and the side"));
+  g_assert_false (chooser_is_shown (window));
+  adw_message_dialog_response (dialog, "unrecorded");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  np_test_wait_until (chooser_is_shown, window);
+  gtk_dialog_response (GTK_DIALOG (np_test_find_dialog (GTK_WINDOW (window),
+                                                        GTK_TYPE_FILE_CHOOSER_DIALOG)),
+                       GTK_RESPONSE_CANCEL);
+  np_test_iterate (50);
 
   np_test_destroy_window (GTK_WINDOW (window));
 }
@@ -385,6 +471,7 @@ test_sixteen_bit_through_window (void)
   np_window_open_file (window, frame_file);
   np_test_wait_window_idle (window);
   g_assert_nonnull (np_document_get_frame (np_window_get_document (window)));
+  choose_site_and_side (window);
 
   /* The clinician narrows the window to 27 000 – 33 000 (centre 30 000,
    * width 6 000); the export shows the frame that way, not through the
@@ -757,6 +844,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/export/anonymised-leaves-no-identifier",
                    test_export_anonymised_leaves_no_identifier);
   g_test_add_func ("/gui/export/sixteen-bit-through-window", test_sixteen_bit_through_window);
+  g_test_add_func ("/gui/export/unrecorded-site-asks", test_unrecorded_site_asks);
   g_test_add_func ("/gui/export/unwritable-folder", test_export_to_unwritable_folder);
   g_test_add_func ("/gui/export/print-matches-pdf", test_print_matches_pdf);
   g_test_add_func ("/gui/export/print-preview", test_print_preview);

@@ -10,6 +10,7 @@
 
 #include "np-application.h"
 #include "np-calibration-dialog.h"
+#include "np-export.h"
 #include "np-gui-test-util.h"
 #include "np-mark-editor.h"
 #include "np-png.h"
@@ -489,6 +490,325 @@ save_plain_frame (const char *name)
   return np_test_save_frame (frame, name);
 }
 
+/* A real click in the middle of @widget (a tool button, a field). */
+static void
+click_widget (NpWindow  *window,
+              GtkWidget *widget)
+{
+  graphene_rect_t bounds = np_test_bounds_in (widget, GTK_WIDGET (window));
+  double surface_x, surface_y;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &surface_x, &surface_y);
+  pointer_to (window, (int) lround (bounds.origin.x + bounds.size.width / 2 + surface_x),
+              (int) lround (bounds.origin.y + bounds.size.height / 2 + surface_y));
+  np_test_iterate (30);
+  button ("click");
+  np_test_iterate (450);
+}
+
+/* The tool column's button for @tool (its action target). */
+static GtkWidget *
+tool_button (NpWindow   *window,
+             const char *tool)
+{
+  GtkWidget *column = np_test_template_child (window, "tool_column");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (column); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GVariant *target;
+
+      if (!GTK_IS_ACTIONABLE (child))
+        continue;
+      target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (child));
+      if (target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING) &&
+          g_str_equal (g_variant_get_string (target, NULL), tool))
+        return child;
+    }
+  g_error ("no tool button for %s", tool);
+  return NULL;
+}
+
+static gboolean
+wait_for_skin_points (NpDocument *document,
+                      guint       count)
+{
+  for (guint waited = 0; waited < 5000 && np_document_get_plan (document)->skin_points->len != count;
+       waited += 20)
+    np_test_iterate (20);
+  return np_document_get_plan (document)->skin_points->len == count;
+}
+
+/* Each stored point is where the click was, to the screen pixel. */
+static void
+assert_points (NpWindow           *window,
+               const GArray       *stored,
+               const NpImagePoint *clicked,
+               guint               n)
+{
+  double tolerance = 1.0 / np_canvas_get_zoom (np_window_get_canvas (window)) + 0.01;
+
+  g_assert_cmpuint (stored->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      NpImagePoint p = g_array_index (stored, NpImagePoint, i);
+
+      g_assert_cmpfloat (fabs (p.x - clicked[i].x), <=, tolerance);
+      g_assert_cmpfloat (fabs (p.y - clicked[i].y), <=, tolerance);
+    }
+}
+
+/* Drawing with clicks: Return (a real key through the X server) finishes
+ * the skin line, keypad Enter the structure outline, and a double click
+ * finishes without storing its point twice. The tool is picked with the
+ * mouse on its button, as a new user does, so the button has the focus. */
+static void
+test_enter_finishes_drawing (void)
+{
+  g_autofree char *path = save_plain_frame ("enter.png");
+  const NpImagePoint skin[] = { { 100.5, 50.5 }, { 300.5, 40.5 }, { 500.5, 60.5 } };
+  const NpImagePoint outline[] = {
+    { 200.5, 200.5 }, { 300.5, 200.5 }, { 300.5, 300.5 }, { 200.5, 300.5 },
+  };
+  const NpImagePoint second_skin[] = { { 80.5, 30.5 }, { 250.5, 25.5 }, { 520.5, 35.5 } };
+  NpWindow *window;
+  NpDocument *document;
+  const NpStructure *structure;
+  guint before;
+  int x, y;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  document = np_window_get_document (window);
+  open_path (window, path);
+
+  click_widget (window, tool_button (window, "skin"));
+  for (guint i = 0; i < G_N_ELEMENTS (skin); i++)
+    click (window, skin[i]);
+  g_assert_true (np_mark_editor_has_draft (window->mark_editor));
+  key (window, "Return");
+  g_assert_true (wait_for_skin_points (document, G_N_ELEMENTS (skin)));
+  assert_points (window, np_document_get_plan (document)->skin_points, skin, G_N_ELEMENTS (skin));
+  g_assert_false (np_mark_editor_has_draft (window->mark_editor));
+  g_assert_cmpstr (np_document_get_undo_label (document), ==, "Mark skin line");
+
+  /* Structure: four clicks, keypad Enter asks for the label; Return adds it. */
+  before = np_document_get_plan (document)->structures->len;
+  click_widget (window, tool_button (window, "structure"));
+  for (guint i = 0; i < G_N_ELEMENTS (outline); i++)
+    click (window, outline[i]);
+  key (window, "KP_Enter");
+  for (guint waited = 0; waited < 5000 && (window->structure_popover == NULL ||
+                                           !gtk_widget_get_visible (window->structure_popover));
+       waited += 20)
+    np_test_iterate (20);
+  g_assert_nonnull (window->structure_popover);
+  g_assert_true (gtk_widget_get_visible (window->structure_popover));
+  key (window, "Return");
+  g_assert_true (wait_for_structure_count (document, before + 1));
+  structure = g_ptr_array_index (np_document_get_plan (document)->structures, before);
+  assert_points (window, structure->points, outline, G_N_ELEMENTS (outline));
+
+  /* Double click on the last point: three points, not four. */
+  click_widget (window, tool_button (window, "skin"));
+  click (window, second_skin[0]);
+  click (window, second_skin[1]);
+  image_point_in_window (window, second_skin[2], &x, &y);
+  pointer_to (window, x, y);
+  np_test_iterate (30);
+  {
+    const char *args[] = { "click", "--repeat", "2", "--delay", "80", "1", NULL };
+
+    xdotool (args);
+  }
+  for (guint waited = 0; waited < 5000 &&
+       fabs (g_array_index (np_document_get_plan (document)->skin_points, NpImagePoint, 0).x -
+             second_skin[0].x) > 1.5; waited += 20)
+    np_test_iterate (20);
+  np_test_iterate (100);
+  assert_points (window, np_document_get_plan (document)->skin_points, second_skin,
+                 G_N_ELEMENTS (second_skin));
+  g_assert_false (np_mark_editor_has_draft (window->mark_editor));
+
+  destroy_window (window);
+}
+
+static char *
+current_tool (NpWindow *window)
+{
+  char *tool = NULL;
+
+  g_object_get (window, "tool", &tool, NULL);
+  return tool;
+}
+
+static gboolean
+wait_for_tool (NpWindow   *window,
+               const char *expected)
+{
+  for (guint waited = 0; waited < 5000; waited += 20)
+    {
+      g_autofree char *tool = current_tool (window);
+
+      if (g_strcmp0 (tool, expected) == 0)
+        return TRUE;
+      np_test_iterate (20);
+    }
+  return FALSE;
+}
+
+static gboolean
+wait_for_undo_label (NpDocument *document,
+                     const char *expected)
+{
+  for (guint waited = 0; waited < 5000 &&
+       g_strcmp0 (np_document_get_undo_label (document), expected) != 0; waited += 20)
+    np_test_iterate (20);
+  return g_strcmp0 (np_document_get_undo_label (document), expected) == 0;
+}
+
+/* Enter in the Clinician field applies it and gives the keyboard back to
+ * the canvas: the next tool key picks the tool, the name stays as typed.
+ * Then, in every tool, Ctrl+Z undoes and Escape cancels, as real keys. */
+static void
+test_field_enter_returns_keys (void)
+{
+  g_autofree char *plan_path = source_path ("data/cases/knee-us-01/plan.json");
+  const char *tools[][2] = {
+    { "t", "target" }, { "e", "entry" }, { "s", "skin" }, { "a", "structure" }, { "m", "measure" },
+  };
+  NpWindow *window;
+  NpDocument *document;
+  GtkWidget *panel, *clinician;
+  GtkWidget *focus;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  document = np_window_get_document (window);
+  open_path (window, plan_path);
+  panel = GTK_WIDGET (side_panel (window));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (np_test_template_child (panel, "case_row")),
+                                 TRUE);
+  clinician = np_test_template_child (panel, "clinician_row");
+  np_test_iterate (200);
+  gtk_widget_grab_focus (clinician);
+  np_test_iterate (50);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, clinician));
+
+  {
+    const char *args[] = { "type", "--delay", "30", "Dr Lee", NULL };
+
+    xdotool (args);
+  }
+  key (window, "Return");
+  g_assert_true (wait_for_undo_label (document, "Set clinician"));
+  g_assert_cmpstr (np_document_get_plan (document)->clinician, ==, "Dr Lee");
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == GTK_WIDGET (np_window_get_canvas (window)));
+
+  /* T now chooses the Target tool; nothing reaches the field. */
+  key (window, "t");
+  g_assert_true (wait_for_tool (window, "target"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (clinician)), ==, "Dr Lee");
+  g_assert_cmpstr (np_document_get_plan (document)->clinician, ==, "Dr Lee");
+
+  /* Every tool: an edit, Ctrl+Z undoes it, Escape goes back to Pan. */
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      g_autoptr(NpPlan) edited = np_document_dup_plan (document);
+      double before = edited->target.x;
+
+      key (window, tools[i][0]);
+      g_assert_true (wait_for_tool (window, tools[i][1]));
+      edited->target.x += 3;
+      np_document_edit (document, g_steal_pointer (&edited), "Nudge target");
+      key (window, "ctrl+z");
+      g_assert_true (wait_for_undo_label (document, "Set clinician"));
+      g_assert_cmpfloat (np_document_get_plan (document)->target.x, ==, before);
+      key (window, "Escape");
+      g_assert_true (wait_for_tool (window, "pan"));
+    }
+
+  /* A skin line half drawn: Escape drops the draft, Delete the selection. */
+  key (window, "s");
+  g_assert_true (wait_for_tool (window, "skin"));
+  click (window, np_image_point (100.5, 44.5));
+  g_assert_true (np_mark_editor_has_draft (window->mark_editor));
+  key (window, "Escape");
+  for (guint waited = 0; waited < 5000 && np_mark_editor_has_draft (window->mark_editor);
+       waited += 20)
+    np_test_iterate (20);
+  g_assert_false (np_mark_editor_has_draft (window->mark_editor));
+
+  destroy_window (window);
+}
+
+/* The Redact tool, picked on its button: a real drag from (100.5, 20.5) to
+ * (300.5, 60.5) stores the rectangle of every pixel it touches, about
+ * x 100–301, y 20–61 (to a screen pixel), as one undoable edit; an
+ * anonymised export of the plan is black there and keeps the frame's grey
+ * (40 + (x + y) mod 60, never 0) below it. */
+static void
+test_redact_tool (void)
+{
+  g_autofree char *path = save_plain_frame ("redact.png");
+  g_autoptr(NpFrame) annotated = NULL;
+  g_autoptr(GError) error = NULL;
+  NpExportOptions options;
+  const NpImageRect *rect;
+  NpWindow *window;
+  NpDocument *document;
+  double tolerance;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  document = np_window_get_document (window);
+  open_path (window, path);
+  click_widget (window, tool_button (window, "redact"));
+  g_assert_true (wait_for_tool (window, "redact"));
+  drag (window, np_image_point (100.5, 20.5), np_image_point (300.5, 60.5));
+  g_assert_true (wait_for_undo_label (document, "Redact area"));
+
+  tolerance = 1.0 / np_canvas_get_zoom (np_window_get_canvas (window)) + 1.01;
+  g_assert_cmpuint (np_document_get_plan (document)->redactions->len, ==, 1);
+  rect = &g_array_index (np_document_get_plan (document)->redactions, NpImageRect, 0);
+  g_assert_cmpfloat (fabs (rect->x - 100), <=, tolerance);
+  g_assert_cmpfloat (fabs (rect->y - 20), <=, tolerance);
+  g_assert_cmpfloat (fabs (rect->x + rect->width - 301), <=, tolerance);
+  g_assert_cmpfloat (fabs (rect->y + rect->height - 61), <=, tolerance);
+
+  np_export_options_init (&options);
+  options.anonymise = TRUE;
+  annotated = np_export_render_annotated (np_document_get_frame (document),
+                                          np_document_get_plan (document), NULL, &options,
+                                          &error);
+  g_assert_no_error (error);
+  for (guint y = 25; y < 55; y++)
+    for (guint x = 105; x < 295; x++)
+      g_assert_cmpuint (np_frame_get_sample (annotated, x, y, 0), ==, 0);
+  g_assert_cmpuint (np_frame_get_sample (annotated, 200, 80, 0), ==, 40 + (200 + 80) % 60);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (np_document_get_plan (document)->redactions->len, ==, 0);
+  destroy_window (window);
+}
+
 /* Without a calibration every length is in px and the panel says so. */
 static void
 test_uncalibrated_shows_px (void)
@@ -856,6 +1176,26 @@ test_save_and_new (void)
                                                      "target"), 1),
                      ==, np_document_get_plan (document)->target.y);
 
+  /* Undo back to the saved plan clears "Unsaved changes", redo sets it again. */
+  {
+    g_autoptr(NpPlan) edited = np_document_dup_plan (document);
+
+    edited->target.y += 7;
+    np_document_edit (document, g_steal_pointer (&edited), "Move target");
+  }
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• plan.json"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "plan.json — NeedlePlan");
+  g_assert_null (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                           np_test_template_child (window, "window_title"))),
+                         "Unsaved changes"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• plan.json"));
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                              np_test_template_child (window, "window_title"))),
+                            "Unsaved changes"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+
   /* New with unsaved changes: Save / Discard / Cancel. Cancel keeps them. */
   {
     g_autoptr(NpPlan) edited = np_document_dup_plan (document);
@@ -901,6 +1241,9 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/planning/recommend-entry", test_recommend_entry);
   g_test_add_func ("/gui/planning/fluoroscopy-panel", test_fluoroscopy_panel);
   g_test_add_func ("/gui/planning/tool-keys", test_tool_keys);
+  g_test_add_func ("/gui/planning/enter-finishes-drawing", test_enter_finishes_drawing);
+  g_test_add_func ("/gui/planning/field-enter-returns-keys", test_field_enter_returns_keys);
+  g_test_add_func ("/gui/planning/redact-tool", test_redact_tool);
   g_test_add_func ("/gui/planning/missing-frame", test_missing_frame);
   g_test_add_func ("/gui/planning/changed-frame-warned", test_changed_frame_warned);
   g_test_add_func ("/gui/planning/save-and-new", test_save_and_new);
