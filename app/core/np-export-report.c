@@ -53,8 +53,24 @@ typedef struct
   guint page;                        /* the page being laid out */
   double y;                          /* next free line on it */
   guint draw_page;                   /* G_MAXUINT: measure only */
+  gboolean draw_all;                 /* every page in one pass, show_page between */
   guint n_pages;                     /* when drawing */
 } Layout;
+
+static void page_furniture (Layout *l);
+
+/* In one pass over every page: the furniture of the page just filled, then
+ * the next page. Its own state, so a font set for the block that moved on
+ * stays set. */
+static void
+finish_page (Layout *l)
+{
+  cairo_save (l->cr);
+  l->draw_page = l->page;
+  page_furniture (l);
+  cairo_restore (l->cr);
+  cairo_show_page (l->cr);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Blocks                                                                     */
@@ -68,10 +84,12 @@ place (Layout *l,
 {
   if (l->y + keep > l->bottom && l->y > l->top + 0.5)
     {
+      if (l->draw_all)
+        finish_page (l);
       l->page++;
       l->y = l->top;
     }
-  return l->page == l->draw_page;
+  return l->draw_all || l->page == l->draw_page;
 }
 
 static double
@@ -979,6 +997,37 @@ np_export_report_n_pages (NpFrame               *frame,
   n_pages = count_pages (&job, width_pt, height_pt);
   np_export_job_clear (&job);
   return n_pages;
+}
+
+/**
+ * np_export_draw_report:
+ *
+ * Draws every page of the report with cairo_show_page() after each, in one
+ * layout pass: drawing page by page lays the report out again for every
+ * page, quadratic in its length (a thousand structures took minutes).
+ *
+ * Returns: the number of pages drawn
+ */
+guint
+np_export_draw_report (cairo_t           *cr,
+                       double             width_pt,
+                       double             height_pt,
+                       const NpExportJob *job)
+{
+  Layout layout;
+
+  g_return_val_if_fail (cr != NULL && job != NULL, 0);
+  g_return_val_if_fail (width_pt > 2 * MARGIN_X && height_pt > MARGIN_TOP + MARGIN_BOTTOM, 0);
+
+  cairo_save (cr);
+  np_export_setup_text (cr);
+  layout_init (&layout, cr, job, width_pt, height_pt);
+  layout.n_pages = count_pages (job, width_pt, height_pt);
+  layout.draw_all = TRUE;
+  lay_out (&layout);
+  finish_page (&layout);
+  cairo_restore (cr);
+  return layout.page + 1;
 }
 
 /**
