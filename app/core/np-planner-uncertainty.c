@@ -277,6 +277,33 @@ mark_skin_near (const Space *space,
       matters[i] = matters[i + 1] = TRUE;
 }
 
+/* The Monte Carlo and first-order intervals agree when each end of one
+ * lies within a quarter of the first-order width of the other's: beyond
+ * that the value is not linear in the inputs over their spread (a foot
+ * that jumps between skin segments, a path near a structure's edge) and the
+ * first-order interval is not to be trusted. */
+#define INTERVALS_DISAGREE_FRACTION 0.25
+
+static void
+check_agreement (NpPlanResults *results,
+                 const char    *what,
+                 const double   mc[2],
+                 const double   propagated[2])
+{
+  double tolerance = INTERVALS_DISAGREE_FRACTION * (propagated[1] - propagated[0]);
+
+  if (!(tolerance > 0) || (fabs (mc[0] - propagated[0]) <= tolerance
+                           && fabs (mc[1] - propagated[1]) <= tolerance))
+    return;
+  g_ptr_array_add (results->warnings,
+                   g_strdup_printf ("The Monte Carlo 95 %% interval of the %s (%.1f–%.1f %s) and "
+                                    "the first-order one (%.1f–%.1f %s) disagree by more than a "
+                                    "quarter of its width: the %s is not linear in the marks "
+                                    "over their error; rely on the Monte Carlo interval",
+                                    what, mc[0], mc[1], results->unit, propagated[0],
+                                    propagated[1], results->unit, what));
+}
+
 /**
  * np_planner_estimate_uncertainty:
  * @results: the output of np_planner_compute for the same plan and options
@@ -523,6 +550,7 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
 
   hold_value (results->depth, results->depth_ci95);
   PROPAGATED (Q_DEPTH, results->depth_ci95_propagated, results->depth);
+  check_agreement (results, "depth", results->depth_ci95, results->depth_ci95_propagated);
   results->depth_ci_source = dominant_source (&variance[Q_DEPTH * 3]);
   results->has_depth_ci = TRUE;
 
@@ -532,6 +560,8 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
     {
       hold_value (results->path_length, results->path_length_ci95);
       PROPAGATED (Q_PATH, results->path_length_ci95_propagated, results->path_length);
+      check_agreement (results, "path length", results->path_length_ci95,
+                       results->path_length_ci95_propagated);
       results->path_ci_source = dominant_source (&variance[Q_PATH * 3]);
       results->has_path_ci = TRUE;
     }

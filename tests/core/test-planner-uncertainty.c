@@ -328,6 +328,8 @@ test_uncertainty_marks (void)
   g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 40 - 1.959963985, 1e-4);
   assert_contains (results->path_length_ci95, results->path_length_ci95_propagated);
   assert_contains (results->depth_ci95, results->depth_ci95_propagated);
+  /* Linear in every mark: the two intervals agree, no warning. */
+  g_assert_false (has_warning (results, "The Monte Carlo 95 %"));
 
   /* Seeded: the same plan gives the same interval. */
   again = compute (plan);
@@ -428,6 +430,13 @@ test_uncertainty_long_skin (void)
   g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 30 - half, 1e-4);
   g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[1], 30 + half, 1e-4);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  /* The Monte Carlo moves each of the ~60 points within a few pixels of the
+   * foot by 1 px; the skin is the nearest of them, a maximum of dozens of
+   * normal draws about 2 px above the line, so its depths sit about 2 px
+   * below 30: its upper end falls short of 30 + 2.4 by more than a quarter
+   * of the 4.8 px first-order width, and the warning says so. */
+  g_assert_cmpfloat (results->depth_ci95[1], <, 30 + half - 0.25 * 2 * half);
+  g_assert_true (has_warning (results, "The Monte Carlo 95 % interval of the depth"));
 }
 
 int
