@@ -256,6 +256,43 @@ row (Layout         *l,
     }
   height += 2 * pad;
 
+  /* A row taller than a page (long notes) runs on over further pages line
+   * by line instead of being cut off at the bottom of one. */
+  if (height > l->bottom - l->top)
+    {
+      double lh = 0;
+      guint n_lines = 0;
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          lh = MAX (lh, line_height (columns[c].size));
+          n_lines = MAX (n_lines, lines[c]->len);
+        }
+      for (guint k = 0; k < n_lines; k++)
+        {
+          if (place (l, lh))
+            {
+              x = l->left;
+              for (guint c = 0; c < n_columns; c++)
+                {
+                  if (k < lines[c]->len)
+                    {
+                      np_export_set_font (l->cr, columns[c].size, columns[c].bold);
+                      set_grey (l->cr, columns[c].grey);
+                      show_line (l->cr, x + pad, l->y, 0, g_ptr_array_index (lines[c], k),
+                                 columns[c].size);
+                    }
+                  x += columns[c].width * (l->right - l->left);
+                }
+            }
+          l->y += lh;
+        }
+      l->y += 2 * pad;
+      for (guint c = 0; c < n_columns; c++)
+        g_ptr_array_unref (lines[c]);
+      return;
+    }
+
   if (place (l, height))
     {
       cairo_t *cr = l->cr;
