@@ -328,12 +328,6 @@ compute_fluoroscopy_path (const Context          *ctx,
       add_warning (results, "No entry marked");
       return;
     }
-  if (np_planner_path_too_short (plan))
-    {
-      add_warning (results, "The entry is less than a pixel from the target: there is no path, "
-                            "angle or needle until the entry is marked on the skin");
-      return;
-    }
 
   {
     NpMmPoint entry = np_planner_to_phys (&ctx->space, plan->entry);
