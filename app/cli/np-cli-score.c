@@ -127,6 +127,8 @@ np_cli_score (int    argc,
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
   if (!trainee->has_target)
     return np_cli_fail (NP_CLI_EXIT_INPUT, "“%s” has no target to score", argv[2]);
+  if (!np_training_plans_share_frame (expert, argv[1], trainee, argv[2], &error))
+    return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   score = np_training_score_compute (expert, trainee, depth_text != NULL, depth_mm, &error);
   if (score == NULL)

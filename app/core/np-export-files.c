@@ -304,11 +304,8 @@ encode_pdf (NpExportJob  *job,
   g_autofree char *site = NULL;
   const NpPlan *plan = job->plan;
   double width, height;
-  guint n_pages;
 
   np_paper_get_size (job->options.paper, &width, &height);
-  n_pages = np_export_report_n_pages (job->frame, plan, job->results, &job->options, width,
-                                      height);
 
   bytes = g_byte_array_new ();
   surface = cairo_pdf_surface_create_for_stream (append_bytes_cb, bytes, width, height);
@@ -331,12 +328,7 @@ encode_pdf (NpExportJob  *job,
     }
 
   cr = cairo_create (surface);
-  for (guint page = 0; page < n_pages; page++)
-    {
-      np_export_draw_report_page (cr, width, height, page, job->frame, plan, job->results,
-                                  &job->options);
-      cairo_show_page (cr);
-    }
+  np_export_draw_report (cr, width, height, job);
   status = cairo_status (cr);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
@@ -358,7 +350,7 @@ encode_pdf (NpExportJob  *job,
  * @results: (nullable): the planner's results with intervals; %NULL computes them
  * @options: (nullable): %NULL for the defaults
  *
- * Writes the report (np_export_draw_report_page() for every page) on the
+ * Writes the report (np_export_draw_report(), every page in one pass) on the
  * options' paper. Cairo embeds the fonts it uses. Atomic, and refuses to
  * write over the frame or the plan file.
  */

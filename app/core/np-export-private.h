@@ -41,6 +41,10 @@ void              np_export_draw_image      (cairo_t                *cr,
                                              cairo_surface_t        *frame_surface,
                                              const NpExportJob      *job,
                                              double                  page_units_per_px);
+guint             np_export_draw_report     (cairo_t                *cr,
+                                             double                  width_pt,
+                                             double                  height_pt,
+                                             const NpExportJob      *job);
 
 /* The caption band's items, in order, one string each (for tests). */
 GStrv             np_export_caption_items   (const NpExportJob      *job);

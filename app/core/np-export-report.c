@@ -54,8 +54,24 @@ typedef struct
   guint page;                        /* the page being laid out */
   double y;                          /* next free line on it */
   guint draw_page;                   /* G_MAXUINT: measure only */
+  gboolean draw_all;                 /* every page in one pass, show_page between */
   guint n_pages;                     /* when drawing */
 } Layout;
+
+static void page_furniture (Layout *l);
+
+/* In one pass over every page: the furniture of the page just filled, then
+ * the next page. Its own state, so a font set for the block that moved on
+ * stays set. */
+static void
+finish_page (Layout *l)
+{
+  cairo_save (l->cr);
+  l->draw_page = l->page;
+  page_furniture (l);
+  cairo_restore (l->cr);
+  cairo_show_page (l->cr);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Blocks                                                                     */
@@ -69,10 +85,12 @@ place (Layout *l,
 {
   if (l->y + keep > l->bottom && l->y > l->top + 0.5)
     {
+      if (l->draw_all)
+        finish_page (l);
       l->page++;
       l->y = l->top;
     }
-  return l->page == l->draw_page;
+  return l->draw_all || l->page == l->draw_page;
 }
 
 static double
@@ -238,6 +256,43 @@ row (Layout         *l,
       height = MAX (height, lines[c]->len * line_height (columns[c].size));
     }
   height += 2 * pad;
+
+  /* A row taller than a page (long notes) runs on over further pages line
+   * by line instead of being cut off at the bottom of one. */
+  if (height > l->bottom - l->top)
+    {
+      double lh = 0;
+      guint n_lines = 0;
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          lh = MAX (lh, line_height (columns[c].size));
+          n_lines = MAX (n_lines, lines[c]->len);
+        }
+      for (guint k = 0; k < n_lines; k++)
+        {
+          if (place (l, lh))
+            {
+              x = l->left;
+              for (guint c = 0; c < n_columns; c++)
+                {
+                  if (k < lines[c]->len)
+                    {
+                      np_export_set_font (l->cr, columns[c].size, columns[c].bold);
+                      set_grey (l->cr, columns[c].grey);
+                      show_line (l->cr, x + pad, l->y, 0, g_ptr_array_index (lines[c], k),
+                                 columns[c].size);
+                    }
+                  x += columns[c].width * (l->right - l->left);
+                }
+            }
+          l->y += lh;
+        }
+      l->y += 2 * pad;
+      for (guint c = 0; c < n_columns; c++)
+        g_ptr_array_unref (lines[c]);
+      return;
+    }
 
   if (place (l, height))
     {
@@ -1053,6 +1108,37 @@ np_export_report_n_pages (NpFrame               *frame,
   n_pages = count_pages (&job, width_pt, height_pt);
   np_export_job_clear (&job);
   return n_pages;
+}
+
+/**
+ * np_export_draw_report:
+ *
+ * Draws every page of the report with cairo_show_page() after each, in one
+ * layout pass: drawing page by page lays the report out again for every
+ * page, quadratic in its length (a thousand structures took minutes).
+ *
+ * Returns: the number of pages drawn
+ */
+guint
+np_export_draw_report (cairo_t           *cr,
+                       double             width_pt,
+                       double             height_pt,
+                       const NpExportJob *job)
+{
+  Layout layout;
+
+  g_return_val_if_fail (cr != NULL && job != NULL, 0);
+  g_return_val_if_fail (width_pt > 2 * MARGIN_X && height_pt > MARGIN_TOP + MARGIN_BOTTOM, 0);
+
+  cairo_save (cr);
+  np_export_setup_text (cr);
+  layout_init (&layout, cr, job, width_pt, height_pt);
+  layout.n_pages = count_pages (job, width_pt, height_pt);
+  layout.draw_all = TRUE;
+  lay_out (&layout);
+  finish_page (&layout);
+  cairo_restore (cr);
+  return layout.page + 1;
 }
 
 /**

@@ -43,13 +43,52 @@ np_json_add_boolean (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, value);
 }
 
+static GQuark
+nonfinite_quark (void)
+{
+  return g_quark_from_static_string ("np-json-nonfinite");
+}
+
+/**
+ * np_json_add_double_value:
+ *
+ * Adds @value, or null when it is not finite: JSON has no spelling for NaN
+ * or infinity (json-glib would write "-nan.0", which no reader takes). The
+ * builder counts the nulls written so, for np_json_count_nonfinite().
+ */
+void
+np_json_add_double_value (JsonBuilder *builder,
+                          double       value)
+{
+  if (isfinite (value))
+    {
+      json_builder_add_double_value (builder, value);
+      return;
+    }
+  json_builder_add_null_value (builder);
+  g_object_set_qdata (G_OBJECT (builder), nonfinite_quark (),
+                      GUINT_TO_POINTER (np_json_count_nonfinite (builder) + 1));
+}
+
+/**
+ * np_json_count_nonfinite:
+ *
+ * Returns: how many values np_json_add_double_value() wrote as null on
+ *   @builder because they were not finite
+ */
+guint
+np_json_count_nonfinite (JsonBuilder *builder)
+{
+  return GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (builder), nonfinite_quark ()));
+}
+
 void
 np_json_add_number (JsonBuilder *builder,
                     const char  *member,
                     double       value)
 {
   json_builder_set_member_name (builder, member);
-  json_builder_add_double_value (builder, value);
+  np_json_add_double_value (builder, value);
 }
 
 /* JSON has no spelling for infinity or NaN: those are null too. */
@@ -60,8 +99,8 @@ np_json_add_number_or_null (JsonBuilder *builder,
                             double       value)
 {
   json_builder_set_member_name (builder, member);
-  if (has && isfinite (value))
-    json_builder_add_double_value (builder, value);
+  if (has)
+    np_json_add_double_value (builder, value);  /* null, and counted, when not finite */
   else
     json_builder_add_null_value (builder);
 }
@@ -101,8 +140,8 @@ np_json_add_pair (JsonBuilder *builder,
       return;
     }
   json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, x);
-  json_builder_add_double_value (builder, y);
+  np_json_add_double_value (builder, x);
+  np_json_add_double_value (builder, y);
   json_builder_end_array (builder);
 }
 
@@ -112,8 +151,8 @@ np_json_add_point_value (JsonBuilder  *builder,
                          NpImagePoint  point)
 {
   json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, point.x);
-  json_builder_add_double_value (builder, point.y);
+  np_json_add_double_value (builder, point.x);
+  np_json_add_double_value (builder, point.y);
   json_builder_end_array (builder);
 }
 
@@ -153,10 +192,10 @@ np_json_add_rect (JsonBuilder       *builder,
       return;
     }
   json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, rect->x);
-  json_builder_add_double_value (builder, rect->y);
-  json_builder_add_double_value (builder, rect->width);
-  json_builder_add_double_value (builder, rect->height);
+  np_json_add_double_value (builder, rect->x);
+  np_json_add_double_value (builder, rect->y);
+  np_json_add_double_value (builder, rect->width);
+  np_json_add_double_value (builder, rect->height);
   json_builder_end_array (builder);
 }
 

@@ -24,6 +24,9 @@ void         np_json_add_int            (JsonBuilder   *builder,
 void         np_json_add_boolean        (JsonBuilder   *builder,
                                          const char    *member,
                                          gboolean       value);
+void         np_json_add_double_value   (JsonBuilder   *builder,
+                                         double         value);
+guint        np_json_count_nonfinite    (JsonBuilder   *builder);
 void         np_json_add_number         (JsonBuilder   *builder,
                                          const char    *member,
                                          double         value);

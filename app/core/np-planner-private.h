@@ -152,6 +152,16 @@ gboolean      np_planner_check_point       (NpImagePoint            p,
                                             GError                **error);
 gboolean      np_planner_validate_plan     (const NpPlan           *plan,
                                             GError                **error);
+
+/* Plausible calibrations and degenerate geometry (np-planner-sanity.c). */
+#define NP_PLANNER_MM_PER_PX_MIN 0.001
+#define NP_PLANNER_MM_PER_PX_MAX 10.0
+#define NP_PLANNER_PIXEL_RATIO_MAX 10.0
+gboolean      np_planner_check_scale       (const NpPlan           *plan,
+                                            GError                **error);
+gboolean      np_planner_path_too_short    (const NpPlan           *plan);
+void          np_planner_add_outline_warnings (const NpPlan        *plan,
+                                            GPtrArray              *warnings);
 char         *np_planner_structure_name    (const NpStructure      *structure);
 
 gboolean      np_planner_field_of_view     (const NpPlan           *plan,

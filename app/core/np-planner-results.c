@@ -9,6 +9,8 @@
 
 #include "np-planner-private.h"
 
+#include "np-json-util.h"
+
 #include <math.h>
 
 /* ------------------------------------------------------------------------ */
@@ -129,8 +131,8 @@ add_point (JsonBuilder  *builder,
       return;
     }
   json_builder_begin_array (builder);
-  json_builder_add_double_value (builder, p.x);
-  json_builder_add_double_value (builder, p.y);
+  np_json_add_double_value (builder, p.x);
+  np_json_add_double_value (builder, p.y);
   json_builder_end_array (builder);
 }
 
@@ -141,8 +143,8 @@ add_number_or_null (JsonBuilder *builder,
                     double       value)
 {
   json_builder_set_member_name (builder, name);
-  if (has && isfinite (value))
-    json_builder_add_double_value (builder, value);
+  if (has)
+    np_json_add_double_value (builder, value);  /* null, and counted, when not finite */
   else
     json_builder_add_null_value (builder);
 }
@@ -178,8 +180,8 @@ add_interval (JsonBuilder         *builder,
       if (has && results->calibrated == (unit == 0))
         {
           json_builder_begin_array (builder);
-          json_builder_add_double_value (builder, interval[0]);
-          json_builder_add_double_value (builder, interval[1]);
+          np_json_add_double_value (builder, interval[0]);
+          np_json_add_double_value (builder, interval[1]);
           json_builder_end_array (builder);
         }
       else
@@ -197,8 +199,8 @@ add_pair_or_null (JsonBuilder  *builder,
   if (has)
     {
       json_builder_begin_array (builder);
-      json_builder_add_double_value (builder, pair[0]);
-      json_builder_add_double_value (builder, pair[1]);
+      np_json_add_double_value (builder, pair[0]);
+      np_json_add_double_value (builder, pair[1]);
       json_builder_end_array (builder);
     }
   else
@@ -303,7 +305,7 @@ np_planner_results_to_json (const NpPlanResults *results)
       for (guint i = 0; i < results->clearances->len; i++)
         {
           json_builder_set_member_name (builder, g_ptr_array_index (keys, i));
-          json_builder_add_double_value (builder, g_array_index (results->clearances,
+          np_json_add_double_value (builder, g_array_index (results->clearances,
                                                                  NpStructureClearance,
                                                                  i).clearance);
         }
@@ -475,6 +477,17 @@ np_planner_results_to_json (const NpPlanResults *results)
   json_builder_begin_array (builder);
   for (guint i = 0; i < results->warnings->len; i++)
     json_builder_add_string_value (builder, g_ptr_array_index (results->warnings, i));
+  /* The values above that were not finite are null; say so. */
+  if (np_json_count_nonfinite (builder) > 0)
+    {
+      g_autofree char *text =
+        g_strdup_printf ("%u value%s could not be computed as a finite number and %s written "
+                         "as null", np_json_count_nonfinite (builder),
+                         np_json_count_nonfinite (builder) == 1 ? "" : "s",
+                         np_json_count_nonfinite (builder) == 1 ? "is" : "are");
+
+      json_builder_add_string_value (builder, text);
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 

@@ -186,6 +186,13 @@ np_planner_space_setup (Space              *space,
           NpMmPoint q = np_planner_to_phys (space, skin[i]);
           g_array_append_val (space->skin_points, q);
         }
+      /* Points all in one place give no direction to measure depth from. */
+      if (np_geometry_polyline_length ((const NpMmPoint *) space->skin_points->data,
+                                       n_skin) <= 0)
+        {
+          space->skin_problem = "the skin line's points all lie at one place";
+          break;
+        }
       space->skin = SKIN_POLYLINE;
       break;
 
@@ -644,6 +651,8 @@ np_planner_validate_plan (const NpPlan  *plan,
 {
   const NpCalibration *cal = plan->calibration;
 
+  if (!np_planner_check_scale (plan, error))
+    return FALSE;
   if (np_calibration_is_calibrated (cal)
       && !(isfinite (cal->se_mm_per_px_x) && cal->se_mm_per_px_x >= 0
            && isfinite (cal->se_mm_per_px_y) && cal->se_mm_per_px_y >= 0))

@@ -237,6 +237,73 @@ np_planner_interval_source_describe (const NpPlanResults *results,
     }
 }
 
+/* Marks the skin points whose nudge can move the distance from @p to a
+ * polyline skin: the ends of every segment within @slack of the nearest
+ * one. Moving any other point by a central-difference step leaves the
+ * nearest segment, its foot and its tangent as they were, so its gradient
+ * is zero and it need not be evaluated: this keeps first-order propagation
+ * linear in the skin points rather than quadratic. */
+static void
+mark_skin_near (const Space *space,
+                NpMmPoint    p,
+                double       slack,
+                gboolean    *matters)
+{
+  const NpMmPoint *pts = (const NpMmPoint *) space->skin_points->data;
+  guint n = space->skin_points->len;
+  g_autofree double *d = NULL;
+  double best = G_MAXDOUBLE;
+
+  if (n < 2 || !isfinite (p.x) || !isfinite (p.y))
+    return;
+  d = g_new (double, n - 1);
+  /* The end segments run on as rays past the ends, as in the skin model. */
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      NpMmPoint a = pts[i], b = pts[i + 1];
+      double ux = b.x - a.x, uy = b.y - a.y;
+      double len2 = ux * ux + uy * uy;
+      double t = len2 > 0 ? ((p.x - a.x) * ux + (p.y - a.y) * uy) / len2 : 0;
+
+      if (i > 0)
+        t = MAX (t, 0.0);
+      if (i + 2 < n)
+        t = MIN (t, 1.0);
+      d[i] = hypot (p.x - a.x - t * ux, p.y - a.y - t * uy);
+      best = MIN (best, d[i]);
+    }
+  for (guint i = 0; i + 1 < n; i++)
+    if (d[i] <= best + slack)
+      matters[i] = matters[i + 1] = TRUE;
+}
+
+/* The Monte Carlo and first-order intervals agree when each end of one
+ * lies within a quarter of the first-order width of the other's: beyond
+ * that the value is not linear in the inputs over their spread (a foot
+ * that jumps between skin segments, a path near a structure's edge) and the
+ * first-order interval is not to be trusted. */
+#define INTERVALS_DISAGREE_FRACTION 0.25
+
+static void
+check_agreement (NpPlanResults *results,
+                 const char    *what,
+                 const double   mc[2],
+                 const double   propagated[2])
+{
+  double tolerance = INTERVALS_DISAGREE_FRACTION * (propagated[1] - propagated[0]);
+
+  if (!(tolerance > 0) || (fabs (mc[0] - propagated[0]) <= tolerance
+                           && fabs (mc[1] - propagated[1]) <= tolerance))
+    return;
+  g_ptr_array_add (results->warnings,
+                   g_strdup_printf ("The Monte Carlo 95 %% interval of the %s (%.1f–%.1f %s) and "
+                                    "the first-order one (%.1f–%.1f %s) disagree by more than a "
+                                    "quarter of its width: the %s is not linear in the marks "
+                                    "over their error; rely on the Monte Carlo interval",
+                                    what, mc[0], mc[1], results->unit, propagated[0],
+                                    propagated[1], results->unit, what));
+}
+
 /**
  * np_planner_estimate_uncertainty:
  * @results: the output of np_planner_compute for the same plan and options
@@ -275,6 +342,7 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
   g_autofree double *samples = NULL;    /* n_out rows of mc_samples */
   g_autofree guint *n_finite = NULL;
   g_autofree double *variance = NULL;   /* n_out rows of 3 parts */
+  g_autofree gboolean *skin_matters = NULL;
   guint n_params, n_skin, n_out, n_clear = 0, n_samples;
   gboolean calibrated, shared_scale, speed_varies;
   double half;
@@ -402,6 +470,26 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
           samples[(gsize) q * n_samples + n_finite[q]++] = out_p[q];
     }
 
+  /* A polyline skin point far from the feet of the target and the entry
+   * has a zero gradient (see mark_skin_near); an arc is fitted through every
+   * point, so there each one counts. */
+  skin_matters = g_new0 (gboolean, MAX (n_skin, 1));
+  evaluate (&ev, theta0, out_p);
+  if (ev.ctx.space.skin == SKIN_POLYLINE && ev.ctx.space.skin_points->len == n_skin)
+    {
+      const Space *space = &ev.ctx.space;
+      /* A step of 1e-4 px moves a segment by at most this much, and ties
+       * within it are kept with a wide factor. */
+      double slack = 1e-2 * MAX (1.0, MAX (space->sx, space->sy * space->k));
+
+      mark_skin_near (space, np_planner_to_phys (space, plan->target), slack, skin_matters);
+      if (ev.has_path && !ev.out_of_plane)
+        mark_skin_near (space, np_planner_to_phys (space, plan->entry), slack, skin_matters);
+    }
+  else
+    for (guint i = 0; i < n_skin; i++)
+      skin_matters[i] = TRUE;
+
   /* First-order propagation: central differences at the nominal values,
    * each parameter's part of the variance kept by its source. */
   for (guint i = 0; i < n_params && ok; i++)
@@ -410,6 +498,8 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
       guint part = i <= P_SY ? 0 : i == P_SPEED ? 2 : 1;
 
       if (sigma[i] <= 0)
+        continue;
+      if (i >= P_SKIN && !skin_matters[(i - P_SKIN) / 2])
         continue;
       if (i == P_SY && shared_scale)
         continue;
@@ -460,6 +550,7 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
 
   hold_value (results->depth, results->depth_ci95);
   PROPAGATED (Q_DEPTH, results->depth_ci95_propagated, results->depth);
+  check_agreement (results, "depth", results->depth_ci95, results->depth_ci95_propagated);
   results->depth_ci_source = dominant_source (&variance[Q_DEPTH * 3]);
   results->has_depth_ci = TRUE;
 
@@ -469,6 +560,8 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
     {
       hold_value (results->path_length, results->path_length_ci95);
       PROPAGATED (Q_PATH, results->path_length_ci95_propagated, results->path_length);
+      check_agreement (results, "path length", results->path_length_ci95,
+                       results->path_length_ci95_propagated);
       results->path_ci_source = dominant_source (&variance[Q_PATH * 3]);
       results->has_path_ci = TRUE;
     }

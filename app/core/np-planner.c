@@ -251,6 +251,12 @@ compute_ultrasound_path (const Context          *ctx,
       add_warning (results, "No entry marked");
       return;
     }
+  if (np_planner_path_too_short (plan))
+    {
+      add_warning (results, "The entry is less than a pixel from the target: there is no path, "
+                            "angle or needle until the entry is marked on the skin");
+      return;
+    }
 
   entry = np_planner_to_phys (space, plan->entry);
   results->has_path = TRUE;
@@ -432,6 +438,7 @@ np_planner_compute_with_views (const NpPlan            *plan,
     add_warning (results, "Curvilinear probe without a skin arc: the top edge of the image is "
                           "used as the skin line; mark the arc for a true depth");
 
+  np_planner_add_outline_warnings (plan, results->warnings);
   if (!plan->has_target)
     add_warning (results, "No target marked");
   else

@@ -14,6 +14,7 @@
 #include "np-json-util.h"
 #include "np-planner.h"
 
+#include <glib/gstdio.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <string.h>
@@ -242,6 +243,81 @@ np_training_plan_has_answer (const NpPlan *plan)
   g_return_val_if_fail (plan != NULL, FALSE);
   return plan->has_target
          || (plan->target_region != NULL && plan->target_region->len >= MIN_REGION_POINTS);
+}
+
+/* The plan's frame path joined to the plan's folder, ".." and "." removed. */
+static char *
+frame_location (const NpPlan *plan,
+                const char   *plan_path)
+{
+  g_autofree char *dir = g_path_get_dirname (plan_path);
+  g_autofree char *base = g_canonicalize_filename (dir, NULL);
+
+  return g_canonicalize_filename (plan->frame_path != NULL ? plan->frame_path : "", base);
+}
+
+/**
+ * np_training_plans_share_frame:
+ * @expert_path: where @expert was loaded from
+ * @trainee_path: where @trainee was loaded from
+ *
+ * A trainee's plan scores only against the expert plan of the same frame:
+ * the same frame SHA-256 when both plans record one; else the same frame
+ * file (one device and inode, so links and ".." name it once) when both
+ * frames are there, or the same path from the plans' folders when not
+ * (scoring reads no frame).
+ *
+ * Returns: %TRUE when they share the frame; %FALSE with @error set when not
+ */
+gboolean
+np_training_plans_share_frame (const NpPlan  *expert,
+                               const char    *expert_path,
+                               const NpPlan  *trainee,
+                               const char    *trainee_path,
+                               GError       **error)
+{
+  g_autofree char *expert_frame = NULL;
+  g_autofree char *trainee_frame = NULL;
+  g_autofree char *expert_display = NULL;
+  g_autofree char *trainee_display = NULL;
+  GStatBuf a, b;
+  gboolean same;
+
+  g_return_val_if_fail (expert != NULL && trainee != NULL, FALSE);
+  g_return_val_if_fail (expert_path != NULL && trainee_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  expert_display = g_filename_display_name (expert_path);
+  trainee_display = g_filename_display_name (trainee_path);
+  if (expert->frame_sha256 != NULL && *expert->frame_sha256 != '\0'
+      && trainee->frame_sha256 != NULL && *trainee->frame_sha256 != '\0')
+    {
+      if (g_ascii_strcasecmp (expert->frame_sha256, trainee->frame_sha256) == 0)
+        return TRUE;
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "“%s” and “%s” are plans of different frames (their frames' SHA-256 "
+                   "differ): score a trainee's plan of the case's own frame",
+                   trainee_display, expert_display);
+      return FALSE;
+    }
+  expert_frame = frame_location (expert, expert_path);
+  trainee_frame = frame_location (trainee, trainee_path);
+  if (g_stat (expert_frame, &a) == 0 && g_stat (trainee_frame, &b) == 0)
+    same = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  else
+    same = strcmp (expert_frame, trainee_frame) == 0;
+  if (same)
+    return TRUE;
+  {
+    g_autofree char *t = g_filename_display_name (trainee_frame);
+    g_autofree char *e = g_filename_display_name (expert_frame);
+
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                 "“%s” and “%s” are plans of different frames (“%s” and “%s”): score a "
+                 "trainee's plan of the case's own frame", trainee_display, expert_display,
+                 t, e);
+  }
+  return FALSE;
 }
 
 /* Area centroid of the region, or the mean of its corners when it has no

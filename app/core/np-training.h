@@ -107,6 +107,11 @@ NpTrainingScore *np_training_score_from_json (JsonNode               *node,
                                               GError                **error);
 
 gboolean         np_training_plan_has_answer (const NpPlan           *plan);
+gboolean         np_training_plans_share_frame (const NpPlan         *expert,
+                                                const char           *expert_path,
+                                                const NpPlan         *trainee,
+                                                const char           *trainee_path,
+                                                GError              **error);
 gboolean         np_training_plan_get_answer (const NpPlan           *plan,
                                               NpImagePoint           *target);
 

@@ -538,6 +538,57 @@ bench_planner_and_overlay (guint runs)
   cairo_surface_destroy (surface);
 }
 
+/* The `plan` verb's work: the values, then the Monte Carlo and first-order
+ * intervals. */
+static void
+planner_plan_verb (gpointer data)
+{
+  Work *work = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlanResults) results = np_planner_compute (work->plan, &work->options, &error);
+
+  if (results == NULL || !np_planner_estimate_uncertainty (work->plan, &work->options, results,
+                                                           &error))
+    g_error ("%s", error->message);
+}
+
+/* A skin polyline of @n points along the top of the 1920 px frame, gently
+ * waved so that no two segments lie on one line. */
+static void
+add_skin_polyline (NpPlan *plan,
+                   guint   n)
+{
+  plan->skin_kind = NP_SKIN_POLYLINE;
+  for (guint i = 0; i < n; i++)
+    {
+      NpImagePoint p = np_image_point (1920.0 * i / (n - 1), 2 + sin (i * 0.01));
+
+      g_array_append_val (plan->skin_points, p);
+    }
+}
+
+/* Size limits hold in total: `plan` on the largest plan the format allows in
+ * points (10,000 skin points) with 1,000 structures, against one planner
+ * evaluation of a 10-point skin plan. Quadratic, this took over a minute. */
+static void
+bench_large_plan (guint runs)
+{
+  g_autoptr(NpPlan) large_plan = make_drag_plan (1000);
+  g_autoptr(NpPlan) small_plan = make_drag_plan (4);
+  Work large = { large_plan, { 0 }, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  Work small = { small_plan, { 0 }, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  double ours, baseline;
+
+  add_skin_polyline (large_plan, 10000);
+  add_skin_polyline (small_plan, 10);
+  planner_options_for (&large.options, 1920, 1080);
+  planner_options_for (&small.options, 1920, 1080);
+  ours = median_seconds (planner_plan_verb, &large, MIN (runs, 3u));
+  baseline = median_seconds (planner_compute, &small, runs * 5);
+  report_target ("plan, 10,000-point skin, 1,000 str.", ours, "one evaluation, 10 points",
+                 baseline, 10.0);
+}
+
 static void
 bench_files (guint       runs,
              const char *tmpdir)
@@ -697,6 +748,14 @@ main (int    argc,
   g_autofree char *memory_row = NULL;
 
   setvbuf (stdout, NULL, _IOLBF, 0); /* rows appear as they are measured */
+  /* A third argument runs one row only: `needleplan-bench 3 CLI large-plan`. */
+  if (argc > 3 && g_strcmp0 (argv[3], "large-plan") == 0)
+    {
+      np_gsl_init ();
+      bench_large_plan (runs);
+      g_rmdir (tmpdir);
+      return 0;
+    }
   memory_row = bench_peak_memory (cli, tmpdir);
   printf ("NeedlePlan %s benchmark, median of %u runs\n", PACKAGE_VERSION, runs);
   printf ("%-34s %13s  %-26s %13s  %7s  %s\n", "operation", "ours", "baseline", "", "ratio",
@@ -718,6 +777,7 @@ main (int    argc,
   np_gsl_init ();
   bench_auto_calibration (runs);
   bench_planner_and_overlay (runs);
+  bench_large_plan (runs);
   bench_files (runs, tmpdir);
   fputs (memory_row, stdout);
 

@@ -103,6 +103,22 @@ write('notes.txt', 'name: a secret, not an image\n')
 # Numbers JSON does not have, which json-glib's scanner would take.
 write('leading-zero.json', json.dumps(plan, indent=2).replace('"target": [\n      100,',
                                                               '"target": [\n      0100,'))
+# Numbers that are not JSON numbers in other ways: json-glib's scanner
+# would say "scanner: unknown error" or "digit is beyond radix".
+write('bad-exponent.json', json.dumps(plan, indent=2).replace('"target": [\n      100,',
+                                                              '"target": [\n      1e,'))
+write('hex.json', json.dumps(plan, indent=2).replace('"target": [\n      100,',
+                                                     '"target": [\n      0x64,'))
+write('double-minus.json', json.dumps(plan, indent=2).replace('"target": [\n      100,',
+                                                              '"target": [\n      --5,'))
+# Pixel sizes no imaging system gives (issue 18: 1e-300 gave depth 0.0 mm
+# and a 16 mm needle; 1e-200 printed "-nan.0" in --json).
+variant('tiny-scale.json', lambda p: p['calibration'].update(mm_per_px=[1e-300, 1e-300]))
+variant('nan-scale.json', lambda p: p['calibration'].update(mm_per_px=[1e-200, 1e-200]))
+variant('huge-scale.json', lambda p: p['calibration'].update(mm_per_px=[20, 20]))
+variant('skewed-scale.json', lambda p: p['calibration'].update(mm_per_px=[0.1, 2]))
+# The trainee's plan of another frame (another SHA-256).
+variant('other-frame.json', lambda p: p['frame'].update(sha256=hashlib.sha256(b'x').hexdigest()))
 # JSON has no NaN and no infinity; a writer that emits them anyway.
 write('nan.json', '{\n  "format": "needleplan-plan",\n  "version": 1,\n'
                   '  "marks": {"target": [NaN, 80]}\n}\n')
@@ -251,6 +267,35 @@ expect "export: version 2 frame path naming a FIFO" 1 \
 expect "plan: a number with a leading zero" 1 \
   "“leading-zero.json”: not valid JSON: line 23, column 7: “target” holds 0100, which is not a JSON number (write digits, with a point only between digits)" \
   plan leading-zero.json
+expect "plan: exponent without digits (1e)" 1 \
+  "“bad-exponent.json”: not valid JSON: line 23, column 7: “target” holds 1e, which is not a JSON number (write digits, with a point only between digits)" \
+  plan bad-exponent.json
+expect "plan: hexadecimal number (0x64)" 1 \
+  "“hex.json”: not valid JSON: line 23, column 7: “target” holds 0x64, which is not a JSON number (write digits, with a point only between digits)" \
+  plan hex.json
+expect "plan: two minus signs (--5)" 1 \
+  "“double-minus.json”: not valid JSON: line 23, column 7: “target” holds --5, which is not a JSON number (write digits, with a point only between digits)" \
+  plan double-minus.json
+expect "plan --samples 1e" 2 "--samples “1e” must be a whole number from 100 to 1000000" \
+  plan --samples 1e plan.json
+expect "plan --walkdown-angle 0x10" 2 \
+  "--walkdown-angle “0x10” must be an angle above 0° and up to 90°" \
+  plan --walkdown-angle 0x10 plan.json
+expect "plan: pixel size 1e-300 mm/px" 1 \
+  "The pixel size 1e-300 × 1e-300 mm/px is outside the plausible 0.001–10 mm/px: check the calibration" \
+  plan tiny-scale.json
+expect "plan --json: pixel size 1e-200 mm/px (printed -nan.0)" 1 \
+  "The pixel size 1e-200 × 1e-200 mm/px is outside the plausible 0.001–10 mm/px: check the calibration" \
+  plan --json nan-scale.json
+expect "plan: pixel size 20 mm/px" 1 \
+  "The pixel size 20 × 20 mm/px is outside the plausible 0.001–10 mm/px: check the calibration" \
+  plan huge-scale.json
+expect "export: pixel size 0.1 × 2 mm/px (ratio 20)" 1 \
+  "The pixel size 0.1 × 2 mm/px is more than 10 times larger on one axis than on the other: check the calibration" \
+  export skewed-scale.json --png skewed.png
+expect "score: a trainee's plan of another frame" 1 \
+  "“other-frame.json” and “plan.json” are plans of different frames (their frames' SHA-256 differ): score a trainee's plan of the case's own frame" \
+  score plan.json other-frame.json
 expect "plan: unknown version" 1 \
   "“version.json” was made by a newer NeedlePlan; version 7 is not supported (this NeedlePlan reads version 2)" \
   plan version.json
@@ -340,5 +385,65 @@ expect_full_disk "full disk: phantom (no half-written case folder)" \
 expect "export of a plan whose frame was deleted" 1 \
   "The frame “$work/gone/frame.png” of “plan.json” cannot be found: No such file or directory" \
   export gone/plan.json --png gone/out.png
+
+# ---- not errors, but never numbers without meaning, and never a hang -----------
+# These write outside the compared folder, in $tmp/size.
+mkdir -p "$tmp/size"
+cp "$work/frame.png" "$tmp/size/frame.png"
+python3 - "$work/plan.json" "$tmp/size" <<'EOF'
+import json, math, os, sys
+plan = json.load(open(sys.argv[1]))
+out = sys.argv[2]
+# The largest plan the format allows in points and structures: a 10,000-point
+# skin line and 1,000 small polygons (quadratic, plan took over a minute and
+# the PDF 41 s for 4,000 structures).
+large = json.loads(json.dumps(plan))
+large['marks']['skin'] = {'kind': 'polyline', 'points': [[round(200 * i / 9999, 4),
+                          round(2 + math.sin(i * 0.01), 4)] for i in range(10000)]}
+large['marks']['structures'] = [
+    {'label': 's%d' % i, 'kind': 'vessel', 'shape': 'polygon', 'margin_mm': 0.1,
+     'points': [[5 + (i % 60) * 3, 100 + (i // 60)], [6 + (i % 60) * 3, 100 + (i // 60)],
+                [6 + (i % 60) * 3, 101 + (i // 60)]]} for i in range(1000)]
+json.dump(large, open(os.path.join(out, 'large.json'), 'w'))
+# The entry on the target: no path, angle or needle, and a warning.
+same = json.loads(json.dumps(plan))
+same['marks']['entry'] = same['marks']['target']
+json.dump(same, open(os.path.join(out, 'entry-on-target.json'), 'w'))
+EOF
+start=$(date +%s)
+(cd "$tmp/size" && exec timeout 120 "$cli" plan --json large.json) >"$tmp/out" 2>"$tmp/err"
+status=$?
+elapsed=$(( $(date +%s) - start ))
+if [ "$status" -eq 0 ] && [ "$elapsed" -le 30 ] \
+   && python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/out"; then
+  ok "plan --json on a 10,000-point skin with 1,000 structures (${elapsed} s)"
+else
+  not_ok "plan --json on a 10,000-point skin with 1,000 structures" \
+    "exit status $status after ${elapsed} s"
+fi
+start=$(date +%s)
+(cd "$tmp/size" && exec timeout 120 "$cli" export large.json --pdf large.pdf) >"$tmp/out" 2>"$tmp/err"
+status=$?
+elapsed=$(( $(date +%s) - start ))
+if [ "$status" -eq 0 ] && [ "$elapsed" -le 30 ] && [ -s "$tmp/size/large.pdf" ]; then
+  ok "PDF report of 1,000 structures (${elapsed} s)"
+else
+  not_ok "PDF report of 1,000 structures" "exit status $status after ${elapsed} s"
+fi
+(cd "$tmp/size" && exec timeout 60 "$cli" plan --json entry-on-target.json) >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" -eq 0 ] && python3 - "$tmp/out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['path_length_mm'] is None and d['insertion_angle_deg'] is None, d
+assert d['needle_mm'] is None, d['needle_mm']
+assert any('less than a pixel from the target' in w for w in d['warnings']), d['warnings']
+EOF
+then
+  ok "plan: the entry on the target gives no path, angle or needle, and says why"
+else
+  not_ok "plan: the entry on the target gives no path, angle or needle, and says why" \
+    "exit status $status"
+fi
 
 tap_finish

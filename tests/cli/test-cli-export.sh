@@ -573,6 +573,27 @@ else
   not_ok "batch progress lines escape control characters in names" "$(tr '\n' '|' <"$tmp/err")"
 fi
 
+# --- notes longer than a page ---------------------------------------------------
+# 300 numbered sentences of notes (about 19 kB, under the 20,000-byte cap):
+# every one of them is in the report, in order, over as many pages as it takes.
+python3 - "$knee" "$tmp/knee-us/long-notes.json" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan['notes'] = ' '.join('Note %d of a long note about the procedure.' % i for i in range(300))
+json.dump(plan, open(sys.argv[2], 'w'))
+PY
+run export "$tmp/knee-us/long-notes.json" --pdf "$tmp/long-notes.pdf"
+if ! have pdftotext; then
+  skip "notes longer than a page all reach the report" "pdftotext not installed"
+elif [ "$status" -ne 0 ]; then
+  not_ok "notes longer than a page all reach the report" "exit status $status"
+elif [ "$(pdf_text "$tmp/long-notes.pdf" | grep -o 'Note [0-9]* of' | awk '{print $2}' \
+         | tr '\n' ' ')" != "$(seq 0 299 | tr '\n' ' ')" ]; then
+  not_ok "notes longer than a page all reach the report" "some notes are missing or out of order"
+else
+  ok "notes longer than a page all reach the report, over further pages"
+fi
+
 # --- help --------------------------------------------------------------------
 
 run export --help

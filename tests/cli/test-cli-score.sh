@@ -195,6 +195,32 @@ printf '{"format": "needleplan-plan", "version": 1,' >"$tmp/cut.json"
 run score "$tmp/expert.json" "$tmp/cut.json"
 check_failure "a truncated attempt file" 1 "cut.json"
 
+# A trainee's plan of another frame is refused: by SHA-256 when both plans
+# record one, else by the frame file the paths lead to.
+mkdir -p "$tmp/other"
+plan "$tmp/other/elsewhere.json" '{"target": [50, 40], "entry": [50, 0]}'
+run score "$tmp/expert.json" "$tmp/other/elsewhere.json"
+check_failure "an attempt on another frame (by path)" 1 "elsewhere.json" "expert.json" \
+  "are plans of different frames" "$tmp/other/frame.png"
+# Through "..", the same frame file is the same frame.
+plan "$tmp/other/back.json" '{"target": [50, 40], "entry": [50, 0]}'
+sed -i -e 's|"path": "frame.png"|"path": "../frame.png"|' -e 's|"version": 1|"version": 2|' "$tmp/other/back.json"
+run score "$tmp/expert.json" "$tmp/other/back.json"
+if [ "$status" -eq 0 ] && grep -qFx "Score: 100 / 100" "$tmp/out"; then
+  ok "the same frame reached through .. scores"
+else
+  not_ok "the same frame reached through .. scores" "exit status $status"
+fi
+hash_a='"frame": {"path": "frame.png", "sha256": "'$(printf 'a%.0s' $(seq 64))'"},'
+hash_b='"frame": {"path": "frame.png", "sha256": "'$(printf 'b%.0s' $(seq 64))'"},'
+plan "$tmp/hash-a.json" "$expert_marks" "$calibration $region"
+sed -i "s|\"frame\": {\"path\": \"frame.png\"},|$hash_a|" "$tmp/hash-a.json"
+plan "$tmp/hash-b.json" '{"target": [50, 40], "entry": [50, 0]}'
+sed -i "s|\"frame\": {\"path\": \"frame.png\"},|$hash_b|" "$tmp/hash-b.json"
+run score "$tmp/hash-a.json" "$tmp/hash-b.json"
+check_failure "an attempt on another frame (by SHA-256)" 1 "hash-b.json" "hash-a.json" \
+  "their frames' SHA-256 differ"
+
 # --- bad usage: exit 2 ---------------------------------------------------------
 
 run score "$tmp/expert.json"

@@ -1182,6 +1182,40 @@ test_export_plan_too_large_to_embed (void)
   g_rmdir (dir);
 }
 
+/* Notes longer than a page run on over further pages, never cut: 1,500
+ * lines of notes, each line of the notes column at most 1.32 × 9.5 =
+ * 12.54 pt high, on A4 content 841.89 − 58 − 60 = 723.89 pt high, need at
+ * least ⌈1500 / ⌊723.89 / 12.54⌋⌉ = ⌈1500 / 57⌉ = 27 pages; the PDF holds
+ * as many pages as the layout counts, and all in one pass. */
+static void
+test_export_long_notes (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "notes.pdf", NULL);
+  g_autoptr(GBytes) pdf = NULL;
+  NpExportOptions options;
+  double width, height;
+  guint n_pages;
+
+  for (guint i = 0; i < 1500; i++)
+    g_string_append_printf (notes, "n%u\n", i);
+  np_plan_set_string (&plan->notes, notes->str);
+  init_options (&options);
+  options.paper = NP_PAPER_A4;
+  np_paper_get_size (NP_PAPER_A4, &width, &height);
+  n_pages = np_export_report_n_pages (frame, plan, NULL, &options, width, height);
+  g_assert_cmpuint (n_pages, >=, 27);
+  g_assert_true (np_export_pdf (frame, plan, NULL, &options, path, &error));
+  g_assert_no_error (error);
+  pdf = read_bytes (path);
+  g_assert_cmpuint (count_pdf_pages (pdf), ==, n_pages);
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1191,6 +1225,7 @@ main (int    argc,
 
   g_test_add_func ("/core/export/pixels-equal-overlay", test_export_pixels_equal_overlay);
   g_test_add_func ("/core/export/largest-frame", test_export_largest_frame);
+  g_test_add_func ("/core/export/long-notes", test_export_long_notes);
   g_test_add_func ("/core/export/wider-than-cairo", test_export_wider_than_cairo);
   g_test_add_func ("/core/export/files-all-or-nothing", test_export_files_all_or_nothing);
   g_test_add_func ("/core/export/plan-too-large-to-embed", test_export_plan_too_large_to_embed);

@@ -217,6 +217,46 @@ test_json_measurement_outside_region (void)
   g_assert_cmpstr (copy->unit, ==, "mm");
 }
 
+/* JSON has no NaN or infinity: a value that is not finite is written as
+ * null and a warning counts it, so the text is always valid JSON. */
+static void
+test_json_nonfinite (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (1.0);
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+  JsonArray *interval, *warnings;
+
+  set_path (plan, 0, 0, 30, 40);
+  results = compute (plan);
+  /* A depth that could not be computed, and an interval with one end
+   * infinite and the other NaN: three values, none finite. */
+  results->depth = NAN;
+  results->has_depth_ci = TRUE;
+  results->depth_ci95[0] = -INFINITY;
+  results->depth_ci95[1] = NAN;
+  json = np_planner_results_to_json (results);
+  text = json_to_string (json, TRUE);
+  g_assert_null (strstr (text, "nan"));
+  g_assert_null (strstr (text, "inf"));
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_null_member (object, "depth_mm"));
+  interval = json_object_get_array_member (object, "depth_ci95_mm");
+  g_assert_cmpuint (json_array_get_length (interval), ==, 2);
+  g_assert_true (json_node_is_null (json_array_get_element (interval, 0)));
+  g_assert_true (json_node_is_null (json_array_get_element (interval, 1)));
+  warnings = json_object_get_array_member (object, "warnings");
+  g_assert_cmpstr (json_array_get_string_element (warnings, json_array_get_length (warnings) - 1),
+                   ==, "3 values could not be computed as a finite number and are written as "
+                       "null");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -224,6 +264,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/planner/uncalibrated", test_uncalibrated);
   g_test_add_func ("/core/planner/json", test_json);
+  g_test_add_func ("/core/planner/json-nonfinite", test_json_nonfinite);
   g_test_add_func ("/core/planner/json-measurement-outside-region",
                    test_json_measurement_outside_region);
   return g_test_run ();

@@ -328,6 +328,8 @@ test_uncertainty_marks (void)
   g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 40 - 1.959963985, 1e-4);
   assert_contains (results->path_length_ci95, results->path_length_ci95_propagated);
   assert_contains (results->depth_ci95, results->depth_ci95_propagated);
+  /* Linear in every mark: the two intervals agree, no warning. */
+  g_assert_false (has_warning (results, "The Monte Carlo 95 %"));
 
   /* Seeded: the same plan gives the same interval. */
   again = compute (plan);
@@ -394,12 +396,56 @@ test_uncertainty_arc (void)
   assert_contains (results->depth_ci95, results->depth_ci95_propagated);
 }
 
+static void
+test_uncertainty_long_skin (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (0);
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  double half = 1.959963985 * sqrt (1.5);
+  gint64 start;
+
+  /* A flat skin of 10,001 points 1 px apart along y = 0, target at
+   * (5000.5, 30): its foot is the middle of the segment from x = 5000 to
+   * 5001 (the next vertices are √(30² + 0.5²) ≈ 30.004 px away), so depth = 30 − (y_a + y_b) / 2 and the gradient is 1 on the
+   * target's y and −1/2 on each of the two points' y. With 1 px clicks the
+   * variance is 1 + 1/4 + 1/4 = 1.5 px²: 30 ± 1.96 √1.5. Every other skin
+   * point has no part in it, and the whole estimate is linear in the points
+   * (a quadratic one took minutes here). */
+  plan->mark_error_px = 1;
+  plan->skin_kind = NP_SKIN_POLYLINE;
+  for (guint i = 0; i <= 10000; i++)
+    {
+      NpImagePoint p = { i, 0 };
+
+      g_array_append_val (plan->skin_points, p);
+    }
+  plan->has_target = TRUE;
+  plan->target = np_image_point (5000.5, 30);
+  start = g_get_monotonic_time ();
+  results = compute (plan);
+  g_assert_cmpfloat_with_epsilon (results->depth, 30, 1e-9);
+  g_assert_true (np_planner_estimate_uncertainty (plan, NULL, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 30 - half, 1e-4);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[1], 30 + half, 1e-4);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  /* The Monte Carlo moves each of the ~60 points within a few pixels of the
+   * foot by 1 px; the skin is the nearest of them, a maximum of dozens of
+   * normal draws about 2 px above the line, so its depths sit about 2 px
+   * below 30: its upper end falls short of 30 + 2.4 by more than a quarter
+   * of the 4.8 px first-order width, and the warning says so. */
+  g_assert_cmpfloat (results->depth_ci95[1], <, 30 + half - 0.25 * 2 * half);
+  g_assert_true (has_warning (results, "The Monte Carlo 95 % interval of the depth"));
+}
+
 int
 main (int argc, char **argv)
 {
   np_gsl_init ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/planner/uncertainty-speed", test_uncertainty_speed);
+  g_test_add_func ("/core/planner/uncertainty-long-skin", test_uncertainty_long_skin);
   g_test_add_func ("/core/planner/uncertainty-coverage", test_uncertainty_coverage);
   g_test_add_func ("/core/planner/uncertainty-tissue-presets", test_uncertainty_tissue_presets);
   g_test_add_func ("/core/planner/uncertainty-speed-sd-checked",

@@ -559,12 +559,126 @@ test_performance (void)
   g_assert_cmpfloat (per_recommend, <, g_test_perf () ? 1e-3 : 100e-3);
 }
 
+/* Pixel sizes no imaging system gives are refused before any number: at
+ * 1e-300 mm/px every length is 0.0 mm, at 20 mm/px a knee is metres deep. */
+static void
+test_implausible_scale (void)
+{
+  struct { double x, y; gboolean ok; } cases[] = {
+    { 1e-300, 1e-300, FALSE }, { 1e-200, 1e-200, FALSE }, { 0.0009, 0.0009, FALSE },
+    { 20, 20, FALSE }, { 0.1, 2, FALSE },          /* ratio 20 */
+    { 0.001, 0.001, TRUE }, { 10, 10, TRUE }, { 0.1, 1, TRUE },   /* the limits themselves */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NpPlan) plan = plan_new (1.0);
+      g_autoptr(NpPlanResults) results = NULL;
+      g_autoptr(GError) error = NULL;
+
+      plan->calibration->mm_per_px_x = cases[i].x;
+      plan->calibration->mm_per_px_y = cases[i].y;
+      set_path (plan, 0, 0, 30, 40);
+      results = np_planner_compute (plan, NULL, &error);
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (results);
+        }
+      else
+        {
+          g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+          g_assert_null (results);
+          g_assert_nonnull (strstr (error->message, "check the calibration"));
+        }
+    }
+}
+
+/* Entry on the target, or closer than a pixel: no path, no angle, no
+ * needle, and a warning instead of "path 0.0 mm, needle 16 mm". */
+static void
+test_entry_on_target (void)
+{
+  double offsets[] = { 0, 0.4, 0.99 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      g_autoptr(NpPlan) plan = plan_new (1.0);
+      g_autoptr(NpPlanResults) results = NULL;
+
+      set_path (plan, 40, 40 - offsets[i], 40, 40);
+      results = compute (plan);
+      g_assert_true (results->has_depth);
+      g_assert_cmpfloat_with_epsilon (results->depth, 40, 1e-9);
+      g_assert_false (results->has_path);
+      g_assert_false (results->has_angle);
+      g_assert_false (results->has_needle);
+      g_assert_true (has_warning (results, "less than a pixel from the target"));
+    }
+  {
+    /* One pixel apart is a path of 1 mm at 1 mm/px. */
+    g_autoptr(NpPlan) plan = plan_new (1.0);
+    g_autoptr(NpPlanResults) results = NULL;
+
+    set_path (plan, 40, 39, 40, 40);
+    results = compute (plan);
+    g_assert_true (results->has_path);
+    g_assert_cmpfloat_with_epsilon (results->path_length, 1, 1e-9);
+  }
+}
+
+/* A skin line whose points all coincide has no direction: no depth (not
+ * 46 mm to one point), and the warning says why. */
+static void
+test_skin_points_coincide (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (1.0);
+  g_autoptr(NpPlanResults) results = NULL;
+  NpImagePoint p = { 10, 5 };
+
+  plan->skin_kind = NP_SKIN_POLYLINE;
+  for (int i = 0; i < 3; i++)
+    g_array_append_val (plan->skin_points, p);
+  set_path (plan, 60, 0, 40, 40);
+  results = compute (plan);
+  g_assert_false (results->has_depth);
+  g_assert_false (results->has_angle);
+  g_assert_true (has_warning (results, "the skin line's points all lie at one place"));
+}
+
+/* Outlines with fewer points than their shape needs are named. */
+static void
+test_short_outlines (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (1.0);
+  g_autoptr(NpPlanResults) results = NULL;
+  const double two[] = { 1, 1, 2, 2 };
+  const double one[] = { 5, 5 };
+  const double three[] = { 1, 1, 2, 2, 3, 1 };
+
+  add_outline (plan, "flat", NP_STRUCTURE_VESSEL, NP_SHAPE_POLYGON, 0, two, 2);
+  add_outline (plan, "dot", NP_STRUCTURE_BONE, NP_SHAPE_POLYLINE, 0, one, 1);
+  add_outline (plan, "fine", NP_STRUCTURE_VESSEL, NP_SHAPE_POLYGON, 0, three, 3);
+  set_path (plan, 60, 0, 40, 40);
+  results = compute (plan);
+  g_assert_true (has_warning (results, "The flat (polygon) has 2 points, fewer than the 3 it "
+                                       "needs: its clearance is measured to the line between "
+                                       "them"));
+  g_assert_true (has_warning (results, "The dot (polyline) has 1 point, fewer than the 2 it "
+                                       "needs: its clearance is measured to that point"));
+  g_assert_false (has_warning (results, "The fine"));
+}
+
 int
 main (int argc, char **argv)
 {
   np_gsl_init ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/planner/path-3-4-5", test_path_3_4_5);
+  g_test_add_func ("/core/planner/implausible-scale", test_implausible_scale);
+  g_test_add_func ("/core/planner/entry-on-target", test_entry_on_target);
+  g_test_add_func ("/core/planner/skin-points-coincide", test_skin_points_coincide);
+  g_test_add_func ("/core/planner/short-outlines", test_short_outlines);
   g_test_add_func ("/core/planner/horizontal-skin", test_horizontal_skin);
   g_test_add_func ("/core/planner/anisotropic", test_anisotropic);
   g_test_add_func ("/core/planner/insertion-angle", test_insertion_angle);

@@ -9,7 +9,9 @@
 #include "np-training-session.h"
 #include "np-training.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
+#include <unistd.h>
 #include <string.h>
 
 #define TOL 1e-9
@@ -789,6 +791,83 @@ test_session_flow (void)
   g_assert_finalize_object (g_steal_pointer (&session));
 }
 
+/* Scoring needs both plans on one frame: equal SHA-256 when both have
+ * one, else one frame file (a hard link is the same file), else one path. */
+static void
+test_share_frame (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("np-share-frame-XXXXXX", &error);
+  g_autofree char *sub = NULL;
+  g_autofree char *frame = NULL;
+  g_autofree char *linked = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *expert_path = NULL;
+  g_autofree char *trainee_path = NULL;
+  g_autoptr(NpPlan) expert = np_plan_new ();
+  g_autoptr(NpPlan) trainee = np_plan_new ();
+
+  g_assert_no_error (error);
+  sub = g_build_filename (dir, "sub", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  frame = g_build_filename (dir, "frame.png", NULL);
+  linked = g_build_filename (sub, "linked.png", NULL);
+  other = g_build_filename (sub, "frame.png", NULL);
+  g_assert_true (g_file_set_contents (frame, "frame", -1, NULL));
+  g_assert_true (g_file_set_contents (other, "another frame", -1, NULL));
+  g_assert_cmpint (link (frame, linked), ==, 0);
+  expert_path = g_build_filename (dir, "expert.json", NULL);
+  trainee_path = g_build_filename (sub, "trainee.json", NULL);
+
+  /* Different SHA-256: different frames, whatever the paths say. */
+  np_plan_set_string (&expert->frame_path, "frame.png");
+  np_plan_set_string (&trainee->frame_path, "../frame.png");
+  np_plan_set_string (&expert->frame_sha256,
+                      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  np_plan_set_string (&trainee->frame_sha256,
+                      "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+  g_assert_false (np_training_plans_share_frame (expert, expert_path, trainee, trainee_path,
+                                                 &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "SHA-256 differ"));
+  g_clear_error (&error);
+  /* Equal SHA-256 (in either case): the same frame. */
+  np_plan_set_string (&trainee->frame_sha256,
+                      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  g_assert_true (np_training_plans_share_frame (expert, expert_path, trainee, trainee_path,
+                                                &error));
+  g_assert_no_error (error);
+
+  /* Without a hash on one side: "../frame.png" from sub/ is frame.png. */
+  np_plan_set_string (&trainee->frame_sha256, NULL);
+  g_assert_true (np_training_plans_share_frame (expert, expert_path, trainee, trainee_path,
+                                                &error));
+  /* A hard link is the same file. */
+  np_plan_set_string (&trainee->frame_path, "linked.png");
+  g_assert_true (np_training_plans_share_frame (expert, expert_path, trainee, trainee_path,
+                                                &error));
+  g_assert_no_error (error);
+  /* The same name in another folder is another frame. */
+  np_plan_set_string (&trainee->frame_path, "frame.png");
+  g_assert_false (np_training_plans_share_frame (expert, expert_path, trainee, trainee_path,
+                                                 &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "are plans of different frames"));
+  g_clear_error (&error);
+  /* Neither frame present: the paths decide. */
+  np_plan_set_string (&trainee->frame_path, "../missing.png");
+  np_plan_set_string (&expert->frame_path, "missing.png");
+  g_assert_true (np_training_plans_share_frame (expert, expert_path, trainee, trainee_path,
+                                                &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_unlink (linked), ==, 0);
+  g_assert_cmpint (g_unlink (other), ==, 0);
+  g_assert_cmpint (g_unlink (frame), ==, 0);
+  g_assert_cmpint (g_rmdir (sub), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -797,6 +876,7 @@ main (int    argc,
   np_gsl_init ();
 
   g_test_add_func ("/core/training/exact-hit", test_exact_hit);
+  g_test_add_func ("/core/training/share-frame", test_share_frame);
   g_test_add_func ("/core/training/offset-3-4-5", test_offset_3_4_5);
   g_test_add_func ("/core/training/offset-3-4-5-out-of-plane", test_offset_3_4_5_out_of_plane);
   g_test_add_func ("/core/training/shorter-path-not-penalised", test_shorter_path_not_penalised);
