@@ -222,6 +222,11 @@ encode_sc (NpExportJob   *job,
   json_object_set_int_member (members, "rows", height);
   json_object_set_int_member (members, "columns", width);
   json_object_set_int_member (members, "plan_bytes", (gint64) strlen (json));
+  /* General Series' Laterality (type 2C): the side planned on. */
+  json_object_set_string_member (members, "laterality",
+                                 job->plan->side == NP_SIDE_LEFT    ? "L"
+                                 : job->plan->side == NP_SIDE_RIGHT ? "R"
+                                                                    : "");
   /* An anonymised record does not point back at the patient's images. */
   if (info != NULL && !job->options.anonymise && info->sop_instance_uid[0] != '\0')
     {

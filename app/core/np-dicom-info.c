@@ -428,6 +428,11 @@ np_dicom_info_to_json (const NpDicomInfo *info,
     }
   for (gsize i = 0; i < G_N_ELEMENTS (double_members); i++)
     add_number (builder, double_members[i].name, DOUBLE_AT (info, double_members[i].offset));
+  if (info->needleplan_plan_inside)
+    {
+      json_builder_set_member_name (builder, "needleplan_plan_inside");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   if (!isnan (info->pixel_spacing[0]))
     {
       json_builder_set_member_name (builder, "pixel_spacing");

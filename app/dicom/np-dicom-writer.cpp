@@ -53,6 +53,19 @@ put (DcmItem *item, const DcmTagKey &key, const std::string &text, Failure &fail
   return true;
 }
 
+bool
+put_us (DcmItem *item, const DcmTagKey &key, long number, Failure &failure)
+{
+  OFCondition status = item->putAndInsertUint16 (key, static_cast<Uint16> (number));
+  if (status.bad ())
+    {
+      failure = { "failed", std::string ("cannot set ") + DcmTag (key).getTagName () + ": "
+                                + status.text () };
+      return false;
+    }
+  return true;
+}
+
 /* Patient, General Study, General Series, General Equipment, SC Equipment
  * and SOP Common: what both kinds share. */
 bool
@@ -118,18 +131,19 @@ put_secondary_capture (DcmDataset *dataset, const Request &request,
   if (!put_common (dataset, request, UID_SecondaryCaptureImageStorage, "OT", failure)
       || !put (dataset, DCM_ImageType, "DERIVED\\SECONDARY", failure)
       || !put (dataset, DCM_PatientOrientation, "", failure)
+      || !put (dataset, DCM_Laterality, value (request, "laterality"), failure)
       || !put (dataset, DCM_BurnedInAnnotation, "YES", failure)
       || !put (dataset, DCM_DerivationDescription,
                "Planning overlay and caption burned in by NeedlePlan", failure)
-      || !put (dataset, DCM_SamplesPerPixel, "3", failure)
+      || !put_us (dataset, DCM_SamplesPerPixel, 3, failure)
       || !put (dataset, DCM_PhotometricInterpretation, "RGB", failure)
-      || !put (dataset, DCM_PlanarConfiguration, "0", failure)
-      || !put (dataset, DCM_Rows, std::to_string (rows), failure)
-      || !put (dataset, DCM_Columns, std::to_string (columns), failure)
-      || !put (dataset, DCM_BitsAllocated, "8", failure)
-      || !put (dataset, DCM_BitsStored, "8", failure)
-      || !put (dataset, DCM_HighBit, "7", failure)
-      || !put (dataset, DCM_PixelRepresentation, "0", failure))
+      || !put_us (dataset, DCM_PlanarConfiguration, 0, failure)
+      || !put_us (dataset, DCM_Rows, rows, failure)
+      || !put_us (dataset, DCM_Columns, columns, failure)
+      || !put_us (dataset, DCM_BitsAllocated, 8, failure)
+      || !put_us (dataset, DCM_BitsStored, 8, failure)
+      || !put_us (dataset, DCM_HighBit, 7, failure)
+      || !put_us (dataset, DCM_PixelRepresentation, 0, failure))
     return false;
 
   std::string source = value (request, "source_sop_instance_uid");
