@@ -12,6 +12,7 @@
 #include "np-terminal-text.h"
 
 #include "np-dicom-export.h"
+#include "np-dicom-helper.h"
 #include "np-error.h"
 #include "np-export.h"
 #include "np-file.h"
@@ -188,7 +189,13 @@ export_plan (const char             *plan_path,
                    "open the plan in NeedlePlan to check the marks before exporting", display);
       return FALSE;
     }
-  frame = np_frame_load (frame_path, error);
+  /* A DICOM frame is read by the importer process, at the plan's frame. */
+  if (np_dicom_helper_file_is_dicom (frame_path))
+    frame = np_dicom_helper_load_frame (frame_path,
+                                        plan->dicom_frame_number > 0
+                                          ? plan->dicom_frame_number - 1 : 0, error);
+  else
+    frame = np_frame_load (frame_path, error);
   if (frame == NULL)
     return FALSE;
   results = np_export_compute_results (plan, frame, error);
