@@ -12,6 +12,7 @@
 
 #include "np-dicom-export.h"
 #include "np-dicom-helper.h"
+#include "np-error.h"
 #include "np-plan-file.h"
 #include "np-png.h"
 
@@ -471,6 +472,40 @@ test_uid (void)
   g_assert_cmpstr (a, !=, b);
 }
 
+/* The importer refuses a write whose payload does not match the image
+ * size it states (10 × 10 RGB is 300 bytes, not 5) or that is not a PDF,
+ * and keeps serving. */
+static void
+test_write_refused (void)
+{
+  static const guint8 bytes[5] = { 1, 2, 3, 4, 5 };
+  g_autofree char *target = g_build_filename (tmp_dir, "refused.dcm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpDicomHelper) helper = np_dicom_helper_new (target, &error);
+  g_autoptr(JsonObject) members = json_object_new ();
+  g_autoptr(GBytes) payload = g_bytes_new_static (bytes, sizeof bytes);
+  g_autoptr(GBytes) written = NULL;
+
+  g_assert_no_error (error);
+  json_object_set_string_member (members, "kind", "sc");
+  json_object_set_int_member (members, "rows", 10);
+  json_object_set_int_member (members, "columns", 10);
+  json_object_set_int_member (members, "plan_bytes", 0);
+  written = np_dicom_helper_write (helper, members, payload, &error);
+  g_assert_null (written);
+  g_assert_error (error, NP_ERROR, NP_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "does not match the payload"));
+  g_clear_error (&error);
+
+  json_object_set_string_member (members, "kind", "pdf");
+  written = np_dicom_helper_write (helper, members, payload, &error);
+  g_assert_null (written);
+  g_assert_nonnull (strstr (error->message, "not a PDF document"));
+  g_assert_true (np_dicom_helper_is_running (helper));
+  np_dicom_helper_close (helper);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+}
+
 static void
 skip_no_testdata (void)
 {
@@ -489,6 +524,7 @@ main (int    argc,
   g_assert_nonnull (tmp_dir);
 
   g_test_add_func ("/dicom-export/uid", test_uid);
+  g_test_add_func ("/dicom-export/write-refused", test_write_refused);
   g_test_add_func ("/dicom-export/png-source", test_png_source);
   metadata = g_build_filename (testdata_dir (), "dicom", "us", "OBXXXX1A.dcm", NULL);
   if (g_file_test (metadata, G_FILE_TEST_EXISTS))
