@@ -100,6 +100,16 @@ digits_only (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* A DA value: ACR-NEMA's "1994.01.30" becomes 19940130; anything else
+ * that is not eight digits is left out rather than copied invalid. */
+static char *
+dicom_date (const char *text)
+{
+  g_autofree char *digits = digits_only (text);
+
+  return g_strdup (strlen (digits) == 8 ? digits : "");
+}
+
 /* The attributes both records share: patient, study, dates, software. */
 static JsonObject *
 common_members (const NpExportJob *job,
@@ -112,6 +122,8 @@ common_members (const NpExportJob *job,
   g_autofree char *content_date = NULL;
   g_autofree char *content_time = g_date_time_format (now, "%H%M%S");
   g_autofree char *software = dicom_text (job->software, MAX_TEXT_CHARS);
+  g_autofree char *birth_date = NULL;
+  g_autofree char *study_date = NULL;
   struct { const char *member; const char *value; } patient[] = {
     { "patient_name", NULL }, { "patient_id", NULL }, { "patient_birth_date", NULL },
     { "patient_sex", NULL }, { "study_date", NULL }, { "accession_number", NULL },
@@ -126,9 +138,11 @@ common_members (const NpExportJob *job,
     {
       patient[0].value = info->patient_name;
       patient[1].value = info->patient_id;
-      patient[2].value = info->patient_birth_date;
+      birth_date = dicom_date (info->patient_birth_date);
+      study_date = dicom_date (info->study_date);
+      patient[2].value = birth_date;
       patient[3].value = info->patient_sex;
-      patient[4].value = info->study_date;
+      patient[4].value = study_date;
       patient[5].value = info->accession_number;
       patient[6].value = info->referring_physician;
     }

@@ -295,12 +295,13 @@ test_png_source (void)
 /* A copy of OBXXXX1A.dcm with a known patient, and a plan on it beside it
  * (frame path relative to the plan). */
 static NpPlan *
-dicom_case (const char     *name,
-            NpFrame       **frame,
-            NpPlanResults **results)
+dicom_case_from (const char     *source_name,
+                 guint           frame_number,
+                 const char     *name,
+                 NpFrame       **frame,
+                 NpPlanResults **results)
 {
-  g_autofree char *source = g_build_filename (testdata_dir (), "dicom", "us", "OBXXXX1A.dcm",
-                                              NULL);
+  g_autofree char *source = g_build_filename (testdata_dir (), "dicom", "us", source_name, NULL);
   g_autofree char *dcm_name = g_strconcat (name, ".dcm", NULL);
   g_autofree char *copy = g_build_filename (tmp_dir, dcm_name, NULL);
   g_autofree char *plan_name = g_strconcat (name, ".json", NULL);
@@ -332,12 +333,12 @@ dicom_case (const char     *name,
   np_plan_set_string (&knee->frame_path, dcm_name);
   np_plan_set_string (&knee->frame_sha256, NULL);
   np_plan_set_string (&knee->frame_absolute_path, NULL);
-  *frame = np_dicom_helper_load_frame (copy, 0, &error);
+  *frame = np_dicom_helper_load_frame (copy, frame_number - 1, &error);
   g_assert_no_error (error);
   info = np_frame_get_dicom_info (*frame);
   g_assert_nonnull (info);
   np_plan_set_string (&knee->dicom_sop_instance_uid, info->sop_instance_uid);
-  knee->dicom_frame_number = 1;
+  knee->dicom_frame_number = frame_number;
   g_assert_true (np_plan_file_save (knee, NULL, plan_path, &error));
   g_assert_no_error (error);
 
@@ -352,6 +353,42 @@ dicom_case (const char     *name,
   *results = np_export_compute_results (plan, *frame, &error);
   g_assert_no_error (error);
   return plan;
+}
+
+static NpPlan *
+dicom_case (const char     *name,
+            NpFrame       **frame,
+            NpPlanResults **results)
+{
+  return dicom_case_from ("OBXXXX1A.dcm", 1, name, frame, results);
+}
+
+/* A plan on frame 3 of a 10-frame cine: the reference names the frame.
+ * The file's Study Date is written the ACR-NEMA way, 1994.01.30, which the
+ * record writes as the DA 19940130. (dciodvfy is not run: the source's own
+ * UIDs, carried over, have an illegal root.) */
+static void
+test_cine_source (void)
+{
+  g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sc = g_build_filename (tmp_dir, "cine-sc.dcm", NULL);
+  g_autofree char *sc_dump = NULL;
+  NpExportOptions options;
+
+  if (!have_tools ())
+    return;
+  plan = dicom_case_from ("US-PAL-8-10x-echo.dcm", 3, "cine", &frame, &results);
+  g_assert_cmpuint (np_frame_get_dicom_info (frame)->frames, ==, 10);
+  np_export_options_init (&options);
+  g_assert_true (np_dicom_export_sc (frame, plan, results, &options, sc, &error));
+  g_assert_no_error (error);
+  sc_dump = dump (sc);
+  assert_dumped (sc_dump, "ReferencedFrameNumber", "3");
+  assert_dumped (sc_dump, "ReferencedSOPClassUID", "=UltrasoundMultiframeImageStorage");
+  assert_dumped (sc_dump, "StudyDate", "19940130");
 }
 
 /* A DICOM source: the source's study and patient, a reference to it. */
@@ -531,11 +568,13 @@ main (int    argc,
     {
       g_test_add_func ("/dicom-export/dicom-source", test_dicom_source);
       g_test_add_func ("/dicom-export/anonymised", test_anonymised);
+      g_test_add_func ("/dicom-export/cine-source", test_cine_source);
     }
   else
     {
       g_test_add_func ("/dicom-export/dicom-source", skip_no_testdata);
       g_test_add_func ("/dicom-export/anonymised", skip_no_testdata);
+      g_test_add_func ("/dicom-export/cine-source", skip_no_testdata);
     }
   status = g_test_run ();
 
