@@ -11,6 +11,8 @@
 
 #include "np-terminal-text.h"
 
+#include "np-dicom-export.h"
+#include "np-dicom-helper.h"
 #include "np-error.h"
 #include "np-export.h"
 #include "np-file.h"
@@ -22,12 +24,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SUMMARY "PLAN --png OUT | --pdf OUT, or --batch DIR --out DIR — the annotated image " \
-                "or the report"
+#define SUMMARY "PLAN --png OUT | --pdf OUT | --dicom OUT | --pdf-dicom OUT, or --batch DIR " \
+                "--out DIR — the annotated image or the report"
 
 #define DESCRIPTION \
   "One plan:\n" \
   "  needleplan-cli export PLAN --png OUT [--pdf OUT] [--anonymise] [--paper a4|letter]\n" \
+  "  needleplan-cli export PLAN --dicom OUT.dcm [--pdf-dicom OUT.dcm] [--anonymise]\n" \
   "Every *.json plan under a folder (recursively):\n" \
   "  needleplan-cli export --batch DIR --out DIR [--png] [--pdf] [--anonymise]\n" \
   "  (both formats when neither is given; one line per plan on stderr, a summary of\n" \
@@ -35,14 +38,18 @@
   "\n" \
   "The PNG is the frame with the overlay and a caption band, the plan in an iTXt\n" \
   "chunk; the PDF is the report. --anonymise leaves the patient's name and ID out of\n" \
-  "both (docs/export.md). A plan whose frame has changed since it was saved is not\n" \
-  "exported, nor one without its site or side unless --unrecorded says to record\n" \
-  "them as not recorded.\n"
+  "both (docs/export.md). --dicom writes the annotated image as a DICOM Secondary\n" \
+  "Capture with the plan inside, --pdf-dicom the report as an Encapsulated PDF, both\n" \
+  "in the source DICOM's study (docs/dicom.md). All requested files are written, or\n" \
+  "none. A plan whose frame has changed since it was saved is not exported, nor one\n" \
+  "without its site or side unless --unrecorded says to record them as not recorded.\n"
 
 typedef struct
 {
   char *png;                    /* single: file; batch: non-NULL when chosen */
   char *pdf;
+  char *dicom;                  /* single only: the Secondary Capture */
+  char *pdf_dicom;              /* single only: the Encapsulated PDF */
   gboolean batch_png;
   gboolean batch_pdf;
   char *batch;
@@ -59,6 +66,8 @@ args_clear (Args *args)
 {
   g_free (args->png);
   g_free (args->pdf);
+  g_free (args->dicom);
+  g_free (args->pdf_dicom);
   g_free (args->batch);
   g_free (args->out);
   g_free (args->paper);
@@ -154,6 +163,8 @@ static gboolean
 export_plan (const char             *plan_path,
              const char             *png_path,
              const char             *pdf_path,
+             const char             *sc_path,
+             const char             *pdf_dicom_path,
              const NpExportOptions  *base_options,
              GPtrArray              *collect,
              GError                **error)
@@ -181,7 +192,13 @@ export_plan (const char             *plan_path,
                    "open the plan in NeedlePlan to check the marks before exporting", display);
       return FALSE;
     }
-  frame = np_frame_load (frame_path, error);
+  /* A DICOM frame is read by the importer process, at the plan's frame. */
+  if (np_dicom_helper_file_is_dicom (frame_path))
+    frame = np_dicom_helper_load_frame (frame_path,
+                                        plan->dicom_frame_number > 0
+                                          ? plan->dicom_frame_number - 1 : 0, error);
+  else
+    frame = np_frame_load (frame_path, error);
   if (frame == NULL)
     return FALSE;
   results = np_export_compute_results (plan, frame, error);
@@ -192,7 +209,14 @@ export_plan (const char             *plan_path,
   if (collect == NULL && png_path != NULL
       && !np_export_plan_fits_image (plan, results, &options, &early))
     print_warning (early);
-  if (!np_export_files (frame, plan, results, &options, png_path, pdf_path, &warnings, error))
+  if (sc_path != NULL || pdf_dicom_path != NULL)
+    {
+      if (!np_dicom_export_files (frame, plan, results, &options, png_path, pdf_path, sc_path,
+                                  pdf_dicom_path, &warnings, error))
+        return FALSE;
+    }
+  else if (!np_export_files (frame, plan, results, &options, png_path, pdf_path, &warnings,
+                             error))
     return FALSE;
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
     if (collect != NULL)
@@ -217,24 +241,39 @@ run_single (const Args  *args,
   if (argc != 2)
     return np_cli_fail (NP_CLI_EXIT_USAGE, "export takes exactly one PLAN, or --batch DIR "
                         "(see --help)");
-  if (args->png == NULL && args->pdf == NULL)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "say what to write: --png OUT, --pdf OUT or both "
-                        "(see --help)");
-  /* "same", "./same" and a hard link are one file. */
-  if (args->png != NULL && args->pdf != NULL
-      && (strcmp (args->png, args->pdf) == 0 || np_file_same_file (args->png, args->pdf)))
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--png and --pdf name the same file “%s”",
-                        args->png);
+  if (args->png == NULL && args->pdf == NULL && args->dicom == NULL && args->pdf_dicom == NULL)
+    return np_cli_fail (NP_CLI_EXIT_USAGE, "say what to write: --png OUT, --pdf OUT, --dicom OUT "
+                        "and/or --pdf-dicom OUT (see --help)");
+  {
+    const struct { const char *option; const char *path; } outputs[] = {
+      { "--png", args->png }, { "--pdf", args->pdf }, { "--dicom", args->dicom },
+      { "--pdf-dicom", args->pdf_dicom },
+    };
+
+    /* "same", "./same" and a hard link are one file. */
+    for (gsize i = 0; i < G_N_ELEMENTS (outputs); i++)
+      for (gsize j = i + 1; j < G_N_ELEMENTS (outputs); j++)
+        if (outputs[i].path != NULL && outputs[j].path != NULL
+            && (strcmp (outputs[i].path, outputs[j].path) == 0
+                || np_file_same_file (outputs[i].path, outputs[j].path)))
+          return np_cli_fail (NP_CLI_EXIT_USAGE, "%s and %s name the same file “%s”",
+                              outputs[i].option, outputs[j].option, outputs[i].path);
+  }
   if (!make_options (args, &options, &exit_code))
     return exit_code;
 
-  if (!export_plan (argv[1], args->png, args->pdf, &options, NULL, &error))
+  if (!export_plan (argv[1], args->png, args->pdf, args->dicom, args->pdf_dicom, &options, NULL,
+                    &error))
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   if (args->png != NULL)
     printf ("Wrote %s\n", args->png);
   if (args->pdf != NULL)
     printf ("Wrote %s\n", args->pdf);
+  if (args->dicom != NULL)
+    printf ("Wrote %s\n", args->dicom);
+  if (args->pdf_dicom != NULL)
+    printf ("Wrote %s\n", args->pdf_dicom);
   return NP_CLI_EXIT_OK;
 }
 
@@ -382,7 +421,7 @@ export_one_of_batch (const Args             *args,
     png = g_strconcat (base, ".png", NULL);
   if (args->batch_pdf)
     pdf = g_strconcat (base, ".pdf", NULL);
-  return export_plan (plan_path, png, pdf, options, warnings, error);
+  return export_plan (plan_path, png, pdf, NULL, NULL, options, warnings, error);
 }
 
 static int
@@ -484,6 +523,10 @@ np_cli_export (int    argc,
   GOptionEntry single_entries[] = {
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &args.png, "Write the annotated image", "OUT" },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &args.pdf, "Write the report", "OUT" },
+    { "dicom", 0, 0, G_OPTION_ARG_FILENAME, &args.dicom,
+      "Write the annotated image as a DICOM Secondary Capture", "OUT" },
+    { "pdf-dicom", 0, 0, G_OPTION_ARG_FILENAME, &args.pdf_dicom,
+      "Write the report as a DICOM Encapsulated PDF", "OUT" },
     { NULL }
   };
   GOptionEntry batch_entries[] = {

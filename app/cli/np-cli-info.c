@@ -123,6 +123,9 @@ print_dicom (const NpDicomInfo *info)
   print_field ("Referrer:", info->referring_physician);
   print_field ("Institution:", info->institution);
   print_field ("SOP UID:", info->sop_instance_uid);
+  /* A Secondary Capture NeedlePlan wrote (docs/dicom.md). */
+  if (info->needleplan_plan_inside)
+    printf ("NeedlePlan plan inside: yes\n");
 }
 
 /* The DICOM header's calibration as NeedlePlan judges it: what a new plan

@@ -601,6 +601,38 @@ np_dicom_helper_open (NpDicomHelper *self,
 }
 
 /**
+ * np_dicom_helper_write:
+ * @members: the record's attributes (np_dicom_protocol_encode_write())
+ * @payload: the plan and pixels, or the PDF
+ *
+ * Asks the helper to encode a NeedlePlan record as DICOM. The helper's
+ * path is the file the record is for: it only names it in messages, since
+ * the bytes come back over the pipe for the caller to write atomically.
+ *
+ * Returns: (transfer full) (nullable): the DICOM file's bytes
+ */
+GBytes *
+np_dicom_helper_write (NpDicomHelper *self,
+                       JsonObject    *members,
+                       GBytes        *payload,
+                       GError       **error)
+{
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(NpDicomMessage) reply = NULL;
+  GBytes *bytes = NULL;
+
+  g_return_val_if_fail (NP_IS_DICOM_HELPER (self), NULL);
+  g_return_val_if_fail (members != NULL && payload != NULL, NULL);
+
+  request = np_dicom_protocol_encode_write (members, payload);
+  reply = transact (self, request, "while writing it", NP_DICOM_HELPER_WRITE_TIMEOUT_MS, &bytes,
+                    error);
+  if (reply == NULL)
+    return NULL;
+  return bytes;
+}
+
+/**
  * np_dicom_helper_get_info:
  *
  * Returns: (transfer none) (nullable): the header facts, after a successful

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 #define NP_DICOM_HELPER_CPU_SECONDS    120
 #define NP_DICOM_HELPER_OPEN_TIMEOUT_MS  10000
 #define NP_DICOM_HELPER_FRAME_TIMEOUT_MS 5000
+/* Encoding a record of up to 8192 × 8192 RGB pixels. */
+#define NP_DICOM_HELPER_WRITE_TIMEOUT_MS 30000
 
 #define NP_TYPE_DICOM_HELPER (np_dicom_helper_get_type ())
 
@@ -33,6 +35,10 @@ gboolean           np_dicom_helper_open         (NpDicomHelper  *self,
 const NpDicomInfo *np_dicom_helper_get_info     (NpDicomHelper  *self);
 NpFrame           *np_dicom_helper_read_frame   (NpDicomHelper  *self,
                                                  guint           index,
+                                                 GError        **error);
+GBytes            *np_dicom_helper_write        (NpDicomHelper  *self,
+                                                 JsonObject     *members,
+                                                 GBytes         *payload,
                                                  GError        **error);
 void               np_dicom_helper_close        (NpDicomHelper  *self);
 gboolean           np_dicom_helper_is_running   (NpDicomHelper  *self);

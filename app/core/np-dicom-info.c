@@ -287,7 +287,12 @@ np_dicom_info_new_from_json (JsonObject *object,
       || !get_bool (object, "invert", &info->invert, error)
       || !get_string (object, "delivered", TRUE, &delivered, error)
       || !get_pair (object, "pixel_spacing", info->pixel_spacing, error)
-      || !get_pair (object, "imager_pixel_spacing", info->imager_pixel_spacing, error))
+      || !get_pair (object, "imager_pixel_spacing", info->imager_pixel_spacing, error)
+      || (json_object_has_member (object, "needleplan_plan_inside")
+          && !get_bool (object, "needleplan_plan_inside", &info->needleplan_plan_inside, error)))
+    return NULL;
+  if (json_object_has_member (object, "needleplan_plan")
+      && !get_string (object, "needleplan_plan", FALSE, &info->needleplan_plan, error))
     return NULL;
   if (g_str_equal (delivered, "rgb"))
     info->delivered_rgb = TRUE;
@@ -330,6 +335,7 @@ np_dicom_info_copy (const NpDicomInfo *info)
   for (gsize i = 0; i < G_N_ELEMENTS (string_members); i++)
     STRING_AT (copy, string_members[i].offset) = g_strdup (STRING_AT (info, string_members[i].offset));
   copy->regions = g_array_copy (info->regions);
+  copy->needleplan_plan = g_strdup (info->needleplan_plan);
   return copy;
 }
 
@@ -341,6 +347,7 @@ np_dicom_info_free (NpDicomInfo *info)
   for (gsize i = 0; i < G_N_ELEMENTS (string_members); i++)
     g_free (STRING_AT (info, string_members[i].offset));
   g_clear_pointer (&info->regions, g_array_unref);
+  g_free (info->needleplan_plan);
   g_free (info);
 }
 
@@ -421,6 +428,11 @@ np_dicom_info_to_json (const NpDicomInfo *info,
     }
   for (gsize i = 0; i < G_N_ELEMENTS (double_members); i++)
     add_number (builder, double_members[i].name, DOUBLE_AT (info, double_members[i].offset));
+  if (info->needleplan_plan_inside)
+    {
+      json_builder_set_member_name (builder, "needleplan_plan_inside");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   if (!isnan (info->pixel_spacing[0]))
     {
       json_builder_set_member_name (builder, "pixel_spacing");

@@ -79,6 +79,11 @@ typedef struct
   double     sod_mm;
 
   GArray    *regions;                  /* NpDicomRegion */
+  /* A NeedlePlan Secondary Capture's plan (the "NEEDLEPLAN 1" private
+   * block, docs/dicom.md): inside says it is there, the JSON is NULL when
+   * it is too large to travel in the header. */
+  gboolean   needleplan_plan_inside;
+  char      *needleplan_plan;
 
   /* Set by the client, not read from the file: a frame's grey samples are
    * the stored values plus this (signed data shifted into unsigned). */

@@ -86,6 +86,56 @@ np_dicom_protocol_encode_request (const char *request,
 }
 
 /**
+ * np_dicom_protocol_encode_write:
+ * @members: the record's attributes, strings and integers only (the
+ *   importer reads a flat object)
+ * @payload: the bytes that follow the header
+ *
+ * Frames a `write` request: @members plus "request" and "payload", then
+ * the payload.
+ *
+ * Returns: (transfer full): the framed request
+ */
+GBytes *
+np_dicom_protocol_encode_write (JsonObject *members,
+                                GBytes     *payload)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GList) names = NULL;
+  g_autofree char *json = NULL;
+  gsize length = 0;
+  gsize payload_size;
+  const guint8 *payload_data;
+  guint8 *buffer;
+
+  g_return_val_if_fail (members != NULL, NULL);
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  payload_data = g_bytes_get_data (payload, &payload_size);
+  json_object_set_string_member (object, "request", "write");
+  names = json_object_get_members (members);
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (object, l->data,
+                            json_node_copy (json_object_get_member (members, l->data)));
+  json_object_set_int_member (object, "payload", (gint64) payload_size);
+  json_node_set_object (root, object);
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, &length);
+
+  buffer = g_malloc (NP_DICOM_PROTOCOL_PREFIX_SIZE + length + payload_size);
+  buffer[0] = (guint8) (length & 0xff);
+  buffer[1] = (guint8) ((length >> 8) & 0xff);
+  buffer[2] = (guint8) ((length >> 16) & 0xff);
+  buffer[3] = (guint8) ((length >> 24) & 0xff);
+  memcpy (buffer + NP_DICOM_PROTOCOL_PREFIX_SIZE, json, length);
+  if (payload_size > 0)
+    memcpy (buffer + NP_DICOM_PROTOCOL_PREFIX_SIZE + length, payload_data, payload_size);
+  return g_bytes_new_take (buffer, NP_DICOM_PROTOCOL_PREFIX_SIZE + length + payload_size);
+}
+
+/**
  * np_dicom_protocol_parse_prefix:
  * @prefix: 4 bytes
  * @header_size: (out): the header length they state

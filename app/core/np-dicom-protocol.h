@@ -36,6 +36,8 @@ JsonObject     *np_dicom_message_get_object        (const NpDicomMessage *messag
 GBytes         *np_dicom_protocol_encode_request   (const char    *request,
                                                     const char    *path,
                                                     gint64         index);
+GBytes         *np_dicom_protocol_encode_write     (JsonObject    *members,
+                                                    GBytes        *payload);
 gboolean        np_dicom_protocol_parse_prefix     (const guint8  *prefix,
                                                     gsize         *header_size,
                                                     GError       **error);

@@ -83,10 +83,10 @@ np_export_plan_json (const NpPlan           *plan,
 
 /* The record must never replace what it was made from. Same inode, so hard
  * links, symlinks and "./x" spellings are all caught. */
-static gboolean
-check_destination (const NpExportJob  *job,
-                   const char         *path,
-                   GError            **error)
+gboolean
+np_export_check_destination (const NpExportJob  *job,
+                             const char         *path,
+                             GError            **error)
 {
   return np_file_check_output (path, np_frame_get_source_path (job->frame),
                                "the frame the export is made from", error)
@@ -290,11 +290,11 @@ append_bytes_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* The report's bytes. */
-static GBytes *
-encode_pdf (NpExportJob  *job,
-            const char   *path,
-            GError      **error)
+/* The report's bytes; @path only names the file in messages. */
+GBytes *
+np_export_encode_pdf (NpExportJob  *job,
+                      const char   *path,
+                      GError      **error)
 {
   g_autoptr(GByteArray) bytes = NULL;
   cairo_surface_t *surface = NULL;
@@ -390,6 +390,26 @@ np_export_files (NpFrame                *frame,
                  char                 ***warnings,
                  GError                **error)
 {
+  g_return_val_if_fail (png_path != NULL || pdf_path != NULL, FALSE);
+
+  return np_export_files_with (frame, plan, results, options, png_path, pdf_path, NULL, warnings,
+                               error);
+}
+
+/* np_export_files(), with files already staged by the caller (the DICOM
+ * records, np-dicom-export.c) committed together with the PNG and PDF, or
+ * discarded with them. Either path may be NULL. */
+gboolean
+np_export_files_with (NpFrame                *frame,
+                      const NpPlan           *plan,
+                      const NpPlanResults    *results,
+                      const NpExportOptions  *options,
+                      const char             *png_path,
+                      const char             *pdf_path,
+                      GPtrArray              *also,
+                      char                 ***warnings,
+                      GError                **error)
+{
   NpExportJob job;
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) staged = g_ptr_array_new_with_free_func ((GDestroyNotify) np_staged_file_free);
@@ -399,7 +419,6 @@ np_export_files (NpFrame                *frame,
 
   g_return_val_if_fail (frame != NULL, FALSE);
   g_return_val_if_fail (plan != NULL, FALSE);
-  g_return_val_if_fail (png_path != NULL || pdf_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (warnings != NULL)
@@ -407,8 +426,8 @@ np_export_files (NpFrame                *frame,
   memset (&job, 0, sizeof job);
   if (!np_export_check_recorded (plan, options, error)
       || !np_export_job_init (&job, frame, plan, results, options, error)
-      || (png_path != NULL && !check_destination (&job, png_path, error))
-      || (pdf_path != NULL && !check_destination (&job, pdf_path, error))
+      || (png_path != NULL && !np_export_check_destination (&job, png_path, error))
+      || (pdf_path != NULL && !np_export_check_destination (&job, pdf_path, error))
       || (png_path != NULL && pdf_path != NULL
           && !np_file_check_output (pdf_path, png_path, "also the image's file name", error)))
     goto out;
@@ -431,7 +450,7 @@ np_export_files (NpFrame                *frame,
     {
       NpStagedFile *file;
 
-      pdf = encode_pdf (&job, pdf_path, error);
+      pdf = np_export_encode_pdf (&job, pdf_path, error);
       if (pdf == NULL)
         goto out;
       file = np_staged_file_new (pdf_path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
@@ -439,6 +458,14 @@ np_export_files (NpFrame                *frame,
       if (file == NULL)
         goto out;
       g_ptr_array_add (staged, file);
+    }
+  if (also != NULL)
+    {
+      gsize n = 0;
+      g_autofree gpointer *files = g_ptr_array_steal (also, &n);
+
+      for (gsize i = 0; i < n; i++)
+        g_ptr_array_add (staged, files[i]);
     }
   ok = np_staged_file_commit_all (staged, error);
 

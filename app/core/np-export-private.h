@@ -34,6 +34,21 @@ gboolean          np_export_job_init        (NpExportJob            *job,
                                              const NpExportOptions  *options,
                                              GError                **error);
 void              np_export_job_clear       (NpExportJob            *job);
+gboolean          np_export_check_destination (const NpExportJob    *job,
+                                             const char             *path,
+                                             GError                **error);
+GBytes           *np_export_encode_pdf      (NpExportJob            *job,
+                                             const char             *path,
+                                             GError                **error);
+gboolean          np_export_files_with      (NpFrame                *frame,
+                                             const NpPlan           *plan,
+                                             const NpPlanResults    *results,
+                                             const NpExportOptions  *options,
+                                             const char             *png_path,
+                                             const char             *pdf_path,
+                                             GPtrArray              *also,
+                                             char                 ***warnings,
+                                             GError                **error);
 
 cairo_surface_t  *np_export_frame_surface   (const NpExportJob      *job,
                                              GError                **error);

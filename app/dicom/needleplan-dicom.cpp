@@ -6,11 +6,13 @@
  *
  * Reads one DICOM file for the core and answers over stdin/stdout: `open`
  * returns the header facts, `frame` one frame's pixels (grey as stored, or
- * RGB 8-bit), `close` ends the process. Everything a hostile file can do to
+ * RGB 8-bit), `write` encodes a NeedlePlan record (Secondary Capture or
+ * Encapsulated PDF) and returns its bytes, `close` ends the process. Everything a hostile file can do to
  * DCMTK happens here, inside the limits the core sets on this process.
  */
 
 #include "np-dicom-file.h"
+#include "np-dicom-writer.h"
 
 #include <dcmtk/oflog/oflog.h>
 
@@ -51,8 +53,9 @@ serve (void *data)
   for (;;)
     {
       np::Request request;
+      std::vector<uint8_t> payload;
       std::string error;
-      if (!np::read_request (worker->in, request, error))
+      if (!np::read_request (worker->in, request, payload, error))
         {
           worker->status = error == "end of input" ? 0 : 2;
           return nullptr;
@@ -92,6 +95,17 @@ serve (void *data)
             {
               header.add_int ("payload", static_cast<long long> (pixels.size ()));
               np::write_message (worker->out, header.str (), pixels.data (), pixels.size ());
+            }
+        }
+      else if (what == "write")
+        {
+          std::vector<uint8_t> bytes;
+          if (!np::write_dicom (request, payload, bytes, failure))
+            send_failure (worker->out, failure);
+          else
+            {
+              header.add_int ("payload", static_cast<long long> (bytes.size ()));
+              np::write_message (worker->out, header.str (), bytes.data (), bytes.size ());
             }
         }
       else

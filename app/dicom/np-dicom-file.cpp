@@ -7,6 +7,7 @@
  */
 
 #include "np-dicom-file.h"
+#include "np-dicom-writer.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -305,6 +306,32 @@ DicomFile::open (const std::string &path, np::JsonObject &facts, Failure &failur
   return inspect (facts, failure);
 }
 
+/* The plan JSON NeedlePlan stores in its Secondary Captures (the
+ * "NEEDLEPLAN 1" private block, np-dicom-writer.cpp), or "". */
+static std::string
+needleplan_plan (DcmDataset *dataset)
+{
+  for (Uint16 block = 0x10; block <= 0xff; block++)
+    {
+      OFString creator;
+      if (dataset->findAndGetOFString (DcmTagKey (np::private_group, block), creator).bad ())
+        continue;
+      while (!creator.empty () && creator[creator.size () - 1] == ' ')
+        creator.erase (creator.size () - 1);
+      if (creator != NP_DICOM_PRIVATE_CREATOR)
+        continue;
+      OFString plan;
+      Uint16 element = static_cast<Uint16> ((block << 8) | (np::private_plan_element & 0xff));
+      if (dataset->findAndGetOFStringArray (DcmTagKey (np::private_group, element), plan).bad ())
+        return std::string ();
+      std::string text (plan.c_str (), plan.size ());
+      while (!text.empty () && (text.back () == ' ' || text.back () == '\0'))
+        text.pop_back ();
+      return text;
+    }
+  return std::string ();
+}
+
 bool
 DicomFile::inspect (np::JsonObject &facts, Failure &failure)
 {
@@ -461,6 +488,15 @@ DicomFile::inspect (np::JsonObject &facts, Failure &failure)
   facts.add_raw ("pixel_spacing", doubles_json (DCM_PixelSpacing));
   facts.add_raw ("imager_pixel_spacing", doubles_json (DCM_ImagerPixelSpacing));
   facts.add_raw ("regions", regions_json ());
+  std::string plan = needleplan_plan (dataset_);
+  /* The header must stay under the core's 1 MiB limit; a larger plan is
+   * only announced. */
+  if (!plan.empty ())
+    {
+      facts.add_bool ("needleplan_plan_inside", true);
+      if (plan.size () <= max_plan_in_header && np::is_valid_utf8 (plan))
+        facts.add_string ("needleplan_plan", plan);
+    }
   opened_ = true;
   return true;
 }

@@ -171,10 +171,11 @@ parse_flat_object (const std::string &s, Request &request)
 }
 
 bool
-read_request (int fd, Request &request, std::string &error)
+read_request (int fd, Request &request, std::vector<uint8_t> &payload, std::string &error)
 {
   uint8_t prefix[4];
   request.clear ();
+  payload.clear ();
   if (!read_all (fd, prefix, sizeof prefix))
     {
       error = "end of input";
@@ -197,6 +198,22 @@ read_request (int fd, Request &request, std::string &error)
   if (!parse_flat_object (header, request))
     {
       error = "request header is not a flat JSON object";
+      return false;
+    }
+  auto it = request.find ("payload");
+  if (it == request.end ())
+    return true;
+  char *end = nullptr;
+  unsigned long long size = std::strtoull (it->second.c_str (), &end, 10);
+  if (it->second.empty () || *end != '\0' || it->second[0] == '-' || size > max_request_payload)
+    {
+      error = "request payload length out of range";
+      return false;
+    }
+  payload.resize (static_cast<size_t> (size));
+  if (size > 0 && !read_all (fd, payload.data (), payload.size ()))
+    {
+      error = "truncated request payload";
       return false;
     }
   return true;

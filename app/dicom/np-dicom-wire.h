@@ -18,7 +18,11 @@ namespace np {
  * core ever sends. */
 using Request = std::map<std::string, std::string>;
 
-bool read_request (int fd, Request &request, std::string &error);
+/* A request may carry a payload (the `write` request): its header states
+ * "payload": N and N bytes follow, at most max_request_payload. */
+const size_t max_request_payload = 256u * 1024 * 1024;
+
+bool read_request (int fd, Request &request, std::vector<uint8_t> &payload, std::string &error);
 bool write_message (int fd, const std::string &header, const uint8_t *payload, size_t size);
 
 /* Builds one JSON object; values are escaped as they are added. */

@@ -611,4 +611,53 @@ else
   not_ok "the verb list names export" "exit status $status"
 fi
 
+
+# ---- DICOM records (docs/dicom.md, "Saving as DICOM") ----
+if have dcmdump; then
+  run export "$knee" --dicom "$tmp/knee-sc.dcm" --pdf-dicom "$tmp/knee-pdf.dcm"
+  check_text "export --dicom --pdf-dicom writes both records" \
+    "Wrote $tmp/knee-sc.dcm" "Wrote $tmp/knee-pdf.dcm"
+  if dcmdump "$tmp/knee-sc.dcm" | grep -q "NEEDLEPLAN 1" \
+     && dcmdump "$tmp/knee-pdf.dcm" | grep -q "application/pdf" \
+     && grep -qF "$id" "$tmp/knee-sc.dcm"; then
+    ok "the SC has the private plan and the patient ID, the PDF record is a PDF"
+  else
+    not_ok "the SC has the private plan and the patient ID, the PDF record is a PDF"
+  fi
+  run info "$tmp/knee-sc.dcm"
+  check_text "info on the SC says a plan is inside" "NeedlePlan plan inside: yes" "Modality:    OT"
+
+  run export "$knee" --dicom "$tmp/anon-sc.dcm" --pdf-dicom "$tmp/anon-pdf.dcm" --anonymise
+  check_text "export --dicom --anonymise writes both records" "Wrote $tmp/anon-sc.dcm"
+  leaked=""
+  for f in "$tmp/anon-sc.dcm" "$tmp/anon-pdf.dcm"; do
+    for secret in "$id" "Quackenbush" "Zebulon"; do
+      if grep -qaF "$secret" "$f"; then leaked="$leaked $f:$secret"; fi
+    done
+  done
+  if [ -z "$leaked" ]; then
+    ok "anonymised DICOM records carry neither the patient's name nor ID"
+  else
+    not_ok "anonymised DICOM records carry neither the patient's name nor ID" "found:$leaked"
+  fi
+else
+  skip "export --dicom" "dcmdump (package dcmtk) is not installed"
+  skip "the SC's private plan" "dcmdump (package dcmtk) is not installed"
+  skip "info on the SC" "dcmdump (package dcmtk) is not installed"
+  skip "export --dicom --anonymise" "dcmdump (package dcmtk) is not installed"
+  skip "anonymised DICOM records" "dcmdump (package dcmtk) is not installed"
+fi
+
+run export "$knee" --dicom "$tmp/same.dcm" --pdf-dicom "$tmp/same.dcm"
+check_failure "--dicom and --pdf-dicom on one file is a usage error" 2 "name the same file"
+
+rm -f "$tmp/fail.png"
+run export "$knee" --png "$tmp/fail.png" --dicom "$knee"
+check_failure "--dicom over the plan file is refused and nothing is written" 1 "plan file"
+if [ -e "$tmp/fail.png" ]; then
+  not_ok "a refused DICOM export writes no PNG either" "$tmp/fail.png exists"
+else
+  ok "a refused DICOM export writes no PNG either"
+fi
+
 tap_finish

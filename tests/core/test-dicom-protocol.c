@@ -86,6 +86,36 @@ test_protocol_encode (void)
   g_assert_cmpint (json_object_get_int_member (object, "index"), ==, 7);
 }
 
+/* A write request: the members, "request" and "payload", then the payload
+ * bytes right after the header. */
+static void
+test_protocol_encode_write (void)
+{
+  static const guint8 bytes[5] = { 'p', 'l', 'a', 'n', 0xff };
+  g_autoptr(JsonObject) members = json_object_new ();
+  g_autoptr(GBytes) payload = g_bytes_new_static (bytes, sizeof bytes);
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  gsize size = 0;
+  const guint8 *data;
+  guint32 length;
+
+  json_object_set_string_member (members, "kind", "sc");
+  json_object_set_int_member (members, "rows", 2);
+  request = np_dicom_protocol_encode_write (members, payload);
+  data = g_bytes_get_data (request, &size);
+  length = data[0] | (data[1] << 8) | (data[2] << 16) | ((guint32) data[3] << 24);
+  g_assert_cmpuint (size, ==, 4 + length + 5);
+  g_assert_true (json_parser_load_from_data (parser, (const char *) data + 4, length, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "request"), ==, "write");
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "sc");
+  g_assert_cmpint (json_object_get_int_member (object, "rows"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "payload"), ==, 5);
+  g_assert_cmpmem (data + 4 + length, 5, bytes, 5);
+}
+
 static void
 test_protocol_valid (void)
 {
@@ -465,6 +495,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/core/dicom-protocol/encode", test_protocol_encode);
+  g_test_add_func ("/core/dicom-protocol/encode-write", test_protocol_encode_write);
   g_test_add_func ("/core/dicom-protocol/valid", test_protocol_valid);
   g_test_add_func ("/core/dicom-protocol/short-length", test_protocol_short_length);
   g_test_add_func ("/core/dicom-protocol/huge-length", test_protocol_huge_length);
