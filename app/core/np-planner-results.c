@@ -118,53 +118,8 @@ G_DEFINE_BOXED_TYPE (NpPlanResults, np_plan_results, np_plan_results_copy, np_pl
 /* JSON                                                                       */
 /* ------------------------------------------------------------------------ */
 
-static void
-add_point (JsonBuilder  *builder,
-           const char   *name,
-           gboolean      has,
-           NpImagePoint  p)
-{
-  json_builder_set_member_name (builder, name);
-  if (!has)
-    {
-      json_builder_add_null_value (builder);
-      return;
-    }
-  json_builder_begin_array (builder);
-  np_json_add_double_value (builder, p.x);
-  np_json_add_double_value (builder, p.y);
-  json_builder_end_array (builder);
-}
-
-static void
-add_number_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    gboolean     has,
-                    double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (has)
-    np_json_add_double_value (builder, value);  /* null, and counted, when not finite */
-  else
-    json_builder_add_null_value (builder);
-}
-
-/* A length under NAME_mm when calibrated and NAME_px when not; the other key
- * is null, so no millimetre value ever appears without a calibration. */
-static void
-add_length (JsonBuilder         *builder,
-            const NpPlanResults *results,
-            const char          *name,
-            gboolean             has,
-            double               value)
-{
-  g_autofree char *mm = g_strconcat (name, "_mm", NULL);
-  g_autofree char *px = g_strconcat (name, "_px", NULL);
-
-  add_number_or_null (builder, mm, has && results->calibrated, value);
-  add_number_or_null (builder, px, has && !results->calibrated, value);
-}
-
+/* An interval under NAME_mm when calibrated and NAME_px when not; the other
+ * key is null, so no millimetre value ever appears without a calibration. */
 static void
 add_interval (JsonBuilder         *builder,
               const NpPlanResults *results,
@@ -172,39 +127,11 @@ add_interval (JsonBuilder         *builder,
               gboolean             has,
               const double         interval[2])
 {
-  for (int unit = 0; unit < 2; unit++)
-    {
-      g_autofree char *key = g_strconcat (name, unit == 0 ? "_mm" : "_px", NULL);
+  g_autofree char *mm = g_strconcat (name, "_mm", NULL);
+  g_autofree char *px = g_strconcat (name, "_px", NULL);
 
-      json_builder_set_member_name (builder, key);
-      if (has && results->calibrated == (unit == 0))
-        {
-          json_builder_begin_array (builder);
-          np_json_add_double_value (builder, interval[0]);
-          np_json_add_double_value (builder, interval[1]);
-          json_builder_end_array (builder);
-        }
-      else
-        json_builder_add_null_value (builder);
-    }
-}
-
-static void
-add_pair_or_null (JsonBuilder  *builder,
-                  const char   *name,
-                  gboolean      has,
-                  const double  pair[2])
-{
-  json_builder_set_member_name (builder, name);
-  if (has)
-    {
-      json_builder_begin_array (builder);
-      np_json_add_double_value (builder, pair[0]);
-      np_json_add_double_value (builder, pair[1]);
-      json_builder_end_array (builder);
-    }
-  else
-    json_builder_add_null_value (builder);
+  np_json_add_pair (builder, mm, has && results->calibrated, interval[0], interval[1]);
+  np_json_add_pair (builder, px, has && !results->calibrated, interval[0], interval[1]);
 }
 
 /* What dominates an interval, in words; null without one. */
@@ -280,17 +207,19 @@ np_planner_results_to_json (const NpPlanResults *results)
     json_builder_add_string_value (builder, results->approach);
   else
     json_builder_add_null_value (builder);
-  add_number_or_null (builder, "speed_of_sound_m_s", results->speed_of_sound_m_s > 0,
+  np_json_add_number_or_null (builder, "speed_of_sound_m_s", results->speed_of_sound_m_s > 0,
                       results->speed_of_sound_m_s);
 
-  add_length (builder, results, "depth", results->has_depth, results->depth);
-  add_point (builder, "skin_foot", results->has_depth, results->skin_foot);
-  add_length (builder, results, "path_length", results->has_path, results->path_length);
-  add_number_or_null (builder, "insertion_angle_deg", results->has_angle,
+  np_json_add_length (builder, "depth", results->calibrated, results->has_depth, results->depth);
+  np_json_add_point (builder, "skin_foot", results->has_depth, results->skin_foot);
+  np_json_add_length (builder, "path_length", results->calibrated,
+                      results->has_path, results->path_length);
+  np_json_add_number_or_null (builder, "insertion_angle_deg", results->has_angle,
                       results->insertion_angle_deg);
-  add_length (builder, results, "projected_path_length", results->has_projection,
+  np_json_add_length (builder, "projected_path_length", results->calibrated,
+                      results->has_projection,
               results->projected_path_length);
-  add_number_or_null (builder, "projected_angle_deg", results->has_projection,
+  np_json_add_number_or_null (builder, "projected_angle_deg", results->has_projection,
                       results->projected_angle_deg);
 
   for (int unit = 0; unit < 2; unit++)
@@ -311,7 +240,7 @@ np_planner_results_to_json (const NpPlanResults *results)
         }
       json_builder_end_object (builder);
     }
-  add_length (builder, results, "min_clearance", nearest != NULL,
+  np_json_add_length (builder, "min_clearance", results->calibrated, nearest != NULL,
               nearest != NULL ? nearest->clearance : NAN);
   json_builder_set_member_name (builder, "nearest_structure");
   if (nearest != NULL)
@@ -330,13 +259,13 @@ np_planner_results_to_json (const NpPlanResults *results)
       json_builder_add_string_value (builder, g_ptr_array_index (keys, i));
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, np_structure_kind_to_string (c->kind));
-      add_length (builder, results, "clearance", TRUE, c->clearance);
+      np_json_add_length (builder, "clearance", results->calibrated, TRUE, c->clearance);
       add_interval (builder, results, "clearance_ci95", c->has_ci, c->clearance_ci95);
       add_source (builder, results, "clearance_ci95_source", c->has_ci, c->ci_source);
       json_builder_set_member_name (builder, "margin_at_risk");
       json_builder_add_boolean_value (builder, c->margin_at_risk);
       /* A margin is only meaningful, and only shown, in millimetres. */
-      add_number_or_null (builder, "margin_mm", cal, c->margin_mm);
+      np_json_add_number_or_null (builder, "margin_mm", cal, c->margin_mm);
       json_builder_set_member_name (builder, "entered");
       json_builder_add_boolean_value (builder, c->entered);
       json_builder_set_member_name (builder, "within_margin");
@@ -344,8 +273,8 @@ np_planner_results_to_json (const NpPlanResults *results)
         json_builder_add_boolean_value (builder, c->within_margin);
       else
         json_builder_add_null_value (builder);
-      add_point (builder, "on_path", TRUE, c->on_path);
-      add_point (builder, "on_structure", TRUE, c->on_structure);
+      np_json_add_point (builder, "on_path", TRUE, c->on_path);
+      np_json_add_point (builder, "on_structure", TRUE, c->on_structure);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -361,8 +290,8 @@ np_planner_results_to_json (const NpPlanResults *results)
     }
   json_builder_end_array (builder);
 
-  add_point (builder, "fov_entry", results->has_fov_entry, results->fov_entry);
-  add_length (builder, results, "fov_entry_depth", results->has_fov_entry,
+  np_json_add_point (builder, "fov_entry", results->has_fov_entry, results->fov_entry);
+  np_json_add_length (builder, "fov_entry_depth", results->calibrated, results->has_fov_entry,
               results->fov_entry_depth);
   json_builder_set_member_name (builder, "visibility");
   if (np_visibility_to_string (results->visibility) != NULL)
@@ -374,15 +303,15 @@ np_planner_results_to_json (const NpPlanResults *results)
   if (results->has_walkdown)
     {
       json_builder_begin_object (builder);
-      add_number_or_null (builder, "angle_deg", TRUE, results->walkdown_angle_deg);
-      add_length (builder, results, "offset", TRUE, results->walkdown_offset);
+      np_json_add_number_or_null (builder, "angle_deg", TRUE, results->walkdown_angle_deg);
+      np_json_add_length (builder, "offset", results->calibrated, TRUE, results->walkdown_offset);
       json_builder_end_object (builder);
     }
   else
     json_builder_add_null_value (builder);
 
-  add_number_or_null (builder, "needle_mm", results->has_needle, results->needle_mm);
-  add_number_or_null (builder, "needle_inch", results->has_needle, results->needle_inch);
+  np_json_add_number_or_null (builder, "needle_mm", results->has_needle, results->needle_mm);
+  np_json_add_number_or_null (builder, "needle_inch", results->has_needle, results->needle_inch);
   /* needle_mm covers needle_basis + 10 mm: the upper end of the path's 95 %
    * interval ("path_length_ci95_upper") once known, else the path. */
   json_builder_set_member_name (builder, "needle_rule");
@@ -391,7 +320,8 @@ np_planner_results_to_json (const NpPlanResults *results)
                                             ? "path_length_ci95_upper" : "path_length");
   else
     json_builder_add_null_value (builder);
-  add_length (builder, results, "needle_basis", results->has_needle, results->needle_basis);
+  np_json_add_length (builder, "needle_basis", results->calibrated,
+                      results->has_needle, results->needle_basis);
   json_builder_set_member_name (builder, "gauges");
   json_builder_begin_array (builder);
   for (guint i = 0; results->gauges != NULL && results->gauges[i] != 0; i++)
@@ -408,17 +338,18 @@ np_planner_results_to_json (const NpPlanResults *results)
                 results->depth_ci95_propagated);
   add_interval (builder, results, "path_length_ci95_propagated", results->has_path_ci,
                 results->path_length_ci95_propagated);
-  add_pair_or_null (builder, "insertion_angle_ci95_deg", results->has_angle_ci,
-                    results->insertion_angle_ci95);
-  add_pair_or_null (builder, "insertion_angle_ci95_propagated_deg", results->has_angle_ci,
-                    results->insertion_angle_ci95_propagated);
+  np_json_add_pair (builder, "insertion_angle_ci95_deg", results->has_angle_ci,
+                    results->insertion_angle_ci95[0], results->insertion_angle_ci95[1]);
+  np_json_add_pair (builder, "insertion_angle_ci95_propagated_deg", results->has_angle_ci,
+                    results->insertion_angle_ci95_propagated[0],
+                    results->insertion_angle_ci95_propagated[1]);
   add_source (builder, results, "depth_ci95_source", results->has_depth_ci,
               results->depth_ci_source);
   add_source (builder, results, "path_length_ci95_source", results->has_path_ci,
               results->path_ci_source);
   add_source (builder, results, "insertion_angle_ci95_source", results->has_angle_ci,
               results->angle_ci_source);
-  add_number_or_null (builder, "speed_of_sound_sd_m_s", results->has_depth_ci
+  np_json_add_number_or_null (builder, "speed_of_sound_sd_m_s", results->has_depth_ci
                       && results->speed_of_sound_m_s > 0, results->speed_of_sound_sd_m_s);
   json_builder_set_member_name (builder, "monte_carlo");
   if (results->has_depth_ci)
@@ -437,10 +368,10 @@ np_planner_results_to_json (const NpPlanResults *results)
   if (results->has_two_views)
     {
       json_builder_begin_object (builder);
-      add_number_or_null (builder, "angle_deg", TRUE, results->views_angle_deg);
-      add_number_or_null (builder, "depth_mm", TRUE, results->two_views.depth_mm);
-      add_number_or_null (builder, "path_length_mm", TRUE, results->two_views.path_length_mm);
-      add_number_or_null (builder, "rms_residual_mm", TRUE, results->two_views.rms_residual_mm);
+      np_json_add_number_or_null (builder, "angle_deg", TRUE, results->views_angle_deg);
+      np_json_add_number_or_null (builder, "depth_mm", TRUE, results->two_views.depth_mm);
+      np_json_add_number_or_null (builder, "path_length_mm", TRUE, results->two_views.path_length_mm);
+      np_json_add_number_or_null (builder, "rms_residual_mm", TRUE, results->two_views.rms_residual_mm);
       json_builder_end_object (builder);
     }
   else
@@ -457,11 +388,11 @@ np_planner_results_to_json (const NpPlanResults *results)
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, measure_kind_name (m->kind));
       if (is_angle)
-        add_number_or_null (builder, "value_deg", m->valid, m->value);
+        np_json_add_number_or_null (builder, "value_deg", m->valid, m->value);
       else
-        add_length (builder, results, "value", m->valid, m->value);
+        np_json_add_length (builder, "value", results->calibrated, m->valid, m->value);
       if (!is_angle && !m->valid && isfinite (m->value_px))
-        add_number_or_null (builder, "value_px", TRUE, m->value_px);
+        np_json_add_number_or_null (builder, "value_px", TRUE, m->value_px);
       json_builder_set_member_name (builder, "outside_region");
       json_builder_add_boolean_value (builder, m->outside_region);
       json_builder_set_member_name (builder, "outside_region_reason");
