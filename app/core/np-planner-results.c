@@ -370,8 +370,10 @@ np_planner_results_to_json (const NpPlanResults *results)
       json_builder_begin_object (builder);
       np_json_add_number_or_null (builder, "angle_deg", TRUE, results->views_angle_deg);
       np_json_add_number_or_null (builder, "depth_mm", TRUE, results->two_views.depth_mm);
-      np_json_add_number_or_null (builder, "path_length_mm", TRUE, results->two_views.path_length_mm);
-      np_json_add_number_or_null (builder, "rms_residual_mm", TRUE, results->two_views.rms_residual_mm);
+      np_json_add_number_or_null (builder, "path_length_mm", TRUE,
+                                  results->two_views.path_length_mm);
+      np_json_add_number_or_null (builder, "rms_residual_mm", TRUE,
+                                  results->two_views.rms_residual_mm);
       json_builder_end_object (builder);
     }
   else
