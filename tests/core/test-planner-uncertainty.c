@@ -403,7 +403,6 @@ test_uncertainty_long_skin (void)
   g_autoptr(NpPlanResults) results = NULL;
   g_autoptr(GError) error = NULL;
   double half = 1.959963985 * sqrt (1.5);
-  gint64 start;
 
   /* A flat skin of 10,001 points 1 px apart along y = 0, target at
    * (5000.5, 30): its foot is the middle of the segment from x = 5000 to
@@ -422,14 +421,12 @@ test_uncertainty_long_skin (void)
     }
   plan->has_target = TRUE;
   plan->target = np_image_point (5000.5, 30);
-  start = g_get_monotonic_time ();
   results = compute (plan);
   g_assert_cmpfloat_with_epsilon (results->depth, 30, 1e-9);
   g_assert_true (np_planner_estimate_uncertainty (plan, NULL, results, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 30 - half, 1e-4);
   g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[1], 30 + half, 1e-4);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
   /* The Monte Carlo moves each of the ~60 points within a few pixels of the
    * foot by 1 px; the skin is the nearest of them, a maximum of dozens of
    * normal draws about 2 px above the line, so its depths sit about 2 px
