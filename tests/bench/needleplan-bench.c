@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "np-auto-calibration.h"
+#include "np-dicom-helper.h"
 #include "np-error.h"
 #include "np-export.h"
 #include "np-frame.h"
@@ -23,6 +24,7 @@
 #include "np-plan-file.h"
 #include "np-planner.h"
 #include "np-png.h"
+#include "np-window-level.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -151,6 +153,92 @@ bench_auto_calibration (guint runs)
     g_error ("%s", error->message);
   report ("depth scale detection 1024×768", median_seconds (our_auto_calibration, frame, runs),
           "our PNG decode, same frame", median_seconds (our_png_load, path, runs), "≤ 1.00×");
+}
+
+/* Open → first frame visible for a DICOM file: a fresh importer process
+ * (started, limits set, the file opened and checked), frame 1 decoded and
+ * sent over the pipe, then mapped through the opening window into the RGB
+ * the canvas shows. */
+static void
+our_dicom_first_frame (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_dicom_helper_load_frame (data, 0, &error);
+  g_autofree guint8 *rgb = NULL;
+  gsize stride;
+
+  if (frame == NULL)
+    g_error ("%s", error->message);
+  stride = (gsize) np_frame_get_width (frame) * 3;
+  rgb = g_malloc (stride * np_frame_get_height (frame));
+  np_window_level_render_rgb (np_window_level_default (frame), frame, rgb, stride);
+}
+
+typedef struct
+{
+  const char *program;
+  const char *in;
+  const char *out;
+} Dcmj2pnm;
+
+/* The baseline: DCMTK's own converter decoding the same first frame into a
+ * binary PNM, also a process of its own. */
+static void
+dcmj2pnm_first_frame (gpointer data)
+{
+  const Dcmj2pnm *run = data;
+  const char *argv[] = { run->program, "--frame", "1", run->in, run->out, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+                     | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("dcmj2pnm on %s: %s", run->in, error->message);
+}
+
+/* The issue's files: the 96-frame JPEG XA cine and the JPEG ultrasound
+ * files (a still, and a cine without a basic offset table). */
+static void
+bench_dicom (guint       runs,
+             const char *tmpdir)
+{
+  static const struct { const char *file; const char *name; } files[] = {
+    { "xa/XA_Siemens_cardio_96frames_JPEG.dcm", "DICOM XA 512² JPEG, 96 frames" },
+    { "us/JPEGExtended_3s_1f_u_08_08.dcm", "DICOM US 768×576 JPEG, 1 frame" },
+    { "us/IM00001.fragmented_no_bot_jpeg_baseline.50.dcm", "DICOM US 320×240 JPEG, 8, no BOT" },
+  };
+  g_autofree char *program = g_find_program_in_path ("dcmj2pnm");
+  g_autofree char *out = g_build_filename (tmpdir, "frame.pnm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *helper = np_dicom_helper_find_program (&error);
+
+  if (helper == NULL)
+    {
+      printf ("%-34s skipped: %s\n", "DICOM open → first frame", error->message);
+      return;
+    }
+  if (program == NULL)
+    {
+      printf ("%-34s skipped: dcmj2pnm (package dcmtk) is not installed\n",
+              "DICOM open → first frame");
+      return;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (NP_BENCH_TESTDATA, "dicom", files[i].file, NULL);
+      Dcmj2pnm run = { program, path, out };
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          printf ("%-34s skipped: %s is not there\n", files[i].name, path);
+          continue;
+        }
+      report (files[i].name, median_seconds (our_dicom_first_frame, path, runs),
+              "dcmj2pnm, same frame", median_seconds (dcmj2pnm_first_frame, &run, runs),
+              "≤ 1.00×");
+      g_unlink (out);
+    }
 }
 
 /* A deterministic 16-bit test frame with structure, so zlib has real work. */
@@ -748,11 +836,18 @@ main (int    argc,
   g_autofree char *memory_row = NULL;
 
   setvbuf (stdout, NULL, _IOLBF, 0); /* rows appear as they are measured */
-  /* A third argument runs one row only: `needleplan-bench 3 CLI large-plan`. */
+  /* A third argument runs one row only: `needleplan-bench 3 CLI large-plan`
+   * or `needleplan-bench 3 CLI dicom`. */
   if (argc > 3 && g_strcmp0 (argv[3], "large-plan") == 0)
     {
       np_gsl_init ();
       bench_large_plan (runs);
+      g_rmdir (tmpdir);
+      return 0;
+    }
+  if (argc > 3 && g_strcmp0 (argv[3], "dicom") == 0)
+    {
+      bench_dicom (runs, tmpdir);
       g_rmdir (tmpdir);
       return 0;
     }
@@ -779,6 +874,7 @@ main (int    argc,
   bench_planner_and_overlay (runs);
   bench_large_plan (runs);
   bench_files (runs, tmpdir);
+  bench_dicom (runs, tmpdir);
   fputs (memory_row, stdout);
 
   g_rmdir (tmpdir);
