@@ -199,7 +199,9 @@ export_plan (const char             *plan_path,
                                           ? plan->dicom_frame_number - 1 : 0, error);
   else
     frame = np_frame_load (frame_path, error);
-  if (frame == NULL)
+  if (frame == NULL
+      || !np_plan_file_check_dicom_source (plan, plan_path, frame_path,
+                                           np_frame_get_dicom_info (frame), error))
     return FALSE;
   results = np_export_compute_results (plan, frame, error);
   if (results == NULL)

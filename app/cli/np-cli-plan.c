@@ -55,10 +55,12 @@ np_cli_plan_load (const char        *path,
     return g_steal_pointer (&plan);
 
   frame_path = np_plan_file_resolve_frame (plan, path, &frame_error);
-  /* A DICOM frame is read for its size and its header's calibration; the
-   * first frame, until the plan records which one. */
+  /* A DICOM frame is read for its size and its header's calibration: the
+   * frame the plan records, the first when it records none. */
   if (frame_path != NULL && np_dicom_helper_file_is_dicom (frame_path))
-    frame = np_dicom_helper_load_frame (frame_path, 0, &frame_error);
+    frame = np_dicom_helper_load_frame (frame_path,
+                                        plan->dicom_frame_number > 0
+                                          ? plan->dicom_frame_number - 1 : 0, &frame_error);
   else if (frame_path != NULL)
     frame = np_frame_load (frame_path, &frame_error);
   if (frame == NULL)
@@ -73,6 +75,10 @@ np_cli_plan_load (const char        *path,
   if (np_plan_file_check_frame (plan, path, &matches, &frame_error) && !matches)
     g_ptr_array_add (notes, g_strdup ("The frame differs from the one the plan was made on "
                                       "(SHA-256 mismatch)"));
+  g_clear_error (&frame_error);
+  if (!np_plan_file_check_dicom_source (plan, path, frame_path, np_frame_get_dicom_info (frame),
+                                        &frame_error))
+    g_ptr_array_add (notes, g_strdup (frame_error->message));
   /* The plan file is the record: the DICOM header's calibration is named,
    * never applied behind it (docs/calibration.md). */
   if (!np_calibration_is_calibrated (plan->calibration)

@@ -444,3 +444,79 @@ np_plan_file_relative_frame_path (const char  *plan_path,
     }
   return g_string_free (g_steal_pointer (&relative), FALSE);
 }
+
+/* A UID from the file is shown only when it is one (digits and dots): the
+ * message may reach a terminal, and a file's bytes must not forge a line. */
+static const char *
+shown_uid (const char *uid)
+{
+  gsize length = strlen (uid);
+
+  if (length == 0)
+    return "none";
+  if (length > 64 || strspn (uid, "0123456789.") != length)
+    return "not a valid UID";
+  return uid;
+}
+
+/**
+ * np_plan_file_check_dicom_source:
+ * @plan_path: (nullable): where @plan is, for the message
+ * @frame_path: the frame file the plan's frame resolved to
+ * @info: (nullable): the frame's DICOM header facts, %NULL when the frame is
+ *   not a DICOM file
+ *
+ * A plan made on a DICOM image records its SOP Instance UID and frame
+ * number (plan format 2); the file found for it must be that image. The
+ * SHA-256 says whether the bytes changed; the UID says whether it is the
+ * same image at all (a re-export by the scanner keeps it, a different
+ * patient's file does not). A plan without a DICOM source passes.
+ *
+ * Returns: %FALSE with @error (%NP_ERROR_INVALID) naming the frame file and
+ *   the plan when the file is not the image the plan was made on
+ */
+gboolean
+np_plan_file_check_dicom_source (const NpPlan       *plan,
+                                 const char         *plan_path,
+                                 const char         *frame_path,
+                                 const NpDicomInfo  *info,
+                                 GError            **error)
+{
+  g_autofree char *frame_display = NULL;
+  g_autofree char *plan_display = NULL;
+
+  g_return_val_if_fail (plan != NULL, FALSE);
+  g_return_val_if_fail (frame_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (plan->dicom_sop_instance_uid == NULL || *plan->dicom_sop_instance_uid == '\0')
+    return TRUE;
+
+  frame_display = g_filename_display_name (frame_path);
+  plan_display = plan_path != NULL ? g_filename_display_basename (plan_path)
+                                   : g_strdup ("the plan");
+  if (info == NULL)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "“%s” is not the image “%s” was made on: the plan was made on the DICOM "
+                   "image with SOP Instance UID %s, and “%s” is not a DICOM file",
+                   frame_display, plan_display, plan->dicom_sop_instance_uid, frame_display);
+      return FALSE;
+    }
+  if (g_strcmp0 (info->sop_instance_uid, plan->dicom_sop_instance_uid) != 0)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "“%s” is not the image “%s” was made on: its SOP Instance UID is %s, the "
+                   "plan’s is %s", frame_display, plan_display,
+                   shown_uid (info->sop_instance_uid), plan->dicom_sop_instance_uid);
+      return FALSE;
+    }
+  if (plan->dicom_frame_number > info->frames)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "“%s” has %u frames, but “%s” was made on frame %u of it", frame_display,
+                   info->frames, plan_display, plan->dicom_frame_number);
+      return FALSE;
+    }
+  return TRUE;
+}

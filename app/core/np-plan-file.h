@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "np-dicom-info.h"
 #include "np-plan.h"
 
 G_BEGIN_DECLS
@@ -50,5 +51,10 @@ gboolean  np_plan_file_check_frame         (const NpPlan  *plan,
 char     *np_plan_file_relative_frame_path (const char    *plan_path,
                                             const char    *frame_path,
                                             GError       **error);
+gboolean  np_plan_file_check_dicom_source  (const NpPlan      *plan,
+                                            const char        *plan_path,
+                                            const char        *frame_path,
+                                            const NpDicomInfo *info,
+                                            GError           **error);
 
 G_END_DECLS

@@ -21,6 +21,8 @@
 #include "np-png.h"
 #include "np-prefetch.h"
 
+#include <glib/gi18n.h>
+
 /* Loading */
 
 typedef struct
@@ -40,6 +42,7 @@ typedef struct
   char *sha256;            /* of the file as read, NULL when unknown */
   gboolean checked;        /* a plan's frame was compared with its SHA-256 */
   gboolean matches;
+  char *source_mismatch;   /* why the file is not the DICOM image of the plan, or NULL */
 } LoadResult;
 
 static void
@@ -58,6 +61,7 @@ load_result_free (LoadResult *result)
   g_clear_pointer (&result->frame, np_frame_unref);
   g_clear_pointer (&result->image, np_canvas_image_free);
   g_clear_pointer (&result->sha256, g_free);
+  g_clear_pointer (&result->source_mismatch, g_free);
   if (result->helper != NULL)
     np_dicom_helper_close (result->helper);
   g_clear_object (&result->helper);
@@ -190,9 +194,39 @@ load_thread (GTask        *task,
                                                     NP_PREFETCH_VIEW_HEIGHT);
     }
   if (request->plan != NULL && request->plan_path != NULL)
-    result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
-                                                &result->matches, NULL);
+    {
+      g_autofree char *frame_path = g_file_get_path (request->file);
+      g_autoptr(GError) source_error = NULL;
+
+      result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
+                                                  &result->matches, NULL);
+      /* The SOP Instance UID the plan records (core, as for the CLI). */
+      if (frame_path != NULL
+          && !np_plan_file_check_dicom_source (request->plan, request->plan_path, frame_path,
+                                               np_frame_get_dicom_info (result->frame),
+                                               &source_error))
+        result->source_mismatch = g_strdup (source_error->message);
+    }
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) load_result_free);
+}
+
+/* The file found for a plan is not the DICOM image it was made on (its SOP
+ * Instance UID differs, or the plan's frame is past the file's end). */
+static void
+warn_source_mismatch (NpWindow   *self,
+                      const char *problem)
+{
+  g_autofree char *body = g_strdup_printf (_("%s. The marks may not sit on the anatomy they "
+                                             "were placed on: check every mark before relying "
+                                             "on the plan."), problem);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Not the Image of This Plan"), body));
+  adw_message_dialog_add_response (dialog, "close", _("_I Will Check the Marks"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -229,7 +263,9 @@ load_done_cb (GObject      *source_object,
   /* The window's cine keeps the importer running now. */
   g_clear_object (&loaded->helper);
 
-  self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
+  self->frame_mismatch = request->plan_path != NULL
+                         && ((loaded->checked && !loaded->matches)
+                             || loaded->source_mismatch != NULL);
   _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
   if (request->relocated)
     {
@@ -237,7 +273,10 @@ load_done_cb (GObject      *source_object,
       np_document_set_dirty (self->document, TRUE);
       _np_window_update_title (self);
     }
-  if (request->plan_path != NULL && loaded->checked && !loaded->matches)
+  /* Another image altogether says more than changed bytes: one warning. */
+  if (loaded->source_mismatch != NULL)
+    warn_source_mismatch (self, loaded->source_mismatch);
+  else if (request->plan_path != NULL && loaded->checked && !loaded->matches)
     _np_window_warn_frame_mismatch (self, request->plan_path);
 }
 

@@ -79,6 +79,41 @@ check_text "plan on an uncalibrated DICOM plan stays in px and names the header'
   "NOT CALIBRATED" "Depth              300.0 px" \
   "the frame's DICOM header gives 0.3827 × 0.3827 mm/px from the scanner's ultrasound regions 1 and 2"
 
+# Reopening checks the SOP Instance UID the plan records (format 2). The
+# file's UID is (0008,0018) as dcmdump prints it; the plans differ only in it.
+cp "$data/us/IM00001.implicit_little_endian.dcm" "$tmp/cine.dcm"
+python3 - "$tmp" <<'PY'
+import hashlib, json, sys
+tmp = sys.argv[1]
+digest = hashlib.sha256(open(tmp + '/cine.dcm', 'rb').read()).hexdigest()
+for name, uid in (('same', '1.3.6.1.4.1.25403.166563008443.732.20120418082458.3'),
+                  ('other', '1.3.6.1.4.1.25403.166563008443.732.20120418082458.4')):
+    plan = {'format': 'needleplan-plan', 'version': 2, 'modality': 'ultrasound',
+            'probe': 'linear', 'site': 'knee', 'side': 'left', 'technique': 'in-plane',
+            'title': 'cine', 'frame': {'path': 'cine.dcm', 'sha256': digest,
+                                       'dicom': {'sop_instance_uid': uid, 'frame_number': 5}},
+            'calibration': {'method': 'none', 'mm_per_px': [0, 0]},
+            'marks': {'target': [150, 120], 'entry': [60, 20]}}
+    open('%s/cine-%s.json' % (tmp, name), 'w').write(json.dumps(plan))
+PY
+run plan "$tmp/cine-same.json"
+if [ "$status" -eq 0 ] && ! grep -q "SOP Instance UID" "$tmp/out" "$tmp/err"; then
+  ok "plan on frame 5 of the DICOM file it was made on: no UID note"
+else
+  not_ok "plan on frame 5 of the DICOM file it was made on: no UID note" "status $status or a UID note"
+fi
+run plan "$tmp/cine-other.json"
+check_text "plan whose SOP Instance UID is not the file's says so, naming the file" \
+  "“$tmp/cine.dcm” is not the image “cine-other.json” was made on: its SOP Instance UID is 1.3.6.1.4.1.25403.166563008443.732.20120418082458.3, the plan’s is 1.3.6.1.4.1.25403.166563008443.732.20120418082458.4"
+run export "$tmp/cine-other.json" --png "$tmp/cine-other.png"
+check_failure "export refuses a plan whose SOP Instance UID is not the file's" 1 \
+  "cine.dcm” is not the image “cine-other.json” was made on" "the plan’s is 1.3.6.1.4.1.25403.166563008443.732.20120418082458.4"
+if [ -e "$tmp/cine-other.png" ]; then
+  not_ok "no image left behind by the refused export" "$tmp/cine-other.png exists"
+else
+  ok "no image left behind by the refused export"
+fi
+
 run info "$data/us/gdcm-US-ALOKA-16.dcm"
 check_text "info judges ALOKA's regions: both tissue panels used, the grey bar not" \
   "Pixel size:  0.382653 × 0.382653 mm/px from the scanner's ultrasound regions 1 and 2" \

@@ -15,6 +15,7 @@
 #include "np-dicom-helper.h"
 #include "np-error.h"
 #include "np-frame.h"
+#include "np-plan-file.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -612,6 +613,61 @@ test_dicom_no_dictionary (void)
   assert_process_gone (pid);
 }
 
+/* Reopening checks the SOP Instance UID the plan records (plan format 2).
+ * The file's UID is the one dcmdump prints for it: (0008,0018) of
+ * IM00001.implicit_little_endian.dcm; the file has 8 frames. */
+static void
+test_dicom_plan_source (void)
+{
+  static const char *const uid = "1.3.6.1.4.1.25403.166563008443.732.20120418082458.3";
+  g_autofree char *path = full_path ("dicom/us/IM00001.implicit_little_endian.dcm");
+  g_autofree char *plan_path = g_build_filename (tmp_dir, "plan.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_dicom_helper_load_frame (path, 0, &error);
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  const NpDicomInfo *info;
+
+  g_assert_no_error (error);
+  info = np_frame_get_dicom_info (frame);
+  g_assert_nonnull (info);
+
+  /* A plan of a PNG records no DICOM source: nothing to check. */
+  g_assert_true (np_plan_file_check_dicom_source (plan, plan_path, path, info, &error));
+  g_assert_no_error (error);
+
+  np_plan_set_string (&plan->dicom_sop_instance_uid, uid);
+  plan->dicom_frame_number = 8;
+  g_assert_true (np_plan_file_check_dicom_source (plan, plan_path, path, info, &error));
+  g_assert_no_error (error);
+
+  /* Frame 9 of an 8-frame file. */
+  plan->dicom_frame_number = 9;
+  g_assert_false (np_plan_file_check_dicom_source (plan, plan_path, path, info, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“plan.json” was made on frame 9"));
+  g_assert_nonnull (strstr (error->message, "has 8 frames"));
+  g_clear_error (&error);
+
+  /* Another image: the last digit differs. */
+  plan->dicom_frame_number = 5;
+  np_plan_set_string (&plan->dicom_sop_instance_uid,
+                      "1.3.6.1.4.1.25403.166563008443.732.20120418082458.4");
+  g_assert_false (np_plan_file_check_dicom_source (plan, plan_path, path, info, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "IM00001.implicit_little_endian.dcm” is not the "
+                                            "image “plan.json” was made on"));
+  g_assert_nonnull (strstr (error->message, "its SOP Instance UID is "
+                                            "1.3.6.1.4.1.25403.166563008443.732.20120418082458.3, "
+                                            "the plan’s is "
+                                            "1.3.6.1.4.1.25403.166563008443.732.20120418082458.4"));
+  g_clear_error (&error);
+
+  /* The plan names a DICOM image, the frame found is not DICOM. */
+  g_assert_false (np_plan_file_check_dicom_source (plan, plan_path, "frame.png", NULL, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“frame.png” is not a DICOM file"));
+}
+
 static void
 test_dicom_missing (void)
 {
@@ -684,6 +740,7 @@ main (int    argc,
       g_test_add_func ("/core/dicom/no-dictionary", test_dicom_no_dictionary);
       g_test_add_func ("/core/dicom/xray-calibration-tags", test_dicom_xray_calibration_tags);
       g_test_add_func ("/core/dicom/monochrome1", test_dicom_monochrome1);
+      g_test_add_func ("/core/dicom/plan-source", test_dicom_plan_source);
     }
   g_test_add_func ("/core/dicom/missing-file", test_dicom_missing_file);
 
