@@ -20,6 +20,7 @@
 #include "np-document.h"
 #include "np-gui-test-util.h"
 #include "np-jpeg.h"
+#include "np-plan-file.h"
 #include "np-window.h"
 
 #define XA_FILE "dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm"
@@ -458,6 +459,213 @@ test_plan_reopens_on_its_frame (void)
   np_test_wait_until (no_importer, NULL);
 }
 
+static gboolean
+chooser_is_shown (gpointer data)
+{
+  return np_test_find_dialog (GTK_WINDOW (data), GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL;
+}
+
+typedef struct
+{
+  GtkFileChooser *chooser;
+  GFile *file;
+} ChooserWait;
+
+/* The chooser would save to @file: never anywhere else, outside the test's
+ * folder. */
+static gboolean
+chooser_names (gpointer data)
+{
+  ChooserWait *wait = data;
+  g_autoptr(GFile) chosen = gtk_file_chooser_get_file (wait->chooser);
+
+  return chosen != NULL && g_file_equal (chosen, wait->file);
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+/* A real window, mapped on the X server, at a size where the 512² frame is
+ * shown at about 1.17× (see real_click). */
+static NpWindow *
+new_real_window (void)
+{
+  NpWindow *window = np_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_mapped (GTK_WIDGET (window));
+  return window;
+}
+
+static void
+assert_near (NpImagePoint point,
+             double       x,
+             double       y)
+{
+  g_assert_cmpfloat (fabs (point.x - x), <=, 1.5);
+  g_assert_cmpfloat (fabs (point.y - y), <=, 1.5);
+}
+
+/* The whole round trip through files, with real input: open the cine, go
+ * to frame 5 with the arrow key, mark the skin line, the entry and the
+ * target with the tools' keys and clicks, save with Ctrl+S into the test's
+ * folder, close the window; the plan FILE opened in a new window lands on
+ * frame 5 with the marks. A plan whose SOP Instance UID is not the file's
+ * opens with a warning naming the file. */
+static void
+test_plan_file_round_trip (void)
+{
+  g_autofree char *path = testdata_path (XA_FILE);
+  g_autofree char *placeholder = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *plan_path = NULL;
+  g_autofree char *other_path = NULL;
+  g_autoptr(GFile) plan_file = NULL;
+  g_autoptr(GFile) other_file = NULL;
+  g_autoptr(NpPlan) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+  AdwMessageDialog *dialog;
+  const NpPlan *plan;
+  NpWindow *window;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("../shared/testdata is not here (a user's clone): no multi-frame XA file");
+      return;
+    }
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+  placeholder = np_test_write_file ("round-trip-folder", "");
+  folder = g_path_get_dirname (placeholder);
+  plan_path = g_build_filename (folder, "cine-plan.json", NULL);
+  other_path = g_build_filename (folder, "other-image-plan.json", NULL);
+
+  window = new_real_window ();
+  open_path (window, path);
+  np_test_iterate (300);
+  gtk_widget_grab_focus (GTK_WIDGET (np_window_get_canvas (window)));
+  for (guint i = 2; i <= 5; i++)
+    {
+      real_key (window, "Right");
+      wait_for_frame (window, i);
+    }
+
+  /* Skin line along row 40 (two clicks, Return), then the entry and the
+   * target below it, away from the line's handles. An XA frame is
+   * fluoroscopy: the entry is not snapped to the skin line. */
+  real_key (window, "s");
+  np_test_iterate (50);
+  real_click (window, 40, 40);
+  real_click (window, 470, 40);
+  real_key (window, "Return");
+  np_test_iterate (100);
+  real_key (window, "e");
+  np_test_iterate (50);
+  real_click (window, 200, 90);
+  real_key (window, "t");
+  np_test_iterate (50);
+  real_click (window, 260, 300);
+
+  plan = np_document_get_plan (np_window_get_document (window));
+  g_assert_cmpuint (plan->dicom_frame_number, ==, 5);
+  g_assert_cmpint (plan->skin_kind, ==, NP_SKIN_POLYLINE);
+  g_assert_cmpuint (plan->skin_points->len, ==, 2);
+  assert_near (g_array_index (plan->skin_points, NpImagePoint, 0), 40, 40);
+  assert_near (g_array_index (plan->skin_points, NpImagePoint, 1), 470, 40);
+  g_assert_true (plan->has_entry);
+  assert_near (plan->entry, 200, 90);
+  g_assert_true (plan->has_target);
+  assert_near (plan->target, 260, 300);
+  g_assert_null (np_document_get_path (np_window_get_document (window)));
+
+  /* Ctrl+S on a new plan asks where: the test's folder. */
+  real_key (window, "ctrl+s");
+  np_test_wait_until (chooser_is_shown, window);
+  chooser = GTK_FILE_CHOOSER (np_test_find_dialog (GTK_WINDOW (window),
+                                                   GTK_TYPE_FILE_CHOOSER_DIALOG));
+  plan_file = g_file_new_for_path (plan_path);
+  /* An absolute name: the chooser starts out in the read-only test data
+   * around the frame, and the test writes only into its own folder. */
+  gtk_file_chooser_set_current_name (chooser, plan_path);
+  {
+    ChooserWait wait = { chooser, plan_file };
+
+    np_test_wait_until (chooser_names, &wait);
+  }
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  np_test_wait_until (file_exists, plan_path);
+  np_test_wait_window_idle (window);
+  g_assert_cmpstr (np_document_get_path (np_window_get_document (window)), ==, plan_path);
+  g_assert_false (np_document_get_dirty (np_window_get_document (window)));
+
+  /* The file records the DICOM source: its UID and frame 5. */
+  saved = np_plan_file_load (plan_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (saved->dicom_frame_number, ==, 5);
+  g_assert_cmpstr (saved->dicom_sop_instance_uid, ==,
+                   np_frame_get_dicom_info (np_document_get_frame (
+                     np_window_get_document (window)))->sop_instance_uid);
+
+  np_test_destroy_window (GTK_WINDOW (window));
+  np_test_wait_until (no_importer, NULL);
+
+  /* The plan file alone, in a new window. */
+  window = new_real_window ();
+  np_window_open_file (window, plan_file);
+  np_test_wait_until (window_loaded, window);
+  np_test_wait_window_idle (window);
+  g_assert_null (find_message_dialog (window));
+  g_assert_cmpuint (np_window_get_n_frames (window), ==, 96);
+  g_assert_cmpuint (np_window_get_frame_number (window), ==, 5);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (np_test_template_child (window,
+                                                                          "frame_label"))),
+                   ==, "Frame 5 of 96");
+  assert_frame_is (np_canvas_get_frame (np_window_get_canvas (window)), path, 5);
+  plan = np_document_get_plan (np_window_get_document (window));
+  g_assert_cmpuint (plan->dicom_frame_number, ==, 5);
+  g_assert_cmpuint (plan->skin_points->len, ==, 2);
+  assert_near (g_array_index (plan->skin_points, NpImagePoint, 0), 40, 40);
+  assert_near (g_array_index (plan->skin_points, NpImagePoint, 1), 470, 40);
+  assert_near (plan->entry, 200, 90);
+  assert_near (plan->target, 260, 300);
+  g_assert_false (np_document_get_dirty (np_window_get_document (window)));
+  np_test_destroy_window (GTK_WINDOW (window));
+  np_test_wait_until (no_importer, NULL);
+
+  /* The same plan naming another image's SOP Instance UID: shown on its
+   * frame, with a warning that names the file. */
+  np_plan_set_string (&saved->dicom_sop_instance_uid, "1.2.3.4.5");
+  g_assert_true (np_plan_file_save (saved, NULL, other_path, &error));
+  g_assert_no_error (error);
+  window = new_real_window ();
+  other_file = g_file_new_for_path (other_path);
+  np_window_open_file (window, other_file);
+  np_test_wait_until (window_loaded, window);
+  np_test_wait_window_idle (window);
+  g_assert_cmpuint (np_window_get_frame_number (window), ==, 5);
+  dialog = find_message_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Not the Image of This Plan");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "XA_Siemens_cardio_96frames_JPEG.dcm” is not the image "
+                            "“other-image-plan.json” was made on"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "the plan’s is 1.2.3.4.5"));
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                              np_test_template_child (window, "window_title"))),
+                            "Frame differs"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  np_test_destroy_window (GTK_WINDOW (window));
+  np_test_wait_until (no_importer, NULL);
+}
+
 static void
 test_play_advances (void)
 {
@@ -610,6 +818,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/dicom/cine-keys-and-frame-5", test_cine_keys_and_frame_5);
   g_test_add_func ("/gui/dicom/real-keys-and-click", test_real_keys_and_click);
   g_test_add_func ("/gui/dicom/plan-reopens-on-its-frame", test_plan_reopens_on_its_frame);
+  g_test_add_func ("/gui/dicom/plan-file-round-trip", test_plan_file_round_trip);
   g_test_add_func ("/gui/dicom/play-advances", test_play_advances);
   g_test_add_func ("/gui/dicom/thumbnails", test_thumbnails);
   g_test_add_func ("/gui/dicom/bad-files-keep-plan", test_bad_files_keep_plan);
