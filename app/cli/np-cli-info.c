@@ -119,6 +119,7 @@ print_dicom (const NpDicomInfo *info)
   print_field ("Born:", info->patient_birth_date);
   print_field ("Sex:", info->patient_sex);
   print_field ("Study date:", info->study_date);
+  print_field ("Study:", info->study_description);
   print_field ("Accession:", info->accession_number);
   print_field ("Referrer:", info->referring_physician);
   print_field ("Institution:", info->institution);

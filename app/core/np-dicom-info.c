@@ -16,6 +16,7 @@
 #include "np-error.h"
 
 #include <math.h>
+#include <string.h>
 
 G_DEFINE_BOXED_TYPE (NpDicomInfo, np_dicom_info, np_dicom_info_copy, np_dicom_info_free)
 
@@ -42,6 +43,7 @@ static const struct
   STRING_MEMBER ("patient_birth_date", patient_birth_date),
   STRING_MEMBER ("patient_sex", patient_sex),
   STRING_MEMBER ("study_date", study_date),
+  STRING_MEMBER ("study_description", study_description),
   STRING_MEMBER ("accession_number", accession_number),
   STRING_MEMBER ("referring_physician", referring_physician),
   STRING_MEMBER ("institution", institution),
@@ -51,7 +53,7 @@ static const struct
  * anonymous report. */
 static const char *const patient_members[] = {
   "patient_name", "patient_id", "patient_birth_date", "patient_sex", "study_date",
-  "accession_number", "referring_physician", "institution",
+  "study_description", "accession_number", "referring_physician", "institution",
 };
 
 #define DOUBLE_MEMBER(name, field) { name, G_STRUCT_OFFSET (NpDicomInfo, field) }
@@ -472,4 +474,90 @@ np_dicom_info_to_json (const NpDicomInfo *info,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
+}
+
+/**
+ * np_dicom_info_format_person_name:
+ * @value: a Person Name (PN) value as the importer reports it
+ *
+ * "Family^Given^Middle^Prefix^Suffix" (PS3.5 6.2) as "Prefix Family, Given
+ * Middle, Suffix": empty components are left out, and only the first
+ * (alphabetic) representation before "=" is used.
+ *
+ * Returns: (transfer full): the name, "" when it has no component
+ */
+char *
+np_dicom_info_format_person_name (const char *value)
+{
+  g_autofree char *alphabetic = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) given = NULL;
+  GString *name;
+  const char *part[5] = { "", "", "", "", "" };
+  const char *equals;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  given = g_string_new (NULL);
+  name = g_string_new (NULL);
+  equals = strchr (value, '=');
+  alphabetic = equals != NULL ? g_strndup (value, equals - value) : g_strdup (value);
+  parts = g_strsplit (alphabetic, "^", 5);
+  for (guint i = 0; i < 5 && parts[i] != NULL; i++)
+    part[i] = g_strstrip (parts[i]);
+
+  for (guint i = 1; i <= 2; i++)
+    if (*part[i] != '\0')
+      g_string_append_printf (given, "%s%s", given->len > 0 ? " " : "", part[i]);
+  if (*part[3] != '\0')
+    g_string_append_printf (name, "%s ", part[3]);
+  g_string_append (name, part[0]);
+  if (given->len > 0)
+    g_string_append_printf (name, "%s%s", *part[0] != '\0' ? ", " : "", given->str);
+  if (*part[4] != '\0')
+    g_string_append_printf (name, "%s%s", name->len > 0 ? ", " : "", part[4]);
+  return g_strstrip (g_string_free (name, FALSE));
+}
+
+/**
+ * np_dicom_info_format_date:
+ * @value: a Date (DA) value, "YYYYMMDD" or the old ACR-NEMA "YYYY.MM.DD"
+ *
+ * Returns: (transfer full): "YYYY-MM-DD", or @value as it is when it is
+ *   neither form
+ */
+char *
+np_dicom_info_format_date (const char *value)
+{
+  gsize length;
+
+  g_return_val_if_fail (value != NULL, g_strdup (""));
+
+  length = strlen (value);
+  if (length == 8 && strspn (value, "0123456789") == 8)
+    return g_strdup_printf ("%.4s-%.2s-%.2s", value, value + 4, value + 6);
+  if (length == 10 && value[4] == '.' && value[7] == '.' && strspn (value, "0123456789") == 4
+      && strspn (value + 5, "0123456789") == 2 && strspn (value + 8, "0123456789") == 2)
+    return g_strdup_printf ("%.4s-%.2s-%.2s", value, value + 5, value + 8);
+  return g_strdup (value);
+}
+
+/**
+ * np_dicom_info_describe_sex:
+ * @value: a Patient's Sex (0010,0040) value: M, F or O
+ *
+ * Returns: "male", "female", "other", or @value itself for anything else
+ */
+const char *
+np_dicom_info_describe_sex (const char *value)
+{
+  g_return_val_if_fail (value != NULL, "");
+
+  if (g_str_equal (value, "M"))
+    return "male";
+  if (g_str_equal (value, "F"))
+    return "female";
+  if (g_str_equal (value, "O"))
+    return "other";
+  return value;
 }

@@ -61,6 +61,7 @@ typedef struct
   char      *patient_birth_date;
   char      *patient_sex;
   char      *study_date;
+  char      *study_description;
   char      *accession_number;
   char      *referring_physician;
   char      *institution;
@@ -103,6 +104,11 @@ const NpDicomRegion *
                                           guint              index);
 JsonNode    *np_dicom_info_to_json       (const NpDicomInfo *info,
                                           gboolean           with_patient);
+
+/* Header values as a person reads them. */
+char        *np_dicom_info_format_person_name (const char    *value);
+char        *np_dicom_info_format_date        (const char    *value);
+const char  *np_dicom_info_describe_sex       (const char    *value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpDicomInfo, np_dicom_info_free)
 

@@ -462,6 +462,7 @@ DicomFile::inspect (np::JsonObject &facts, Failure &failure)
     { DCM_PatientBirthDate, "patient_birth_date" },
     { DCM_PatientSex, "patient_sex" },
     { DCM_StudyDate, "study_date" },
+    { DCM_StudyDescription, "study_description" },
     { DCM_AccessionNumber, "accession_number" },
     { DCM_ReferringPhysicianName, "referring_physician" },
     { DCM_InstitutionName, "institution" },

@@ -24,6 +24,8 @@ typedef struct
 
 /* One row per entry of the table in np-side-panel-results.c. */
 #define N_RESULT_ROWS 8
+/* A DICOM source's patient and study fields (np-side-panel-dicom.c). */
+#define N_DICOM_ROWS 10
 
 struct _NpSidePanel
 {
@@ -74,6 +76,9 @@ struct _NpSidePanel
   char *measurements_signature;
   char *warnings_signature;         /* rebuild the warnings only when they change */
   ResultRow rows[N_RESULT_ROWS];
+  AdwActionRow *dicom_header_row;   /* in case_row, built in code */
+  AdwActionRow *dicom_rows[N_DICOM_ROWS];
+  GtkLabel *dicom_values[N_DICOM_ROWS];
   guint64 recommendation_revision;
   guint n_warnings;
 
@@ -86,5 +91,13 @@ struct _NpSidePanel
 /* np-side-panel-results.c */
 void      _np_side_panel_init_results           (NpSidePanel   *self);
 void      _np_side_panel_show_results           (NpSidePanel   *self);
+
+/* np-side-panel-dicom.c */
+void      _np_side_panel_init_dicom             (NpSidePanel   *self);
+void      _np_side_panel_show_dicom             (NpSidePanel   *self,
+                                                 const NpDicomInfo *info);
+const char *_np_side_panel_get_dicom_field      (NpSidePanel   *self,
+                                                 guint          index,
+                                                 const char   **title);
 
 G_END_DECLS

@@ -477,6 +477,7 @@ frame_changed_cb (NpSidePanel *self,
   if (frame != NULL)
     self->file_calibration = np_calibration_new_from_frame (frame, NULL);
   self->file_is_dicom = frame != NULL && np_frame_get_dicom_info (frame) != NULL;
+  _np_side_panel_show_dicom (self, frame != NULL ? np_frame_get_dicom_info (frame) : NULL);
   g_clear_pointer (&self->structures_signature, g_free);
   g_clear_pointer (&self->measurements_signature, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->recommend_label), FALSE);
@@ -963,6 +964,7 @@ np_side_panel_init (NpSidePanel *self)
                     G_CALLBACK (structure_activated_cb), self);
 
   _np_side_panel_init_results (self);
+  _np_side_panel_init_dicom (self);
   gtk_widget_set_visible (GTK_WIDGET (self->measurements_group), FALSE);
 }
 

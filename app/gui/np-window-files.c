@@ -80,8 +80,15 @@ _np_window_new_plan_for_frame (NpWindow   *self,
       /* The scanner wrote its calibration: used by default, replaceable. */
       NpCalibration *scanner = np_calibration_new_from_frame (frame, NULL);
 
+      const NpDicomInfo *info = np_frame_get_dicom_info (frame);
+      g_autofree char *patient = np_dicom_info_format_person_name (info->patient_name);
+
       np_plan_set_string (&plan->dicom_sop_instance_uid, uid != NULL && *uid ? uid : NULL);
       plan->dicom_frame_number = 1;
+      /* The patient's name and ID go where typed ones would (caption,
+       * report), and anonymised exports leave them out as they do those. */
+      np_plan_set_string (&plan->patient_name, *patient != '\0' ? patient : NULL);
+      np_plan_set_string (&plan->patient_id, *info->patient_id != '\0' ? info->patient_id : NULL);
       if (scanner != NULL)
         {
           np_calibration_free (plan->calibration);

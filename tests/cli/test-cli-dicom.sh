@@ -114,6 +114,10 @@ else
   ok "no image left behind by the refused export"
 fi
 
+run info "$data/us/JPEGExtended_3s_1f_u_08_08.dcm"
+check_text "info prints the study fields as dcmdump shows them, the description among them" \
+  "Study date:  20020328" "Study:       ART HUMERALE" "Sex:         O"
+
 run info "$data/us/gdcm-US-ALOKA-16.dcm"
 check_text "info judges ALOKA's regions: both tissue panels used, the grey bar not" \
   "Pixel size:  0.382653 × 0.382653 mm/px from the scanner's ultrasound regions 1 and 2" \

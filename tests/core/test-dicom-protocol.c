@@ -481,6 +481,48 @@ test_helper_not_found (void)
   g_assert_error (error, NP_ERROR, NP_ERROR_NOT_FOUND);
 }
 
+/* Header values as a person reads them, worked out from PS3.5 6.2 (PN: five
+ * components split by "^", representations by "=") and DA. */
+static void
+test_format_fields (void)
+{
+  static const struct { const char *in; const char *out; } names[] = {
+    { "Citizen^Jan", "Citizen, Jan" },
+    { "NAME^PATIENT^NAME", "NAME, PATIENT NAME" },
+    { "OB^^^^", "OB" },
+    { "Rubo DEMO", "Rubo DEMO" },
+    { "^John", "John" },
+    { "Doe^John^^Dr.^Jr.", "Dr. Doe, John, Jr." },
+    { "Yamada^Tarou=\u5c71\u7530^\u592a\u90ce", "Yamada, Tarou" },
+    { "", "" },
+    { "^^^^", "" },
+  };
+  static const struct { const char *in; const char *out; } dates[] = {
+    { "19951025", "1995-10-25" },
+    { "1997.04.24", "1997-04-24" },
+    { "1997-04-24", "1997-04-24" },
+    { "2012041", "2012041" },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *name = np_dicom_info_format_person_name (names[i].in);
+
+      g_assert_cmpstr (name, ==, names[i].out);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      g_autofree char *date = np_dicom_info_format_date (dates[i].in);
+
+      g_assert_cmpstr (date, ==, dates[i].out);
+    }
+  g_assert_cmpstr (np_dicom_info_describe_sex ("M"), ==, "male");
+  g_assert_cmpstr (np_dicom_info_describe_sex ("F"), ==, "female");
+  g_assert_cmpstr (np_dicom_info_describe_sex ("O"), ==, "other");
+  g_assert_cmpstr (np_dicom_info_describe_sex ("X"), ==, "X");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -509,6 +551,7 @@ main (int    argc,
   g_test_add_func ("/core/dicom-protocol/helper-signed-frame", test_helper_signed_frame);
   g_test_add_func ("/core/dicom-protocol/helper-frame-mismatch", test_helper_frame_mismatch);
   g_test_add_func ("/core/dicom-protocol/helper-not-found", test_helper_not_found);
+  g_test_add_func ("/core/dicom-protocol/format-fields", test_format_fields);
 
   status = g_test_run ();
 

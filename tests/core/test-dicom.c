@@ -668,6 +668,43 @@ test_dicom_plan_source (void)
   g_assert_nonnull (strstr (error->message, "“frame.png” is not a DICOM file"));
 }
 
+/* The patient and study fields as dcmdump prints them for the XA cine and
+ * the JPEG still (JPEGExtended has a Study Description, the XA none). */
+static void
+test_dicom_patient_study_fields (void)
+{
+  g_autofree char *xa = full_path ("dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm");
+  g_autofree char *us = full_path ("dicom/us/JPEGExtended_3s_1f_u_08_08.dcm");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) xa_frame = np_dicom_helper_load_frame (xa, 0, &error);
+  g_autoptr(NpFrame) us_frame = NULL;
+  g_autoptr(JsonNode) anonymous = NULL;
+  const NpDicomInfo *info;
+
+  g_assert_no_error (error);
+  info = np_frame_get_dicom_info (xa_frame);
+  g_assert_cmpstr (info->patient_name, ==, "Rubo DEMO");
+  g_assert_cmpstr (info->patient_id, ==, "556342B");
+  g_assert_cmpstr (info->patient_birth_date, ==, "19951025");
+  g_assert_cmpstr (info->patient_sex, ==, "M");
+  g_assert_cmpstr (info->study_date, ==, "19941013");
+  g_assert_cmpstr (info->study_description, ==, "");
+  g_assert_cmpstr (info->modality, ==, "XA");
+
+  us_frame = np_dicom_helper_load_frame (us, 0, &error);
+  g_assert_no_error (error);
+  info = np_frame_get_dicom_info (us_frame);
+  g_assert_cmpstr (info->study_description, ==, "ART HUMERALE");
+  g_assert_cmpstr (info->patient_sex, ==, "O");
+
+  /* Without the patient: no name, no study description. */
+  anonymous = np_dicom_info_to_json (info, FALSE);
+  g_assert_false (json_object_has_member (json_node_get_object (anonymous), "patient_name"));
+  g_assert_false (json_object_has_member (json_node_get_object (anonymous),
+                                          "study_description"));
+  g_assert_true (json_object_has_member (json_node_get_object (anonymous), "modality"));
+}
+
 static void
 test_dicom_missing (void)
 {
@@ -741,6 +778,7 @@ main (int    argc,
       g_test_add_func ("/core/dicom/xray-calibration-tags", test_dicom_xray_calibration_tags);
       g_test_add_func ("/core/dicom/monochrome1", test_dicom_monochrome1);
       g_test_add_func ("/core/dicom/plan-source", test_dicom_plan_source);
+      g_test_add_func ("/core/dicom/patient-study-fields", test_dicom_patient_study_fields);
     }
   g_test_add_func ("/core/dicom/missing-file", test_dicom_missing_file);
 

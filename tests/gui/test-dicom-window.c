@@ -21,6 +21,8 @@
 #include "np-gui-test-util.h"
 #include "np-jpeg.h"
 #include "np-plan-file.h"
+#include "np-side-panel-private.h"
+#include "np-window-private.h"
 #include "np-window.h"
 
 #define XA_FILE "dicom/xa/XA_Siemens_cardio_96frames_JPEG.dcm"
@@ -666,6 +668,72 @@ test_plan_file_round_trip (void)
   np_test_wait_until (no_importer, NULL);
 }
 
+/* The case details show the file's patient and study fields read-only, as
+ * dcmdump prints them for the XA cine (no Study Description, no
+ * manufacturer); the new plan's patient name and ID come from the file. A
+ * JPEG still has none of these rows. */
+static void
+test_patient_study_fields (void)
+{
+  static const struct { const char *title; const char *value; } expected[N_DICOM_ROWS] = {
+    { "Patient", "Rubo DEMO" },
+    { "Patient ID", "556342B" },
+    { "Birth date", "1995-10-25" },
+    { "Sex", "male" },
+    { "Study date", "1994-10-13" },
+    { "Study", NULL },
+    { "Accession number", NULL },
+    { "Referring physician", NULL },
+    { "Institution", NULL },
+    { "Scanner", "XA" },
+  };
+  g_autofree char *path = testdata_path (XA_FILE);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 40, 30);
+  g_autofree char *jpeg = NULL;
+  g_autoptr(GError) error = NULL;
+  const NpPlan *plan;
+  NpSidePanel *panel;
+  NpWindow *window;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("../shared/testdata is not here (a user's clone): no multi-frame XA file");
+      return;
+    }
+
+  window = np_test_new_window (app);
+  panel = window->side_panel;
+  open_path (window, path);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->dicom_header_row)));
+  for (guint i = 0; i < N_DICOM_ROWS; i++)
+    {
+      const char *title = NULL;
+      const char *value = _np_side_panel_get_dicom_field (panel, i, &title);
+
+      g_assert_cmpstr (title, ==, expected[i].title);
+      g_assert_cmpstr (value, ==, expected[i].value);
+    }
+  /* Read-only: a label, not an entry. */
+  g_assert_true (GTK_IS_LABEL (panel->dicom_values[0]));
+  plan = np_document_get_plan (np_window_get_document (window));
+  g_assert_cmpstr (plan->patient_name, ==, "Rubo DEMO");
+  g_assert_cmpstr (plan->patient_id, ==, "556342B");
+
+  /* A JPEG carries no patient record. */
+  gdk_pixbuf_fill (pixbuf, 0x404040ff);
+  jpeg = np_test_write_file ("fields.jpg", "");
+  g_assert_true (gdk_pixbuf_save (pixbuf, jpeg, "jpeg", &error, NULL));
+  g_assert_no_error (error);
+  open_path (window, jpeg);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->dicom_header_row)));
+  for (guint i = 0; i < N_DICOM_ROWS; i++)
+    g_assert_null (_np_side_panel_get_dicom_field (panel, i, NULL));
+  g_assert_null (np_document_get_plan (np_window_get_document (window))->patient_name);
+
+  np_test_destroy_window (GTK_WINDOW (window));
+  np_test_wait_until (no_importer, NULL);
+}
+
 static void
 test_play_advances (void)
 {
@@ -819,6 +887,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/dicom/real-keys-and-click", test_real_keys_and_click);
   g_test_add_func ("/gui/dicom/plan-reopens-on-its-frame", test_plan_reopens_on_its_frame);
   g_test_add_func ("/gui/dicom/plan-file-round-trip", test_plan_file_round_trip);
+  g_test_add_func ("/gui/dicom/patient-study-fields", test_patient_study_fields);
   g_test_add_func ("/gui/dicom/play-advances", test_play_advances);
   g_test_add_func ("/gui/dicom/thumbnails", test_thumbnails);
   g_test_add_func ("/gui/dicom/bad-files-keep-plan", test_bad_files_keep_plan);
