@@ -110,7 +110,7 @@ _np_side_panel_init_dicom (NpSidePanel *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->dicom_header_row),
                                  _("From the DICOM file"));
   adw_action_row_set_subtitle (self->dicom_header_row,
-                               _("Read-only, as the scanner wrote it; never in an export"));
+                               _("Read-only, as the scanner wrote it; exports show only the patient name and ID above"));
   adw_action_row_set_subtitle_lines (self->dicom_header_row, 2);
   gtk_widget_set_name (GTK_WIDGET (self->dicom_header_row), "dicom_header_row");
   gtk_widget_add_css_class (GTK_WIDGET (self->dicom_header_row), "np-dicom-fields");
@@ -126,7 +126,11 @@ _np_side_panel_init_dicom (NpSidePanel *self)
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+      /* A wrapping label asks for the width of its longest word only: give
+       * it room for a date or a short name on one line. */
+      gtk_label_set_width_chars (GTK_LABEL (value), 14);
       gtk_label_set_max_width_chars (GTK_LABEL (value), 24);
+      gtk_widget_set_hexpand (value, TRUE);
       gtk_label_set_xalign (GTK_LABEL (value), 1);
       gtk_label_set_justify (GTK_LABEL (value), GTK_JUSTIFY_RIGHT);
       gtk_widget_set_valign (value, GTK_ALIGN_CENTER);
