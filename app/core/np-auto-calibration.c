@@ -344,15 +344,9 @@ np_auto_calibration_cross_check (NpAutoCalibration *result,
   else
     text = g_strdup_printf ("agrees with %s (%.4f mm/px) within %.1f %%", source, mm_per_px,
                             100 * fabs (difference));
-  if (result->cross_check != NULL)
-    {
-      char *joined = g_strconcat (result->cross_check, "; ", text, NULL);
-      g_free (text);
-      text = joined;
-    }
-  g_free (result->cross_check);
-  result->cross_check = text;
-  return !result->disagreement;
+  append_check (result, text);
+  g_free (text);
+  return fabs (difference) <= NP_AUTO_CALIBRATION_AGREEMENT;
 }
 
 /**
