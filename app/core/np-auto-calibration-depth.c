@@ -24,7 +24,8 @@
  * matches clearly better than any other character; otherwise the depth is
  * "not read": a wrong reading would make a right scale look wrong. */
 
-#define TEXT_LEVEL 128     /* text is drawn bright on a dark background */
+#define TEXT_LEVEL 128     /* text is drawn bright on a dark background; the
+                              run search below relies on it being 128 */
 #define GRID_W 12          /* the grid both glyph and template are compared on */
 #define GRID_H 16
 #define MIN_SCORE 0.72     /* the best character's correlation */
@@ -44,11 +45,10 @@ typedef struct
   double grid[GRID_W * GRID_H];
 } Template;
 
-static const char *const fonts[] = { "DejaVu Sans", "DejaVu Sans Condensed", "Cantarell",
-                                     "Sans" };
+static const char *const fonts[] = { "DejaVu Sans", "DejaVu Sans Condensed", "Cantarell" };
 static const char template_chars[] = "0123456789cmCM";
 
-/* Resamples @w × @h values to the comparison grid (mean of 3 × 3 bilinear
+/* Resamples @w × @h values to the comparison grid (mean of 2 × 2 bilinear
  * samples per cell) and centres and normalises them. FALSE when flat. */
 static gboolean
 to_grid (const double *values,
@@ -62,11 +62,11 @@ to_grid (const double *values,
     for (int gx = 0; gx < GRID_W; gx++)
       {
         double v = 0;
-        for (int sy = 0; sy < 3; sy++)
-          for (int sx = 0; sx < 3; sx++)
+        for (int sy = 0; sy < 2; sy++)
+          for (int sx = 0; sx < 2; sx++)
             {
-              double x = ((gx + (sx + 0.5) / 3) * w / GRID_W) - 0.5;
-              double y = ((gy + (sy + 0.5) / 3) * h / GRID_H) - 0.5;
+              double x = ((gx + (sx + 0.5) / 2) * w / GRID_W) - 0.5;
+              double y = ((gy + (sy + 0.5) / 2) * h / GRID_H) - 0.5;
               int ix = (int) floor (x), iy = (int) floor (y);
               double fx = x - ix, fy = y - iy;
               double a[4];
@@ -77,8 +77,8 @@ to_grid (const double *values,
                 }
               v += (1 - fy) * ((1 - fx) * a[0] + fx * a[1]) + fy * ((1 - fx) * a[2] + fx * a[3]);
             }
-        grid[gy * GRID_W + gx] = v / 9;
-        sum += v / 9;
+        grid[gy * GRID_W + gx] = v / 4;
+        sum += v / 4;
       }
   sum /= GRID_W * GRID_H;
   for (int i = 0; i < GRID_W * GRID_H; i++)
@@ -177,53 +177,173 @@ make_templates (double digit_height)
   return templates;
 }
 
-/* The bright 8-connected blobs of glyph size. */
+/* The templates of one digit height, made once per process: rendering
+ * them costs more than the rest of the reading. Never freed: a handful of
+ * heights, a few kB each. */
 static GArray *
-find_blobs (const Image *image)
+templates_for_height (int height)
+{
+  static GHashTable *cache;
+  G_LOCK_DEFINE_STATIC (cache);
+  GArray *set;
+
+  G_LOCK (cache);
+  if (cache == NULL)
+    cache = g_hash_table_new (NULL, NULL);
+  set = g_hash_table_lookup (cache, GINT_TO_POINTER (height));
+  if (set == NULL)
+    {
+      set = make_templates (height);
+      g_hash_table_insert (cache, GINT_TO_POINTER (height), set);
+    }
+  G_UNLOCK (cache);
+  return set;
+}
+
+/* Whether a word can end in "cm" at all: some blob after the first is a
+ * lower-case "c" (shorter than the digits, on their baseline) followed by
+ * an "m" wider than tall. Words that cannot are not compared. */
+static gboolean
+ends_like_cm (const GArray *blobs,
+              const GArray *word,
+              int           height)
+{
+  for (guint k = 1; k + 1 < word->len; k++)
+    {
+      const Blob *c = &g_array_index (blobs, Blob, g_array_index (word, guint, k));
+      const Blob *m = &g_array_index (blobs, Blob, g_array_index (word, guint, k + 1));
+      int ch = c->y1 - c->y0 + 1, mh = m->y1 - m->y0 + 1, mw = m->x1 - m->x0 + 1;
+
+      if (ch >= 0.45 * height && mh >= 0.45 * height && mw >= 0.65 * mh
+          && abs (ch - mh) <= MAX (1, height / 8))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The bright 8-connected blobs of glyph size. */
+/* Whether (x, y) lies in the imaging region: its speckle is no text, and
+ * skipping it saves most of the work. */
+static gboolean
+in_region (const NpAutoRegion *region,
+           int                 x,
+           int                 y)
+{
+  double px = x + 0.5, py = y + 0.5;
+
+  if (region->shape == NP_AUTO_REGION_RECTANGLE || region->shape == NP_AUTO_REGION_OTHER)
+    return px >= region->rect.x && px <= region->rect.x + region->rect.width
+           && py >= region->rect.y && py <= region->rect.y + region->rect.height;
+  if (region->shape == NP_AUTO_REGION_SECTOR)
+    {
+      double dx = px - region->apex.x, dy = py - region->apex.y, r2 = dx * dx + dy * dy;
+
+      /* between the edges: right of the left one, left of the right one */
+      return dx * region->left_dy - dy * region->left_dx >= 0
+             && dx * region->right_dy - dy * region->right_dx <= 0
+             && r2 >= region->near_radius_px * region->near_radius_px
+             && r2 <= region->far_radius_px * region->far_radius_px;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  int x0, x1, y;           /* a row's run of bright pixels */
+  guint parent;            /* union-find over runs */
+  gboolean image;          /* it lies in the imaging region */
+} Run;
+
+static guint
+run_root (GArray *runs,
+          guint   i)
+{
+  while (g_array_index (runs, Run, i).parent != i)
+    {
+      Run *run = &g_array_index (runs, Run, i);
+      run->parent = g_array_index (runs, Run, run->parent).parent;
+      i = run->parent;
+    }
+  return i;
+}
+
+/* The bright 8-connected blobs of glyph size, from runs of bright pixels
+ * joined across rows (each pixel is looked at once). */
+static GArray *
+find_blobs (const Image        *image,
+            const NpAutoRegion *region)
 {
   GArray *blobs = g_array_new (FALSE, FALSE, sizeof (Blob));
-  g_autofree guint8 *seen = g_malloc0 ((gsize) image->width * image->height);
-  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  g_autofree Blob *by_root = NULL;
+  int w = (int) image->width;
+  guint row_start = 0;
 
-  for (guint start = 0; start < image->width * image->height; start++)
+  for (int y = 0; y < (int) image->height; y++)
     {
-      Blob blob = { G_MAXINT, G_MAXINT, -1, -1, 0 };
-      gboolean too_big = FALSE;
+      const guint8 *row = image->lum + (gsize) y * image->width;
+      /* the row above's runs are [above, current) */
+      guint above = row_start, current = runs->len;
 
-      if (seen[start] || image->lum[start] < TEXT_LEVEL)
-        continue;
-      seen[start] = 1;
-      g_array_set_size (stack, 0);
-      g_array_append_val (stack, start);
-      while (stack->len > 0)
+      row_start = current;
+      for (int x = 0; x < w; x++)
         {
-          guint i = g_array_index (stack, guint, stack->len - 1);
-          int x = (int) (i % image->width), y = (int) (i / image->width);
+          Run run;
+          guint64 eight;
 
-          g_array_set_size (stack, stack->len - 1);
-          blob.x0 = MIN (blob.x0, x);
-          blob.x1 = MAX (blob.x1, x);
-          blob.y0 = MIN (blob.y0, y);
-          blob.y1 = MAX (blob.y1, y);
-          blob.n++;
-          too_big = too_big || blob.x1 - blob.x0 > 80 || blob.y1 - blob.y0 > 40;
-          for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
-              {
-                int nx = x + dx, ny = y + dy;
-                guint j;
-                if (nx < 0 || ny < 0 || nx >= (int) image->width || ny >= (int) image->height)
-                  continue;
-                j = (guint) ny * image->width + (guint) nx;
-                if (!seen[j] && image->lum[j] >= TEXT_LEVEL)
-                  {
-                    seen[j] = 1;
-                    g_array_append_val (stack, j);
-                  }
-              }
+          /* TEXT_LEVEL is 128: eight dark pixels have no top bit set */
+          while (x + 8 <= w && (memcpy (&eight, row + x, 8), (eight & 0x8080808080808080u) == 0))
+            x += 8;
+          if (x >= w)
+            break;
+          if (row[x] < TEXT_LEVEL)
+            continue;
+          run.x0 = x;
+          while (x < w && row[x] >= TEXT_LEVEL)
+            x++;
+          run.x1 = x - 1;
+          run.y = y;
+          run.parent = runs->len;
+          run.image = in_region (region, (run.x0 + run.x1) / 2, y);
+          g_array_append_val (runs, run);
+          /* runs of the row above that touch it, diagonals included */
+          while (above < current && g_array_index (runs, Run, above).x1 < run.x0 - 1)
+            above++;
+          for (guint k = above; k < current && g_array_index (runs, Run, k).x0 <= run.x1 + 1; k++)
+            {
+              guint a = run_root (runs, k), b = run_root (runs, runs->len - 1);
+              if (a != b)
+                g_array_index (runs, Run, MAX (a, b)).parent = MIN (a, b);
+            }
         }
-      if (!too_big && blob.y1 - blob.y0 + 1 <= 40)
-        g_array_append_val (blobs, blob);
+    }
+
+  by_root = g_new (Blob, MAX (runs->len, 1));
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const Run *run = &g_array_index (runs, Run, i);
+      guint root = run_root (runs, i);
+      Blob *blob = &by_root[root];
+
+      if (root == i)
+        *blob = (Blob) { run->x0, run->y, run->x1, run->y, 0 };
+      blob->x0 = MIN (blob->x0, run->x0);
+      blob->x1 = MAX (blob->x1, run->x1);
+      blob->y0 = MIN (blob->y0, run->y);
+      blob->y1 = MAX (blob->y1, run->y);
+      blob->n += (guint) (run->x1 - run->x0 + 1);
+      /* speckle in the image is no text: the blob is dropped */
+      if (run->image)
+        blob->n = G_MAXUINT / 2;
+    }
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const Blob *blob = &by_root[i];
+
+      /* text is small: a glyph is at most 40 px tall and 80 wide */
+      if (run_root (runs, i) == i && blob->n < G_MAXUINT / 4 && blob->x1 - blob->x0 <= 80
+          && blob->y1 - blob->y0 < 40)
+        g_array_append_val (blobs, *blob);
     }
   return blobs;
 }
@@ -318,13 +438,12 @@ parse_depth (const char *text)
  * Returns: the printed imaging depth in mm, or 0 when not read confidently
  */
 double
-_np_auto_calibration_read_depth (const Image  *image,
-                                 char        **text_out,
-                                 char        **why)
+_np_auto_calibration_read_depth (const Image        *image,
+                                 const NpAutoRegion *region,
+                                 char              **text_out,
+                                 char              **why)
 {
-  g_autoptr(GArray) blobs = find_blobs (image);
-  g_autoptr(GHashTable) templates = g_hash_table_new_full (NULL, NULL, NULL,
-                                                           (GDestroyNotify) g_array_unref);
+  g_autoptr(GArray) blobs = find_blobs (image, region);
   g_autoptr(GPtrArray) readings = g_ptr_array_new_with_free_func (g_free);
   g_autofree gboolean *in_word = NULL;
   double depth = 0;
@@ -361,14 +480,9 @@ _np_auto_calibration_read_depth (const Image  *image,
           g_array_append_val (word, j);
           last = next;
         }
-      if (word->len < 3)
+      if (word->len < 3 || !ends_like_cm (blobs, word, height))
         continue;
-      set = g_hash_table_lookup (templates, GINT_TO_POINTER (height));
-      if (set == NULL)
-        {
-          set = make_templates (height);
-          g_hash_table_insert (templates, GINT_TO_POINTER (height), set);
-        }
+      set = templates_for_height (height);
       text = g_string_new (NULL);
       for (guint k = 0; k < word->len; k++)
         {

@@ -48,6 +48,7 @@ void    _np_auto_calibration_find_scale     (const Image       *image,
 
 /* np-auto-calibration-depth.c */
 double  _np_auto_calibration_read_depth     (const Image       *image,
+                                             const NpAutoRegion *region,
                                              char             **text_out,
                                              char             **why);
 

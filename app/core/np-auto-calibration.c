@@ -204,7 +204,7 @@ check_against_printed_depth (const Image       *image,
   g_autofree char *read = NULL;
   double difference;
 
-  result->printed_depth_mm = _np_auto_calibration_read_depth (image, &read,
+  result->printed_depth_mm = _np_auto_calibration_read_depth (image, &result->region, &read,
                                                               &result->printed_depth_note);
   if (result->printed_depth_mm > 0)
     result->printed_depth_text = g_steal_pointer (&read);
