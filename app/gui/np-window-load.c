@@ -194,10 +194,12 @@ load_thread (GTask        *task,
                                                     NP_PREFETCH_VIEW_HEIGHT);
     }
   /* The depth scale of a frame that may need one, here so that its offer
-   * comes with the frame (issue 17: it costs about one PNG decode). */
-  if (request->plan == NULL
-      || (request->plan->modality == NP_MODALITY_ULTRASOUND
-          && !np_calibration_is_calibrated (request->plan->calibration)))
+   * comes with the frame (issue 17: it costs about one PNG decode); not
+   * for an open already replaced by another. */
+  if (!g_cancellable_is_cancelled (cancellable)
+      && (request->plan == NULL
+          || (request->plan->modality == NP_MODALITY_ULTRASOUND
+              && !np_calibration_is_calibrated (request->plan->calibration))))
     result->detection = np_auto_calibration_detect (result->frame, NULL);
   if (request->plan != NULL && request->plan_path != NULL)
     result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
