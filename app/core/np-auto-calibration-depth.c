@@ -318,7 +318,7 @@ find_blobs (const Image        *image,
         }
     }
 
-  by_root = g_new (Blob, MAX (runs->len, 1));
+  by_root = g_new0 (Blob, MAX (runs->len, 1));
   for (guint i = 0; i < runs->len; i++)
     {
       const Run *run = &g_array_index (runs, Run, i);
