@@ -11,6 +11,7 @@
 
 #include "np-auto-calibration.h"
 #include "np-calibration.h"
+#include "np-dicom-helper.h"
 #include "np-json-util.h"
 
 #include <math.h>
@@ -270,6 +271,16 @@ build_auto (JsonBuilder             *builder,
     }
   np_json_add_string (builder, "confidence", np_auto_confidence_to_string (result->confidence));
   np_json_add_string (builder, "cross_check", result->cross_check);
+  json_builder_set_member_name (builder, "disagreement");
+  json_builder_add_boolean_value (builder, result->disagreement);
+  np_json_add_number_or_null (builder, "region_depth_mm", result->region_depth_mm > 0,
+                              result->region_depth_mm);
+  np_json_add_number_or_null (builder, "printed_depth_mm", result->printed_depth_mm > 0,
+                              result->printed_depth_mm);
+  np_json_add_string (builder, "printed_depth_text", result->printed_depth_text);
+  np_json_add_string (builder, "printed_depth_note", result->printed_depth_note);
+  np_json_add_number_or_null (builder, "dicom_mm_per_px", result->dicom_mm_per_px > 0,
+                              result->dicom_mm_per_px);
 
   json_builder_set_member_name (builder, "region");
   json_builder_begin_object (builder);
@@ -354,9 +365,14 @@ calibrate_auto (const char *path,
                 gboolean    as_json)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(NpFrame) frame = np_frame_load (path, &error);
+  g_autoptr(NpFrame) frame = NULL;
   g_autoptr(NpAutoCalibration) result = NULL;
 
+  /* a DICOM frame: its ultrasound regions are a cross-check */
+  if (np_dicom_helper_file_is_dicom (path))
+    frame = np_dicom_helper_load_frame (path, 0, &error);
+  else
+    frame = np_frame_load (path, &error);
   if (frame == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
   result = np_auto_calibration_detect (frame, &error);

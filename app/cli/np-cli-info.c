@@ -223,6 +223,9 @@ np_cli_info (int    argc,
           np_json_add_string (builder, "spacing_assumption", scale->assumption);
           np_json_add_string (builder, "confidence",
                               np_auto_confidence_to_string (scale->confidence));
+          np_json_add_string (builder, "cross_check", scale->cross_check);
+          json_builder_set_member_name (builder, "disagreement");
+          json_builder_add_boolean_value (builder, scale->disagreement);
           json_builder_end_object (builder);
         }
       else
@@ -274,5 +277,8 @@ np_cli_info (int    argc,
             scale->assumption);
   else
     printf ("Depth scale: %s\n", scale->reason);
+  /* a disagreement with another source is never left out */
+  if (scale->found && scale->disagreement)
+    printf ("             %s\n", scale->cross_check);
   return NP_CLI_EXIT_OK;
 }

@@ -46,4 +46,10 @@ void    _np_auto_calibration_refine_region  (const Image       *image,
 void    _np_auto_calibration_find_scale     (const Image       *image,
                                              NpAutoCalibration *result);
 
+/* np-auto-calibration-depth.c */
+double  _np_auto_calibration_read_depth     (const Image       *image,
+                                             const NpAutoRegion *region,
+                                             char             **text_out,
+                                             char             **why);
+
 G_END_DECLS

@@ -614,6 +614,8 @@ _np_auto_calibration_refine_region (const Image       *image,
         double level;
 
         double cos_a[32], sin_a[32];
+        double first_near = region->near_radius_px;
+        int start;
 
         for (int k = 0; k < n_a; k++)
           {
@@ -634,7 +636,19 @@ _np_auto_calibration_refine_region (const Image       *image,
                                                            0.9);
         /* a line of text above the image is a few pixels tall; the image
          * stays bright for longer */
-        for (int r = 0; r + 16 < n_r; r++)
+        /* From a little above the first estimate, and past a bright band
+         * that starts there and ends in black: a coloured header bar above
+         * a deep apex (the Philips CX50) is as bright as the image. */
+        start = MAX (0, (int) floor (first_near) - 8 * BLOCK);
+        if (start < n_r && mean[start] >= level)
+          {
+            int r = start;
+            while (r < n_r && mean[r] >= level)
+              r++;
+            if (r + 4 < n_r && mean[r + 2] < level && mean[r + 4] < level)
+              start = r;
+          }
+        for (int r = start; r + 16 < n_r; r++)
           {
             gboolean bright = TRUE;
             for (int k = 0; k <= 16 && bright; k += 2)

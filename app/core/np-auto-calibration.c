@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "np-core"
 
 #include "np-auto-calibration-private.h"
+#include "np-dicom-calibration.h"
 #include "np-error.h"
 
 #include <math.h>
@@ -81,6 +82,20 @@ _np_auto_calibration_set_not_found (NpAutoCalibration *result,
   result->reason = g_strdup (reason);
 }
 
+/* Adds a sentence to the cross-checks. */
+static void
+append_check (NpAutoCalibration *result,
+              const char        *text)
+{
+  char *joined;
+
+  if (text == NULL)
+    return;
+  joined = result->cross_check == NULL ? g_strdup (text)
+                                       : g_strconcat (result->cross_check, "; ", text, NULL);
+  g_free (result->cross_check);
+  result->cross_check = joined;
+}
 
 /* The deep part of an image is often black (attenuation, shadows behind
  * bone), so the far boundary seen in the pixels may lie short of the real
@@ -115,28 +130,146 @@ extend_far_by_scale (NpAutoCalibration *result)
     }
 }
 
+/* The scale runs along the image from the skin line to the imaging depth,
+ * so its deepest tick lies at most one centimetre above the image area's
+ * far edge; a region whose depth by this scale disagrees by more than 2 %
+ * is reported (a wrong spacing assumption, or a region found wrongly). */
 static void
 check_against_region (NpAutoCalibration *result)
 {
   const NpAutoRegion *region = &result->region;
-  double region_px, ticks_px;
+  double region_px, deepest_px;
   const NpAutoTick *first, *last;
+  g_autofree char *text = NULL;
 
   if (!result->found || result->ticks->len < 2)
     return;
-  if (region->shape == NP_AUTO_REGION_RECTANGLE)
-    region_px = region->rect.height;
-  else if (region->shape == NP_AUTO_REGION_SECTOR)
-    region_px = region->far_radius_px - region->near_radius_px;
-  else
-    return;
   first = &g_array_index (result->ticks, NpAutoTick, 0);
   last = &g_array_index (result->ticks, NpAutoTick, result->ticks->len - 1);
-  ticks_px = hypot (last->point.x - first->point.x, last->point.y - first->point.y);
-  g_free (result->cross_check);
-  result->cross_check = g_strdup_printf (
-    "the image area is %.1f mm deep by this scale; the ticks cover %.1f mm",
-    region_px * result->mm_per_px, ticks_px * result->mm_per_px);
+  if (region->shape == NP_AUTO_REGION_RECTANGLE)
+    {
+      region_px = region->rect.height;
+      deepest_px = MAX (first->point.y, last->point.y) - result->skin_y;
+    }
+  else if (region->shape == NP_AUTO_REGION_SECTOR)
+    {
+      double r_first = hypot (first->point.x - region->apex.x, first->point.y - region->apex.y);
+      double r_last = hypot (last->point.x - region->apex.x, last->point.y - region->apex.y);
+
+      region_px = region->far_radius_px - region->near_radius_px;
+      /* a scale beside the sector counts down the axis, one on an edge from the apex */
+      if (fabs (last->point.x - first->point.x) < 0.01 * fabs (last->point.y - first->point.y))
+        deepest_px = MAX (first->point.y, last->point.y)
+                     - (region->apex.y + region->near_radius_px);
+      else
+        deepest_px = MAX (r_first, r_last) - region->near_radius_px;
+    }
+  else
+    return;
+  result->region_depth_mm = region_px * result->mm_per_px;
+  if (region->far_from_scale)
+    text = g_strdup_printf ("the image area is %.1f mm deep by this scale (its far edge "
+                            "is the deepest tick: the image fades out before it)",
+                            result->region_depth_mm);
+  else
+    {
+      double deepest_mm = deepest_px * result->mm_per_px;
+      double allowed = NP_AUTO_CALIBRATION_AGREEMENT * result->region_depth_mm;
+      double major_mm = result->spacing_mm < 10 ? 10 : result->spacing_mm;
+
+      if (deepest_mm > result->region_depth_mm + allowed
+          || deepest_mm < result->region_depth_mm - major_mm - allowed)
+        {
+          result->disagreement = TRUE;
+          text = g_strdup_printf ("the image area's depth DISAGREES with the scale: it is "
+                                  "%.1f mm deep by this scale, but the deepest tick lies "
+                                  "%.1f mm below the skin line (a scale runs to the "
+                                  "imaging depth)", result->region_depth_mm, deepest_mm);
+        }
+      else
+        text = g_strdup_printf ("the image area is %.1f mm deep by this scale and the "
+                                "deepest tick lies %.1f mm below the skin line",
+                                result->region_depth_mm, deepest_mm);
+    }
+  append_check (result, text);
+}
+
+/* The depth the scanner printed ("11cm") against the image area's depth by
+ * the scale. */
+static void
+check_against_printed_depth (const Image       *image,
+                             NpAutoCalibration *result)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *read = NULL;
+  double difference;
+
+  result->printed_depth_mm = _np_auto_calibration_read_depth (image, &result->region, &read,
+                                                              &result->printed_depth_note);
+  if (result->printed_depth_mm > 0)
+    result->printed_depth_text = g_steal_pointer (&read);
+  if (!result->found)
+    return;
+  if (result->printed_depth_mm <= 0)
+    {
+      append_check (result, result->printed_depth_note);
+      return;
+    }
+  if (!(result->region_depth_mm > 0))
+    {
+      text = g_strdup_printf ("the frame prints a depth of %.1f cm (“%s”), but the image "
+                              "area's depth is not known", result->printed_depth_mm / 10,
+                              result->printed_depth_text);
+      append_check (result, text);
+      return;
+    }
+  difference = (result->region_depth_mm - result->printed_depth_mm) / result->printed_depth_mm;
+  if (fabs (difference) > NP_AUTO_CALIBRATION_AGREEMENT)
+    {
+      result->disagreement = TRUE;
+      text = g_strdup_printf ("DISAGREES with the depth printed on the frame (“%s”): the "
+                              "image area is %.1f mm deep by this scale, %+.1f %%",
+                              result->printed_depth_text, result->region_depth_mm,
+                              100 * difference);
+    }
+  else
+    text = g_strdup_printf ("agrees with the depth printed on the frame (“%s”) within "
+                            "%.1f %%", result->printed_depth_text, 100 * fabs (difference));
+  append_check (result, text);
+}
+
+/* A DICOM frame with ultrasound regions: the region under the ticks (or
+ * the first) states the pixel size the scanner used. */
+static void
+check_against_dicom (const NpFrame     *frame,
+                     NpAutoCalibration *result)
+{
+  g_autoptr(NpDicomCalibration) dicom = NULL;
+  g_autoptr(GArray) points = NULL;
+  const NpCalibrationRegion *region;
+  int index;
+
+  if (!result->found || np_frame_get_dicom_info (frame) == NULL)
+    return;
+  dicom = np_dicom_calibration_new (np_frame_get_dicom_info (frame), np_frame_get_width (frame),
+                                    np_frame_get_height (frame));
+  if (dicom->calibration == NULL || dicom->calibration->regions == NULL
+      || dicom->calibration->regions->len == 0)
+    return;
+  points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
+  for (guint i = 0; i < result->ticks->len; i++)
+    if (g_array_index (result->ticks, NpAutoTick, i).used)
+      g_array_append_val (points, g_array_index (result->ticks, NpAutoTick, i).point);
+  index = np_calibration_find_region (dicom->calibration, (NpImagePoint *) points->data,
+                                      points->len, NULL);
+  region = np_calibration_get_region (dicom->calibration, index >= 0 ? (guint) index : 0);
+  if (region == NULL)
+    return;
+  result->dicom_mm_per_px = region->mm_per_px_y;
+  {
+    g_autofree char *source = g_strdup_printf ("the DICOM ultrasound region %u", region->number);
+    np_auto_calibration_cross_check (result, region->mm_per_px_y, source);
+  }
 }
 
 /**
@@ -173,6 +306,8 @@ np_auto_calibration_detect (const NpFrame  *frame,
                                                 "no ultrasound image area next to them");
   extend_far_by_scale (result);
   check_against_region (result);
+  check_against_printed_depth (&image, result);
+  check_against_dicom (frame, result);
   g_free (image.lum);
   return result;
 }
@@ -209,15 +344,9 @@ np_auto_calibration_cross_check (NpAutoCalibration *result,
   else
     text = g_strdup_printf ("agrees with %s (%.4f mm/px) within %.1f %%", source, mm_per_px,
                             100 * fabs (difference));
-  if (result->cross_check != NULL)
-    {
-      char *joined = g_strconcat (result->cross_check, "; ", text, NULL);
-      g_free (text);
-      text = joined;
-    }
-  g_free (result->cross_check);
-  result->cross_check = text;
-  return !result->disagreement;
+  append_check (result, text);
+  g_free (text);
+  return fabs (difference) <= NP_AUTO_CALIBRATION_AGREEMENT;
 }
 
 /**
@@ -276,6 +405,8 @@ np_auto_calibration_copy (const NpAutoCalibration *result)
   copy->reason = g_strdup (result->reason);
   copy->assumption = g_strdup (result->assumption);
   copy->cross_check = g_strdup (result->cross_check);
+  copy->printed_depth_text = g_strdup (result->printed_depth_text);
+  copy->printed_depth_note = g_strdup (result->printed_depth_note);
   copy->ticks = g_array_copy (result->ticks);
   return copy;
 }
@@ -288,6 +419,8 @@ np_auto_calibration_free (NpAutoCalibration *result)
   g_free (result->reason);
   g_free (result->assumption);
   g_free (result->cross_check);
+  g_free (result->printed_depth_text);
+  g_free (result->printed_depth_note);
   g_clear_pointer (&result->ticks, g_array_unref);
   g_free (result);
 }

@@ -82,6 +82,11 @@ typedef struct _NpAutoCalibration
   double skin_y;             /* rectangle: the skin row (image y) */
   char *cross_check;         /* (nullable) agreement with other sources */
   gboolean disagreement;     /* another source differs by more than 2 % */
+  double region_depth_mm;    /* the image area's depth by this scale; 0 unknown */
+  double printed_depth_mm;   /* the depth printed on the frame; 0 when not read */
+  char *printed_depth_text;  /* (nullable) what was read, e.g. "11cm" */
+  char *printed_depth_note;  /* (nullable) why it was not read */
+  double dicom_mm_per_px;    /* the DICOM ultrasound region's; 0 without one */
 } NpAutoCalibration;
 
 #define NP_TYPE_AUTO_CALIBRATION (np_auto_calibration_get_type ())

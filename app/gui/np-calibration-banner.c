@@ -11,13 +11,15 @@
 
 #include "np-calibration.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 /* The offer of a depth scale found in the pixels of an uncalibrated
  * ultrasound frame (issue 17): a bar over the canvas, "Depth scale found:
  * 0.262 mm/px from 12 ticks 1 cm apart", with Use, Show, Use Skin Line and
- * Dismiss. Detection runs in a worker right after the frame is shown; the
- * result is a candidate and nothing is applied until the user says so. Each
+ * Dismiss. Detection runs in the thread that loads the frame, so the offer
+ * comes with the frame; the result is a candidate and nothing is applied until the user says so. Each
  * Use is one undoable document edit. */
 struct _NpCalibrationBanner
 {
@@ -34,9 +36,9 @@ struct _NpCalibrationBanner
   /* Owned */
   NpDocument *document;
   NpCanvas *canvas;
-  NpFrame *frame;                 /* the frame detection ran or runs on */
-  NpAutoCalibration *result;      /* a found scale, until dismissed or another frame */
-  GCancellable *cancellable;
+  NpFrame *frame;                 /* the frame detection ran on */
+  NpAutoCalibration *detection;   /* its result, found or not, kept for new plans on it */
+  NpAutoCalibration *result;      /* the scale on offer, until another frame or plan */
   gboolean dismissed;
 };
 
@@ -80,6 +82,26 @@ used_ticks (const NpAutoCalibration *result)
   return n;
 }
 
+/* The cross-checks that disagree, which the banner must not hide (the
+ * ones that agree are in the evidence). */
+static char *
+disagreement_text (const NpAutoCalibration *result)
+{
+  g_auto(GStrv) checks = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  if (!result->disagreement || result->cross_check == NULL)
+    return NULL;
+  checks = g_strsplit (result->cross_check, "; ", -1);
+  for (guint i = 0; checks[i] != NULL; i++)
+    if (strstr (checks[i], "DISAGREES") != NULL)
+      g_ptr_array_add (kept, checks[i]);
+  if (kept->len == 0)
+    return g_strdup (result->cross_check);
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv ("; ", (char **) kept->pdata);
+}
+
 /* Shows what is still to decide: the scale while the plan is uncalibrated,
  * the skin line while none is marked. */
 static void
@@ -99,17 +121,21 @@ update (NpCalibrationBanner *self)
   if (scale)
     {
       g_autofree char *spacing = spacing_text (self->result->spacing_mm);
+      g_autofree char *disagreements = disagreement_text (self->result);
+      guint n = used_ticks (self->result);
 
       /* Weaker evidence and disagreements are said, never hidden. */
-      text = g_strdup_printf ("Depth scale found: %.3f mm/px from %u ticks %s apart%s%s%s",
-                              self->result->mm_per_px, used_ticks (self->result), spacing,
+      text = g_strdup_printf (ngettext ("Depth scale found: %.3f mm/px from %u tick %s apart%s%s%s",
+                                        "Depth scale found: %.3f mm/px from %u ticks %s apart%s%s%s",
+                                        n),
+                              self->result->mm_per_px, n, spacing,
                               self->result->confidence == NP_AUTO_CONFIDENCE_MEDIUM
-                              ? " (medium confidence: check it against a known distance)" : "",
-                              self->result->disagreement ? " — " : "",
-                              self->result->disagreement ? self->result->cross_check : "");
+                              ? _(" (medium confidence: check it against a known distance)") : "",
+                              disagreements != NULL ? " — " : "",
+                              disagreements != NULL ? disagreements : "");
     }
   else
-    text = g_strdup ("Skin line found at the near edge of the imaging region");
+    text = g_strdup (_("Skin line found at the near edge of the imaging region"));
   gtk_label_set_text (self->label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->use_button), scale);
   gtk_widget_set_visible (GTK_WIDGET (self->skin_button), skin);
@@ -119,85 +145,70 @@ update (NpCalibrationBanner *self)
 static void
 clear_result (NpCalibrationBanner *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->result, np_auto_calibration_free);
-  g_clear_pointer (&self->frame, np_frame_unref);
   self->dismissed = FALSE;
   update (self);
   if (self->canvas != NULL)
     np_canvas_queue_overlay_redraw (self->canvas);
 }
 
-static void
-detect_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+/**
+ * np_calibration_banner_set_detection:
+ * @frame: the frame about to be shown
+ * @detection: (transfer full) (nullable): what np_auto_calibration_detect()
+ *   found on @frame, in the thread that loaded it; %NULL when it did not run
+ *
+ * Keeps the detection for the offers made on @frame (the frame's plan, or
+ * a new plan on the same frame), so that the banner appears with the frame
+ * and the window never waits for it.
+ */
+void
+np_calibration_banner_set_detection (NpCalibrationBanner *self,
+                                     NpFrame             *frame,
+                                     NpAutoCalibration   *detection)
 {
-  GError *error = NULL;
-  NpAutoCalibration *result = np_auto_calibration_detect (task_data, &error);
+  g_return_if_fail (NP_IS_CALIBRATION_BANNER (self));
+  g_return_if_fail (frame != NULL);
 
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) np_auto_calibration_free);
-}
-
-static void
-detect_done_cb (GObject      *source_object,
-                GAsyncResult *res,
-                gpointer      user_data)
-{
-  NpCalibrationBanner *self = NP_CALIBRATION_BANNER (source_object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NpAutoCalibration) result = g_task_propagate_pointer (G_TASK (res), &error);
-
-  /* Another offer replaced it, or the window closed, while it ran. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->document == NULL
-      || g_task_get_task_data (G_TASK (res)) != self->frame)
-    return;
-  g_clear_object (&self->cancellable);
-  if (result == NULL)
-    {
-      g_info ("Depth-scale detection failed: %s", error->message);
-      return;
-    }
-  if (!result->found)
-    {
-      g_info ("No depth scale found: %s", result->reason);
-      return;
-    }
-  self->result = g_steal_pointer (&result);
-  update (self);
+  clear_result (self);
+  g_clear_pointer (&self->detection, np_auto_calibration_free);
+  g_clear_pointer (&self->frame, np_frame_unref);
+  self->frame = np_frame_ref (frame);
+  self->detection = detection;
 }
 
 /**
  * np_calibration_banner_offer:
  * @frame: the frame just shown
  *
- * Forgets the previous frame's offer and, when the document's plan is an
- * uncalibrated ultrasound plan, looks for the depth scale of @frame in a
- * worker thread; the banner shows when one is found.
+ * Forgets the previous offer and, when the document's plan is an
+ * uncalibrated ultrasound plan and a depth scale was found on @frame while
+ * it loaded, shows it.
  */
 void
 np_calibration_banner_offer (NpCalibrationBanner *self,
                              NpFrame             *frame)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (NP_IS_CALIBRATION_BANNER (self));
   g_return_if_fail (frame != NULL);
 
   clear_result (self);
-  if (!plan_wants_offer (self))
+  if (frame != self->frame)
+    {
+      /* only the loading thread detects: this frame came another way */
+      g_clear_pointer (&self->detection, np_auto_calibration_free);
+      g_clear_pointer (&self->frame, np_frame_unref);
+      return;
+    }
+  if (!plan_wants_offer (self) || self->detection == NULL)
     return;
-  self->frame = np_frame_ref (frame);
-  self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, detect_done_cb, NULL);
-  g_task_set_source_tag (task, np_calibration_banner_offer);
-  g_task_set_task_data (task, np_frame_ref (frame), (GDestroyNotify) np_frame_unref);
-  g_task_run_in_thread (task, detect_thread);
+  if (!self->detection->found)
+    {
+      g_info ("No depth scale found: %s", self->detection->reason);
+      return;
+    }
+  self->result = np_auto_calibration_copy (self->detection);
+  update (self);
 }
 
 static void
@@ -375,14 +386,6 @@ np_calibration_banner_is_shown (NpCalibrationBanner *self)
   return gtk_revealer_get_reveal_child (self->revealer);
 }
 
-/* TRUE while detection runs. */
-gboolean
-np_calibration_banner_is_pending (NpCalibrationBanner *self)
-{
-  g_return_val_if_fail (NP_IS_CALIBRATION_BANNER (self), FALSE);
-  return self->cancellable != NULL;
-}
-
 const char *
 np_calibration_banner_get_text (NpCalibrationBanner *self)
 {
@@ -402,9 +405,8 @@ np_calibration_banner_dispose (GObject *object)
 {
   NpCalibrationBanner *self = NP_CALIBRATION_BANNER (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->result, np_auto_calibration_free);
+  g_clear_pointer (&self->detection, np_auto_calibration_free);
   g_clear_pointer (&self->frame, np_frame_unref);
   g_clear_object (&self->document);
   g_clear_object (&self->canvas);

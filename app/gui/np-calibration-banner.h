@@ -22,13 +22,15 @@ G_DECLARE_FINAL_TYPE (NpCalibrationBanner, np_calibration_banner, NP, CALIBRATIO
 
 GtkWidget  *np_calibration_banner_new        (NpDocument          *document,
                                               NpCanvas            *canvas);
+void        np_calibration_banner_set_detection (NpCalibrationBanner *self,
+                                                 NpFrame             *frame,
+                                                 NpAutoCalibration   *detection);
 void        np_calibration_banner_offer      (NpCalibrationBanner *self,
                                               NpFrame             *frame);
 void        np_calibration_banner_draw       (NpCalibrationBanner *self,
                                               cairo_t             *cr,
                                               double               zoom);
 gboolean    np_calibration_banner_is_shown   (NpCalibrationBanner *self);
-gboolean    np_calibration_banner_is_pending (NpCalibrationBanner *self);
 const char *np_calibration_banner_get_text   (NpCalibrationBanner *self);
 const NpAutoCalibration *
             np_calibration_banner_get_result (NpCalibrationBanner *self);

@@ -12,6 +12,8 @@
 #include "np-window-private.h"
 
 #include "np-application.h"
+#include "np-auto-calibration.h"
+#include "np-calibration.h"
 #include "np-cine.h"
 #include "np-dicom-helper.h"
 #include "np-error.h"
@@ -43,6 +45,7 @@ typedef struct
   gboolean checked;        /* a plan's frame was compared with its SHA-256 */
   gboolean matches;
   char *source_mismatch;   /* why the file is not the DICOM image of the plan, or NULL */
+  NpAutoCalibration *detection; /* the depth scale looked for here, or NULL */
 } LoadResult;
 
 static void
@@ -62,6 +65,7 @@ load_result_free (LoadResult *result)
   g_clear_pointer (&result->image, np_canvas_image_free);
   g_clear_pointer (&result->sha256, g_free);
   g_clear_pointer (&result->source_mismatch, g_free);
+  g_clear_pointer (&result->detection, np_auto_calibration_free);
   if (result->helper != NULL)
     np_dicom_helper_close (result->helper);
   g_clear_object (&result->helper);
@@ -193,6 +197,14 @@ load_thread (GTask        *task,
       result->image = np_canvas_image_new_for_view (result->frame, NP_PREFETCH_VIEW_WIDTH,
                                                     NP_PREFETCH_VIEW_HEIGHT);
     }
+  /* The depth scale of a frame that may need one, here so that its offer
+   * comes with the frame (issue 17: it costs about one PNG decode); not
+   * for an open already replaced by another. */
+  if (!g_cancellable_is_cancelled (cancellable)
+      && (request->plan == NULL
+          || (request->plan->modality == NP_MODALITY_ULTRASOUND
+              && !np_calibration_is_calibrated (request->plan->calibration))))
+    result->detection = np_auto_calibration_detect (result->frame, NULL);
   if (request->plan != NULL && request->plan_path != NULL)
     {
       g_autofree char *frame_path = g_file_get_path (request->file);
@@ -266,6 +278,8 @@ load_done_cb (GObject      *source_object,
   self->frame_mismatch = request->plan_path != NULL
                          && ((loaded->checked && !loaded->matches)
                              || loaded->source_mismatch != NULL);
+  _np_window_set_calibration_detection (self, loaded->frame,
+                                        g_steal_pointer (&loaded->detection));
   _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
   if (request->relocated)
     {

@@ -154,6 +154,9 @@ NpPlan  *_np_window_new_plan_for_frame  (NpWindow     *self,
                                          const char   *sha256);
 
 /* np-window-calibration.c: the automatic depth-scale offer */
+void     _np_window_set_calibration_detection (NpWindow          *self,
+                                               NpFrame           *frame,
+                                               NpAutoCalibration *detection);
 void     _np_window_offer_calibration   (NpWindow     *self,
                                          NpFrame      *frame);
 void     _np_window_draw_calibration    (NpWindow     *self,

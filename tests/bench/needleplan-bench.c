@@ -851,6 +851,14 @@ main (int    argc,
       g_rmdir (tmpdir);
       return 0;
     }
+  /* `needleplan-bench 7 CLI auto-calibration`: detection against the decode alone. */
+  if (argc > 3 && g_strcmp0 (argv[3], "auto-calibration") == 0)
+    {
+      np_gsl_init ();
+      bench_auto_calibration (runs);
+      g_rmdir (tmpdir);
+      return 0;
+    }
   memory_row = bench_peak_memory (cli, tmpdir);
   printf ("NeedlePlan %s benchmark, median of %u runs\n", PACKAGE_VERSION, runs);
   printf ("%-34s %13s  %-26s %13s  %7s  %s\n", "operation", "ours", "baseline", "", "ratio",

@@ -273,12 +273,50 @@ philips="${NP_TESTDATA_DIR:-$src/../shared/testdata}/frames/us_Philips_palette_8
 if [ -f "$philips" ]; then
   run --auto "$philips" --json
   check_json "calibrate --auto on the Philips CX50 frame: within 0.5 % of its DICOM region" "
-assert abs(d['mm_per_px'] - 0.26228787661969974) / 0.26228787661969974 < 0.005, d['mm_per_px']"
+assert abs(d['mm_per_px'] - 0.26228787661969974) / 0.26228787661969974 < 0.005, d['mm_per_px']
+# the frame prints 11cm at its top left; the scale makes the image area that deep
+assert d['printed_depth_mm'] == 110 and d['printed_depth_text'] == '11cm', d
+assert d['disagreement'] is False and d['dicom_mm_per_px'] is None, d
+assert 'agrees with the depth printed on the frame' in d['cross_check'], d['cross_check']"
   "$cli" info "$philips" >"$tmp/out" 2>"$tmp/err"; status=$?
   check_text "info mentions the depth scale found in the pixels" "Depth scale: found in the pixels"
 else
   skip "calibrate --auto on the Philips CX50 frame" "../shared/testdata is not there"
   skip "info mentions the depth scale found in the pixels" "../shared/testdata is not there"
+fi
+
+# The EPIQ 7C prints 16cm, but the image area found is about 7.6 cm deep:
+# the disagreement is in the text, the JSON and info.
+epiq="${NP_TESTDATA_DIR:-$src/../shared/testdata}/frames/us_EPIQ7C_gray8_1024x768.png"
+if [ -f "$epiq" ]; then
+  run --auto "$epiq"
+  check_text "calibrate --auto on the EPIQ 7C frame says the printed depth disagrees" \
+    "0.2547" "DISAGREES with the depth printed on the frame (“16cm”)"
+  run --auto "$epiq" --json
+  check_json "calibrate --auto --json on the EPIQ 7C frame: disagreement true, 160 mm printed" "
+assert d['disagreement'] is True and d['printed_depth_mm'] == 160, d
+assert 'DISAGREES' in d['cross_check'], d['cross_check']"
+  "$cli" info "$epiq" >"$tmp/out" 2>"$tmp/err"; status=$?
+  check_text "info repeats the disagreement" "Depth scale: found in the pixels" "DISAGREES"
+else
+  skip "calibrate --auto on the EPIQ 7C frame says the printed depth disagrees" \
+    "../shared/testdata is not there"
+  skip "calibrate --auto --json on the EPIQ 7C frame: disagreement true, 160 mm printed" \
+    "../shared/testdata is not there"
+  skip "info repeats the disagreement" "../shared/testdata is not there"
+fi
+
+# A DICOM file goes through the importer: its ultrasound region 1
+# (0.262288 mm/px, from the header) is a cross-check, and agrees.
+obx="${NP_TESTDATA_DIR:-$src/../shared/testdata}/dicom/us/OBXXXX1A.dcm"
+if [ -f "$obx" ]; then
+  run --auto "$obx" --json
+  check_json "calibrate --auto on a DICOM file checks against its ultrasound region" "
+assert abs(d['dicom_mm_per_px'] - 0.26228787661969974) < 1e-6, d['dicom_mm_per_px']
+assert 'agrees with the DICOM ultrasound region 1' in d['cross_check'], d['cross_check']"
+else
+  skip "calibrate --auto on a DICOM file checks against its ultrasound region" \
+    "../shared/testdata is not there"
 fi
 
 tap_finish

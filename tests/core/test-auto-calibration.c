@@ -10,8 +10,11 @@
 #include "np-error.h"
 #include "np-frame.h"
 #include "np-jpeg.h"
+#include "np-dicom-helper.h"
 #include "np-phantom.h"
+#include "np-phantom-private.h"
 
+#include <cairo.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -82,10 +85,16 @@ detect (const NpFrame *frame)
 
 /* ---- The two real frames ------------------------------------------------ */
 
+/* @printed: the depth the frame shows in its top-left readout, read by eye
+ * from the image ("11cm", "16cm"); @region_agrees: whether the image area
+ * found is as deep as the printed depth. */
 static void
 check_real (const char *name,
             double      truth,
-            NpAutoRegionShape shape)
+            NpAutoRegionShape shape,
+            const char *printed,
+            double      printed_mm,
+            gboolean    region_agrees)
 {
   g_autoptr(NpFrame) frame = NULL;
   g_autoptr(NpAutoCalibration) result = NULL;
@@ -95,32 +104,78 @@ check_real (const char *name,
   frame = load_real (name);
   result = detect (frame);
   g_assert_true (result->found);
-  g_test_message ("%s: %.6f mm/px (truth %.6f), %u ticks, %s", name, result->mm_per_px, truth,
-                  result->ticks->len, result->assumption);
+  g_test_message ("%s: %.6f mm/px (truth %.6f), %u ticks, %s; %s", name, result->mm_per_px,
+                  truth, result->ticks->len, result->assumption, result->cross_check);
   g_assert_cmpfloat (relative_error (result->mm_per_px, truth), <, 0.005);
   g_assert_cmpfloat (result->se_mm_per_px, >, 0);
   g_assert_cmpfloat (result->se_mm_per_px, <, 0.005 * result->mm_per_px);
   g_assert_cmpuint (result->ticks->len, >=, 5);
   g_assert_cmpint (result->region.shape, ==, shape);
   g_assert_nonnull (result->assumption);
+  /* the depth printed on the frame is read */
+  g_assert_cmpfloat (result->printed_depth_mm, ==, printed_mm);
+  g_assert_cmpstr (result->printed_depth_text, ==, printed);
+  g_assert_false (result->disagreement != !region_agrees);
+  if (!region_agrees)
+    {
+      g_autofree char *expected = g_strdup_printf ("DISAGREES with the depth printed on the "
+                                                   "frame (“%s”)", printed);
+      g_assert_nonnull (strstr (result->cross_check, expected));
+    }
+  else
+    g_assert_nonnull (strstr (result->cross_check, "agrees with the depth printed"));
   /* the DICOM region agrees, and a 3 % different source is reported */
   g_assert_true (np_auto_calibration_cross_check (result, truth, "the DICOM ultrasound region"));
-  g_assert_false (result->disagreement);
+  g_assert_false (result->disagreement != !region_agrees);
   g_assert_false (np_auto_calibration_cross_check (result, truth * 1.03, "a typed-in value"));
   g_assert_true (result->disagreement);
-  g_assert_nonnull (strstr (result->cross_check, "DISAGREES"));
+  g_assert_nonnull (strstr (result->cross_check, "DISAGREES with a typed-in value"));
 }
 
+/* The CX50 prints "11cm"; its image fades out early, the scale runs from
+ * the skin line (row ≈ 97 under the apex) 11 cm down. */
 static void
 test_real_philips (void)
 {
-  check_real ("us_Philips_palette_800x600_rgb.png", PHILIPS_MM_PER_PX, NP_AUTO_REGION_SECTOR);
+  check_real ("us_Philips_palette_800x600_rgb.png", PHILIPS_MM_PER_PX, NP_AUTO_REGION_SECTOR,
+              "11cm", 110, TRUE);
 }
 
+/* The EPIQ prints "16cm" (from the apex, where its dots start); the image
+ * area found ends where the sector's edges fade, about 7.6 cm deeper than
+ * its near arc, and the check says so. */
 static void
 test_real_epiq (void)
 {
-  check_real ("us_EPIQ7C_gray8_1024x768.png", EPIQ_MM_PER_PX, NP_AUTO_REGION_SECTOR);
+  check_real ("us_EPIQ7C_gray8_1024x768.png", EPIQ_MM_PER_PX, NP_AUTO_REGION_SECTOR, "16cm", 160,
+              FALSE);
+}
+
+/* The real files as DICOM (through the importer): their ultrasound region
+ * 1 is the cross-check, and it agrees (0.262288 and 0.254767 mm/px). */
+static void
+test_real_dicom_region (void)
+{
+  const char *files[] = { "OBXXXX1A.dcm", "JPGLosslessP14SV1_1s_1f_8b.dcm" };
+  const double truth[] = { PHILIPS_MM_PER_PX, EPIQ_MM_PER_PX };
+
+  if (!have_testdata ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (testdata_dir (), "dicom", "us", files[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NpFrame) frame = np_dicom_helper_load_frame (path, 0, &error);
+      g_autoptr(NpAutoCalibration) result = NULL;
+
+      g_assert_no_error (error);
+      result = detect (frame);
+      g_test_message ("%s: %s", files[i], result->cross_check);
+      g_assert_true (result->found);
+      g_assert_cmpfloat_with_epsilon (result->dicom_mm_per_px, truth[i], 1e-6);
+      g_assert_nonnull (strstr (result->cross_check,
+                                "agrees with the DICOM ultrasound region 1 ("));
+    }
 }
 
 /* ---- Synthetic frames with known geometry -------------------------------- */
@@ -195,6 +250,13 @@ check_against_truth (const char              *what,
       /* and at the centre of the probe face */
       g_assert_cmpfloat (fabs (ay + r_skin - skin_y), <, 1e-9);
     }
+  /* the header's "D 4.5CM" is the generator's depth, and the image area
+   * found is that deep by the scale */
+  g_test_message ("%s: %s", what, result->cross_check);
+  g_assert_cmpfloat_with_epsilon (result->printed_depth_mm,
+                                  json_object_get_double_member (scanner, "depth_mm"), 1e-9);
+  g_assert_false (result->disagreement);
+  g_assert_nonnull (strstr (result->cross_check, "agrees with the depth printed on the frame"));
 }
 
 static void
@@ -588,6 +650,123 @@ test_dicom (void)
     }
 }
 
+/* ---- The depth printed on the frame ------------------------------------- */
+
+/* Draws @mask's ink (an A8 surface of the frame's size) into a grey frame. */
+static void
+paint_mask (NpFrame         *frame,
+            cairo_surface_t *mask)
+{
+  guint8 *data = np_frame_get_data_mutable (frame);
+  const guint8 *alpha;
+  gsize stride = np_frame_get_stride (frame);
+  int mask_stride;
+
+  cairo_surface_flush (mask);
+  alpha = cairo_image_surface_get_data (mask);
+  mask_stride = cairo_image_surface_get_stride (mask);
+  for (guint y = 0; y < np_frame_get_height (frame); y++)
+    for (guint x = 0; x < np_frame_get_width (frame); x++)
+      data[y * stride + x] = MAX (data[y * stride + x], alpha[y * mask_stride + x]);
+}
+
+/* A black frame with @words in DejaVu Sans, digits about 14 px tall. */
+static NpFrame *
+frame_with_words (const char *const *words)
+{
+  NpFrame *frame = np_frame_new (400, 200, 1, 8, NULL);
+  cairo_surface_t *mask = cairo_image_surface_create (CAIRO_FORMAT_A8, 400, 200);
+  cairo_t *cr = cairo_create (mask);
+
+  cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 20);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      cairo_move_to (cr, 20, 40 + 40 * i);
+      cairo_show_text (cr, words[i]);
+    }
+  cairo_destroy (cr);
+  paint_mask (frame, mask);
+  cairo_surface_destroy (mask);
+  return frame;
+}
+
+/* A readout like "7cm" is read; a measurement with a space before its
+ * unit, two decimals, or two different depths are not. */
+static void
+test_printed_depth_words (void)
+{
+  const struct
+  {
+    const char *words[3];
+    double mm;             /* 0: not read */
+    const char *note;
+  } cases[] = {
+    { { "7cm", NULL }, 70, NULL },
+    { { "Gen", "12cm", NULL }, 120, NULL },
+    { { "4.5cm", NULL }, 45, NULL },
+    { { "3.3 cm", NULL }, 0, "printed depth not read" },
+    { { "1.06cm", NULL }, 0, "printed depth not read" },
+    { { "12cm", "15cm", NULL }, 0, "printed depth not read: the frame shows different depths "
+                                   "(12cm, 15cm)" },
+    { { NULL }, 0, "printed depth not read" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NpFrame) frame = frame_with_words (cases[i].words);
+      g_autoptr(NpAutoCalibration) result = detect (frame);
+
+      g_test_message ("case %u: %.1f mm, %s", i, result->printed_depth_mm,
+                      result->printed_depth_note ? result->printed_depth_note : "read");
+      /* no scale in these frames: nothing to calibrate, the reading stays */
+      g_assert_false (result->found);
+      g_assert_cmpfloat (result->printed_depth_mm, ==, cases[i].mm);
+      g_assert_cmpstr (result->printed_depth_note, ==, cases[i].note);
+    }
+}
+
+/* knee-us-01 with its header's "D 4.5CM" replaced by "D 9.0CM": the scale
+ * (5 mm per 60 px) makes the 540 px deep field 45.0 mm, half the printed
+ * depth: -50.0 %, reported, and the candidate stays as it was. */
+static void
+test_printed_depth_disagrees (void)
+{
+  g_autofree char *path = g_build_filename (source_dir (), "data", "cases", "knee-us-01",
+                                            "frame.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_load (path, &error);
+  g_autoptr(NpAutoCalibration) result = NULL;
+  cairo_surface_t *mask;
+  cairo_t *cr;
+  guint8 *data;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_frame_get_channels (frame), ==, 1);
+  /* the header rows, above the field's top edge at row 44 */
+  data = np_frame_get_data_mutable (frame);
+  for (guint y = 0; y < 30; y++)
+    memset (data + y * np_frame_get_stride (frame), 0, np_frame_get_width (frame));
+  mask = cairo_image_surface_create (CAIRO_FORMAT_A8, (int) np_frame_get_width (frame),
+                                     (int) np_frame_get_height (frame));
+  cr = cairo_create (mask);
+  np_phantom_draw_text (cr, np_frame_get_width (frame) - 10 - np_phantom_text_width ("D 9.0CM", 2),
+                        10, 2, "D 9.0CM");
+  cairo_destroy (cr);
+  paint_mask (frame, mask);
+  cairo_surface_destroy (mask);
+
+  result = detect (frame);
+  g_test_message ("%s", result->cross_check);
+  g_assert_true (result->found);
+  g_assert_cmpfloat_with_epsilon (result->mm_per_px, 5.0 / 60.0, 5.0 / 60.0 * 1e-3);
+  g_assert_cmpfloat (result->printed_depth_mm, ==, 90);
+  g_assert_true (result->disagreement);
+  g_assert_nonnull (strstr (result->cross_check, "DISAGREES with the depth printed on the frame "
+                                                 "(“9.0cm”): the image area is 45.0 mm deep by "
+                                                 "this scale, -50.0 %"));
+}
+
 /* ---- The value type ------------------------------------------------------ */
 
 static void
@@ -641,6 +820,9 @@ main (int    argc,
 
   g_test_add_func ("/core/auto-calibration/real/philips", test_real_philips);
   g_test_add_func ("/core/auto-calibration/real/epiq", test_real_epiq);
+  g_test_add_func ("/core/auto-calibration/real/dicom-region", test_real_dicom_region);
+  g_test_add_func ("/core/auto-calibration/printed-depth/words", test_printed_depth_words);
+  g_test_add_func ("/core/auto-calibration/printed-depth/disagrees", test_printed_depth_disagrees);
   cases_dir = g_build_filename (source_dir (), "data", "cases", NULL);
   dir = g_dir_open (cases_dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
