@@ -875,7 +875,9 @@ static const GActionEntry export_actions[] = {
 static void
 update_enabled (NpWindow *window)
 {
-  gboolean has_frame = np_document_get_frame (np_window_get_document (window)) != NULL;
+  /* Off in Train mode, where the plan is hidden. */
+  gboolean has_frame = np_document_get_frame (np_window_get_document (window)) != NULL &&
+                       !np_window_get_training (window);
 
   for (guint i = 0; i < G_N_ELEMENTS (export_action_names); i++)
     {
