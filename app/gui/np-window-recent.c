@@ -165,7 +165,10 @@ void
 _np_window_rebuild_recent_menu (NpWindow *self)
 {
   GtkRecentManager *manager = gtk_recent_manager_get_default ();
-  g_autoptr(GMenu) menu = g_menu_new ();
+  GMenuModel *model = gtk_menu_button_get_menu_model (self->recent_button);
+  /* Refilled in place: a new model would replace the popover while the
+   * button is being toggled to show it. */
+  g_autoptr(GMenu) menu = G_IS_MENU (model) ? g_object_ref (G_MENU (model)) : g_menu_new ();
   GList *items = gtk_recent_manager_get_items (manager);
   GList *ours = NULL;
   guint count = 0;
@@ -179,6 +182,7 @@ _np_window_rebuild_recent_menu (NpWindow *self)
         ours = g_list_prepend (ours, info);
     }
   ours = g_list_sort (ours, compare_recent_newest_first);
+  g_menu_remove_all (menu);
 
   for (GList *l = ours; l != NULL && count < RECENT_MAX_ITEMS; l = l->next, count++)
     {
@@ -197,7 +201,8 @@ _np_window_rebuild_recent_menu (NpWindow *self)
       g_menu_append_item (menu, item);
     }
 
-  gtk_menu_button_set_menu_model (self->recent_button, G_MENU_MODEL (menu));
+  if (model != G_MENU_MODEL (menu))
+    gtk_menu_button_set_menu_model (self->recent_button, G_MENU_MODEL (menu));
   gtk_widget_set_sensitive (GTK_WIDGET (self->recent_button), count > 0);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->recent_button),
                                count > 0 ? "Recent frames and plans" : "Nothing opened yet");
