@@ -269,11 +269,12 @@ make_folder (const char *name)
 }
 
 /* Ctrl+Shift+S, the folder and name set, "Include the frame" ticked with a
- * click, then a click on Save. */
+ * click when @include, then a click on Save. */
 static void
-save_as_including_frame (NpWindow   *window,
-                         const char *folder_path,
-                         const char *name)
+save_as_with_keys (NpWindow   *window,
+                   const char *folder_path,
+                   const char *name,
+                   gboolean    include)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
   g_autoptr(GError) error = NULL;
@@ -287,17 +288,71 @@ save_as_including_frame (NpWindow   *window,
   /* The frame is not a bundled one: the plan refers to it where it is,
    * unless asked. */
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
-  click_widget (check);
-  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  if (include)
+    {
+      click_widget (check);
+      g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+    }
   gtk_file_chooser_set_current_folder (chooser, folder, &error);
   g_assert_no_error (error);
   gtk_file_chooser_set_current_name (chooser, name);
   np_test_iterate (200);
-  screenshot ("save-as-include-frame.png");
+  if (include)
+    screenshot ("save-as-include-frame.png");
   click_widget (gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT));
 }
 
 /* Tests */
+
+static char *list_folder (const char *folder);
+
+/* A plan saved in a folder away from its frame names it with "..", keeps
+ * its absolute path as a hint, copies nothing, and opens again. */
+static void
+test_save_elsewhere (void)
+{
+  g_autofree char *plan = np_test_copy_case ("knee-us-02", "elsewhere-src");
+  g_autofree char *source_folder = g_path_get_dirname (plan);
+  g_autofree char *source_frame = g_build_filename (source_folder, "frame.png", NULL);
+  g_autofree char *out = make_folder ("elsewhere-out/deeper");
+  g_autofree char *saved = g_build_filename (out, "p.json", NULL);
+  g_autofree char *names = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  NpWindow *window;
+  JsonObject *frame;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  open_path (window, plan);
+  save_as_with_keys (window, out, "p.json", FALSE);
+  np_test_wait_until (file_exists, saved);
+  np_test_iterate (200);
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
+  frame = plan_frame (parser, saved);
+  /* From .cache/elsewhere-out/deeper: up two folders, into elsewhere-src. */
+  g_assert_cmpstr (json_object_get_string_member (frame, "path"), ==,
+                   "../../elsewhere-src/frame.png");
+  g_assert_cmpstr (json_object_get_string_member (frame, "absolute_path"), ==, source_frame);
+  names = list_folder (out);
+  g_assert_cmpstr (names, ==, "p.json ");
+  destroy_window (window);
+
+  window = new_window ();
+  open_path (window, saved);
+  g_assert_true (np_window_has_frame (window));
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
+  {
+    g_autofree char *shown = g_file_get_path (np_window_get_file (window));
+
+    g_assert_cmpstr (shown, ==, source_frame);
+  }
+  destroy_window (window);
+}
 
 /* "Include the frame" copies the frame beside the plan: a different file
  * of the frame's name is never replaced (the copy takes "frame-2.png"), a
@@ -333,7 +388,7 @@ test_include_frame (void)
 
   window = new_window ();
   open_path (window, plan);
-  save_as_including_frame (window, out, "knee.json");
+  save_as_with_keys (window, out, "knee.json", TRUE);
   np_test_wait_until (file_exists, saved);
   np_test_iterate (200);
 
@@ -369,7 +424,7 @@ test_include_frame (void)
   }
   window = new_window ();
   open_path (window, plan);
-  save_as_including_frame (window, same, "knee.json");
+  save_as_with_keys (window, same, "knee.json", TRUE);
   np_test_wait_until (file_exists, same_saved);
   np_test_iterate (200);
   frame = plan_frame (parser, same_saved);
@@ -821,6 +876,7 @@ main (int   argc,
   }
   app = np_test_application_new ();
 
+  g_test_add_func ("/gui/workflow/save-elsewhere", test_save_elsewhere);
   g_test_add_func ("/gui/workflow/include-frame", test_include_frame);
   g_test_add_func ("/gui/workflow/bundled-save", test_bundled_save);
   g_test_add_func ("/gui/workflow/recent-folders", test_recent_folders);
