@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "np-application.h"
+#include "np-calibration.h"
 #include "np-gui-test-util.h"
 #include "np-training-view.h"
 #include "np-window.h"
@@ -18,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 static NpApplication *app;
 static char *documents_dir;
@@ -757,6 +759,103 @@ test_recent_folders (void)
   destroy_window (window);
 }
 
+/* The pHYs chunk of the PNG file @path, read from its bytes: pixels per
+ * unit in x and y and the unit (1: the metre). FALSE when there is none. */
+static gboolean
+read_phys (const char *path,
+           guint32    *x,
+           guint32    *y,
+           guint8     *unit)
+{
+  gsize length = 0;
+  g_autofree char *bytes = read_bytes (path, &length);
+  const guint8 *data = (const guint8 *) bytes;
+  gsize at = 8;   /* after the signature */
+
+  while (at + 12 <= length)
+    {
+      guint32 size = (guint32) data[at] << 24 | (guint32) data[at + 1] << 16 |
+                     (guint32) data[at + 2] << 8 | data[at + 3];
+
+      if (memcmp (data + at + 4, "pHYs", 4) == 0 && size == 9 && at + 17 <= length)
+        {
+          const guint8 *p = data + at + 8;
+
+          *x = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+          *y = (guint32) p[4] << 24 | (guint32) p[5] << 16 | (guint32) p[6] << 8 | p[7];
+          *unit = p[8];
+          return TRUE;
+        }
+      at += 12 + (gsize) size;
+    }
+  return FALSE;
+}
+
+/* Ctrl+E: the name proposed holds the date, site and side, never the
+ * patient's name or number; the annotated PNG carries the calibrated,
+ * square pixel size in pHYs. */
+static void
+test_export_with_keys (void)
+{
+  g_autofree char *plan = np_test_copy_case ("knee-us-01", "export-keys");
+  g_autofree char *out = make_folder ("export-keys-out");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *expected_name = g_strdup_printf ("%s-knee-right.png", day);
+  g_autofree char *exported = g_build_filename (out, expected_name, NULL);
+  NpWindow *window;
+  NpDocument *document;
+  GtkFileChooser *chooser;
+  double mm_per_px;
+  guint32 x = 0, y = 0;
+  guint8 unit = 0;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  document = np_window_get_document (window);
+  open_path (window, plan);
+  {
+    g_autoptr(NpPlan) edited = np_document_dup_plan (document);
+
+    np_plan_set_string (&edited->patient_name, "Quackenbush^Ada");
+    np_plan_set_string (&edited->patient_id, "mrn-4471932");
+    np_document_edit (document, g_steal_pointer (&edited), "Patient");
+  }
+  mm_per_px = np_document_get_plan (document)->calibration->mm_per_px_x;
+  g_assert_cmpfloat (np_document_get_plan (document)->calibration->mm_per_px_y, ==, mm_per_px);
+
+  send_key (GTK_WIDGET (window), "ctrl+e");
+  chooser = wait_for_chooser (window);
+  {
+    g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+    g_autoptr(GFile) folder = g_file_new_for_path (out);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpstr (name, ==, expected_name);
+    gtk_file_chooser_set_current_folder (chooser, folder, &error);
+    g_assert_no_error (error);
+    gtk_file_chooser_set_current_name (chooser, name);
+    np_test_iterate (200);
+  }
+  click_widget (gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT));
+  np_test_wait_until (file_exists, exported);
+  /* Written to a temporary name and renamed: complete once it is there. */
+  np_test_iterate (300);
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
+
+  /* 1000 mm in a metre over the pixel's size in mm, rounded. */
+  g_assert_true (read_phys (exported, &x, &y, &unit));
+  g_assert_cmpuint (unit, ==, 1);
+  g_assert_cmpuint (x, ==, (guint32) lround (1000.0 / mm_per_px));
+  g_assert_cmpuint (y, ==, x);
+  destroy_window (window);
+}
+
 static gboolean
 view_is_shown (gpointer data)
 {
@@ -880,6 +979,7 @@ main (int   argc,
   g_test_add_func ("/gui/workflow/include-frame", test_include_frame);
   g_test_add_func ("/gui/workflow/bundled-save", test_bundled_save);
   g_test_add_func ("/gui/workflow/recent-folders", test_recent_folders);
+  g_test_add_func ("/gui/workflow/export-with-keys", test_export_with_keys);
   g_test_add_func ("/gui/workflow/train-mode-keys", test_train_mode_keys);
 
   status = g_test_run ();
