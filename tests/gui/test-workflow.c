@@ -759,6 +759,49 @@ test_recent_folders (void)
   destroy_window (window);
 }
 
+/* A bare frame opens with site, side and probe unset; Ctrl+E then asks
+ * for the site and side before any file dialog, and Escape leaves it. */
+static void
+test_unrecorded_site_with_keys (void)
+{
+  g_autofree char *plan = np_test_copy_case ("knee-us-01", "unrecorded-keys");
+  g_autofree char *folder = g_path_get_dirname (plan);
+  g_autofree char *frame_path = g_build_filename (folder, "frame.png", NULL);
+  g_autofree char *names_before = NULL;
+  g_autofree char *names_after = NULL;
+  const NpPlan *opened;
+  AdwMessageDialog *dialog;
+  NpWindow *window;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  open_path (window, frame_path);
+  opened = np_document_get_plan (np_window_get_document (window));
+  g_assert_cmpint (opened->site, ==, NP_SITE_UNSPECIFIED);
+  g_assert_cmpint (opened->side, ==, NP_SIDE_UNSPECIFIED);
+  g_assert_cmpint (opened->probe, ==, NP_PROBE_UNSPECIFIED);
+  names_before = list_folder (folder);
+
+  send_key (GTK_WIDGET (window), "ctrl+e");
+  np_test_wait_until (message_dialog_shown, window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Site or Side Not Recorded");
+  g_assert_false (chooser_is_shown (window));
+  np_test_wait_mapped (GTK_WIDGET (dialog));
+  send_key (GTK_WIDGET (dialog), "Escape");
+  np_test_iterate (300);
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
+  g_assert_false (chooser_is_shown (window));
+  names_after = list_folder (folder);
+  g_assert_cmpstr (names_after, ==, names_before);
+  destroy_window (window);
+}
+
 /* The pHYs chunk of the PNG file @path, read from its bytes: pixels per
  * unit in x and y and the unit (1: the metre). FALSE when there is none. */
 static gboolean
@@ -980,6 +1023,7 @@ main (int   argc,
   g_test_add_func ("/gui/workflow/bundled-save", test_bundled_save);
   g_test_add_func ("/gui/workflow/recent-folders", test_recent_folders);
   g_test_add_func ("/gui/workflow/export-with-keys", test_export_with_keys);
+  g_test_add_func ("/gui/workflow/unrecorded-site-with-keys", test_unrecorded_site_with_keys);
   g_test_add_func ("/gui/workflow/train-mode-keys", test_train_mode_keys);
 
   status = g_test_run ();
