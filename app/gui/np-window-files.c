@@ -308,9 +308,7 @@ _np_window_warn_frame_mismatch (NpWindow   *self,
 
 /* Saving */
 
-/* The sample and training cases that come with NeedlePlan: in the
- * installation, or in the source tree when run from a build. They are
- * never written to. */
+/* Whether the resolved @path is @folder or inside it. */
 static gboolean
 path_is_under (const char *path,
                const char *folder)
@@ -328,6 +326,10 @@ path_is_under (const char *path,
 /**
  * _np_window_is_bundled:
  * @path: a file or a folder, existing or not
+ *
+ * The sample and training cases that come with NeedlePlan are in the
+ * installation, or in the source tree when run from a build. They are
+ * never written to.
  *
  * Returns: whether @path is inside the bundled cases (or anywhere in the
  *   installed data folder)
