@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The Save As dialog's check box: copy the frame into the plan's folder. */
 #define INCLUDE_FRAME_CHOICE "include-frame"
@@ -503,7 +504,8 @@ run_pending (NpWindow *self)
     }
 }
 
-/* "<frame>-plan.json" next to the frame; for a bundled case, in the
+/* "<frame>-plan.json" next to the frame, or in the documents folder when
+ * the frame's folder cannot be written; for a bundled case, in the
  * documents folder, named after the case's folder ("knee-us-01-plan.json"). */
 static char *
 default_plan_path (NpWindow *self)
@@ -530,6 +532,12 @@ default_plan_path (NpWindow *self)
       g_free (folder);
       folder = documents_folder ();
       return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s-plan.json", folder, case_name);
+    }
+  /* A frame on read-only media (a CD, a locked stick, a PACS cache). */
+  if (g_access (folder, W_OK) != 0)
+    {
+      g_free (folder);
+      folder = documents_folder ();
     }
   return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s-plan.json", folder, basename);
 }

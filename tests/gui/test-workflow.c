@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 static NpApplication *app;
 static char *documents_dir;
@@ -595,6 +596,46 @@ test_bundled_save (void)
   destroy_window (window);
 }
 
+/* A frame in a folder that cannot be written (a CD, a locked stick): Save
+ * proposes the documents folder. */
+static void
+test_read_only_frame_folder (void)
+{
+  g_autofree char *plan = np_test_copy_case ("knee-us-02", "read-only/case");
+  g_autofree char *folder = g_path_get_dirname (plan);
+  g_autofree char *frame_path = g_build_filename (folder, "frame.png", NULL);
+  GtkFileChooser *chooser;
+  NpWindow *window;
+
+  if (!have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+  if (geteuid () == 0)
+    {
+      g_test_skip ("run as root, every folder can be written: no read-only folder to try");
+      return;
+    }
+
+  g_assert_cmpint (g_chmod (folder, 0555), ==, 0);
+  window = new_window ();
+  open_path (window, frame_path);
+  send_key (GTK_WIDGET (window), "ctrl+s");
+  chooser = wait_for_chooser (window);
+  {
+    g_autoptr(GFile) shown = gtk_file_chooser_get_current_folder (chooser);
+    g_autofree char *shown_path = g_file_get_path (shown);
+    g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+
+    g_assert_cmpstr (shown_path, ==, documents_dir);
+    g_assert_cmpstr (name, ==, "frame-plan.json");
+  }
+  send_key (GTK_WIDGET (chooser), "Escape");
+  g_assert_cmpint (g_chmod (folder, 0755), ==, 0);
+  destroy_window (window);
+}
+
 static guint
 recent_items (NpWindow *window)
 {
@@ -1021,6 +1062,7 @@ main (int   argc,
   g_test_add_func ("/gui/workflow/save-elsewhere", test_save_elsewhere);
   g_test_add_func ("/gui/workflow/include-frame", test_include_frame);
   g_test_add_func ("/gui/workflow/bundled-save", test_bundled_save);
+  g_test_add_func ("/gui/workflow/read-only-frame-folder", test_read_only_frame_folder);
   g_test_add_func ("/gui/workflow/recent-folders", test_recent_folders);
   g_test_add_func ("/gui/workflow/export-with-keys", test_export_with_keys);
   g_test_add_func ("/gui/workflow/unrecorded-site-with-keys", test_unrecorded_site_with_keys);
