@@ -360,10 +360,17 @@ _np_window_is_bundled (const char *path)
   return path_is_under (resolved, PKGDATADIR) || path_is_under (resolved, SOURCE_DATADIR "/cases");
 }
 
-/* Where a plan goes that cannot stay where it came from: the user's
- * documents folder, or the home folder where there is none. */
-static char *
-documents_folder (void)
+/**
+ * _np_window_documents_folder:
+ *
+ * Where a plan or an export goes that cannot stay where it came from (a
+ * bundled case, a read-only folder): the user's documents folder, or the
+ * home folder where there is none.
+ *
+ * Returns: (transfer full): the folder's path
+ */
+char *
+_np_window_documents_folder (void)
 {
   const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
 
@@ -530,14 +537,14 @@ default_plan_path (NpWindow *self)
       g_autofree char *case_name = g_path_get_basename (folder);
 
       g_free (folder);
-      folder = documents_folder ();
+      folder = _np_window_documents_folder ();
       return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s-plan.json", folder, case_name);
     }
   /* A frame on read-only media (a CD, a locked stick, a PACS cache). */
   if (g_access (folder, W_OK) != 0)
     {
       g_free (folder);
-      folder = documents_folder ();
+      folder = _np_window_documents_folder ();
     }
   return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s-plan.json", folder, basename);
 }

@@ -150,6 +150,7 @@ gboolean _np_window_save_to_path        (NpWindow     *self,
                                          gboolean      include_frame,
                                          GError      **error);
 gboolean _np_window_is_bundled          (const char   *path);
+char    *_np_window_documents_folder    (void);
 void     _np_window_warn_frame_mismatch (NpWindow     *self,
                                          const char   *plan_path);
 NpPlan  *_np_window_new_plan_for_frame  (NpWindow     *self,

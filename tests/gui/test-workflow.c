@@ -517,6 +517,19 @@ test_bundled_save (void)
     np_document_edit (document, g_steal_pointer (&edited), "Move target");
   }
 
+  /* Ctrl+E proposes the documents folder too, never the bundled case. */
+  send_key (GTK_WIDGET (window), "ctrl+e");
+  chooser = wait_for_chooser (window);
+  {
+    g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (chooser);
+    g_autofree char *folder_path = g_file_get_path (folder);
+
+    g_assert_cmpstr (folder_path, ==, documents_dir);
+  }
+  send_key (GTK_WIDGET (chooser), "Escape");
+  np_test_iterate (300);
+  g_assert_false (chooser_is_shown (window));
+
   /* Ctrl+S asks where, proposing the documents folder. */
   send_key (GTK_WIDGET (window), "ctrl+s");
   chooser = wait_for_chooser (window);
