@@ -331,3 +331,150 @@ np_file_map_image (const char  *path,
     }
   return g_steal_pointer (&mapped);
 }
+
+/* "NAME.EXT" for @n = 1, "NAME-N.EXT" after: the names a copy may take. */
+static char *
+numbered_name (const char *basename,
+               guint       n)
+{
+  const char *dot = strrchr (basename, '.');
+  g_autofree char *stem = NULL;
+
+  if (n <= 1)
+    return g_strdup (basename);
+  if (dot == NULL || dot == basename)
+    return g_strdup_printf ("%s-%u", basename, n);
+  stem = g_strndup (basename, (gsize) (dot - basename));
+  return g_strdup_printf ("%s-%u%s", stem, n, dot);
+}
+
+/* Writes @data to a new file @path (O_EXCL: never over another file). Sets
+ * *@exists instead of @error when @path is already there. A file it
+ * started and could not finish is removed. */
+static gboolean
+write_new_file (const char  *path,
+                const guint8 *data,
+                gsize        length,
+                gboolean    *exists,
+                GError     **error)
+{
+  gsize done = 0;
+  int fd;
+
+  *exists = FALSE;
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    {
+      if (errno == EEXIST)
+        {
+          *exists = TRUE;
+          return FALSE;
+        }
+      np_file_set_error_from_errno (error, errno, "Cannot write", path);
+      return FALSE;
+    }
+  while (done < length)
+    {
+      ssize_t written = write (fd, data + done, MIN (length - done, (gsize) 1 << 20));
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0)
+        {
+          int saved_errno = written < 0 ? errno : ENOSPC;
+
+          close (fd);
+          g_unlink (path);
+          np_file_set_error_from_errno (error, saved_errno, "Cannot write", path);
+          return FALSE;
+        }
+      done += (gsize) written;
+    }
+  if (fsync (fd) != 0 || close (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (path);
+      np_file_set_error_from_errno (error, saved_errno, "Cannot write", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * np_file_copy_to_folder:
+ * @source: a regular file
+ * @folder: the folder the copy goes into
+ * @created: (out): %TRUE when a new file was written; %FALSE when @source is
+ *   already in @folder or a file there holds the same bytes (same SHA-256)
+ *
+ * Copies @source into @folder under its own name and never replaces a
+ * file: when @folder holds a different file of that name, the copy is
+ * named "NAME-2.EXT", "NAME-3.EXT", and so on. Nothing but the copy is
+ * written, and only inside @folder.
+ *
+ * Returns: (transfer full) (nullable): the path of the copy (or of the
+ *   identical file reused), or %NULL with @error set
+ */
+char *
+np_file_copy_to_folder (const char  *source,
+                        const char  *folder,
+                        gboolean    *created,
+                        GError     **error)
+{
+  /* A folder with this many files of the same name and other contents is
+   * not one a copy should be added to blindly. */
+  static const guint max_names = 100;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *sha256 = NULL;
+  const guint8 *data;
+  gsize length;
+
+  g_return_val_if_fail (source != NULL && folder != NULL && created != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  *created = FALSE;
+  mapped = np_file_map_regular (source, "Cannot copy", error);
+  if (mapped == NULL)
+    return NULL;
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  sha256 = np_file_sha256_of_data (data, length);
+  basename = g_path_get_basename (source);
+
+  for (guint n = 1; n <= max_names; n++)
+    {
+      g_autofree char *name = numbered_name (basename, n);
+      g_autofree char *target = g_build_filename (folder, name, NULL);
+      gboolean exists = FALSE;
+
+      if (np_file_same_file (source, target))
+        return g_steal_pointer (&target);
+      if (write_new_file (target, data, length, &exists, error))
+        {
+          *created = TRUE;
+          return g_steal_pointer (&target);
+        }
+      if (!exists)
+        return NULL;
+      /* Taken: the same image is reused, another file is left alone. */
+      if (g_file_test (target, G_FILE_TEST_IS_REGULAR) &&
+          !g_file_test (target, G_FILE_TEST_IS_SYMLINK))
+        {
+          g_autofree char *there = np_file_sha256 (target, NULL);
+
+          if (there != NULL && g_ascii_strcasecmp (there, sha256) == 0)
+            return g_steal_pointer (&target);
+        }
+    }
+
+  {
+    g_autofree char *display = g_filename_display_name (folder);
+
+    g_set_error (error, NP_ERROR, NP_ERROR_IO,
+                 "Cannot copy “%s” into “%s”: the folder already holds %u other files of that "
+                 "name", basename, display, max_names);
+  }
+  return NULL;
+}

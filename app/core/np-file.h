@@ -40,5 +40,9 @@ GMappedFile *np_file_map_image       (const char   *path,
 GMappedFile *np_file_map_regular     (const char   *path,
                                       const char   *action,
                                       GError      **error);
+char     *np_file_copy_to_folder     (const char   *source,
+                                      const char   *folder,
+                                      gboolean     *created,
+                                      GError      **error);
 
 G_END_DECLS

@@ -17,6 +17,9 @@
 #include "np-export.h"
 #include "np-planner.h"
 
+#include <glib/gstdio.h>
+#include <unistd.h>
+
 /* The files themselves are the core's (np_export_png, np_export_pdf, the
  * report pages); this file asks where to put them, runs the export off the
  * main thread and says how it went. docs/record-gui.md. */
@@ -290,7 +293,8 @@ default_folder (NpWindow *window)
     frame != NULL ? np_frame_get_source_path (frame) : NULL,
   };
 
-  /* Next to the plan, or next to the frame when the plan is not saved. */
+  /* Next to the plan, or next to the frame when the plan is not saved;
+   * never into a bundled case or a folder that cannot be written. */
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
       g_autofree char *folder = NULL;
@@ -298,8 +302,15 @@ default_folder (NpWindow *window)
       if (candidates[i] == NULL)
         continue;
       folder = g_path_get_dirname (candidates[i]);
-      if (g_file_test (folder, G_FILE_TEST_IS_DIR))
+      if (g_file_test (folder, G_FILE_TEST_IS_DIR) && !_np_window_is_bundled (folder) &&
+          g_access (folder, W_OK) == 0)
         return g_file_new_for_path (folder);
+    }
+  if (candidates[0] != NULL || candidates[1] != NULL)
+    {
+      g_autofree char *documents = _np_window_documents_folder ();
+
+      return g_file_new_for_path (documents);
     }
   return NULL;
 }
@@ -875,7 +886,9 @@ static const GActionEntry export_actions[] = {
 static void
 update_enabled (NpWindow *window)
 {
-  gboolean has_frame = np_document_get_frame (np_window_get_document (window)) != NULL;
+  /* Off in Train mode, where the plan is hidden. */
+  gboolean has_frame = np_document_get_frame (np_window_get_document (window)) != NULL &&
+                       !np_window_get_training (window);
 
   for (guint i = 0; i < G_N_ELEMENTS (export_action_names); i++)
     {

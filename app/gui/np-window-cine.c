@@ -72,10 +72,12 @@ update_frame_bar (NpWindow *self)
   gboolean playing = self->cine_play_id != 0;
   g_autofree char *label = NULL;
   GtkAdjustment *adjustment = gtk_range_get_adjustment (GTK_RANGE (self->frame_scale));
+  gboolean planning = !np_window_get_training (self);
 
   gtk_widget_set_visible (self->frame_bar, n_frames > 1);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.frame-step", n_frames > 1);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.frame-play", n_frames > 1);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.frame-step", planning && n_frames > 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.frame-play", planning && n_frames > 1);
   if (n_frames <= 1)
     return;
 

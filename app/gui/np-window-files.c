@@ -16,7 +16,14 @@
 #include "np-file.h"
 #include "np-plan-file.h"
 
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The Save As dialog's check box: copy the frame into the plan's folder. */
+#define INCLUDE_FRAME_CHOICE "include-frame"
 
 /* New plans */
 
@@ -197,8 +204,8 @@ offer_to_locate_frame (NpWindow     *self,
 {
   AdwMessageDialog *dialog;
   LocateRequest *request = g_new0 (LocateRequest, 1);
-  g_autofree char *body = g_strdup_printf ("%s. Locate the frame to open the plan on it; it must "
-                                           "be in the plan’s folder or a folder below it.",
+  g_autofree char *body = g_strdup_printf (_("%s. Locate the frame to open the plan on it; "
+                                             "saving the plan then records where it is."),
                                            problem);
 
   request->window = self;
@@ -246,6 +253,7 @@ _np_window_open_plan (NpWindow *self,
   plan = np_plan_file_load (path, &error);
   if (plan == NULL)
     {
+      _np_window_forget_recent (file);
       np_window_show_error (self, "Could Not Open the Plan", error);
       return;
     }
@@ -308,34 +316,134 @@ _np_window_warn_frame_mismatch (NpWindow   *self,
 
 /* Saving */
 
+/* Whether the resolved @path is @folder or inside it. */
+static gboolean
+path_is_under (const char *path,
+               const char *folder)
+{
+  g_autofree char *real_folder = realpath (folder, NULL);
+  gsize length;
+
+  if (real_folder == NULL)
+    return FALSE;
+  length = strlen (real_folder);
+  return strncmp (path, real_folder, length) == 0 &&
+         (path[length] == G_DIR_SEPARATOR || path[length] == '\0');
+}
+
+/**
+ * _np_window_is_bundled:
+ * @path: a file or a folder, existing or not
+ *
+ * The sample and training cases that come with NeedlePlan are in the
+ * installation, or in the source tree when run from a build. They are
+ * never written to.
+ *
+ * Returns: whether @path is inside the bundled cases (or anywhere in the
+ *   installed data folder)
+ */
+gboolean
+_np_window_is_bundled (const char *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *real = realpath (absolute, NULL);
+  g_autofree char *folder = NULL;
+  g_autofree char *real_folder = NULL;
+  g_autofree char *resolved = NULL;
+
+  /* A file about to be written does not exist yet: its folder does. */
+  if (real == NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (absolute);
+
+      folder = g_path_get_dirname (absolute);
+      real_folder = realpath (folder, NULL);
+      if (real_folder == NULL)
+        return FALSE;
+      resolved = g_build_filename (real_folder, basename, NULL);
+    }
+  else
+    resolved = g_steal_pointer (&real);
+  return path_is_under (resolved, PKGDATADIR) || path_is_under (resolved, SOURCE_DATADIR "/cases");
+}
+
+/**
+ * _np_window_documents_folder:
+ *
+ * Where a plan or an export goes that cannot stay where it came from (a
+ * bundled case, a read-only folder): the user's documents folder, or the
+ * home folder where there is none.
+ *
+ * Returns: (transfer full): the folder's path
+ */
+char *
+_np_window_documents_folder (void)
+{
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+  if (documents != NULL && g_file_test (documents, G_FILE_TEST_IS_DIR))
+    return g_strdup (documents);
+  return g_strdup (g_get_home_dir ());
+}
+
 /**
  * _np_window_save_to_path:
+ * @include_frame: copy the frame into the plan's folder (a file of the
+ *   same name and other contents is never replaced; the copy then gets a
+ *   free name) and refer to the copy
  *
  * Writes the plan (atomically) with its results for the record. The frame
- * is named relative to @path and its current checksum recorded.
+ * is named relative to @path and its current checksum recorded. A path in
+ * the bundled cases is refused.
  */
 gboolean
 _np_window_save_to_path (NpWindow    *self,
                          const char  *path,
+                         gboolean     include_frame,
                          GError     **error)
 {
   g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
   g_autoptr(NpPlanResults) snapshot = NULL;
   g_autoptr(JsonNode) results = NULL;
   g_autofree char *frame_path = NULL;
+  g_autofree char *copied = NULL;
+  gboolean created = FALSE;
+
+  if (_np_window_is_bundled (path))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                   _("Cannot save “%s”: it is among the cases that come with NeedlePlan, which "
+                     "are never changed. Save the plan in another folder."), display);
+      return FALSE;
+    }
 
   if (self->file != NULL)
     frame_path = g_file_get_path (self->file);
+  if (frame_path != NULL && include_frame)
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      copied = np_file_copy_to_folder (frame_path, folder, &created, error);
+      if (copied == NULL)
+        return FALSE;
+      g_free (frame_path);
+      frame_path = g_strdup (copied);
+    }
   if (frame_path != NULL)
     {
       g_autofree char *relative = np_plan_file_relative_frame_path (path, frame_path, error);
       g_autofree char *sha256 = NULL;
 
-      if (relative == NULL)
-        return FALSE;
-      sha256 = np_file_sha256 (frame_path, error);
+      if (relative != NULL)
+        sha256 = np_file_sha256 (frame_path, error);
       if (sha256 == NULL)
-        return FALSE;
+        {
+          if (created)
+            g_unlink (copied);
+          return FALSE;
+        }
       np_plan_set_string (&plan->frame_path, relative);
       np_plan_set_string (&plan->frame_sha256, sha256);
       /* A hint for the day the plan and its frame are moved apart. */
@@ -348,8 +456,19 @@ _np_window_save_to_path (NpWindow    *self,
     results = np_planner_results_to_json (snapshot);
 
   if (!np_plan_file_save (plan, results, path, error))
-    return FALSE;
+    {
+      if (created)
+        g_unlink (copied);
+      return FALSE;
+    }
 
+  /* From now on the plan's frame is the copy beside it. */
+  if (copied != NULL)
+    {
+      g_autoptr(GFile) copy = g_file_new_for_path (copied);
+
+      g_set_object (&self->file, copy);
+    }
   self->frame_mismatch = FALSE;
   np_document_set_path (self->document, path);
   np_document_set_dirty (self->document, FALSE);
@@ -399,14 +518,20 @@ run_pending (NpWindow *self)
     }
 }
 
+/* "<frame>-plan.json" next to the frame, or in the documents folder when
+ * the frame's folder cannot be written; for a bundled case, in the
+ * documents folder, named after the case's folder ("knee-us-01-plan.json"). */
 static char *
 default_plan_path (NpWindow *self)
 {
+  const char *current = np_document_get_path (self->document);
   g_autofree char *frame_path = self->file != NULL ? g_file_get_path (self->file) : NULL;
   g_autofree char *folder = NULL;
   g_autofree char *basename = NULL;
   char *dot;
 
+  if (current != NULL && !_np_window_is_bundled (current))
+    return g_strdup (current);
   if (frame_path == NULL)
     return NULL;
   folder = g_path_get_dirname (frame_path);
@@ -414,6 +539,20 @@ default_plan_path (NpWindow *self)
   dot = strrchr (basename, '.');
   if (dot != NULL && dot != basename)
     *dot = '\0';
+  if (current != NULL || _np_window_is_bundled (frame_path))
+    {
+      g_autofree char *case_name = g_path_get_basename (folder);
+
+      g_free (folder);
+      folder = _np_window_documents_folder ();
+      return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s-plan.json", folder, case_name);
+    }
+  /* A frame on read-only media (a CD, a locked stick, a PACS cache). */
+  if (g_access (folder, W_OK) != 0)
+    {
+      g_free (folder);
+      folder = _np_window_documents_folder ();
+    }
   return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s-plan.json", folder, basename);
 }
 
@@ -424,11 +563,15 @@ save_chooser_response_cb (NpWindow             *self,
 {
   g_autoptr(GFile) file = NULL;
   g_autofree char *path = NULL;
+  const char *include = NULL;
+  gboolean include_frame;
   NpPendingAction after = self->after_save_as;
 
   self->after_save_as = NP_PENDING_NONE;
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  include = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), INCLUDE_FRAME_CHOICE);
+  include_frame = g_strcmp0 (include, "true") == 0;
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
   g_clear_object (&self->save_chooser);
 
@@ -462,7 +605,7 @@ save_chooser_response_cb (NpWindow             *self,
   {
     g_autoptr(GError) error = NULL;
 
-    if (!_np_window_save_to_path (self, path, &error))
+    if (!_np_window_save_to_path (self, path, include_frame, &error))
       {
         self->pending = NP_PENDING_NONE;
         g_clear_object (&self->pending_file);
@@ -486,8 +629,8 @@ save_as (NpWindow        *self,
          NpPendingAction  after)
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  const char *current = np_document_get_path (self->document);
-  g_autofree char *suggested = current != NULL ? g_strdup (current) : default_plan_path (self);
+  g_autofree char *suggested = default_plan_path (self);
+  g_autofree char *frame_path = self->file != NULL ? g_file_get_path (self->file) : NULL;
 
   if (self->save_chooser != NULL)
     {
@@ -503,6 +646,15 @@ save_as (NpWindow        *self,
   gtk_file_filter_set_name (filter, "Plans (JSON)");
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
+  /* A plan saved away from its frame refers to it with "..", which breaks
+   * when only the plan's folder is moved or handed on; with the frame
+   * beside it, the folder is complete. Proposed for a bundled case, whose
+   * frame lives in the installation. */
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (self->save_chooser), INCLUDE_FRAME_CHOICE,
+                               _("Include the frame (a copy beside the plan)"), NULL, NULL);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (self->save_chooser), INCLUDE_FRAME_CHOICE,
+                               frame_path != NULL && _np_window_is_bundled (frame_path)
+                               ? "true" : "false");
   if (suggested != NULL)
     {
       g_autofree char *folder_path = g_path_get_dirname (suggested);
@@ -527,12 +679,13 @@ save (NpWindow        *self,
   const char *path = np_document_get_path (self->document);
   g_autoptr(GError) error = NULL;
 
-  if (path == NULL)
+  /* A bundled case is never changed: Save asks where the user's copy goes. */
+  if (path == NULL || _np_window_is_bundled (path))
     {
       save_as (self, after);
       return FALSE;
     }
-  if (!_np_window_save_to_path (self, path, &error))
+  if (!_np_window_save_to_path (self, path, FALSE, &error))
     {
       np_window_show_error (self, "Could Not Save the Plan", error);
       return FALSE;

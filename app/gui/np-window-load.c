@@ -263,6 +263,13 @@ load_done_cb (GObject      *source_object,
   if (loaded == NULL)
     {
       g_info ("%s", error->message);
+      _np_window_forget_recent (request->file);
+      if (request->plan_path != NULL)
+        {
+          g_autoptr(GFile) plan_file = g_file_new_for_path (request->plan_path);
+
+          _np_window_forget_recent (plan_file);
+        }
       np_window_show_error (self, "Could Not Open the Frame", error);
       return;
     }

@@ -132,9 +132,11 @@ void     _np_window_cine_sync           (NpWindow     *self);
 
 /* np-window-recent.c: the sample library and the recent files */
 GFile   *_np_window_find_sample_file    (void);
+void     _np_window_recent_init         (NpWindow     *self);
 void     _np_window_rebuild_recent_menu (NpWindow     *self);
 void     _np_window_add_to_recent       (GFile        *file,
                                          const char   *mime_type);
+void     _np_window_forget_recent       (GFile        *file);
 
 /* np-window-files.c: plans on disk and the unsaved-changes prompt */
 void     _np_window_files_class_init    (GtkWidgetClass *widget_class);
@@ -145,7 +147,10 @@ void     _np_window_run_after_prompt    (NpWindow     *self,
                                          GFile        *file);
 gboolean _np_window_save_to_path        (NpWindow     *self,
                                          const char   *path,
+                                         gboolean      include_frame,
                                          GError      **error);
+gboolean _np_window_is_bundled          (const char   *path);
+char    *_np_window_documents_folder    (void);
 void     _np_window_warn_frame_mismatch (NpWindow     *self,
                                          const char   *plan_path);
 NpPlan  *_np_window_new_plan_for_frame  (NpWindow     *self,

@@ -51,15 +51,28 @@ _np_window_set_loading (NpWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* The plan's actions and keys act on the plan only while it is shown: in
+ * Train mode Ctrl+S, Ctrl+Z, Delete and the tool letters would otherwise
+ * change or save a plan the user cannot see. */
 static void
 update_view_actions (NpWindow *self)
 {
-  gboolean has_frame = np_window_has_frame (self);
+  gboolean has_frame = np_window_has_frame (self) && !np_window_get_training (self);
+  static const char *const export_actions[] = {
+    "export-png", "export-pdf", "export-anonymised", "print",
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (view_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), view_actions[i], has_frame);
   for (guint i = 0; i < G_N_ELEMENTS (plan_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), plan_actions[i], has_frame);
+  for (guint i = 0; i < G_N_ELEMENTS (export_actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), export_actions[i]);
+
+      if (G_IS_SIMPLE_ACTION (action))
+        g_simple_action_set_enabled (G_SIMPLE_ACTION (action), has_frame);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->zoom_button), has_frame);
   gtk_widget_set_sensitive (GTK_WIDGET (self->window_level_button), has_frame);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), has_frame);
@@ -74,11 +87,12 @@ update_history_actions (NpWindow *self)
                                            : g_strdup ("Nothing to undo (Ctrl+Z)");
   g_autofree char *redo_tip = redo != NULL ? g_strdup_printf ("Redo “%s” (Ctrl+Shift+Z)", redo)
                                            : g_strdup ("Nothing to redo (Ctrl+Shift+Z)");
+  gboolean planning = !np_window_get_training (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
-                                 np_document_can_undo (self->document));
+                                 planning && np_document_can_undo (self->document));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
-                                 np_document_can_redo (self->document));
+                                 planning && np_document_can_redo (self->document));
   /* The buttons say what they would undo, as text editors do. */
   gtk_widget_set_tooltip_text (self->undo_button, undo_tip);
   gtk_widget_set_tooltip_text (self->redo_button, redo_tip);
@@ -296,6 +310,8 @@ void
 _np_window_open_file_now (NpWindow *self,
                           GFile    *file)
 {
+  /* What the user opens is shown, also when asked for from Train mode. */
+  gtk_stack_set_visible_child_name (self->mode_stack, "plan");
   if (is_plan_file (file))
     _np_window_open_plan (self, file);
   else
@@ -651,8 +667,14 @@ mode_changed_cb (NpWindow *self)
   static const char *const plan_only[] = { "window_title", "save_button", "history_box",
                                            "zoom_button", "window_level_button",
                                            "export_button" };
-  gboolean training = gtk_stack_get_visible_child (self->mode_stack) == self->train_page;
+  gboolean training = np_window_get_training (self);
+  guint n_frames = self->cine != NULL ? np_cine_get_n_frames (self->cine) : 0;
   GtkWidget *view;
+
+  update_view_actions (self);
+  update_history_actions (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.frame-step", !training && n_frames > 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.frame-play", !training && n_frames > 1);
 
   for (guint i = 0; i < G_N_ELEMENTS (plan_only); i++)
     gtk_widget_set_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self),
@@ -683,9 +705,7 @@ finish_deferred_init (NpWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->open_sample_button), self->sample_file != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-sample", self->sample_file != NULL);
 
-  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
-                           G_CALLBACK (_np_window_rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-  _np_window_rebuild_recent_menu (self);
+  _np_window_recent_init (self);
 }
 
 static gboolean
@@ -783,6 +803,21 @@ np_window_has_frame (NpWindow *self)
   g_return_val_if_fail (NP_IS_WINDOW (self), FALSE);
 
   return np_canvas_get_frame (self->canvas) != NULL;
+}
+
+/**
+ * np_window_get_training:
+ *
+ * Returns: whether the window shows Train mode (the plan is hidden and its
+ *   actions are off)
+ */
+gboolean
+np_window_get_training (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), FALSE);
+
+  return self->mode_stack != NULL &&
+         gtk_stack_get_visible_child (self->mode_stack) == self->train_page;
 }
 
 gboolean

@@ -27,6 +27,7 @@ void         np_window_open_file      (NpWindow      *self,
                                        GFile         *file);
 gboolean     np_window_has_frame      (NpWindow      *self);
 gboolean     np_window_get_loading    (NpWindow      *self);
+gboolean     np_window_get_training   (NpWindow      *self);
 GFile       *np_window_get_file       (NpWindow      *self);
 NpCanvas    *np_window_get_canvas     (NpWindow      *self);
 NpStatusBar *np_window_get_status_bar (NpWindow      *self);

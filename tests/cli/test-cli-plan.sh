@@ -193,6 +193,26 @@ else
     "$(tail -n 1 "$tmp/py-err")"
 fi
 
+# -o anywhere: two folders away from the frame, the plan names it with "..",
+# keeps its absolute path as a hint, and loads on it again.
+mkdir -p "$tmp/elsewhere/deeper"
+run optimize "$tmp/plan-knee-vessel.json" -o "$tmp/elsewhere/deeper/optimized.json"
+check_text "optimize -o into another folder" "Wrote:   $tmp/elsewhere/deeper/optimized.json"
+if python3 -c "
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+assert d['frame']['path'] == '../../plan-frame-100x80.png', d['frame']['path']
+assert d['frame']['absolute_path'] == os.path.realpath(sys.argv[2]), d['frame']['absolute_path']
+" "$tmp/elsewhere/deeper/optimized.json" "$tmp/plan-frame-100x80.png" 2>"$tmp/py-err"; then
+  ok "the plan written elsewhere names its frame with .. and the absolute hint"
+else
+  not_ok "the plan written elsewhere names its frame with .. and the absolute hint" \
+    "$(tail -n 1 "$tmp/py-err")"
+fi
+run plan "$tmp/elsewhere/deeper/optimized.json" --json
+check_json "the plan written elsewhere loads on its frame" '
+assert d["crosses"] == [] and close(d["path_length_mm"], 62.2289530)'
+
 # --- bad input: one line on stderr, non-zero exit, no file ------------------
 
 run plan "$tmp/missing.json"

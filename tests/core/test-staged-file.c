@@ -519,6 +519,60 @@ test_terminal_text (void)
   }
 }
 
+/* Copying a frame beside a plan: never over another file (the copy takes
+ * the next free name), a file with the same bytes reused, a file already in
+ * the folder left as it is, and a FIFO at the name passed by. */
+static void
+test_copy_to_folder (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *from_dir = g_build_filename (dir, "from", NULL);
+  g_autofree char *to_dir = g_build_filename (dir, "to", NULL);
+  g_autofree char *source = g_build_filename (from_dir, "frame.png", NULL);
+  g_autofree char *other = g_build_filename (to_dir, "frame.png", NULL);
+  g_autofree char *fifo = g_build_filename (to_dir, "frame-2.png", NULL);
+  g_autofree char *expected = g_build_filename (to_dir, "frame-3.png", NULL);
+  g_autofree char *copy = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *in_place = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+
+  g_assert_cmpint (g_mkdir (from_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (to_dir, 0700), ==, 0);
+  g_file_set_contents (source, "the frame's bytes", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (other, "another image", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  copy = np_file_copy_to_folder (source, to_dir, &created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copy, ==, expected);
+  g_assert_true (created);
+  g_file_get_contents (copy, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, "the frame's bytes");
+  g_clear_pointer (&contents, g_free);
+  g_file_get_contents (other, &contents, NULL, &error);
+  g_assert_cmpstr (contents, ==, "another image");
+
+  /* Again: the copy with the same bytes is reused. */
+  again = np_file_copy_to_folder (source, to_dir, &created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, expected);
+  g_assert_false (created);
+
+  /* The frame already in the folder is its own copy. */
+  in_place = np_file_copy_to_folder (source, from_dir, &created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (in_place, ==, source);
+  g_assert_false (created);
+
+  remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -535,6 +589,7 @@ main (int    argc,
   g_test_add_func ("/core/staged-file/long-names", test_long_names);
   g_test_add_func ("/core/staged-file/commit-all", test_commit_all_checks_every_target_first);
   g_test_add_func ("/core/staged-file/same-file", test_same_file);
+  g_test_add_func ("/core/staged-file/copy-to-folder", test_copy_to_folder);
   g_test_add_func ("/core/staged-file/unprivileged", test_unprivileged);
   g_test_add_func ("/core/staged-file/root-keeps-owner", test_root_keeps_owner);
   g_test_add_func ("/core/terminal-text/escapes", test_terminal_text);

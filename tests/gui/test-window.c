@@ -480,13 +480,16 @@ test_recent_menu (void)
   g_assert_true (gtk_widget_get_sensitive (button));
 
   /* Newest first; the label keeps its underscore rather than making it a
-   * mnemonic. */
+   * mnemonic, and names the folder (a scratch folder under /tmp, short
+   * enough to be shown whole). */
   {
     GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
     g_autofree char *label = NULL;
+    g_autofree char *folder = g_path_get_dirname (path);
+    g_autofree char *expected = g_strdup_printf ("recent__frame.png — %s", folder);
 
     g_assert_true (g_menu_model_get_item_attribute (menu, 0, "label", "s", &label));
-    g_assert_cmpstr (label, ==, "recent__frame.png");
+    g_assert_cmpstr (label, ==, expected);
   }
 
   np_test_destroy_window (GTK_WINDOW (window));
