@@ -54,6 +54,8 @@ struct _NpSidePanel
   AdwActionRow *speed_row;
   GtkSpinButton *speed_spin;
   GtkLabel *speed_note;
+  AdwComboRow *tissue_row;          /* built in np-side-panel-physics.c */
+  GtkWidget *second_view_button;    /* built in np-side-panel-results.c */
   AdwPreferencesGroup *results_group;
   GtkLabel *recommend_label;
   AdwPreferencesGroup *warnings_group;
@@ -86,5 +88,10 @@ struct _NpSidePanel
 /* np-side-panel-results.c */
 void      _np_side_panel_init_results           (NpSidePanel   *self);
 void      _np_side_panel_show_results           (NpSidePanel   *self);
+
+/* np-side-panel-physics.c */
+void      _np_side_panel_init_tissue            (NpSidePanel   *self);
+void      _np_side_panel_sync_tissue            (NpSidePanel   *self,
+                                                 const NpPlan  *plan);
 
 G_END_DECLS

@@ -30,6 +30,7 @@ static GParamSpec *properties[N_PROPS];
 static const char *const plan_actions[] = {
   "win.save", "win.save-as", "win.new", "win.tool", "win.measure", "win.calibrate",
   "win.delete", "win.cancel", "win.finish", "win.recommend-entry", "win.edit-structure",
+  "win.open-second-view",
 };
 
 static const char *const view_actions[] = {
