@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "np-application.h"
+#include "np-calibration-dialog.h"
 #include "np-document.h"
 #include "np-gui-test-util.h"
 #include "np-plan-analysis.h"
@@ -332,6 +333,107 @@ test_mark_both_views (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Whether any pixel of the canvas rendering within @radius of image point
+ * @at is the fit's sky blue (86, 180, 233): blue well above red, where the
+ * X-ray's greys have r = g = b and the clicks are yellow. */
+static gboolean
+fit_drawn_near (NpCanvas     *canvas,
+                NpTestImage  *image,
+                NpImagePoint  at,
+                int           radius)
+{
+  NpWidgetPoint w = np_canvas_image_to_widget (canvas, at);
+
+  for (int dy = -radius; dy <= radius; dy++)
+    for (int dx = -radius; dx <= radius; dx++)
+      {
+        int x = (int) lround (w.x) + dx, y = (int) lround (w.y) + dy;
+        guint8 rgb[3];
+
+        if (x < 0 || y < 0 || x >= image->width || y >= image->height)
+          continue;
+        np_test_image_pixel (image, x, y, rgb);
+        if (rgb[2] > 150 && rgb[2] > rgb[0] + 80)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+static NpCalibrationDialog *
+find_calibration_dialog (NpWindow *window)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  NpCalibrationDialog *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (NP_IS_CALIBRATION_DIALOG (l->data)
+        && gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+/* The calibration window's fit is drawn over its clicks: eight clicks on a
+ * circle of radius 60 px about (300, 300) show the fitted circle between
+ * them (at 22.5°, where no click is); six depth-scale ticks 40 px apart
+ * down x = 120 show the fitted scale between the clicks. */
+static void
+test_calibration_fit_drawn (void)
+{
+  g_autofree char *ap_path = np_test_copy_case ("hip-fluoro-01-ap", "calibration-fit/ap");
+  g_autoptr(GFile) file = g_file_new_for_path (ap_path);
+  NpWindow *window = np_window_new (app);
+  NpCalibrationDialog *dialog;
+  NpCanvas *canvas;
+  g_autoptr(NpTestImage) image = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_mapped (GTK_WIDGET (window));
+  np_window_open_file (window, file);
+  np_test_wait_window_idle (window);
+  canvas = np_window_get_canvas (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "view.zoom-actual", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.calibrate", NULL));
+  np_test_iterate (200);
+  dialog = find_calibration_dialog (window);
+  g_assert_nonnull (dialog);
+
+  np_calibration_dialog_set_method (dialog, NP_CALIBRATION_SPHERE);
+  np_calibration_dialog_set_reference_mm (dialog, 20);
+  for (int k = 0; k < 8; k++)
+    np_calibration_dialog_add_point (dialog,
+                                     np_image_point (300 + 60 * cos (k * G_PI / 4),
+                                                     300 + 60 * sin (k * G_PI / 4)));
+  g_assert_nonnull (np_calibration_dialog_get_calibration (dialog));
+  np_test_iterate (200);
+  image = np_test_render_widget (GTK_WIDGET (canvas));
+  g_assert_true (fit_drawn_near (canvas, image,
+                                 np_image_point (300 + 60 * cos (G_PI / 8),
+                                                 300 + 60 * sin (G_PI / 8)), 2));
+  /* Not everywhere: the middle of the circle stays the X-ray. */
+  g_assert_false (fit_drawn_near (canvas, image, np_image_point (300, 300), 2));
+  save_screenshot (GTK_WINDOW (window), "calibration-circle-fit.png");
+  g_clear_pointer (&image, np_test_image_free);
+
+  np_calibration_dialog_clear_points (dialog);
+  np_calibration_dialog_set_method (dialog, NP_CALIBRATION_DEPTH_SCALE);
+  np_calibration_dialog_set_tick_spacing_mm (dialog, 5);
+  for (int k = 0; k < 6; k++)
+    np_calibration_dialog_add_point (dialog, np_image_point (120, 100 + 40 * k));
+  g_assert_nonnull (np_calibration_dialog_get_calibration (dialog));
+  np_test_iterate (200);
+  save_screenshot (GTK_WINDOW (window), "calibration-tick-fit.png");
+  image = np_test_render_widget (GTK_WIDGET (canvas));
+  /* The fitted scale, dashed, between two clicks' crosses (y = 120). */
+  g_assert_true (fit_drawn_near (canvas, image, np_image_point (120, 120), 3));
+  save_screenshot (GTK_WINDOW (window), "calibration-tick-fit.png");
+
+  np_test_destroy_dialogs (GTK_WINDOW (window));
+  np_document_set_dirty (np_window_get_document (window), FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -341,6 +443,7 @@ main (int argc, char **argv)
   app = np_test_application_new ();
 
   g_test_add_func ("/gui/second-view/mark-both-views", test_mark_both_views);
+  g_test_add_func ("/gui/second-view/calibration-fit-drawn", test_calibration_fit_drawn);
 
   status = g_test_run ();
   g_clear_object (&app);
