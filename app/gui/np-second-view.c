@@ -30,8 +30,6 @@
  * pair (the other plan's path, the angle, mirroring) is recorded in the
  * first plan by undoable edits (docs/plan-format.md, "fluoroscopy"). */
 
-#define SECOND_VIEW_KEY "np-second-view"
-
 struct _NpSecondView
 {
   AdwWindow parent_instance;
@@ -369,8 +367,9 @@ close_request_cb (NpSecondView *self)
   if (self->closing || !np_document_get_dirty (self->document))
     {
       np_plan_analysis_set_second_view (self->analysis, NULL);
-      if (self->parent != NULL)
-        g_object_set_data (G_OBJECT (self->parent), SECOND_VIEW_KEY, NULL);
+      if (self->parent != NULL && NP_IS_WINDOW (self->parent)
+          && np_window_get_second_view (NP_WINDOW (self->parent)) == GTK_WIDGET (self))
+        np_window_set_second_view (NP_WINDOW (self->parent), NULL);
       return FALSE;
     }
   name = g_path_get_basename (self->path);
@@ -536,9 +535,9 @@ np_second_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->first, self);
   if (self->parent != NULL && NP_IS_WINDOW (self->parent))
     g_signal_handlers_disconnect_by_data (np_window_get_canvas (NP_WINDOW (self->parent)), self);
-  if (self->parent != NULL
-      && g_object_get_data (G_OBJECT (self->parent), SECOND_VIEW_KEY) == self)
-    g_object_set_data (G_OBJECT (self->parent), SECOND_VIEW_KEY, NULL);
+  if (self->parent != NULL && NP_IS_WINDOW (self->parent)
+      && np_window_get_second_view (NP_WINDOW (self->parent)) == GTK_WIDGET (self))
+    np_window_set_second_view (NP_WINDOW (self->parent), NULL);
   if (self->parent != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->parent), (gpointer *) &self->parent);
   self->parent = NULL;
@@ -630,6 +629,7 @@ np_second_view_new (GtkWindow       *parent,
     {
       g_object_add_weak_pointer (G_OBJECT (parent), (gpointer *) &self->parent);
       gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
     }
   self->analysis = g_object_ref (analysis);
   self->first = g_object_ref (np_plan_analysis_get_document (analysis));
@@ -674,7 +674,7 @@ np_second_view_new (GtkWindow       *parent,
                                G_CALLBACK (main_window_level_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (main_canvas, "notify::window-width",
                                G_CALLBACK (main_window_level_cb), self, G_CONNECT_SWAPPED);
-      g_object_set_data (G_OBJECT (parent), SECOND_VIEW_KEY, self);
+      np_window_set_second_view (NP_WINDOW (parent), GTK_WIDGET (self));
     }
 
   np_plan_analysis_set_second_view (analysis, self->document);
@@ -744,7 +744,8 @@ np_second_view_get_for (GtkWindow *parent)
 {
   g_return_val_if_fail (GTK_IS_WINDOW (parent), NULL);
 
-  return g_object_get_data (G_OBJECT (parent), SECOND_VIEW_KEY);
+  return NP_IS_WINDOW (parent) ? NP_SECOND_VIEW (np_window_get_second_view (NP_WINDOW (parent)))
+                               : NULL;
 }
 
 static void

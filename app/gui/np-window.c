@@ -888,3 +888,20 @@ np_window_get_analysis (NpWindow *self)
 
   return self->analysis;
 }
+
+GtkWidget *
+np_window_get_second_view (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+
+  return self->second_view;
+}
+
+void
+np_window_set_second_view (NpWindow  *self,
+                           GtkWidget *second_view)
+{
+  g_return_if_fail (NP_IS_WINDOW (self));
+
+  self->second_view = second_view;
+}
