@@ -1,4 +1,6 @@
-/* test-second-view.c — two-view fluoroscopy in the window (np-second-view.c)
+/* test-second-view.c — two-view fluoroscopy in the window (np-second-view.c),
+ * and the other parts of issue 14 in the window: the calibration window's
+ * fit drawn over its clicks, the tissue presets of the side panel
  *
  * Copyright 2026 The NeedlePlan authors
  *
@@ -434,6 +436,78 @@ test_calibration_fit_drawn (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static AdwComboRow *
+find_combo_row (GtkWidget  *root,
+                const char *title)
+{
+  if (ADW_IS_COMBO_ROW (root)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return ADW_COMBO_ROW (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwComboRow *found = find_combo_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The side panel's Tissue row: Muscle sets 1580 m/s and its SD 20 m/s in
+ * one undoable edit (np-tissue-speed.c); undo puts back the plan's 1540 ±
+ * 30 (Mixed soft tissue); a speed set by hand reads Custom. */
+static void
+test_tissue_presets (void)
+{
+  g_autofree char *path = np_test_copy_case ("knee-us-01", "tissue/knee-us-01");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NpWindow *window = np_window_new (app);
+  NpDocument *document;
+  AdwComboRow *row;
+  g_autoptr(NpPlan) typed = NULL;
+  const NpPlan *plan;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_mapped (GTK_WIDGET (window));
+  np_window_open_file (window, file);
+  np_test_wait_window_idle (window);
+  document = np_window_get_document (window);
+  row = find_combo_row (GTK_WIDGET (window), "Tissue");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (row)),
+                                               adw_combo_row_get_selected (row)),
+                   ==, "Mixed soft tissue");
+
+  /* Muscle is the third preset (mixed, fat, muscle, …). */
+  adw_combo_row_set_selected (row, 2);
+  np_test_iterate (50);
+  plan = np_document_get_plan (document);
+  g_assert_cmpfloat (plan->speed_of_sound_m_s, ==, 1580);
+  g_assert_cmpfloat (plan->speed_of_sound_sd_m_s, ==, 20);
+  g_assert_cmpstr (np_document_get_undo_label (document), ==, "Set tissue (Muscle)");
+
+  g_assert_true (np_document_undo (document));
+  np_test_iterate (50);
+  plan = np_document_get_plan (document);
+  g_assert_cmpfloat (plan->speed_of_sound_m_s, ==, 1540);
+  g_assert_cmpfloat (plan->speed_of_sound_sd_m_s, ==, 30);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+
+  typed = np_document_dup_plan (document);
+  typed->speed_of_sound_m_s = 1555;
+  np_document_edit (document, g_steal_pointer (&typed), "Set speed of sound");
+  np_test_iterate (50);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (row)),
+                                               adw_combo_row_get_selected (row)),
+                   ==, "Custom");
+
+  np_test_destroy_dialogs (GTK_WINDOW (window));
+  np_document_set_dirty (document, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,6 +518,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gui/second-view/mark-both-views", test_mark_both_views);
   g_test_add_func ("/gui/second-view/calibration-fit-drawn", test_calibration_fit_drawn);
+  g_test_add_func ("/gui/second-view/tissue-presets", test_tissue_presets);
 
   status = g_test_run ();
   g_clear_object (&app);
