@@ -58,59 +58,64 @@ G_DEFINE_FINAL_TYPE (NpSecondView, np_second_view, ADW_TYPE_WINDOW)
 
 /* ---- The guide lines -------------------------------------------------- */
 
-/* Image row of the height first_y of the first view in this one. With both
- * views' geometry the height at the isocentre is z = (y − c) · pixel · SOD /
- * SID; with calibrations, z = (y − h / 2) · mm per px about the frame's middle;
- * without either, the same fraction of the frame's height. */
+/* The row at the same height in the other view: from @from (whose frame
+ * is @frame_from) to @to. With both views' geometry the height at the
+ * isocentre is z = (y − c) · pixel · SOD / SID; with calibrations,
+ * z = (y − h / 2) · mm per px about the frame's middle; without either, the
+ * same fraction of the frame's height. */
+static gboolean
+map_height (const NpPlan *from,
+            NpFrame      *frame_from,
+            const NpPlan *to,
+            NpFrame      *frame_to,
+            double        y,
+            double       *out)
+{
+  double h_from, h_to;
+
+  if (frame_from == NULL || frame_to == NULL)
+    return FALSE;
+  h_from = np_frame_get_height (frame_from);
+  h_to = np_frame_get_height (frame_to);
+  if (from->has_geometry && to->has_geometry)
+    {
+      double z = (y - from->geometry.central_ray.y) * from->geometry.detector_pixel_mm[1]
+                 * from->geometry.sod_mm / from->geometry.sid_mm;
+
+      *out = to->geometry.central_ray.y
+             + z * to->geometry.sid_mm / (to->geometry.sod_mm * to->geometry.detector_pixel_mm[1]);
+    }
+  else if (np_calibration_is_calibrated (from->calibration)
+           && np_calibration_is_calibrated (to->calibration))
+    *out = h_to / 2 + (y - h_from / 2) * from->calibration->mm_per_px_y
+                      / to->calibration->mm_per_px_y;
+  else
+    *out = y * h_to / h_from;
+  return isfinite (*out);
+}
+
+/* Image row of the height @first_y of the first view in this one. */
 gboolean
 np_second_view_guide_y (NpSecondView *self,
                         double        first_y,
                         double       *second_y)
 {
-  const NpPlan *a, *b;
-  NpFrame *frame_a, *frame_b;
-  double ha, hb;
-
   g_return_val_if_fail (NP_IS_SECOND_VIEW (self), FALSE);
 
-  a = np_document_get_plan (self->first);
-  b = np_document_get_plan (self->document);
-  frame_a = np_document_get_frame (self->first);
-  frame_b = np_document_get_frame (self->document);
-  if (frame_a == NULL || frame_b == NULL)
-    return FALSE;
-  ha = np_frame_get_height (frame_a);
-  hb = np_frame_get_height (frame_b);
-  if (a->has_geometry && b->has_geometry)
-    {
-      double z = (first_y - a->geometry.central_ray.y) * a->geometry.detector_pixel_mm[1]
-                 * a->geometry.sod_mm / a->geometry.sid_mm;
-
-      *second_y = b->geometry.central_ray.y
-                  + z * b->geometry.sid_mm / (b->geometry.sod_mm * b->geometry.detector_pixel_mm[1]);
-    }
-  else if (np_calibration_is_calibrated (a->calibration)
-           && np_calibration_is_calibrated (b->calibration))
-    *second_y = hb / 2 + (first_y - ha / 2) * a->calibration->mm_per_px_y
-                         / b->calibration->mm_per_px_y;
-  else
-    *second_y = first_y * hb / ha;
-  return isfinite (*second_y);
+  return map_height (np_document_get_plan (self->first), np_document_get_frame (self->first),
+                     np_document_get_plan (self->document),
+                     np_document_get_frame (self->document), first_y, second_y);
 }
 
 static void
-draw_guide (NpSecondView *self,
-            cairo_t      *cr,
-            double        zoom,
-            double        first_y,
-            const char   *label)
+guide_line (cairo_t    *cr,
+            double      zoom,
+            double      width,
+            double      y,
+            const char *label)
 {
-  NpFrame *frame = np_document_get_frame (self->document);
-  double y, width = np_frame_get_width (frame);
   const double dashes[] = { 6 / zoom, 4 / zoom };
 
-  if (!np_second_view_guide_y (self, first_y, &y))
-    return;
   cairo_save (cr);
   cairo_set_source_rgba (cr, 1.0, 0.85, 0.2, 0.9);
   cairo_set_line_width (cr, 1.5 / zoom);
@@ -122,6 +127,52 @@ draw_guide (NpSecondView *self,
   cairo_move_to (cr, 6 / zoom, y - 4 / zoom);
   cairo_show_text (cr, label);
   cairo_restore (cr);
+}
+
+/**
+ * np_second_view_draw_first_guides:
+ * @cr: in the first view's image pixels
+ *
+ * The other direction of the link: the heights of this view's target and
+ * entry as guide lines on the first view's canvas.
+ */
+void
+np_second_view_draw_first_guides (NpSecondView *self,
+                                  cairo_t      *cr,
+                                  double        zoom)
+{
+  const NpPlan *second;
+  NpFrame *frame;
+  double y;
+
+  g_return_if_fail (NP_IS_SECOND_VIEW (self));
+
+  second = np_document_get_plan (self->document);
+  frame = np_document_get_frame (self->first);
+  if (frame == NULL)
+    return;
+  if (second->has_target
+      && map_height (second, np_document_get_frame (self->document),
+                     np_document_get_plan (self->first), frame, second->target.y, &y))
+    guide_line (cr, zoom, np_frame_get_width (frame), y, _("second view: target height"));
+  if (second->has_entry && !(second->has_target && second->entry.y == second->target.y)
+      && map_height (second, np_document_get_frame (self->document),
+                     np_document_get_plan (self->first), frame, second->entry.y, &y))
+    guide_line (cr, zoom, np_frame_get_width (frame), y, _("second view: entry height"));
+}
+
+static void
+draw_guide (NpSecondView *self,
+            cairo_t      *cr,
+            double        zoom,
+            double        first_y,
+            const char   *label)
+{
+  NpFrame *frame = np_document_get_frame (self->document);
+  double y;
+
+  if (np_second_view_guide_y (self, first_y, &y))
+    guide_line (cr, zoom, np_frame_get_width (frame), y, label);
 }
 
 static void
@@ -165,6 +216,8 @@ second_changed_cb (NpSecondView *self)
       self->own_results = np_planner_compute (plan, &options, NULL);
     }
   np_canvas_queue_overlay_redraw (self->canvas);
+  if (self->parent != NULL && NP_IS_WINDOW (self->parent))
+    np_canvas_queue_overlay_redraw (np_window_get_canvas (NP_WINDOW (self->parent)));
 }
 
 static void

@@ -38,6 +38,9 @@ gboolean      np_second_view_save            (NpSecondView   *self,
                                               GError        **error);
 void          np_second_view_set_window_level_linked (NpSecondView *self,
                                                       gboolean      linked);
+void          np_second_view_draw_first_guides (NpSecondView *self,
+                                                cairo_t      *cr,
+                                                double        zoom);
 gboolean      np_second_view_guide_y         (NpSecondView   *self,
                                               double          first_y,
                                               double         *second_y);

@@ -14,6 +14,7 @@
 #include "np-autosave.h"
 #include "np-export-actions.h"
 #include "np-jpeg.h"
+#include "np-second-view.h"
 #include "np-training-view.h"
 
 G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -364,6 +365,9 @@ draw_overlay (cairo_t  *cr,
                    np_plan_analysis_get_results (self->analysis), &options);
   np_mark_editor_draw (self->mark_editor, cr, zoom);
   _np_window_draw_calibration (self, cr, zoom);
+  /* A paired second view: its marks' heights as guide lines here. */
+  if (self->second_view != NULL)
+    np_second_view_draw_first_guides (NP_SECOND_VIEW (self->second_view), cr, zoom);
 }
 
 /* Planning tools */
