@@ -19,6 +19,7 @@
 #include "np-plan-labels.h"
 #include "np-png.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -276,6 +277,9 @@ print_text (const char          *path,
       g_autofree char *residual = g_strdup_printf ("%.2f mm", results->two_views.rms_residual_mm);
 
       print_row ("Two-view residual", residual, "", "");
+      print_row ("Two-view model", results->two_views.cone_beam
+                 ? _("cone beam (both views' SID, SOD, detector pixel)")
+                 : _("parallel projections at the calibrated planes"), "", "");
     }
   if (np_visibility_to_string (results->visibility) != NULL)
     print_row ("Visibility", np_visibility_to_string (results->visibility), "", "");
@@ -389,7 +393,8 @@ static const char description[] =
   "propagation). Without a calibration every value is in pixels.\n"
   "\n"
   "Fluoroscopy: --second-view gives depth and 3-D path length from two views\n"
-  "(the angle between them is 90° for AP + lateral, else give --view-angle).";
+  "(the angle between them is 90° for AP + lateral, else give --view-angle);\n"
+  "a plan that records its pair uses it without the option.";
 
 int
 np_cli_plan (int    argc,
@@ -462,6 +467,23 @@ np_cli_plan (int    argc,
     return np_cli_fail (NP_CLI_EXIT_USAGE, "--view-angle “%s” must be an angle in degrees",
                         view_angle_text);
 
+  /* A plan that records its pair (fluoroscopy.second_view) brings it along. */
+  if (second_path == NULL && plan->modality == NP_MODALITY_FLUOROSCOPY
+      && plan->second_view_path != NULL)
+    {
+      g_autofree char *folder = g_path_get_dirname (argv[1]);
+      g_autofree char *joined = g_build_filename (folder, plan->second_view_path, NULL);
+
+      if (g_file_test (joined, G_FILE_TEST_IS_REGULAR))
+        {
+          second_path = g_steal_pointer (&joined);
+          g_ptr_array_add (notes, g_strdup_printf (_("Depth from the plan's pair with %s"),
+                                                   plan->second_view_path));
+        }
+      else
+        g_ptr_array_add (notes, g_strdup_printf (_("The plan's second view %s is not there: "
+                                                   "one view only"), plan->second_view_path));
+    }
   if (second_path != NULL)
     {
       NpPlannerOptions second_options;

@@ -667,6 +667,13 @@ np_phantom_build_fluoroscopy (NpPhantomCase  *phantom_case,
 
   plan->modality = NP_MODALITY_FLUOROSCOPY;
   plan->technique = NP_TECHNIQUE_COAXIAL;
+  /* The C-arm's own geometry, so two views triangulate the cone beams. */
+  plan->has_geometry = TRUE;
+  plan->geometry.sid_mm = carm.sid_mm;
+  plan->geometry.sod_mm = carm.sod_mm;
+  plan->geometry.detector_pixel_mm[0] = carm.detector_pixel_mm;
+  plan->geometry.detector_pixel_mm[1] = carm.detector_pixel_mm;
+  plan->geometry.central_ray = np_image_point (carm.width / 2.0, carm.height / 2.0);
   plan->has_target = TRUE;
   plan->target = np_carm_project (&carm, mirrored (&b, target));
   plan->has_entry = TRUE;

@@ -9,6 +9,8 @@
 
 #include "np-plan-analysis.h"
 
+#include <math.h>
+
 /* Every view of a plan (canvas overlay, side panel, status line, autosave,
  * exports) reads the planner's results from here, so they are computed
  * once per edit with one set of options and can never disagree. The 95 %
@@ -28,6 +30,8 @@ struct _NpPlanAnalysis
 
   guint interval_source;
   guint interval_delay_ms;
+
+  NpDocument *second_view;       /* the paired fluoroscopy view, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (NpPlanAnalysis, np_plan_analysis, G_TYPE_OBJECT)
@@ -84,14 +88,34 @@ recompute (NpPlanAnalysis *self)
   np_planner_options_init_for_frame (&self->options, plan,
                                      frame != NULL ? np_frame_get_width (frame) : 0,
                                      frame != NULL ? np_frame_get_height (frame) : 0);
-  if (frame != NULL)
+  if (frame != NULL && self->second_view != NULL
+      && plan->modality == NP_MODALITY_FLUOROSCOPY)
+    {
+      /* Depth and path from both views, with their intervals at once; a
+       * second view not marked yet leaves the one-view results, saying why. */
+      self->results = np_planner_compute_two_views (plan,
+                                                    np_document_get_plan (self->second_view),
+                                                    NAN, &self->options, &error);
+      if (self->results == NULL)
+        {
+          g_autofree char *why = g_strdup_printf ("Second view: %s", error->message);
+
+          g_clear_error (&error);
+          self->results = np_planner_compute (plan, &self->options, &error);
+          if (self->results != NULL)
+            g_ptr_array_add (self->results->warnings, g_steal_pointer (&why));
+        }
+      if (self->results == NULL)
+        self->error = g_strdup (error->message);
+    }
+  else if (frame != NULL)
     {
       self->results = np_planner_compute (plan, &self->options, &error);
       if (self->results == NULL)
         self->error = g_strdup (error->message);
     }
 
-  if (self->results != NULL)
+  if (self->results != NULL && !self->results->has_two_views)
     self->interval_source = g_timeout_add (self->interval_delay_ms, interval_timeout_cb, self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULTS]);
@@ -124,6 +148,9 @@ np_plan_analysis_dispose (GObject *object)
   NpPlanAnalysis *self = NP_PLAN_ANALYSIS (object);
 
   g_clear_handle_id (&self->interval_source, g_source_remove);
+  if (self->second_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->second_view, self);
+  g_clear_object (&self->second_view);
   g_clear_object (&self->document);
 
   G_OBJECT_CLASS (np_plan_analysis_parent_class)->dispose (object);
@@ -379,4 +406,40 @@ np_plan_analysis_recommend_entry (NpPlanAnalysis  *self,
 
   return np_planner_recommend_entry (np_document_get_plan (self->document), &self->options,
                                      error);
+}
+
+/**
+ * np_plan_analysis_set_second_view:
+ * @second_view: (nullable): the document of the same entry and target in a
+ *   second fluoroscopy view, or %NULL for one view
+ *
+ * Pairs the plan with a second view: depth and 3-D path length then come
+ * from both (np_planner_compute_two_views) and are recomputed when either
+ * document changes.
+ */
+void
+np_plan_analysis_set_second_view (NpPlanAnalysis *self,
+                                  NpDocument     *second_view)
+{
+  g_return_if_fail (NP_IS_PLAN_ANALYSIS (self));
+  g_return_if_fail (second_view == NULL || NP_IS_DOCUMENT (second_view));
+
+  if (self->second_view == second_view)
+    return;
+  if (self->second_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->second_view, self);
+  g_set_object (&self->second_view, second_view);
+  if (second_view != NULL)
+    g_signal_connect_object (second_view, "changed", G_CALLBACK (document_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  recompute (self);
+}
+
+/* Returns: (transfer none) (nullable): the paired second view's document */
+NpDocument *
+np_plan_analysis_get_second_view (NpPlanAnalysis *self)
+{
+  g_return_val_if_fail (NP_IS_PLAN_ANALYSIS (self), NULL);
+
+  return self->second_view;
 }

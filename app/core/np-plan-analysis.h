@@ -35,5 +35,8 @@ void                    np_plan_analysis_flush_intervals   (NpPlanAnalysis   *se
 NpPlanResults          *np_plan_analysis_dup_results       (NpPlanAnalysis   *self);
 NpEntryRecommendation  *np_plan_analysis_recommend_entry   (NpPlanAnalysis   *self,
                                                             GError          **error);
+void                    np_plan_analysis_set_second_view   (NpPlanAnalysis   *self,
+                                                            NpDocument       *second_view);
+NpDocument             *np_plan_analysis_get_second_view   (NpPlanAnalysis   *self);
 
 G_END_DECLS

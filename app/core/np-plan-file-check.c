@@ -66,6 +66,60 @@ check_number (double             value,
   return np_json_field_error (error, NP_ERROR_INVALID, context, field, "must be %s", rule->meaning);
 }
 
+static const NumberRule distance_rule = { 0, 10000, TRUE,
+                                          "a distance above 0 and up to 10000 mm" };
+static const NumberRule detector_pixel_rule = { 0, 10, TRUE,
+                                                "two numbers [x, y] above 0 and up to 10 mm" };
+static const NumberRule view_angle_rule = { -180, 180, FALSE,
+                                            "an angle from −180 to 180 degrees" };
+
+/* The beam geometry and the second view belong to fluoroscopy; the source
+ * must lie between the isocentre's far side and the detector (SOD < SID). */
+static gboolean
+check_fluoroscopy (const NpPlan  *plan,
+                   const char    *context,
+                   GError       **error)
+{
+  if (plan->has_geometry || plan->second_view_path != NULL)
+    {
+      if (plan->modality != NP_MODALITY_FLUOROSCOPY)
+        return np_json_field_error (error, NP_ERROR_INVALID, context, "fluoroscopy",
+                                    "belongs to a fluoroscopy plan, not an ultrasound one");
+    }
+  if (plan->has_geometry)
+    {
+      const NpFluoroGeometry *g = &plan->geometry;
+
+      if (!check_number (g->sid_mm, &distance_rule, context, "fluoroscopy.geometry.sid_mm", error)
+          || !check_number (g->sod_mm, &distance_rule, context, "fluoroscopy.geometry.sod_mm",
+                            error))
+        return FALSE;
+      if (g->sod_mm >= g->sid_mm)
+        return np_json_field_error (error, NP_ERROR_INVALID, context,
+                                    "fluoroscopy.geometry.sod_mm", "must be below sid_mm (the "
+                                    "patient lies between the source and the detector)");
+      if (!number_in_rule (g->detector_pixel_mm[0], &detector_pixel_rule)
+          || !number_in_rule (g->detector_pixel_mm[1], &detector_pixel_rule))
+        return np_json_field_error (error, NP_ERROR_INVALID, context,
+                                    "fluoroscopy.geometry.detector_pixel_mm", "must be %s",
+                                    detector_pixel_rule.meaning);
+      if (!_np_plan_file_check_point (g->central_ray, context, "fluoroscopy.geometry.central_ray",
+                                      error))
+        return FALSE;
+    }
+  if (plan->second_view_path != NULL)
+    {
+      if (*plan->second_view_path == '\0' || g_path_is_absolute (plan->second_view_path))
+        return np_json_field_error (error, NP_ERROR_INVALID, context,
+                                    "fluoroscopy.second_view.plan",
+                                    "must be a path relative to the plan's folder");
+      if (!check_number (plan->second_view_angle_deg, &view_angle_rule, context,
+                         "fluoroscopy.second_view.angle_deg", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 _np_plan_file_coordinate_ok (double value)
 {
@@ -302,6 +356,9 @@ _np_plan_file_check_plan (const NpPlan  *plan,
                         "physics.mark_error_px", error)
       || !check_number (plan->speed_of_sound_sd_m_s, &speed_sd_rule, context,
                         "physics.speed_of_sound_sd_m_s", error))
+    return FALSE;
+
+  if (!check_fluoroscopy (plan, context, error))
     return FALSE;
 
   if (plan->structures != NULL && plan->structures->len > NP_PLAN_FILE_MAX_STRUCTURES)

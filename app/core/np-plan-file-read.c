@@ -666,6 +666,73 @@ read_redactions (Reader     *r,
   return TRUE;
 }
 
+/* Version 2: a fluoroscopy view's geometry and its paired second view. */
+static gboolean
+read_fluoroscopy (Reader     *r,
+                  JsonObject *root,
+                  NpPlan     *plan)
+{
+  static const char *const known[] = { "geometry", "second_view", NULL };
+  static const char *const geometry_known[] = {
+    "sid_mm", "sod_mm", "detector_pixel_mm", "central_ray", NULL,
+  };
+  static const char *const second_known[] = { "plan", "angle_deg", "mirrored", NULL };
+  JsonObject *fluoroscopy, *object;
+  JsonNode *node;
+  const char *text;
+
+  if (!read_object (r, root, NULL, "fluoroscopy", FALSE, known, &fluoroscopy))
+    return FALSE;
+  if (fluoroscopy == NULL)
+    return TRUE;
+
+  node = json_object_get_member (fluoroscopy, "geometry");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!read_object (r, fluoroscopy, "fluoroscopy", "geometry", TRUE, geometry_known, &object)
+          || !read_number (r, object, "fluoroscopy.geometry", "sid_mm", TRUE,
+                           &plan->geometry.sid_mm)
+          || !read_number (r, object, "fluoroscopy.geometry", "sod_mm", TRUE,
+                           &plan->geometry.sod_mm))
+        return FALSE;
+      if (!json_object_has_member (object, "detector_pixel_mm"))
+        return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy.geometry.detector_pixel_mm",
+                            "is missing");
+      if (!read_pair (r, object, "fluoroscopy.geometry", "detector_pixel_mm",
+                      &plan->geometry.detector_pixel_mm[0], &plan->geometry.detector_pixel_mm[1]))
+        return FALSE;
+      node = json_object_get_member (object, "central_ray");
+      if (node == NULL)
+        return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy.geometry.central_ray",
+                            "is missing");
+      if (!node_to_point (r, node, "fluoroscopy.geometry.central_ray",
+                          &plan->geometry.central_ray))
+        return FALSE;
+      plan->has_geometry = TRUE;
+    }
+
+  node = json_object_get_member (fluoroscopy, "second_view");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!read_object (r, fluoroscopy, "fluoroscopy", "second_view", TRUE, second_known,
+                        &object)
+          || !read_string (r, object, "fluoroscopy.second_view", "plan", TRUE, FALSE, &text)
+          || !read_number (r, object, "fluoroscopy.second_view", "angle_deg", TRUE,
+                           &plan->second_view_angle_deg))
+        return FALSE;
+      np_plan_set_string (&plan->second_view_path, text);
+      node = json_object_get_member (object, "mirrored");
+      if (node != NULL)
+        {
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+            return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy.second_view.mirrored",
+                                "must be true or false");
+          plan->second_view_mirrored = json_node_get_boolean (node);
+        }
+    }
+  return TRUE;
+}
+
 /* The current version's layout, in the order the writer puts it; an older
  * file has been upgraded to this layout before (upgrade_plan). */
 static NpPlan *
@@ -675,8 +742,8 @@ read_plan (Reader     *r,
   static const char *const known[] = {
     "format", "version", "modality", "probe", "site", "side", "condition", "injectate",
     "volume_ml", "technique", "approach", "view", "title", "clinician", "patient_name",
-    "patient_id", "notes", "frame", "calibration", "physics", "marks", "redactions", "expert",
-    "results", NULL,
+    "patient_id", "notes", "frame", "calibration", "physics", "marks", "fluoroscopy",
+    "redactions", "expert", "results", NULL,
   };
   static const char *const physics_known[] = {
     "speed_of_sound_m_s", "speed_of_sound_sd_m_s", "mark_error_px", NULL,
@@ -718,7 +785,8 @@ read_plan (Reader     *r,
                                     &plan->speed_of_sound_sd_m_s)))
     return NULL;
 
-  if (!read_marks (r, root, plan) || !read_redactions (r, root, plan))
+  if (!read_marks (r, root, plan) || !read_fluoroscopy (r, root, plan)
+      || !read_redactions (r, root, plan))
     return NULL;
 
   if (!read_object (r, root, NULL, "expert", FALSE, expert_known, &expert))
@@ -751,6 +819,9 @@ check_no_version_2_members (Reader     *r,
 
   if (json_object_has_member (root, "redactions"))
     return reader_fail (r, NP_ERROR_CORRUPT, "redactions", "is a version 2 field, not one a "
+                        "version 1 plan has");
+  if (json_object_has_member (root, "fluoroscopy"))
+    return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy", "is a version 2 field, not one a "
                         "version 1 plan has");
   node = json_object_get_member (root, "frame");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))

@@ -248,6 +248,40 @@ build_frame (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
+/* Version 2: this view's cone-beam geometry and the view it is paired with. */
+static void
+build_fluoroscopy (JsonBuilder  *builder,
+                   const NpPlan *plan)
+{
+  json_builder_set_member_name (builder, "fluoroscopy");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "geometry");
+  if (plan->has_geometry)
+    {
+      json_builder_begin_object (builder);
+      np_json_add_number (builder, "sid_mm", plan->geometry.sid_mm);
+      np_json_add_number (builder, "sod_mm", plan->geometry.sod_mm);
+      np_json_add_pair (builder, "detector_pixel_mm", TRUE, plan->geometry.detector_pixel_mm[0],
+                        plan->geometry.detector_pixel_mm[1]);
+      np_json_add_point (builder, "central_ray", TRUE, plan->geometry.central_ray);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "second_view");
+  if (plan->second_view_path != NULL)
+    {
+      json_builder_begin_object (builder);
+      np_json_add_string (builder, "plan", plan->second_view_path);
+      np_json_add_number (builder, "angle_deg", plan->second_view_angle_deg);
+      np_json_add_boolean (builder, "mirrored", plan->second_view_mirrored);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
 /* ---- The document ------------------------------------------------------ */
 
 /* The whole document, in the order a person reads it. */
@@ -272,6 +306,10 @@ _np_plan_file_build (const NpPlan *plan,
   json_builder_end_object (builder);
 
   build_marks (builder, plan);
+
+  /* Only a fluoroscopy plan has a beam geometry and a second view. */
+  if (plan->modality == NP_MODALITY_FLUOROSCOPY)
+    build_fluoroscopy (builder, plan);
 
   json_builder_set_member_name (builder, "redactions");
   json_builder_begin_array (builder);

@@ -290,6 +290,7 @@ np_plan_copy (const NpPlan *plan)
   copy->frame_sha256 = g_strdup (plan->frame_sha256);
   copy->frame_absolute_path = g_strdup (plan->frame_absolute_path);
   copy->dicom_sop_instance_uid = g_strdup (plan->dicom_sop_instance_uid);
+  copy->second_view_path = g_strdup (plan->second_view_path);
 
   copy->calibration = plan->calibration ? np_calibration_copy (plan->calibration)
                                         : np_calibration_new ();
@@ -320,6 +321,7 @@ np_plan_free (NpPlan *plan)
   g_free (plan->frame_sha256);
   g_free (plan->frame_absolute_path);
   g_free (plan->dicom_sop_instance_uid);
+  g_free (plan->second_view_path);
   g_clear_pointer (&plan->calibration, np_calibration_free);
   g_clear_pointer (&plan->skin_points, g_array_unref);
   g_clear_pointer (&plan->structures, g_ptr_array_unref);
@@ -362,6 +364,19 @@ np_plan_equal (const NpPlan *a,
       || a->mark_error_px != b->mark_error_px)
     return FALSE;
   if (!rect_array_equal (a->redactions, b->redactions))
+    return FALSE;
+  if (a->has_geometry != b->has_geometry
+      || (a->has_geometry
+          && (a->geometry.sid_mm != b->geometry.sid_mm
+              || a->geometry.sod_mm != b->geometry.sod_mm
+              || a->geometry.detector_pixel_mm[0] != b->geometry.detector_pixel_mm[0]
+              || a->geometry.detector_pixel_mm[1] != b->geometry.detector_pixel_mm[1]
+              || !point_equal (a->geometry.central_ray, b->geometry.central_ray))))
+    return FALSE;
+  if (g_strcmp0 (a->second_view_path, b->second_view_path) != 0
+      || (a->second_view_path != NULL
+          && (a->second_view_angle_deg != b->second_view_angle_deg
+              || a->second_view_mirrored != b->second_view_mirrored)))
     return FALSE;
 
   if (a->has_target != b->has_target || (a->has_target && !point_equal (a->target, b->target)))

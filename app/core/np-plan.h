@@ -80,6 +80,17 @@ typedef enum
   NP_SKIN_ARC,              /* curvilinear probe: circle through skin_points, fitted */
 } NpSkinKind;
 
+/* A fluoroscopy view's cone-beam geometry (docs/planner.md, two views):
+ * the source sits sod_mm from the isocentre and sid_mm from the detector,
+ * and the central ray through the isocentre meets the image at central_ray. */
+typedef struct
+{
+  double sid_mm;                    /* source to image (detector) */
+  double sod_mm;                    /* source to object (isocentre) */
+  double detector_pixel_mm[2];      /* x, y at the detector */
+  NpImagePoint central_ray;         /* px */
+} NpFluoroGeometry;
+
 #define NP_PLAN_FORMAT "needleplan-plan"
 #define NP_PLAN_VERSION 2
 /* Default uncertainty of the tissue speed of sound (standard deviation of a
@@ -132,6 +143,14 @@ typedef struct
 
   /* Expert answer (training cases): acceptable target region polygon */
   GArray *target_region;            /* NpImagePoint, empty when none */
+
+  /* Fluoroscopy: this view's geometry and the second view it pairs with */
+  gboolean has_geometry;
+  NpFluoroGeometry geometry;
+  char *second_view_path;           /* the paired view's plan, relative to this plan's folder;
+                                     * NULL when not paired */
+  double second_view_angle_deg;     /* that view turned about the long axis, e.g. 90 */
+  gboolean second_view_mirrored;    /* its image is flipped left-right */
 
   /* Areas blacked out in anonymised exports (burned-in names, dates, exam
    * numbers), in image pixels */

@@ -374,6 +374,8 @@ np_planner_results_to_json (const NpPlanResults *results)
                                   results->two_views.path_length_mm);
       np_json_add_number_or_null (builder, "rms_residual_mm", TRUE,
                                   results->two_views.rms_residual_mm);
+      /* Triangulated through both views' cone beams, not parallel projections. */
+      np_json_add_boolean (builder, "cone_beam", results->two_views.cone_beam);
       json_builder_end_object (builder);
     }
   else

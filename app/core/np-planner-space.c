@@ -730,6 +730,7 @@ np_planner_options_init (NpPlannerOptions *options)
   memset (options, 0, sizeof *options);
   options->mc_samples = NP_PLANNER_DEFAULT_SAMPLES;
   options->seed = NP_PLANNER_DEFAULT_SEED;
+  options->off_plane_mm = NP_PLANNER_DEFAULT_OFF_PLANE_MM;
 }
 
 /* The region the calibration is valid for, when it gives one with an area. */

@@ -63,6 +63,132 @@ intersect_rays (const double   u[2],
   return TRUE;
 }
 
+/* Cone beam (docs/planner.md, "Two views"): the ray of image point @p in a
+ * view turned by @alpha about the long axis. Its beam is d = (−sin α, cos α,
+ * 0), its image x e = (cos α, sin α, 0) and its image y world z; the
+ * isocentre is the origin, the source S = −SOD · d and the detector point
+ * S + SID · d + u e + v z, so the ray runs from S along SID · d + u e + v z. */
+static void
+cone_ray (const NpFluoroGeometry *geometry,
+          gboolean                mirrored,
+          double                  alpha,
+          NpImagePoint            p,
+          double                  source[3],
+          double                  direction[3])
+{
+  double u = (p.x - geometry->central_ray.x) * geometry->detector_pixel_mm[0];
+  double v = (p.y - geometry->central_ray.y) * geometry->detector_pixel_mm[1];
+  double d[3] = { -sin (alpha), cos (alpha), 0 };
+  double e[3] = { cos (alpha), sin (alpha), 0 };
+  double norm;
+
+  if (mirrored)
+    u = -u;
+  for (int i = 0; i < 3; i++)
+    {
+      source[i] = -geometry->sod_mm * d[i];
+      direction[i] = geometry->sid_mm * d[i] + u * e[i];
+    }
+  direction[2] += v;
+  norm = sqrt (direction[0] * direction[0] + direction[1] * direction[1]
+               + direction[2] * direction[2]);
+  for (int i = 0; i < 3; i++)
+    direction[i] /= norm;
+}
+
+/* The point nearest two rays in the least-squares sense: it solves
+ * Σ (I − r rᵀ) P = Σ (I − r rᵀ) S over the rays (unit r from source S).
+ * *sum_sq gets the sum of its squared distances to the rays. */
+static gboolean
+nearest_to_rays (const double  source[2][3],
+                 const double  direction[2][3],
+                 double        point[3],
+                 double       *sum_sq,
+                 GError      **error)
+{
+  double a[3][3] = { { 0 } }, b[3] = { 0 }, det;
+
+  for (int k = 0; k < 2; k++)
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++)
+        {
+          double m = (i == j ? 1.0 : 0.0) - direction[k][i] * direction[k][j];
+
+          a[i][j] += m;
+          b[i] += m * source[k][j];
+        }
+  det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1])
+        - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+        + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  if (!isfinite (det) || fabs (det) < 1e-12)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                   "The two views' rays are parallel: they cannot place a point in depth");
+      return FALSE;
+    }
+  /* Cramer's rule: a 3 × 3 system. */
+  for (int c = 0; c < 3; c++)
+    {
+      double m[3][3];
+
+      memcpy (m, a, sizeof m);
+      for (int i = 0; i < 3; i++)
+        m[i][c] = b[i];
+      point[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+                  - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+                  + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) / det;
+    }
+  *sum_sq = 0;
+  for (int k = 0; k < 2; k++)
+    {
+      double w[3], along = 0, dist_sq = 0;
+
+      for (int i = 0; i < 3; i++)
+        {
+          w[i] = point[i] - source[k][i];
+          along += w[i] * direction[k][i];
+        }
+      for (int i = 0; i < 3; i++)
+        dist_sq += (w[i] - along * direction[k][i]) * (w[i] - along * direction[k][i]);
+      *sum_sq += dist_sq;
+    }
+  return TRUE;
+}
+
+/* Both marks triangulated through the real cone beams; unlike the parallel
+ * model, each point's magnification follows from where it lies. */
+static gboolean
+two_views_cone_beam (const NpFluoroView *const views[2],
+                     const double        alpha[2],
+                     NpFluoroTwoViews   *result,
+                     GError            **error)
+{
+  double delta[3], total_sq = 0;
+
+  for (int mark = 0; mark < 2; mark++)
+    {
+      double source[2][3], direction[2][3], sum_sq;
+      double *out = mark == 0 ? result->entry_mm : result->target_mm;
+
+      for (int view = 0; view < 2; view++)
+        cone_ray (views[view]->geometry, views[view]->mirrored, alpha[view],
+                  mark == 0 ? views[view]->entry : views[view]->target,
+                  source[view], direction[view]);
+      if (!nearest_to_rays (source, direction, out, &sum_sq, error))
+        return FALSE;
+      total_sq += sum_sq;
+    }
+  for (int i = 0; i < 3; i++)
+    delta[i] = result->target_mm[i] - result->entry_mm[i];
+  result->path_length_mm = sqrt (delta[0] * delta[0] + delta[1] * delta[1]
+                                 + delta[2] * delta[2]);
+  result->depth_mm = fabs (delta[1]);
+  /* Four rays, two per mark. */
+  result->rms_residual_mm = sqrt (total_sq / 4);
+  result->cone_beam = TRUE;
+  return TRUE;
+}
+
 /**
  * np_planner_two_views:
  * @view_a: the working view (e.g. AP); its beam defines the depth
@@ -72,7 +198,10 @@ intersect_rays (const double   u[2],
  *
  * Depth and 3-D path length from the least-squares intersection of the rays
  * through the entry→target difference in the two views, so the image of the
- * rotation axis drops out; it only places entry_mm and target_mm.
+ * rotation axis drops out; it only places entry_mm and target_mm. When both
+ * views carry their cone-beam geometry, each mark is triangulated through the
+ * real rays from the sources instead (isocentre at the origin), which
+ * corrects the magnification of points off the isocentre's plane.
  */
 gboolean
 np_planner_two_views (const NpFluoroView  *view_a,
@@ -84,13 +213,17 @@ np_planner_two_views (const NpFluoroView  *view_a,
   const NpFluoroView *views[2] = { view_a, view_b };
   double alpha[2] = { 0, angle_deg * DEG_TO_RAD };
   double delta[3];
+  gboolean cone_beam;
 
   g_return_val_if_fail (view_a != NULL && view_b != NULL && result != NULL, FALSE);
-  g_return_val_if_fail (view_a->calibration != NULL && view_b->calibration != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!np_calibration_is_calibrated (view_a->calibration)
-      || !np_calibration_is_calibrated (view_b->calibration))
+  cone_beam = view_a->geometry != NULL && view_b->geometry != NULL;
+  g_return_val_if_fail (cone_beam
+                        || (view_a->calibration != NULL && view_b->calibration != NULL), FALSE);
+  if (!cone_beam
+      && (!np_calibration_is_calibrated (view_a->calibration)
+          || !np_calibration_is_calibrated (view_b->calibration)))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
                    "Both views need a calibration to give a depth in millimetres");
@@ -110,6 +243,10 @@ np_planner_two_views (const NpFluoroView  *view_a,
           || !np_planner_check_point (views[view]->axis, "rotation axis", error))
         return FALSE;
 
+  memset (result, 0, sizeof *result);
+  if (cone_beam)
+    return two_views_cone_beam (views, alpha, result, error);
+
   /* Positions: one least-squares point per mark, relative to the axis. */
   for (int mark = 0; mark < 2; mark++)
     {
@@ -120,7 +257,8 @@ np_planner_two_views (const NpFluoroView  *view_a,
         {
           NpImagePoint p = mark == 0 ? views[view]->entry : views[view]->target;
 
-          u[view] = (p.x - views[view]->axis.x) * views[view]->calibration->mm_per_px_x;
+          u[view] = (p.x - views[view]->axis.x) * views[view]->calibration->mm_per_px_x
+                    * (views[view]->mirrored ? -1 : 1);
           v[view] = (p.y - views[view]->axis.y) * views[view]->calibration->mm_per_px_y;
         }
       if (!intersect_rays (u, v, alpha, out, &chisq, error))
@@ -136,7 +274,8 @@ np_planner_two_views (const NpFluoroView  *view_a,
       {
         const NpFluoroView *w = views[view];
 
-        u[view] = (w->target.x - w->entry.x) * w->calibration->mm_per_px_x;
+        u[view] = (w->target.x - w->entry.x) * w->calibration->mm_per_px_x
+                  * (w->mirrored ? -1 : 1);
         v[view] = (w->target.y - w->entry.y) * w->calibration->mm_per_px_y;
       }
     if (!intersect_rays (u, v, alpha, delta, &chisq, error))
@@ -151,6 +290,14 @@ np_planner_two_views (const NpFluoroView  *view_a,
   return TRUE;
 }
 
+
+/* Without the beam geometry each view is a parallel projection at its
+ * calibrated plane; a point off that plane is magnified differently. The
+ * intervals then allow an off-plane distance of up to ± the options'
+ * off_plane_mm (40 mm) at a source-to-object distance of ASSUMED_SOD_MM (a
+ * typical C-arm): each view's scale varies uniformly by up to
+ * off_plane_mm / ASSUMED_SOD_MM (5.5 %). */
+#define ASSUMED_SOD_MM 725.0
 
 /* Parameters of the two-view uncertainty: each view's pixel size in x and
  * y, then its entry and target clicks. */
@@ -206,6 +353,8 @@ estimate_two_view_uncertainty (const NpFluoroView     *views,
   g_autofree double *paths = NULL;
   guint n = 0;
   double depth0, path0, var_depth = 0, var_path = 0, half;
+  gboolean cone_beam = views[0].geometry != NULL && views[1].geometry != NULL;
+  double parallax_r = cone_beam ? 0 : options->off_plane_mm / ASSUMED_SOD_MM;
 
   if (options->mc_samples < 100)
     {
@@ -249,16 +398,18 @@ estimate_two_view_uncertainty (const NpFluoroView     *views,
           double *t = theta + view * V_N;
           double zx = gsl_ran_gaussian (rng, 1.0);
           double zy = shared_scale[view] ? zx : gsl_ran_gaussian (rng, 1.0);
+          double parallax = parallax_r > 0 ? 1.0 + gsl_ran_flat (rng, -parallax_r, parallax_r)
+                                           : 1.0;
 
-          t[V_SX] = t0[V_SX] + sd[V_SX] * zx;
-          t[V_SY] = t0[V_SY] + sd[V_SY] * zy;
+          t[V_SX] = (t0[V_SX] + sd[V_SX] * zx) * parallax;
+          t[V_SY] = (t0[V_SY] + sd[V_SY] * zy) * parallax;
           for (int i = V_EX; i < V_N; i++)
             t[i] = t0[i] + (sd[i] > 0 ? gsl_ran_gaussian (rng, sd[i]) : 0);
         }
       /* A pixel size drawn at or below zero is no calibration: that draw
        * is left out (it takes a standard error of a third of the size). */
-      if (theta[V_SX] <= 0 || theta[V_SY] <= 0 || theta[V_N + V_SX] <= 0
-          || theta[V_N + V_SY] <= 0)
+      if (!cone_beam && (theta[V_SX] <= 0 || theta[V_SY] <= 0 || theta[V_N + V_SX] <= 0
+                         || theta[V_N + V_SY] <= 0))
         continue;
       if (evaluate_two_views (views, theta, angle_deg, &depths[n], &paths[n]))
         n++;
@@ -296,6 +447,28 @@ estimate_two_view_uncertainty (const NpFluoroView     *views,
       var_depth += g_depth * g_depth * sigma[i] * sigma[i];
       var_path += g_path * g_path * sigma[i] * sigma[i];
     }
+  /* The parallax's uniform scale has the variance r² / 3 (relative). */
+  if (parallax_r > 0)
+    for (int view = 0; view < 2; view++)
+      {
+        double dp, dm, pp, pm, g_depth, g_path;
+        double sd = parallax_r / sqrt (3.0), h = 1e-6;
+
+        memcpy (theta, theta0, sizeof theta);
+        theta[view * V_N + V_SX] *= 1 + h;
+        theta[view * V_N + V_SY] *= 1 + h;
+        if (!evaluate_two_views (views, theta, angle_deg, &dp, &pp))
+          continue;
+        memcpy (theta, theta0, sizeof theta);
+        theta[view * V_N + V_SX] *= 1 - h;
+        theta[view * V_N + V_SY] *= 1 - h;
+        if (!evaluate_two_views (views, theta, angle_deg, &dm, &pm))
+          continue;
+        g_depth = (dp - dm) / (2 * h);
+        g_path = (pp - pm) / (2 * h);
+        var_depth += g_depth * g_depth * sd * sd;
+        var_path += g_path * g_path * sd * sd;
+      }
 
   gsl_sort (depths, 1, n);
   gsl_sort (paths, 1, n);
@@ -322,8 +495,8 @@ estimate_two_view_uncertainty (const NpFluoroView     *views,
 /**
  * np_planner_compute_two_views:
  * @second_view: a calibrated fluoroscopy plan of the same entry and target
- * @angle_deg: angle between the views; NAN to take it from the plans' views
- *   (AP and lateral: 90°)
+ * @angle_deg: angle between the views; NAN to take it from @plan's recorded
+ *   second view, else from the plans' views (AP and lateral: 90°)
  *
  * np_planner_compute for a fluoroscopy plan, with the depth and the 3-D path
  * length (and hence the needle) from the second view, and their 95 %
@@ -359,6 +532,8 @@ np_planner_compute_two_views (const NpPlan            *plan,
                    "Mark the entry and the target in both views");
       return NULL;
     }
+  if (isnan (angle_deg) && plan->second_view_path != NULL)
+    angle_deg = plan->second_view_angle_deg;
   if (isnan (angle_deg))
     {
       if ((plan->view == NP_VIEW_AP && second_view->view == NP_VIEW_LATERAL)
@@ -378,6 +553,13 @@ np_planner_compute_two_views (const NpPlan            *plan,
   b.entry = second_view->entry;
   b.target = second_view->target;
   b.calibration = second_view->calibration;
+  /* Cone beam only when both views know their geometry. */
+  if (plan->has_geometry && second_view->has_geometry)
+    {
+      a.geometry = &plan->geometry;
+      b.geometry = &second_view->geometry;
+    }
+  b.mirrored = plan->second_view_path != NULL && plan->second_view_mirrored;
   if (!np_planner_two_views (&a, &b, angle_deg, &views, error))
     return NULL;
   results = np_planner_compute_with_views (plan, options, &views, angle_deg, error);

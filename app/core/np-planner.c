@@ -357,6 +357,11 @@ compute_fluoroscopy_path (const Context          *ctx,
       if (two_views->rms_residual_mm > TWO_VIEW_MISMATCH_MM)
         add_warning (results, "The two views disagree by %.1f mm: check that both show the same "
                               "target and entry", two_views->rms_residual_mm);
+      if (!two_views->cone_beam)
+        add_warning (results, "Each view is taken as a parallel projection at its calibrated "
+                              "plane (no source-to-image and source-to-object distances in the "
+                              "plans): the intervals allow the target and entry to lie up to "
+                              "40 mm off that plane at 725 mm from the source");
     }
   else if (plan->view == NP_VIEW_LATERAL)
     {

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 #define NP_PLANNER_NEEDLE_OUTSIDE_MM 10.0     /* needle left outside the skin */
 #define NP_PLANNER_DEFAULT_SAMPLES 2000
 #define NP_PLANNER_DEFAULT_SEED 20260415u
+/* Parallax allowed to two views without their beam geometry (np-planner-two-view.c). */
+#define NP_PLANNER_DEFAULT_OFF_PLANE_MM 40.0
 /* In-plane visibility bands (np_planner_visibility_for_angle): good up to
  * 30°, caution to 50°, poor above. The recommendation keeps an in-plane
  * needle at or below NP_PLANNER_IN_PLANE_MAX_DEG without a preset (good plus
@@ -59,6 +61,9 @@ typedef struct
   /* Monte Carlo of np_planner_estimate_uncertainty. */
   guint mc_samples;
   guint64 seed;
+  /* Two fluoroscopy views without their beam geometry: how far off the
+   * calibrated plane the intervals let a mark lie (parallax), mm. */
+  double off_plane_mm;
 } NpPlannerOptions;
 
 /* One calibrated fluoroscopy view of the same entry and target. Views turn
@@ -69,6 +74,8 @@ typedef struct
   NpImagePoint target;
   NpImagePoint axis;                /* image of the rotation axis; differences do not need it */
   const NpCalibration *calibration; /* mm per px at the anatomy (magnification corrected) */
+  const NpFluoroGeometry *geometry; /* the cone beam, or NULL: a parallel projection */
+  gboolean mirrored;                /* image flipped left-right */
 } NpFluoroView;
 
 typedef struct
@@ -78,6 +85,7 @@ typedef struct
   double path_length_mm;            /* 3-D entry to target */
   double depth_mm;                  /* target below the entry along view A's beam */
   double rms_residual_mm;           /* how far the rays miss each other */
+  gboolean cone_beam;               /* triangulated with both views' geometry */
 } NpFluoroTwoViews;
 
 /* What contributes most to a 95 % interval (first-order variance). */

@@ -273,9 +273,13 @@ update (NpCalibrationDialog *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->clear_points_button), n > 0);
 
   if (self->editor != NULL)
-    np_mark_editor_set_calibration_points (self->editor, self->points,
-                                           info->method == NP_CALIBRATION_KNOWN_DISTANCE ||
-                                           info->method == NP_CALIBRATION_DEPTH_SETTING);
+    {
+      np_mark_editor_set_calibration_points (self->editor, self->points,
+                                             info->method == NP_CALIBRATION_KNOWN_DISTANCE ||
+                                             info->method == NP_CALIBRATION_DEPTH_SETTING);
+      /* The fit over the clicks, so a misplaced click shows on the image. */
+      np_mark_editor_set_calibration_fit (self->editor, tick_fit, circle_fit);
+    }
 }
 
 static void
@@ -487,6 +491,8 @@ np_calibration_dialog_dispose (GObject *object)
   NpCalibrationDialog *self = NP_CALIBRATION_DIALOG (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_CALIBRATION_DIALOG);
+  if (self->editor != NULL)
+    np_mark_editor_set_calibration_fit (self->editor, NULL, NULL);
   g_clear_object (&self->document);
   g_clear_object (&self->editor);
   g_clear_pointer (&self->points, g_array_unref);

@@ -11,6 +11,9 @@
 
 #include "np-mark-editor.h"
 
+#include "np-circle-fit.h"
+#include "np-tick-fit.h"
+
 #include "np-mark-handle.h"
 
 G_BEGIN_DECLS
@@ -49,6 +52,8 @@ struct _NpMarkEditor
   char *hint;
   GArray *draft;                  /* NpImagePoint: skin, structure or measurement clicks */
   GArray *calibration_points;     /* NpImagePoint, shown for the calibration dialog */
+  NpTickFit *calibration_ticks;   /* its depth-scale fit, drawn over the clicks, or NULL */
+  NpCircleFit *calibration_circle;  /* its sphere's circle fit, or NULL */
   NpPlan *drag_start_plan;
 
   NpTool tool;

@@ -628,7 +628,38 @@ np_mark_editor_set_calibration_points (NpMarkEditor *self,
   g_array_set_size (self->calibration_points, 0);
   if (points != NULL)
     g_array_append_vals (self->calibration_points, points->data, points->len);
+  else
+    {
+      /* No clicks: no fit of them either. */
+      g_clear_pointer (&self->calibration_ticks, np_tick_fit_free);
+      g_clear_pointer (&self->calibration_circle, np_circle_fit_free);
+    }
   self->calibration_joined = joined;
+  _np_mark_editor_redraw (self);
+}
+
+/**
+ * np_mark_editor_set_calibration_fit:
+ * @ticks: (nullable): the depth-scale fit of the calibration clicks
+ * @circle: (nullable): the sphere's circle fit of the calibration clicks
+ *
+ * Shows the fit over the calibration window's clicks (copies are kept):
+ * the fitted tick positions or circle, and each click's residual, so a
+ * misplaced click is seen on the image.
+ */
+void
+np_mark_editor_set_calibration_fit (NpMarkEditor      *self,
+                                    const NpTickFit   *ticks,
+                                    const NpCircleFit *circle)
+{
+  g_return_if_fail (NP_IS_MARK_EDITOR (self));
+
+  g_clear_pointer (&self->calibration_ticks, np_tick_fit_free);
+  g_clear_pointer (&self->calibration_circle, np_circle_fit_free);
+  if (ticks != NULL)
+    self->calibration_ticks = np_tick_fit_copy (ticks);
+  if (circle != NULL)
+    self->calibration_circle = np_circle_fit_copy (circle);
   _np_mark_editor_redraw (self);
 }
 
@@ -786,6 +817,8 @@ np_mark_editor_finalize (GObject *object)
   g_clear_pointer (&self->hint, g_free);
   g_clear_pointer (&self->draft, g_array_unref);
   g_clear_pointer (&self->calibration_points, g_array_unref);
+  g_clear_pointer (&self->calibration_ticks, np_tick_fit_free);
+  g_clear_pointer (&self->calibration_circle, np_circle_fit_free);
   g_clear_pointer (&self->drag_start_plan, np_plan_free);
 
   G_OBJECT_CLASS (np_mark_editor_parent_class)->finalize (object);

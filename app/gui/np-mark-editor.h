@@ -10,6 +10,8 @@
 #include <gtk/gtk.h>
 
 #include "np-canvas.h"
+#include "np-circle-fit.h"
+#include "np-tick-fit.h"
 #include "np-document.h"
 #include "np-overlay.h"
 
@@ -70,6 +72,10 @@ void           np_mark_editor_discard_structure (NpMarkEditor    *self);
 void           np_mark_editor_set_calibration_points (NpMarkEditor *self,
                                                       const GArray *points,
                                                       gboolean      joined);
+
+void           np_mark_editor_set_calibration_fit (NpMarkEditor      *self,
+                                                   const NpTickFit   *ticks,
+                                                   const NpCircleFit *circle);
 
 void           np_mark_editor_draw              (NpMarkEditor    *self,
                                                  cairo_t         *cr,

@@ -56,6 +56,8 @@ struct _NpSidePanel
   AdwActionRow *speed_row;
   GtkSpinButton *speed_spin;
   GtkLabel *speed_note;
+  AdwComboRow *tissue_row;          /* built in np-side-panel-physics.c */
+  GtkWidget *second_view_button;    /* built in np-side-panel-results.c */
   AdwPreferencesGroup *results_group;
   GtkLabel *recommend_label;
   AdwPreferencesGroup *warnings_group;
@@ -99,5 +101,9 @@ void      _np_side_panel_show_dicom             (NpSidePanel   *self,
 const char *_np_side_panel_get_dicom_field      (NpSidePanel   *self,
                                                  guint          index,
                                                  const char   **title);
+/* np-side-panel-physics.c */
+void      _np_side_panel_init_tissue            (NpSidePanel   *self);
+void      _np_side_panel_sync_tissue            (NpSidePanel   *self,
+                                                 const NpPlan  *plan);
 
 G_END_DECLS

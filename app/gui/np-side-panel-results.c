@@ -10,6 +10,8 @@
 
 #include "np-side-panel-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-plan-labels.h"
 
 #include <math.h>
@@ -229,6 +231,11 @@ _np_side_panel_show_results (NpSidePanel *self)
   const char *unit;
 
   show_warnings (self, results, error);
+  gtk_widget_set_visible (self->second_view_button,
+                          self->document != NULL
+                          && np_document_get_frame (self->document) != NULL
+                          && np_document_get_plan (self->document)->modality
+                             == NP_MODALITY_FLUOROSCOPY);
   if (results == NULL)
     {
       for (guint i = 0; i < N_RESULT_ROWS; i++)
@@ -247,6 +254,19 @@ _np_side_panel_show_results (NpSidePanel *self)
         ? format_interval_source (results, results->depth_ci95, unit, results->depth_ci_source)
         : g_strdup ("95 % interval: calculating…");
 
+      /* Two views: say how they were combined, and how well they agree. */
+      if (results->has_two_views)
+        {
+          g_autofree char *views = g_strdup_printf (
+            results->two_views.cone_beam
+            ? _("%s · from two views %.0f° apart, cone beam (rays miss by %.1f mm)")
+            : _("%s · from two views %.0f° apart, each a parallel projection (rays miss by "
+                "%.1f mm)"),
+            detail, results->views_angle_deg, results->two_views.rms_residual_mm);
+
+          g_free (detail);
+          detail = g_steal_pointer (&views);
+        }
       set_row (self, NP_SIDE_PANEL_DEPTH, value, detail, NULL);
     }
   else if (results->has_projection || (results->has_path && results->speed_of_sound_m_s == 0))
@@ -480,4 +500,16 @@ _np_side_panel_init_results (NpSidePanel *self)
   show_row (self, NP_SIDE_PANEL_VIEW, FALSE);
   show_row (self, NP_SIDE_PANEL_WALKDOWN, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), FALSE);
+
+  /* Fluoroscopy: depth and the 3-D path come from a second view. */
+  self->second_view_button = gtk_button_new_with_mnemonic (_("_Second View…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->second_view_button),
+                                  "win.open-second-view");
+  gtk_widget_set_tooltip_text (self->second_view_button,
+                               _("Open the other view of this case (AP with lateral) and mark "
+                                 "the target and entry there: depth and the 3-D path come from "
+                                 "both"));
+  gtk_widget_set_valign (self->second_view_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->second_view_button, FALSE);
+  adw_preferences_group_set_header_suffix (self->results_group, self->second_view_button);
 }

@@ -281,6 +281,7 @@ sync_calibration (NpSidePanel  *self,
                                  ultrasound ? "Region and speed of sound" : "Valid region");
   gtk_widget_set_visible (GTK_WIDGET (self->speed_row), ultrasound);
   gtk_widget_set_visible (GTK_WIDGET (self->speed_note), ultrasound);
+  _np_side_panel_sync_tissue (self, plan);
   if (!ultrasound)
     speed = g_strdup ("Fluoroscopy: the speed of sound does not apply.");
   else if (fabs (plan->speed_of_sound_m_s - NP_PLANNER_SPEED_ASSUMED_M_S) < 0.5)
@@ -965,6 +966,7 @@ np_side_panel_init (NpSidePanel *self)
 
   _np_side_panel_init_results (self);
   _np_side_panel_init_dicom (self);
+  _np_side_panel_init_tissue (self);
   gtk_widget_set_visible (GTK_WIDGET (self->measurements_group), FALSE);
 }
 

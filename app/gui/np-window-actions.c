@@ -15,6 +15,7 @@
 #include "np-calibration-dialog.h"
 #include "np-mark-handle.h"
 #include "np-overlay.h"
+#include "np-second-view.h"
 #include "np-structure-popover.h"
 
 /* Actions */
@@ -402,6 +403,19 @@ edit_structure_action (GtkWidget  *widget,
   gtk_popover_popup (GTK_POPOVER (self->structure_popover));
 }
 
+/* Fluoroscopy: the other view of the pair (np-second-view.c). */
+static void
+open_second_view_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+
+  if (np_document_get_plan (self->document)->modality != NP_MODALITY_FLUOROSCOPY)
+    return;
+  np_second_view_open_for (GTK_WINDOW (self), self->analysis);
+}
+
 static void
 recommend_entry_action (GtkWidget  *widget,
                         const char *action_name,
@@ -462,6 +476,8 @@ _np_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.finish", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "win.recommend-entry", NULL,
                                    recommend_entry_action);
+  gtk_widget_class_install_action (widget_class, "win.open-second-view", NULL,
+                                   open_second_view_action);
   gtk_widget_class_install_action (widget_class, "win.edit-structure", "u",
                                    edit_structure_action);
   gtk_widget_class_install_action (widget_class, "view.zoom-in", NULL, zoom_action);

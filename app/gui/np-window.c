@@ -14,6 +14,7 @@
 #include "np-autosave.h"
 #include "np-export-actions.h"
 #include "np-jpeg.h"
+#include "np-second-view.h"
 #include "np-training-view.h"
 
 G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -30,6 +31,7 @@ static GParamSpec *properties[N_PROPS];
 static const char *const plan_actions[] = {
   "win.save", "win.save-as", "win.new", "win.tool", "win.measure", "win.calibrate",
   "win.delete", "win.cancel", "win.finish", "win.recommend-entry", "win.edit-structure",
+  "win.open-second-view",
 };
 
 static const char *const view_actions[] = {
@@ -379,6 +381,9 @@ draw_overlay (cairo_t  *cr,
                    np_plan_analysis_get_results (self->analysis), &options);
   np_mark_editor_draw (self->mark_editor, cr, zoom);
   _np_window_draw_calibration (self, cr, zoom);
+  /* A paired second view: its marks' heights as guide lines here. */
+  if (self->second_view != NULL)
+    np_second_view_draw_first_guides (NP_SECOND_VIEW (self->second_view), cr, zoom);
 }
 
 /* Planning tools */
@@ -921,4 +926,21 @@ np_window_get_analysis (NpWindow *self)
   g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
 
   return self->analysis;
+}
+
+GtkWidget *
+np_window_get_second_view (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+
+  return self->second_view;
+}
+
+void
+np_window_set_second_view (NpWindow  *self,
+                           GtkWidget *second_view)
+{
+  g_return_if_fail (NP_IS_WINDOW (self));
+
+  self->second_view = second_view;
 }

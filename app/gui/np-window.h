@@ -45,6 +45,11 @@ NpDocument  *np_window_get_document   (NpWindow      *self);
 /* The planner's results of the document's current plan: the one owner,
  * read by the overlay, the side panel, autosave, saving and exports. */
 NpPlanAnalysis *np_window_get_analysis (NpWindow     *self);
+/* The second fluoroscopy view open beside this window (NpSecondView), or
+ * NULL; np-second-view.c sets it while its window is open. */
+GtkWidget   *np_window_get_second_view (NpWindow     *self);
+void         np_window_set_second_view (NpWindow     *self,
+                                        GtkWidget    *second_view);
 
 /* The frame picker of a multi-frame DICOM file. */
 guint        np_window_get_frame_number (NpWindow    *self);

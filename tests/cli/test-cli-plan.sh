@@ -149,7 +149,38 @@ run plan "$tmp/plan-fluoro-ap.json" --second-view "$tmp/plan-fluoro-lateral.json
 check_json "AP + lateral: depth and 3-D path length from two views" '
 assert close(d["depth_mm"], 30) and close(d["path_length_mm"], 1400 ** 0.5)
 assert d["needle_mm"] == 50
-assert d["two_views"]["angle_deg"] == 90 and close(d["two_views"]["rms_residual_mm"], 0)'
+assert d["two_views"]["angle_deg"] == 90 and close(d["two_views"]["rms_residual_mm"], 0)
+assert d["two_views"]["cone_beam"] is False'
+
+# The bundled hip pair carries its C-arm geometry (SID 1000, SOD 725,
+# detector 0.3 mm): triangulated through the cone beams, the expert marks
+# give the generator's true depth (truth.json) within a click's 0.22 mm.
+cases=$(cd "$data/../../data/cases" && pwd) || exit 99
+mkdir -p "$tmp/hip-fluoro-01-ap" "$tmp/hip-fluoro-01-lateral" || exit 99
+cp "$cases/hip-fluoro-01-ap/"* "$tmp/hip-fluoro-01-ap/" || exit 99
+cp "$cases/hip-fluoro-01-lateral/"* "$tmp/hip-fluoro-01-lateral/" || exit 99
+run plan "$tmp/hip-fluoro-01-ap/plan.json" --second-view "$tmp/hip-fluoro-01-lateral/plan.json" \
+  --json
+truth=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["anatomy"]["target_depth_mm"])' \
+        "$tmp/hip-fluoro-01-ap/truth.json")
+check_json "the bundled hip AP + lateral: cone-beam depth at the true depth" "
+assert d['two_views']['cone_beam'] is True
+assert close(d['depth_mm'], $truth, 0.22)
+assert d['depth_ci95_mm'][0] <= $truth <= d['depth_ci95_mm'][1]"
+
+# A plan that records its pair uses it without --second-view.
+python3 - "$tmp/hip-fluoro-01-ap/plan.json" <<'PY' || exit 99
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc['fluoroscopy']['second_view'] = {'plan': '../hip-fluoro-01-lateral/plan.json',
+                                     'angle_deg': 90, 'mirrored': False}
+json.dump(doc, open(sys.argv[1], 'w'), indent=2)
+PY
+run plan "$tmp/hip-fluoro-01-ap/plan.json" --json
+check_json "a recorded pair gives the two-view depth without --second-view" "
+assert d['two_views'] is not None and d['two_views']['cone_beam'] is True
+assert close(d['depth_mm'], $truth, 0.22)
+assert any('pair with ../hip-fluoro-01-lateral/plan.json' in w for w in d['warnings'])"
 
 # --- optimize ------------------------------------------------------------------
 

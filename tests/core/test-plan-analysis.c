@@ -186,6 +186,80 @@ test_analysis_finalizes (void)
   g_assert_finalize_object (document);
 }
 
+/* A fluoroscopy pair (the geometry of test-planner-two-view's first case):
+ * AP at 0.5 mm/px with entry (100, 100) and target (120, 140), lateral at
+ * 0.25 mm/px with entry (200, 50) and target (320, 130): depth 120 px ·
+ * 0.25 = 30 mm, path √(10² + 30² + 20²) = √1400 mm. Paired, the analysis
+ * gives both at once, follows edits of the second view, and says why while
+ * that view is not marked; unpaired, one view has no depth. */
+static NpDocument *
+fluoro_document (double       mm_per_px,
+                 NpView       view,
+                 NpImagePoint entry,
+                 NpImagePoint target)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) frame = np_frame_new (400, 300, 1, 8, &error);
+  NpDocument *document = np_document_new ();
+  g_autoptr(NpPlan) plan = np_plan_new ();
+
+  g_assert_no_error (error);
+  plan->modality = NP_MODALITY_FLUOROSCOPY;
+  plan->technique = NP_TECHNIQUE_COAXIAL;
+  plan->view = view;
+  np_calibration_free (plan->calibration);
+  plan->calibration = np_calibration_new_uniform (NP_CALIBRATION_SPHERE, mm_per_px, 0);
+  plan->has_entry = plan->has_target = TRUE;
+  plan->entry = entry;
+  plan->target = target;
+  np_document_set_frame (document, frame, g_steal_pointer (&plan));
+  return document;
+}
+
+static void
+test_analysis_second_view (void)
+{
+  g_autoptr(NpDocument) ap = fluoro_document (0.5, NP_VIEW_AP, np_image_point (100, 100),
+                                              np_image_point (120, 140));
+  g_autoptr(NpDocument) lateral = fluoro_document (0.25, NP_VIEW_LATERAL,
+                                                   np_image_point (200, 50),
+                                                   np_image_point (320, 130));
+  g_autoptr(NpPlanAnalysis) analysis = np_plan_analysis_new (ap);
+  g_autoptr(NpPlan) plan = NULL;
+  const NpPlanResults *results;
+  gboolean said_why = FALSE;
+
+  g_assert_false (np_plan_analysis_get_results (analysis)->has_depth);
+
+  np_plan_analysis_set_second_view (analysis, lateral);
+  g_assert_true (np_plan_analysis_get_second_view (analysis) == lateral);
+  results = np_plan_analysis_get_results (analysis);
+  g_assert_true (results->has_two_views);
+  g_assert_cmpfloat_with_epsilon (results->depth, 30, 1e-9);
+  g_assert_cmpfloat_with_epsilon (results->path_length, sqrt (1400), 1e-9);
+  g_assert_true (results->has_depth_ci);
+
+  /* The lateral target 8 px further (2 mm): depth 128 px · 0.25 = 32 mm. */
+  plan = np_document_dup_plan (lateral);
+  plan->target.x += 8;
+  np_document_edit (lateral, g_steal_pointer (&plan), "Move target");
+  g_assert_cmpfloat_with_epsilon (np_plan_analysis_get_results (analysis)->depth, 32, 1e-9);
+
+  /* No entry in the second view: one view's results, saying why. */
+  plan = np_document_dup_plan (lateral);
+  plan->has_entry = FALSE;
+  np_document_edit (lateral, g_steal_pointer (&plan), "Delete entry");
+  results = np_plan_analysis_get_results (analysis);
+  g_assert_false (results->has_two_views);
+  for (guint i = 0; i < results->warnings->len; i++)
+    said_why |= g_str_has_prefix (g_ptr_array_index (results->warnings, i), "Second view:");
+  g_assert_true (said_why);
+
+  np_plan_analysis_set_second_view (analysis, NULL);
+  g_assert_null (np_plan_analysis_get_second_view (analysis));
+  g_assert_false (np_plan_analysis_get_results (analysis)->has_depth);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +275,7 @@ main (int   argc,
                    test_analysis_snapshot_for_the_record);
   g_test_add_func ("/core/plan-analysis/recommend-entry", test_analysis_recommend_entry);
   g_test_add_func ("/core/plan-analysis/finalizes", test_analysis_finalizes);
+  g_test_add_func ("/core/plan-analysis/second-view", test_analysis_second_view);
 
   return g_test_run ();
 }

@@ -678,6 +678,7 @@ test_version_2_members (TempDir       *dir,
     "\"frame\": {\"path\": \"f.png\"}, \"physics\": {\"speed_of_sound_sd_m_s\": 20}",
     "\"frame\": {\"path\": \"../f.png\"}",
     "\"frame\": {\"path\": \"f.png\"}, \"calibration\": {\"method\": \"none\", \"regions\": []}",
+    "\"frame\": {\"path\": \"f.png\"}, \"fluoroscopy\": {\"geometry\": null}",
   };
 
   np_plan_set_string (&plan->frame_path, "../frames/cine.dcm");
@@ -716,6 +717,89 @@ test_version_2_members (TempDir       *dir,
       g_assert_nonnull (error);
       g_assert_true (error->domain == NP_ERROR);
       g_assert_nonnull (strstr (error->message, "version 1"));
+      g_clear_error (&error);
+    }
+}
+
+/* Version 2: a fluoroscopy view's cone-beam geometry and its paired view
+ * are written, read back and checked; an ultrasound plan writes neither. */
+static void
+test_fluoroscopy_members (TempDir       *dir,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (dir->path, "ap.json", NULL);
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autoptr(NpPlan) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  static const char *const refused[] = {
+    /* SOD at or beyond SID */
+    "\"geometry\": {\"sid_mm\": 700, \"sod_mm\": 725, \"detector_pixel_mm\": [0.3, 0.3], "
+    "\"central_ray\": [400, 300]}",
+    "\"geometry\": {\"sid_mm\": 1000, \"sod_mm\": 725, \"detector_pixel_mm\": [0, 0.3], "
+    "\"central_ray\": [400, 300]}",
+    "\"geometry\": {\"sid_mm\": 1000, \"sod_mm\": 725, \"detector_pixel_mm\": [0.3, 0.3]}",
+    "\"second_view\": {\"plan\": \"/abs/lat.json\", \"angle_deg\": 90}",
+    "\"second_view\": {\"plan\": \"lat.json\", \"angle_deg\": 270}",
+    "\"second_view\": {\"plan\": \"lat.json\", \"angle_deg\": 90, \"mirrored\": 1}",
+    "\"second_view\": {\"plan\": \"lat.json\", \"angle\": 90}",
+  };
+
+  (void) data;
+  plan->modality = NP_MODALITY_FLUOROSCOPY;
+  plan->view = NP_VIEW_AP;
+  np_plan_set_string (&plan->frame_path, "frame.png");
+  g_assert_true (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "\"fluoroscopy\": {\n    \"geometry\": null,\n"
+                                  "    \"second_view\": null\n  }"));
+  g_clear_pointer (&text, g_free);
+
+  plan->has_geometry = TRUE;
+  plan->geometry = (NpFluoroGeometry) { 1000, 725, { 0.3, 0.3 }, { 400, 300 } };
+  np_plan_set_string (&plan->second_view_path, "../hip-fluoro-01-lateral/plan.json");
+  plan->second_view_angle_deg = 90;
+  plan->second_view_mirrored = TRUE;
+  g_assert_true (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "\"detector_pixel_mm\": [0.3, 0.3]"));
+  g_assert_nonnull (strstr (text, "\"mirrored\": true"));
+  loaded = np_plan_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (np_plan_equal (plan, loaded));
+  g_assert_true (loaded->has_geometry);
+  g_assert_cmpfloat (loaded->geometry.sod_mm, ==, 725);
+  g_assert_cmpfloat (loaded->geometry.central_ray.y, ==, 300);
+  g_assert_cmpstr (loaded->second_view_path, ==, "../hip-fluoro-01-lateral/plan.json");
+  g_assert_cmpfloat (loaded->second_view_angle_deg, ==, 90);
+  g_assert_true (loaded->second_view_mirrored);
+
+  /* np_plan_equal sees every new field. */
+  loaded->geometry.detector_pixel_mm[1] = 0.31;
+  g_assert_false (np_plan_equal (plan, loaded));
+  loaded->geometry.detector_pixel_mm[1] = 0.3;
+  loaded->second_view_mirrored = FALSE;
+  g_assert_false (np_plan_equal (plan, loaded));
+
+  /* An ultrasound plan has no beam geometry: refused at saving. */
+  plan->modality = NP_MODALITY_ULTRASOUND;
+  g_assert_false (np_plan_file_save (plan, NULL, path, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"format\": \"needleplan-plan\", \"version\": 2, "
+                                               "\"modality\": \"fluoroscopy\", \"site\": \"hip\", "
+                                               "\"frame\": {\"path\": \"f.png\"}, "
+                                               "\"fluoroscopy\": {%s}}", refused[i]);
+      g_autoptr(NpPlan) bad = np_plan_file_parse (json, -1, "ap.json", &error);
+
+      g_assert_null (bad);
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, "fluoroscopy."));
       g_clear_error (&error);
     }
 }
@@ -873,6 +957,8 @@ main (int    argc,
               test_save_refuses_bad_plan, temp_dir_teardown);
   g_test_add ("/core/plan-file/version-2-members", TempDir, NULL, temp_dir_setup,
               test_version_2_members, temp_dir_teardown);
+  g_test_add ("/core/plan-file/fluoroscopy-members", TempDir, NULL, temp_dir_setup,
+              test_fluoroscopy_members, temp_dir_teardown);
   g_test_add ("/core/plan-file/caps", TempDir, NULL, temp_dir_setup, test_caps,
               temp_dir_teardown);
   g_test_add ("/core/plan-file/resolve-frame", TempDir, NULL, temp_dir_setup, test_resolve_frame,

@@ -125,5 +125,31 @@ v2_up['frame']['path'] = '../frames/knee-us.png'
 errors = [e.message for e in validator.iter_errors(v2_up)]
 report(not errors, 'a version 2 frame path with .. is valid', '\n'.join(errors))
 
+# Version 2 fluoroscopy: the view's cone-beam geometry and its pair.
+fluoro = copy.deepcopy(example)
+fluoro['modality'] = 'fluoroscopy'
+fluoro['fluoroscopy'] = {
+    'geometry': {'sid_mm': 1000, 'sod_mm': 725, 'detector_pixel_mm': [0.3, 0.3],
+                 'central_ray': [400, 300]},
+    'second_view': {'plan': '../hip-fluoro-01-lateral/plan.json', 'angle_deg': 90,
+                    'mirrored': False}}
+errors = [e.message for e in validator.iter_errors(fluoro)]
+report(not errors, 'a fluoroscopy plan with geometry and a second view is valid',
+       '\n'.join(errors))
+for name, change in [
+        ('a geometry without its central ray',
+         lambda d: d['fluoroscopy']['geometry'].pop('central_ray')),
+        ('a zero detector pixel',
+         lambda d: d['fluoroscopy']['geometry'].update(detector_pixel_mm=[0, 0.3])),
+        ('an absolute second-view path',
+         lambda d: d['fluoroscopy']['second_view'].update(plan='/x/lat.json')),
+        ('a second view at 270 degrees',
+         lambda d: d['fluoroscopy']['second_view'].update(angle_deg=270)),
+        ('a version 1 plan with fluoroscopy members',
+         lambda d: d.update(fluoroscopy=fluoro['fluoroscopy'], modality='fluoroscopy'))]:
+    doc = copy.deepcopy(version_1 if 'version 1' in name else fluoro)
+    change(doc)
+    report(not validator.is_valid(doc), f'rejects {name}')
+
 print(f'1..{count}')
 sys.exit(1 if failed else 0)

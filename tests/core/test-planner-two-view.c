@@ -144,6 +144,8 @@ test_two_view_intervals (void)
   np_planner_options_init (&options);
   options.mc_samples = 20000;
   options.seed = 7;
+  /* Clicks and pixel sizes only; the parallax allowance is tested below. */
+  options.off_plane_mm = 0;
   ap->modality = lateral->modality = NP_MODALITY_FLUOROSCOPY;
   ap->view = NP_VIEW_AP;
   lateral->view = NP_VIEW_LATERAL;
@@ -194,6 +196,155 @@ test_two_view_intervals (void)
   }
 }
 
+/* Similar triangles: a C-arm turned by alpha (degrees) about world z, its
+ * source at distance sod from the isocentre (the origin) and its detector sid
+ * from the source. A point at distance L from the source along the beam and u
+ * across it (image x) lands on the detector at u · sid / L. */
+static NpImagePoint
+project (const NpFluoroGeometry *g,
+         double                  alpha_deg,
+         const double            p[3])
+{
+  double a = alpha_deg * G_PI / 180;
+  double along = g->sod_mm + (-sin (a) * p[0] + cos (a) * p[1]);
+  double across = cos (a) * p[0] + sin (a) * p[1];
+
+  return np_image_point (g->central_ray.x + across * g->sid_mm / along / g->detector_pixel_mm[0],
+                         g->central_ray.y + p[2] * g->sid_mm / along / g->detector_pixel_mm[1]);
+}
+
+/* Cone beam, worked by hand: SID 1000 mm, SOD 500 mm, detector pixel 1 mm,
+ * central ray at (500, 500) px; AP looks along +y (source (0, −500, 0)),
+ * lateral along −x (source (500, 0, 0)).
+ *   Target T = (100, 0, 0): AP sees it 500 mm from the source, 100 mm across,
+ *   magnified 1000/500 = 2 → (700, 500); lateral 400 mm away on the central
+ *   ray → (500, 500).
+ *   Entry E = (0, −100, 20): AP 400 mm away, magnified 2.5, 20 mm down →
+ *   (500, 550); lateral 500 mm away, magnified 2, 100 mm to image left and
+ *   20 mm down → (300, 540).
+ * Depth along the AP beam 100 mm; path √(100² + 100² + 20²) = √20400 =
+ * 142.828569 mm; the rays meet. */
+static void
+test_cone_beam (void)
+{
+  NpFluoroGeometry g = { 1000, 500, { 1, 1 }, { 500, 500 } };
+  NpFluoroView ap = { { 500, 550 }, { 700, 500 }, { 0, 0 }, NULL, NULL, FALSE };
+  NpFluoroView lateral = { { 300, 540 }, { 500, 500 }, { 0, 0 }, NULL, NULL, FALSE };
+  g_autoptr(NpCalibration) half = np_calibration_new_uniform (NP_CALIBRATION_GEOMETRY, 0.5, 0);
+  g_autoptr(GError) error = NULL;
+  NpFluoroTwoViews result;
+
+  ap.geometry = lateral.geometry = &g;
+  g_assert_true (np_planner_two_views (&ap, &lateral, 90, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (result.cone_beam);
+  g_assert_cmpfloat_with_epsilon (result.depth_mm, 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (result.path_length_mm, sqrt (20400), 1e-9);
+  g_assert_cmpfloat_with_epsilon (result.rms_residual_mm, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (result.entry_mm[1], -100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (result.entry_mm[2], 20, 1e-9);
+  g_assert_cmpfloat_with_epsilon (result.target_mm[0], 100, 1e-9);
+
+  /* The same clicks as parallel projections at the isocentre's plane
+   * (1 mm · 500/1000 = 0.5 mm/px): AP reads the entry 50 px · 0.5 = 25 mm
+   * above the target, the lateral 40 px · 0.5 = 20 mm; the mean 22.5 mm
+   * misses each ray by 2.5 mm, and the path becomes √(100² + 100² + 22.5²)
+   * = 144.274738 mm, 1.4 mm too long. */
+  ap.geometry = lateral.geometry = NULL;
+  ap.calibration = lateral.calibration = half;
+  g_assert_true (np_planner_two_views (&ap, &lateral, 90, &result, &error));
+  g_assert_false (result.cone_beam);
+  g_assert_cmpfloat_with_epsilon (result.path_length_mm, sqrt (20000 + 22.5 * 22.5), 1e-9);
+  g_assert_cmpfloat_with_epsilon (result.rms_residual_mm, 2.5, 1e-9);
+
+  /* The issue's case: SID 1000, SOD 725, detector 0.3 mm, a target 40 mm
+   * towards the source in the lateral view. The parallel model reads the
+   * lateral at the isocentre's magnification 1000/725 while the target is
+   * magnified 1000/685: its depth of 50 mm is read as 50 · 725/685 =
+   * 52.92 mm, 2.9 mm too deep (0.073 mm per mm off the plane at this depth).
+   * The cone beam recovers 50 mm and the path √(50² + 22²); the clicks are
+   * projected by similar triangles (project()). */
+  {
+    NpFluoroGeometry c = { 1000, 725, { 0.3, 0.3 }, { 400, 300 } };
+    double entry[3] = { 40, -25, -10 }, target[3] = { 40, 25, 12 };
+    g_autoptr(NpCalibration) iso = np_calibration_new_uniform (NP_CALIBRATION_GEOMETRY,
+                                                               0.3 * 725 / 1000, 0);
+
+    ap = (NpFluoroView) { project (&c, 0, entry), project (&c, 0, target), { 400, 300 },
+                          NULL, &c, FALSE };
+    lateral = (NpFluoroView) { project (&c, 90, entry), project (&c, 90, target),
+                               { 400, 300 }, NULL, &c, FALSE };
+    g_assert_true (np_planner_two_views (&ap, &lateral, 90, &result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (result.depth_mm, 50, 1e-9);
+    g_assert_cmpfloat_with_epsilon (result.path_length_mm, sqrt (50 * 50 + 22 * 22), 1e-9);
+    g_assert_cmpfloat_with_epsilon (result.rms_residual_mm, 0, 1e-9);
+
+    ap.geometry = lateral.geometry = NULL;
+    ap.calibration = lateral.calibration = iso;
+    g_assert_true (np_planner_two_views (&ap, &lateral, 90, &result, &error));
+    g_assert_cmpfloat_with_epsilon (result.depth_mm, 50 * 725.0 / 685, 1e-9);
+
+    /* A mirrored lateral (image flipped left-right about the central ray)
+     * read as mirrored gives the cone-beam answer again. */
+    ap.geometry = lateral.geometry = &c;
+    lateral.entry.x = 2 * 400 - lateral.entry.x;
+    lateral.target.x = 2 * 400 - lateral.target.x;
+    lateral.mirrored = TRUE;
+    g_assert_true (np_planner_two_views (&ap, &lateral, 90, &result, &error));
+    g_assert_cmpfloat_with_epsilon (result.depth_mm, 50, 1e-9);
+  }
+}
+
+/* Plans that record their geometry and their pair: np_planner_compute_two_views
+ * triangulates the cone beams (the hand-worked case of test_cone_beam) and
+ * takes the angle from the pair; without geometry it says so and widens the
+ * intervals by the parallax allowance. */
+static void
+test_cone_beam_plans (void)
+{
+  g_autoptr(NpPlan) ap = plan_new (0.5);
+  g_autoptr(NpPlan) lateral = plan_new (0.5);
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(NpPlanResults) parallel = NULL;
+  g_autoptr(GError) error = NULL;
+  NpFluoroGeometry g = { 1000, 500, { 1, 1 }, { 500, 500 } };
+  NpPlannerOptions options;
+
+  np_planner_options_init (&options);
+  options.mc_samples = 4000;
+  ap->modality = lateral->modality = NP_MODALITY_FLUOROSCOPY;
+  ap->view = NP_VIEW_AP;
+  /* An oblique partner: only the recorded pair gives the 90°. */
+  lateral->view = NP_VIEW_OBLIQUE;
+  set_path (ap, 500, 550, 700, 500);
+  set_path (lateral, 300, 540, 500, 500);
+  ap->has_geometry = lateral->has_geometry = TRUE;
+  ap->geometry = lateral->geometry = g;
+  np_plan_set_string (&ap->second_view_path, "lateral.json");
+  ap->second_view_angle_deg = 90;
+
+  results = np_planner_compute_two_views (ap, lateral, NAN, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (results->two_views.cone_beam);
+  g_assert_cmpfloat_with_epsilon (results->depth, 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (results->path_length, sqrt (20400), 1e-9);
+  g_assert_cmpfloat (results->depth_ci95[0], <=, 100);
+  g_assert_cmpfloat (results->depth_ci95[1], >=, 100);
+  g_assert_false (has_warning (results, "parallel projection"));
+
+  ap->has_geometry = FALSE;
+  parallel = np_planner_compute_two_views (ap, lateral, NAN, &options, &error);
+  g_assert_no_error (error);
+  g_assert_false (parallel->two_views.cone_beam);
+  g_assert_true (has_warning (parallel, "parallel projection"));
+  /* The parallax allowance (±40 mm at 725 mm, a uniform ±5.5 % scale per
+   * view) makes the depth interval several millimetres wide, where the
+   * clicks alone (1 px, 0.5 mm/px) give about ±1 mm. */
+  g_assert_cmpfloat (parallel->depth_ci95[1] - parallel->depth_ci95[0], >,
+                     2 * (results->depth_ci95[1] - results->depth_ci95[0]));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -202,5 +353,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/planner/two-views", test_two_views);
   g_test_add_func ("/core/planner/fluoroscopy-plans", test_fluoroscopy_plans);
   g_test_add_func ("/core/planner/two-view-intervals", test_two_view_intervals);
+  g_test_add_func ("/core/planner/cone-beam", test_cone_beam);
+  g_test_add_func ("/core/planner/cone-beam-plans", test_cone_beam_plans);
   return g_test_run ();
 }
