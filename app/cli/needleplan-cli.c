@@ -11,7 +11,9 @@
 
 #include "np-cli.h"
 #include "np-error.h"
+#include "np-i18n.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +45,8 @@ main (int    argc,
   setlocale (LC_ALL, "");
   /* Numbers in files and on the command line always use a dot. */
   setlocale (LC_NUMERIC, "C");
+  np_i18n_init ();
+  textdomain (GETTEXT_PACKAGE);
   np_gsl_init ();
 
   if (argc < 2)
