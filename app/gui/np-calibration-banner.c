@@ -9,6 +9,8 @@
 
 #include "np-calibration-banner.h"
 
+#include <glib/gi18n.h>
+
 #include "np-calibration.h"
 
 #include <math.h>
@@ -101,15 +103,15 @@ update (NpCalibrationBanner *self)
       g_autofree char *spacing = spacing_text (self->result->spacing_mm);
 
       /* Weaker evidence and disagreements are said, never hidden. */
-      text = g_strdup_printf ("Depth scale found: %.3f mm/px from %u ticks %s apart%s%s%s",
+      text = g_strdup_printf (_("Depth scale found: %.3f mm/px from %u ticks %s apart%s%s%s"),
                               self->result->mm_per_px, used_ticks (self->result), spacing,
                               self->result->confidence == NP_AUTO_CONFIDENCE_MEDIUM
-                              ? " (medium confidence: check it against a known distance)" : "",
+                              ? _(" (medium confidence: check it against a known distance)") : "",
                               self->result->disagreement ? " — " : "",
                               self->result->disagreement ? self->result->cross_check : "");
     }
   else
-    text = g_strdup ("Skin line found at the near edge of the imaging region");
+    text = g_strdup (_("Skin line found at the near edge of the imaging region"));
   gtk_label_set_text (self->label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->use_button), scale);
   gtk_widget_set_visible (GTK_WIDGET (self->skin_button), skin);
@@ -218,7 +220,7 @@ use_clicked_cb (NpCalibrationBanner *self)
   plan = np_document_dup_plan (self->document);
   np_calibration_free (plan->calibration);
   plan->calibration = calibration;
-  np_document_edit (self->document, g_steal_pointer (&plan), "Use the depth scale found");
+  np_document_edit (self->document, g_steal_pointer (&plan), _("Use the depth scale found"));
 }
 
 static void
@@ -238,7 +240,7 @@ skin_clicked_cb (NpCalibrationBanner *self)
   /* A sector's near boundary is the probe's arc. */
   plan->skin_kind = self->result->region.shape == NP_AUTO_REGION_SECTOR ? NP_SKIN_ARC
                                                                         : NP_SKIN_POLYLINE;
-  np_document_edit (self->document, g_steal_pointer (&plan), "Use the skin line found");
+  np_document_edit (self->document, g_steal_pointer (&plan), _("Use the skin line found"));
 }
 
 static void

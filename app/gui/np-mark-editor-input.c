@@ -10,6 +10,8 @@
 
 #include "np-mark-editor-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 /* Clicks */
@@ -176,8 +178,8 @@ drag_begin_cb (NpMarkEditor   *self,
               placed->entry = place_point (self, placed, mark, point);
             }
           np_document_begin_live_edit (self->document,
-                                       mark == NP_OVERLAY_MARK_TARGET ? "Place target"
-                                                                      : "Place entry");
+                                       mark == NP_OVERLAY_MARK_TARGET ? _("Place target")
+                                                                      : _("Place entry"));
           self->live = TRUE;
           np_document_live_edit (self->document, g_steal_pointer (&placed));
           np_mark_editor_select (self, mark, 0);
@@ -221,7 +223,7 @@ drag_update_cb (NpMarkEditor   *self,
 
         if (!self->live)
           {
-            description = g_strdup_printf ("Move %s", np_mark_describe (plan, self->handle.mark,
+            description = g_strdup_printf (_("Move %s"), np_mark_describe (plan, self->handle.mark,
                                                                         self->handle.index));
             np_document_begin_live_edit (self->document, description);
             self->live = TRUE;

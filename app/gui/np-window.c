@@ -11,6 +11,8 @@
 
 #include "np-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-autosave.h"
 #include "np-export-actions.h"
 #include "np-jpeg.h"
@@ -70,10 +72,10 @@ update_history_actions (NpWindow *self)
 {
   const char *undo = np_document_get_undo_label (self->document);
   const char *redo = np_document_get_redo_label (self->document);
-  g_autofree char *undo_tip = undo != NULL ? g_strdup_printf ("Undo “%s” (Ctrl+Z)", undo)
-                                           : g_strdup ("Nothing to undo (Ctrl+Z)");
-  g_autofree char *redo_tip = redo != NULL ? g_strdup_printf ("Redo “%s” (Ctrl+Shift+Z)", redo)
-                                           : g_strdup ("Nothing to redo (Ctrl+Shift+Z)");
+  g_autofree char *undo_tip = undo != NULL ? g_strdup_printf (_("Undo “%s” (Ctrl+Z)"), undo)
+                                           : g_strdup (_("Nothing to undo (Ctrl+Z)"));
+  g_autofree char *redo_tip = redo != NULL ? g_strdup_printf (_("Redo “%s” (Ctrl+Shift+Z)"), redo)
+                                           : g_strdup (_("Nothing to redo (Ctrl+Shift+Z)"));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  np_document_can_undo (self->document));
@@ -131,9 +133,9 @@ _np_window_update_title (NpWindow *self)
     }
 
   if (dirty)
-    g_string_append (subtitle, "Unsaved changes · ");
+    g_string_append (subtitle, _("Unsaved changes · "));
   if (self->frame_mismatch)
-    g_string_append (subtitle, "Frame differs from the plan’s · ");
+    g_string_append (subtitle, _("Frame differs from the plan’s · "));
   if (folder != NULL)
     g_string_append_printf (subtitle, "%s · ", folder);
   g_string_append_printf (subtitle, "%u × %u px", np_frame_get_width (frame),
@@ -143,7 +145,7 @@ _np_window_update_title (NpWindow *self)
     g_string_append_printf (subtitle, " · %s", format);
 
   shown = g_strdup_printf ("%s%s", dirty ? "• " : "", name);
-  title = g_strdup_printf ("%s — NeedlePlan", shown);
+  title = g_strdup_printf (_("%s — NeedlePlan"), shown);
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, shown);
   adw_window_title_set_subtitle (self->window_title, subtitle->str);
@@ -219,7 +221,7 @@ np_window_show_error (NpWindow     *self,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
                                                        error->message));
-  adw_message_dialog_add_response (dialog, "close", "_Close");
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
   gtk_window_present (GTK_WINDOW (dialog));
@@ -404,7 +406,7 @@ drop_cb (NpWindow      *self,
   if (count > 1)
     {
       g_autofree char *text =
-        g_strdup_printf ("Opened the first of %u files: a window shows one frame", count);
+        g_strdup_printf (_("Opened the first of %u files: a window shows one frame"), count);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
     }
   return TRUE;
@@ -635,7 +637,7 @@ autosave_failed_cb (NpWindow     *self,
                     const GError *error,
                     NpAutosave   *autosave)
 {
-  g_autofree char *text = g_strdup_printf ("Autosave failed: %s", error->message);
+  g_autofree char *text = g_strdup_printf (_("Autosave failed: %s"), error->message);
 
   np_window_show_toast (self, text);
 }
