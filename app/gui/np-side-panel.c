@@ -909,8 +909,10 @@ static void
 set_model (AdwComboRow       *row,
            const char *const *names)
 {
-  g_autoptr(GtkStringList) model = gtk_string_list_new (names);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
 
+  for (guint i = 0; names[i] != NULL; i++)
+    gtk_string_list_append (model, _(names[i]));
   adw_combo_row_set_model (row, G_LIST_MODEL (model));
 }
 
