@@ -64,6 +64,26 @@ format_interval_source (const NpPlanResults *results,
                           words);
 }
 
+/* A result as a screen reader says it: "20.8 millimetres", "19.6 to 21.6". */
+static char *
+spoken (const char *text)
+{
+  static const struct {
+    const char *written;
+    const char *said;
+  } words[] = {
+    { " – ", N_(" to ") },
+    { " mm", N_(" millimetres") },
+    { " px", N_(" pixels") },
+    { "°", N_(" degrees") },
+  };
+  g_autoptr(GString) said = g_string_new (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    g_string_replace (said, words[i].written, _(words[i].said), 0);
+  return g_string_free (g_steal_pointer (&said), FALSE);
+}
+
 static void
 set_row (NpSidePanel *self,
          const char  *key,
@@ -83,6 +103,20 @@ set_row (NpSidePanel *self,
         gtk_widget_remove_css_class (label, "success");
         if (style != NULL)
           gtk_widget_add_css_class (label, style);
+        /* Read as one: "Target depth, 20.8 millimetres, 95 % interval 19.6 to 21.6 mm". */
+        {
+          g_autofree char *said_value = spoken (value != NULL ? value : _("not known"));
+          g_autofree char *said_detail = detail != NULL && *detail != '\0' ? spoken (detail) : NULL;
+          g_autofree char *name = said_detail != NULL
+            ? g_strdup_printf ("%s, %s, %s", self->rows[i].title, said_value, said_detail)
+            : g_strdup_printf ("%s, %s", self->rows[i].title, said_value);
+
+          /* The label alone: GTK would append the title it is labelled by. */
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->rows[i].row),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self->rows[i].row),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+        }
         return;
       }
   g_assert_not_reached ();

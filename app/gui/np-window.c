@@ -306,6 +306,54 @@ _np_window_open_file_now (NpWindow *self,
 
 /* Results */
 
+/* What the canvas draws, in words for a screen reader: the marks, the
+ * depth and path, the structures and the warnings. */
+static char *
+describe_plan (const NpPlan        *plan,
+               const NpPlanResults *results)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_structures = plan->structures != NULL ? plan->structures->len : 0;
+
+  if (plan->has_target)
+    g_string_append_printf (text, _("Target at %.0f, %.0f px. "), plan->target.x, plan->target.y);
+  else
+    g_string_append (text, _("No target marked. "));
+  if (plan->has_entry)
+    g_string_append_printf (text, _("Entry at %.0f, %.0f px. "), plan->entry.x, plan->entry.y);
+  else
+    g_string_append (text, _("No entry marked. "));
+  if (results != NULL && results->has_depth)
+    g_string_append_printf (text, _("Target depth %.1f %s. "), results->depth, results->unit);
+  if (results != NULL && results->has_path)
+    g_string_append_printf (text, _("Needle path %.1f %s"), results->path_length, results->unit);
+  if (results != NULL && results->has_path && results->has_angle)
+    g_string_append_printf (text, _(" at %.0f° to the skin"), results->insertion_angle_deg);
+  if (results != NULL && results->has_path)
+    g_string_append (text, ". ");
+  g_string_append_printf (text, ngettext ("%u structure to avoid. ", "%u structures to avoid. ",
+                                          n_structures), n_structures);
+  if (results != NULL && results->warnings != NULL && results->warnings->len > 0)
+    {
+      g_string_append (text, ngettext ("Warning: ", "Warnings: ", results->warnings->len));
+      for (guint i = 0; i < results->warnings->len; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? "; " : "",
+                                (const char *) g_ptr_array_index (results->warnings, i));
+      g_string_append (text, ".");
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_canvas_description (NpWindow *self)
+{
+  g_autofree char *description = describe_plan (np_document_get_plan (self->document),
+                                                np_plan_analysis_get_results (self->analysis));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
 /* The analysis replaced or completed the results: the overlay shows them. */
 static void
 analysis_results_cb (NpWindow       *self,
@@ -313,6 +361,7 @@ analysis_results_cb (NpWindow       *self,
                      NpPlanAnalysis *analysis)
 {
   np_canvas_queue_overlay_redraw (self->canvas);
+  update_canvas_description (self);
 }
 
 /* Millimetres in the status line on a calibrated frame, unless the
@@ -336,6 +385,7 @@ document_changed_cb (NpWindow   *self,
   update_status_calibration (self);
   update_history_actions (self);
   _np_window_cine_sync (self);
+  update_canvas_description (self);
 }
 
 static void
