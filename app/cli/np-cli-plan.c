@@ -242,7 +242,7 @@ print_text (const char          *path,
     printf (_("Modality:      %s, %s, %s\n"), np_modality_label (plan->modality),
             np_view_label (plan->view), np_technique_label (plan->technique));
   if (approach != NULL)
-    printf (_("Approach:      %s\n"), approach->name);
+    printf (_("Approach:      %s\n"), _(approach->name));
   printf (_("Calibration:   %s (%s)\n"), np_calibration_method_to_string (cal->method),
           np_calibration_method_describe (cal->method));
   if (results->calibrated)

@@ -437,7 +437,7 @@ case_section (Layout *l)
   g_ptr_array_add (pairs, g_strdup (_("Condition")));
   g_ptr_array_add (pairs, g_strdup (np_condition_label (plan->condition)));
   g_ptr_array_add (pairs, g_strdup (_("Approach")));
-  g_ptr_array_add (pairs, or_not_stated (approach != NULL ? approach->name : plan->approach));
+  g_ptr_array_add (pairs, or_not_stated (approach != NULL ? _(approach->name) : plan->approach));
   g_ptr_array_add (pairs, g_strdup (_("Technique")));
   g_ptr_array_add (pairs, g_strdup (np_technique_label (plan->technique)));
   g_ptr_array_add (pairs, g_strdup (_("Injectate")));

@@ -100,7 +100,7 @@ sync_approaches (NpSidePanel  *self,
         if (approach_fits (&approaches[i], plan))
           {
             g_ptr_array_add (self->approach_ids, g_strdup (approaches[i].id));
-            gtk_string_list_append (model, approaches[i].name);
+            gtk_string_list_append (model, _(approaches[i].name));
           }
       adw_combo_row_set_model (self->approach_row, G_LIST_MODEL (model));
     }
@@ -113,7 +113,7 @@ sync_approaches (NpSidePanel  *self,
     const NpApproach *approach = np_approach_lookup (plan->approach);
 
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->approach_row),
-                                 approach != NULL ? approach->note : NULL);
+                                 approach != NULL ? _(approach->note) : NULL);
   }
 }
 
