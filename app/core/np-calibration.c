@@ -24,19 +24,19 @@ static const struct
   const char *id;
   const char *description;
 } methods[] = {
-  [NP_CALIBRATION_NONE] = { "none", "Not calibrated: measurements in pixels" },
-  [NP_CALIBRATION_KNOWN_DISTANCE] = { "known-distance", "Two points a known distance apart" },
-  [NP_CALIBRATION_DEPTH_SCALE] = { "depth-scale", "Fit of the depth-scale tick marks" },
+  [NP_CALIBRATION_NONE] = { "none", N_("Not calibrated: measurements in pixels") },
+  [NP_CALIBRATION_KNOWN_DISTANCE] = { "known-distance", N_("Two points a known distance apart") },
+  [NP_CALIBRATION_DEPTH_SCALE] = { "depth-scale", N_("Fit of the depth-scale tick marks") },
   [NP_CALIBRATION_DEPTH_SETTING] = { "depth-setting",
-                                     "Depth setting over the rows of the imaging field" },
-  [NP_CALIBRATION_FILE] = { "file", "Pixel size declared by the image file" },
-  [NP_CALIBRATION_SPHERE] = { "sphere", "Circle fit of a calibration sphere of known size" },
+                                     N_("Depth setting over the rows of the imaging field") },
+  [NP_CALIBRATION_FILE] = { "file", N_("Pixel size declared by the image file") },
+  [NP_CALIBRATION_SPHERE] = { "sphere", N_("Circle fit of a calibration sphere of known size") },
   [NP_CALIBRATION_GEOMETRY] = { "geometry",
-                                "Detector pixel size × source-to-object / source-to-image" },
-  [NP_CALIBRATION_MANUAL] = { "manual", "Pixel size typed in by the user" },
+                                N_("Detector pixel size × source-to-object / source-to-image") },
+  [NP_CALIBRATION_MANUAL] = { "manual", N_("Pixel size typed in by the user") },
   /* The id needleplan-cli calibrate --auto --json has always printed. */
   [NP_CALIBRATION_DEPTH_SCALE_AUTO] = { "depth-scale-automatic",
-                                        "Depth scale (automatic): ticks found in the frame" },
+                                        N_("Depth scale (automatic): ticks found in the frame") },
 };
 
 /**
@@ -399,7 +399,7 @@ const char *
 np_calibration_method_describe (NpCalibrationMethod method)
 {
   g_return_val_if_fail ((guint) method < G_N_ELEMENTS (methods), NULL);
-  return methods[method].description;
+  return _(methods[method].description);
 }
 
 /* Clicks beyond a million pixels are not on any frame we open. */
@@ -842,8 +842,10 @@ np_calibration_add_json_members (const NpCalibration    *calibration,
 
   np_json_add_string (builder, "method", np_calibration_method_to_string (calibration->method));
   if (flags & NP_CALIBRATION_JSON_DESCRIPTION)
+    /* Machine output: the English words, whatever the locale. */
     np_json_add_string (builder, "description",
-                        np_calibration_method_describe (calibration->method));
+                        methods[MIN ((guint) calibration->method, G_N_ELEMENTS (methods) - 1)]
+                          .description);
   np_json_add_pair (builder, "mm_per_px", sizes, calibration->mm_per_px_x,
                     calibration->mm_per_px_y);
   np_json_add_pair (builder, "se_mm_per_px", sizes, calibration->se_mm_per_px_x,
