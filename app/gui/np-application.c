@@ -393,7 +393,7 @@ static void
 np_application_init (NpApplication *self)
 {
   static const GOptionEntry options[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Show the version and exit", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
     { NULL }
   };
 
