@@ -8,7 +8,11 @@
 #define G_LOG_DOMAIN "needleplan"
 
 #include "np-application.h"
+#include "np-i18n.h"
 #include "np-prefetch.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
 
 int
 main (int   argc,
@@ -22,6 +26,12 @@ main (int   argc,
    * libadwaita start on this one (docs/performance.md). */
   np_prefetch_trace ("main");
   prefetch = np_prefetch_new_for_args (argc, argv);
+
+  /* Before GTK: its own start-up messages and the templates' strings are
+   * looked up in the domain made default here. */
+  setlocale (LC_ALL, "");
+  np_i18n_init ();
+  textdomain (GETTEXT_PACKAGE);
 
   np_application_avoid_software_gl ("/dev");
   g_set_application_name ("NeedlePlan");

@@ -14,6 +14,7 @@ np_packages_build=(
 )
 np_packages_run=(xvfb xauth dbus)
 np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0
   dcmtk dicom3tools)
 np_packages_bench=(xvfb xauth eog ristretto valgrind dbus libx11-dev dcmtk)
 # The Debian package (tools/package, tests/package): the packaging tools, and

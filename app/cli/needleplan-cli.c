@@ -11,29 +11,31 @@
 
 #include "np-cli.h"
 #include "np-error.h"
+#include "np-i18n.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 static const NpCliVerb verbs[] = {
-  { "info", "size, bit depth, colour type and declared pixel size of a frame", np_cli_info },
-  { "calibrate", "pixel size from depth-scale ticks, a sphere, a distance…", np_cli_calibrate },
-  { "plan", "depth, path, angle, clearance, needle and 95% intervals of a plan", np_cli_plan },
-  { "optimize", "recommend the entry point of a plan and say why", np_cli_optimize },
-  { "export", "annotated PNG or PDF report of a plan, or of a folder of plans", np_cli_export },
-  { "phantom", "a synthetic ultrasound or fluoroscopy case with known truth", np_cli_phantom },
-  { "score", "training score of a trainee's plan against the expert plan", np_cli_score },
+  { "info", N_("size, bit depth, colour type and declared pixel size of a frame"), np_cli_info },
+  { "calibrate", N_("pixel size from depth-scale ticks, a sphere, a distance…"), np_cli_calibrate },
+  { "plan", /* xgettext:no-c-format */ N_("depth, path, angle, clearance, needle and 95% intervals of a plan"), np_cli_plan },
+  { "optimize", N_("recommend the entry point of a plan and say why"), np_cli_optimize },
+  { "export", N_("annotated PNG or PDF report of a plan, or of a folder of plans"), np_cli_export },
+  { "phantom", N_("a synthetic ultrasound or fluoroscopy case with known truth"), np_cli_phantom },
+  { "score", N_("training score of a trainee's plan against the expert plan"), np_cli_score },
 };
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "Usage: needleplan-cli VERB [OPTIONS] ARGS\n\nVerbs:\n");
+  fprintf (out, _("Usage: needleplan-cli VERB [OPTIONS] ARGS\n\nVerbs:\n"));
   for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
-    fprintf (out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
-  fprintf (out, "\nRun 'needleplan-cli VERB --help' for the options of a verb.\n"
-                "Exit status: 0 success, 1 bad input, 2 bad usage.\n");
+    fprintf (out, "  %-10s %s\n", verbs[i].name, _(verbs[i].summary));
+  fprintf (out, _("\nRun 'needleplan-cli VERB --help' for the options of a verb.\n"
+                "Exit status: 0 success, 1 bad input, 2 bad usage.\n"));
 }
 
 int
@@ -43,6 +45,8 @@ main (int    argc,
   setlocale (LC_ALL, "");
   /* Numbers in files and on the command line always use a dot. */
   setlocale (LC_NUMERIC, "C");
+  np_i18n_init ();
+  textdomain (GETTEXT_PACKAGE);
   np_gsl_init ();
 
   if (argc < 2)
@@ -70,5 +74,5 @@ main (int    argc,
         return verbs[i].run (argc - 1, argv + 1);
       }
 
-  return np_cli_fail (NP_CLI_EXIT_USAGE, "unknown verb “%s” (see --help)", argv[1]);
+  return np_cli_fail (NP_CLI_EXIT_USAGE, _("unknown verb “%s” (see --help)"), argv[1]);
 }

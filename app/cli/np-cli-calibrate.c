@@ -9,6 +9,8 @@
 
 #include "np-cli.h"
 
+#include <glib/gi18n.h>
+
 #include "np-auto-calibration.h"
 #include "np-calibration.h"
 #include "np-dicom-helper.h"
@@ -67,13 +69,13 @@ parse_number (const char *text,
 {
   if (text == NULL)
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "%s needs %s MM (see --help)", needed_by,
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("%s needs %s MM (see --help)"), needed_by,
                                 option);
       return FALSE;
     }
   if (!np_cli_parse_double (text, value))
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "%s “%s” is not a number", option, text);
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("%s “%s” is not a number"), option, text);
       return FALSE;
     }
   return TRUE;
@@ -170,24 +172,24 @@ print_text (const NpCalibration *calibration,
             const NpTickFit     *ticks,
             const NpCircleFit   *circle)
 {
-  printf ("Method:      %s (%s)\n", np_calibration_method_to_string (calibration->method),
+  printf (_("Method:      %s (%s)\n"), np_calibration_method_to_string (calibration->method),
           np_calibration_method_describe (calibration->method));
   if (calibration->mm_per_px_x == calibration->mm_per_px_y)
-    printf ("Pixel size:  %.6g mm/px", calibration->mm_per_px_x);
+    printf (_("Pixel size:  %.6g mm/px"), calibration->mm_per_px_x);
   else
-    printf ("Pixel size:  %.6g × %.6g mm/px", calibration->mm_per_px_x, calibration->mm_per_px_y);
+    printf (_("Pixel size:  %.6g × %.6g mm/px"), calibration->mm_per_px_x, calibration->mm_per_px_y);
   if (calibration->se_mm_per_px_x > 0 || calibration->se_mm_per_px_y > 0)
-    printf (" ± %.2g (standard error)\n",
+    printf (_(" ± %.2g (standard error)\n"),
             clean (MAX (calibration->se_mm_per_px_x, calibration->se_mm_per_px_y),
                    calibration->mm_per_px_x));
   else
-    printf (" (standard error not known)\n");
+    printf (_(" (standard error not known)\n"));
   if (calibration->note != NULL)
-    printf ("Note:        %s\n", calibration->note);
+    printf (_("Note:        %s\n"), calibration->note);
 
   if (ticks != NULL)
     {
-      printf ("Ticks:       %u used, %u flagged, RMS residual %.3g mm\n", ticks->n_used,
+      printf (_("Ticks:       %u used, %u flagged, RMS residual %.3g mm\n"), ticks->n_used,
               ticks->n_flagged, clean (ticks->rms_residual_mm, ticks->spacing_mm));
       printf ("  click  tick  position px  residual px  status\n");
       for (guint i = 0; i < ticks->ticks->len; i++)
@@ -202,14 +204,14 @@ print_text (const NpCalibration *calibration,
         {
           const NpTick *tick = &g_array_index (ticks->ticks, NpTick, i);
           if (tick->reason != NULL)
-            printf ("Flagged:     click %u (tick %d): %s\n", tick->click_index + 1,
+            printf (_("Flagged:     click %u (tick %d): %s\n"), tick->click_index + 1,
                     tick->tick_index, tick->reason);
         }
     }
 
   if (circle != NULL)
     {
-      printf ("Circle:      centre (%.3f, %.3f) px, radius %.3f ± %.2g px, RMS residual %.3g px\n",
+      printf (_("Circle:      centre (%.3f, %.3f) px, radius %.3f ± %.2g px, RMS residual %.3g px\n"),
               circle->centre.x, circle->centre.y, circle->radius_px,
               clean (circle->se_radius_px, circle->radius_px),
               clean (circle->rms_residual_px, circle->radius_px));
@@ -321,43 +323,43 @@ print_auto_text (const char              *path,
 {
   const NpAutoRegion *region = &result->region;
 
-  printf ("Frame:       %s\n", path);
+  printf (_("Frame:       %s\n"), path);
   if (result->found)
     {
-      printf ("Method:      depth scale (automatic), a candidate to confirm\n");
-      printf ("Pixel size:  %.6g mm/px ± %.2g (standard error)\n", result->mm_per_px,
+      printf (_("Method:      depth scale (automatic), a candidate to confirm\n"));
+      printf (_("Pixel size:  %.6g mm/px ± %.2g (standard error)\n"), result->mm_per_px,
               result->se_mm_per_px);
-      printf ("Assumption:  %s\n", result->assumption);
-      printf ("Ticks:       %u found, %u flagged, %.2f px apart, RMS residual %.3f px\n",
+      printf (_("Assumption:  %s\n"), result->assumption);
+      printf (_("Ticks:       %u found, %u flagged, %.2f px apart, RMS residual %.3f px\n"),
               result->ticks->len, result->n_flagged, result->tick_step_px,
               result->rms_residual_px);
-      printf ("Period:      %.2f px by autocorrelation of the brightness along the scale\n",
+      printf (_("Period:      %.2f px by autocorrelation of the brightness along the scale\n"),
               result->autocorrelation_step_px);
-      printf ("Confidence:  %s\n", np_auto_confidence_to_string (result->confidence));
+      printf (_("Confidence:  %s\n"), np_auto_confidence_to_string (result->confidence));
       printf ("  tick        x        y  major  residual px\n");
       for (guint i = 0; i < result->ticks->len; i++)
         {
           const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);
           g_autofree char *residual = tick->used ? g_strdup_printf ("%11.3f", tick->residual_px)
-                                                 : g_strdup ("    flagged");
+                                                 : g_strdup (_("    flagged"));
 
           printf ("  %4d  %7.2f  %7.2f  %5s  %s\n", tick->index, tick->point.x, tick->point.y,
                   tick->major ? "yes" : "no", residual);
         }
     }
-  printf ("Region:      %s\n", np_auto_region_shape_to_string (region->shape));
+  printf (_("Region:      %s\n"), np_auto_region_shape_to_string (region->shape));
   if (region->shape == NP_AUTO_REGION_RECTANGLE)
-    printf ("             x %.1f–%.1f, y %.1f–%.1f px, edge RMS %.2f px\n", region->rect.x,
+    printf (_("             x %.1f–%.1f, y %.1f–%.1f px, edge RMS %.2f px\n"), region->rect.x,
             region->rect.x + region->rect.width, region->rect.y,
             region->rect.y + region->rect.height, region->edge_rms_px);
   else if (region->shape == NP_AUTO_REGION_SECTOR)
-    printf ("             apex (%.1f, %.1f) px, radii %.1f–%.1f px, edge RMS %.2f px, "
-            "near-arc RMS %.2f px\n", region->apex.x, region->apex.y, region->near_radius_px,
+    printf (_("             apex (%.1f, %.1f) px, radii %.1f–%.1f px, edge RMS %.2f px, "
+            "near-arc RMS %.2f px\n"), region->apex.x, region->apex.y, region->near_radius_px,
             region->far_radius_px, region->edge_rms_px, region->near_rms_px);
   if (result->has_skin)
-    printf ("Skin line:   proposed at the near edge of the image area (not yet accepted)\n");
+    printf (_("Skin line:   proposed at the near edge of the image area (not yet accepted)\n"));
   if (result->cross_check != NULL)
-    printf ("Check:       %s\n", result->cross_check);
+    printf (_("Check:       %s\n"), result->cross_check);
 }
 
 static int
@@ -402,7 +404,7 @@ calibrate_auto (const char *path,
 }
 
 static const char description[] =
-  "Methods (give exactly one):\n"
+  N_("Methods (give exactly one):\n"
   "  --ticks \"x,y x,y …\" --spacing MM   least-squares fit of depth-scale ticks\n"
   "  --circle \"x,y …\" [--diameter MM]   circle fit of a calibration sphere (25 mm)\n"
   "  --distance \"x,y x,y\" --mm MM        two points a known distance apart\n"
@@ -411,7 +413,7 @@ static const char description[] =
   "  --auto FRAME                        find the depth scale in the frame's pixels\n"
   "\n"
   "Points are image coordinates in pixels. Ticks that do not fit (double\n"
-  "clicks, skipped ticks, stray clicks) are flagged with a reason and left out.";
+  "clicks, skipped ticks, stray clicks) are flagged with a reason and left out.");
 
 int
 np_cli_calibrate (int    argc,
@@ -427,41 +429,41 @@ np_cli_calibrate (int    argc,
   guint n_methods;
   int exit_code;
   GOptionEntry entries[] = {
-    { "ticks", 0, 0, G_OPTION_ARG_STRING, &options.ticks, "Depth-scale ticks", "\"x,y …\"" },
-    { "spacing", 0, 0, G_OPTION_ARG_STRING, &options.spacing, "Tick spacing", "MM" },
-    { "circle", 0, 0, G_OPTION_ARG_STRING, &options.circle, "Points on a sphere's rim",
+    { "ticks", 0, 0, G_OPTION_ARG_STRING, &options.ticks, N_("Depth-scale ticks"), "\"x,y …\"" },
+    { "spacing", 0, 0, G_OPTION_ARG_STRING, &options.spacing, N_("Tick spacing"), "MM" },
+    { "circle", 0, 0, G_OPTION_ARG_STRING, &options.circle, N_("Points on a sphere's rim"),
       "\"x,y …\"" },
-    { "diameter", 0, 0, G_OPTION_ARG_STRING, &options.diameter, "Sphere diameter (25)", "MM" },
-    { "distance", 0, 0, G_OPTION_ARG_STRING, &options.distance, "Two points", "\"x,y x,y\"" },
-    { "mm", 0, 0, G_OPTION_ARG_STRING, &options.mm, "Their distance", "MM" },
-    { "depth", 0, 0, G_OPTION_ARG_STRING, &options.depth, "Depth setting", "MM" },
-    { "rows", 0, 0, G_OPTION_ARG_STRING, &options.rows, "Top and bottom of the field",
+    { "diameter", 0, 0, G_OPTION_ARG_STRING, &options.diameter, N_("Sphere diameter (25)"), "MM" },
+    { "distance", 0, 0, G_OPTION_ARG_STRING, &options.distance, N_("Two points"), "\"x,y x,y\"" },
+    { "mm", 0, 0, G_OPTION_ARG_STRING, &options.mm, N_("Their distance"), "MM" },
+    { "depth", 0, 0, G_OPTION_ARG_STRING, &options.depth, N_("Depth setting"), "MM" },
+    { "rows", 0, 0, G_OPTION_ARG_STRING, &options.rows, N_("Top and bottom of the field"),
       "TOP,BOTTOM" },
-    { "sid", 0, 0, G_OPTION_ARG_STRING, &options.sid, "Source-to-image distance", "MM" },
-    { "sod", 0, 0, G_OPTION_ARG_STRING, &options.sod, "Source-to-object distance", "MM" },
-    { "pixel", 0, 0, G_OPTION_ARG_STRING, &options.pixel, "Detector pixel size", "MM" },
+    { "sid", 0, 0, G_OPTION_ARG_STRING, &options.sid, N_("Source-to-image distance"), "MM" },
+    { "sod", 0, 0, G_OPTION_ARG_STRING, &options.sod, N_("Source-to-object distance"), "MM" },
+    { "pixel", 0, 0, G_OPTION_ARG_STRING, &options.pixel, N_("Detector pixel size"), "MM" },
     { "mark-error", 0, 0, G_OPTION_ARG_STRING, &options.mark_error,
-      "Click error per point for --distance and --rows (1)", "PX" },
+      N_("Click error per point for --distance and --rows (1)"), "PX" },
     { "auto", 0, 0, G_OPTION_ARG_FILENAME, &options.auto_frame,
-      "Find the depth scale, imaging region and skin line in a frame", "FRAME" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &options.as_json, "Print JSON for machines", NULL },
+      N_("Find the depth scale, imaging region and skin line in a frame"), "FRAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options.as_json, N_("Print JSON for machines"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("— pixel size from clicked points or known geometry");
-  g_option_context_set_description (context, description);
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = g_option_context_new (_("— pixel size from clicked points or known geometry"));
+  g_option_context_set_description (context, _(description));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 1)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "calibrate takes no arguments, only options: “%s” "
-                        "(see --help)", argv[1]);
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("calibrate takes no arguments, only options: “%s” "
+                        "(see --help)"), argv[1]);
 
   n_methods = (options.ticks != NULL) + (options.circle != NULL) + (options.distance != NULL)
               + (options.depth != NULL) + (options.sid != NULL) + (options.auto_frame != NULL);
   if (n_methods != 1)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "give exactly one of --ticks, --circle, --distance, "
-                        "--depth, --sid or --auto (see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("give exactly one of --ticks, --circle, --distance, "
+                        "--depth, --sid or --auto (see --help)"));
   if (options.auto_frame != NULL)
     return calibrate_auto (options.auto_frame, options.as_json);
   if (options.mark_error != NULL
@@ -498,7 +500,7 @@ np_cli_calibrate (int    argc,
           || !parse_point_list (options.distance, "--distance", &points, &exit_code))
         return exit_code;
       if (points->len != 2)
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "--distance takes exactly two points, not %u",
+        return np_cli_fail (NP_CLI_EXIT_USAGE, _("--distance takes exactly two points, not %u"),
                             points->len);
       calibration = np_calibration_new_known_distance (g_array_index (points, NpImagePoint, 0),
                                                        g_array_index (points, NpImagePoint, 1),
@@ -512,11 +514,11 @@ np_cli_calibrate (int    argc,
       if (!parse_number (options.depth, "--depth", "", &depth, &exit_code))
         return exit_code;
       if (options.rows == NULL)
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "--depth needs --rows TOP,BOTTOM (see --help)");
+        return np_cli_fail (NP_CLI_EXIT_USAGE, _("--depth needs --rows TOP,BOTTOM (see --help)"));
       rows = g_strsplit (options.rows, ",", -1);
       if (g_strv_length (rows) != 2 || !np_cli_parse_double (g_strstrip (rows[0]), &top)
           || !np_cli_parse_double (g_strstrip (rows[1]), &bottom))
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "--rows “%s” is not two rows; write TOP,BOTTOM",
+        return np_cli_fail (NP_CLI_EXIT_USAGE, _("--rows “%s” is not two rows; write TOP,BOTTOM"),
                             options.rows);
       calibration = np_calibration_new_depth_setting (depth, top, bottom, mark_error, &error);
     }

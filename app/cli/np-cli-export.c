@@ -9,6 +9,8 @@
 
 #include "np-cli.h"
 
+#include <glib/gi18n.h>
+
 #include "np-terminal-text.h"
 
 #include "np-dicom-export.h"
@@ -24,11 +26,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SUMMARY "PLAN --png OUT | --pdf OUT | --dicom OUT | --pdf-dicom OUT, or --batch DIR " \
-                "--out DIR — the annotated image or the report"
+#define SUMMARY N_("PLAN --png OUT | --pdf OUT | --dicom OUT | --pdf-dicom OUT, or --batch DIR " \
+                "--out DIR — the annotated image or the report")
 
 #define DESCRIPTION \
-  "One plan:\n" \
+  N_("One plan:\n" \
   "  needleplan-cli export PLAN --png OUT [--pdf OUT] [--anonymise] [--paper a4|letter]\n" \
   "  needleplan-cli export PLAN --dicom OUT.dcm [--pdf-dicom OUT.dcm] [--anonymise]\n" \
   "Every *.json plan under a folder (recursively):\n" \
@@ -42,7 +44,7 @@
   "Capture with the plan inside, --pdf-dicom the report as an Encapsulated PDF, both\n" \
   "in the source DICOM's study (docs/dicom.md). All requested files are written, or\n" \
   "none. A plan whose frame has changed since it was saved is not exported, nor one\n" \
-  "without its site or side unless --unrecorded says to record them as not recorded.\n"
+  "without its site or side unless --unrecorded says to record them as not recorded.\n")
 
 typedef struct
 {
@@ -115,7 +117,7 @@ make_options (const Args       *args,
 
   if (args->paper != NULL && !np_paper_from_string (args->paper, &options->paper))
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "--paper must be a4 or letter, not “%s”",
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("--paper must be a4 or letter, not “%s”"),
                                 args->paper);
       return FALSE;
     }
@@ -128,8 +130,8 @@ make_options (const Args       *args,
           || !np_cli_parse_double (parts[1], &options->window.width)
           || options->window.width <= 0)
         {
-          *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "--window must be CENTER,WIDTH with a "
-                                    "positive width, not “%s”", args->window);
+          *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("--window must be CENTER,WIDTH with a "
+                                    "positive width, not “%s”"), args->window);
           return FALSE;
         }
       options->has_window = TRUE;
@@ -138,8 +140,8 @@ make_options (const Args       *args,
     {
       if (!parse_date (args->date))
         {
-          *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "--date must be a date written "
-                                    "YYYY-MM-DD, not “%s”", args->date);
+          *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("--date must be a date written "
+                                    "YYYY-MM-DD, not “%s”"), args->date);
           return FALSE;
         }
       options->date = args->date;
@@ -152,7 +154,7 @@ print_warning (const char *warning)
 {
   g_autofree char *line = np_terminal_text (warning, 1000);
 
-  fprintf (stderr, "needleplan-cli: warning: %s\n", line);
+  fprintf (stderr, _("needleplan-cli: warning: %s\n"), line);
 }
 
 /* Loads @plan_path and its frame and writes the requested files. Without
@@ -188,8 +190,8 @@ export_plan (const char             *plan_path,
     {
       g_autofree char *display = g_filename_display_name (frame_path);
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The frame “%s” has changed since the plan was saved (its SHA-256 differs); "
-                   "open the plan in NeedlePlan to check the marks before exporting", display);
+                   _("The frame “%s” has changed since the plan was saved (its SHA-256 differs); "
+                   "open the plan in NeedlePlan to check the marks before exporting"), display);
       return FALSE;
     }
   /* A DICOM frame is read by the importer process, at the plan's frame. */
@@ -238,14 +240,14 @@ run_single (const Args  *args,
   int exit_code;
 
   if (args->out != NULL)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--out goes with --batch; for one plan use "
-                        "--png OUT or --pdf OUT (see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--out goes with --batch; for one plan use "
+                        "--png OUT or --pdf OUT (see --help)"));
   if (argc != 2)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "export takes exactly one PLAN, or --batch DIR "
-                        "(see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("export takes exactly one PLAN, or --batch DIR "
+                        "(see --help)"));
   if (args->png == NULL && args->pdf == NULL && args->dicom == NULL && args->pdf_dicom == NULL)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "say what to write: --png OUT, --pdf OUT, --dicom OUT "
-                        "and/or --pdf-dicom OUT (see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("say what to write: --png OUT, --pdf OUT, --dicom OUT "
+                        "and/or --pdf-dicom OUT (see --help)"));
   {
     const struct { const char *option; const char *path; } outputs[] = {
       { "--png", args->png }, { "--pdf", args->pdf }, { "--dicom", args->dicom },
@@ -258,7 +260,7 @@ run_single (const Args  *args,
         if (outputs[i].path != NULL && outputs[j].path != NULL
             && (strcmp (outputs[i].path, outputs[j].path) == 0
                 || np_file_same_file (outputs[i].path, outputs[j].path)))
-          return np_cli_fail (NP_CLI_EXIT_USAGE, "%s and %s name the same file “%s”",
+          return np_cli_fail (NP_CLI_EXIT_USAGE, _("%s and %s name the same file “%s”"),
                               outputs[i].option, outputs[j].option, outputs[i].path);
   }
   if (!make_options (args, &options, &exit_code))
@@ -269,13 +271,13 @@ run_single (const Args  *args,
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   if (args->png != NULL)
-    printf ("Wrote %s\n", args->png);
+    printf (_("Wrote %s\n"), args->png);
   if (args->pdf != NULL)
-    printf ("Wrote %s\n", args->pdf);
+    printf (_("Wrote %s\n"), args->pdf);
   if (args->dicom != NULL)
-    printf ("Wrote %s\n", args->dicom);
+    printf (_("Wrote %s\n"), args->dicom);
   if (args->pdf_dicom != NULL)
-    printf ("Wrote %s\n", args->pdf_dicom);
+    printf (_("Wrote %s\n"), args->pdf_dicom);
   return NP_CLI_EXIT_OK;
 }
 
@@ -337,7 +339,7 @@ is_plan_file (const char *path)
   JsonObject *object;
   const char *format;
 
-  mapped = np_file_map_regular (path, "Cannot open", NULL);
+  mapped = np_file_map_regular (path, _("Cannot open"), NULL);
   if (mapped == NULL || g_mapped_file_get_length (mapped) > NP_PLAN_FILE_MAX_BYTES)
     return TRUE;
   parser = json_parser_new_immutable ();
@@ -415,7 +417,7 @@ export_one_of_batch (const Args             *args,
     {
       int saved_errno = errno;
       g_autofree char *display = g_filename_display_name (folder);
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot create the folder “%s”: %s", display,
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot create the folder “%s”: %s"), display,
                    g_strerror (saved_errno));
       return FALSE;
     }
@@ -439,19 +441,19 @@ run_batch (Args   *args,
   int exit_code;
 
   if (argc != 1)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--batch takes no PLAN; it exports every *.json "
-                        "under DIR (see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--batch takes no PLAN; it exports every *.json "
+                        "under DIR (see --help)"));
   if (args->out == NULL)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--batch needs --out DIR for the exported files");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--batch needs --out DIR for the exported files"));
   if (!make_options (args, &options, &exit_code))
     return exit_code;
   if (!args->batch_png && !args->batch_pdf)
     args->batch_png = args->batch_pdf = TRUE;
 
   if (!g_file_test (args->batch, G_FILE_TEST_IS_DIR))
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "“%s” is not a folder", args->batch);
+    return np_cli_fail (NP_CLI_EXIT_INPUT, _("“%s” is not a folder"), args->batch);
   if (g_mkdir_with_parents (args->out, 0755) != 0)
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "Cannot create the folder “%s”: %s", args->out,
+    return np_cli_fail (NP_CLI_EXIT_INPUT, _("Cannot create the folder “%s”: %s"), args->out,
                         g_strerror (errno));
 
   collect_plans (args->batch, NULL, args->out, candidates);
@@ -466,8 +468,8 @@ run_batch (Args   *args,
         skipped++;
     }
   if (plans->len == 0)
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "no plan files (*.json with \"format\": \"%s\") "
-                        "under “%s”", NP_PLAN_FORMAT, args->batch);
+    return np_cli_fail (NP_CLI_EXIT_INPUT, _("no plan files (*.json with \"format\": \"%s\") "
+                        "under “%s”"), NP_PLAN_FORMAT, args->batch);
   g_ptr_array_sort (plans, compare_paths);
 
   for (guint i = 0; i < plans->len; i++)
@@ -485,14 +487,14 @@ run_batch (Args   *args,
           for (guint k = 0; k < warnings->len; k++)
             {
               g_autofree char *line = np_terminal_text (g_ptr_array_index (warnings, k), 1000);
-              fprintf (stderr, "  warning: %s\n", line);
+              fprintf (stderr, _("  warning: %s\n"), line);
             }
         }
       else
         {
           g_autofree char *message = np_terminal_text (error->message, 1000);
 
-          fprintf (stderr, "failed: %s\n", message);
+          fprintf (stderr, _("failed: %s\n"), message);
           g_ptr_array_add (failures, g_strdup_printf ("%s: %s", shown, message));
         }
     }
@@ -500,15 +502,15 @@ run_batch (Args   *args,
   {
     g_autofree char *out = np_terminal_text (args->out, 0);
 
-    fprintf (stderr, "Exported %u of %u plans to %s\n", plans->len - failures->len, plans->len,
+    fprintf (stderr, _("Exported %u of %u plans to %s\n"), plans->len - failures->len, plans->len,
              out);
   }
   if (skipped > 0)
-    fprintf (stderr, "Skipped %u other JSON file%s (not plans)\n", skipped,
-             skipped == 1 ? "" : "s");
+    fprintf (stderr, ngettext ("Skipped %u other JSON file (not plans)\n",
+                               "Skipped %u other JSON files (not plans)\n", skipped), skipped);
   if (failures->len == 0)
     return NP_CLI_EXIT_OK;
-  fprintf (stderr, "%u failed:\n", failures->len);
+  fprintf (stderr, _("%u failed:\n"), failures->len);
   for (guint i = 0; i < failures->len; i++)
     fprintf (stderr, "  %s\n", (const char *) g_ptr_array_index (failures, i));
   return NP_CLI_EXIT_INPUT;
@@ -523,41 +525,41 @@ np_cli_export (int    argc,
   gboolean batch = is_batch (argc, argv);
   int exit_code;
   GOptionEntry single_entries[] = {
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &args.png, "Write the annotated image", "OUT" },
-    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &args.pdf, "Write the report", "OUT" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &args.png, N_("Write the annotated image"), "OUT" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &args.pdf, N_("Write the report"), "OUT" },
     { "dicom", 0, 0, G_OPTION_ARG_FILENAME, &args.dicom,
-      "Write the annotated image as a DICOM Secondary Capture", "OUT" },
+      N_("Write the annotated image as a DICOM Secondary Capture"), "OUT" },
     { "pdf-dicom", 0, 0, G_OPTION_ARG_FILENAME, &args.pdf_dicom,
-      "Write the report as a DICOM Encapsulated PDF", "OUT" },
+      N_("Write the report as a DICOM Encapsulated PDF"), "OUT" },
     { NULL }
   };
   GOptionEntry batch_entries[] = {
-    { "png", 0, 0, G_OPTION_ARG_NONE, &args.batch_png, "With --batch: annotated images", NULL },
-    { "pdf", 0, 0, G_OPTION_ARG_NONE, &args.batch_pdf, "With --batch: reports", NULL },
+    { "png", 0, 0, G_OPTION_ARG_NONE, &args.batch_png, N_("With --batch: annotated images"), NULL },
+    { "pdf", 0, 0, G_OPTION_ARG_NONE, &args.batch_pdf, N_("With --batch: reports"), NULL },
     { NULL }
   };
   GOptionEntry common_entries[] = {
     { "batch", 0, 0, G_OPTION_ARG_FILENAME, &args.batch,
-      "Export every *.json plan under DIR", "DIR" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out, "With --batch: where the files go", "DIR" },
+      N_("Export every *.json plan under DIR"), "DIR" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &args.out, N_("With --batch: where the files go"), "DIR" },
     { "anonymise", 0, 0, G_OPTION_ARG_NONE, &args.anonymise,
-      "Leave the patient's name and ID out", NULL },
+      N_("Leave the patient's name and ID out"), NULL },
     { "anonymize", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &args.anonymise, NULL, NULL },
     { "unrecorded", 0, 0, G_OPTION_ARG_NONE, &args.unrecorded,
-      "Export a plan without site or side, marked “not recorded”", NULL },
-    { "paper", 0, 0, G_OPTION_ARG_STRING, &args.paper, "Report paper: a4 (default) or letter",
+      N_("Export a plan without site or side, marked “not recorded”"), NULL },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &args.paper, N_("Report paper: a4 (default) or letter"),
       "SIZE" },
     { "window", 0, 0, G_OPTION_ARG_STRING, &args.window,
-      "Window for the frame (default: as NeedlePlan opens it)", "CENTER,WIDTH" },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &args.date, "The report's date (default: today)",
+      N_("Window for the frame (default: as NeedlePlan opens it)"), "CENTER,WIDTH" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &args.date, N_("The report's date (default: today)"),
       "YYYY-MM-DD" },
     { NULL }
   };
 
-  context = g_option_context_new (SUMMARY);
-  g_option_context_set_description (context, DESCRIPTION);
-  g_option_context_add_main_entries (context, batch ? batch_entries : single_entries, NULL);
-  g_option_context_add_main_entries (context, common_entries, NULL);
+  context = g_option_context_new (_(SUMMARY));
+  g_option_context_set_description (context, _(DESCRIPTION));
+  g_option_context_add_main_entries (context, batch ? batch_entries : single_entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     {
       args_clear (&args);

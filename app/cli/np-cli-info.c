@@ -9,6 +9,8 @@
 
 #include "np-cli.h"
 
+#include <glib/gi18n.h>
+
 #include "np-json-util.h"
 #include "np-terminal-text.h"
 
@@ -80,16 +82,16 @@ print_dicom (const NpDicomInfo *info)
 {
   g_autofree char *frames = g_strdup_printf ("%u", info->frames);
 
-  print_field ("Modality:", info->modality);
-  print_field ("Transfer:", info->transfer_syntax);
-  print_field ("Frames:", frames);
-  print_field ("Photometric:", info->photometric);
+  print_field (_("Modality:"), info->modality);
+  print_field (_("Transfer:"), info->transfer_syntax);
+  print_field (_("Frames:"), frames);
+  print_field (_("Photometric:"), info->photometric);
   if (!isnan (info->frame_time_ms))
-    printf ("%-13s%.1f ms\n", "Frame time:", info->frame_time_ms);
+    printf ("%-13s%.1f ms\n", _("Frame time:"), info->frame_time_ms);
   if (!isnan (info->window_center) && !isnan (info->window_width))
-    printf ("%-13scentre %g, width %g\n", "Window:", info->window_center, info->window_width);
+    printf (_("%-13scentre %g, width %g\n"), _("Window:"), info->window_center, info->window_width);
   if (!isnan (info->rescale_slope))
-    printf ("%-13s%g × value %+g\n", "Rescale:", info->rescale_slope,
+    printf (_("%-13s%g × value %+g\n"), _("Rescale:"), info->rescale_slope,
             isnan (info->rescale_intercept) ? 0.0 : info->rescale_intercept);
   for (guint i = 0; i < np_dicom_info_get_n_regions (info); i++)
     {
@@ -103,30 +105,30 @@ print_dicom (const NpDicomInfo *info)
               fabs (region->delta_y), region_unit_name (region->units_y));
     }
   if (!isnan (info->pixel_spacing[0]))
-    printf ("%-13s%g × %g mm (row × column)\n", "Pixel spacing:", info->pixel_spacing[0],
+    printf (_("%-13s%g × %g mm (row × column)\n"), _("Pixel spacing:"), info->pixel_spacing[0],
             info->pixel_spacing[1]);
   if (!isnan (info->imager_pixel_spacing[0]))
-    printf ("%-13s%g × %g mm at the detector\n", "Imager spacing:", info->imager_pixel_spacing[0],
+    printf (_("%-13s%g × %g mm at the detector\n"), _("Imager spacing:"), info->imager_pixel_spacing[0],
             info->imager_pixel_spacing[1]);
   if (!isnan (info->magnification))
-    printf ("%-13s%g\n", "Magnification:", info->magnification);
+    printf ("%-13s%g\n", _("Magnification:"), info->magnification);
   if (!isnan (info->sid_mm))
     printf ("%-13s%g mm\n", "SID:", info->sid_mm);
   if (!isnan (info->sod_mm))
     printf ("%-13s%g mm\n", "SOD:", info->sod_mm);
-  print_field ("Patient:", info->patient_name);
-  print_field ("Patient ID:", info->patient_id);
-  print_field ("Born:", info->patient_birth_date);
-  print_field ("Sex:", info->patient_sex);
-  print_field ("Study date:", info->study_date);
-  print_field ("Study:", info->study_description);
-  print_field ("Accession:", info->accession_number);
-  print_field ("Referrer:", info->referring_physician);
-  print_field ("Institution:", info->institution);
-  print_field ("SOP UID:", info->sop_instance_uid);
+  print_field (_("Patient:"), info->patient_name);
+  print_field (_("Patient ID:"), info->patient_id);
+  print_field (_("Born:"), info->patient_birth_date);
+  print_field (_("Sex:"), info->patient_sex);
+  print_field (_("Study date:"), info->study_date);
+  print_field (_("Study:"), info->study_description);
+  print_field (_("Accession:"), info->accession_number);
+  print_field (_("Referrer:"), info->referring_physician);
+  print_field (_("Institution:"), info->institution);
+  print_field (_("SOP UID:"), info->sop_instance_uid);
   /* A Secondary Capture NeedlePlan wrote (docs/dicom.md). */
   if (info->needleplan_plan_inside)
-    printf ("NeedlePlan plan inside: yes\n");
+    printf (_("NeedlePlan plan inside: yes\n"));
 }
 
 /* The DICOM header's calibration as NeedlePlan judges it: what a new plan
@@ -139,10 +141,10 @@ print_dicom_calibration (const NpFrame *frame)
                               np_frame_get_height (frame));
 
   if (dc->calibration != NULL)
-    printf ("Pixel size:  %.6g × %.6g mm/px %s (used by default for a new plan)\n",
+    printf (_("Pixel size:  %.6g × %.6g mm/px %s (used by default for a new plan)\n"),
             dc->calibration->mm_per_px_x, dc->calibration->mm_per_px_y, dc->source);
   else
-    printf ("Pixel size:  none usable: %s (measurements need a calibration)\n", dc->reason);
+    printf (_("Pixel size:  none usable: %s (measurements need a calibration)\n"), dc->reason);
   for (guint i = 0; i < dc->regions->len; i++)
     {
       const NpDicomCalibrationRegion *r = &g_array_index (dc->regions,
@@ -168,22 +170,22 @@ np_cli_info (int    argc,
   g_autoptr(NpAutoCalibration) scale = NULL;
   int exit_code;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
-    { "frame", 0, 0, G_OPTION_ARG_INT, &frame_number, "Frame of a DICOM cine (from 1)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for machines"), NULL },
+    { "frame", 0, 0, G_OPTION_ARG_INT, &frame_number, N_("Frame of a DICOM cine (from 1)"), "N" },
     { NULL }
   };
 
-  context = g_option_context_new ("FRAME — size, bit depth, colour type and declared pixel size;\n"
+  context = g_option_context_new (_("FRAME — size, bit depth, colour type and declared pixel size;\n"
                                   "for DICOM also modality, transfer syntax, frames, regions\n"
-                                  "and patient/study fields");
-  g_option_context_add_main_entries (context, entries, NULL);
+                                  "and patient/study fields"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "info takes exactly one FRAME (see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("info takes exactly one FRAME (see --help)"));
 
   if (frame_number < 1)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--frame counts from 1");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--frame counts from 1"));
   if (np_dicom_helper_file_is_dicom (argv[1]))
     frame = np_dicom_helper_load_frame (argv[1], (guint) frame_number - 1, &error);
   else
@@ -253,10 +255,10 @@ np_cli_info (int    argc,
     }
 
   shown_path = np_terminal_text (argv[1], 0);
-  printf ("File:        %s\n", shown_path);
-  printf ("Size:        %u × %u pixels\n", np_frame_get_width (frame), np_frame_get_height (frame));
-  printf ("Stored as:   %s\n", np_frame_get_source_format (frame));
-  printf ("Loaded as:   %u-bit %s\n", np_frame_get_bit_depth (frame),
+  printf (_("File:        %s\n"), shown_path);
+  printf (_("Size:        %u × %u pixels\n"), np_frame_get_width (frame), np_frame_get_height (frame));
+  printf (_("Stored as:   %s\n"), np_frame_get_source_format (frame));
+  printf (_("Loaded as:   %u-bit %s\n"), np_frame_get_bit_depth (frame),
           channels_name (np_frame_get_channels (frame)));
   if (np_frame_get_dicom_info (frame) != NULL)
     print_dicom_calibration (frame);
@@ -265,18 +267,18 @@ np_cli_info (int    argc,
       g_autofree char *x = pixel_size_text (mm_x);
       g_autofree char *y = pixel_size_text (mm_y);
 
-      printf ("Pixel size:  %s × %s mm (declared by the file, not yet confirmed)\n", x, y);
+      printf (_("Pixel size:  %s × %s mm (declared by the file, not yet confirmed)\n"), x, y);
     }
   else
-    printf ("Pixel size:  not declared (measurements need a calibration)\n");
+    printf (_("Pixel size:  not declared (measurements need a calibration)\n"));
   if (np_frame_get_dicom_info (frame) != NULL)
     print_dicom (np_frame_get_dicom_info (frame));
   if (scale->found)
-    printf ("Depth scale: found in the pixels: %.4f mm/px ± %.2g from %u ticks (%s); a candidate, "
-            "see calibrate --auto\n", scale->mm_per_px, scale->se_mm_per_px, scale->ticks->len,
+    printf (_("Depth scale: found in the pixels: %.4f mm/px ± %.2g from %u ticks (%s); a candidate, "
+            "see calibrate --auto\n"), scale->mm_per_px, scale->se_mm_per_px, scale->ticks->len,
             scale->assumption);
   else
-    printf ("Depth scale: %s\n", scale->reason);
+    printf (_("Depth scale: %s\n"), scale->reason);
   /* a disagreement with another source is never left out */
   if (scale->found && scale->disagreement)
     printf ("             %s\n", scale->cross_check);

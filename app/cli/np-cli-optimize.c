@@ -8,6 +8,8 @@
 #define G_LOG_DOMAIN "needleplan-cli"
 
 #include "np-cli.h"
+
+#include <glib/gi18n.h>
 #include "np-cli-plan-private.h"
 
 #include "np-error.h"
@@ -39,9 +41,9 @@ move_frame_reference (NpPlan      *plan,
     {
       g_autofree char *display = g_filename_display_name (to_path);
 
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display,
-                   g_file_test (to_folder, G_FILE_TEST_EXISTS) ? "part of the path is not a folder"
-                                                               : "no such file or folder");
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot save “%s”: %s"), display,
+                   g_file_test (to_folder, G_FILE_TEST_EXISTS) ? _("part of the path is not a folder")
+                                                               : _("no such file or folder"));
       return FALSE;
     }
   frame = np_plan_file_resolve_frame (plan, from_path, error);
@@ -90,24 +92,24 @@ print_text (const NpEntryRecommendation *rec,
   g_autofree char *reason = np_terminal_text (rec->reason, 1000);
 
   if (!rec->feasible)
-    printf ("NO ENTRY SATISFIES EVERY CONSTRAINT; the least-bad one is shown.\n");
-  printf ("Entry:   (%.2f, %.2f) px\n", rec->entry.x, rec->entry.y);
+    printf (_("NO ENTRY SATISFIES EVERY CONSTRAINT; the least-bad one is shown.\n"));
+  printf (_("Entry:   (%.2f, %.2f) px\n"), rec->entry.x, rec->entry.y);
   if (rec->has_path)
-    printf ("Path:    %.1f %s at %.1f° to the skin\n", rec->path_length, rec->unit,
+    printf (_("Path:    %.1f %s at %.1f° to the skin\n"), rec->path_length, rec->unit,
             rec->insertion_angle_deg);
   if (rec->min_clearance < G_MAXDOUBLE)
-    printf ("Nearest: %.1f %s from a structure\n", rec->min_clearance, rec->unit);
-  printf ("Why:     %s\n", reason);
+    printf (_("Nearest: %.1f %s from a structure\n"), rec->min_clearance, rec->unit);
+  printf (_("Why:     %s\n"), reason);
   if (out_path != NULL)
-    printf ("Wrote:   %s\n", out_path);
+    printf (_("Wrote:   %s\n"), out_path);
 }
 
 static const char description[] =
-  "Finds the entry on the skin line (past the end of the probe for an in-plane\n"
+  N_("Finds the entry on the skin line (past the end of the probe for an in-plane\n"
   "approach) with the shortest path that keeps every structure's margin and the\n"
   "approach's angle range, and says why. With -o, writes the plan with that entry\n"
   "(atomically: OUT is either complete or untouched). When no entry satisfies\n"
-  "everything, the least-bad one is shown and the failing constraint named.";
+  "everything, the least-bad one is shown and the failing constraint named.");
 
 int
 np_cli_optimize (int    argc,
@@ -124,21 +126,21 @@ np_cli_optimize (int    argc,
   gboolean as_json = FALSE;
   int exit_code;
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Write the optimised plan here",
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("Write the optimised plan here"),
       "OUT" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for machines"), NULL },
     { "walkdown-angle", 0, 0, G_OPTION_ARG_STRING, &walkdown_text,
-      "Out of plane: needle angle to the skin (the approach's, or 45)", "DEG" },
+      N_("Out of plane: needle angle to the skin (the approach's, or 45)"), "DEG" },
     { NULL }
   };
 
-  context = g_option_context_new ("PLAN — recommend the entry point and say why");
-  g_option_context_set_description (context, description);
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = g_option_context_new (_("PLAN — recommend the entry point and say why"));
+  g_option_context_set_description (context, _(description));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "optimize takes exactly one PLAN (see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("optimize takes exactly one PLAN (see --help)"));
 
   plan = np_cli_plan_load (argv[1], &options, notes, &error);
   if (plan == NULL)
@@ -162,8 +164,8 @@ np_cli_optimize (int    argc,
       /* Neither the plan read nor its frame is ever replaced by the output. */
       frame = plan->frame_path != NULL && *plan->frame_path != '\0'
               ? np_plan_file_resolve_frame (plan, argv[1], NULL) : NULL;
-      if (!np_file_check_output (out_path, argv[1], "the plan being optimised", &error)
-          || !np_file_check_output (out_path, frame, "the plan's frame", &error))
+      if (!np_file_check_output (out_path, argv[1], _("the plan being optimised"), &error)
+          || !np_file_check_output (out_path, frame, _("the plan's frame"), &error))
         return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
       plan->has_entry = TRUE;
       plan->entry = rec->entry;

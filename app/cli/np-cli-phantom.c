@@ -9,6 +9,8 @@
 
 #include "np-cli.h"
 
+#include <glib/gi18n.h>
+
 #include "np-phantom.h"
 
 #include <errno.h>
@@ -66,62 +68,62 @@ np_cli_phantom (int    argc,
   NpPhantomOptions options;
   int exit_code;
   GOptionEntry entries[] = {
-    { "site", 0, 0, G_OPTION_ARG_STRING, &site, "knee, shoulder or hip", "SITE" },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, N_("knee, shoulder or hip"), "SITE" },
     { "modality", 0, 0, G_OPTION_ARG_STRING, &modality,
-      "ultrasound (default) or fluoroscopy", "MODALITY" },
-    { "view", 0, 0, G_OPTION_ARG_STRING, &view, "fluoroscopy: ap (default) or lateral", "VIEW" },
+      N_("ultrasound (default) or fluoroscopy"), "MODALITY" },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &view, N_("fluoroscopy: ap (default) or lateral"), "VIEW" },
     { "probe", 0, 0, G_OPTION_ARG_STRING, &probe,
-      "ultrasound: linear or curvilinear (default: the approach's usual probe)", "PROBE" },
+      N_("ultrasound: linear or curvilinear (default: the approach's usual probe)"), "PROBE" },
     { "approach", 0, 0, G_OPTION_ARG_STRING, &approach,
-      "which approach of the site (see below)", "NAME" },
+      N_("which approach of the site (see below)"), "NAME" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
-      "draws the anatomy and the noise; the same seed gives the same bytes", "N" },
+      N_("draws the anatomy and the noise; the same seed gives the same bytes"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "folder for frame.png, plan.json and truth.json (created if missing)", "DIR" },
+      N_("folder for frame.png, plan.json and truth.json (created if missing)"), "DIR" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
-      "Write into a folder that already holds files (replacing the case's three)", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the ground truth as JSON", NULL },
+      N_("Write into a folder that already holds files (replacing the case's three)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the ground truth as JSON"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("— write a synthetic case with known ground truth");
-  g_option_context_add_main_entries (context, entries, NULL);
-  description = g_strdup_printf ("Approaches (--approach; the first is the default, except that "
+  context = g_option_context_new (_("— write a synthetic case with known ground truth"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  description = g_strdup_printf (_("Approaches (--approach; the first is the default, except that "
                                  "a shoulder with --probe linear gets subacromial):\n%s\n"
-                                 "Example: needleplan-cli phantom --site knee --seed 7 -o knee-07",
+                                 "Example: needleplan-cli phantom --site knee --seed 7 -o knee-07"),
                                  approaches);
   g_option_context_set_description (context, description);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 1)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "phantom takes no arguments besides its options, not "
-                                           "“%s” (see --help)", argv[1]);
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("phantom takes no arguments besides its options, not "
+                                           "“%s” (see --help)"), argv[1]);
 
   np_phantom_options_init (&options);
   if (site == NULL)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--site is missing: knee, shoulder or hip");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--site is missing: knee, shoulder or hip"));
   if (seed == NULL)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--seed is missing: give a whole number, e.g. --seed 1");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--seed is missing: give a whole number, e.g. --seed 1"));
   if (output == NULL)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "-o is missing: name the folder for the case");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("-o is missing: name the folder for the case"));
 
   if (!np_site_from_string (site, &options.site)
       || (options.site != NP_SITE_KNEE && options.site != NP_SITE_SHOULDER
           && options.site != NP_SITE_HIP))
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "unknown site “%s”: use knee, shoulder or hip", site);
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("unknown site “%s”: use knee, shoulder or hip"), site);
   if (modality != NULL && !np_modality_from_string (modality, &options.modality))
     return np_cli_fail (NP_CLI_EXIT_USAGE,
-                        "unknown modality “%s”: use ultrasound or fluoroscopy", modality);
+                        _("unknown modality “%s”: use ultrasound or fluoroscopy"), modality);
   if (!parse_seed (seed, &options.seed))
     return np_cli_fail (NP_CLI_EXIT_USAGE,
-                        "--seed “%s” is not a whole number from 0 to %u", seed, G_MAXUINT32);
+                        _("--seed “%s” is not a whole number from 0 to %u"), seed, G_MAXUINT32);
   if (probe != NULL)
     {
       if (options.modality != NP_MODALITY_ULTRASOUND)
         return np_cli_fail (NP_CLI_EXIT_USAGE,
-                            "--probe is for ultrasound; fluoroscopy takes --view");
+                            _("--probe is for ultrasound; fluoroscopy takes --view"));
       if (!np_probe_from_string (probe, &options.probe))
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "unknown probe “%s”: use linear or curvilinear",
+        return np_cli_fail (NP_CLI_EXIT_USAGE, _("unknown probe “%s”: use linear or curvilinear"),
                             probe);
       options.has_probe = TRUE;
     }
@@ -129,16 +131,16 @@ np_cli_phantom (int    argc,
     {
       if (options.modality != NP_MODALITY_FLUOROSCOPY)
         return np_cli_fail (NP_CLI_EXIT_USAGE,
-                            "--view is for fluoroscopy; ultrasound takes --probe");
+                            _("--view is for fluoroscopy; ultrasound takes --probe"));
       if (!np_view_from_string (view, &options.view)
           || (options.view != NP_VIEW_AP && options.view != NP_VIEW_LATERAL))
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "unknown view “%s”: use ap or lateral", view);
+        return np_cli_fail (NP_CLI_EXIT_USAGE, _("unknown view “%s”: use ap or lateral"), view);
     }
   options.approach = approach;
 
   if (!force && folder_has_files (output))
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "“%s” already holds files: choose an empty or new "
-                        "folder, or give --force to replace the case in it", output);
+    return np_cli_fail (NP_CLI_EXIT_INPUT, _("“%s” already holds files: choose an empty or new "
+                        "folder, or give --force to replace the case in it"), output);
 
   phantom = np_phantom_generate (&options, &error);
   if (phantom == NULL)
@@ -153,12 +155,12 @@ np_cli_phantom (int    argc,
       const NpPlan *plan = np_phantom_get_plan (phantom);
       double depth = np_phantom_get_target_depth (phantom);
 
-      printf ("Wrote %s: %s %s, %s, seed %u; pixel %.4f mm; target depth %.2f mm%s\n", output,
+      printf (_("Wrote %s: %s %s, %s, seed %u; pixel %.4f mm; target depth %.2f mm%s\n"), output,
               np_site_to_string (plan->site), np_modality_to_string (plan->modality),
               plan->modality == NP_MODALITY_ULTRASOUND ? np_probe_to_string (plan->probe)
                                                        : np_view_to_string (plan->view),
               options.seed, np_phantom_get_pixel_size (phantom), depth,
-              plan->modality == NP_MODALITY_FLUOROSCOPY ? " (from AP and lateral together)" : "");
+              plan->modality == NP_MODALITY_FLUOROSCOPY ? _(" (from AP and lateral together)") : "");
     }
   return NP_CLI_EXIT_OK;
 }

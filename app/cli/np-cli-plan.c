@@ -8,6 +8,8 @@
 #define G_LOG_DOMAIN "needleplan-cli"
 
 #include "np-cli.h"
+
+#include <glib/gi18n.h>
 #include "np-cli-plan-private.h"
 
 #include "np-terminal-text.h"
@@ -66,16 +68,16 @@ np_cli_plan_load (const char        *path,
     frame = np_frame_load (frame_path, &frame_error);
   if (frame == NULL)
     {
-      g_ptr_array_add (notes, g_strdup_printf ("The frame could not be read (%s); the field of "
-                                               "view is not known", frame_error->message));
+      g_ptr_array_add (notes, g_strdup_printf (_("The frame could not be read (%s); the field of "
+                                               "view is not known"), frame_error->message));
       return g_steal_pointer (&plan);
     }
   np_planner_options_init_for_frame (options, plan, np_frame_get_width (frame),
                                      np_frame_get_height (frame));
   g_clear_error (&frame_error);
   if (np_plan_file_check_frame (plan, path, &matches, &frame_error) && !matches)
-    g_ptr_array_add (notes, g_strdup ("The frame differs from the one the plan was made on "
-                                      "(SHA-256 mismatch)"));
+    g_ptr_array_add (notes, g_strdup (_("The frame differs from the one the plan was made on "
+                                        "(SHA-256 mismatch)")));
   g_clear_error (&frame_error);
   if (!np_plan_file_check_dicom_source (plan, path, frame_path, np_frame_get_dicom_info (frame),
                                         &frame_error))
@@ -88,10 +90,10 @@ np_cli_plan_load (const char        *path,
       g_autoptr(NpCalibration) scanner = np_calibration_new_from_frame (frame, NULL);
 
       if (scanner != NULL)
-        g_ptr_array_add (notes, g_strdup_printf ("The plan has no calibration, so values are "
+        g_ptr_array_add (notes, g_strdup_printf (_("The plan has no calibration, so values are "
                                                  "in px; the frame's DICOM header gives %.4f × "
                                                  "%.4f mm/px %s: use it in NeedlePlan's "
-                                                 "Calibration section to plan in mm",
+                                                 "Calibration section to plan in mm"),
                                                  scanner->mm_per_px_x, scanner->mm_per_px_y,
                                                  scanner->note));
     }
@@ -108,8 +110,8 @@ np_cli_plan_parse_angle (const char *text,
 {
   if (!np_cli_parse_double (text, value) || *value <= lower || *value > 90)
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "%s “%s” must be an angle above %g° and up "
-                                "to 90°", option, text, lower);
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("%s “%s” must be an angle above %g° and up "
+                                "to 90°"), option, text, lower);
       return FALSE;
     }
   return TRUE;
@@ -237,80 +239,80 @@ print_text (const char          *path,
 
   g_autofree char *shown_path = np_terminal_text (path, 0);
 
-  printf ("Plan:          %s\n", shown_path);
-  printf ("Site:          %s, side %s\n", np_site_label (plan->site),
+  printf (_("Plan:          %s\n"), shown_path);
+  printf (_("Site:          %s, side %s\n"), np_site_label (plan->site),
           np_side_label (plan->side));
   if (plan->modality == NP_MODALITY_ULTRASOUND)
-    printf ("Modality:      %s, %s probe, %s\n", np_modality_label (plan->modality),
+    printf (_("Modality:      %s, %s probe, %s\n"), np_modality_label (plan->modality),
             np_probe_label (plan->probe), np_technique_label (plan->technique));
   else
-    printf ("Modality:      %s, %s, %s\n", np_modality_label (plan->modality),
+    printf (_("Modality:      %s, %s, %s\n"), np_modality_label (plan->modality),
             np_view_label (plan->view), np_technique_label (plan->technique));
   if (approach != NULL)
-    printf ("Approach:      %s\n", approach->name);
-  printf ("Calibration:   %s (%s)\n", np_calibration_method_to_string (cal->method),
+    printf (_("Approach:      %s\n"), _(approach->name));
+  printf (_("Calibration:   %s (%s)\n"), np_calibration_method_to_string (cal->method),
           np_calibration_method_describe (cal->method));
   if (results->calibrated)
-    printf ("Pixel size:    %.6g × %.6g mm/px ± %.2g × %.2g (standard error)\n",
+    printf (_("Pixel size:    %.6g × %.6g mm/px ± %.2g × %.2g (standard error)\n"),
             cal->mm_per_px_x, cal->mm_per_px_y, cal->se_mm_per_px_x, cal->se_mm_per_px_y);
   else
-    printf ("Pixel size:    NOT CALIBRATED: every value below is in pixels\n");
+    printf (_("Pixel size:    NOT CALIBRATED: every value below is in pixels\n"));
   if (results->speed_of_sound_m_s > 0)
-    printf ("Tissue speed:  %g ± %g m/s (SD; the image assumes 1540 m/s)\n",
+    printf (_("Tissue speed:  %g ± %g m/s (SD; the image assumes 1540 m/s)\n"),
             results->speed_of_sound_m_s, plan->speed_of_sound_sd_m_s);
 
   printf ("\n");
-  print_row ("Result", "Value", "95% Monte Carlo", "95% propagated");
-  print_row ("Depth", depth, depth_mc, depth_fo);
-  print_row ("Path length", length, length_mc, length_fo);
-  print_row ("Insertion angle", angle, angle_mc, angle_fo);
+  print_row (_("Result"), _("Value"), _("95% Monte Carlo"), /* xgettext:no-c-format */ _("95% propagated"));
+  print_row (_("Depth"), depth, depth_mc, depth_fo);
+  print_row (_("Path length"), length, length_mc, length_fo);
+  print_row (_("Insertion angle"), angle, angle_mc, angle_fo);
   if (results->has_projection)
     {
       g_autofree char *projected = length_text (results, TRUE, results->projected_path_length);
       g_autofree char *projected_angle = g_strdup_printf ("%.1f°", results->projected_angle_deg);
 
-      print_row ("Projected path", projected, "", "");
-      print_row ("Projected angle", projected_angle, "", "");
+      print_row (_("Projected path"), projected, "", "");
+      print_row (_("Projected angle"), projected_angle, "", "");
     }
   if (results->has_two_views)
     {
       g_autofree char *residual = g_strdup_printf ("%.2f mm", results->two_views.rms_residual_mm);
 
-      print_row ("Two-view residual", residual, "", "");
-      print_row ("Two-view model", results->two_views.cone_beam
+      print_row (_("Two-view residual"), residual, "", "");
+      print_row (_("Two-view model"), results->two_views.cone_beam
                  ? _("cone beam (both views' SID, SOD, detector pixel)")
                  : _("parallel projections at the calibrated planes"), "", "");
     }
   if (np_visibility_to_string (results->visibility) != NULL)
-    print_row ("Visibility", np_visibility_to_string (results->visibility), "", "");
+    print_row (_("Visibility"), np_visibility_to_string (results->visibility), "", "");
   if (results->has_fov_entry)
     {
       g_autofree char *at = g_strdup_printf ("(%.1f, %.1f) px", results->fov_entry.x,
                                              results->fov_entry.y);
       g_autofree char *from = length_text (results, TRUE, results->fov_entry_depth);
 
-      print_row ("Comes into view", at, "", "");
-      print_row ("Visible from depth", from, "", "");
+      print_row (_("Comes into view"), at, "", "");
+      print_row (_("Visible from depth"), from, "", "");
     }
   if (results->has_walkdown)
     {
       g_autofree char *offset = length_text (results, TRUE, results->walkdown_offset);
       g_autofree char *angle_text = g_strdup_printf ("%.0f°", results->walkdown_angle_deg);
 
-      print_row ("Walk-down angle", angle_text, "", "");
-      print_row ("Entry from probe", offset, "", "");
+      print_row (_("Walk-down angle"), angle_text, "", "");
+      print_row (_("Entry from probe"), offset, "", "");
     }
   if (results->has_needle)
     {
-      g_autofree char *needle = g_strdup_printf ("%u mm (%g in)", results->needle_mm,
+      g_autofree char *needle = g_strdup_printf (_("%u mm (%g in)"), results->needle_mm,
                                                  results->needle_inch);
 
-      g_autofree char *basis = g_strdup_printf ("covers %s %.1f mm + 10 mm",
+      g_autofree char *basis = g_strdup_printf (_("covers %s %.1f mm + 10 mm"),
                                                 results->needle_from_interval
-                                                ? "the path's 95% upper end" : "the path",
+                                                ? /* xgettext:no-c-format */ _("the path's 95% upper end") : _("the path"),
                                                 results->needle_basis);
 
-      print_row ("Needle", needle, basis, "");
+      print_row (_("Needle"), needle, basis, "");
     }
   if (results->gauges != NULL && results->gauges[0] != 0)
     {
@@ -318,7 +320,7 @@ print_text (const char          *path,
 
       for (guint i = 0; results->gauges[i] != 0; i++)
         g_string_append_printf (gauges, "%s%u G", i > 0 ? ", " : "", results->gauges[i]);
-      print_row ("Gauges", gauges->str, "", "");
+      print_row (_("Gauges"), gauges->str, "", "");
     }
   if (results->has_depth_ci)
     printf ("  (Monte Carlo: %u samples, seed %" G_GUINT64_FORMAT ")\n", results->mc_samples,
@@ -326,18 +328,18 @@ print_text (const char          *path,
 
   if (results->clearances->len > 0)
     {
-      printf ("\nStructures (clearance to the path)\n");
+      printf (_("\nStructures (clearance to the path)\n"));
       for (guint i = 0; i < results->clearances->len; i++)
         {
           const NpStructureClearance *c = &g_array_index (results->clearances,
                                                           NpStructureClearance, i);
           g_autofree char *value = length_text (results, TRUE, c->clearance);
           g_autofree char *margin = results->calibrated
-            ? g_strdup_printf ("margin %g mm", c->margin_mm)
-            : g_strdup ("margin not checked");
+            ? g_strdup_printf (_("margin %g mm"), c->margin_mm)
+            : g_strdup (_("margin not checked"));
           const char *status = c->entered ? "CROSSED"
-                               : c->within_margin ? "WITHIN MARGIN"
-                               : c->margin_at_risk ? "MARGIN AT RISK (95% interval)"
+                               : c->within_margin ? _("WITHIN MARGIN")
+                               : c->margin_at_risk ? /* xgettext:no-c-format */ _("MARGIN AT RISK (95% interval)")
                                : results->calibrated ? "clear" : "";
           g_autofree char *ci = c->has_ci
             ? g_strdup_printf (" [%.1f, %.1f]", c->clearance_ci95[0], c->clearance_ci95[1])
@@ -346,7 +348,7 @@ print_text (const char          *path,
           g_autofree char *label = np_terminal_text (c->label, 60);
           g_autofree char *line = g_strdup_printf ("  %-28s %-10s%s %-19s %s%s", label, value,
                                                    ci, margin, status,
-                                                   (int) i == results->nearest ? " (nearest)" : "");
+                                                   (int) i == results->nearest ? _(" (nearest)") : "");
 
           printf ("%s\n", g_strchomp (line));
         }
@@ -370,7 +372,7 @@ print_text (const char          *path,
           const char *why = m->outside_region && !m->valid ? m->outside_reason : NULL;
 
           printf ("  %-3u %-10s %s%s%s%s\n", i + 1, np_measure_kind_to_string (m->kind), value,
-                  m->outside_region ? "  OUTSIDE the calibrated region" : "",
+                  m->outside_region ? _("  OUTSIDE the calibrated region") : "",
                   why != NULL ? ": " : "", why != NULL ? why : "");
         }
     }
@@ -388,13 +390,13 @@ print_text (const char          *path,
 }
 
 static const char description[] =
-  "Computes depth, path length, insertion angle, clearance to every structure,\n"
+  /* xgettext:no-c-format */ N_("Computes depth, path length, insertion angle, clearance to every structure,\n"
   "visibility, the needle, and 95% intervals (seeded Monte Carlo and first-order\n"
   "propagation). Without a calibration every value is in pixels.\n"
   "\n"
   "Fluoroscopy: --second-view gives depth and 3-D path length from two views\n"
   "(the angle between them is 90° for AP + lateral, else give --view-angle);\n"
-  "a plan that records its pair uses it without the option.";
+  "a plan that records its pair uses it without the option.");
 
 int
 np_cli_plan (int    argc,
@@ -416,25 +418,25 @@ np_cli_plan (int    argc,
   double view_angle = NAN;
   int exit_code;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
-    { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_text, "Monte Carlo samples (2000)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Monte Carlo seed", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for machines"), NULL },
+    { "samples", 0, 0, G_OPTION_ARG_STRING, &samples_text, N_("Monte Carlo samples (2000)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, N_("Monte Carlo seed"), "N" },
     { "second-view", 0, 0, G_OPTION_ARG_FILENAME, &second_path,
-      "Fluoroscopy: a plan of the same entry and target in a second view", "PLAN" },
+      N_("Fluoroscopy: a plan of the same entry and target in a second view"), "PLAN" },
     { "view-angle", 0, 0, G_OPTION_ARG_STRING, &view_angle_text,
-      "Angle between the two views (90 for AP + lateral)", "DEG" },
+      N_("Angle between the two views (90 for AP + lateral)"), "DEG" },
     { "walkdown-angle", 0, 0, G_OPTION_ARG_STRING, &walkdown_text,
-      "Out of plane: needle angle to the skin (the approach's, or 45)", "DEG" },
+      N_("Out of plane: needle angle to the skin (the approach's, or 45)"), "DEG" },
     { NULL }
   };
 
-  context = g_option_context_new ("PLAN — depth, path, angle, clearance, needle and intervals");
-  g_option_context_set_description (context, description);
-  g_option_context_add_main_entries (context, entries, NULL);
+  context = g_option_context_new (_("PLAN — depth, path, angle, clearance, needle and intervals"));
+  g_option_context_set_description (context, _(description));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "plan takes exactly one PLAN (see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("plan takes exactly one PLAN (see --help)"));
 
   plan = np_cli_plan_load (argv[1], &options, notes, &error);
   if (plan == NULL)
@@ -446,8 +448,8 @@ np_cli_plan (int    argc,
 
       if (!np_cli_parse_double (samples_text, &samples) || samples != floor (samples)
           || samples < 100 || samples > 1e6)
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "--samples “%s” must be a whole number from 100 "
-                            "to 1000000", samples_text);
+        return np_cli_fail (NP_CLI_EXIT_USAGE, _("--samples “%s” must be a whole number from 100 "
+                            "to 1000000"), samples_text);
       options.mc_samples = (guint) samples;
     }
   if (seed_text != NULL)
@@ -455,7 +457,7 @@ np_cli_plan (int    argc,
       guint64 seed;
 
       if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
-        return np_cli_fail (NP_CLI_EXIT_USAGE, "--seed “%s” is not a whole number", seed_text);
+        return np_cli_fail (NP_CLI_EXIT_USAGE, _("--seed “%s” is not a whole number"), seed_text);
       options.seed = seed;
     }
   if (walkdown_text != NULL
@@ -464,7 +466,7 @@ np_cli_plan (int    argc,
     return exit_code;
   if (view_angle_text != NULL
       && (!np_cli_parse_double (view_angle_text, &view_angle) || fabs (view_angle) > 180))
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--view-angle “%s” must be an angle in degrees",
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--view-angle “%s” must be an angle in degrees"),
                         view_angle_text);
 
   /* A plan that records its pair (fluoroscopy.second_view) brings it along. */

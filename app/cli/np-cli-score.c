@@ -9,6 +9,8 @@
 
 #include "np-cli.h"
 
+#include <glib/gi18n.h>
+
 #include "np-plan-file.h"
 #include "np-terminal-text.h"
 #include "np-training.h"
@@ -55,10 +57,10 @@ print_text (const NpTrainingScore *score)
   /* Explanations quote the plans' labels, which come from the files. */
   g_autofree char *summary = np_terminal_text (score->explanation[NP_TRAINING_METRIC_SCORE], 1000);
 
-  printf ("Score: %g / 100%s\n", round (score->score * 10) / 10,
-          score->critical_error ? " (capped by a critical error)" : "");
+  printf (_("Score: %g / 100%s\n"), round (score->score * 10) / 10,
+          score->critical_error ? _(" (capped by a critical error)") : "");
   if (!score->calibrated)
-    printf ("The case has no calibration: distances are in pixels.\n");
+    printf (_("The case has no calibration: distances are in pixels.\n"));
   printf ("%s\n\n", summary);
 
   for (guint i = NP_TRAINING_METRIC_TARGET_ERROR; i < NP_TRAINING_N_METRICS; i++)
@@ -94,45 +96,45 @@ np_cli_score (int    argc,
   int exit_code;
   GOptionEntry entries[] = {
     { "depth-estimate", 0, 0, G_OPTION_ARG_STRING, &depth_text,
-      "The depth of the target the trainee estimated, in mm", "MM" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print JSON for machines", NULL },
+      N_("The depth of the target the trainee estimated, in mm"), "MM" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for machines"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("EXPERT TRAINEE — training score of one attempt");
+  context = g_option_context_new (_("EXPERT TRAINEE — training score of one attempt"));
   g_option_context_set_description (context,
-    "EXPERT is the case's plan file with the expert answer (target and/or acceptable\n"
+    _("EXPERT is the case's plan file with the expert answer (target and/or acceptable\n"
     "target region); TRAINEE is the trainee's plan file of the same frame. Only the\n"
     "trainee's target and entry are used: the case's skin line, structures and\n"
     "calibration come from EXPERT. The formula is in docs/training.md.\n"
-    "Exit status: 0 scored, 1 bad input, 2 bad usage.");
-  g_option_context_add_main_entries (context, entries, NULL);
+    "Exit status: 0 scored, 1 bad input, 2 bad usage."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!np_cli_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 3)
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "score takes an EXPERT and a TRAINEE plan file "
-                                           "(see --help)");
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("score takes an EXPERT and a TRAINEE plan file "
+                                           "(see --help)"));
   if (depth_text != NULL && (!np_cli_parse_double (depth_text, &depth_mm) || depth_mm <= 0))
-    return np_cli_fail (NP_CLI_EXIT_USAGE, "--depth-estimate must be a positive number of mm, "
-                                           "not “%s”", depth_text);
+    return np_cli_fail (NP_CLI_EXIT_USAGE, _("--depth-estimate must be a positive number of mm, "
+                                           "not “%s”"), depth_text);
 
   expert = np_plan_file_load (argv[1], &error);
   if (expert == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
   if (!np_training_plan_has_answer (expert))
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "“%s” has no expert answer (neither a target nor an "
-                                           "acceptable target region)", argv[1]);
+    return np_cli_fail (NP_CLI_EXIT_INPUT, _("“%s” has no expert answer (neither a target nor an "
+                                           "acceptable target region)"), argv[1]);
   trainee = np_plan_file_load (argv[2], &error);
   if (trainee == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
   if (!trainee->has_target)
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "“%s” has no target to score", argv[2]);
+    return np_cli_fail (NP_CLI_EXIT_INPUT, _("“%s” has no target to score"), argv[2]);
   if (!np_training_plans_share_frame (expert, argv[1], trainee, argv[2], &error))
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
 
   score = np_training_score_compute (expert, trainee, depth_text != NULL, depth_mm, &error);
   if (score == NULL)
-    return np_cli_fail (NP_CLI_EXIT_INPUT, "Cannot score “%s” against “%s”: %s", argv[2],
+    return np_cli_fail (NP_CLI_EXIT_INPUT, _("Cannot score “%s” against “%s”: %s"), argv[2],
                         argv[1], error->message);
 
   if (as_json)

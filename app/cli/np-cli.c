@@ -9,6 +9,8 @@
 
 #include "np-cli.h"
 
+#include <glib/gi18n.h>
+
 #include "np-terminal-text.h"
 #include "np-types.h"
 
@@ -42,7 +44,7 @@ int
 np_cli_fail_error (int           exit_code,
                    const GError *error)
 {
-  return np_cli_fail (exit_code, "%s", error ? error->message : "unknown error");
+  return np_cli_fail (exit_code, "%s", error ? error->message : _("unknown error"));
 }
 
 /* Returns FALSE when the verb should stop (after --help, or on bad usage),
@@ -58,7 +60,7 @@ np_cli_parse_options (GOptionContext   *context,
   *exit_code = NP_CLI_EXIT_OK;
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, "%s (see --help)", error->message);
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("%s (see --help)"), error->message);
       return FALSE;
     }
   return TRUE;
@@ -140,7 +142,7 @@ np_cli_parse_points (const char  *text,
 
   if (text == NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "no points given");
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("no points given"));
       return FALSE;
     }
 
@@ -157,7 +159,7 @@ np_cli_parse_points (const char  *text,
           || !np_cli_parse_double (xy[1], &p.y))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "“%s” is not a point; write x,y", tokens[i]);
+                       _("“%s” is not a point; write x,y"), tokens[i]);
           return FALSE;
         }
       g_array_append_val (result, p);

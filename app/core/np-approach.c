@@ -9,6 +9,8 @@
 
 #include "np-approach.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 /* Margins are indexed by NpStructureKind: vessel, nerve, tendon, bone,
@@ -18,58 +20,58 @@
 static const NpApproach approaches[] = {
   {
     .id = "knee-suprapatellar-lateral",
-    .name = "Knee, lateral suprapatellar recess, in-plane",
+    .name = N_("Knee, lateral suprapatellar recess, in-plane"),
     .modality = NP_MODALITY_ULTRASOUND, .site = NP_SITE_KNEE,
     .technique = NP_TECHNIQUE_IN_PLANE, .probe = NP_PROBE_LINEAR,
     .angle_min_deg = 10, .angle_max_deg = 40, .preferred_angle_deg = 25,
     .margin_mm = { 5, 5, 2, 0, 2, 2 },
     .gauges = { 18, 20, 22, 0 },
-    .note = "Knee slightly flexed, probe transverse over the suprapatellar recess; "
-            "needle from lateral, in plane, into the fluid under the quadriceps tendon.",
+    .note = N_("Knee slightly flexed, probe transverse over the suprapatellar recess; "
+            "needle from lateral, in plane, into the fluid under the quadriceps tendon."),
   },
   {
     .id = "shoulder-glenohumeral-posterior",
-    .name = "Shoulder, posterior glenohumeral joint, in-plane",
+    .name = N_("Shoulder, posterior glenohumeral joint, in-plane"),
     .modality = NP_MODALITY_ULTRASOUND, .site = NP_SITE_SHOULDER,
     .technique = NP_TECHNIQUE_IN_PLANE, .probe = NP_PROBE_CURVILINEAR,
     .angle_min_deg = 15, .angle_max_deg = 45, .preferred_angle_deg = 30,
     .margin_mm = { 5, 5, 0, 0, 1, 0 },
     .gauges = { 20, 22, 0 },
-    .note = "Probe along infraspinatus below the scapular spine; needle lateral to medial "
-            "between the humeral head cartilage and the posterior labrum.",
+    .note = N_("Probe along infraspinatus below the scapular spine; needle lateral to medial "
+            "between the humeral head cartilage and the posterior labrum."),
   },
   {
     .id = "shoulder-subacromial",
-    .name = "Shoulder, subacromial–subdeltoid bursa, in-plane",
+    .name = N_("Shoulder, subacromial–subdeltoid bursa, in-plane"),
     .modality = NP_MODALITY_ULTRASOUND, .site = NP_SITE_SHOULDER,
     .technique = NP_TECHNIQUE_IN_PLANE, .probe = NP_PROBE_LINEAR,
     .angle_min_deg = 10, .angle_max_deg = 35, .preferred_angle_deg = 20,
     .margin_mm = { 3, 3, 1, 0, 0, 0 },
     .gauges = { 22, 25, 0 },
-    .note = "Probe in the long axis of supraspinatus; needle lateral to medial into the "
-            "bursa between deltoid and the tendon, not into the tendon.",
+    .note = N_("Probe in the long axis of supraspinatus; needle lateral to medial into the "
+            "bursa between deltoid and the tendon, not into the tendon."),
   },
   {
     .id = "hip-anterior-head-neck",
-    .name = "Hip, anterior oblique to the femoral head–neck junction, in-plane",
+    .name = N_("Hip, anterior oblique to the femoral head–neck junction, in-plane"),
     .modality = NP_MODALITY_ULTRASOUND, .site = NP_SITE_HIP,
     .technique = NP_TECHNIQUE_IN_PLANE, .probe = NP_PROBE_CURVILINEAR,
     .angle_min_deg = 30, .angle_max_deg = 60, .preferred_angle_deg = 45,
     .margin_mm = { 10, 10, 0, 0, 0, 2 },
     .gauges = { 20, 22, 0 },
-    .note = "Probe along the femoral neck; needle inferolateral to superomedial onto the "
-            "head–neck junction; femoral artery, vein and nerve lie medial.",
+    .note = N_("Probe along the femoral neck; needle inferolateral to superomedial onto the "
+            "head–neck junction; femoral artery, vein and nerve lie medial."),
   },
   {
     .id = "fluoroscopy-coaxial",
-    .name = "Fluoroscopy, coaxial (down the beam) with a second view for depth",
+    .name = N_("Fluoroscopy, coaxial (down the beam) with a second view for depth"),
     .modality = NP_MODALITY_FLUOROSCOPY, .site = NP_SITE_HIP, .any_site = TRUE,
     .technique = NP_TECHNIQUE_COAXIAL, .probe = NP_PROBE_LINEAR,
     .angle_min_deg = 0, .angle_max_deg = 90, .preferred_angle_deg = 90,
     .margin_mm = { 5, 5, 0, 0, 0, 0 },
     .gauges = { 20, 22, 0 },
-    .note = "Line the needle up with the beam over the target (hub over tip), advance, "
-            "and check the depth on a second view before injecting.",
+    .note = N_("Line the needle up with the beam over the target (hub over tip), advance, "
+            "and check the depth on a second view before injecting."),
   },
 };
 

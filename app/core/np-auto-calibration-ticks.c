@@ -10,6 +10,8 @@
 
 #include "np-auto-calibration-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <gsl/gsl_fit.h>
 #include <math.h>
 #include <stdlib.h>
@@ -712,8 +714,8 @@ _np_auto_calibration_find_scale (const Image       *image,
 
   if (blobs->len < MIN_TICKS)
     {
-      _np_auto_calibration_set_not_found (result, "no depth scale found: fewer than five tick-like "
-                                                  "marks stand alone on a dark background");
+      _np_auto_calibration_set_not_found (result, _("no depth scale found: fewer than five tick-like "
+                                                  "marks stand alone on a dark background"));
       return;
     }
   grid_init (&grid, blobs, image->width, image->height);
@@ -787,7 +789,7 @@ _np_auto_calibration_find_scale (const Image       *image,
   if (best == NULL)
     {
       g_autofree char *reason = g_strdup_printf (
-        "no depth scale found: no row of at least %d evenly spaced tick marks", MIN_TICKS);
+        _("no depth scale found: no row of at least %d evenly spaced tick marks"), MIN_TICKS);
       _np_auto_calibration_set_not_found (result, reason);
       goto out;
     }
@@ -798,8 +800,8 @@ _np_auto_calibration_find_scale (const Image       *image,
       && fabs (rival->step - best->step) > NP_AUTO_CALIBRATION_AGREEMENT * best->step)
     {
       g_autofree char *reason = g_strdup_printf (
-        "no depth scale found: two rows of tick marks with different spacing (%.1f px and "
-        "%.1f px) make the scale ambiguous", best->step, rival->step);
+        _("no depth scale found: two rows of tick marks with different spacing (%.1f px and "
+        "%.1f px) make the scale ambiguous"), best->step, rival->step);
       _np_auto_calibration_set_not_found (result, reason);
       goto out;
     }
@@ -830,12 +832,12 @@ _np_auto_calibration_find_scale (const Image       *image,
       alternating = TRUE;
       first_major = even_len > odd_len ? 0 : 1;
       result->spacing_mm = 5.0;
-      result->assumption = g_strdup ("long ticks 1 cm apart with a short tick halfway (5 mm)");
+      result->assumption = g_strdup (_("long ticks 1 cm apart with a short tick halfway (5 mm)"));
     }
   else
     {
       result->spacing_mm = 10.0;
-      result->assumption = g_strdup ("marks of equal size 1 cm apart");
+      result->assumption = g_strdup (_("marks of equal size 1 cm apart"));
     }
 
   points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
@@ -867,11 +869,11 @@ _np_auto_calibration_find_scale (const Image       *image,
         || fabs (result->autocorrelation_step_px - best->step) > 0.03 * best->step)
       {
         g_autofree char *reason = isfinite (result->autocorrelation_step_px)
-          ? g_strdup_printf ("no depth scale found: the brightness along the marks repeats every "
-                             "%.1f px, not every %.1f px as the marks do",
+          ? g_strdup_printf (_("no depth scale found: the brightness along the marks repeats every "
+                             "%.1f px, not every %.1f px as the marks do"),
                              result->autocorrelation_step_px, best->step)
-          : g_strdup ("no depth scale found: the brightness along the marks shows no clear "
-                      "period");
+          : g_strdup (_("no depth scale found: the brightness along the marks shows no clear "
+                      "period"));
         _np_auto_calibration_set_not_found (result, reason);
         goto out;
       }
@@ -880,7 +882,7 @@ _np_auto_calibration_find_scale (const Image       *image,
   fit = np_tick_fit (points, result->spacing_mm, &fit_error);
   if (fit == NULL)
     {
-      g_autofree char *reason = g_strdup_printf ("no depth scale found: the tick fit failed (%s)",
+      g_autofree char *reason = g_strdup_printf (_("no depth scale found: the tick fit failed (%s)"),
                                                  fit_error->message);
       _np_auto_calibration_set_not_found (result, reason);
       goto out;
@@ -908,29 +910,29 @@ _np_auto_calibration_find_scale (const Image       *image,
   if (fit->n_used < MIN_TICKS || fit->n_flagged * 4 > fit->ticks->len)
     {
       g_autofree char *reason = g_strdup_printf (
-        "no depth scale found: only %u of %u marks fit one evenly spaced scale", fit->n_used,
+        _("no depth scale found: only %u of %u marks fit one evenly spaced scale"), fit->n_used,
         fit->ticks->len);
       _np_auto_calibration_set_not_found (result, reason);
     }
   else if (result->rms_residual_px > MAX_RMS_PX)
     {
       g_autofree char *reason = g_strdup_printf (
-        "no depth scale found: the marks are not evenly spaced (residual %.2f px RMS)",
+        _("no depth scale found: the marks are not evenly spaced (residual %.2f px RMS)"),
         result->rms_residual_px);
       _np_auto_calibration_set_not_found (result, reason);
     }
   else if (result->se_mm_per_px > MAX_RELATIVE_SE * result->mm_per_px)
     {
       g_autofree char *reason = g_strdup_printf (
-        "no depth scale found: the scale is too short to measure the pixel size to 0.5 %% "
-        "(standard error %.2f %%)", 100 * result->se_mm_per_px / result->mm_per_px);
+        _("no depth scale found: the scale is too short to measure the pixel size to 0.5 %% "
+        "(standard error %.2f %%)"), 100 * result->se_mm_per_px / result->mm_per_px);
       _np_auto_calibration_set_not_found (result, reason);
     }
   else if (result->mm_per_px < MIN_MM_PER_PX || result->mm_per_px > MAX_MM_PER_PX)
     {
       g_autofree char *reason = g_strdup_printf (
-        "no depth scale found: the evenly spaced marks would mean %.3f mm per pixel, which no "
-        "ultrasound frame has", result->mm_per_px);
+        _("no depth scale found: the evenly spaced marks would mean %.3f mm per pixel, which no "
+        "ultrasound frame has"), result->mm_per_px);
       _np_auto_calibration_set_not_found (result, reason);
     }
   else

@@ -12,6 +12,8 @@
 
 #include "np-auto-calibration-private.h"
 #include "np-dicom-calibration.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-error.h"
 
 #include <math.h>
@@ -302,8 +304,8 @@ np_auto_calibration_detect (const NpFrame  *frame,
   /* A row of marks with no ultrasound image beside it is a pattern, not a
    * depth scale (a dashed line, a test chart). */
   if (result->found && result->region.shape == NP_AUTO_REGION_NONE)
-    _np_auto_calibration_set_not_found (result, "no depth scale found: evenly spaced marks, but "
-                                                "no ultrasound image area next to them");
+    _np_auto_calibration_set_not_found (result, _("no depth scale found: evenly spaced marks, but "
+                                                "no ultrasound image area next to them"));
   extend_far_by_scale (result);
   check_against_region (result);
   check_against_printed_depth (&image, result);
@@ -338,11 +340,11 @@ np_auto_calibration_cross_check (NpAutoCalibration *result,
   if (fabs (difference) > NP_AUTO_CALIBRATION_AGREEMENT)
     {
       result->disagreement = TRUE;
-      text = g_strdup_printf ("DISAGREES with %s (%.4f mm/px) by %+.1f %%", source, mm_per_px,
+      text = g_strdup_printf (_("DISAGREES with %s (%.4f mm/px) by %+.1f %%"), source, mm_per_px,
                               100 * difference);
     }
   else
-    text = g_strdup_printf ("agrees with %s (%.4f mm/px) within %.1f %%", source, mm_per_px,
+    text = g_strdup_printf (_("agrees with %s (%.4f mm/px) within %.1f %%"), source, mm_per_px,
                             100 * fabs (difference));
   append_check (result, text);
   g_free (text);
@@ -430,11 +432,11 @@ np_auto_region_shape_to_string (NpAutoRegionShape shape)
 {
   switch (shape)
     {
-    case NP_AUTO_REGION_RECTANGLE: return "rectangle (linear probe)";
-    case NP_AUTO_REGION_SECTOR: return "sector (curvilinear or phased-array probe)";
-    case NP_AUTO_REGION_OTHER: return "image area of no regular shape (probe type unknown)";
+    case NP_AUTO_REGION_RECTANGLE: return _("rectangle (linear probe)");
+    case NP_AUTO_REGION_SECTOR: return _("sector (curvilinear or phased-array probe)");
+    case NP_AUTO_REGION_OTHER: return _("image area of no regular shape (probe type unknown)");
     case NP_AUTO_REGION_NONE:
-    default: return "no ultrasound image area found";
+    default: return _("no ultrasound image area found");
     }
 }
 

@@ -9,6 +9,8 @@
 
 #include "np-autosave-record.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-file.h"
 #include "np-json-util.h"
@@ -182,7 +184,7 @@ np_autosave_record_save (const NpAutosaveRecord  *record,
   directory = g_path_get_dirname (record->path);
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
-      np_file_set_error_from_errno (error, errno, "Cannot create the autosave folder",
+      np_file_set_error_from_errno (error, errno, _("Cannot create the autosave folder"),
                                     directory);
       return FALSE;
     }
@@ -227,12 +229,12 @@ np_autosave_record_load (const char  *path,
   if (info != NULL && g_file_info_get_size (info) > MAX_AUTOSAVE_BYTES)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot read the autosave file “%s”: it is too large", display);
+                   _("Cannot read the autosave file “%s”: it is too large"), display);
       return NULL;
     }
   if (info == NULL || !g_file_get_contents (path, &contents, &length, &local_error))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot read the autosave file “%s”: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot read the autosave file “%s”: %s"),
                    display, local_error->message);
       return NULL;
     }
@@ -240,7 +242,7 @@ np_autosave_record_load (const char  *path,
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "Cannot read the autosave file “%s”: it is not a JSON object", display);
+                   _("Cannot read the autosave file “%s”: it is not a JSON object"), display);
       return NULL;
     }
 
@@ -248,7 +250,7 @@ np_autosave_record_load (const char  *path,
   if (g_strcmp0 (np_json_get_string (root, "format"), NP_AUTOSAVE_FORMAT) != 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot read the autosave file “%s”: it is not a NeedlePlan autosave file",
+                   _("Cannot read the autosave file “%s”: it is not a NeedlePlan autosave file"),
                    display);
       return NULL;
     }
@@ -263,7 +265,7 @@ np_autosave_record_load (const char  *path,
   if (frame_path == NULL || !g_path_is_absolute (frame_path))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "Cannot read the autosave file “%s”: it does not name the frame", display);
+                   _("Cannot read the autosave file “%s”: it does not name the frame"), display);
       return NULL;
     }
   plan_path = np_json_get_string (root, "plan_path");
@@ -273,7 +275,7 @@ np_autosave_record_load (const char  *path,
   if (plan_object == NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "Cannot read the autosave file “%s”: it holds no plan", display);
+                   _("Cannot read the autosave file “%s”: it holds no plan"), display);
       return NULL;
     }
 

@@ -9,6 +9,8 @@
 
 #include "np-calibration.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-dicom-calibration.h"
 #include "np-error.h"
 #include "np-json-util.h"
@@ -22,19 +24,19 @@ static const struct
   const char *id;
   const char *description;
 } methods[] = {
-  [NP_CALIBRATION_NONE] = { "none", "Not calibrated: measurements in pixels" },
-  [NP_CALIBRATION_KNOWN_DISTANCE] = { "known-distance", "Two points a known distance apart" },
-  [NP_CALIBRATION_DEPTH_SCALE] = { "depth-scale", "Fit of the depth-scale tick marks" },
+  [NP_CALIBRATION_NONE] = { "none", N_("Not calibrated: measurements in pixels") },
+  [NP_CALIBRATION_KNOWN_DISTANCE] = { "known-distance", N_("Two points a known distance apart") },
+  [NP_CALIBRATION_DEPTH_SCALE] = { "depth-scale", N_("Fit of the depth-scale tick marks") },
   [NP_CALIBRATION_DEPTH_SETTING] = { "depth-setting",
-                                     "Depth setting over the rows of the imaging field" },
-  [NP_CALIBRATION_FILE] = { "file", "Pixel size declared by the image file" },
-  [NP_CALIBRATION_SPHERE] = { "sphere", "Circle fit of a calibration sphere of known size" },
+                                     N_("Depth setting over the rows of the imaging field") },
+  [NP_CALIBRATION_FILE] = { "file", N_("Pixel size declared by the image file") },
+  [NP_CALIBRATION_SPHERE] = { "sphere", N_("Circle fit of a calibration sphere of known size") },
   [NP_CALIBRATION_GEOMETRY] = { "geometry",
-                                "Detector pixel size × source-to-object / source-to-image" },
-  [NP_CALIBRATION_MANUAL] = { "manual", "Pixel size typed in by the user" },
+                                N_("Detector pixel size × source-to-object / source-to-image") },
+  [NP_CALIBRATION_MANUAL] = { "manual", N_("Pixel size typed in by the user") },
   /* The id needleplan-cli calibrate --auto --json has always printed. */
   [NP_CALIBRATION_DEPTH_SCALE_AUTO] = { "depth-scale-automatic",
-                                        "Depth scale (automatic): ticks found in the frame" },
+                                        N_("Depth scale (automatic): ticks found in the frame") },
 };
 
 /**
@@ -264,11 +266,11 @@ np_calibration_find_region (const NpCalibration *calibration,
             break;
         }
       if (j < n_points)
-        *reason = g_strdup_printf ("point %u of %u lies outside every calibrated ultrasound "
-                                   "region of the scanner", j + 1, n_points);
+        *reason = g_strdup_printf (_("point %u of %u lies outside every calibrated ultrasound "
+                                   "region of the scanner"), j + 1, n_points);
       else
-        *reason = g_strdup_printf ("its %u points lie in different ultrasound regions of the "
-                                   "scanner, each with its own pixel size", n_points);
+        *reason = g_strdup_printf (_("its %u points lie in different ultrasound regions of the "
+                                   "scanner, each with its own pixel size"), n_points);
     }
   return -1;
 }
@@ -397,7 +399,7 @@ const char *
 np_calibration_method_describe (NpCalibrationMethod method)
 {
   g_return_val_if_fail ((guint) method < G_N_ELEMENTS (methods), NULL);
-  return methods[method].description;
+  return _(methods[method].description);
 }
 
 /* Clicks beyond a million pixels are not on any frame we open. */
@@ -411,7 +413,7 @@ check_point (NpImagePoint   point,
   if (isfinite (point.x) && isfinite (point.y)
       && fabs (point.x) <= MAX_COORDINATE_PX && fabs (point.y) <= MAX_COORDINATE_PX)
     return TRUE;
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "The %s is not a usable image position", what);
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("The %s is not a usable image position"), what);
   return FALSE;
 }
 
@@ -422,7 +424,7 @@ check_positive (double        value,
 {
   if (isfinite (value) && value > 0)
     return TRUE;
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "The %s must be a positive number", what);
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("The %s must be a positive number"), what);
   return FALSE;
 }
 
@@ -433,7 +435,7 @@ check_mark_error (double    mark_error_px,
   if (isfinite (mark_error_px) && mark_error_px >= 0 && mark_error_px <= MAX_COORDINATE_PX)
     return TRUE;
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "The click error must be zero or a positive number of pixels");
+               _("The click error must be zero or a positive number of pixels"));
   return FALSE;
 }
 
@@ -469,8 +471,8 @@ np_calibration_new_known_distance (NpImagePoint   a,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_point (a, "first point", error) || !check_point (b, "second point", error)
-      || !check_positive (distance_mm, "known distance in millimetres", error)
+  if (!check_point (a, _("first point"), error) || !check_point (b, _("second point"), error)
+      || !check_positive (distance_mm, _("known distance in millimetres"), error)
       || !check_mark_error (mark_error_px, error))
     return NULL;
 
@@ -478,8 +480,8 @@ np_calibration_new_known_distance (NpImagePoint   a,
   if (distance_px < 1.0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The two points are less than a pixel apart; click both ends of the known "
-                   "distance");
+                   _("The two points are less than a pixel apart; click both ends of the known "
+                   "distance"));
       return NULL;
     }
 
@@ -489,7 +491,7 @@ np_calibration_new_known_distance (NpImagePoint   a,
   add_point (calibration, a.x, a.y);
   add_point (calibration, b.x, b.y);
   calibration->reference_mm = distance_mm;
-  calibration->note = g_strdup_printf ("%g mm over %.2f px; click error ±%g px per end",
+  calibration->note = g_strdup_printf (_("%g mm over %.2f px; click error ±%g px per end"),
                                        distance_mm, distance_px, mark_error_px);
   return calibration;
 }
@@ -519,9 +521,9 @@ np_calibration_new_depth_setting (double    depth_mm,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_positive (depth_mm, "depth setting in millimetres", error)
-      || !check_point (np_image_point (0, top_y), "top of the imaging field", error)
-      || !check_point (np_image_point (0, bottom_y), "bottom of the imaging field", error)
+  if (!check_positive (depth_mm, _("depth setting in millimetres"), error)
+      || !check_point (np_image_point (0, top_y), _("top of the imaging field"), error)
+      || !check_point (np_image_point (0, bottom_y), _("bottom of the imaging field"), error)
       || !check_mark_error (mark_error_px, error))
     return NULL;
 
@@ -529,7 +531,7 @@ np_calibration_new_depth_setting (double    depth_mm,
   if (rows < 1.0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The bottom of the imaging field must be below its top");
+                   _("The bottom of the imaging field must be below its top"));
       return NULL;
     }
 
@@ -539,7 +541,7 @@ np_calibration_new_depth_setting (double    depth_mm,
   add_point (calibration, 0, top_y);
   add_point (calibration, 0, bottom_y);
   calibration->reference_mm = depth_mm;
-  calibration->note = g_strdup_printf ("depth %g mm over rows %g to %g; square pixels assumed",
+  calibration->note = g_strdup_printf (_("depth %g mm over rows %g to %g; square pixels assumed"),
                                        depth_mm, top_y, bottom_y);
   return calibration;
 }
@@ -574,8 +576,8 @@ np_calibration_new_depth_scale (const GArray  *ticks,
                                             tick_fit->se_mm_per_px);
   g_array_append_vals (calibration->points, ticks->data, ticks->len);
   calibration->reference_mm = spacing_mm;
-  calibration->note = g_strdup_printf ("%u of %u ticks every %g mm fitted, %u flagged; "
-                                       "square pixels assumed",
+  calibration->note = g_strdup_printf (_("%u of %u ticks every %g mm fitted, %u flagged; "
+                                       "square pixels assumed"),
                                        tick_fit->n_used, ticks->len, spacing_mm,
                                        tick_fit->n_flagged);
   if (fit != NULL)
@@ -606,8 +608,8 @@ np_calibration_new_depth_scale_auto (const NpAutoCalibration  *result,
 
   if (!result->found || !(result->mm_per_px > 0) || !isfinite (result->mm_per_px))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "No depth scale found: %s",
-                   result->reason != NULL ? result->reason : "no evidence");
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, _("No depth scale found: %s"),
+                   result->reason != NULL ? result->reason : _("no evidence"));
       return NULL;
     }
   calibration = np_calibration_new_uniform (NP_CALIBRATION_DEPTH_SCALE_AUTO, result->mm_per_px,
@@ -627,11 +629,11 @@ np_calibration_new_depth_scale_auto (const NpAutoCalibration  *result,
       calibration->has_region = TRUE;
       calibration->region = result->region.rect;
     }
-  calibration->note = g_strdup_printf ("%u ticks found in the frame, %u flagged, RMS residual "
-                                       "%.2f px; %s; square pixels assumed",
+  calibration->note = g_strdup_printf (_("%u ticks found in the frame, %u flagged, RMS residual "
+                                       "%.2f px; %s; square pixels assumed"),
                                        used, result->n_flagged, result->rms_residual_px,
                                        result->assumption != NULL ? result->assumption
-                                                                  : "spacing assumed");
+                                                                  : _("spacing assumed"));
   return calibration;
 }
 
@@ -681,7 +683,7 @@ np_calibration_new_from_frame (const NpFrame  *frame,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   source = np_frame_get_source_path (frame);
-  display = source ? g_filename_display_basename (source) : g_strdup ("The frame");
+  display = source ? g_filename_display_basename (source) : g_strdup (_("The frame"));
   if (np_frame_get_dicom_info (frame) != NULL)
     {
       g_autoptr(NpDicomCalibration) dicom =
@@ -691,7 +693,7 @@ np_calibration_new_from_frame (const NpFrame  *frame,
       if (dicom->calibration == NULL)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                       "“%s” gives no usable pixel size: %s; calibrate it another way", display,
+                       _("“%s” gives no usable pixel size: %s; calibrate it another way"), display,
                        dicom->reason);
           return NULL;
         }
@@ -700,13 +702,13 @@ np_calibration_new_from_frame (const NpFrame  *frame,
   if (!np_frame_get_declared_pixel_size (frame, &mm_x, &mm_y))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                   "“%s” does not declare a pixel size; calibrate it another way", display);
+                   _("“%s” does not declare a pixel size; calibrate it another way"), display);
       return NULL;
     }
   if (!isfinite (mm_x) || !isfinite (mm_y) || mm_x <= 0 || mm_y <= 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” declares a pixel size that is not a positive number", display);
+                   _("“%s” declares a pixel size that is not a positive number"), display);
       return NULL;
     }
 
@@ -715,12 +717,12 @@ np_calibration_new_from_frame (const NpFrame  *frame,
   calibration->mm_per_px_x = mm_x;
   calibration->mm_per_px_y = mm_y;
   if (np_calibration_is_suspicious_dpi (mm_x) || np_calibration_is_suspicious_dpi (mm_y))
-    calibration->note = g_strdup_printf ("declared by “%s” as %.0f dpi, a usual screen or print "
+    calibration->note = g_strdup_printf (_("declared by “%s” as %.0f dpi, a usual screen or print "
                                          "resolution rather than a scanner calibration; "
-                                         "check it with a known distance",
+                                         "check it with a known distance"),
                                          display, 25.4 / mm_x);
   else
-    calibration->note = g_strdup_printf ("declared by “%s”", display);
+    calibration->note = g_strdup_printf (_("declared by “%s”"), display);
   return calibration;
 }
 
@@ -749,12 +751,12 @@ np_calibration_new_sphere (const GArray  *rim_points,
   g_return_val_if_fail (rim_points != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_positive (diameter_mm, "sphere diameter in millimetres", error))
+  if (!check_positive (diameter_mm, _("sphere diameter in millimetres"), error))
     return NULL;
   if (rim_points->len < NP_CALIBRATION_SPHERE_MIN_POINTS)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Click at least %d points on the rim of the sphere; %u given",
+                   _("Click at least %d points on the rim of the sphere; %u given"),
                    NP_CALIBRATION_SPHERE_MIN_POINTS, rim_points->len);
       return NULL;
     }
@@ -768,7 +770,7 @@ np_calibration_new_sphere (const GArray  *rim_points,
                                             mm_per_px * circle->se_radius_px / circle->radius_px);
   g_array_append_vals (calibration->points, rim_points->data, rim_points->len);
   calibration->reference_mm = diameter_mm;
-  calibration->note = g_strdup_printf ("%g mm sphere, %.2f ± %.2f px across, %u rim points",
+  calibration->note = g_strdup_printf (_("%g mm sphere, %.2f ± %.2f px across, %u rim points"),
                                        diameter_mm, 2 * circle->radius_px,
                                        2 * circle->se_radius_px, rim_points->len);
   if (fit != NULL)
@@ -797,15 +799,15 @@ np_calibration_new_geometry (double    detector_pixel_mm,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_positive (detector_pixel_mm, "detector pixel size", error)
-      || !check_positive (sid_mm, "source-to-image distance", error)
-      || !check_positive (sod_mm, "source-to-object distance", error))
+  if (!check_positive (detector_pixel_mm, _("detector pixel size"), error)
+      || !check_positive (sid_mm, _("source-to-image distance"), error)
+      || !check_positive (sod_mm, _("source-to-object distance"), error))
     return NULL;
   if (sod_mm > sid_mm)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The source-to-object distance (%g mm) cannot be larger than the "
-                   "source-to-image distance (%g mm)",
+                   _("The source-to-object distance (%g mm) cannot be larger than the "
+                   "source-to-image distance (%g mm)"),
                    sod_mm, sid_mm);
       return NULL;
     }
@@ -813,8 +815,8 @@ np_calibration_new_geometry (double    detector_pixel_mm,
   calibration = np_calibration_new_uniform (NP_CALIBRATION_GEOMETRY,
                                             detector_pixel_mm * sod_mm / sid_mm, 0.0);
   calibration->reference_mm = detector_pixel_mm;
-  calibration->note = g_strdup_printf ("detector pixel %g mm, SID %g mm, SOD %g mm, "
-                                       "magnification %.4g",
+  calibration->note = g_strdup_printf (_("detector pixel %g mm, SID %g mm, SOD %g mm, "
+                                       "magnification %.4g"),
                                        detector_pixel_mm, sid_mm, sod_mm, sid_mm / sod_mm);
   return calibration;
 }
@@ -840,8 +842,10 @@ np_calibration_add_json_members (const NpCalibration    *calibration,
 
   np_json_add_string (builder, "method", np_calibration_method_to_string (calibration->method));
   if (flags & NP_CALIBRATION_JSON_DESCRIPTION)
+    /* Machine output: the English words, whatever the locale. */
     np_json_add_string (builder, "description",
-                        np_calibration_method_describe (calibration->method));
+                        methods[MIN ((guint) calibration->method, G_N_ELEMENTS (methods) - 1)]
+                          .description);
   np_json_add_pair (builder, "mm_per_px", sizes, calibration->mm_per_px_x,
                     calibration->mm_per_px_y);
   np_json_add_pair (builder, "se_mm_per_px", sizes, calibration->se_mm_per_px_x,

@@ -9,6 +9,8 @@
 
 #include "np-case-library.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-file.h"
 #include "np-plan-file.h"
@@ -35,10 +37,10 @@ np_case_difficulty_to_string (NpCaseDifficulty difficulty)
 const char *
 np_case_difficulty_label (NpCaseDifficulty difficulty)
 {
-  static const char *const labels[] = { "Easy", "Medium", "Hard" };
+  static const char *const labels[] = { N_("Easy"), N_("Medium"), N_("Hard") };
 
   g_return_val_if_fail ((guint) difficulty < G_N_ELEMENTS (labels), "");
-  return labels[difficulty];
+  return _(labels[difficulty]);
 }
 
 gboolean
@@ -160,8 +162,8 @@ np_case_new_from_file (const char  *plan_path,
   if (!np_training_plan_has_answer (plan))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” has no expert answer (neither a target nor an acceptable target "
-                   "region), so it cannot be a training case", display);
+                   _("“%s” has no expert answer (neither a target nor an acceptable target "
+                   "region), so it cannot be a training case"), display);
       return NULL;
     }
 
@@ -174,7 +176,7 @@ np_case_new_from_file (const char  *plan_path,
       g_autofree char *frame_display = g_filename_display_name (library_case->frame_path);
 
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                   "The frame “%s” of the case “%s” is missing", frame_display, display);
+                   _("The frame “%s” of the case “%s” is missing"), frame_display, display);
       return NULL;
     }
 
@@ -242,7 +244,7 @@ scan_folder (const char   *folder,
   dir = g_dir_open (folder, 0, &local_error);
   if (dir == NULL)
     {
-      np_file_set_error_from_io (error, local_error, "Cannot read the case folder", folder);
+      np_file_set_error_from_io (error, local_error, _("Cannot read the case folder"), folder);
       return FALSE;
     }
 

@@ -9,6 +9,8 @@
 
 #include "np-circle-fit.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <gsl/gsl_blas.h>
@@ -98,7 +100,7 @@ kasa_fit (const CircleData  *data,
     }
   status = gsl_multifit_linear (design, rhs, coef, cov, &chisq, work);
   gsl_multifit_linear_free (work);
-  if (!np_error_from_gsl (status, "The algebraic circle fit", error))
+  if (!np_error_from_gsl (status, _("The algebraic circle fit"), error))
     return FALSE;
 
   d = gsl_vector_get (coef, 0);
@@ -110,7 +112,7 @@ kasa_fit (const CircleData  *data,
   if (!isfinite (r2) || r2 <= 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC,
-                   "No circle passes near these points; click points along one rim");
+                   _("No circle passes near these points; click points along one rim"));
       return FALSE;
     }
   *r = sqrt (r2);
@@ -187,7 +189,7 @@ geometric_fit (const CircleData  *data,
     }
   if (status == GSL_SUCCESS)
     status = gsl_multifit_nlinear_covar (gsl_multifit_nlinear_jac (work), 0.0, covar);
-  if (!np_error_from_gsl (status, "The circle fit", error))
+  if (!np_error_from_gsl (status, _("The circle fit"), error))
     {
       gsl_multifit_nlinear_free (work);
       return FALSE;
@@ -238,7 +240,7 @@ np_circle_fit (const GArray  *points,
   if (n < NP_CIRCLE_FIT_MIN_POINTS)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "A circle fit needs at least %d points; %u given", NP_CIRCLE_FIT_MIN_POINTS, n);
+                   _("A circle fit needs at least %d points; %u given"), NP_CIRCLE_FIT_MIN_POINTS, n);
       return NULL;
     }
   for (guint i = 0; i < n; i++)
@@ -248,7 +250,7 @@ np_circle_fit (const GArray  *points,
           || fabs (p.x) > MAX_COORDINATE_PX || fabs (p.y) > MAX_COORDINATE_PX)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "Point %u is not a usable image position", i + 1);
+                       _("Point %u is not a usable image position"), i + 1);
           return NULL;
         }
       mean_x += p.x;
@@ -272,7 +274,7 @@ np_circle_fit (const GArray  *points,
   if (scale < 1e-9)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "All points are at the same place; click points around the rim");
+                   _("All points are at the same place; click points around the rim"));
       return NULL;
     }
 
@@ -284,7 +286,7 @@ np_circle_fit (const GArray  *points,
   if (spread_min < COLLINEAR_RATIO * spread_max)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The points lie on a straight line; no circle passes through them");
+                   _("The points lie on a straight line; no circle passes through them"));
       return NULL;
     }
 
@@ -312,7 +314,7 @@ np_circle_fit (const GArray  *points,
       || params[2] * scale > MAX_RADIUS_PX || params[2] * scale <= 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC,
-                   "The points are too close to a straight line for a circle fit");
+                   _("The points are too close to a straight line for a circle fit"));
       return NULL;
     }
 

@@ -9,6 +9,8 @@
 
 #include "np-dicom-calibration.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 /* PS3.3 C.8.5.5.1.1 to .15: the codes a region's kind and units take. */
@@ -88,7 +90,7 @@ judge_region (const NpDicomRegion      *in,
   gboolean clamped = FALSE;
   gboolean has_bounds = clamp_bounds (in, width, height, &out->bounds, &clamped);
   g_autofree char *kind = in->spatial_format == 0
-                          ? g_strdup_printf ("%s without a spatial format",
+                          ? g_strdup_printf (_("%s without a spatial format"),
                                              data_type_name (in->data_type))
                           : g_strdup_printf ("%s %s", spatial_format_name (in->spatial_format),
                                              data_type_name (in->data_type));
@@ -99,35 +101,35 @@ judge_region (const NpDicomRegion      *in,
   out->mm_per_px_y = in_cm && isfinite (in->delta_y) ? fabs (in->delta_y) * 10 : NAN;
 
   if (isfinite (out->mm_per_px_x) && isfinite (out->mm_per_px_y))
-    out->description = g_strdup_printf ("region %u: %s, %.4g × %.4g mm/px", number, kind,
+    out->description = g_strdup_printf (_("region %u: %s, %.4g × %.4g mm/px"), number, kind,
                                         out->mm_per_px_x, out->mm_per_px_y);
   else
-    out->description = g_strdup_printf ("region %u: %s, not in centimetres", number, kind);
+    out->description = g_strdup_printf (_("region %u: %s, not in centimetres"), number, kind);
 
   if (in->spatial_format != SPATIAL_FORMAT_2D || in->data_type != DATA_TYPE_TISSUE)
-    out->problem = g_strdup_printf ("region %u is %s, not a 2D tissue image: never used for "
-                                    "millimetres", number, kind);
+    out->problem = g_strdup_printf (_("region %u is %s, not a 2D tissue image: never used for "
+                                    "millimetres"), number, kind);
   else if (!in_cm)
-    out->problem = g_strdup_printf ("region %u does not give its pixel size in centimetres "
-                                    "(units %d and %d): never used for millimetres",
+    out->problem = g_strdup_printf (_("region %u does not give its pixel size in centimetres "
+                                    "(units %d and %d): never used for millimetres"),
                                     number, in->units_x, in->units_y);
   else if (!isfinite (out->mm_per_px_x) || !isfinite (out->mm_per_px_y)
            || out->mm_per_px_x == 0 || out->mm_per_px_y == 0)
-    out->problem = g_strdup_printf ("region %u has no pixel size", number);
+    out->problem = g_strdup_printf (_("region %u has no pixel size"), number);
   else if (!plausible (out->mm_per_px_x) || !plausible (out->mm_per_px_y))
-    out->problem = g_strdup_printf ("region %u declares %.4g × %.4g mm/px, outside the "
-                                    "plausible %g–%g mm/px for an ultrasound image: not used",
+    out->problem = g_strdup_printf (_("region %u declares %.4g × %.4g mm/px, outside the "
+                                    "plausible %g–%g mm/px for an ultrasound image: not used"),
                                     number, out->mm_per_px_x, out->mm_per_px_y,
                                     NP_DICOM_CALIBRATION_MIN_MM_PER_PX,
                                     NP_DICOM_CALIBRATION_MAX_MM_PER_PX);
   else if (!has_bounds)
-    out->problem = g_strdup_printf ("region %u has no bounds inside the frame", number);
+    out->problem = g_strdup_printf (_("region %u has no bounds inside the frame"), number);
   else
     {
       out->usable = TRUE;
       if (clamped)
-        out->problem = g_strdup_printf ("region %u reaches beyond the %u × %u frame and is "
-                                        "cut to it", number, width, height);
+        out->problem = g_strdup_printf (_("region %u reaches beyond the %u × %u frame and is "
+                                        "cut to it"), number, width, height);
     }
 }
 
@@ -161,21 +163,21 @@ from_regions (NpDicomCalibration *self,
           self->calibration->method = NP_CALIBRATION_FILE;
         }
       np_calibration_add_region (self->calibration, &region);
-      g_string_append_printf (numbers, "%s%u", n_usable == 0 ? "" : " and ", r->number);
+      g_string_append_printf (numbers, "%s%u", n_usable == 0 ? "" : _(" and "), r->number);
       n_usable++;
     }
   if (self->calibration == NULL)
     {
       self->reason = g_strdup (self->regions->len == 0
-                               ? "the file has no ultrasound regions"
-                               : "none of the file's ultrasound regions is a 2D tissue image "
-                                 "with its pixel size in centimetres");
+                               ? _("the file has no ultrasound regions")
+                               : _("none of the file's ultrasound regions is a 2D tissue image "
+                                 "with its pixel size in centimetres"));
       return;
     }
-  self->source = g_strdup_printf ("from the scanner's ultrasound region%s %s",
+  self->source = g_strdup_printf (_("from the scanner's ultrasound region%s %s"),
                                   n_usable > 1 ? "s" : "", numbers->str);
-  self->calibration->note = g_strdup_printf ("%s; a measurement is in mm only inside one "
-                                             "region", self->source);
+  self->calibration->note = g_strdup_printf (_("%s; a measurement is in mm only inside one "
+                                             "region"), self->source);
 }
 
 static gboolean
@@ -197,39 +199,39 @@ from_xray (NpDicomCalibration *self,
     {
       sx = ps[1];
       sy = ps[0];
-      what = "Pixel Spacing (0028,0030), which the modality states at the patient";
+      what = _("Pixel Spacing (0028,0030), which the modality states at the patient");
     }
   else if (positive (ips[0]) && positive (ips[1]) && positive (info->magnification)
            && info->magnification >= 1)
     {
       sx = ips[1] / info->magnification;
       sy = ips[0] / info->magnification;
-      what = "Imager Pixel Spacing (0018,1164) at the detector, divided by the Estimated "
-             "Radiographic Magnification Factor (0018,1114) to the patient plane";
+      what = _("Imager Pixel Spacing (0018,1164) at the detector, divided by the Estimated "
+             "Radiographic Magnification Factor (0018,1114) to the patient plane");
     }
   else if (positive (ips[0]) && positive (ips[1]) && positive (info->sid_mm)
            && positive (info->sod_mm) && info->sod_mm <= info->sid_mm)
     {
       sx = ips[1] * info->sod_mm / info->sid_mm;
       sy = ips[0] * info->sod_mm / info->sid_mm;
-      what = "Imager Pixel Spacing (0018,1164) at the detector, scaled to the patient plane by "
-             "SOD / SID (0018,1111) / (0018,1110)";
+      what = _("Imager Pixel Spacing (0018,1164) at the detector, scaled to the patient plane by "
+             "SOD / SID (0018,1111) / (0018,1110)");
     }
   else
     {
       if (positive (ips[0]) && positive (ips[1]))
-        self->reason = g_strdup ("the file gives only Imager Pixel Spacing, the spacing at the "
+        self->reason = g_strdup (_("the file gives only Imager Pixel Spacing, the spacing at the "
                                  "detector, which is larger than at the patient by the "
                                  "magnification; without a magnification factor or SID and "
-                                 "SOD it is not used");
+                                 "SOD it is not used"));
       else
-        self->reason = g_strdup ("the file gives no pixel spacing");
+        self->reason = g_strdup (_("the file gives no pixel spacing"));
       return;
     }
   if (!plausible (sx) || !plausible (sy))
     {
-      self->reason = g_strdup_printf ("the file declares %.4g × %.4g mm/px, outside the "
-                                      "plausible %g–%g mm/px: not used", sx, sy,
+      self->reason = g_strdup_printf (_("the file declares %.4g × %.4g mm/px, outside the "
+                                      "plausible %g–%g mm/px: not used"), sx, sy,
                                       NP_DICOM_CALIBRATION_MIN_MM_PER_PX,
                                       NP_DICOM_CALIBRATION_MAX_MM_PER_PX);
       return;
@@ -238,7 +240,7 @@ from_xray (NpDicomCalibration *self,
   self->calibration->method = NP_CALIBRATION_FILE;
   self->calibration->mm_per_px_x = sx;
   self->calibration->mm_per_px_y = sy;
-  self->source = g_strdup_printf ("from the file's %s", what);
+  self->source = g_strdup_printf (_("from the file's %s"), what);
   self->calibration->note = g_strdup (self->source);
 }
 

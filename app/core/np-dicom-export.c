@@ -15,6 +15,8 @@
 
 #include "np-dicom-export.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-dicom-helper.h"
 #include "np-error.h"
 #include "np-export-private.h"
@@ -184,7 +186,7 @@ write_record (NpDicomHelper *helper,
   if (bytes == NULL)
     {
       g_autofree char *display = g_filename_display_name (path);
-      g_prefix_error (error, "Cannot save “%s” as DICOM: ", display);
+      g_prefix_error (error, _("Cannot save “%s” as DICOM: "), display);
     }
   return bytes;
 }
@@ -347,7 +349,7 @@ np_dicom_export_files (NpFrame                *frame,
         goto out;
       for (gsize j = i + 1; j < G_N_ELEMENTS (outputs); j++)
         if (outputs[j] != NULL
-            && !np_file_check_output (outputs[j], outputs[i], "also another file of the export",
+            && !np_file_check_output (outputs[j], outputs[i], _("also another file of the export"),
                                       error))
           goto out;
     }

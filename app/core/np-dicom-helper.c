@@ -18,6 +18,8 @@
 
 #include "np-dicom-helper.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-dicom-protocol.h"
 #include "np-error.h"
 #include "np-frame.h"
@@ -101,7 +103,7 @@ np_dicom_helper_find_program (GError **error)
       if (g_file_test (env, G_FILE_TEST_IS_EXECUTABLE))
         return g_strdup (env);
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                   "NEEDLEPLAN_DICOM_HELPER names %s, which is not an executable", env);
+                   _("NEEDLEPLAN_DICOM_HELPER names %s, which is not an executable"), env);
       return NULL;
     }
 
@@ -128,7 +130,7 @@ np_dicom_helper_find_program (GError **error)
     return g_strdup (NP_DICOM_HELPER_INSTALLED);
 
   g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-               "the DICOM importer (%s) is not installed; looked next to the program and in %s",
+               _("the DICOM importer (%s) is not installed; looked next to the program and in %s"),
                HELPER_NAME, NP_DICOM_HELPER_INSTALLED);
   return NULL;
 }
@@ -217,7 +219,7 @@ np_dicom_helper_new (const char *path,
    * dead helper as EPIPE instead of killing the app with SIGPIPE. */
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "cannot start the DICOM importer for %s: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("cannot start the DICOM importer for %s: %s"),
                    self->display_name, g_strerror (errno));
       return NULL;
     }
@@ -227,7 +229,7 @@ np_dicom_helper_new (const char *path,
       int saved = errno;
       close (fds[0]);
       close (fds[1]);
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "cannot start the DICOM importer for %s: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("cannot start the DICOM importer for %s: %s"),
                    self->display_name, g_strerror (saved));
       return NULL;
     }
@@ -244,7 +246,7 @@ np_dicom_helper_new (const char *path,
   if (self->process == NULL)
     {
       close (fds[0]);
-      g_prefix_error (error, "cannot start the DICOM importer for %s: ", self->display_name);
+      g_prefix_error (error, _("cannot start the DICOM importer for %s: "), self->display_name);
       return NULL;
     }
   self->fd = fds[0];
@@ -333,10 +335,10 @@ stop_process (NpDicomHelper *self,
   if (g_subprocess_get_if_signaled (process))
     {
       int sig = g_subprocess_get_term_sig (process);
-      how = g_strdup_printf ("signal %d, %s", sig, g_strsignal (sig));
+      how = g_strdup_printf (_("signal %d, %s"), sig, g_strsignal (sig));
     }
   else if (g_subprocess_get_if_exited (process))
-    how = g_strdup_printf ("exit status %d", g_subprocess_get_exit_status (process));
+    how = g_strdup_printf (_("exit status %d"), g_subprocess_get_exit_status (process));
   return how;
 }
 
@@ -437,20 +439,20 @@ fail_transport (NpDicomHelper *self,
     case IO_TIMEOUT:
       stop_process (self, TRUE);
       g_set_error (error, NP_ERROR, NP_ERROR_TIMEOUT,
-                   "%s: the DICOM importer took longer than %g s %s and was stopped (timeout)",
+                   _("%s: the DICOM importer took longer than %g s %s and was stopped (timeout)"),
                    self->display_name, timeout_ms / 1000.0, doing);
       break;
     case IO_CLOSED:
       how = stop_process (self, FALSE);
       g_set_error (error, NP_ERROR, NP_ERROR_CRASHED,
-                   "%s: the DICOM importer crashed %s (%s)", self->display_name, doing,
-                   how != NULL ? how : "it did not exit and was stopped");
+                   _("%s: the DICOM importer crashed %s (%s)"), self->display_name, doing,
+                   how != NULL ? how : _("it did not exit and was stopped"));
       break;
     case IO_OK:
     case IO_FAILED:
     default:
       stop_process (self, TRUE);
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "%s: the connection to the DICOM importer failed %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("%s: the connection to the DICOM importer failed %s"),
                    self->display_name, doing);
       break;
     }
@@ -496,7 +498,7 @@ transact (NpDicomHelper *self,
   if (self->process == NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_FAILED,
-                   "%s: the DICOM importer for this file has stopped", self->display_name);
+                   _("%s: the DICOM importer for this file has stopped"), self->display_name);
       return NULL;
     }
 
@@ -558,7 +560,7 @@ transact (NpDicomHelper *self,
 
 protocol_error:
   stop_process (self, TRUE);
-  g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "%s: %s %s; it was stopped",
+  g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, _("%s: %s %s; it was stopped"),
                self->display_name, local_error->message, doing);
   return NULL;
 }
@@ -583,7 +585,7 @@ np_dicom_helper_open (NpDicomHelper *self,
   g_return_val_if_fail (self->info == NULL, FALSE);
 
   request = np_dicom_protocol_encode_request ("open", self->path, -1);
-  reply = transact (self, request, "while opening it", self->open_timeout_ms, NULL, error);
+  reply = transact (self, request, _("while opening it"), self->open_timeout_ms, NULL, error);
   if (reply == NULL)
     {
       np_dicom_helper_close (self);
@@ -625,7 +627,7 @@ np_dicom_helper_write (NpDicomHelper *self,
   g_return_val_if_fail (members != NULL && payload != NULL, NULL);
 
   request = np_dicom_protocol_encode_write (members, payload);
-  reply = transact (self, request, "while writing it", NP_DICOM_HELPER_WRITE_TIMEOUT_MS, &bytes,
+  reply = transact (self, request, _("while writing it"), NP_DICOM_HELPER_WRITE_TIMEOUT_MS, &bytes,
                     error);
   if (reply == NULL)
     return NULL;
@@ -693,12 +695,12 @@ np_dicom_helper_read_frame (NpDicomHelper *self,
 
   if (index >= self->info->frames)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "%s has %u frames; frame %u does not exist",
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, _("%s has %u frames; frame %u does not exist"),
                    self->display_name, self->info->frames, index + 1);
       return NULL;
     }
 
-  doing = g_strdup_printf ("while decoding frame %u", index + 1);
+  doing = g_strdup_printf (_("while decoding frame %u"), index + 1);
   request = np_dicom_protocol_encode_request ("frame", NULL, index);
   reply = transact (self, request, doing, self->frame_timeout_ms, &payload, error);
   if (reply == NULL)
@@ -719,8 +721,8 @@ np_dicom_helper_read_frame (NpDicomHelper *self,
     {
       stop_process (self, TRUE);
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "%s: the DICOM importer's frame does not match the image's size and format; "
-                   "it was stopped", self->display_name);
+                   _("%s: the DICOM importer's frame does not match the image's size and format; "
+                   "it was stopped"), self->display_name);
       return NULL;
     }
   is_signed = json_node_get_boolean (signed_node);

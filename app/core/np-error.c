@@ -9,6 +9,8 @@
 
 #include "np-error.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <gsl/gsl_errno.h>
 
 G_DEFINE_QUARK (np-error-quark, np_error)
@@ -36,7 +38,7 @@ np_error_from_gsl (int          gsl_status,
   if (gsl_status == GSL_SUCCESS)
     return TRUE;
 
-  g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC, "%s failed: %s",
+  g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC, _("%s failed: %s"),
                what, gsl_strerror (gsl_status));
   return FALSE;
 }

@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include "np-export-private.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-plan-labels.h"
 
 #include "np-error.h"
@@ -89,9 +91,9 @@ np_export_check_destination (const NpExportJob  *job,
                              GError            **error)
 {
   return np_file_check_output (path, np_frame_get_source_path (job->frame),
-                               "the frame the export is made from", error)
+                               _("the frame the export is made from"), error)
          && np_file_check_output (path, job->options.plan_path,
-                                  "the plan file the export is made from", error);
+                                  _("the plan file the export is made from"), error);
 }
 
 static guint32
@@ -139,7 +141,7 @@ insert_itxt (GBytes      *png,
     offset += 12 + (gsize) read_be32 (data + offset);
   if (offset + 8 > size)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "The encoded image has no pixel data");
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("The encoded image has no pixel data"));
       return NULL;
     }
 
@@ -312,7 +314,7 @@ np_export_encode_pdf (NpExportJob  *job,
   cairo_pdf_surface_restrict_to_version (surface, CAIRO_PDF_VERSION_1_5);
   /* Metadata never names the patient: it is shown by file managers. */
   site = np_export_site_and_side (plan);
-  title = g_strdup_printf ("Injection plan report: %s, %s", site, job->date);
+  title = g_strdup_printf (_("Injection plan report: %s, %s"), site, job->date);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, job->software);
   /* A given date also dates the file, so the same input gives the same bytes. */
@@ -338,8 +340,8 @@ np_export_encode_pdf (NpExportJob  *job,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Cannot save “%s”: the report could not "
-                   "be drawn (%s)", display, cairo_status_to_string (status));
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("Cannot save “%s”: the report could not "
+                   "be drawn (%s)"), display, cairo_status_to_string (status));
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
@@ -429,7 +431,7 @@ np_export_files_with (NpFrame                *frame,
       || (png_path != NULL && !np_export_check_destination (&job, png_path, error))
       || (pdf_path != NULL && !np_export_check_destination (&job, pdf_path, error))
       || (png_path != NULL && pdf_path != NULL
-          && !np_file_check_output (pdf_path, png_path, "also the image's file name", error)))
+          && !np_file_check_output (pdf_path, png_path, _("also the image's file name"), error)))
     goto out;
 
   if (png_path != NULL)

@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include "np-export-private.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-plan-labels.h"
 
 #include "np-error.h"
@@ -130,7 +132,7 @@ np_export_frame_surface (const NpExportJob  *job,
     {
       cairo_surface_destroy (surface);
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "The frame (%u × %u pixels) is too large to export", width, height);
+                   _("The frame (%u × %u pixels) is too large to export"), width, height);
       return NULL;
     }
 
@@ -242,67 +244,67 @@ caption_results (CaptionGroup      *group,
 
   if (r == NULL)
     {
-      add_item (group, g_strdup ("Results could not be computed"));
+      add_item (group, g_strdup (_("Results could not be computed")));
       return;
     }
 
   if (r->has_depth)
     {
       g_autofree char *v = np_export_format_length (r, r->depth);
-      add_item (group, g_strdup_printf ("Depth: %s", v));
+      add_item (group, g_strdup_printf (_("Depth: %s"), v));
     }
   else if (r->has_two_views)
-    add_item (group, g_strdup_printf ("Depth: %.1f mm", r->two_views.depth_mm));
+    add_item (group, g_strdup_printf (_("Depth: %.1f mm"), r->two_views.depth_mm));
   else if (r->second_view_of_pair)
-    add_item (group, g_strdup ("Depth: from this view and its AP view together"));
+    add_item (group, g_strdup (_("Depth: from this view and its AP view together")));
   else if (job->plan->modality == NP_MODALITY_FLUOROSCOPY)
-    add_item (group, g_strdup ("Depth: needs a second view"));
+    add_item (group, g_strdup (_("Depth: needs a second view")));
   else
-    add_item (group, g_strdup ("Depth: —"));
+    add_item (group, g_strdup (_("Depth: —")));
 
   if (r->has_path)
     {
       g_autofree char *v = np_export_format_length (r, r->path_length);
-      add_item (group, g_strdup_printf ("Path length: %s", v));
+      add_item (group, g_strdup_printf (_("Path length: %s"), v));
     }
   else if (np_export_is_down_the_beam (r))
-    add_item (group, g_strdup ("Path: down the beam (coaxial)"));
+    add_item (group, g_strdup (_("Path: down the beam (coaxial)")));
   else if (r->has_projection)
     {
       g_autofree char *v = np_export_format_length (r, r->projected_path_length);
-      add_item (group, g_strdup_printf ("Projected path: %s", v));
+      add_item (group, g_strdup_printf (_("Projected path: %s"), v));
     }
   else
-    add_item (group, g_strdup ("Path length: —"));
+    add_item (group, g_strdup (_("Path length: —")));
 
   if (r->has_angle)
-    add_item (group, g_strdup_printf ("Angle: %.0f°", r->insertion_angle_deg));
+    add_item (group, g_strdup_printf (_("Angle: %.0f°"), r->insertion_angle_deg));
   else if (r->has_projection && !np_export_is_down_the_beam (r))
-    add_item (group, g_strdup_printf ("Projected angle: %.0f°", r->projected_angle_deg));
+    add_item (group, g_strdup_printf (_("Projected angle: %.0f°"), r->projected_angle_deg));
   else if (!r->has_projection)
-    add_item (group, g_strdup ("Angle: —"));
+    add_item (group, g_strdup (_("Angle: —")));
 
   if (r->has_needle)
     {
       g_autofree char *needle = np_export_needle_text (r);
-      add_item (group, g_strdup_printf ("Needle: %s", needle));
+      add_item (group, g_strdup_printf (_("Needle: %s"), needle));
     }
   else if (!r->calibrated)
-    add_item (group, g_strdup ("Needle: needs a calibration"));
+    add_item (group, g_strdup (_("Needle: needs a calibration")));
   else
-    add_item (group, g_strdup ("Needle: —"));
+    add_item (group, g_strdup (_("Needle: —")));
 
   if (np_visibility_to_string (r->visibility) != NULL)
-    add_item (group, g_strdup_printf ("Needle visibility: %s",
+    add_item (group, g_strdup_printf (_("Needle visibility: %s"),
                                       np_visibility_to_string (r->visibility)));
 
   if (r->nearest >= 0 && r->clearances != NULL && (guint) r->nearest < r->clearances->len)
     {
       g_autofree char *clearance = np_export_clearance_text (r, (guint) r->nearest);
-      add_item (group, g_strdup_printf ("Min clearance: %s", clearance));
+      add_item (group, g_strdup_printf (_("Min clearance: %s"), clearance));
     }
   else
-    add_item (group, g_strdup ("Min clearance: no structures marked"));
+    add_item (group, g_strdup (_("Min clearance: no structures marked")));
 }
 
 /* "Calibration: <method>, 0.1500 mm/px ± 0.0010" (across and down when the
@@ -320,7 +322,7 @@ calibration_text (const NpCalibration *cal)
   else
     size = g_strdup_printf ("%.4f × %.4f mm/px (across × down)", cal->mm_per_px_x,
                             cal->mm_per_px_y);
-  return g_strdup_printf ("Calibration: %s, %s", method, size);
+  return g_strdup_printf (_("Calibration: %s, %s"), method, size);
 }
 
 static GArray *
@@ -336,26 +338,26 @@ caption_groups (const NpExportJob *job)
   add_item (group, np_export_site_and_side (plan));
   add_item (group, g_strdup (job->date));
   if (plan->clinician != NULL && *plan->clinician != '\0')
-    add_item (group, g_strdup_printf ("Clinician: %s", plan->clinician));
+    add_item (group, g_strdup_printf (_("Clinician: %s"), plan->clinician));
   if (!job->options.anonymise)
     {
       gboolean has_name = plan->patient_name != NULL && *plan->patient_name != '\0';
       gboolean has_id = plan->patient_id != NULL && *plan->patient_id != '\0';
 
       if (has_name && has_id)
-        add_item (group, g_strdup_printf ("Patient: %s (ID %s)", plan->patient_name,
+        add_item (group, g_strdup_printf (_("Patient: %s (ID %s)"), plan->patient_name,
                                           plan->patient_id));
       else if (has_name)
-        add_item (group, g_strdup_printf ("Patient: %s", plan->patient_name));
+        add_item (group, g_strdup_printf (_("Patient: %s"), plan->patient_name));
       else if (has_id)
-        add_item (group, g_strdup_printf ("Patient ID: %s", plan->patient_id));
+        add_item (group, g_strdup_printf (_("Patient ID: %s"), plan->patient_id));
     }
 
   caption_results (caption_add_group (groups, FALSE, 1.0, 1.0), job);
 
   if (job->results != NULL && !job->results->calibrated)
     add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
-              g_strdup ("Not calibrated — values in px"));
+              g_strdup (_("Not calibrated — values in px")));
   else if (np_calibration_is_calibrated (plan->calibration))
     add_item (caption_add_group (groups, FALSE, 0.9, 0.9), calibration_text (plan->calibration));
 
@@ -367,7 +369,7 @@ caption_groups (const NpExportJob *job)
     {
       if (group == NULL)
         group = caption_add_group (groups, TRUE, 1.0, 1.0);
-      add_item (group, g_strdup_printf ("Warning: %s",
+      add_item (group, g_strdup_printf (_("Warning: %s"),
                                         (const char *) g_ptr_array_index (job->results->warnings,
                                                                           i)));
     }
@@ -382,20 +384,20 @@ caption_groups (const NpExportJob *job)
         continue;
       if (group == NULL)
         group = caption_add_group (groups, TRUE, 1.0, 1.0);
-      add_item (group, g_strdup_printf ("Measurement %u (%s) outside the calibrated region", i + 1,
+      add_item (group, g_strdup_printf (_("Measurement %u (%s) outside the calibrated region"), i + 1,
                                         np_measure_kind_to_string (m->kind)));
     }
 
   if (job->image_scale < 1.0)
     add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
-              g_strdup_printf ("Image scaled to %.1f %% to stay within the %u-megapixel limit "
-                               "with this caption", floor (job->image_scale * 1000) / 10,
+              g_strdup_printf (_("Image scaled to %.1f %% to stay within the %u-megapixel limit "
+                               "with this caption"), floor (job->image_scale * 1000) / 10,
                                (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024))));
 
   group = caption_add_group (groups, FALSE, 0.8, 0.72);
   add_item (group, g_strdup (job->software));
-  add_item (group, g_strdup ("Planning aid, not a substitute for the clinician's judgement at "
-                             "the procedure"));
+  add_item (group, g_strdup (_("Planning aid, not a substitute for the clinician's judgement at "
+                             "the procedure")));
   return groups;
 }
 
@@ -596,9 +598,9 @@ np_export_render_annotated (NpFrame                *frame,
   if (width > SURFACE_MAX_SIDE || (guint64) height + band > SURFACE_MAX_SIDE)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "The frame (%u × %u pixels) is too large for an annotated image, which can be "
+                   _("The frame (%u × %u pixels) is too large for an annotated image, which can be "
                    "at most %u pixels wide and tall with its caption; export the PDF report, "
-                   "which shows it scaled", frame_width, frame_height, (guint) SURFACE_MAX_SIDE);
+                   "which shows it scaled"), frame_width, frame_height, (guint) SURFACE_MAX_SIDE);
       goto out;
     }
   /* Shrink until image and band fit the pixel limit; the band shrinks with
@@ -634,7 +636,7 @@ np_export_render_annotated (NpFrame                *frame,
   caption_layout (cr, &job, width, font_size, height, TRUE);
   if (cairo_status (cr) != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Could not draw the annotated image: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("Could not draw the annotated image: %s"),
                    cairo_status_to_string (cairo_status (cr)));
       goto out;
     }

@@ -8,6 +8,8 @@
 #define G_LOG_DOMAIN "np-core"
 
 #include "np-export-private.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-plan-labels.h"
 
 #include "np-approach.h"
@@ -337,7 +339,7 @@ title_block (Layout *l)
     {
       np_export_set_font (l->cr, SIZE_TITLE, TRUE);
       set_grey (l->cr, GREY_TEXT);
-      show_line (l->cr, l->left, l->y, 0, "Injection plan report", SIZE_TITLE);
+      show_line (l->cr, l->left, l->y, 0, _("Injection plan report"), SIZE_TITLE);
       np_export_set_font (l->cr, SIZE_LABEL, FALSE);
       set_grey (l->cr, GREY_NOTE);
       show_line (l->cr, l->right, l->y + lh - line_height (SIZE_LABEL), 1, l->job->software,
@@ -357,7 +359,7 @@ title_block (Layout *l)
 static char *
 or_not_stated (const char *text)
 {
-  return g_strdup (text != NULL && *text != '\0' ? text : "Not stated");
+  return g_strdup (text != NULL && *text != '\0' ? text : _("Not stated"));
 }
 
 static char *
@@ -366,17 +368,17 @@ imaging_text (const NpExportJob *job)
   const NpPlan *plan = job->plan;
 
   if (plan->modality == NP_MODALITY_ULTRASOUND && plan->probe == NP_PROBE_UNSPECIFIED)
-    return g_strdup ("Ultrasound, probe not stated");
+    return g_strdup (_("Ultrasound, probe not stated"));
   if (plan->modality == NP_MODALITY_ULTRASOUND)
-    return g_strdup_printf ("Ultrasound, %s probe",
+    return g_strdup_printf (_("Ultrasound, %s probe"),
                             plan->probe == NP_PROBE_CURVILINEAR ? "curvilinear" : "linear");
   switch (plan->view)
     {
-    case NP_VIEW_AP: return g_strdup ("Fluoroscopy, AP view");
-    case NP_VIEW_LATERAL: return g_strdup ("Fluoroscopy, lateral view");
-    case NP_VIEW_OBLIQUE: return g_strdup ("Fluoroscopy, oblique view");
+    case NP_VIEW_AP: return g_strdup (_("Fluoroscopy, AP view"));
+    case NP_VIEW_LATERAL: return g_strdup (_("Fluoroscopy, lateral view"));
+    case NP_VIEW_OBLIQUE: return g_strdup (_("Fluoroscopy, oblique view"));
     case NP_VIEW_NONE:
-    default: return g_strdup ("Fluoroscopy");
+    default: return g_strdup (_("Fluoroscopy"));
     }
 }
 
@@ -387,10 +389,10 @@ frame_text (const NpExportJob *job)
   const char *colour = np_frame_is_gray (frame) ? "grey" : "colour";
 
   if (np_frame_get_bit_depth (frame) == 16)
-    return g_strdup_printf ("%u × %u px, 16-bit %s, shown with window centre %.0f, width %.0f",
+    return g_strdup_printf (_("%u × %u px, 16-bit %s, shown with window centre %.0f, width %.0f"),
                             np_frame_get_width (frame), np_frame_get_height (frame), colour,
                             job->options.window.center, job->options.window.width);
-  return g_strdup_printf ("%u × %u px, 8-bit %s", np_frame_get_width (frame),
+  return g_strdup_printf (_("%u × %u px, 8-bit %s"), np_frame_get_width (frame),
                           np_frame_get_height (frame), colour);
 }
 
@@ -412,50 +414,50 @@ case_section (Layout *l)
   /* label, value, label, value, ... in reading order, two pairs a row */
   if (job->options.anonymise)
     {
-      g_ptr_array_add (pairs, g_strdup ("Patient"));
-      g_ptr_array_add (pairs, g_strdup ("anonymised: name and ID left out"));
-      g_ptr_array_add (pairs, g_strdup ("Date"));
+      g_ptr_array_add (pairs, g_strdup (_("Patient")));
+      g_ptr_array_add (pairs, g_strdup (_("anonymised: name and ID left out")));
+      g_ptr_array_add (pairs, g_strdup (_("Date")));
       g_ptr_array_add (pairs, g_strdup (job->date));
     }
   else
     {
-      g_ptr_array_add (pairs, g_strdup ("Patient"));
+      g_ptr_array_add (pairs, g_strdup (_("Patient")));
       g_ptr_array_add (pairs, or_not_stated (plan->patient_name));
-      g_ptr_array_add (pairs, g_strdup ("Patient ID"));
+      g_ptr_array_add (pairs, g_strdup (_("Patient ID")));
       g_ptr_array_add (pairs, or_not_stated (plan->patient_id));
     }
   /* Site and side each in their own cell: "not recorded" is the user's
    * explicit choice (np_export_check_recorded()), never a default. */
-  g_ptr_array_add (pairs, g_strdup ("Site"));
+  g_ptr_array_add (pairs, g_strdup (_("Site")));
   g_ptr_array_add (pairs, g_strdup (plan->site == NP_SITE_UNSPECIFIED
-                                    ? "not recorded" : np_site_label (plan->site)));
-  g_ptr_array_add (pairs, g_strdup ("Side"));
+                                    ? _("not recorded") : np_site_label (plan->site)));
+  g_ptr_array_add (pairs, g_strdup (_("Side")));
   g_ptr_array_add (pairs, g_strdup (plan->side == NP_SIDE_UNSPECIFIED
-                                    ? "not recorded" : np_side_label (plan->side)));
-  g_ptr_array_add (pairs, g_strdup ("Condition"));
+                                    ? _("not recorded") : np_side_label (plan->side)));
+  g_ptr_array_add (pairs, g_strdup (_("Condition")));
   g_ptr_array_add (pairs, g_strdup (np_condition_label (plan->condition)));
-  g_ptr_array_add (pairs, g_strdup ("Approach"));
-  g_ptr_array_add (pairs, or_not_stated (approach != NULL ? approach->name : plan->approach));
-  g_ptr_array_add (pairs, g_strdup ("Technique"));
+  g_ptr_array_add (pairs, g_strdup (_("Approach")));
+  g_ptr_array_add (pairs, or_not_stated (approach != NULL ? _(approach->name) : plan->approach));
+  g_ptr_array_add (pairs, g_strdup (_("Technique")));
   g_ptr_array_add (pairs, g_strdup (np_technique_label (plan->technique)));
-  g_ptr_array_add (pairs, g_strdup ("Injectate"));
+  g_ptr_array_add (pairs, g_strdup (_("Injectate")));
   g_ptr_array_add (pairs, g_strdup (np_injectate_label (plan->injectate)));
-  g_ptr_array_add (pairs, g_strdup ("Volume"));
+  g_ptr_array_add (pairs, g_strdup (_("Volume")));
   g_ptr_array_add (pairs, plan->volume_ml > 0 ? g_strdup_printf ("%g ml", plan->volume_ml)
-                                              : g_strdup ("not stated"));
-  g_ptr_array_add (pairs, g_strdup ("Clinician"));
+                                              : g_strdup (_("not stated")));
+  g_ptr_array_add (pairs, g_strdup (_("Clinician")));
   g_ptr_array_add (pairs, or_not_stated (plan->clinician));
   if (!job->options.anonymise)
     {
-      g_ptr_array_add (pairs, g_strdup ("Date"));
+      g_ptr_array_add (pairs, g_strdup (_("Date")));
       g_ptr_array_add (pairs, g_strdup (job->date));
     }
-  g_ptr_array_add (pairs, g_strdup ("Imaging"));
+  g_ptr_array_add (pairs, g_strdup (_("Imaging")));
   g_ptr_array_add (pairs, imaging_text (job));
-  g_ptr_array_add (pairs, g_strdup ("Frame"));
+  g_ptr_array_add (pairs, g_strdup (_("Frame")));
   g_ptr_array_add (pairs, frame_text (job));
 
-  heading (l, "Case", line_height (SIZE_BODY) + 6);
+  heading (l, _("Case"), line_height (SIZE_BODY) + 6);
   for (guint i = 0; i < pairs->len; i += 4)
     {
       const char *cells[4] = { NULL };
@@ -466,7 +468,7 @@ case_section (Layout *l)
     }
   if (plan->notes != NULL && *plan->notes != '\0')
     {
-      const char *cells[2] = { "Notes", plan->notes };
+      const char *cells[2] = { _("Notes"), plan->notes };
       row (l, wide, 2, cells, 0, FALSE);
     }
 }
@@ -539,7 +541,7 @@ image_section (Layout *l)
       cairo_stroke (cr);
     }
   l->y += height + 3;
-  paragraph (l, "The frame with the marks and the path exactly as drawn in NeedlePlan.", 0,
+  paragraph (l, _("The frame with the marks and the path exactly as drawn in NeedlePlan."), 0,
              SIZE_SMALL, FALSE, GREY_NOTE, NULL);
 }
 
@@ -568,69 +570,69 @@ result_rows (const NpExportJob *job)
 
       if (plan->modality == NP_MODALITY_ULTRASOUND && r->calibrated
           && plan->speed_of_sound_m_s != NP_PLANNER_SPEED_ASSUMED_M_S)
-        note = g_strdup_printf ("below the skin line, for a tissue speed of %g m/s%s%s",
-                                plan->speed_of_sound_m_s, source != NULL ? "; interval " : "",
+        note = g_strdup_printf (_("below the skin line, for a tissue speed of %g m/s%s%s"),
+                                plan->speed_of_sound_m_s, source != NULL ? _("; interval ") : "",
                                 source != NULL ? source : "");
       else
-        note = g_strdup_printf ("below the skin line%s%s", source != NULL ? "; interval " : "",
+        note = g_strdup_printf (_("below the skin line%s%s"), source != NULL ? _("; interval ") : "",
                                 source != NULL ? source : "");
-      ADD_ROW (g_strdup ("Target depth"), np_export_format_length (r, r->depth),
+      ADD_ROW (g_strdup (_("Target depth")), np_export_format_length (r, r->depth),
                r->has_depth_ci ? np_export_format_interval (r, r->depth_ci95) : g_strdup ("—"),
                note);
     }
   else if (r->has_two_views)
-    ADD_ROW (g_strdup ("Target depth"), g_strdup_printf ("%.1f mm", r->two_views.depth_mm),
-             g_strdup ("—"), g_strdup_printf ("from two views %.0f° apart", r->views_angle_deg));
+    ADD_ROW (g_strdup (_("Target depth")), g_strdup_printf ("%.1f mm", r->two_views.depth_mm),
+             g_strdup ("—"), g_strdup_printf (_("from two views %.0f° apart"), r->views_angle_deg));
   else
-    ADD_ROW (g_strdup ("Target depth"), g_strdup ("—"), g_strdup ("—"),
+    ADD_ROW (g_strdup (_("Target depth")), g_strdup ("—"), g_strdup ("—"),
              g_strdup (r->second_view_of_pair
-                       ? "from this lateral view and its AP view together"
-                       : fluoroscopy ? "needs a second view: one projection has no depth"
-                                     : "not computed (see warnings)"));
+                       ? _("from this lateral view and its AP view together")
+                       : fluoroscopy ? _("needs a second view: one projection has no depth")
+                                     : _("not computed (see warnings)")));
 
   if (r->has_path)
     {
       g_autofree char *source = r->has_path_ci
         ? np_planner_interval_source_describe (r, r->path_ci_source) : NULL;
 
-      ADD_ROW (g_strdup ("Path length"), np_export_format_length (r, r->path_length),
+      ADD_ROW (g_strdup (_("Path length")), np_export_format_length (r, r->path_length),
                r->has_path_ci ? np_export_format_interval (r, r->path_length_ci95)
                               : g_strdup ("—"),
-               g_strdup_printf ("entry to target, inside the body%s%s",
-                                source != NULL ? "; interval " : "",
+               g_strdup_printf (_("entry to target, inside the body%s%s"),
+                                source != NULL ? _("; interval ") : "",
                                 source != NULL ? source : ""));
     }
   else if (r->has_two_views)
-    ADD_ROW (g_strdup ("Path length"), g_strdup_printf ("%.1f mm", r->two_views.path_length_mm),
-             g_strdup ("—"), g_strdup ("from two views"));
+    ADD_ROW (g_strdup (_("Path length")), g_strdup_printf ("%.1f mm", r->two_views.path_length_mm),
+             g_strdup ("—"), g_strdup (_("from two views")));
   else if (np_export_is_down_the_beam (r))
-    ADD_ROW (g_strdup ("Path"), g_strdup ("coaxial"), g_strdup ("—"),
-             g_strdup ("entry over the target: the needle runs down the beam"));
+    ADD_ROW (g_strdup (_("Path")), g_strdup ("coaxial"), g_strdup ("—"),
+             g_strdup (_("entry over the target: the needle runs down the beam")));
   else if (!r->has_projection)
-    ADD_ROW (g_strdup ("Path length"), g_strdup ("—"), g_strdup ("—"),
-             g_strdup ("needs an entry and a target"));
+    ADD_ROW (g_strdup (_("Path length")), g_strdup ("—"), g_strdup ("—"),
+             g_strdup (_("needs an entry and a target")));
 
   if (r->has_angle)
     {
       g_autofree char *source = r->has_angle_ci
         ? np_planner_interval_source_describe (r, r->angle_ci_source) : NULL;
 
-      ADD_ROW (g_strdup ("Insertion angle"), g_strdup_printf ("%.0f°", r->insertion_angle_deg),
+      ADD_ROW (g_strdup (_("Insertion angle")), g_strdup_printf ("%.0f°", r->insertion_angle_deg),
                r->has_angle_ci ? g_strdup_printf ("%.0f–%.0f°", r->insertion_angle_ci95[0],
                                                   r->insertion_angle_ci95[1])
                                : g_strdup ("—"),
-               g_strdup_printf ("needle to skin; 90° is perpendicular%s%s",
-                                source != NULL ? "; interval " : "",
+               g_strdup_printf (_("needle to skin; 90° is perpendicular%s%s"),
+                                source != NULL ? _("; interval ") : "",
                                 source != NULL ? source : ""));
     }
 
   if (r->has_projection && !np_export_is_down_the_beam (r))
     {
-      ADD_ROW (g_strdup ("Projected path length"),
+      ADD_ROW (g_strdup (_("Projected path length")),
                np_export_format_length (r, r->projected_path_length), g_strdup ("—"),
-               g_strdup ("in the image plane"));
-      ADD_ROW (g_strdup ("Projected angle"), g_strdup_printf ("%.0f°", r->projected_angle_deg),
-               g_strdup ("—"), g_strdup ("to the image's horizontal axis"));
+               g_strdup (_("in the image plane")));
+      ADD_ROW (g_strdup (_("Projected angle")), g_strdup_printf ("%.0f°", r->projected_angle_deg),
+               g_strdup ("—"), g_strdup (_("to the image's horizontal axis")));
     }
 
   {
@@ -640,37 +642,37 @@ result_rows (const NpExportJob *job)
     if (r->has_needle)
       {
         g_autofree char *rule = r->needle_from_interval
-          ? g_strdup_printf ("covers the upper end of the path's 95 %% interval (%.1f mm) + "
-                             "%.0f mm outside the skin", r->needle_basis,
+          ? g_strdup_printf (_("covers the upper end of the path's 95 %% interval (%.1f mm) + "
+                             "%.0f mm outside the skin"), r->needle_basis,
                              NP_PLANNER_NEEDLE_OUTSIDE_MM)
-          : g_strdup_printf ("covers the path (%.1f mm) + %.0f mm outside the skin",
+          : g_strdup_printf (_("covers the path (%.1f mm) + %.0f mm outside the skin"),
                              r->needle_basis, NP_PLANNER_NEEDLE_OUTSIDE_MM);
 
         note = gauges != NULL ? g_strdup_printf ("%s; %s", gauges, rule) : g_strdup (rule);
       }
     else if (!r->calibrated)
-      note = g_strdup ("needs a calibration");
+      note = g_strdup (_("needs a calibration"));
     else
-      note = g_strdup (gauges != NULL ? gauges : "no recommendation (see warnings)");
-    ADD_ROW (g_strdup ("Needle length"),
+      note = g_strdup (gauges != NULL ? gauges : _("no recommendation (see warnings)"));
+    ADD_ROW (g_strdup (_("Needle length")),
              r->has_needle ? np_export_needle_text (r) : g_strdup ("—"), g_strdup ("—"), note);
   }
 
   if (np_visibility_to_string (r->visibility) != NULL)
-    ADD_ROW (g_strdup ("Needle visibility"), g_strdup (np_visibility_to_string (r->visibility)),
-             g_strdup ("—"), g_strdup ("in plane, from the insertion angle"));
+    ADD_ROW (g_strdup (_("Needle visibility")), g_strdup (np_visibility_to_string (r->visibility)),
+             g_strdup ("—"), g_strdup (_("in plane, from the insertion angle")));
 
   if (r->has_walkdown)
     {
       g_autofree char *offset = np_export_format_length (r, r->walkdown_offset);
-      ADD_ROW (g_strdup ("Walk-down angle"), g_strdup_printf ("%.0f°", r->walkdown_angle_deg),
+      ADD_ROW (g_strdup (_("Walk-down angle")), g_strdup_printf ("%.0f°", r->walkdown_angle_deg),
                g_strdup ("—"),
-               g_strdup_printf ("out of plane: enter %s from the probe's plane", offset));
+               g_strdup_printf (_("out of plane: enter %s from the probe's plane"), offset));
     }
 
   if (r->has_fov_entry)
-    ADD_ROW (g_strdup ("Needle comes into view"), np_export_format_length (r, r->fov_entry_depth),
-             g_strdup ("—"), g_strdup ("depth at which the shaft enters the image"));
+    ADD_ROW (g_strdup (_("Needle comes into view")), np_export_format_length (r, r->fov_entry_depth),
+             g_strdup ("—"), g_strdup (_("depth at which the shaft enters the image")));
 
   for (guint i = 0; r->clearances != NULL && i < r->clearances->len; i++)
     {
@@ -684,25 +686,25 @@ result_rows (const NpExportJob *job)
         ? np_planner_interval_source_describe (r, c->ci_source) : NULL;
 
       if (c->entered)
-        note = g_strdup ("the path crosses it");
+        note = g_strdup (_("the path crosses it"));
       else if (!r->calibrated)
-        note = g_strdup_printf ("%g mm margin not checked: no calibration", c->margin_mm);
+        note = g_strdup_printf (_("%g mm margin not checked: no calibration"), c->margin_mm);
       else if (c->within_margin)
-        note = g_strdup_printf ("inside its %g mm margin", c->margin_mm);
+        note = g_strdup_printf (_("inside its %g mm margin"), c->margin_mm);
       else if (c->margin_at_risk)
-        note = g_strdup_printf ("%g mm margin kept, but the 95 %% interval reaches below it: "
-                                "the margin may be breached", c->margin_mm);
+        note = g_strdup_printf (_("%g mm margin kept, but the 95 %% interval reaches below it: "
+                                "the margin may be breached"), c->margin_mm);
       else
-        note = g_strdup_printf ("%g mm margin kept", c->margin_mm);
+        note = g_strdup_printf (_("%g mm margin kept"), c->margin_mm);
       if (source != NULL)
         {
-          char *longer = g_strdup_printf ("%s; interval %s", note, source);
+          char *longer = g_strdup_printf (_("%s; interval %s"), note, source);
 
           g_free (note);
           note = longer;
         }
-      ADD_ROW (g_strdup_printf ("Clearance to %s (%s)%s", label, kind,
-                                (gint) i == r->nearest ? ", nearest" : ""),
+      ADD_ROW (g_strdup_printf (_("Clearance to %s (%s)%s"), label, kind,
+                                (gint) i == r->nearest ? _(", nearest") : ""),
                np_export_format_length (r, c->entered ? 0.0 : c->clearance),
                c->has_ci ? np_export_format_interval (r, c->clearance_ci95) : g_strdup ("—"),
                note);
@@ -721,10 +723,10 @@ result_rows (const NpExportJob *job)
         value = g_strdup_printf ("%.0f°", m->value);
       else
         value = np_export_format_length (r, m->value);
-      ADD_ROW (g_strdup_printf ("Measurement %u (%s)", i + 1, kind), value, g_strdup ("—"),
+      ADD_ROW (g_strdup_printf (_("Measurement %u (%s)"), i + 1, kind), value, g_strdup ("—"),
                m->outside_region
-               ? g_strdup_printf ("outside the calibrated region: %s", m->outside_reason)
-               : g_strdup (m->valid ? "marked by the clinician" : "cannot be computed"));
+               ? g_strdup_printf (_("outside the calibrated region: %s"), m->outside_reason)
+               : g_strdup (m->valid ? _("marked by the clinician") : _("cannot be computed")));
     }
 
 #undef ADD_ROW
@@ -739,7 +741,8 @@ static const Column RESULT_HEADER[4] = {
   { 0.30, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.19, SIZE_LABEL, TRUE, GREY_TEXT },
   { 0.17, SIZE_LABEL, TRUE, GREY_TEXT }, { 0.34, SIZE_LABEL, TRUE, GREY_TEXT },
 };
-static const char *const RESULT_TITLES[4] = { "Measure", "Value", "95 % interval", "Note" };
+static const char *const RESULT_TITLES[4] = { N_("Measure"), N_("Value"),
+  /* xgettext:no-c-format */ N_("95 % interval"), N_("Note") };
 
 /* Rows of the results table that must stand with its header on a page. */
 #define RESULT_ROWS_KEPT 3
@@ -753,6 +756,8 @@ results_heights (Layout *l,
 {
   g_autoptr(GPtrArray) rows = NULL;
   double header_height, first = 0;
+  const char *titles[4] = { _(RESULT_TITLES[0]), _(RESULT_TITLES[1]), _(RESULT_TITLES[2]),
+                            _(RESULT_TITLES[3]) };
 
   if (l->job->results == NULL)
     {
@@ -760,7 +765,7 @@ results_heights (Layout *l,
       return;
     }
   rows = result_rows (l->job);
-  header_height = row_height (l, RESULT_HEADER, 4, (const char **) RESULT_TITLES);
+  header_height = row_height (l, RESULT_HEADER, 4, titles);
   *whole = header_height;
   for (guint i = 0; i < rows->len; i++)
     {
@@ -793,23 +798,24 @@ results_section (Layout *l)
   const NpPlanResults *r = job->results;
   const Column *columns = RESULT_COLUMNS;
   const Column *header = RESULT_HEADER;
-  const char **titles = (const char **) RESULT_TITLES;
+  const char *titles[4] = { _(RESULT_TITLES[0]), _(RESULT_TITLES[1]), _(RESULT_TITLES[2]),
+                            _(RESULT_TITLES[3]) };
   g_autoptr(GPtrArray) rows = NULL;
   double header_height;
 
   if (r == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("The results could not be computed: %s",
+      g_autofree char *text = g_strdup_printf (_("The results could not be computed: %s"),
                                                job->results_problem != NULL
-                                               ? job->results_problem : "unknown reason");
-      heading (l, "Results", line_height (SIZE_BODY));
+                                               ? job->results_problem : _("unknown reason"));
+      heading (l, _("Results"), line_height (SIZE_BODY));
       paragraph (l, text, 0, SIZE_BODY, TRUE, GREY_TEXT, NULL);
       return;
     }
 
   rows = result_rows (job);
   header_height = row_height (l, header, 4, titles);
-  heading (l, r->calibrated ? "Results" : "Results (not calibrated: values in pixels)",
+  heading (l, r->calibrated ? _("Results") : _("Results (not calibrated: values in pixels)"),
            results_keep (l));
   /* The header row starts the table and every page it continues on. */
   for (guint i = 0; i < rows->len; i++)
@@ -830,20 +836,20 @@ results_section (Layout *l)
     {
       g_autofree char *text = r->speed_of_sound_m_s > 0
         ? g_strdup_printf (
-            "95 %% intervals from %u Monte Carlo samples: the calibration's standard error, a "
+            _("95 %% intervals from %u Monte Carlo samples: the calibration's standard error, a "
             "click error of %g px per mark and a tissue speed of sound normal about %.0f m/s "
-            "with a standard deviation of %g m/s (95 %%: %.0f–%.0f m/s).",
+            "with a standard deviation of %g m/s (95 %%: %.0f–%.0f m/s)."),
             r->mc_samples, job->plan->mark_error_px, r->speed_of_sound_m_s,
             r->speed_of_sound_sd_m_s, r->speed_of_sound_m_s - 1.96 * r->speed_of_sound_sd_m_s,
             r->speed_of_sound_m_s + 1.96 * r->speed_of_sound_sd_m_s)
         : g_strdup_printf (
-            "95 %% intervals from %u Monte Carlo samples: the calibrations' standard errors and "
-            "a click error of %g px per mark.", r->mc_samples, job->plan->mark_error_px);
+            _("95 %% intervals from %u Monte Carlo samples: the calibrations' standard errors and "
+            "a click error of %g px per mark."), r->mc_samples, job->plan->mark_error_px);
       paragraph (l, text, 0, SIZE_SMALL, FALSE, GREY_NOTE, NULL);
     }
   else
-    paragraph (l, "No 95 % intervals: they need a calibrated ultrasound plan with an entry and "
-                  "a target.", 0, SIZE_SMALL, FALSE, GREY_NOTE, NULL);
+    paragraph (l, /* xgettext:no-c-format */ _("No 95 % intervals: they need a calibrated ultrasound plan with an entry and "
+                  "a target."), 0, SIZE_SMALL, FALSE, GREY_NOTE, NULL);
 }
 
 static void
@@ -853,51 +859,51 @@ calibration_section (Layout *l)
   const NpCalibration *cal = plan->calibration;
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
-  heading (l, "Calibration", 2 * line_height (SIZE_BODY));
+  heading (l, _("Calibration"), 2 * line_height (SIZE_BODY));
   if (!np_calibration_is_calibrated (cal))
     {
-      paragraph (l, "Not calibrated. Every length is in pixels: no millimetre value is given, "
-                    "and the safety margins around structures could not be checked.",
+      paragraph (l, _("Not calibrated. Every length is in pixels: no millimetre value is given, "
+                    "and the safety margins around structures could not be checked."),
                  0, SIZE_BODY, TRUE, GREY_TEXT, NULL);
       return;
     }
 
-  g_ptr_array_add (lines, g_strdup_printf ("Method: %s.",
+  g_ptr_array_add (lines, g_strdup_printf (_("Method: %s."),
                                            np_calibration_method_describe (cal->method)));
   if (cal->mm_per_px_x == cal->mm_per_px_y && cal->se_mm_per_px_x == cal->se_mm_per_px_y)
     {
       if (cal->se_mm_per_px_x > 0)
-        g_ptr_array_add (lines, g_strdup_printf ("Pixel size: %.4f mm/px ± %.4f mm/px (standard "
-                                                 "error).", cal->mm_per_px_x, cal->se_mm_per_px_x));
+        g_ptr_array_add (lines, g_strdup_printf (_("Pixel size: %.4f mm/px ± %.4f mm/px (standard "
+                                                 "error)."), cal->mm_per_px_x, cal->se_mm_per_px_x));
       else
-        g_ptr_array_add (lines, g_strdup_printf ("Pixel size: %.4f mm/px (standard error not "
-                                                 "known).", cal->mm_per_px_x));
+        g_ptr_array_add (lines, g_strdup_printf (_("Pixel size: %.4f mm/px (standard error not "
+                                                 "known)."), cal->mm_per_px_x));
     }
   else
-    g_ptr_array_add (lines, g_strdup_printf ("Pixel size: %.4f mm/px across ± %.4f, %.4f mm/px "
-                                             "down ± %.4f (standard errors).",
+    g_ptr_array_add (lines, g_strdup_printf (_("Pixel size: %.4f mm/px across ± %.4f, %.4f mm/px "
+                                             "down ± %.4f (standard errors)."),
                                              cal->mm_per_px_x, cal->se_mm_per_px_x,
                                              cal->mm_per_px_y, cal->se_mm_per_px_y));
   if (cal->has_region)
-    g_ptr_array_add (lines, g_strdup_printf ("Valid in the region x %.0f–%.0f px, y %.0f–%.0f px "
-                                             "of the frame.", cal->region.x,
+    g_ptr_array_add (lines, g_strdup_printf (_("Valid in the region x %.0f–%.0f px, y %.0f–%.0f px "
+                                             "of the frame."), cal->region.x,
                                              cal->region.x + cal->region.width, cal->region.y,
                                              cal->region.y + cal->region.height));
   else
-    g_ptr_array_add (lines, g_strdup ("Valid for the whole frame."));
+    g_ptr_array_add (lines, g_strdup (_("Valid for the whole frame.")));
   if (plan->modality == NP_MODALITY_ULTRASOUND)
     {
       if (plan->speed_of_sound_m_s != NP_PLANNER_SPEED_ASSUMED_M_S)
-        g_ptr_array_add (lines, g_strdup_printf ("Depths are scaled for a tissue speed of sound "
-                                                 "of %g m/s; the scanner assumes %.0f m/s.",
+        g_ptr_array_add (lines, g_strdup_printf (_("Depths are scaled for a tissue speed of sound "
+                                                 "of %g m/s; the scanner assumes %.0f m/s."),
                                                  plan->speed_of_sound_m_s,
                                                  NP_PLANNER_SPEED_ASSUMED_M_S));
       else
-        g_ptr_array_add (lines, g_strdup_printf ("Speed of sound: %.0f m/s, as the scanner "
-                                                 "assumes.", NP_PLANNER_SPEED_ASSUMED_M_S));
+        g_ptr_array_add (lines, g_strdup_printf (_("Speed of sound: %.0f m/s, as the scanner "
+                                                 "assumes."), NP_PLANNER_SPEED_ASSUMED_M_S));
     }
   if (cal->note != NULL && *cal->note != '\0')
-    g_ptr_array_add (lines, g_strdup_printf ("Note: %s.", cal->note));
+    g_ptr_array_add (lines, g_strdup_printf (_("Note: %s."), cal->note));
 
   for (guint i = 0; i < lines->len; i++)
     paragraph (l, g_ptr_array_index (lines, i), 0, SIZE_BODY, FALSE, GREY_TEXT, NULL);
@@ -908,10 +914,10 @@ warnings_section (Layout *l)
 {
   const NpPlanResults *r = l->job->results;
 
-  heading (l, "Warnings", line_height (SIZE_BODY));
+  heading (l, _("Warnings"), line_height (SIZE_BODY));
   if (r == NULL || r->warnings == NULL || r->warnings->len == 0)
     {
-      paragraph (l, r == NULL ? "None can be given without results." : "None.", 0, SIZE_BODY,
+      paragraph (l, r == NULL ? _("None can be given without results.") : _("None."), 0, SIZE_BODY,
                  FALSE, GREY_TEXT, NULL);
       return;
     }
@@ -948,7 +954,7 @@ closing_section (Layout *l)
     {
       cairo_t *cr = l->cr;
       double columns[3] = { 0.0, 0.42, 0.78 };
-      const char *labels[3] = { "Clinician", "Signature", "Date" };
+      const char *labels[3] = { _("Clinician"), _("Signature"), _("Date") };
       double line_y = l->y + box_height + signature_height - 16;
       g_autofree char *clinician = np_export_clean_text (plan->clinician);
 
@@ -989,12 +995,12 @@ page_furniture (Layout *l)
   const NpPlan *plan = job->plan;
   cairo_t *cr = l->cr;
   g_autofree char *site = np_export_site_and_side (plan);
-  g_autofree char *page = g_strdup_printf ("Page %u of %u", l->draw_page + 1, l->n_pages);
+  g_autofree char *page = g_strdup_printf (_("Page %u of %u"), l->draw_page + 1, l->n_pages);
   double footer_y = l->height - MARGIN_BOTTOM + 14;
 
   if (l->draw_page > 0)
     {
-      g_autofree char *left = g_strdup_printf ("Injection plan report · %s · %s", site, job->date);
+      g_autofree char *left = g_strdup_printf (_("Injection plan report · %s · %s"), site, job->date);
       double header_y = MARGIN_TOP - 24;
 
       np_export_set_font (cr, SIZE_SMALL, FALSE);
@@ -1003,10 +1009,10 @@ page_furniture (Layout *l)
       if (!job->options.anonymise && ((plan->patient_name != NULL && *plan->patient_name)
                                       || (plan->patient_id != NULL && *plan->patient_id)))
         {
-          g_autofree char *who = g_strdup_printf ("Patient: %s%s%s",
+          g_autofree char *who = g_strdup_printf (_("Patient: %s%s%s"),
                                                   plan->patient_name ? plan->patient_name : "",
                                                   plan->patient_name && plan->patient_id
-                                                  ? " · ID " : "",
+                                                  ? _(" · ID ") : "",
                                                   plan->patient_id ? plan->patient_id : "");
           g_autofree char *clean = np_export_clean_text (who);
           show_line (cr, l->right, header_y, 1, clean, SIZE_SMALL);
@@ -1018,7 +1024,7 @@ page_furniture (Layout *l)
   np_export_set_font (cr, SIZE_SMALL, FALSE);
   set_grey (cr, GREY_NOTE);
   show_line (cr, l->left, footer_y + 3, 0,
-             "Planning aid, not a substitute for the clinician's judgement at the procedure.",
+             _("Planning aid, not a substitute for the clinician's judgement at the procedure."),
              SIZE_SMALL);
   show_line (cr, l->right, footer_y + 3, 1, page, SIZE_SMALL);
   {

@@ -13,6 +13,8 @@
 #include "config.h"
 
 #include "np-export-private.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-plan-labels.h"
 
 #include "np-error.h"
@@ -199,11 +201,11 @@ char *
 np_export_site_and_side (const NpPlan *plan)
 {
   g_autofree char *side = NULL;
-  const char *site = plan->site == NP_SITE_UNSPECIFIED ? "Site not recorded"
+  const char *site = plan->site == NP_SITE_UNSPECIFIED ? _("Site not recorded")
                                                        : np_site_label (plan->site);
 
   if (plan->side == NP_SIDE_UNSPECIFIED)
-    return g_strdup_printf ("%s, side not recorded", site);
+    return g_strdup_printf (_("%s, side not recorded"), site);
   side = g_utf8_strdown (np_side_label (plan->side), -1);
   return g_strdup_printf ("%s, %s", site, side);
 }
@@ -261,16 +263,16 @@ np_export_check_recorded (const NpPlan           *plan,
   if (options != NULL && options->allow_unrecorded)
     return TRUE;
   if (plan->site == NP_SITE_UNSPECIFIED && plan->side == NP_SIDE_UNSPECIFIED)
-    missing = "the site and the side";
+    missing = _("the site and the side");
   else if (plan->site == NP_SITE_UNSPECIFIED)
-    missing = "the site";
+    missing = _("the site");
   else if (plan->side == NP_SIDE_UNSPECIFIED)
-    missing = "the side";
+    missing = _("the side");
   else
     return TRUE;
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "The plan does not record %s of the injection: choose them in the Case section, "
-               "or export them as not recorded", missing);
+               _("The plan does not record %s of the injection: choose them in the Case section, "
+               "or export them as not recorded"), missing);
   return FALSE;
 }
 
@@ -323,7 +325,7 @@ np_export_gauges_text (const NpPlanResults *results)
   for (guint i = 0; results->gauges[i] != 0; i++)
     {
       if (i > 0)
-        g_string_append (text, results->gauges[i + 1] == 0 ? " or " : ", ");
+        g_string_append (text, results->gauges[i + 1] == 0 ? _(" or ") : ", ");
       g_string_append_printf (text, "%u G", results->gauges[i]);
     }
   return g_string_free (text, FALSE);
@@ -343,7 +345,7 @@ np_export_clearance_text (const NpPlanResults *results,
   c = &g_array_index (results->clearances, NpStructureClearance, index);
   label = c->label != NULL ? np_export_clean_text (c->label) : np_export_structure_kind_text (c->kind);
   if (c->entered)
-    return g_strdup_printf ("path crosses the %s", label);
+    return g_strdup_printf (_("path crosses the %s"), label);
   length = np_export_format_length (results, c->clearance);
   return g_strdup_printf ("%s (%s)", length, label);
 }

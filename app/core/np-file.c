@@ -9,6 +9,8 @@
 
 #include "np-file.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-staged-file.h"
 
@@ -28,15 +30,15 @@ np_file_describe_errno (int saved_errno)
   switch (saved_errno)
     {
     case EACCES:
-    case EPERM: return "permission denied";
+    case EPERM: return _("permission denied");
     case ENOSPC:
     case EDQUOT:
-    case EFBIG: return "the disk is full or the file is too large";
-    case EROFS: return "the disk is read-only";
-    case ENOENT: return "no such file or folder";
-    case ENOTDIR: return "part of the path is not a folder";
-    case EISDIR: return "it is a folder";
-    case ENAMETOOLONG: return "the file name is too long";
+    case EFBIG: return _("the disk is full or the file is too large");
+    case EROFS: return _("the disk is read-only");
+    case ENOENT: return _("no such file or folder");
+    case ENOTDIR: return _("part of the path is not a folder");
+    case EISDIR: return _("it is a folder");
+    case ENAMETOOLONG: return _("the file name is too long");
     default: return g_strerror (saved_errno);
     }
 }
@@ -143,7 +145,7 @@ np_file_check_output (const char  *output,
     return TRUE;
   display = g_filename_display_name (output);
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "Will not save over “%s”: it is %s; choose another file name", display, what);
+               _("Will not save over “%s”: it is %s; choose another file name"), display, what);
   return FALSE;
 }
 
@@ -155,7 +157,7 @@ np_file_set_error_from_io (GError       **error,
                            const char    *path)
 {
   g_autofree char *display = g_filename_display_name (path);
-  const char *reason = "the file could not be read";
+  const char *reason = _("the file could not be read");
   int code = NP_ERROR_IO;
 
   if (io_error != NULL && io_error->domain == G_FILE_ERROR)
@@ -163,15 +165,15 @@ np_file_set_error_from_io (GError       **error,
       switch (io_error->code)
         {
         case G_FILE_ERROR_NOENT:
-          reason = "no such file";
+          reason = _("no such file");
           code = NP_ERROR_NOT_FOUND;
           break;
         case G_FILE_ERROR_ACCES:
         case G_FILE_ERROR_PERM:
-          reason = "permission denied";
+          reason = _("permission denied");
           break;
         case G_FILE_ERROR_ISDIR:
-          reason = "it is a folder";
+          reason = _("it is a folder");
           break;
         default:
           reason = io_error->message;
@@ -228,7 +230,7 @@ np_file_map_regular (const char  *path,
   if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_IO, "%s “%s”: %s", action, display,
-                   S_ISDIR (info.st_mode) ? "it is a folder" : "it is not a regular file");
+                   S_ISDIR (info.st_mode) ? _("it is a folder") : _("it is not a regular file"));
       close (fd);
       return NULL;
     }
@@ -284,7 +286,7 @@ np_file_sha256 (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  mapped = np_file_map_regular (path, "Cannot read", error);
+  mapped = np_file_map_regular (path, _("Cannot read"), error);
   if (mapped == NULL)
     return NULL;
   return np_file_sha256_of_data ((const guint8 *) g_mapped_file_get_contents (mapped),
@@ -315,10 +317,10 @@ np_file_map_image (const char  *path,
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot open “%s”: it is a folder, not an image", display);
+                   _("Cannot open “%s”: it is a folder, not an image"), display);
       return NULL;
     }
-  mapped = np_file_map_regular (path, "Cannot open", error);
+  mapped = np_file_map_regular (path, _("Cannot open"), error);
   if (mapped == NULL)
     return NULL;
   if (g_mapped_file_get_length (mapped) > max_size)
@@ -326,7 +328,7 @@ np_file_map_image (const char  *path,
       g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
 
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot open “%s”: the file is larger than %s", display, limit);
+                   _("Cannot open “%s”: the file is larger than %s"), display, limit);
       return NULL;
     }
   return g_steal_pointer (&mapped);

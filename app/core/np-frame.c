@@ -9,6 +9,8 @@
 
 #include "np-frame.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-file.h"
 #include "np-jpeg.h"
@@ -73,7 +75,7 @@ np_frame_new (guint    width,
   if (pixels > NP_FRAME_MAX_PIXELS)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "image is %u × %u pixels, larger than the %u-megapixel limit",
+                   _("image is %u × %u pixels, larger than the %u-megapixel limit"),
                    width, height, (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024)));
       return NULL;
     }
@@ -91,7 +93,7 @@ np_frame_new (guint    width,
   if (frame->data == NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "not enough memory for an image of %u × %u pixels", width, height);
+                   _("not enough memory for an image of %u × %u pixels"), width, height);
       np_frame_unref (frame);
       return NULL;
     }
@@ -440,8 +442,8 @@ np_frame_load_from_memory (const guint8  *data,
     return np_jpeg_load_from_memory (data, length, display_name, error);
   if (length >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
     return np_png_load_from_memory (data, length, display_name, error);
-  g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED, "Cannot open “%s”: %s", display_name,
-               length == 0 ? "the file is empty" : "not a PNG or JPEG image");
+  g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED, _("Cannot open “%s”: %s"), display_name,
+               length == 0 ? _("the file is empty") : _("not a PNG or JPEG image"));
   return NULL;
 }
 
@@ -475,7 +477,7 @@ np_frame_load (const char  *path,
   if (length > (np_jpeg_sniff (data, length) ? NP_JPEG_MAX_FILE_SIZE : NP_PNG_MAX_FILE_SIZE))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot open “%s”: the file is larger than NeedlePlan accepts", display);
+                   _("Cannot open “%s”: the file is larger than NeedlePlan accepts"), display);
       return NULL;
     }
   frame = np_frame_load_from_memory (data, length, display, error);

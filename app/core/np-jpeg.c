@@ -9,6 +9,8 @@
 
 #include "np-jpeg.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-file.h"
 
@@ -42,7 +44,7 @@ progress_cb (j_common_ptr cinfo)
 
   if (cinfo->is_decompressor && ((j_decompress_ptr) cinfo)->input_scan_number > MAX_SCANS)
     {
-      g_snprintf (err->message, sizeof err->message, "too many scans (over %d)", MAX_SCANS);
+      g_snprintf (err->message, sizeof err->message, _("too many scans (over %d)"), MAX_SCANS);
       longjmp (err->jump, 1);
     }
 }
@@ -89,20 +91,20 @@ static char *
 describe_libjpeg_error (const char *message)
 {
   if (strstr (message, "Premature end") || strstr (message, "EOF"))
-    return g_strdup ("the file is truncated");
+    return g_strdup (_("the file is truncated"));
   /* the headers end before the image data begins */
   if (strstr (message, "missing SOS") || strstr (message, "contains no image"))
-    return g_strdup ("the file is truncated (its image data is missing)");
+    return g_strdup (_("the file is truncated (its image data is missing)"));
   if (strstr (message, "Not a JPEG") || strstr (message, "SOI"))
-    return g_strdup ("not a JPEG image");
+    return g_strdup (_("not a JPEG image"));
   if (strstr (message, "Maximum supported image dimension") || strstr (message, "too large")
       || strstr (message, "Insufficient memory"))
-    return g_strdup ("the file declares more data than NeedlePlan accepts");
+    return g_strdup (_("the file declares more data than NeedlePlan accepts"));
   if (strstr (message, "too many scans"))
-    return g_strdup_printf ("the file is damaged or hostile (%s)", message);
+    return g_strdup_printf (_("the file is damaged or hostile (%s)"), message);
   if (strstr (message, "Unsupported") || strstr (message, "not supported"))
-    return g_strdup_printf ("the file uses a JPEG feature NeedlePlan does not read (%s)", message);
-  return g_strdup_printf ("the file is damaged (%s)", message);
+    return g_strdup_printf (_("the file uses a JPEG feature NeedlePlan does not read (%s)"), message);
+  return g_strdup_printf (_("the file is damaged (%s)"), message);
 }
 
 /* Everything that must survive the longjmp lives here, not in locals. */
@@ -131,13 +133,13 @@ decode (DecodeState  *state,
   pixels = (guint64) cinfo->image_width * cinfo->image_height;
   if (cinfo->image_width == 0 || cinfo->image_height == 0)
     {
-      g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT, "the image header is invalid");
+      g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT, _("the image header is invalid"));
       return;
     }
   if (pixels > NP_FRAME_MAX_PIXELS)
     {
       g_set_error (&state->error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "image is %u × %u pixels, larger than the %u-megapixel limit",
+                   _("image is %u × %u pixels, larger than the %u-megapixel limit"),
                    (guint) cinfo->image_width, (guint) cinfo->image_height,
                    (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024)));
       return;
@@ -148,7 +150,7 @@ decode (DecodeState  *state,
   if ((guint64) length * 2048 < pixels)
     {
       g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "the file is truncated (it holds too little image data for %u × %u pixels)",
+                   _("the file is truncated (it holds too little image data for %u × %u pixels)"),
                    (guint) cinfo->image_width, (guint) cinfo->image_height);
       return;
     }
@@ -167,12 +169,12 @@ decode (DecodeState  *state,
     case JCS_CMYK:
     case JCS_YCCK:
       g_set_error (&state->error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "it is a CMYK JPEG (a print file); NeedlePlan reads grey and colour "
-                   "(RGB) JPEG images only");
+                   _("it is a CMYK JPEG (a print file); NeedlePlan reads grey and colour "
+                   "(RGB) JPEG images only"));
       return;
     default:
       g_set_error (&state->error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "its colour space is not one NeedlePlan reads (grey and RGB only)");
+                   _("its colour space is not one NeedlePlan reads (grey and RGB only)"));
       return;
     }
 
@@ -180,7 +182,7 @@ decode (DecodeState  *state,
   if (cinfo->output_components != (int) channels)
     {
       g_set_error (&state->error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "unsupported pixel layout (%d components)", cinfo->output_components);
+                   _("unsupported pixel layout (%d components)"), cinfo->output_components);
       return;
     }
 
@@ -200,12 +202,12 @@ decode (DecodeState  *state,
   if (state->err.warnings > 0 && strstr (state->err.message, "Premature end") != NULL)
     {
       g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "the file is truncated (the bottom of the image is missing)");
+                   _("the file is truncated (the bottom of the image is missing)"));
       return;
     }
   if (state->err.warnings > 0)
     {
-      g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT, "the image data is damaged (%s)",
+      g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT, _("the image data is damaged (%s)"),
                    state->err.message);
       return;
     }
@@ -254,8 +256,8 @@ np_jpeg_load_from_memory (const guint8  *data,
 
   if (!np_jpeg_sniff (data, length))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED, "Cannot open “%s”: %s",
-                   display_name, length == 0 ? "the file is empty" : "not a JPEG image");
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED, _("Cannot open “%s”: %s"),
+                   display_name, length == 0 ? _("the file is empty") : _("not a JPEG image"));
       return NULL;
     }
 
@@ -274,7 +276,7 @@ np_jpeg_load_from_memory (const guint8  *data,
     }
 
   if (state->error != NULL)
-    g_set_error (error, state->error->domain, state->error->code, "Cannot open “%s”: %s",
+    g_set_error (error, state->error->domain, state->error->code, _("Cannot open “%s”: %s"),
                  display_name, state->error->message);
   else
     frame = g_steal_pointer (&state->frame);
@@ -394,7 +396,7 @@ np_jpeg_encode (const NpFrame  *frame,
   if (run_encode (state, frame, quality))
     bytes = g_bytes_new (state->out, state->out_size);
   else
-    g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "could not encode JPEG: %s",
+    g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("could not encode JPEG: %s"),
                  state->err.message);
   if (state->created)
     jpeg_destroy_compress (&state->cinfo);

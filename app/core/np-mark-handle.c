@@ -9,6 +9,8 @@
 
 #include "np-mark-handle.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-circle-fit.h"
 #include "np-geometry.h"
 
@@ -498,7 +500,7 @@ np_mark_describe (const NpPlan  *plan,
     case NP_OVERLAY_MARK_ENTRY:
       return "entry";
     case NP_OVERLAY_MARK_SKIN:
-      return "skin line";
+      return _("skin line");
     case NP_OVERLAY_MARK_STRUCTURE:
       if (index < plan->structures->len)
         {
@@ -517,7 +519,7 @@ np_mark_describe (const NpPlan  *plan,
           case NP_MEASURE_ANGLE:
             return "angle";
           case NP_MEASURE_DEPTH:
-            return "depth probe";
+            return _("depth probe");
           default:
             break;
           }

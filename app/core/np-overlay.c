@@ -9,6 +9,8 @@
 
 #include "np-overlay.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-circle-fit.h"
 
 #include <math.h>
@@ -695,7 +697,7 @@ draw_path (Ctx *ctx)
   if (ctx->options->show_labels && results != NULL && results->has_path)
     {
       g_autofree char *length = format_length (ctx, results->path_length);
-      g_autofree char *label = g_strdup_printf ("%s %s", ctx->trainee ? "your path" : "path",
+      g_autofree char *label = g_strdup_printf ("%s %s", ctx->trainee ? _("your path") : "path",
                                                 length);
       double mx = (e.x + t.x) / 2, my = (e.y + t.y) / 2;
       double nx = -dy / len_px, ny = dx / len_px;
@@ -800,7 +802,7 @@ draw_fov_entry (Ctx *ctx)
   cairo_line_to (ctx->cr, p.x - s, p.y + s);
   stroke_halo (ctx, plan_color (ctx, &COLOR_PATH), 2.0 * ctx->u);
   if (ctx->options->show_labels)
-    draw_label (ctx, p.x + 10 * ctx->u, p.y + 12 * ctx->u, 0.0, "needle in view",
+    draw_label (ctx, p.x + 10 * ctx->u, p.y + 12 * ctx->u, 0.0, _("needle in view"),
                 plan_color (ctx, &COLOR_PATH), 10, LABEL_MOVABLE);
 }
 
@@ -827,7 +829,7 @@ draw_entry (Ctx *ctx)
       gboolean left = ctx->options->image_width > 0 && e.x > ctx->options->image_width;
 
       draw_label (ctx, e.x + (left ? -12 : 12) * ctx->u, e.y - 12 * ctx->u, left ? 1.0 : 0.0,
-                  ctx->expert ? "expert entry" : ctx->trainee ? "your entry" : "entry",
+                  ctx->expert ? _("expert entry") : ctx->trainee ? _("your entry") : "entry",
                   plan_color (ctx, &COLOR_ENTRY), 11, LABEL_MOVABLE);
     }
 }
@@ -864,12 +866,12 @@ draw_target (Ctx *ctx)
       g_autofree char *label = NULL;
       /* Whose target: beside an expert's answer a bare "target · depth"
        * would be read as the answer's depth. */
-      const char *name = ctx->expert ? "expert target" : ctx->trainee ? "your target" : "target";
+      const char *name = ctx->expert ? _("expert target") : ctx->trainee ? _("your target") : "target";
 
       if (ctx->results != NULL && ctx->results->has_depth)
         {
           g_autofree char *depth = format_length (ctx, ctx->results->depth);
-          label = g_strdup_printf ("%s · depth %s", name, depth);
+          label = g_strdup_printf (_("%s · depth %s"), name, depth);
         }
       else
         label = g_strdup (name);
@@ -919,7 +921,7 @@ draw_measurements (Ctx *ctx)
           /* The region rule: shown in px, with the reason in the side panel. */
           if (!isfinite (v->value_px) || m->n_points < 2)
             continue;
-          label = g_strdup_printf ("%.0f px · not in one calibrated region", v->value_px);
+          label = g_strdup_printf (_("%.0f px · not in one calibrated region"), v->value_px);
           draw_label (ctx, (m->points[0].x + m->points[1].x) / 2 + 10 * ctx->u,
                       (m->points[0].y + m->points[1].y) / 2 - 10 * ctx->u, 0.0, label,
                       plan_color (ctx, &COLOR_DANGER), 11, LABEL_MOVABLE);
@@ -935,7 +937,7 @@ draw_measurements (Ctx *ctx)
         case NP_MEASURE_DEPTH:
           {
             g_autofree char *depth = format_length (ctx, v->value);
-            label = g_strdup_printf ("depth %s", depth);
+            label = g_strdup_printf (_("depth %s"), depth);
           }
           break;
         case NP_MEASURE_DISTANCE:
@@ -951,7 +953,7 @@ draw_measurements (Ctx *ctx)
       if (v->outside_region)
         {
           /* The planner's judgement, said where the value is read. */
-          char *flagged = g_strconcat (label, " · outside the calibrated region", NULL);
+          char *flagged = g_strconcat (label, _(" · outside the calibrated region"), NULL);
 
           g_free (label);
           label = flagged;
@@ -1037,11 +1039,11 @@ draw_legend (Ctx *ctx)
   legend_row (ctx, x, y, plan_color (ctx, &COLOR_ENTRY), "box", "entry");
   y += row;
   legend_row (ctx, x, y, plan_color (ctx, &COLOR_PATH), "line",
-              ctx->calibrated ? "path, ticks 5 mm" : "path");
+              ctx->calibrated ? _("path, ticks 5 mm") : "path");
   y += row;
   if (ctx->plan->skin_kind != NP_SKIN_NONE)
     {
-      legend_row (ctx, x, y, plan_color (ctx, &COLOR_SKIN), "dash", "skin line");
+      legend_row (ctx, x, y, plan_color (ctx, &COLOR_SKIN), "dash", _("skin line"));
       y += row;
     }
   for (guint k = 0; k <= NP_STRUCTURE_OTHER; k++)

@@ -9,6 +9,8 @@
 
 #include "np-plan-file-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-json-util.h"
 
 #include "np-error.h"
@@ -24,18 +26,18 @@ typedef struct
   const char *meaning;   /* completes "must be ..." */
 } NumberRule;
 
-static const NumberRule volume_rule = { 0, 1000, FALSE, "a volume from 0 to 1000 ml" };
+static const NumberRule volume_rule = { 0, 1000, FALSE, N_("a volume from 0 to 1000 ml") };
 static const NumberRule speed_rule = { 1000, 2000, FALSE,
-                                       "a speed of sound from 1000 to 2000 m/s" };
+                                       N_("a speed of sound from 1000 to 2000 m/s") };
 static const NumberRule speed_sd_rule = { 0, NP_PLAN_SPEED_OF_SOUND_SD_MAX_M_S, FALSE,
-                                          "a speed-of-sound uncertainty from 0 to 300 m/s" };
-static const NumberRule mark_error_rule = { 0, 100, FALSE, "a click error from 0 to 100 px" };
+                                          N_("a speed-of-sound uncertainty from 0 to 300 m/s") };
+static const NumberRule mark_error_rule = { 0, 100, FALSE, N_("a click error from 0 to 100 px") };
 static const NumberRule pixel_size_rule = { 0, 1000, FALSE,
-                                            "two numbers [x, y] from 0 to 1000 mm" };
+                                            N_("two numbers [x, y] from 0 to 1000 mm") };
 static const NumberRule reference_rule = { 0, 1e6, FALSE,
-                                           "zero or a positive number of millimetres" };
+                                           N_("zero or a positive number of millimetres") };
 static const NumberRule margin_rule = { 0, 1000, FALSE,
-                                        "zero or a positive margin of at most 1000 mm" };
+                                        N_("zero or a positive margin of at most 1000 mm") };
 
 /* "marks.structures[2]" and "label" make "marks.structures[2].label". */
 char *
@@ -63,7 +65,7 @@ check_number (double             value,
 {
   if (number_in_rule (value, rule))
     return TRUE;
-  return np_json_field_error (error, NP_ERROR_INVALID, context, field, "must be %s", rule->meaning);
+  return np_json_field_error (error, NP_ERROR_INVALID, context, field, _("must be %s"), rule->meaning);
 }
 
 static const NumberRule distance_rule = { 0, 10000, TRUE,
@@ -135,7 +137,7 @@ _np_plan_file_check_point (NpImagePoint   point,
   if (_np_plan_file_coordinate_ok (point.x) && _np_plan_file_coordinate_ok (point.y))
     return TRUE;
   return np_json_field_error (error, NP_ERROR_INVALID, context, field,
-                              "is out of range: coordinates must be finite and within ±%.0f px",
+                              _("is out of range: coordinates must be finite and within ±%.0f px"),
                               NP_PLAN_FILE_MAX_COORDINATE_PX);
 }
 
@@ -147,7 +149,7 @@ check_points (const GArray  *points,
 {
   if (points != NULL && points->len > NP_PLAN_FILE_MAX_POINTS)
     return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, field,
-                                "holds %u points; a line or outline may have at most %u",
+                                _("holds %u points; a line or outline may have at most %u"),
                                 points->len, NP_PLAN_FILE_MAX_POINTS);
   for (guint i = 0; points != NULL && i < points->len; i++)
     {
@@ -171,11 +173,11 @@ check_text (const char  *text,
     return TRUE;
   if (!g_utf8_validate (text, -1, NULL))
     return np_json_field_error (error, NP_ERROR_INVALID, context, field,
-                                "is not valid UTF-8 text");
+                                _("is not valid UTF-8 text"));
   /* The report prints every text field in full; none needs more. */
   if (strlen (text) > NP_PLAN_FILE_MAX_TEXT_BYTES)
     return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, field,
-                                "is %zu bytes long; a text field may hold at most %u",
+                                _("is %zu bytes long; a text field may hold at most %u"),
                                 strlen (text), NP_PLAN_FILE_MAX_TEXT_BYTES);
   return TRUE;
 }
@@ -252,8 +254,8 @@ check_structure (const NpStructure  *structure,
           || g_array_index (points, NpImagePoint, 1).x <= 0
           || g_array_index (points, NpImagePoint, 1).y <= 0)
         return np_json_field_error (error, NP_ERROR_INVALID, context, points_field,
-                                    "of an ellipse must be its centre and its two positive radii: "
-                                    "[[x, y], [rx, ry]]");
+                                    _("of an ellipse must be its centre and its two positive radii: "
+                                    "[[x, y], [rx, ry]]"));
     }
   return TRUE;
 }
@@ -267,19 +269,19 @@ check_calibration (const NpCalibration  *calibration,
 
   if (method == NULL)
     return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.method",
-                                "is not a known calibration method");
+                                _("is not a known calibration method"));
   if (!number_in_rule (calibration->mm_per_px_x, &pixel_size_rule)
       || !number_in_rule (calibration->mm_per_px_y, &pixel_size_rule))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px",
-                                "must be %s", pixel_size_rule.meaning);
+                                _("must be %s"), pixel_size_rule.meaning);
   if (calibration->method != NP_CALIBRATION_NONE
       && (calibration->mm_per_px_x <= 0 || calibration->mm_per_px_y <= 0))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px",
-                                "must be two positive numbers for a “%s” calibration", method);
+                                _("must be two positive numbers for a “%s” calibration"), method);
   if (!number_in_rule (calibration->se_mm_per_px_x, &pixel_size_rule)
       || !number_in_rule (calibration->se_mm_per_px_y, &pixel_size_rule))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.se_mm_per_px",
-                                "must be %s", pixel_size_rule.meaning);
+                                _("must be %s"), pixel_size_rule.meaning);
   if (calibration->has_region)
     {
       const NpImageRect *r = &calibration->region;
@@ -287,8 +289,8 @@ check_calibration (const NpCalibration  *calibration,
           || !_np_plan_file_coordinate_ok (r->width) || !_np_plan_file_coordinate_ok (r->height)
           || r->width < 0 || r->height < 0)
         return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.region",
-                                    "must be [x, y, width, height] with a width and height of at "
-                                    "least 0, within ±%.0f px",
+                                    _("must be [x, y, width, height] with a width and height of at "
+                                    "least 0, within ±%.0f px"),
                                     NP_PLAN_FILE_MAX_COORDINATE_PX);
     }
   return check_points (calibration->points, context, "calibration.points", error)
@@ -326,27 +328,27 @@ _np_plan_file_check_plan (const NpPlan  *plan,
 
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.path",
-                                "is missing: a plan refers to its frame");
+                                _("is missing: a plan refers to its frame"));
   /* Relative to the plan's folder, ".." included (version 2): what it
    * resolves to is checked before it is opened (np_plan_file_resolve_frame). */
   if (g_path_is_absolute (plan->frame_path))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.path",
-                                "must be relative to the plan's folder, not “%s”",
+                                _("must be relative to the plan's folder, not “%s”"),
                                 plan->frame_path);
   if (plan->frame_absolute_path != NULL && !g_path_is_absolute (plan->frame_absolute_path))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.absolute_path",
-                                "must be an absolute path or null");
+                                _("must be an absolute path or null"));
   if (plan->dicom_frame_number > NP_PLAN_FILE_MAX_DICOM_FRAME
       || (plan->dicom_frame_number > 0 && !is_dicom_uid (plan->dicom_sop_instance_uid)))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.dicom",
-                                "must name the SOP Instance UID (digits and dots, at most 64) and "
-                                "a frame number from 1 to %u", NP_PLAN_FILE_MAX_DICOM_FRAME);
+                                _("must name the SOP Instance UID (digits and dots, at most 64) and "
+                                "a frame number from 1 to %u"), NP_PLAN_FILE_MAX_DICOM_FRAME);
   if (plan->frame_sha256 != NULL && !is_sha256_hex (plan->frame_sha256))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "frame.sha256",
-                                "must be 64 lowercase hexadecimal digits");
+                                _("must be 64 lowercase hexadecimal digits"));
 
   if (plan->calibration == NULL)
-    return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration", "is missing");
+    return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration", _("is missing"));
   if (!check_calibration (plan->calibration, context, error))
     return FALSE;
 
@@ -363,11 +365,11 @@ _np_plan_file_check_plan (const NpPlan  *plan,
 
   if (plan->structures != NULL && plan->structures->len > NP_PLAN_FILE_MAX_STRUCTURES)
     return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, "marks.structures",
-                                "holds %u structures; a plan may have at most %u",
+                                _("holds %u structures; a plan may have at most %u"),
                                 plan->structures->len, NP_PLAN_FILE_MAX_STRUCTURES);
   if (plan->redactions != NULL && plan->redactions->len > NP_PLAN_FILE_MAX_REDACTIONS)
     return np_json_field_error (error, NP_ERROR_TOO_LARGE, context, "redactions",
-                                "holds %u rectangles; a plan may have at most %u",
+                                _("holds %u rectangles; a plan may have at most %u"),
                                 plan->redactions->len, NP_PLAN_FILE_MAX_REDACTIONS);
 
   if ((plan->has_target
@@ -392,7 +394,7 @@ _np_plan_file_check_plan (const NpPlan  *plan,
 
       if (expected == 0 || m->n_points != expected)
         return np_json_field_error (error, NP_ERROR_INVALID, context, field,
-                                    "must hold %u point%s for a “%s” measurement", expected,
+                                    _("must hold %u point%s for a “%s” measurement"), expected,
                                     expected == 1 ? "" : "s",
                                     expected ? np_measure_kind_to_string (m->kind) : "unknown");
       for (guint k = 0; k < m->n_points; k++)
@@ -428,7 +430,7 @@ _np_plan_file_check_enums (const NpPlan  *plan,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (names[i].text == NULL)
       return np_json_field_error (error, NP_ERROR_INVALID, context, names[i].field,
-                                  "holds a value NeedlePlan does not know");
+                                  _("holds a value NeedlePlan does not know"));
   for (guint i = 0; plan->structures != NULL && i < plan->structures->len; i++)
     {
       const NpStructure *structure = g_ptr_array_index (plan->structures, i);
@@ -437,7 +439,7 @@ _np_plan_file_check_enums (const NpPlan  *plan,
         {
           g_autofree char *field = g_strdup_printf ("marks.structures[%u]", i);
           return np_json_field_error (error, NP_ERROR_INVALID, context, field,
-                                      "has a kind or shape NeedlePlan does not know");
+                                      _("has a kind or shape NeedlePlan does not know"));
         }
     }
   return TRUE;

@@ -9,6 +9,8 @@
 
 #include "np-plan-file-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-json-util.h"
 
 #include "np-error.h"
@@ -64,7 +66,7 @@ check_members (Reader            *r,
       if (!found)
         {
           g_autofree char *field = _np_plan_file_field_name (prefix, name);
-          return reader_fail (r, NP_ERROR_CORRUPT, field, "is not a field NeedlePlan knows here");
+          return reader_fail (r, NP_ERROR_CORRUPT, field, _("is not a field NeedlePlan knows here"));
         }
     }
   return TRUE;
@@ -88,7 +90,7 @@ reader_member (Reader      *r,
     return FALSE;
   *field = _np_plan_file_field_name (prefix, member);
   if (*node == NULL)
-    return reader_fail (r, NP_ERROR_CORRUPT, *field, "is missing");
+    return reader_fail (r, NP_ERROR_CORRUPT, *field, _("is missing"));
   return TRUE;
 }
 
@@ -107,7 +109,7 @@ read_number (Reader     *r,
   if (!reader_member (r, object, prefix, member, required, &node, &field))
     return field == NULL;
   if (!np_json_node_get_number (node, value))
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be a number");
+    return reader_fail (r, NP_ERROR_CORRUPT, field, _("must be a number"));
   return TRUE;
 }
 
@@ -148,7 +150,7 @@ read_string (Reader      *r,
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return reader_fail (r, NP_ERROR_CORRUPT, field,
-                        nullable ? "must be text or null" : "must be text");
+                        nullable ? _("must be text or null") : _("must be text"));
   *value = json_node_get_string (node);
   return TRUE;
 }
@@ -185,7 +187,7 @@ read_object (Reader      *r,
   if (!reader_member (r, parent, prefix, member, required, &node, &field))
     return field == NULL;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be an object { … }");
+    return reader_fail (r, NP_ERROR_CORRUPT, field, _("must be an object { … }"));
   *object = json_node_get_object (node);
   return check_members (r, *object, field, known);
 }
@@ -206,7 +208,7 @@ read_array (Reader      *r,
   if (!reader_member (r, parent, prefix, member, required, &node, &field))
     return field == NULL;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be a list [ … ]");
+    return reader_fail (r, NP_ERROR_CORRUPT, field, _("must be a list [ … ]"));
   *array = json_node_get_array (node);
   return TRUE;
 }
@@ -238,7 +240,7 @@ node_to_point (Reader       *r,
   double xy[2];
 
   if (!node_to_numbers (node, xy, 2))
-    return reader_fail (r, NP_ERROR_CORRUPT, field, "must be two numbers [x, y]");
+    return reader_fail (r, NP_ERROR_CORRUPT, field, _("must be two numbers [x, y]"));
   point->x = xy[0];
   point->y = xy[1];
   return _np_plan_file_check_point (*point, r->context, field, r->error);
@@ -284,8 +286,8 @@ read_points (Reader     *r,
   length = json_array_get_length (array);
   /* The planner's work grows with the points; no real outline needs more. */
   if (length > NP_PLAN_FILE_MAX_POINTS)
-    return reader_fail (r, NP_ERROR_TOO_LARGE, field, "holds %u points; a line or outline may "
-                        "have at most %u", length, NP_PLAN_FILE_MAX_POINTS);
+    return reader_fail (r, NP_ERROR_TOO_LARGE, field, _("holds %u points; a line or outline may "
+                        "have at most %u"), length, NP_PLAN_FILE_MAX_POINTS);
   for (guint i = 0; i < length; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
@@ -359,7 +361,7 @@ read_pair (Reader     *r,
   if (!node_to_numbers (node, xy, 2))
     {
       field = _np_plan_file_field_name (prefix, member);
-      return reader_fail (r, NP_ERROR_CORRUPT, field, "must be two numbers [x, y]");
+      return reader_fail (r, NP_ERROR_CORRUPT, field, _("must be two numbers [x, y]"));
     }
   *x = xy[0];
   *y = xy[1];
@@ -382,8 +384,8 @@ read_calibration_regions (Reader        *r,
     return TRUE;
   length = json_array_get_length (array);
   if (length > NP_PLAN_FILE_MAX_REDACTIONS)
-    return reader_fail (r, NP_ERROR_TOO_LARGE, "calibration.regions", "holds %u regions; a "
-                        "calibration may have at most %u", length, NP_PLAN_FILE_MAX_REDACTIONS);
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "calibration.regions", _("holds %u regions; a "
+                        "calibration may have at most %u"), length, NP_PLAN_FILE_MAX_REDACTIONS);
   for (guint i = 0; i < length; i++)
     {
       g_autofree char *prefix = g_strdup_printf ("calibration.regions[%u]", i);
@@ -394,7 +396,7 @@ read_calibration_regions (Reader        *r,
       double number = 0, xywh[4];
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return reader_fail (r, NP_ERROR_CORRUPT, prefix, "must be an object { … }");
+        return reader_fail (r, NP_ERROR_CORRUPT, prefix, _("must be an object { … }"));
       item = json_node_get_object (node);
       if (!check_members (r, item, prefix, known)
           || !read_number (r, item, prefix, "number", TRUE, &number)
@@ -406,8 +408,8 @@ read_calibration_regions (Reader        *r,
           || number < 1 || number > 1000 || number != floor (number)
           || !(region.mm_per_px_x > 0) || !(region.mm_per_px_y > 0)
           || region.mm_per_px_x > 1000 || region.mm_per_px_y > 1000)
-        return reader_fail (r, NP_ERROR_INVALID, prefix, "must hold its number (1–1000), its "
-                            "bounds [x, y, width, height] and a positive pixel size");
+        return reader_fail (r, NP_ERROR_INVALID, prefix, _("must hold its number (1–1000), its "
+                            "bounds [x, y, width, height] and a positive pixel size"));
       region.number = (guint) number;
       region.bounds = (NpImageRect) { xywh[0], xywh[1], xywh[2], xywh[3] };
       np_calibration_add_region (calibration, &region);
@@ -452,7 +454,7 @@ read_calibration (Reader     *r,
       double xywh[4];
       if (!node_to_numbers (region, xywh, 4))
         return reader_fail (r, NP_ERROR_CORRUPT, "calibration.region",
-                            "must be four numbers [x, y, width, height] or null");
+                            _("must be four numbers [x, y, width, height] or null"));
       calibration->has_region = TRUE;
       calibration->region.x = xywh[0];
       calibration->region.y = xywh[1];
@@ -477,7 +479,7 @@ read_structure (Reader     *r,
   const char *label;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return reader_fail (r, NP_ERROR_CORRUPT, prefix, "must be an object { … }");
+    return reader_fail (r, NP_ERROR_CORRUPT, prefix, _("must be an object { … }"));
   object = json_node_get_object (node);
   if (!check_members (r, object, prefix, known)
       || !read_string (r, object, prefix, "label", FALSE, TRUE, &label)
@@ -507,7 +509,7 @@ read_measurement (Reader   *r,
   guint expected;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return reader_fail (r, NP_ERROR_CORRUPT, prefix, "must be an object { … }");
+    return reader_fail (r, NP_ERROR_CORRUPT, prefix, _("must be an object { … }"));
   object = json_node_get_object (node);
   if (!check_members (r, object, prefix, known)
       || !read_measure_kind (r, object, prefix, "kind", TRUE, &measurement.kind)
@@ -518,8 +520,8 @@ read_measurement (Reader   *r,
   if (points->len != expected)
     {
       g_autofree char *field = _np_plan_file_field_name (prefix, "points");
-      return reader_fail (r, NP_ERROR_INVALID, field, "must hold %u point%s for a “%s” "
-                          "measurement, not %u", expected, expected == 1 ? "" : "s",
+      return reader_fail (r, NP_ERROR_INVALID, field, _("must hold %u point%s for a “%s” "
+                          "measurement, not %u"), expected, expected == 1 ? "" : "s",
                           np_measure_kind_to_string (measurement.kind), points->len);
     }
   measurement.n_points = expected;
@@ -559,8 +561,8 @@ read_marks (Reader     *r,
   if (!read_array (r, marks, "marks", "structures", FALSE, &array))
     return FALSE;
   if (array != NULL && json_array_get_length (array) > NP_PLAN_FILE_MAX_STRUCTURES)
-    return reader_fail (r, NP_ERROR_TOO_LARGE, "marks.structures", "holds %u structures; a plan "
-                        "may have at most %u", json_array_get_length (array),
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "marks.structures", _("holds %u structures; a plan "
+                        "may have at most %u"), json_array_get_length (array),
                         NP_PLAN_FILE_MAX_STRUCTURES);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     if (!read_structure (r, json_array_get_element (array, i), i, plan))
@@ -569,8 +571,8 @@ read_marks (Reader     *r,
   if (!read_array (r, marks, "marks", "measurements", FALSE, &array))
     return FALSE;
   if (array != NULL && json_array_get_length (array) > NP_PLAN_FILE_MAX_STRUCTURES)
-    return reader_fail (r, NP_ERROR_TOO_LARGE, "marks.measurements", "holds %u measurements; a "
-                        "plan may have at most %u", json_array_get_length (array),
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "marks.measurements", _("holds %u measurements; a "
+                        "plan may have at most %u"), json_array_get_length (array),
                         NP_PLAN_FILE_MAX_STRUCTURES);
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     if (!read_measurement (r, json_array_get_element (array, i), i, plan))
@@ -597,7 +599,7 @@ read_frame_dicom (Reader     *r,
     return FALSE;
   if (number != floor (number) || number < 1 || number > NP_PLAN_FILE_MAX_DICOM_FRAME)
     return reader_fail (r, NP_ERROR_INVALID, "frame.dicom.frame_number",
-                        "must be a whole number from 1 (the first frame) to %u",
+                        _("must be a whole number from 1 (the first frame) to %u"),
                         NP_PLAN_FILE_MAX_DICOM_FRAME);
   np_plan_set_string (&plan->dicom_sop_instance_uid, uid);
   plan->dicom_frame_number = (guint) number;
@@ -625,8 +627,8 @@ read_frame (Reader     *r,
   np_plan_set_string (&plan->frame_absolute_path, text);
   /* Version 1 kept its frame in the plan's folder or below. */
   if (r->version < 2 && _np_plan_file_path_has_parent_component (plan->frame_path))
-    return reader_fail (r, NP_ERROR_INVALID, "frame.path", "uses “..”, which a version 1 plan "
-                        "may not");
+    return reader_fail (r, NP_ERROR_INVALID, "frame.path", _("uses “..”, which a version 1 plan "
+                        "may not"));
   return read_frame_dicom (r, frame, plan);
 }
 
@@ -644,8 +646,8 @@ read_redactions (Reader     *r,
     return TRUE;
   length = json_array_get_length (array);
   if (length > NP_PLAN_FILE_MAX_REDACTIONS)
-    return reader_fail (r, NP_ERROR_TOO_LARGE, "redactions", "holds %u rectangles; a plan may "
-                        "have at most %u", length, NP_PLAN_FILE_MAX_REDACTIONS);
+    return reader_fail (r, NP_ERROR_TOO_LARGE, "redactions", _("holds %u rectangles; a plan may "
+                        "have at most %u"), length, NP_PLAN_FILE_MAX_REDACTIONS);
   for (guint i = 0; i < length; i++)
     {
       double xywh[4];
@@ -657,8 +659,8 @@ read_redactions (Reader     *r,
           || xywh[2] <= 0 || xywh[3] <= 0)
         {
           g_autofree char *field = g_strdup_printf ("redactions[%u]", i);
-          return reader_fail (r, NP_ERROR_CORRUPT, field, "must be four numbers [x, y, width, "
-                              "height] with a positive width and height");
+          return reader_fail (r, NP_ERROR_CORRUPT, field, _("must be four numbers [x, y, width, "
+                              "height] with a positive width and height"));
         }
       rect = (NpImageRect) { xywh[0], xywh[1], xywh[2], xywh[3] };
       g_array_append_val (plan->redactions, rect);
@@ -799,7 +801,7 @@ read_plan (Reader     *r,
   results = json_object_get_member (root, "results");
   if (results != NULL && !JSON_NODE_HOLDS_OBJECT (results) && !JSON_NODE_HOLDS_NULL (results))
     {
-      reader_fail (r, NP_ERROR_CORRUPT, "results", "must be an object { … } or null");
+      reader_fail (r, NP_ERROR_CORRUPT, "results", _("must be an object { … } or null"));
       return NULL;
     }
 
@@ -818,30 +820,30 @@ check_no_version_2_members (Reader     *r,
   JsonNode *node;
 
   if (json_object_has_member (root, "redactions"))
-    return reader_fail (r, NP_ERROR_CORRUPT, "redactions", "is a version 2 field, not one a "
-                        "version 1 plan has");
+    return reader_fail (r, NP_ERROR_CORRUPT, "redactions", _("is a version 2 field, not one a "
+                        "version 1 plan has"));
   if (json_object_has_member (root, "fluoroscopy"))
-    return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy", "is a version 2 field, not one a "
-                        "version 1 plan has");
+    return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy", _("is a version 2 field, not one a "
+                        "version 1 plan has"));
   node = json_object_get_member (root, "frame");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     for (guint i = 0; frame_members[i] != NULL; i++)
       if (json_object_has_member (json_node_get_object (node), frame_members[i]))
         {
           g_autofree char *field = _np_plan_file_field_name ("frame", frame_members[i]);
-          return reader_fail (r, NP_ERROR_CORRUPT, field, "is a version 2 field, not one a "
-                              "version 1 plan has");
+          return reader_fail (r, NP_ERROR_CORRUPT, field, _("is a version 2 field, not one a "
+                              "version 1 plan has"));
         }
   node = json_object_get_member (root, "calibration");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
       && json_object_has_member (json_node_get_object (node), "regions"))
-    return reader_fail (r, NP_ERROR_CORRUPT, "calibration.regions", "is a version 2 field, not "
-                        "one a version 1 plan has");
+    return reader_fail (r, NP_ERROR_CORRUPT, "calibration.regions", _("is a version 2 field, not "
+                        "one a version 1 plan has"));
   node = json_object_get_member (root, "physics");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
       && json_object_has_member (json_node_get_object (node), "speed_of_sound_sd_m_s"))
-    return reader_fail (r, NP_ERROR_CORRUPT, "physics.speed_of_sound_sd_m_s", "is a version 2 "
-                        "field, not one a version 1 plan has");
+    return reader_fail (r, NP_ERROR_CORRUPT, "physics.speed_of_sound_sd_m_s", _("is a version 2 "
+                        "field, not one a version 1 plan has"));
   return TRUE;
 }
 
@@ -946,7 +948,7 @@ _np_plan_file_prescan (const char  *data,
             {
               if (data[i + 1] == 'u' && i + 5 < length && memcmp (data + i + 2, "0000", 4) == 0)
                 {
-                  problem = "text holds the character U+0000, which NeedlePlan does not accept";
+                  problem = _("text holds the character U+0000, which NeedlePlan does not accept");
                   break;
                 }
               i += 2;
@@ -972,12 +974,12 @@ _np_plan_file_prescan (const char  *data,
       else if (c == '[' || c == '{')
         {
           if (++depth > MAX_NESTING)
-            problem = "the data is nested too deeply";
+            problem = _("the data is nested too deeply");
         }
       else if (c == ']' || c == '}')
         depth = depth > 0 ? depth - 1 : 0;
       else if (c == '\'' || c == '/')
-        problem = "comments and single quotes are not JSON";
+        problem = _("comments and single quotes are not JSON");
       else if (g_ascii_isdigit (c) || c == '-' || c == '.' || c == '+')
         {
           gsize start = i;
@@ -997,21 +999,21 @@ _np_plan_file_prescan (const char  *data,
             {
               g_autofree char *token = g_strndup (data + start, MIN (i - start, 24));
 
-              problem = "not a number";
+              problem = _("not a number");
               if (key_end > key_start)
-                detail = g_strdup_printf ("“%.*s” holds %s, which is not a JSON number "
-                                          "(write digits, with a point only between digits)",
+                detail = g_strdup_printf (_("“%.*s” holds %s, which is not a JSON number "
+                                          "(write digits, with a point only between digits)"),
                                           (int) MIN (key_end - key_start, 64),
                                           data + key_start, token);
               else
-                detail = g_strdup_printf ("%s is not a JSON number", token);
+                detail = g_strdup_printf (_("%s is not a JSON number"), token);
               break;
             }
           column += (guint) (i - start);
           if (integer && digits > MAX_INTEGER_DIGITS)
             {
               column -= (guint) (i - start);
-              problem = "a whole number is too large";
+              problem = _("a whole number is too large");
             }
           continue;
         }
@@ -1040,7 +1042,7 @@ _np_plan_file_prescan (const char  *data,
   if (problem == NULL)
     return TRUE;
   g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-               "%s: not valid JSON: line %u, column %u: %s", context, line, column,
+               _("%s: not valid JSON: line %u, column %u: %s"), context, line, column,
                detail != NULL ? detail : problem);
   return FALSE;
 }
@@ -1063,12 +1065,12 @@ _np_plan_file_set_json_error (GError       **error,
       const char *rest = message + consumed;
       if (g_str_has_prefix (rest, "Parse error: "))
         rest += strlen ("Parse error: ");
-      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "%s: not valid JSON: line %u, column %u: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, _("%s: not valid JSON: line %u, column %u: %s"),
                    context, line, column, rest);
       return;
     }
-  g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "%s: not valid JSON: %s", context,
-               *message != '\0' ? message : "the text cannot be read as JSON");
+  g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, _("%s: not valid JSON: %s"), context,
+               *message != '\0' ? message : _("the text cannot be read as JSON"));
 }
 
 /* Brings @root up to this version and reads it; format and version have

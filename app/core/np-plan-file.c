@@ -11,6 +11,8 @@
 #define G_LOG_DOMAIN "np-core"
 
 #include "np-plan-file.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-plan-file-private.h"
 
 #include "np-error.h"
@@ -44,7 +46,7 @@ np_plan_file_to_json (const NpPlan  *plan,
                       JsonNode      *results,
                       GError       **error)
 {
-  static const char context[] = "Cannot save the plan";
+  const char *context = _("Cannot save the plan");
   g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (plan != NULL, NULL);
@@ -121,13 +123,13 @@ np_plan_file_parse (const char  *data,
     {
       g_autofree char *shown = g_format_size (size);
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "%s is %s, over the 16 MiB limit of a plan file", context, shown);
+                   _("%s is %s, over the 16 MiB limit of a plan file"), context, shown);
       return NULL;
     }
   if (memchr (data, '\0', size) != NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "%s is not a NeedlePlan plan: it holds binary data, not JSON text", context);
+                   _("%s is not a NeedlePlan plan: it holds binary data, not JSON text"), context);
       return NULL;
     }
   if (!_np_plan_file_prescan (data, size, context, error))
@@ -143,7 +145,7 @@ np_plan_file_parse (const char  *data,
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "%s is not a NeedlePlan plan: it holds no JSON object", context);
+                   _("%s is not a NeedlePlan plan: it holds no JSON object"), context);
       return NULL;
     }
   root = json_node_get_object (root_node);
@@ -153,13 +155,13 @@ np_plan_file_parse (const char  *data,
       || json_node_get_value_type (node) != G_TYPE_STRING)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "%s is not a NeedlePlan plan: “format” is missing or not text", context);
+                   _("%s is not a NeedlePlan plan: “format” is missing or not text"), context);
       return NULL;
     }
   if (strcmp (json_node_get_string (node), NP_PLAN_FORMAT) != 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "%s is not a NeedlePlan plan: its format is “%s”, not “%s”", context,
+                   _("%s is not a NeedlePlan plan: its format is “%s”, not “%s”"), context,
                    json_node_get_string (node), NP_PLAN_FORMAT);
       return NULL;
     }
@@ -169,7 +171,7 @@ np_plan_file_parse (const char  *data,
       || json_node_get_value_type (node) != G_TYPE_INT64)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "%s: “version” must be a whole number", context);
+                   _("%s: “version” must be a whole number"), context);
       return NULL;
     }
   version = json_node_get_int (node);
@@ -208,17 +210,17 @@ np_plan_file_load (const char  *path,
   display = g_filename_display_basename (path);
   if (g_stat (path, &info) != 0)
     {
-      np_file_set_error_from_errno (error, errno, "Cannot open", path);
+      np_file_set_error_from_errno (error, errno, _("Cannot open"), path);
       return NULL;
     }
   if (S_ISDIR (info.st_mode))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot open “%s”: it is a folder", display);
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot open “%s”: it is a folder"), display);
       return NULL;
     }
   if (!S_ISREG (info.st_mode))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot open “%s”: it is not a regular file",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot open “%s”: it is not a regular file"),
                    display);
       return NULL;
     }
@@ -226,13 +228,13 @@ np_plan_file_load (const char  *path,
     {
       g_autofree char *shown = g_format_size ((guint64) info.st_size);
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "“%s” is %s, over the 16 MiB limit of a plan file", display, shown);
+                   _("“%s” is %s, over the 16 MiB limit of a plan file"), display, shown);
       return NULL;
     }
 
   if (!g_file_get_contents (path, &contents, &length, &io_error))
     {
-      np_file_set_error_from_io (error, io_error, "Cannot open", path);
+      np_file_set_error_from_io (error, io_error, _("Cannot open"), path);
       return NULL;
     }
   return np_plan_file_parse (contents, (gssize) length, display, error);
@@ -267,7 +269,7 @@ check_frame_file (const char  *path,
     {
       int saved_errno = errno;
       g_set_error (error, NP_ERROR, saved_errno == ENOENT ? NP_ERROR_NOT_FOUND : NP_ERROR_IO,
-                   "The frame “%s” of “%s” cannot be opened: %s", display, plan_display,
+                   _("The frame “%s” of “%s” cannot be opened: %s"), display, plan_display,
                    g_strerror (saved_errno));
       return FALSE;
     }
@@ -275,7 +277,7 @@ check_frame_file (const char  *path,
     {
       close (fd);
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” names “%s” as its frame, which is not a regular file", plan_display,
+                   _("“%s” names “%s” as its frame, which is not a regular file"), plan_display,
                    display);
       return FALSE;
     }
@@ -292,7 +294,7 @@ check_frame_file (const char  *path,
       && head[3] == 0x00)
     return TRUE;
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "“%s” names “%s” as its frame, which is not a PNG, JPEG or DICOM image",
+               _("“%s” names “%s” as its frame, which is not a PNG, JPEG or DICOM image"),
                plan_display, display);
   return FALSE;
 }
@@ -325,14 +327,14 @@ np_plan_file_resolve_frame (const NpPlan  *plan,
   display = g_filename_display_basename (plan_path);
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "“%s” refers to no frame", display);
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, _("“%s” refers to no frame"), display);
       return NULL;
     }
   if (g_path_is_absolute (plan->frame_path))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” refers to its frame by the absolute path “%s”; a plan must name its "
-                   "frame relative to its own folder",
+                   _("“%s” refers to its frame by the absolute path “%s”; a plan must name its "
+                   "frame relative to its own folder"),
                    display, plan->frame_path);
       return NULL;
     }
@@ -346,7 +348,7 @@ np_plan_file_resolve_frame (const NpPlan  *plan,
       g_autofree char *frame_display = g_filename_display_name (joined);
 
       g_set_error (error, NP_ERROR, saved_errno == ENOENT ? NP_ERROR_NOT_FOUND : NP_ERROR_IO,
-                   "The frame “%s” of “%s” cannot be found: %s", frame_display, display,
+                   _("The frame “%s” of “%s” cannot be found: %s"), frame_display, display,
                    g_strerror (saved_errno));
       return NULL;
     }
@@ -426,7 +428,7 @@ np_plan_file_relative_frame_path (const char  *plan_path,
   if (frame_parts[common] == NULL || *frame_parts[common] == '\0')
     {
       g_autofree char *frame_display = g_filename_display_name (frame_path);
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "“%s” is a folder, not a frame",
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("“%s” is a folder, not a frame"),
                    frame_display);
       return NULL;
     }

@@ -9,6 +9,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 /* Standard hypodermic and spinal needle lengths. */
@@ -66,9 +68,9 @@ np_planner_choose_needle (NpPlanResults *results)
   results->has_needle = results->needle_mm > 0;
   if (!results->has_needle && fitted_before)
     g_ptr_array_add (results->warnings,
-                     g_strdup_printf ("No standard needle is long enough: the upper end of the "
+                     g_strdup_printf (_("No standard needle is long enough: the upper end of the "
                                       "path's 95 %% interval is %.1f mm and the longest standard "
-                                      "needle (%u mm) must keep 10 mm outside the skin",
+                                      "needle (%u mm) must keep 10 mm outside the skin"),
                                       results->needle_basis, np_planner_longest_needle_mm ()));
 }
 

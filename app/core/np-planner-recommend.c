@@ -9,6 +9,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <gsl/gsl_errno.h>
@@ -270,12 +272,12 @@ static void
 append_angle_range (const Search *search,
                     GString      *reason)
 {
-  g_string_append_printf (reason, "stays within %g–%g° to the skin", search->angle_min,
+  g_string_append_printf (reason, _("stays within %g–%g° to the skin"), search->angle_min,
                           search->angle_max);
   if (search->visibility_range)
-    g_string_append (reason, " (where an in-plane shaft stays visible)");
+    g_string_append (reason, _(" (where an in-plane shaft stays visible)"));
   else if (search->in_plane && search->ctx->approach != NULL)
-    g_string_append (reason, " (the approach's range, never above 50° in plane)");
+    g_string_append (reason, _(" (the approach's range, never above 50° in plane)"));
 }
 
 static void
@@ -291,15 +293,15 @@ describe_binding (const Search *search,
       g_autofree char *name = np_planner_structure_name (structure);
 
       if (ctx->space.calibrated)
-        g_string_append_printf (reason, "keeps the %g mm margin from the %s",
+        g_string_append_printf (reason, _("keeps the %g mm margin from the %s"),
                                 structure->margin_mm, name);
       else
-        g_string_append_printf (reason, "keeps clear of the %s", name);
+        g_string_append_printf (reason, _("keeps clear of the %s"), name);
     }
   else if (binding == BINDING_ANGLE)
     append_angle_range (search, reason);
   else if (binding == BINDING_PROBE)
-    g_string_append (reason, "enters at the end of the probe, as an in-plane needle must");
+    g_string_append (reason, _("enters at the end of the probe, as an in-plane needle must"));
 }
 
 void
@@ -384,16 +386,16 @@ append_blocking_structures (const Search *search,
           named[i] = TRUE;
           name = np_planner_structure_name (structure);
           if (!first)
-            g_string_append (reason, " or ");
+            g_string_append (reason, _(" or "));
           first = FALSE;
           if (ctx->space.calibrated && structure->margin_mm > 0)
-            g_string_append_printf (reason, "the %s by %g mm", name, structure->margin_mm);
+            g_string_append_printf (reason, _("the %s by %g mm"), name, structure->margin_mm);
           else
-            g_string_append_printf (reason, "the %s", name);
+            g_string_append_printf (reason, _("the %s"), name);
         }
     }
   if (first)
-    g_string_append (reason, "every structure");
+    g_string_append (reason, _("every structure"));
 }
 
 static void
@@ -423,24 +425,24 @@ explain_failure (const Search          *search,
       gboolean steep = rec->insertion_angle_deg > search->angle_max;
       NpVisibility visibility = np_planner_visibility_for_angle (rec->insertion_angle_deg);
 
-      g_string_append (reason, "No entry clears ");
+      g_string_append (reason, _("No entry clears "));
       append_blocking_structures (search, params, n, reason);
-      g_string_append_printf (reason, " at %g° or %s; the %s safe path is %.0f° (%.1f %s)",
+      g_string_append_printf (reason, _(" at %g° or %s; the %s safe path is %.0f° (%.1f %s)"),
                               steep ? search->angle_max : search->angle_min,
                               steep ? "flatter" : "steeper", steep ? "flattest" : "steepest",
                               rec->insertion_angle_deg, rec->path_length, rec->unit);
       if (search->in_plane && visibility == NP_VISIBILITY_POOR)
-        g_string_append (reason, ", where the shaft is hard to see in plane (poor above 50°): "
-                                 "consider out-of-plane.");
+        g_string_append (reason, _(", where the shaft is hard to see in plane (poor above 50°): "
+                                 "consider out-of-plane."));
       else if (search->in_plane && visibility == NP_VISIBILITY_CAUTION)
-        g_string_append (reason, ", where in-plane visibility is reduced (caution above "
-                                 "30°).");
+        g_string_append (reason, _(", where in-plane visibility is reduced (caution above "
+                                 "30°)."));
       else
         g_string_append (reason, ".");
       return;
     }
 
-  g_string_append (reason, "No entry satisfies every constraint: ");
+  g_string_append (reason, _("No entry satisfies every constraint: "));
   for (guint i = 0; i < ctx->obstacles->len; i++)
     {
       const Obstacle *ob = &g_array_index (ctx->obstacles, Obstacle, i);
@@ -456,15 +458,15 @@ explain_failure (const Search          *search,
         g_string_append (reason, "; ");
       first = FALSE;
       if (!ctx->space.calibrated || structure->margin_mm <= 0)
-        g_string_append_printf (reason, "the %s cannot be avoided (the least-bad path passes "
-                                        "through it)", name);
+        g_string_append_printf (reason, _("the %s cannot be avoided (the least-bad path passes "
+                                        "through it)"), name);
       else if (d <= 0)
-        g_string_append_printf (reason, "the %s cannot be cleared by its %g mm margin "
-                                        "(the least-bad path crosses it)",
+        g_string_append_printf (reason, _("the %s cannot be cleared by its %g mm margin "
+                                        "(the least-bad path crosses it)"),
                                 name, structure->margin_mm);
       else
-        g_string_append_printf (reason, "the %s cannot be cleared by its %g mm margin "
-                                        "(the least-bad path passes %.1f mm from it)",
+        g_string_append_printf (reason, _("the %s cannot be cleared by its %g mm margin "
+                                        "(the least-bad path passes %.1f mm from it)"),
                                 name, structure->margin_mm, d);
     }
   if (rec->insertion_angle_deg < search->angle_min - 1e-9
@@ -472,11 +474,11 @@ explain_failure (const Search          *search,
     {
       if (!first)
         g_string_append (reason, "; ");
-      g_string_append_printf (reason, "the angle cannot stay within %g–%g° to the skin "
-                                      "(least-bad %.0f°)",
+      g_string_append_printf (reason, _("the angle cannot stay within %g–%g° to the skin "
+                                      "(least-bad %.0f°)"),
                               search->angle_min, search->angle_max, rec->insertion_angle_deg);
     }
-  g_string_append_printf (reason, ". Least-bad entry shown: path %.1f %s at %.0f° to the skin.",
+  g_string_append_printf (reason, _(". Least-bad entry shown: path %.1f %s at %.0f° to the skin."),
                           rec->path_length, rec->unit, rec->insertion_angle_deg);
 }
 
@@ -624,25 +626,25 @@ recommend_in_plane (Search   *search,
         fill_recommendation (search, param, rec);
         rec->feasible = TRUE;
         if (!ctx->space.calibrated)
-          g_string_append_printf (reason, "Frame is not calibrated: margins are not applied; "
-                                          "the path keeps %g px from each outline. ",
+          g_string_append_printf (reason, _("Frame is not calibrated: margins are not applied; "
+                                          "the path keeps %g px from each outline. "),
                                   UNCALIBRATED_CLEARANCE_PX);
-        g_string_append_printf (reason, "Shortest path to the target that ");
+        g_string_append_printf (reason, _("Shortest path to the target that "));
         /* Each constraint is named once: the binding one first. */
         if (slack < 1e-4 && binding != BINDING_ANGLE)
           {
             describe_binding (search, binding, reason);
-            g_string_append (reason, binding >= 0 ? ", clears every other structure and "
-                                                  : ", clears every structure and ");
+            g_string_append (reason, binding >= 0 ? _(", clears every other structure and ")
+                                                  : _(", clears every structure and "));
             append_angle_range (search, reason);
             g_string_append (reason, ": ");
           }
         else
           {
             append_angle_range (search, reason);
-            g_string_append (reason, " and clears every structure: ");
+            g_string_append (reason, _(" and clears every structure: "));
           }
-        g_string_append_printf (reason, "%.1f %s at %.0f° to the skin.", rec->path_length,
+        g_string_append_printf (reason, _("%.1f %s at %.0f° to the skin."), rec->path_length,
                                 rec->unit, rec->insertion_angle_deg);
       }
     }
@@ -714,7 +716,7 @@ np_planner_recommend_entry (const NpPlan            *plan,
     return NULL;
   if (!plan->has_target)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "Mark the target before asking for an entry");
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("Mark the target before asking for an entry"));
       return NULL;
     }
 
@@ -731,12 +733,12 @@ np_planner_recommend_entry (const NpPlan            *plan,
       rec->feasible = TRUE;
       rec->entry = plan->target;
       rec->min_clearance = G_MAXDOUBLE;
-      rec->reason = g_strdup ("Coaxial (down the beam): the entry overlies the target in this "
+      rec->reason = g_strdup (_("Coaxial (down the beam): the entry overlies the target in this "
                               "view; tilt the C-arm until hub and tip line up, and check the "
-                              "depth on a second view.");
+                              "depth on a second view."));
     }
   else if (ctx.space.skin == SKIN_MISSING)
-    g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "Mark the skin line first: %s",
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("Mark the skin line first: %s"),
                  ctx.space.skin_problem);
   else if (plan->technique == NP_TECHNIQUE_OUT_OF_PLANE)
     {
@@ -764,17 +766,17 @@ np_planner_recommend_entry (const NpPlan            *plan,
           if (np_planner_obstacle_slack (&ctx, ob, foot, search.target, 0) < 0)
             rec->feasible = FALSE;
         }
-      rec->reason = g_strdup_printf ("Out of plane: the probe sits over the target; the needle "
+      rec->reason = g_strdup_printf (_("Out of plane: the probe sits over the target; the needle "
                                      "enters %.1f %s from the imaging plane at %.0f° (walk-down) "
                                      "and reaches the target after %.1f %s. Steep is expected "
                                      "out of plane: the tip is followed by walking it down, not "
                                      "the shaft, so the in-plane visibility range does not "
-                                     "apply.%s",
+                                     "apply.%s"),
                                      np_planner_walkdown_offset (depth, angle), rec->unit, angle,
                                      rec->path_length, rec->unit,
                                      rec->feasible ? ""
-                                     : " A structure lies within its margin under the probe: "
-                                       "move the probe.");
+                                     : _(" A structure lies within its margin under the probe: "
+                                       "move the probe."));
     }
   else
     {

@@ -9,6 +9,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-json-util.h"
 
 #include <math.h>
@@ -416,8 +418,8 @@ np_planner_results_to_json (const NpPlanResults *results)
   if (np_json_count_nonfinite (builder) > 0)
     {
       g_autofree char *text =
-        g_strdup_printf ("%u value%s could not be computed as a finite number and %s written "
-                         "as null", np_json_count_nonfinite (builder),
+        g_strdup_printf (_("%u value%s could not be computed as a finite number and %s written "
+                         "as null"), np_json_count_nonfinite (builder),
                          np_json_count_nonfinite (builder) == 1 ? "" : "s",
                          np_json_count_nonfinite (builder) == 1 ? "is" : "are");
 

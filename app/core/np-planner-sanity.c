@@ -15,6 +15,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <math.h>
@@ -45,16 +47,16 @@ np_planner_check_scale (const NpPlan  *plan,
         && y >= NP_PLANNER_MM_PER_PX_MIN && y <= NP_PLANNER_MM_PER_PX_MAX))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The pixel size %g × %g mm/px is outside the plausible %g–%g mm/px: "
-                   "check the calibration", x, y, NP_PLANNER_MM_PER_PX_MIN,
+                   _("The pixel size %g × %g mm/px is outside the plausible %g–%g mm/px: "
+                   "check the calibration"), x, y, NP_PLANNER_MM_PER_PX_MIN,
                    NP_PLANNER_MM_PER_PX_MAX);
       return FALSE;
     }
   if (MAX (x, y) > NP_PLANNER_PIXEL_RATIO_MAX * MIN (x, y))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The pixel size %g × %g mm/px is more than %g times larger on one axis "
-                   "than on the other: check the calibration", x, y,
+                   _("The pixel size %g × %g mm/px is more than %g times larger on one axis "
+                   "than on the other: check the calibration"), x, y,
                    NP_PLANNER_PIXEL_RATIO_MAX);
       return FALSE;
     }
@@ -97,16 +99,16 @@ np_planner_add_outline_warnings (const NpPlan  *plan,
       name = np_planner_structure_name (structure);
       if (structure->shape == NP_SHAPE_ELLIPSE || n == 0)
         g_ptr_array_add (warnings,
-                         g_strdup_printf ("The %s (%s) has %u point%s, fewer than the %u it "
-                                          "needs: it is left out of the clearances", name,
+                         g_strdup_printf (_("The %s (%s) has %u point%s, fewer than the %u it "
+                                          "needs: it is left out of the clearances"), name,
                                           np_shape_to_string (structure->shape), n,
                                           n == 1 ? "" : "s", needed));
       else
         g_ptr_array_add (warnings,
-                         g_strdup_printf ("The %s (%s) has %u point%s, fewer than the %u it "
-                                          "needs: its clearance is measured to %s", name,
+                         g_strdup_printf (_("The %s (%s) has %u point%s, fewer than the %u it "
+                                          "needs: its clearance is measured to %s"), name,
                                           np_shape_to_string (structure->shape), n,
                                           n == 1 ? "" : "s", needed,
-                                          n == 1 ? "that point" : "the line between them"));
+                                          n == 1 ? _("that point") : _("the line between them")));
     }
 }

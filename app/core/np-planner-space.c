@@ -14,6 +14,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-circle-fit.h"
 #include "np-error.h"
 
@@ -172,13 +174,13 @@ np_planner_space_setup (Space              *space,
       if (space->ultrasound)
         space->skin = SKIN_TOP_EDGE;
       else
-        space->skin_problem = "no skin line is marked";
+        space->skin_problem = _("no skin line is marked");
       break;
 
     case NP_SKIN_POLYLINE:
       if (n_skin < 2)
         {
-          space->skin_problem = "the skin line needs at least two points";
+          space->skin_problem = _("the skin line needs at least two points");
           break;
         }
       for (guint i = 0; i < n_skin; i++)
@@ -190,7 +192,7 @@ np_planner_space_setup (Space              *space,
       if (np_geometry_polyline_length ((const NpMmPoint *) space->skin_points->data,
                                        n_skin) <= 0)
         {
-          space->skin_problem = "the skin line's points all lie at one place";
+          space->skin_problem = _("the skin line's points all lie at one place");
           break;
         }
       space->skin = SKIN_POLYLINE;
@@ -205,7 +207,7 @@ np_planner_space_setup (Space              *space,
 
         if (n_skin < NP_CIRCLE_FIT_MIN_POINTS)
           {
-            space->skin_problem = "the skin arc needs at least three points";
+            space->skin_problem = _("the skin arc needs at least three points");
             break;
           }
         /* Both fitters only need a Euclidean plane: fitting in millimetres
@@ -233,7 +235,7 @@ np_planner_space_setup (Space              *space,
           fitted = np_geometry_circle_through_points (mm, n_skin, &space->centre, &space->radius);
         if (!fitted)
           {
-            space->skin_problem = "the skin arc points do not define a circle";
+            space->skin_problem = _("the skin arc points do not define a circle");
             break;
           }
         {
@@ -263,7 +265,7 @@ np_planner_space_setup (Space              *space,
       break;
 
     default:
-      space->skin_problem = "the skin line kind is unknown";
+      space->skin_problem = _("the skin line kind is unknown");
       break;
     }
 }
@@ -482,8 +484,8 @@ np_planner_plan_region (const NpPlan  *plan,
   region = np_calibration_find_region (plan->calibration, (const NpImagePoint *) points->data,
                                        points->len, &why);
   if (region < 0 && reason != NULL)
-    *reason = g_strdup_printf ("the target, entry and skin line are not in one ultrasound "
-                               "region of the scanner's calibration: %s", why);
+    *reason = g_strdup_printf (_("the target, entry and skin line are not in one ultrasound "
+                               "region of the scanner's calibration: %s"), why);
   return region;
 }
 
@@ -622,7 +624,7 @@ np_planner_check_point (NpImagePoint   p,
   if (isfinite (p.x) && isfinite (p.y)
       && fabs (p.x) <= MAX_COORDINATE_PX && fabs (p.y) <= MAX_COORDINATE_PX)
     return TRUE;
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "The %s is not a usable image position", what);
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("The %s is not a usable image position"), what);
   return FALSE;
 }
 
@@ -658,7 +660,7 @@ np_planner_validate_plan (const NpPlan  *plan,
            && isfinite (cal->se_mm_per_px_y) && cal->se_mm_per_px_y >= 0))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The calibration's standard error must be zero or a positive number");
+                   _("The calibration's standard error must be zero or a positive number"));
       return FALSE;
     }
   if (plan->modality == NP_MODALITY_ULTRASOUND
@@ -666,8 +668,8 @@ np_planner_validate_plan (const NpPlan  *plan,
            && plan->speed_of_sound_m_s <= 5000))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The tissue speed of sound must be a positive number of m/s up to 5000 "
-                   "(it is %g)", plan->speed_of_sound_m_s);
+                   _("The tissue speed of sound must be a positive number of m/s up to 5000 "
+                   "(it is %g)"), plan->speed_of_sound_m_s);
       return FALSE;
     }
   if (plan->modality == NP_MODALITY_ULTRASOUND
@@ -675,7 +677,7 @@ np_planner_validate_plan (const NpPlan  *plan,
            && plan->speed_of_sound_sd_m_s <= NP_PLAN_SPEED_OF_SOUND_SD_MAX_M_S))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The uncertainty of the speed of sound must be 0 to %g m/s (it is %g)",
+                   _("The uncertainty of the speed of sound must be 0 to %g m/s (it is %g)"),
                    NP_PLAN_SPEED_OF_SOUND_SD_MAX_M_S, plan->speed_of_sound_sd_m_s);
       return FALSE;
     }
@@ -683,26 +685,26 @@ np_planner_validate_plan (const NpPlan  *plan,
         && plan->mark_error_px <= MAX_COORDINATE_PX))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The click error must be zero or a positive number of pixels");
+                   _("The click error must be zero or a positive number of pixels"));
       return FALSE;
     }
   if ((plan->has_target && !np_planner_check_point (plan->target, "target", error))
       || (plan->has_entry && !np_planner_check_point (plan->entry, "entry", error))
-      || !check_points (plan->skin_points, "skin line point", error))
+      || !check_points (plan->skin_points, _("skin line point"), error))
     return FALSE;
 
   for (guint i = 0; plan->structures != NULL && i < plan->structures->len; i++)
     {
       const NpStructure *structure = g_ptr_array_index (plan->structures, i);
       g_autofree char *name = np_planner_structure_name (structure);
-      g_autofree char *what = g_strdup_printf ("outline point of the %s", name);
+      g_autofree char *what = g_strdup_printf (_("outline point of the %s"), name);
 
       if (!check_points (structure->points, what, error))
         return FALSE;
       if (!isfinite (structure->margin_mm) || structure->margin_mm < 0)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "The margin of the %s must be zero or a positive number of mm", name);
+                       _("The margin of the %s must be zero or a positive number of mm"), name);
           return FALSE;
         }
     }
@@ -712,7 +714,7 @@ np_planner_validate_plan (const NpPlan  *plan,
       const NpMeasurement *m = &g_array_index (plan->measurements, NpMeasurement, i);
 
       for (guint j = 0; j < MIN (m->n_points, 3u); j++)
-        if (!np_planner_check_point (m->points[j], "measurement point", error))
+        if (!np_planner_check_point (m->points[j], _("measurement point"), error))
           return FALSE;
     }
   return TRUE;

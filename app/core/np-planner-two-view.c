@@ -9,6 +9,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <gsl/gsl_multifit.h>
@@ -56,7 +58,7 @@ intersect_rays (const double   u[2],
     }
   status = gsl_multifit_linear (design, observed, solution, covariance, chisq, work);
   gsl_multifit_linear_free (work);
-  if (!np_error_from_gsl (status, "The two-view intersection", error))
+  if (!np_error_from_gsl (status, _("The two-view intersection"), error))
     return FALSE;
   for (int i = 0; i < 3; i++)
     point[i] = gsl_vector_get (solution, i);
@@ -226,13 +228,13 @@ np_planner_two_views (const NpFluoroView  *view_a,
           || !np_calibration_is_calibrated (view_b->calibration)))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Both views need a calibration to give a depth in millimetres");
+                   _("Both views need a calibration to give a depth in millimetres"));
       return FALSE;
     }
   if (!isfinite (angle_deg) || fabs (sin (alpha[1])) < sin (5 * DEG_TO_RAD))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The two views must differ by at least 5° (they differ by %g°)", angle_deg);
+                   _("The two views must differ by at least 5° (they differ by %g°)"), angle_deg);
       return FALSE;
     }
 
@@ -240,7 +242,7 @@ np_planner_two_views (const NpFluoroView  *view_a,
     for (int view = 0; view < 2; view++)
       if (!np_planner_check_point (mark == 0 ? views[view]->entry : views[view]->target,
                                    mark == 0 ? "entry" : "target", error)
-          || !np_planner_check_point (views[view]->axis, "rotation axis", error))
+          || !np_planner_check_point (views[view]->axis, _("rotation axis"), error))
         return FALSE;
 
   memset (result, 0, sizeof *result);
@@ -359,7 +361,7 @@ estimate_two_view_uncertainty (const NpFluoroView     *views,
   if (options->mc_samples < 100)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The Monte Carlo needs at least 100 samples (%u asked)", options->mc_samples);
+                   _("The Monte Carlo needs at least 100 samples (%u asked)"), options->mc_samples);
       return FALSE;
     }
 
@@ -417,7 +419,7 @@ estimate_two_view_uncertainty (const NpFluoroView     *views,
   if (n < options->mc_samples / 2)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The calibrations' standard errors are too large for an interval");
+                   _("The calibrations' standard errors are too large for an interval"));
       return FALSE;
     }
 
@@ -522,14 +524,14 @@ np_planner_compute_two_views (const NpPlan            *plan,
   if (plan->modality != NP_MODALITY_FLUOROSCOPY || second_view->modality != NP_MODALITY_FLUOROSCOPY)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Depth from two views needs two fluoroscopy plans");
+                   _("Depth from two views needs two fluoroscopy plans"));
       return NULL;
     }
   if (!plan->has_target || !plan->has_entry || !second_view->has_target
       || !second_view->has_entry)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Mark the entry and the target in both views");
+                   _("Mark the entry and the target in both views"));
       return NULL;
     }
   if (isnan (angle_deg) && plan->second_view_path != NULL)
@@ -542,7 +544,7 @@ np_planner_compute_two_views (const NpPlan            *plan,
       else
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "Give the angle between the two views (only AP with lateral is known)");
+                       _("Give the angle between the two views (only AP with lateral is known)"));
           return NULL;
         }
     }

@@ -12,6 +12,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <gsl/gsl_cdf.h>
@@ -165,7 +167,7 @@ np_planner_central_half_width (double   sigma,
     }
   *half = gsl_root_fsolver_root (solver);
   gsl_root_fsolver_free (solver);
-  return np_error_from_gsl (status, "The error propagation", error);
+  return np_error_from_gsl (status, _("The error propagation"), error);
 }
 
 /* 2.5 % and 97.5 % sample quantiles of the finite values (sorted in place);
@@ -223,13 +225,13 @@ np_planner_interval_source_describe (const NpPlanResults *results,
   switch (source)
     {
     case NP_INTERVAL_SOURCE_SPEED:
-      return g_strdup_printf ("mostly the assumed speed of sound, %.0f–%.0f m/s",
+      return g_strdup_printf (_("mostly the assumed speed of sound, %.0f–%.0f m/s"),
                               results->speed_of_sound_m_s - 1.96 * results->speed_of_sound_sd_m_s,
                               results->speed_of_sound_m_s + 1.96 * results->speed_of_sound_sd_m_s);
     case NP_INTERVAL_SOURCE_CALIBRATION:
-      return g_strdup ("mostly the calibration's standard error");
+      return g_strdup (_("mostly the calibration's standard error"));
     case NP_INTERVAL_SOURCE_CLICKS:
-      return g_strdup_printf ("mostly the click positions (±%g px per mark)",
+      return g_strdup_printf (_("mostly the click positions (±%g px per mark)"),
                               results->mark_error_px);
     case NP_INTERVAL_SOURCE_NONE:
     default:
@@ -296,10 +298,10 @@ check_agreement (NpPlanResults *results,
                            && fabs (mc[1] - propagated[1]) <= tolerance))
     return;
   g_ptr_array_add (results->warnings,
-                   g_strdup_printf ("The Monte Carlo 95 %% interval of the %s (%.1f–%.1f %s) and "
+                   g_strdup_printf (_("The Monte Carlo 95 %% interval of the %s (%.1f–%.1f %s) and "
                                     "the first-order one (%.1f–%.1f %s) disagree by more than a "
                                     "quarter of its width: the %s is not linear in the marks "
-                                    "over their error; rely on the Monte Carlo interval",
+                                    "over their error; rely on the Monte Carlo interval"),
                                     what, mc[0], mc[1], results->unit, propagated[0],
                                     propagated[1], results->unit, what));
 }
@@ -364,7 +366,7 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
   if (options->mc_samples < 100)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The Monte Carlo needs at least 100 samples (%u asked)", options->mc_samples);
+                   _("The Monte Carlo needs at least 100 samples (%u asked)"), options->mc_samples);
       return FALSE;
     }
 
@@ -450,7 +452,7 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
       if (calibrated && (theta[P_SX] <= 0 || theta[P_SY] <= 0))
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "The calibration's standard error is too large for an interval");
+                       _("The calibration's standard error is too large for an interval"));
           ok = FALSE;
           break;
         }
@@ -531,8 +533,8 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
   if (!sample_interval (samples, n_finite[Q_DEPTH], n_samples, results->depth_ci95))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC,
-                   "The skin line could not be fitted for most Monte Carlo samples; "
-                   "check the skin points");
+                   _("The skin line could not be fitted for most Monte Carlo samples; "
+                   "check the skin points"));
       return FALSE;
     }
   results->speed_of_sound_sd_m_s = speed_varies ? plan->speed_of_sound_sd_m_s : 0;
@@ -560,7 +562,7 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
     {
       hold_value (results->path_length, results->path_length_ci95);
       PROPAGATED (Q_PATH, results->path_length_ci95_propagated, results->path_length);
-      check_agreement (results, "path length", results->path_length_ci95,
+      check_agreement (results, _("path length"), results->path_length_ci95,
                        results->path_length_ci95_propagated);
       results->path_ci_source = dominant_source (&variance[Q_PATH * 3]);
       results->has_path_ci = TRUE;
@@ -598,8 +600,8 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
                           && c->clearance_ci95[0] < c->margin_mm;
       if (c->margin_at_risk)
         g_ptr_array_add (results->warnings,
-                         g_strdup_printf ("Clearance from the %s %.1f mm, but %.1f mm is within "
-                                          "the 95 %% interval: the %g mm margin may be breached",
+                         g_strdup_printf (_("Clearance from the %s %.1f mm, but %.1f mm is within "
+                                          "the 95 %% interval: the %g mm margin may be breached"),
                                           c->label, c->clearance, c->clearance_ci95[0],
                                           c->margin_mm));
     }

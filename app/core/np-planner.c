@@ -19,6 +19,8 @@
 
 #include "np-planner-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <math.h>
@@ -67,7 +69,7 @@ compute_clearances (const Context *ctx,
       c.margin_mm = structure->margin_mm;
       if (!ob->usable)
         {
-          add_warning (results, "The %s has no outline and is not checked", c.label);
+          add_warning (results, _("The %s has no outline and is not checked"), c.label);
           g_free (c.label);
           continue;
         }
@@ -80,13 +82,13 @@ compute_clearances (const Context *ctx,
       if (c.entered)
         {
           if (ctx->space.calibrated && structure->margin_mm > 0)
-            add_warning (results, "Path crosses the %s; its margin is %g mm", c.label,
+            add_warning (results, _("Path crosses the %s; its margin is %g mm"), c.label,
                          structure->margin_mm);
           else
-            add_warning (results, "Path crosses the %s", c.label);
+            add_warning (results, _("Path crosses the %s"), c.label);
         }
       else if (c.within_margin)
-        add_warning (results, "Path passes %.1f mm from the %s; its margin is %g mm",
+        add_warning (results, _("Path passes %.1f mm from the %s; its margin is %g mm"),
                      c.clearance, c.label, structure->margin_mm);
 
       g_array_append_val (results->clearances, c);
@@ -135,15 +137,15 @@ compute_measurements (const Context *ctx,
                                                &value.outside_reason);
           if (region >= 0 && region != ctx->region && m->kind == NP_MEASURE_DEPTH)
             value.outside_reason =
-              g_strdup_printf ("the point lies in ultrasound region %u, the skin line in "
-                               "region %u", np_calibration_get_region (plan->calibration,
+              g_strdup_printf (_("the point lies in ultrasound region %u, the skin line in "
+                               "region %u"), np_calibration_get_region (plan->calibration,
                                                                        (guint) region)->number,
                                np_calibration_get_region (plan->calibration,
                                                           (guint) ctx->region)->number);
           if (value.outside_reason != NULL)
             {
               compute_measurement_px (m, &value);
-              add_warning (results, "Measurement %u (%s) is in px: %s", i + 1,
+              add_warning (results, _("Measurement %u (%s) is in px: %s"), i + 1,
                            np_measure_kind_to_string (m->kind), value.outside_reason);
               g_array_append_val (results->measurements, value);
               continue;
@@ -169,10 +171,10 @@ compute_measurements (const Context *ctx,
 
             value.outside_region = TRUE;
             value.outside_reason =
-              g_strdup_printf ("point %u of %u lies outside the region the calibration is valid "
-                               "for (x %g–%g px, y %g–%g px)", j + 1, m->n_points, r->x,
+              g_strdup_printf (_("point %u of %u lies outside the region the calibration is valid "
+                               "for (x %g–%g px, y %g–%g px)"), j + 1, m->n_points, r->x,
                                r->x + r->width, r->y, r->y + r->height);
-            add_warning (results, "Measurement %u (%s): %s; its value may be wrong", i + 1,
+            add_warning (results, _("Measurement %u (%s): %s; its value may be wrong"), i + 1,
                          np_measure_kind_to_string (m->kind), value.outside_reason);
             break;
           }
@@ -248,13 +250,13 @@ compute_ultrasound_path (const Context          *ctx,
 
   if (!plan->has_entry)
     {
-      add_warning (results, "No entry marked");
+      add_warning (results, _("No entry marked"));
       return;
     }
   if (np_planner_path_too_short (plan))
     {
-      add_warning (results, "The entry is less than a pixel from the target: there is no path, "
-                            "angle or needle until the entry is marked on the skin");
+      add_warning (results, _("The entry is less than a pixel from the target: there is no path, "
+                            "angle or needle until the entry is marked on the skin"));
       return;
     }
 
@@ -274,7 +276,7 @@ compute_ultrasound_path (const Context          *ctx,
                                         tangent);
         }
       if (off_skin > ENTRY_OFF_SKIN)
-        add_warning (results, "The entry is %.1f %s off the skin line", off_skin, results->unit);
+        add_warning (results, _("The entry is %.1f %s off the skin line"), off_skin, results->unit);
       else if (space->skin == SKIN_ARC)
         {
           double s;
@@ -284,9 +286,9 @@ compute_ultrasound_path (const Context          *ctx,
            * the arc's ends: the angle and the depths are taken to that line,
            * which the overlay draws from the arc's end to the entry. */
           if (s < space->arc_lo || s > space->arc_hi)
-            add_warning (results, "The entry lies beside the probe, on the skin's straight "
+            add_warning (results, _("The entry lies beside the probe, on the skin's straight "
                                   "continuation past the end of the marked arc: the angle is "
-                                  "taken to that line, drawn from the arc's end to the entry");
+                                  "taken to that line, drawn from the arc's end to the entry"));
         }
     }
 
@@ -301,8 +303,8 @@ compute_ultrasound_path (const Context          *ctx,
 
     if (np_planner_probe_footprint (ctx, options, &lo, &hi) && s > lo && s < hi
         && off_skin <= ENTRY_OFF_SKIN)
-      add_warning (results, "In plane, the needle enters at the end of the probe, but the entry "
-                            "lies under the probe");
+      add_warning (results, _("In plane, the needle enters at the end of the probe, but the entry "
+                            "lies under the probe"));
   }
 
   if (has_field)
@@ -324,18 +326,18 @@ compute_ultrasound_path (const Context          *ctx,
           results->has_fov_entry = isfinite (results->fov_entry_depth);
         }
       else
-        add_warning (results, "The path never enters the field of view");
+        add_warning (results, _("The path never enters the field of view"));
     }
 
   if (results->has_angle)
     {
       results->visibility = np_planner_visibility_for_angle (results->insertion_angle_deg);
       if (results->visibility == NP_VISIBILITY_CAUTION)
-        add_warning (results, "Needle at %.0f° to the skin: in-plane visibility is reduced "
-                              "(caution above 30°)", results->insertion_angle_deg);
+        add_warning (results, _("Needle at %.0f° to the skin: in-plane visibility is reduced "
+                              "(caution above 30°)"), results->insertion_angle_deg);
       else if (results->visibility == NP_VISIBILITY_POOR)
-        add_warning (results, "Needle at %.0f° to the skin: the shaft will be hard to see in "
-                              "plane (poor above 50°)", results->insertion_angle_deg);
+        add_warning (results, _("Needle at %.0f° to the skin: the shaft will be hard to see in "
+                              "plane (poor above 50°)"), results->insertion_angle_deg);
     }
 }
 
@@ -355,29 +357,29 @@ compute_fluoroscopy_path (const Context          *ctx,
       results->has_path = TRUE;
       results->path_length = two_views->path_length_mm;
       if (two_views->rms_residual_mm > TWO_VIEW_MISMATCH_MM)
-        add_warning (results, "The two views disagree by %.1f mm: check that both show the same "
-                              "target and entry", two_views->rms_residual_mm);
+        add_warning (results, _("The two views disagree by %.1f mm: check that both show the same "
+                              "target and entry"), two_views->rms_residual_mm);
       if (!two_views->cone_beam)
-        add_warning (results, "Each view is taken as a parallel projection at its calibrated "
+        add_warning (results, _("Each view is taken as a parallel projection at its calibrated "
                               "plane (no source-to-image and source-to-object distances in the "
                               "plans): the intervals allow the target and entry to lie up to "
-                              "40 mm off that plane at 725 mm from the source");
+                              "40 mm off that plane at 725 mm from the source"));
     }
   else if (plan->view == NP_VIEW_LATERAL)
     {
       /* A lateral is itself the second view of an AP + lateral pair: depth
        * comes from the two together, not from yet another view. */
       results->second_view_of_pair = TRUE;
-      add_warning (results, "Depth comes from this lateral view and its AP view together "
+      add_warning (results, _("Depth comes from this lateral view and its AP view together "
                             "(needleplan-cli plan AP --second-view LATERAL): one projection "
-                            "alone has no depth");
+                            "alone has no depth"));
     }
   else
-    add_warning (results, "Depth needs a second view: one fluoroscopic projection has no depth");
+    add_warning (results, _("Depth needs a second view: one fluoroscopic projection has no depth"));
 
   if (!plan->has_entry)
     {
-      add_warning (results, "No entry marked");
+      add_warning (results, _("No entry marked"));
       return;
     }
 
@@ -421,36 +423,36 @@ np_planner_compute_with_views (const NpPlan            *plan,
   results->gauges = np_approach_gauges_for (ctx.approach, plan->site, plan->injectate);
 
   if (ctx.region_problem != NULL)
-    add_warning (results, "Values are in pixels: %s", ctx.region_problem);
+    add_warning (results, _("Values are in pixels: %s"), ctx.region_problem);
   else if (!ctx.space.calibrated)
     {
-      add_warning (results, "Frame is not calibrated: values are in pixels");
+      add_warning (results, _("Frame is not calibrated: values are in pixels"));
       if (plan->structures != NULL && plan->structures->len > 0)
-        add_warning (results, "Safety margins are in millimetres and cannot be checked without "
-                              "a calibration");
+        add_warning (results, _("Safety margins are in millimetres and cannot be checked without "
+                              "a calibration"));
     }
   if (plan->approach != NULL && *plan->approach != '\0' && ctx.approach == NULL)
-    add_warning (results, "Unknown approach “%s”: generic angle limits and margins are used",
+    add_warning (results, _("Unknown approach “%s”: generic angle limits and margins are used"),
                  plan->approach);
   if (ultrasound && ctx.space.calibrated
       && (plan->speed_of_sound_m_s < NP_PLANNER_SPEED_MIN_M_S
           || plan->speed_of_sound_m_s > NP_PLANNER_SPEED_MAX_M_S))
-    add_warning (results, "Tissue speed of %g m/s is outside the usual 1450–1600 m/s",
+    add_warning (results, _("Tissue speed of %g m/s is outside the usual 1450–1600 m/s"),
                  plan->speed_of_sound_m_s);
   if (ultrasound && ctx.space.skin == SKIN_MISSING)
-    add_warning (results, "Depth cannot be computed: %s", ctx.space.skin_problem);
+    add_warning (results, _("Depth cannot be computed: %s"), ctx.space.skin_problem);
   if (ultrasound && plan->probe == NP_PROBE_CURVILINEAR && plan->skin_kind == NP_SKIN_NONE)
-    add_warning (results, "Curvilinear probe without a skin arc: the top edge of the image is "
-                          "used as the skin line; mark the arc for a true depth");
+    add_warning (results, _("Curvilinear probe without a skin arc: the top edge of the image is "
+                          "used as the skin line; mark the arc for a true depth"));
 
   np_planner_add_outline_warnings (plan, results->warnings);
   if (!plan->has_target)
-    add_warning (results, "No target marked");
+    add_warning (results, _("No target marked"));
   else
     {
       if (ctx.space.calibrated && np_calibration_get_n_regions (plan->calibration) == 0
           && !np_calibration_contains (plan->calibration, plan->target))
-        add_warning (results, "Target is outside the calibrated region");
+        add_warning (results, _("Target is outside the calibrated region"));
 
       if (ultrasound && ctx.space.skin != SKIN_MISSING)
         {
@@ -472,9 +474,9 @@ np_planner_compute_with_views (const NpPlan            *plan,
         {
           np_planner_choose_needle (results);
           if (!results->has_needle)
-            add_warning (results, "No standard needle is long enough: the path is %.1f mm and "
+            add_warning (results, _("No standard needle is long enough: the path is %.1f mm and "
                                   "the longest standard needle (178 mm) must keep 10 mm outside "
-                                  "the skin", results->path_length);
+                                  "the skin"), results->path_length);
         }
     }
 

@@ -9,6 +9,8 @@
 
 #include "np-png.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-file.h"
 
@@ -46,7 +48,7 @@ read_error_cb (png_structp     png,
 {
   ReadContext *ctx = png_get_error_ptr (png);
 
-  g_strlcpy (ctx->message, message ? message : "unknown error", sizeof ctx->message);
+  g_strlcpy (ctx->message, message ? message : _("unknown error"), sizeof ctx->message);
   png_longjmp (png, 1);
 }
 
@@ -136,30 +138,30 @@ static char *
 describe_libpng_error (const char *message)
 {
   if (strstr (message, "Not a PNG file"))
-    return g_strdup ("not a PNG image");
+    return g_strdup (_("not a PNG image"));
   if (strstr (message, "ASCII conversion"))
-    return g_strdup ("not a PNG image (the file was damaged by a text-mode transfer)");
+    return g_strdup (_("not a PNG image (the file was damaged by a text-mode transfer)"));
   if (strstr (message, "Read Error") || strstr (message, "EOF") || strstr (message, "truncated")
       || strstr (message, "Not enough image data"))
-    return g_strdup ("the file is truncated");
+    return g_strdup (_("the file is truncated"));
   if (strstr (message, "CRC error"))
     {
       const char *colon = strchr (message, ':');
       if (colon != NULL && colon - message == 4)
-        return g_strdup_printf ("the file is damaged (checksum error in its %.4s chunk)", message);
-      return g_strdup ("the file is damaged (checksum error)");
+        return g_strdup_printf (_("the file is damaged (checksum error in its %.4s chunk)"), message);
+      return g_strdup (_("the file is damaged (checksum error)"));
     }
   if (strstr (message, "data check") || strstr (message, "invalid") || strstr (message, "Too much")
       || strstr (message, "Extra compressed data") || strstr (message, "zlib"))
-    return g_strdup ("the image data is damaged");
+    return g_strdup (_("the image data is damaged"));
   if (strstr (message, "IHDR"))
-    return g_strdup ("the image header is invalid");
+    return g_strdup (_("the image header is invalid"));
   if (strstr (message, "exceeds user limit") || strstr (message, "too large")
       || strstr (message, "Insufficient memory") || strstr (message, "out of memory"))
-    return g_strdup ("the file declares more data than NeedlePlan accepts");
+    return g_strdup (_("the file declares more data than NeedlePlan accepts"));
   if (strstr (message, "out of place") || strstr (message, "Missing"))
-    return g_strdup ("the file's chunks are out of order (damaged file)");
-  return g_strdup_printf ("the file is damaged (%s)", message);
+    return g_strdup (_("the file's chunks are out of order (damaged file)"));
+  return g_strdup_printf (_("the file is damaged (%s)"), message);
 }
 
 static const char *
@@ -346,7 +348,7 @@ check_chunk_lengths (const guint8  *data,
 
       if (length - offset < 12)
         {
-          g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "the file is truncated");
+          g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, _("the file is truncated"));
           return FALSE;
         }
       chunk_length = ((guint32) data[offset] << 24) | ((guint32) data[offset + 1] << 16)
@@ -354,13 +356,13 @@ check_chunk_lengths (const guint8  *data,
       memcpy (type, data + offset + 4, 4);
       if (chunk_length > length - offset - 12)
         {
-          g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "the file is truncated");
+          g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, _("the file is truncated"));
           return FALSE;
         }
       if (chunk_length > NP_PNG_MAX_CHUNK_BYTES && strcmp (type, "IDAT") != 0)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                       "its %s metadata chunk is larger than the %u MiB limit", type,
+                       _("its %s metadata chunk is larger than the %u MiB limit"), type,
                        NP_PNG_MAX_CHUNK_BYTES / (1024 * 1024));
           return FALSE;
         }
@@ -375,7 +377,7 @@ check_chunk_lengths (const guint8  *data,
           if (text_bytes > NP_PNG_MAX_TEXT_BYTES)
             {
               g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                           "its text chunks hold more than %u MiB of text once decompressed",
+                           _("its text chunks hold more than %u MiB of text once decompressed"),
                            NP_PNG_MAX_TEXT_BYTES / (1024 * 1024));
               return FALSE;
             }
@@ -464,7 +466,7 @@ decode (LoadState   *state,
   if (pixels > NP_FRAME_MAX_PIXELS)
     {
       g_set_error (&state->error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "image is %u × %u pixels, larger than the %u-megapixel limit",
+                   _("image is %u × %u pixels, larger than the %u-megapixel limit"),
                    (guint) width, (guint) height,
                    (guint) (NP_FRAME_MAX_PIXELS / (1024 * 1024)));
       return;
@@ -477,7 +479,7 @@ decode (LoadState   *state,
   if (state->idat_bytes * 1032 + 1024 < min_raw_bytes)
     {
       g_set_error (&state->error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "the file is truncated (it holds too little image data for %u × %u pixels)",
+                   _("the file is truncated (it holds too little image data for %u × %u pixels)"),
                    (guint) width, (guint) height);
       return;
     }
@@ -498,7 +500,7 @@ decode (LoadState   *state,
   if (channels < 1 || channels > 4 || (out_depth != 8 && out_depth != 16))
     {
       g_set_error (&state->error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "unsupported pixel layout (%u channels, %d bits)", channels, out_depth);
+                   _("unsupported pixel layout (%u channels, %d bits)"), channels, out_depth);
       return;
     }
 
@@ -554,15 +556,15 @@ np_png_load_from_memory (const guint8  *data,
   if (length < 8 || png_sig_cmp (data, 0, 8) != 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot open “%s”: %s", display_name,
-                   length == 0 ? "the file is empty" : "not a PNG image");
+                   _("Cannot open “%s”: %s"), display_name,
+                   length == 0 ? _("the file is empty") : _("not a PNG image"));
       return NULL;
     }
 
   if (!check_chunk_lengths (data, length, &state.idat_bytes, &state.error))
     {
       g_set_error (error, state.error->domain, state.error->code,
-                   "Cannot open “%s”: %s", display_name, state.error->message);
+                   _("Cannot open “%s”: %s"), display_name, state.error->message);
       g_clear_error (&state.error);
       return NULL;
     }
@@ -576,7 +578,7 @@ np_png_load_from_memory (const guint8  *data,
     {
       load_state_clear (&state);
       g_set_error (error, NP_ERROR, NP_ERROR_FAILED,
-                   "Cannot open “%s”: out of memory", display_name);
+                   _("Cannot open “%s”: out of memory"), display_name);
       return NULL;
     }
 
@@ -592,7 +594,7 @@ np_png_load_from_memory (const guint8  *data,
   if (state.error != NULL)
     {
       g_set_error (error, state.error->domain, state.error->code,
-                   "Cannot open “%s”: %s", display_name, state.error->message);
+                   _("Cannot open “%s”: %s"), display_name, state.error->message);
       g_clear_error (&state.error);
       load_state_clear (&state);
       return NULL;
@@ -651,7 +653,7 @@ write_error_cb (png_structp     png,
 {
   WriteContext *ctx = png_get_error_ptr (png);
 
-  g_strlcpy (ctx->message, message ? message : "unknown error", sizeof ctx->message);
+  g_strlcpy (ctx->message, message ? message : _("unknown error"), sizeof ctx->message);
   png_longjmp (png, 1);
 }
 
@@ -797,7 +799,7 @@ np_png_encode_filtered (const NpFrame  *frame,
     {
       png_destroy_write_struct (&state.png, NULL);
       g_byte_array_unref (ctx.out);
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "out of memory while encoding PNG");
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("out of memory while encoding PNG"));
       return NULL;
     }
   png_set_write_fn (state.png, &ctx, write_data_cb, flush_cb);
@@ -806,7 +808,7 @@ np_png_encode_filtered (const NpFrame  *frame,
   if (run_encode (&state, frame, compression_level))
     bytes = g_byte_array_free_to_bytes (g_steal_pointer (&ctx.out));
   else
-    g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "could not encode PNG: %s", ctx.message);
+    g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("could not encode PNG: %s"), ctx.message);
 
   png_destroy_write_struct (&state.png, &state.info);
   g_free (state.rows);

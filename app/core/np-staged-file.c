@@ -9,6 +9,8 @@
 
 #include "np-staged-file.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-file.h"
 
@@ -49,14 +51,14 @@ describe_kind (mode_t mode)
   if (S_ISREG (mode))
     return NULL;
   if (S_ISDIR (mode))
-    return "it is a folder";
+    return _("it is a folder");
   if (S_ISFIFO (mode))
-    return "it is a named pipe (FIFO), not a regular file";
+    return _("it is a named pipe (FIFO), not a regular file");
   if (S_ISCHR (mode) || S_ISBLK (mode))
-    return "it is a device, not a regular file";
+    return _("it is a device, not a regular file");
   if (S_ISSOCK (mode))
-    return "it is a socket, not a regular file";
-  return "it is not a regular file";
+    return _("it is a socket, not a regular file");
+  return _("it is not a regular file");
 }
 
 static gboolean
@@ -66,7 +68,7 @@ fail (GError    **error,
 {
   g_autofree char *display = g_filename_display_name (path);
 
-  g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot save “%s”: %s", display, reason);
+  g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot save “%s”: %s"), display, reason);
   return FALSE;
 }
 
@@ -100,7 +102,7 @@ resolve_target (const char  *path,
         }
       if (!S_ISDIR (folder_info.st_mode))
         {
-          fail (error, path, "part of the path is not a folder");
+          fail (error, path, _("part of the path is not a folder"));
           return NULL;
         }
       return g_strdup (path);
@@ -112,9 +114,9 @@ resolve_target (const char  *path,
 
       if (resolved == NULL)
         {
-          fail (error, path, errno == ENOENT ? "it is a symbolic link to a file that does not "
-                                               "exist"
-                                             : "it is a symbolic link that cannot be followed");
+          fail (error, path, errno == ENOENT ? _("it is a symbolic link to a file that does not "
+                                               "exist")
+                                             : _("it is a symbolic link that cannot be followed"));
           return NULL;
         }
       target = g_strdup (resolved);
@@ -138,7 +140,7 @@ resolve_target (const char  *path,
    * it, but should not either. */
   if ((info->st_mode & 0222) == 0)
     {
-      fail (error, path, "it is read-only");
+      fail (error, path, _("it is read-only"));
       return NULL;
     }
   *exists = TRUE;
@@ -299,7 +301,7 @@ np_staged_file_new (const char  *path,
   if (*base == '\0' || strcmp (base, "/") == 0 || strcmp (base, ".") == 0
       || strcmp (base, "..") == 0)
     {
-      fail (error, path, "it is a folder");
+      fail (error, path, _("it is a folder"));
       return NULL;
     }
   if (strlen (base) > NAME_BYTES_MAX)
@@ -362,7 +364,7 @@ check_target_again (NpStagedFile  *staged,
 
   if (lstat (staged->target, &info) != 0)
     return errno == ENOENT ? TRUE : fail (error, staged->path, np_file_describe_errno (errno));
-  why = S_ISLNK (info.st_mode) ? "it was replaced by a symbolic link while saving"
+  why = S_ISLNK (info.st_mode) ? _("it was replaced by a symbolic link while saving")
                                : describe_kind (info.st_mode);
   return why == NULL ? TRUE : fail (error, staged->path, why);
 }

@@ -9,6 +9,8 @@
 
 #include "np-tick-fit.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <gsl/gsl_fit.h>
@@ -151,7 +153,7 @@ assign_tick_indices (GArray *ticks,
         {
           tick->tick_index = previous->tick_index;
           tick->status = NP_TICK_DOUBLE_CLICK;
-          tick->reason = g_strdup_printf ("double click: only %.1f px from click %u",
+          tick->reason = g_strdup_printf (_("double click: only %.1f px from click %u"),
                                           gap, previous->click_index + 1);
           continue;
         }
@@ -160,8 +162,8 @@ assign_tick_indices (GArray *ticks,
       if (steps >= 2)
         {
           tick->status = NP_TICK_AFTER_GAP;
-          tick->reason = g_strdup_printf ("%d tick%s missed before this one (gap %.2f× the "
-                                          "tick spacing)",
+          tick->reason = g_strdup_printf (_("%d tick%s missed before this one (gap %.2f× the "
+                                          "tick spacing)"),
                                           steps - 1, steps - 1 == 1 ? "" : "s", ratio);
         }
       last_kept = k;
@@ -201,20 +203,20 @@ fit_used_ticks (const GArray  *ticks,
   if (n < NP_TICK_FIT_MIN_TICKS)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Only %u of the %u ticks fit the scale; click at least %d ticks that are "
-                   "on the scale",
+                   _("Only %u of the %u ticks fit the scale; click at least %d ticks that are "
+                   "on the scale"),
                    n, ticks->len, NP_TICK_FIT_MIN_TICKS);
       return FALSE;
     }
 
   status = gsl_fit_linear (x, 1, y, 1, n, &line->c0, &line->c1, &cov00, &cov01, &line->cov11,
                            &line->sumsq);
-  if (!np_error_from_gsl (status, "The depth-scale fit", error))
+  if (!np_error_from_gsl (status, _("The depth-scale fit"), error))
     return FALSE;
   if (!isfinite (line->c1) || line->c1 <= 0 || !isfinite (line->cov11))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC,
-                   "The depth-scale fit gave no usable pixel size; click the ticks again");
+                   _("The depth-scale fit gave no usable pixel size; click the ticks again"));
       return FALSE;
     }
   line->n = n;
@@ -264,13 +266,13 @@ np_tick_fit (const GArray  *points,
   if (!isfinite (spacing_mm) || spacing_mm <= 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The tick spacing must be a positive number of millimetres");
+                   _("The tick spacing must be a positive number of millimetres"));
       return NULL;
     }
   if (points->len < NP_TICK_FIT_MIN_TICKS)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "A depth-scale fit needs at least %d ticks; %u given",
+                   _("A depth-scale fit needs at least %d ticks; %u given"),
                    NP_TICK_FIT_MIN_TICKS, points->len);
       return NULL;
     }
@@ -281,14 +283,14 @@ np_tick_fit (const GArray  *points,
           || fabs (p.x) > MAX_COORDINATE_PX || fabs (p.y) > MAX_COORDINATE_PX)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "Tick %u is not a usable image position", i + 1);
+                       _("Tick %u is not a usable image position"), i + 1);
           return NULL;
         }
     }
   if (!principal_direction (points, &ux, &uy))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "All ticks are at the same place; click ticks along the scale");
+                   _("All ticks are at the same place; click ticks along the scale"));
       return NULL;
     }
 
@@ -311,7 +313,7 @@ np_tick_fit (const GArray  *points,
   if (gap_px < 1.0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The ticks are less than a pixel apart; click distinct ticks of the scale");
+                   _("The ticks are less than a pixel apart; click distinct ticks of the scale"));
       return NULL;
     }
   assign_tick_indices (ticks, gap_px);
@@ -345,7 +347,7 @@ np_tick_fit (const GArray  *points,
     {
       NpTick *tick = &g_array_index (ticks, NpTick, i);
       if (tick->status == NP_TICK_OFF_SCALE)
-        tick->reason = g_strdup_printf ("%.1f px off the fitted scale (limit %.1f px)",
+        tick->reason = g_strdup_printf (_("%.1f px off the fitted scale (limit %.1f px)"),
                                         fabs (tick->residual_px),
                                         MAX (OFF_SCALE_FRACTION * spacing_mm / line.c1,
                                              OFF_SCALE_MIN_PX));

@@ -9,6 +9,8 @@
 
 #include "np-training-attempt.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-mark-handle.h"
 
@@ -94,8 +96,8 @@ np_training_attempt_new (const NpPlan  *expert,
   if (!np_training_plan_has_answer (expert))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The case has no expert answer (a target or an acceptable target region), "
-                   "so it cannot be practised");
+                   _("The case has no expert answer (a target or an acceptable target region), "
+                   "so it cannot be practised"));
       return NULL;
     }
 
@@ -297,13 +299,13 @@ np_training_attempt_submit (NpTrainingAttempt       *self,
 
   if (self->submitted)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "There is no open attempt to submit");
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("There is no open attempt to submit"));
       return FALSE;
     }
   if (!self->trainee->has_target)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Place your target first: click where the needle tip should go");
+                   _("Place your target first: click where the needle tip should go"));
       return FALSE;
     }
 

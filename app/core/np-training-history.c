@@ -9,6 +9,8 @@
 
 #include "np-training-history.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-file.h"
 #include "np-json-util.h"
@@ -245,7 +247,7 @@ np_training_history_save (const NpTrainingHistory  *history,
       g_autofree char *display = g_filename_display_name (folder);
 
       g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                   "Cannot create the folder “%s” for the training history: %s", display,
+                   _("Cannot create the folder “%s” for the training history: %s"), display,
                    g_strerror (saved_errno));
       return FALSE;
     }
@@ -342,8 +344,8 @@ corrupt (GError     **error,
   problem = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-               "The training history “%s” is damaged (%s). It was left as it is: move it "
-               "aside or delete it to start a new history", display, problem);
+               _("The training history “%s” is damaged (%s). It was left as it is: move it "
+               "aside or delete it to start a new history"), display, problem);
   return FALSE;
 }
 
@@ -362,26 +364,26 @@ read_session (JsonNode           *node,
   const char *text;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return corrupt (error, path, "sessions[%u] is not an object", index);
+    return corrupt (error, path, _("sessions[%u] is not an object"), index);
   object = json_node_get_object (node);
 
   text = np_json_get_string (object, "date");
   date = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
   if (date == NULL)
-    return corrupt (error, path, "sessions[%u].date is not an ISO 8601 date", index);
+    return corrupt (error, path, _("sessions[%u].date is not an ISO 8601 date"), index);
   session->date = g_strdup (text);
 
   seed = json_object_get_member (object, "seed");
   if (seed == NULL || !JSON_NODE_HOLDS_VALUE (seed)
       || json_node_get_value_type (seed) != G_TYPE_INT64
       || json_node_get_int (seed) < 0 || json_node_get_int (seed) > G_MAXUINT32)
-    return corrupt (error, path, "sessions[%u].seed is not a whole number from 0 to %u", index,
+    return corrupt (error, path, _("sessions[%u].seed is not a whole number from 0 to %u"), index,
                     G_MAXUINT32);
   session->seed = (guint32) json_node_get_int (seed);
 
   cases = np_json_get_array (object, "cases");
   if (cases == NULL)
-    return corrupt (error, path, "sessions[%u].cases is not a list", index);
+    return corrupt (error, path, _("sessions[%u].cases is not a list"), index);
   for (guint i = 0; i < json_array_get_length (cases); i++)
     {
       JsonNode *element = json_array_get_element (cases, i);
@@ -391,19 +393,19 @@ read_session (JsonNode           *node,
       JsonNode *attempt;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
-        return corrupt (error, path, "sessions[%u].cases[%u] is not an object", index, i);
+        return corrupt (error, path, _("sessions[%u].cases[%u] is not an object"), index, i);
       item = json_node_get_object (element);
       text = np_json_get_string (item, "plan");
       if (text == NULL)
-        return corrupt (error, path, "sessions[%u].cases[%u].plan is not a path", index, i);
+        return corrupt (error, path, _("sessions[%u].cases[%u].plan is not a path"), index, i);
       attempt = json_object_get_member (item, "attempt");
       if (attempt == NULL)
-        return corrupt (error, path, "sessions[%u].cases[%u].attempt is missing", index, i);
+        return corrupt (error, path, _("sessions[%u].cases[%u].attempt is missing"), index, i);
       if (!JSON_NODE_HOLDS_NULL (attempt))
         {
           score = np_training_score_from_json (attempt, &local_error);
           if (score == NULL)
-            return corrupt (error, path, "sessions[%u].cases[%u].attempt: %s", index, i,
+            return corrupt (error, path, _("sessions[%u].cases[%u].attempt: %s"), index, i,
                             local_error->message);
         }
       g_ptr_array_add (session->cases, g_strdup (text));
@@ -450,51 +452,51 @@ np_training_history_load (const char  *path,
   else if (S_ISREG (st.st_mode) && (guint64) st.st_size > NP_TRAINING_HISTORY_MAX_BYTES)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "The training history “%s” is larger than %d MB and was not read",
+                   _("The training history “%s” is larger than %d MB and was not read"),
                    display, NP_TRAINING_HISTORY_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
   if (!g_file_get_contents (history->path, &data, &length, &local_error))
     {
-      np_file_set_error_from_io (error, local_error, "Cannot read the training history",
+      np_file_set_error_from_io (error, local_error, _("Cannot read the training history"),
                                  history->path);
       return NULL;
     }
 
   if (!g_utf8_validate (data, length, NULL))
     {
-      corrupt (error, history->path, "it is not UTF-8 text");
+      corrupt (error, history->path, _("it is not UTF-8 text"));
       return NULL;
     }
   if (!nesting_ok (data, length))
     {
-      corrupt (error, history->path, "it is nested too deeply");
+      corrupt (error, history->path, _("it is nested too deeply"));
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      corrupt (error, history->path, "not valid JSON: %s", local_error->message);
+      corrupt (error, history->path, _("not valid JSON: %s"), local_error->message);
       return NULL;
     }
 
   node = json_parser_get_root (parser);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      corrupt (error, history->path, "it is not a JSON object");
+      corrupt (error, history->path, _("it is not a JSON object"));
       return NULL;
     }
   root = json_node_get_object (node);
   if (g_strcmp0 (np_json_get_string (root, "format"), NP_TRAINING_HISTORY_FORMAT) != 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "“%s” is not a NeedlePlan training history; it was left as it is", display);
+                   _("“%s” is not a NeedlePlan training history; it was left as it is"), display);
       return NULL;
     }
   node = json_object_get_member (root, "version");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
       || json_node_get_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) < 1)
     {
-      corrupt (error, history->path, "its version is not a whole number");
+      corrupt (error, history->path, _("its version is not a whole number"));
       return NULL;
     }
   if (json_node_get_int (node) > NP_TRAINING_HISTORY_VERSION)
@@ -508,7 +510,7 @@ np_training_history_load (const char  *path,
   sessions = np_json_get_array (root, "sessions");
   if (sessions == NULL)
     {
-      corrupt (error, history->path, "“sessions” is not a list");
+      corrupt (error, history->path, _("“sessions” is not a list"));
       return NULL;
     }
   for (guint i = 0; i < json_array_get_length (sessions); i++)

@@ -9,6 +9,8 @@
 
 #include "np-training-session.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 
 #include <gsl/gsl_randist.h>
@@ -137,7 +139,7 @@ np_training_session_new (const char *const  *case_paths,
   if (n == 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "A training session needs at least one case; none matches the choice");
+                   _("A training session needs at least one case; none matches the choice"));
       return NULL;
     }
 
@@ -147,7 +149,7 @@ np_training_session_new (const char *const  *case_paths,
   rng = gsl_rng_alloc (gsl_rng_mt19937);
   if (rng == NULL)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC, "Cannot start the random number generator");
+      g_set_error (error, NP_ERROR, NP_ERROR_NUMERIC, _("Cannot start the random number generator"));
       return NULL;
     }
   gsl_rng_set (rng, seed);
@@ -284,13 +286,13 @@ np_training_session_submit (NpTrainingSession      *self,
   if (np_training_session_is_finished (self))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The session is finished; start a new one to practise again");
+                   _("The session is finished; start a new one to practise again"));
       return FALSE;
     }
   if (g_ptr_array_index (self->scores, self->position) != NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Case %u of the session is already scored; go on to the next case",
+                   _("Case %u of the session is already scored; go on to the next case"),
                    self->position + 1);
       return FALSE;
     }

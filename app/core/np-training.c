@@ -9,6 +9,8 @@
 
 #include "np-training.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "np-error.h"
 #include "np-geometry.h"
 #include "np-json-util.h"
@@ -50,22 +52,22 @@ typedef struct
 } MetricInfo;
 
 static const MetricInfo metrics[NP_TRAINING_N_METRICS] = {
-  [NP_TRAINING_METRIC_SCORE] = { "score", "Overall score", 0, TRUE, FALSE },
-  [NP_TRAINING_METRIC_TARGET_ERROR] = { "target_error", "Target error", TARGET_MAX_PENALTY,
+  [NP_TRAINING_METRIC_SCORE] = { "score", N_("Overall score"), 0, TRUE, FALSE },
+  [NP_TRAINING_METRIC_TARGET_ERROR] = { "target_error", N_("Target error"), TARGET_MAX_PENALTY,
                                         FALSE, TRUE },
-  [NP_TRAINING_METRIC_TARGET_HIT] = { "target_hit", "Target hit", MISS_PENALTY, TRUE, FALSE },
-  [NP_TRAINING_METRIC_ENTRY_DEVIATION] = { "entry_deviation", "Entry deviation",
+  [NP_TRAINING_METRIC_TARGET_HIT] = { "target_hit", N_("Target hit"), MISS_PENALTY, TRUE, FALSE },
+  [NP_TRAINING_METRIC_ENTRY_DEVIATION] = { "entry_deviation", N_("Entry deviation"),
                                            ENTRY_MAX_PENALTY, FALSE, TRUE },
   [NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = { "trajectory_deviation_deg",
-                                                "Trajectory deviation",
+                                                N_("Trajectory deviation"),
                                                 IN_PLANE_TRAJECTORY_MAX_PENALTY, FALSE, FALSE },
-  [NP_TRAINING_METRIC_DEPTH_ERROR] = { "depth_error_percent", "Depth estimate error",
+  [NP_TRAINING_METRIC_DEPTH_ERROR] = { "depth_error_percent", N_("Depth estimate error"),
                                        DEPTH_MAX_PENALTY, FALSE, FALSE },
-  [NP_TRAINING_METRIC_PATH_LENGTH_RATIO] = { "path_length_ratio", "Path length vs expert",
+  [NP_TRAINING_METRIC_PATH_LENGTH_RATIO] = { "path_length_ratio", N_("Path length vs expert"),
                                              LENGTH_MAX_PENALTY, FALSE, FALSE },
-  [NP_TRAINING_METRIC_PATH_IN_TISSUE] = { "path_in_tissue", "Path in tissue", 0, FALSE, TRUE },
-  [NP_TRAINING_METRIC_SWEPT_AREA] = { "swept_area", "Area between paths", 0, FALSE, TRUE },
-  [NP_TRAINING_METRIC_CRITICAL_ERROR] = { "critical_error", "Critical error", 100, FALSE, FALSE },
+  [NP_TRAINING_METRIC_PATH_IN_TISSUE] = { "path_in_tissue", N_("Path in tissue"), 0, FALSE, TRUE },
+  [NP_TRAINING_METRIC_SWEPT_AREA] = { "swept_area", N_("Area between paths"), 0, FALSE, TRUE },
+  [NP_TRAINING_METRIC_CRITICAL_ERROR] = { "critical_error", N_("Critical error"), 100, FALSE, FALSE },
 };
 
 const char *
@@ -94,7 +96,7 @@ const char *
 np_training_metric_label (NpTrainingMetric metric)
 {
   g_return_val_if_fail ((guint) metric < NP_TRAINING_N_METRICS, NULL);
-  return metrics[metric].label;
+  return _(metrics[metric].label);
 }
 
 /* Most points the metric can take off; the critical error can take off
@@ -295,8 +297,8 @@ np_training_plans_share_frame (const NpPlan  *expert,
       if (g_ascii_strcasecmp (expert->frame_sha256, trainee->frame_sha256) == 0)
         return TRUE;
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” and “%s” are plans of different frames (their frames' SHA-256 "
-                   "differ): score a trainee's plan of the case's own frame",
+                   _("“%s” and “%s” are plans of different frames (their frames' SHA-256 "
+                   "differ): score a trainee's plan of the case's own frame"),
                    trainee_display, expert_display);
       return FALSE;
     }
@@ -313,8 +315,8 @@ np_training_plans_share_frame (const NpPlan  *expert,
     g_autofree char *e = g_filename_display_name (expert_frame);
 
     g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                 "“%s” and “%s” are plans of different frames (“%s” and “%s”): score a "
-                 "trainee's plan of the case's own frame", trainee_display, expert_display,
+                 _("“%s” and “%s” are plans of different frames (“%s” and “%s”): score a "
+                 "trainee's plan of the case's own frame"), trainee_display, expert_display,
                  t, e);
   }
   return FALSE;
@@ -463,27 +465,27 @@ explain_target (NpTrainingScore *score)
   g_autofree char *region = NULL;
 
   if (score->used_default_radius)
-    region = g_strdup_printf ("the %.0f %s the case accepts around the expert's target",
+    region = g_strdup_printf (_("the %.0f %s the case accepts around the expert's target"),
                               score->acceptance_radius, unit);
   else
-    region = g_strdup ("the acceptable region");
+    region = g_strdup (_("the acceptable region"));
 
   where = score->target_hit ? "inside" : "outside";
   if (score->target_error == 0)
-    explain (score, NP_TRAINING_METRIC_TARGET_ERROR, "Your target is exactly the expert's.");
+    explain (score, NP_TRAINING_METRIC_TARGET_ERROR, _("Your target is exactly the expert's."));
   else
     explain (score, NP_TRAINING_METRIC_TARGET_ERROR,
-             "Your target was %.1f %s from the expert's, %s %s.%s", score->target_error, unit,
+             _("Your target was %.1f %s from the expert's, %s %s.%s"), score->target_error, unit,
              where, region,
              score->calibrated ? ""
-                               : " This case has no calibration, so distances are in pixels.");
+                               : _(" This case has no calibration, so distances are in pixels."));
 
   if (score->target_hit)
-    explain (score, NP_TRAINING_METRIC_TARGET_HIT, "Target hit: your target lies within %s.",
+    explain (score, NP_TRAINING_METRIC_TARGET_HIT, _("Target hit: your target lies within %s."),
              region);
   else
     explain (score, NP_TRAINING_METRIC_TARGET_HIT,
-             "Target missed: your target lies outside %s (%.0f points off).", region,
+             _("Target missed: your target lies outside %s (%.0f points off)."), region,
              score->penalty[NP_TRAINING_METRIC_TARGET_HIT]);
 }
 
@@ -491,28 +493,28 @@ static void
 explain_overall (NpTrainingScore *score)
 {
   static const char *const reasons[NP_TRAINING_N_METRICS] = {
-    [NP_TRAINING_METRIC_TARGET_ERROR] = "the target error",
-    [NP_TRAINING_METRIC_TARGET_HIT] = "missing the acceptable region",
-    [NP_TRAINING_METRIC_ENTRY_DEVIATION] = "the entry",
-    [NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = "the trajectory",
-    [NP_TRAINING_METRIC_DEPTH_ERROR] = "the depth estimate",
-    [NP_TRAINING_METRIC_PATH_LENGTH_RATIO] = "the path length",
-    [NP_TRAINING_METRIC_CRITICAL_ERROR] = "the critical error cap",
+    [NP_TRAINING_METRIC_TARGET_ERROR] = N_("the target error"),
+    [NP_TRAINING_METRIC_TARGET_HIT] = N_("missing the acceptable region"),
+    [NP_TRAINING_METRIC_ENTRY_DEVIATION] = N_("the entry"),
+    [NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = N_("the trajectory"),
+    [NP_TRAINING_METRIC_DEPTH_ERROR] = N_("the depth estimate"),
+    [NP_TRAINING_METRIC_PATH_LENGTH_RATIO] = N_("the path length"),
+    [NP_TRAINING_METRIC_CRITICAL_ERROR] = N_("the critical error cap"),
   };
   g_autoptr(GString) text = g_string_new (NULL);
   gboolean any = FALSE;
 
   /* %g of the score rounded to a tenth: "78", "66.7", as the CLI shows it. */
-  g_string_append_printf (text, "Overall %g out of 100.", round (score->score * 10) / 10);
+  g_string_append_printf (text, _("Overall %g out of 100."), round (score->score * 10) / 10);
   for (guint i = NP_TRAINING_METRIC_TARGET_ERROR; i < NP_TRAINING_N_METRICS; i++)
     {
       if (score->penalty[i] < 0.05 || reasons[i] == NULL)
         continue;
-      g_string_append_printf (text, "%s %.1f for %s", any ? "," : " Points off:",
-                              score->penalty[i], reasons[i]);
+      g_string_append_printf (text, _("%s %.1f for %s"), any ? "," : _(" Points off:"),
+                              score->penalty[i], _(reasons[i]));
       any = TRUE;
     }
-  g_string_append (text, any ? "." : " Nothing taken off.");
+  g_string_append (text, any ? "." : _(" Nothing taken off."));
   explain (score, NP_TRAINING_METRIC_SCORE, "%s", text->str);
 }
 
@@ -555,20 +557,20 @@ np_training_score_compute (const NpPlan  *expert,
   if (!np_training_plan_has_answer (expert))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The expert plan has neither a target nor an acceptable target region, so "
-                   "there is nothing to score against");
+                   _("The expert plan has neither a target nor an acceptable target region, so "
+                   "there is nothing to score against"));
       return NULL;
     }
   if (!trainee->has_target)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The attempt has no target: mark a target before it can be scored");
+                   _("The attempt has no target: mark a target before it can be scored"));
       return NULL;
     }
   if (has_depth_estimate && !(isfinite (depth_estimate_mm) && depth_estimate_mm > 0))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The depth estimate must be a positive number of millimetres (it is %g)",
+                   _("The depth estimate must be a positive number of millimetres (it is %g)"),
                    depth_estimate_mm);
       return NULL;
     }
@@ -646,12 +648,12 @@ np_training_score_compute (const NpPlan  *expert,
         MIN (entry_max, ENTRY_POINTS_PER_TOLERANCE * score->entry_deviation / tolerance);
       if (in_plane)
         explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
-                 "Your entry point was %.1f %s from the expert's (reported, not scored: in plane "
-                 "the entry follows from your target and direction).", score->entry_deviation,
+                 _("Your entry point was %.1f %s from the expert's (reported, not scored: in plane "
+                 "the entry follows from your target and direction)."), score->entry_deviation,
                  score->unit);
       else
         explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
-                 "Your entry point was %.1f %s from the expert's.", score->entry_deviation,
+                 _("Your entry point was %.1f %s from the expert's."), score->entry_deviation,
                  score->unit);
 
       if (hypot (dir_e.x, dir_e.y) > 0 && hypot (dir_t.x, dir_t.y) > 0)
@@ -661,18 +663,18 @@ np_training_score_compute (const NpPlan  *expert,
           score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] =
             MIN (trajectory_max, TRAJECTORY_POINTS_PER_DEGREE * score->trajectory_deviation_deg);
           explain (score, NP_TRAINING_METRIC_TRAJECTORY_DEVIATION,
-                   "Your needle direction was %.1f° off the expert's.",
+                   _("Your needle direction was %.1f° off the expert's."),
                    score->trajectory_deviation_deg);
         }
       else
         explain (score, NP_TRAINING_METRIC_TRAJECTORY_DEVIATION,
-                 "An entry on the target gives no direction, so the trajectory is not compared.");
+                 _("An entry on the target gives no direction, so the trajectory is not compared."));
 
       score->has_swept_area = TRUE;
       score->swept_area = quadrilateral_area (entry_e, target_e, target_t, entry_t);
       explain (score, NP_TRAINING_METRIC_SWEPT_AREA,
-               "%.0f %s² of tissue lie between your path and the expert's: what a needle would "
-               "sweep moving from one to the other (reported, not scored).",
+               _("%.0f %s² of tissue lie between your path and the expert's: what a needle would "
+               "sweep moving from one to the other (reported, not scored)."),
                score->swept_area, score->unit);
     }
   else if (expert->has_entry)
@@ -681,21 +683,21 @@ np_training_score_compute (const NpPlan  *expert,
       score->penalty[NP_TRAINING_METRIC_TRAJECTORY_DEVIATION] = trajectory_max;
       if (in_plane)
         explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
-                 "You marked no entry point; in plane it counts with the trajectory.");
+                 _("You marked no entry point; in plane it counts with the trajectory."));
       else
         explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
-                 "You marked no entry point, so the entry counts as fully off (%.0f points).",
+                 _("You marked no entry point, so the entry counts as fully off (%.0f points)."),
                  entry_max);
       explain (score, NP_TRAINING_METRIC_TRAJECTORY_DEVIATION,
-               "Without an entry there is no trajectory, so it counts as fully off (%.0f points).",
+               _("Without an entry there is no trajectory, so it counts as fully off (%.0f points)."),
                trajectory_max);
     }
   else
     {
       explain (score, NP_TRAINING_METRIC_ENTRY_DEVIATION,
-               "This case has no expert entry, so the entry is not scored.");
+               _("This case has no expert entry, so the entry is not scored."));
       explain (score, NP_TRAINING_METRIC_TRAJECTORY_DEVIATION,
-               "This case has no expert entry, so the trajectory is not scored.");
+               _("This case has no expert entry, so the trajectory is not scored."));
     }
 
   /* Depth estimate, against the expert target's depth below the skin */
@@ -708,14 +710,14 @@ np_training_score_compute (const NpPlan  *expert,
     }
   if (!has_depth_estimate)
     explain (score, NP_TRAINING_METRIC_DEPTH_ERROR,
-             "You gave no depth estimate, so depth is not scored.");
+             _("You gave no depth estimate, so depth is not scored."));
   else if (!m.calibrated)
     explain (score, NP_TRAINING_METRIC_DEPTH_ERROR,
-             "This case has no calibration, so a depth in millimetres cannot be checked.");
+             _("This case has no calibration, so a depth in millimetres cannot be checked."));
   else if (!score->has_expert_depth)
     explain (score, NP_TRAINING_METRIC_DEPTH_ERROR,
-             "The depth of this target cannot be measured on this frame (a single fluoroscopy "
-             "view, or no skin line), so the estimate is not scored.");
+             _("The depth of this target cannot be measured on this frame (a single fluoroscopy "
+             "view, or no skin line), so the estimate is not scored."));
   else
     {
       double reference = expert_results->depth;
@@ -723,7 +725,7 @@ np_training_score_compute (const NpPlan  *expert,
 
       /* Both depths are named: the canvas shows the trainee's target's. */
       if (trainee_results->has_depth)
-        yours = g_strdup_printf (" (your target %.1f mm)", trainee_results->depth);
+        yours = g_strdup_printf (_(" (your target %.1f mm)"), trainee_results->depth);
       score->has_depth_error = TRUE;
       score->depth_error_mm = depth_estimate_mm - reference;
       score->depth_error_percent = 100 * score->depth_error_mm / reference;
@@ -731,12 +733,12 @@ np_training_score_compute (const NpPlan  *expert,
         MIN (DEPTH_MAX_PENALTY, DEPTH_POINTS_PER_PERCENT * fabs (score->depth_error_percent));
       if (fabs (score->depth_error_mm) < 0.05)
         explain (score, NP_TRAINING_METRIC_DEPTH_ERROR,
-                 "You estimated %.1f mm; the expert's target lies %.1f mm deep%s: spot on.",
+                 _("You estimated %.1f mm; the expert's target lies %.1f mm deep%s: spot on."),
                  depth_estimate_mm, reference, yours != NULL ? yours : "");
       else
         explain (score, NP_TRAINING_METRIC_DEPTH_ERROR,
-                 "You estimated %.1f mm; the expert's target lies %.1f mm deep%s: %.1f mm "
-                 "(%.0f%%) too %s.",
+                 _("You estimated %.1f mm; the expert's target lies %.1f mm deep%s: %.1f mm "
+                 "(%.0f%%) too %s."),
                  depth_estimate_mm, reference, yours != NULL ? yours : "",
                  fabs (score->depth_error_mm), fabs (score->depth_error_percent),
                  score->depth_error_mm > 0 ? "deep" : "shallow");
@@ -749,14 +751,14 @@ np_training_score_compute (const NpPlan  *expert,
       score->has_path_in_tissue = TRUE;
       score->path_in_tissue = trainee_results->path_length;
       explain (score, NP_TRAINING_METRIC_PATH_IN_TISSUE,
-               "Your needle travels %.1f %s through tissue to the target.", score->path_in_tissue,
+               _("Your needle travels %.1f %s through tissue to the target."), score->path_in_tissue,
                score->unit);
     }
   else
     explain (score, NP_TRAINING_METRIC_PATH_IN_TISSUE,
-             trainee->has_entry ? "A single fluoroscopy view shows no depth, so the path in "
-                                  "tissue cannot be measured."
-                                : "You marked no entry, so there is no needle path.");
+             trainee->has_entry ? _("A single fluoroscopy view shows no depth, so the path in "
+                                  "tissue cannot be measured.")
+                                : _("You marked no entry, so there is no needle path."));
   if (expert_has_path)
     {
       score->has_expert_path = TRUE;
@@ -772,21 +774,21 @@ np_training_score_compute (const NpPlan  *expert,
       score->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO] =
         MIN (LENGTH_MAX_PENALTY, LENGTH_POINTS_PER_RATIO * MAX (0, score->path_length_ratio - 1));
       explain (score, NP_TRAINING_METRIC_PATH_LENGTH_RATIO,
-               "Your path in tissue is %.1f %s, %.2f times the expert's %.1f %s%s.",
+               _("Your path in tissue is %.1f %s, %.2f times the expert's %.1f %s%s."),
                score->path_in_tissue, score->unit, score->path_length_ratio,
                score->expert_path_length, score->unit,
-               score->path_length_ratio < 1 ? " (shorter costs nothing)" : "");
+               score->path_length_ratio < 1 ? _(" (shorter costs nothing)") : "");
     }
   else if (expert_has_path)
     {
       score->penalty[NP_TRAINING_METRIC_PATH_LENGTH_RATIO] = LENGTH_MAX_PENALTY;
       explain (score, NP_TRAINING_METRIC_PATH_LENGTH_RATIO,
-               "Without a path of yours its length cannot be compared, so it counts as fully "
-               "off (%.0f points).", LENGTH_MAX_PENALTY);
+               _("Without a path of yours its length cannot be compared, so it counts as fully "
+               "off (%.0f points)."), LENGTH_MAX_PENALTY);
     }
   else
     explain (score, NP_TRAINING_METRIC_PATH_LENGTH_RATIO,
-             "The expert plan has no path here, so the path length is not compared.");
+             _("The expert plan has no path here, so the path length is not compared."));
 
   /* Critical error: the trainee's path crosses a structure of the case or
    * comes inside its margin. A structure the expert's own path also enters
@@ -813,27 +815,27 @@ np_training_score_compute (const NpPlan  *expert,
         g_ptr_array_add (score->critical_structures, g_strdup (c->label));
         if (c->entered)
           any_margin_only = FALSE;
-        g_ptr_array_add (names, g_strdup_printf ("%s%s", c->entered ? "the " : "the margin of the ",
+        g_ptr_array_add (names, g_strdup_printf ("%s%s", c->entered ? _("the ") : _("the margin of the "),
                                                  c->label));
       }
     for (guint i = 0; i < names->len; i++)
-      g_string_append_printf (list, "%s%s", i == 0 ? "" : (i + 1 == names->len ? " and " : ", "),
+      g_string_append_printf (list, "%s%s", i == 0 ? "" : (i + 1 == names->len ? _(" and ") : ", "),
                               (const char *) g_ptr_array_index (names, i));
     if (score->critical_error)
       explain (score, NP_TRAINING_METRIC_CRITICAL_ERROR,
-               "Your path %s %s: a critical error, so the score is capped at %.0f.",
-               any_margin_only ? "comes inside" : "crosses", list->str,
+               _("Your path %s %s: a critical error, so the score is capped at %.0f."),
+               any_margin_only ? _("comes inside") : "crosses", list->str,
                NP_TRAINING_CRITICAL_CAP);
     else if (ct != NULL && ct->len > 0)
       explain (score, NP_TRAINING_METRIC_CRITICAL_ERROR,
-               "Your path keeps clear of the structures to avoid%s.",
-               m.calibrated ? " and their margins" : " (margins need a calibration)");
+               _("Your path keeps clear of the structures to avoid%s."),
+               m.calibrated ? _(" and their margins") : _(" (margins need a calibration)"));
     else if (expert->structures->len == 0)
       explain (score, NP_TRAINING_METRIC_CRITICAL_ERROR,
-               "This case marks no structures to avoid.");
+               _("This case marks no structures to avoid."));
     else
       explain (score, NP_TRAINING_METRIC_CRITICAL_ERROR,
-               "Without a path, structures cannot be checked.");
+               _("Without a path, structures cannot be checked."));
   }
 
   /* Overall: 100 minus the penalties, then the cap of a critical error. */

@@ -11,6 +11,8 @@
 
 #include "np-application.h"
 
+#include <glib/gi18n.h>
+
 #include "np-error.h"
 #include "np-preferences-window.h"
 #include "np-recovery.h"
@@ -210,15 +212,15 @@ about_action (GSimpleAction *action,
                          "application-name", "NeedlePlan",
                          "application-icon", APP_ID,
                          "version", PACKAGE_VERSION,
-                         "developer-name", "The NeedlePlan authors",
+                         "developer-name", _("The NeedlePlan authors"),
                          "developers", developers,
-                         "copyright", "© 2026 The NeedlePlan authors",
+                         "copyright", _("© 2026 The NeedlePlan authors"),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "comments",
-                         "Plans ultrasound- and fluoroscopy-guided injections on a still "
+                         _("Plans ultrasound- and fluoroscopy-guided injections on a still "
                          "frame: target, structures to avoid, needle path, depth and angle.\n\n"
                          "A planning aid for trained clinicians. It does not replace clinical "
-                         "judgement or real-time imaging.",
+                         "judgement or real-time imaging."),
                          NULL);
 }
 
@@ -296,9 +298,9 @@ np_application_startup (GApplication *application)
   self->settings = create_settings ();
   if (self->settings == NULL)
     {
-      g_printerr ("NeedlePlan is not installed completely: the settings schema %s is missing. "
+      g_printerr (_("NeedlePlan is not installed completely: the settings schema %s is missing. "
                   "Install it with “meson install”, or set GSETTINGS_SCHEMA_DIR to the build’s "
-                  "data folder.\n", APP_ID);
+                  "data folder.\n"), APP_ID);
       exit (EXIT_FAILURE);
     }
   g_signal_connect_object (self->settings, "changed::style",
@@ -391,7 +393,7 @@ static void
 np_application_init (NpApplication *self)
 {
   static const GOptionEntry options[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Show the version and exit", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
     { NULL }
   };
 

@@ -9,6 +9,8 @@
 
 #include "np-calibration-banner.h"
 
+#include <glib/gi18n.h>
+
 #include "np-calibration.h"
 
 #include <glib/gi18n.h>
@@ -229,7 +231,7 @@ use_clicked_cb (NpCalibrationBanner *self)
   plan = np_document_dup_plan (self->document);
   np_calibration_free (plan->calibration);
   plan->calibration = calibration;
-  np_document_edit (self->document, g_steal_pointer (&plan), "Use the depth scale found");
+  np_document_edit (self->document, g_steal_pointer (&plan), _("Use the depth scale found"));
 }
 
 static void
@@ -249,7 +251,7 @@ skin_clicked_cb (NpCalibrationBanner *self)
   /* A sector's near boundary is the probe's arc. */
   plan->skin_kind = self->result->region.shape == NP_AUTO_REGION_SECTOR ? NP_SKIN_ARC
                                                                         : NP_SKIN_POLYLINE;
-  np_document_edit (self->document, g_steal_pointer (&plan), "Use the skin line found");
+  np_document_edit (self->document, g_steal_pointer (&plan), _("Use the skin line found"));
 }
 
 static void

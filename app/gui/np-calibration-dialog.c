@@ -9,6 +9,8 @@
 
 #include "np-calibration-dialog.h"
 
+#include <glib/gi18n.h>
+
 #include "np-error.h"
 
 #include <math.h>
@@ -32,30 +34,30 @@ typedef struct
 } MethodInfo;
 
 static const MethodInfo methods[] = {
-  { NP_CALIBRATION_DEPTH_SCALE, "Depth-scale ticks",
-    "Click three or more tick marks of the depth scale at the edge of the image, in any "
+  { NP_CALIBRATION_DEPTH_SCALE, N_("Depth-scale ticks"),
+    N_("Click three or more tick marks of the depth scale at the edge of the image, in any "
     "order, and choose their spacing. A tick that does not fit (a missed or double click) is "
-    "flagged and left out of the fit.",
+    "flagged and left out of the fit."),
     NULL, 0, G_MAXUINT },
-  { NP_CALIBRATION_KNOWN_DISTANCE, "Known distance",
-    "Click the two ends of a known distance (a caliper pair, 1 cm of the scale) and type it "
-    "in millimetres.",
-    "Known distance", 10, 2 },
-  { NP_CALIBRATION_DEPTH_SETTING, "Depth setting",
-    "Type the depth the scanner shows (e.g. 40 mm), then click the top and the bottom row of "
-    "the imaging field.",
-    "Depth setting", 40, 2 },
-  { NP_CALIBRATION_FILE, "Pixel size from the file",
-    "Use the pixel size the PNG file declares (its pHYs chunk). Most files declare a screen "
-    "or print resolution, which is not a calibration of the image.",
+  { NP_CALIBRATION_KNOWN_DISTANCE, N_("Known distance"),
+    N_("Click the two ends of a known distance (a caliper pair, 1 cm of the scale) and type it "
+    "in millimetres."),
+    N_("Known distance"), 10, 2 },
+  { NP_CALIBRATION_DEPTH_SETTING, N_("Depth setting"),
+    N_("Type the depth the scanner shows (e.g. 40 mm), then click the top and the bottom row of "
+    "the imaging field."),
+    N_("Depth setting"), 40, 2 },
+  { NP_CALIBRATION_FILE, N_("Pixel size from the file"),
+    N_("Use the pixel size the PNG file declares (its pHYs chunk). Most files declare a screen "
+    "or print resolution, which is not a calibration of the image."),
     NULL, 0, 0 },
-  { NP_CALIBRATION_SPHERE, "Calibration sphere (fluoroscopy)",
-    "Click five or more points around the rim of the calibration sphere’s image and type its "
-    "diameter. Put the sphere at the depth of the anatomy.",
-    "Sphere diameter", NP_CALIBRATION_DEFAULT_SPHERE_MM, G_MAXUINT },
-  { NP_CALIBRATION_GEOMETRY, "Source and object distances (fluoroscopy)",
-    "Type the source-to-image distance, the source-to-object distance at the anatomy and the "
-    "detector’s pixel size: pixel size at the anatomy = detector pixel × SOD / SID.",
+  { NP_CALIBRATION_SPHERE, N_("Calibration sphere (fluoroscopy)"),
+    N_("Click five or more points around the rim of the calibration sphere’s image and type its "
+    "diameter. Put the sphere at the depth of the anatomy."),
+    N_("Sphere diameter"), NP_CALIBRATION_DEFAULT_SPHERE_MM, G_MAXUINT },
+  { NP_CALIBRATION_GEOMETRY, N_("Source and object distances (fluoroscopy)"),
+    N_("Type the source-to-image distance, the source-to-object distance at the anatomy and the "
+    "detector’s pixel size: pixel size at the anatomy = detector pixel × SOD / SID."),
     NULL, 0, 0 },
 };
 
@@ -110,13 +112,13 @@ format_pixel_size (const NpCalibration *calibration)
   if (calibration->mm_per_px_x == calibration->mm_per_px_y)
     {
       if (calibration->se_mm_per_px_x > 0)
-        return g_strdup_printf ("%.5f mm/px ± %.5f (standard error) · %.2f px per mm",
+        return g_strdup_printf (_("%.5f mm/px ± %.5f (standard error) · %.2f px per mm"),
                                 calibration->mm_per_px_x, calibration->se_mm_per_px_x,
                                 1.0 / calibration->mm_per_px_x);
-      return g_strdup_printf ("%.5f mm/px (standard error not known) · %.2f px per mm",
+      return g_strdup_printf (_("%.5f mm/px (standard error not known) · %.2f px per mm"),
                               calibration->mm_per_px_x, 1.0 / calibration->mm_per_px_x);
     }
-  return g_strdup_printf ("x %.5f ± %.5f, y %.5f ± %.5f mm/px", calibration->mm_per_px_x,
+  return g_strdup_printf (_("x %.5f ± %.5f, y %.5f ± %.5f mm/px"), calibration->mm_per_px_x,
                           calibration->se_mm_per_px_x, calibration->mm_per_px_y,
                           calibration->se_mm_per_px_y);
 }
@@ -126,18 +128,18 @@ tick_details (const NpTickFit *fit)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  g_string_append_printf (text, "%u ticks used, %u flagged · RMS residual %.3f mm\n",
+  g_string_append_printf (text, _("%u ticks used, %u flagged · RMS residual %.3f mm\n"),
                           fit->n_used, fit->n_flagged, fit->rms_residual_mm);
   for (guint i = 0; i < fit->ticks->len; i++)
     {
       const NpTick *tick = &g_array_index (fit->ticks, NpTick, i);
 
       if (tick->status == NP_TICK_USED)
-        g_string_append_printf (text, "Click %u: tick %d, residual %+.3f mm (%+.2f px)\n",
+        g_string_append_printf (text, _("Click %u: tick %d, residual %+.3f mm (%+.2f px)\n"),
                                 tick->click_index + 1, tick->tick_index, tick->residual_mm,
                                 tick->residual_px);
       else
-        g_string_append_printf (text, "Click %u: FLAGGED, not used — %s\n",
+        g_string_append_printf (text, _("Click %u: FLAGGED, not used — %s\n"),
                                 tick->click_index + 1,
                                 tick->reason != NULL ? tick->reason
                                                      : np_tick_status_to_string (tick->status));
@@ -171,7 +173,7 @@ update (NpCalibrationDialog *self)
     {
     case NP_CALIBRATION_DEPTH_SCALE:
       if (n < NP_TICK_FIT_MIN_TICKS)
-        g_set_error (&error, NP_ERROR, NP_ERROR_INVALID, "Click at least %u ticks (%u so far)",
+        g_set_error (&error, NP_ERROR, NP_ERROR_INVALID, _("Click at least %u ticks (%u so far)"),
                      (guint) NP_TICK_FIT_MIN_TICKS, n);
       else
         {
@@ -185,52 +187,52 @@ update (NpCalibrationDialog *self)
       break;
     case NP_CALIBRATION_KNOWN_DISTANCE:
       if (n < 2)
-        g_set_error (&error, NP_ERROR, NP_ERROR_INVALID, "Click the two ends (%u so far)", n);
+        g_set_error (&error, NP_ERROR, NP_ERROR_INVALID, _("Click the two ends (%u so far)"), n);
       else
         {
           result = np_calibration_new_known_distance (p[0], p[1], reference, plan->mark_error_px,
                                                       &error);
-          details = g_strdup_printf ("%.1f px between the points, for %.2f mm",
+          details = g_strdup_printf (_("%.1f px between the points, for %.2f mm"),
                                      hypot (p[1].x - p[0].x, p[1].y - p[0].y), reference);
         }
       break;
     case NP_CALIBRATION_DEPTH_SETTING:
       if (n < 2)
         g_set_error (&error, NP_ERROR, NP_ERROR_INVALID,
-                     "Click the top and the bottom row of the imaging field (%u so far)", n);
+                     _("Click the top and the bottom row of the imaging field (%u so far)"), n);
       else
         {
           double top = MIN (p[0].y, p[1].y), bottom = MAX (p[0].y, p[1].y);
 
           result = np_calibration_new_depth_setting (reference, top, bottom, plan->mark_error_px,
                                                      &error);
-          details = g_strdup_printf ("Rows %.1f to %.1f: %.1f px for %.1f mm", top, bottom,
+          details = g_strdup_printf (_("Rows %.1f to %.1f: %.1f px for %.1f mm"), top, bottom,
                                      bottom - top, reference);
         }
       break;
     case NP_CALIBRATION_FILE:
       if (frame == NULL)
-        g_set_error (&error, NP_ERROR, NP_ERROR_NOT_FOUND, "No frame is open");
+        g_set_error (&error, NP_ERROR, NP_ERROR_NOT_FOUND, _("No frame is open"));
       else
         {
           result = np_calibration_new_from_frame (frame, &error);
           if (result != NULL && np_calibration_is_suspicious_dpi (result->mm_per_px_x))
-            details = g_strdup_printf ("%.0f dpi is a usual screen or print resolution: the "
+            details = g_strdup_printf (_("%.0f dpi is a usual screen or print resolution: the "
                                        "file most likely does not know the real pixel size. "
-                                       "Prefer the depth scale.", 25.4 / result->mm_per_px_x);
+                                       "Prefer the depth scale."), 25.4 / result->mm_per_px_x);
         }
       break;
     case NP_CALIBRATION_SPHERE:
       if (n < NP_CALIBRATION_SPHERE_MIN_POINTS)
         g_set_error (&error, NP_ERROR, NP_ERROR_INVALID,
-                     "Click at least %u points on the rim (%u so far)",
+                     _("Click at least %u points on the rim (%u so far)"),
                      (guint) NP_CALIBRATION_SPHERE_MIN_POINTS, n);
       else
         {
           result = np_calibration_new_sphere (self->points, reference, &circle_fit, &error);
           if (circle_fit != NULL)
-            details = g_strdup_printf ("Projected diameter %.2f px ± %.2f · RMS distance of the "
-                                       "clicks to the circle %.2f px",
+            details = g_strdup_printf (_("Projected diameter %.2f px ± %.2f · RMS distance of the "
+                                       "clicks to the circle %.2f px"),
                                        2 * circle_fit->radius_px, 2 * circle_fit->se_radius_px,
                                        circle_fit->rms_residual_px);
         }
@@ -240,7 +242,7 @@ update (NpCalibrationDialog *self)
                                             gtk_spin_button_get_value (self->sid_spin),
                                             gtk_spin_button_get_value (self->sod_spin), &error);
       if (result != NULL)
-        details = g_strdup_printf ("Magnification SID / SOD = %.3f",
+        details = g_strdup_printf (_("Magnification SID / SOD = %.3f"),
                                    gtk_spin_button_get_value (self->sid_spin) /
                                    gtk_spin_button_get_value (self->sod_spin));
       break;
@@ -288,7 +290,7 @@ method_changed_cb (NpCalibrationDialog *self)
   const MethodInfo *info = current_method (self);
   gboolean geometry = info->method == NP_CALIBRATION_GEOMETRY;
 
-  gtk_label_set_text (self->instructions_label, info->instructions);
+  gtk_label_set_text (self->instructions_label, _(info->instructions));
   gtk_widget_set_visible (GTK_WIDGET (self->points_row), info->max_points > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->reference_row), info->reference_title != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->spacing_row),
@@ -299,7 +301,7 @@ method_changed_cb (NpCalibrationDialog *self)
   if (info->reference_title != NULL)
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reference_row),
-                                     info->reference_title);
+                                     _(info->reference_title));
       self->setting = TRUE;
       gtk_spin_button_set_value (self->reference_spin, info->reference_default);
       self->setting = FALSE;
@@ -477,7 +479,7 @@ np_calibration_dialog_apply (NpCalibrationDialog *self)
   plan = np_document_dup_plan (self->document);
   np_calibration_free (plan->calibration);
   plan->calibration = np_calibration_copy (self->calibration);
-  description = g_strdup_printf ("Calibrate (%s)", current_method (self)->name);
+  description = g_strdup_printf (_("Calibrate (%s)"), _(current_method (self)->name));
   np_document_edit (self->document, g_steal_pointer (&plan), description);
   gtk_window_destroy (GTK_WINDOW (self));
   return TRUE;
@@ -543,7 +545,7 @@ np_calibration_dialog_init (NpCalibrationDialog *self)
   self->points = g_array_new (FALSE, FALSE, sizeof (NpImagePoint));
 
   for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
-    gtk_string_list_append (names, methods[i].name);
+    gtk_string_list_append (names, _(methods[i].name));
   adw_combo_row_set_model (self->method_row, G_LIST_MODEL (names));
 
   g_signal_connect_swapped (self->method_row, "notify::selected", G_CALLBACK (method_changed_cb),

@@ -11,6 +11,8 @@
 
 #include "np-canvas-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-prefetch.h"
 
 #include <math.h>
@@ -480,7 +482,7 @@ np_canvas_init (NpCanvas *self)
   self->value_span = 256.0;
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Frame", -1);
+                                  _("Frame"), -1);
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_hexpand (widget, TRUE);

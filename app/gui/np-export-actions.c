@@ -11,6 +11,8 @@
 
 #include "np-export-actions.h"
 
+#include <glib/gi18n.h>
+
 #include "np-window-private.h"
 
 #include "np-error.h"
@@ -189,13 +191,13 @@ export_done_cb (GObject      *source_object,
     {
       g_info ("%s", error->message);
       np_window_show_error (window, job->kind == NP_EXPORT_KIND_PNG
-                                    ? "Could Not Export the Image"
-                                    : "Could Not Export the Report", error);
+                                    ? _("Could Not Export the Image")
+                                    : _("Could Not Export the Report"), error);
       return;
     }
 
   name = g_filename_display_basename (job->path);
-  text = g_strdup_printf ("Saved %s", name);
+  text = g_strdup_printf (_("Saved %s"), name);
   np_window_show_toast (window, text);
 }
 
@@ -233,9 +235,9 @@ np_export_actions_export_to_file (NpWindow     *window,
       g_autofree char *name = g_file_get_parse_name (file);
       g_autoptr(GError) error =
         g_error_new (NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                     "Cannot save “%s”: NeedlePlan exports to local folders only", name);
+                     _("Cannot save “%s”: NeedlePlan exports to local folders only"), name);
 
-      np_window_show_error (window, "Could Not Export", error);
+      np_window_show_error (window, _("Could Not Export"), error);
       return;
     }
 
@@ -339,8 +341,8 @@ open_chooser (NpExportActions *state,
               gboolean         anonymise)
 {
   static const char *const titles[2][2] = {
-    { "Export Annotated Image", "Export Report" },
-    { "Export Anonymised Image", "Export Anonymised Report" },
+    { N_("Export Annotated Image"), N_("Export Report") },
+    { N_("Export Anonymised Image"), N_("Export Anonymised Report") },
   };
   const char *extension = kind == NP_EXPORT_KIND_PNG ? "png" : "pdf";
   const NpPlan *plan = np_document_get_plan (np_window_get_document (state->window));
@@ -354,20 +356,20 @@ open_chooser (NpExportActions *state,
 
   state->chooser_kind = kind;
   state->chooser_anonymise = anonymise;
-  state->chooser = gtk_file_chooser_native_new (titles[!!anonymise][kind],
+  state->chooser = gtk_file_chooser_native_new (_(titles[!!anonymise][kind]),
                                                 GTK_WINDOW (state->window),
                                                 GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                "_Export", "_Cancel");
+                                                _("_Export"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (state->chooser), TRUE);
 
   if (kind == NP_EXPORT_KIND_PNG)
     {
-      gtk_file_filter_set_name (filter, "PNG images");
+      gtk_file_filter_set_name (filter, _("PNG images"));
       gtk_file_filter_add_mime_type (filter, "image/png");
     }
   else
     {
-      gtk_file_filter_set_name (filter, "PDF documents");
+      gtk_file_filter_set_name (filter, _("PDF documents"));
       gtk_file_filter_add_mime_type (filter, "application/pdf");
     }
   gtk_file_filter_add_suffix (filter, extension);
@@ -428,12 +430,12 @@ ensure_recorded (NpWindow   *window,
     return TRUE;
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window),
-                                                       "Site or Side Not Recorded",
+                                                       _("Site or Side Not Recorded"),
                                                        error->message));
-  gtk_window_set_title (GTK_WINDOW (dialog), "Site or Side Not Recorded");
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Site or Side Not Recorded"));
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
-  adw_message_dialog_add_responses (dialog, "cancel", "_Choose Them", "unrecorded",
-                                    "Export as _Not Recorded", NULL);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Choose Them"), "unrecorded",
+                                    _("Export as _Not Recorded"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "unrecorded",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
@@ -485,7 +487,7 @@ propose_redaction (NpWindow *window)
   plan = np_document_dup_plan (document);
   g_array_append_val (plan->redactions, band);
   unrecorded = get_state (window)->unrecorded_revision == np_document_get_revision (document) + 1;
-  np_document_edit (document, g_steal_pointer (&plan), "Redact header band");
+  np_document_edit (document, g_steal_pointer (&plan), _("Redact header band"));
   /* The user's "not recorded" still holds: this edit was not theirs. */
   if (unrecorded)
     get_state (window)->unrecorded_revision = np_document_get_revision (document) + 1;
@@ -517,17 +519,17 @@ export_anonymised_action (GSimpleAction *action,
   if (!ensure_recorded (window, "export-anonymised"))
     return;
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-    GTK_WINDOW (window), "Export Anonymised",
-    "The patient’s name and ID are left out of the image, the caption, the embedded plan and "
+    GTK_WINDOW (window), _("Export Anonymised"),
+    _("The patient’s name and ID are left out of the image, the caption, the embedded plan and "
     "the file name. The plan’s redactions (the Redact tool, R) are blacked out in the pixels; "
     "without any, the header band above the imaging region is redacted.\n\nOther text burned "
     "into the frame’s pixels and what was typed into the title, notes and labels stay as they "
-    "are: check them before sharing."));
+    "are: check them before sharing.")));
   /* Named, so that it can be found like any window (and by xdotool). */
-  gtk_window_set_title (GTK_WINDOW (dialog), "Export Anonymised");
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Export Anonymised"));
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
-  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "png", "_Image (PNG)",
-                                    "pdf", "_Report (PDF)", NULL);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "png", _("_Image (PNG)"),
+                                    "pdf", _("_Report (PDF)"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "pdf", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "pdf");
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -601,8 +603,8 @@ update_preview_page (PrintPreview *preview)
   g_autofree char *text = NULL;
 
   if (preview->n_pages > 0)
-    text = g_strdup_printf ("Page %d of %d", preview->page + 1, preview->n_pages);
-  gtk_label_set_text (preview->page_label, text != NULL ? text : "Laying out the pages…");
+    text = g_strdup_printf (_("Page %d of %d"), preview->page + 1, preview->n_pages);
+  gtk_label_set_text (preview->page_label, text != NULL ? text : _("Laying out the pages…"));
   gtk_widget_set_sensitive (GTK_WIDGET (preview->previous_button), preview->page > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (preview->next_button),
                             preview->page + 1 < preview->n_pages);
@@ -688,18 +690,18 @@ preview_cb (GtkPrintOperation        *operation,
   cairo_surface_destroy (surface);
 
   preview->window = GTK_WINDOW (adw_window_new ());
-  gtk_window_set_title (preview->window, "Print Preview");
+  gtk_window_set_title (preview->window, _("Print Preview"));
   gtk_window_set_transient_for (preview->window, parent);
   gtk_window_set_modal (preview->window, TRUE);
   gtk_window_set_destroy_with_parent (preview->window, TRUE);
   gtk_window_set_default_size (preview->window, 640, PREVIEW_PAGE_HEIGHT + 100);
 
   preview->previous_button = GTK_BUTTON (gtk_button_new_from_icon_name ("go-previous-symbolic"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (preview->previous_button), "Previous page");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (preview->previous_button), _("Previous page"));
   gtk_widget_set_name (GTK_WIDGET (preview->previous_button), "preview-previous");
   preview->next_button = GTK_BUTTON (gtk_button_new_from_icon_name ("go-next-symbolic"));
   gtk_widget_set_name (GTK_WIDGET (preview->next_button), "preview-next");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (preview->next_button), "Next page");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (preview->next_button), _("Next page"));
   gtk_widget_add_css_class (navigation, "linked");
   gtk_box_append (GTK_BOX (navigation), GTK_WIDGET (preview->previous_button));
   gtk_box_append (GTK_BOX (navigation), GTK_WIDGET (preview->next_button));
@@ -770,8 +772,8 @@ np_export_actions_new_print_operation (NpWindow  *window,
     {
       const char *why = np_plan_analysis_get_error (np_window_get_analysis (window));
 
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "Cannot print the report: %s",
-                   why != NULL ? why : "the plan has no results");
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("Cannot print the report: %s"),
+                   why != NULL ? why : _("the plan has no results"));
       print_job_free (job);
       return NULL;
     }
@@ -830,7 +832,7 @@ finish_print (NpExportActions         *state,
       else
         gtk_print_operation_get_error (operation, &error);
       if (error != NULL)
-        np_window_show_error (state->window, "Could Not Print", error);
+        np_window_show_error (state->window, _("Could Not Print"), error);
     }
   g_clear_object (&state->print_operation);
 }
@@ -861,7 +863,7 @@ print_action (GSimpleAction *action,
   operation = np_export_actions_new_print_operation (window, &error);
   if (operation == NULL)
     {
-      np_window_show_error (window, "Could Not Print", error);
+      np_window_show_error (window, _("Could Not Print"), error);
       return;
     }
   gtk_print_operation_set_allow_async (operation, TRUE);

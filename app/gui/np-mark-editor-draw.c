@@ -309,6 +309,24 @@ np_mark_editor_draw (NpMarkEditor *self,
              r, g, b);
     }
 
+  /* The keyboard cursor: a white crosshair with a gap at its point. */
+  if (self->key_cursor_shown && self->tool != NP_TOOL_PAN)
+    {
+      NpImagePoint k = self->key_cursor;
+      double gap = 3 * u, arm = 12 * u;
+
+      cairo_new_path (cr);
+      cairo_move_to (cr, k.x - arm, k.y);
+      cairo_line_to (cr, k.x - gap, k.y);
+      cairo_move_to (cr, k.x + gap, k.y);
+      cairo_line_to (cr, k.x + arm, k.y);
+      cairo_move_to (cr, k.x, k.y - arm);
+      cairo_line_to (cr, k.x, k.y - gap);
+      cairo_move_to (cr, k.x, k.y + gap);
+      cairo_line_to (cr, k.x, k.y + arm);
+      halo_stroke (cr, 1, 1, 1, 1.5 * u);
+    }
+
   if (self->calibration_points != NULL && self->calibration_points->len > 0)
     {
       const NpImagePoint *c = (const NpImagePoint *) self->calibration_points->data;

@@ -10,6 +10,8 @@
 
 #include "np-mark-editor-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 /* Clicks */
@@ -176,8 +178,8 @@ drag_begin_cb (NpMarkEditor   *self,
               placed->entry = place_point (self, placed, mark, point);
             }
           np_document_begin_live_edit (self->document,
-                                       mark == NP_OVERLAY_MARK_TARGET ? "Place target"
-                                                                      : "Place entry");
+                                       mark == NP_OVERLAY_MARK_TARGET ? _("Place target")
+                                                                      : _("Place entry"));
           self->live = TRUE;
           np_document_live_edit (self->document, g_steal_pointer (&placed));
           np_mark_editor_select (self, mark, 0);
@@ -221,7 +223,7 @@ drag_update_cb (NpMarkEditor   *self,
 
         if (!self->live)
           {
-            description = g_strdup_printf ("Move %s", np_mark_describe (plan, self->handle.mark,
+            description = g_strdup_printf (_("Move %s"), np_mark_describe (plan, self->handle.mark,
                                                                         self->handle.index));
             np_document_begin_live_edit (self->document, description);
             self->live = TRUE;
@@ -337,6 +339,12 @@ motion_cb (NpMarkEditor             *self,
 {
   self->pointer_inside = TRUE;
   self->pointer = np_canvas_widget_to_image (self->canvas, x, y);
+  /* The mouse is back: the keyboard cursor steps aside until an arrow. */
+  if (self->key_cursor_shown)
+    {
+      self->key_cursor_shown = FALSE;
+      _np_mark_editor_redraw (self);
+    }
   _np_mark_editor_update_cursor (self);
   /* The rubber band from the last point follows the pointer. */
   if (self->draft->len > 0 && !self->awaiting_details)
@@ -352,9 +360,123 @@ leave_cb (NpMarkEditor             *self,
     _np_mark_editor_redraw (self);
 }
 
+/* Keyboard cursor */
+
+/* Arrows move the keyboard cursor by an image pixel, with Shift by ten. Only
+ * with a marking tool: with Pan the arrows stay the cine loop's. */
+static gboolean
+key_cursor_move (NpMarkEditor    *self,
+                 guint            keyval,
+                 GdkModifierType  state)
+{
+  NpFrame *frame = np_canvas_get_frame (self->canvas);
+  double step = (state & GDK_SHIFT_MASK) != 0 ? 10 : 1;
+  double dx = 0, dy = 0;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      dx = -step;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      dx = step;
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      dy = -step;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      dy = step;
+      break;
+    default:
+      return FALSE;
+    }
+  if (frame == NULL || self->tool == NP_TOOL_PAN || self->awaiting_details ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  if (!self->key_cursor_started)
+    {
+      /* It starts in the middle of the frame (whole pixels, so a plan made
+       * with the keys is exact), then stays where the keys left it. */
+      self->key_cursor = (NpImagePoint) { floor (np_frame_get_width (frame) / 2.0),
+                                          floor (np_frame_get_height (frame) / 2.0) };
+      self->key_cursor_started = TRUE;
+    }
+  self->key_cursor_shown = TRUE;
+  self->key_cursor.x = CLAMP (self->key_cursor.x + dx, 0, np_frame_get_width (frame) - 1.0);
+  self->key_cursor.y = CLAMP (self->key_cursor.y + dy, 0, np_frame_get_height (frame) - 1.0);
+  self->key_cursor_moved = TRUE;
+  /* The rubber band of a draft follows it as it follows the pointer. */
+  self->pointer = self->key_cursor;
+  self->pointer_inside = TRUE;
+  _np_mark_editor_redraw (self);
+  return TRUE;
+}
+
+/* Return at the keyboard cursor does what a click there does. */
+static void
+key_cursor_place (NpMarkEditor *self)
+{
+  NpImagePoint point = self->key_cursor;
+
+  self->key_cursor_moved = FALSE;
+  switch (self->tool)
+    {
+    case NP_TOOL_TARGET:
+    case NP_TOOL_ENTRY:
+      {
+        NpOverlayMark mark = self->tool == NP_TOOL_TARGET ? NP_OVERLAY_MARK_TARGET
+                                                          : NP_OVERLAY_MARK_ENTRY;
+        g_autoptr(NpPlan) plan = np_document_dup_plan (self->document);
+
+        if (mark == NP_OVERLAY_MARK_TARGET)
+          {
+            plan->has_target = TRUE;
+            plan->target = point;
+          }
+        else
+          {
+            plan->has_entry = TRUE;
+            plan->entry = place_point (self, plan, mark, point);
+          }
+        np_document_edit (self->document, g_steal_pointer (&plan),
+                          mark == NP_OVERLAY_MARK_TARGET ? _("Place target") : _("Place entry"));
+        np_mark_editor_select (self, mark, 0);
+      }
+      break;
+    case NP_TOOL_REDACT:
+      /* The first Return sets a corner, the second the opposite one. */
+      if (!self->redact_draft)
+        {
+          self->redact_draft = TRUE;
+          self->ellipse_a = self->ellipse_b = point;
+        }
+      else
+        {
+          self->ellipse_b = point;
+          _np_mark_editor_commit_redaction (self);
+        }
+      break;
+    case NP_TOOL_PAN:
+      break;
+    case NP_TOOL_SKIN:
+    case NP_TOOL_STRUCTURE:
+    case NP_TOOL_MEASURE:
+    case NP_TOOL_CALIBRATE:
+    default:
+      click (self, point, FALSE);
+      break;
+    }
+  _np_mark_editor_redraw (self);
+}
+
 /* Return finishes the draft here, on the canvas: GtkWindow's own bindings
  * turn Return and keypad Enter into "activate-default" before the window's
- * "win.finish" binding would see them. Without a draft the key goes on. */
+ * "win.finish" binding would see them. Without a draft the key goes on.
+ * After the keyboard cursor moved, Return first places the tool's point. */
 static gboolean
 key_pressed_cb (NpMarkEditor          *self,
                 guint                  keyval,
@@ -362,10 +484,18 @@ key_pressed_cb (NpMarkEditor          *self,
                 GdkModifierType        state,
                 GtkEventControllerKey *controller)
 {
+  if (key_cursor_move (self, keyval, state))
+    return TRUE;
   if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
     return FALSE;
   if ((state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
     return FALSE;
+  if (self->key_cursor_shown && self->key_cursor_moved && self->tool != NP_TOOL_PAN &&
+      np_canvas_get_frame (self->canvas) != NULL)
+    {
+      key_cursor_place (self);
+      return TRUE;
+    }
   return np_mark_editor_finish (self);
 }
 

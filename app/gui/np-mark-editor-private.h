@@ -80,6 +80,12 @@ struct _NpMarkEditor
   gboolean pointer_inside;
   NpImagePoint pointer;           /* image */
 
+  /* The keyboard cursor: arrows move it, Return places the tool's point. */
+  gboolean key_cursor_started;
+  gboolean key_cursor_shown;
+  gboolean key_cursor_moved;      /* since its last point: Return places, else finishes */
+  NpImagePoint key_cursor;        /* image */
+
   gint64 last_release_time;       /* µs, for double clicks */
   NpWidgetPoint last_release_point;
 };

@@ -11,6 +11,8 @@
 
 #include "np-mark-editor-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 /* Turns pointer events on the canvas into document edits: placing the
@@ -141,12 +143,12 @@ _np_mark_editor_update_hint (NpMarkEditor *self)
       /* The default tool says nothing: the frame stays clear. */
       break;
     case NP_TOOL_TARGET:
-      text = g_strdup ("Click the target · drag it to adjust");
+      text = g_strdup (_("Click the target · drag it to adjust"));
       break;
     case NP_TOOL_ENTRY:
       text = g_strdup (plan->modality == NP_MODALITY_ULTRASOUND
-                       ? "Click the needle entry · it is put on the skin line"
-                       : "Click the needle entry point");
+                       ? _("Click the needle entry · it is put on the skin line")
+                       : _("Click the needle entry point"));
       break;
     case NP_TOOL_SKIN:
       {
@@ -154,43 +156,43 @@ _np_mark_editor_update_hint (NpMarkEditor *self)
         guint needed = arc ? 3 : 2;
 
         if (n < needed)
-          text = g_strdup_printf ("Click %u or more points along the %s (%u so far)", needed,
-                                  arc ? "skin arc under the probe" : "skin line", n);
+          text = g_strdup_printf (_("Click %u or more points along the %s (%u so far)"), needed,
+                                  arc ? _("skin arc under the probe") : _("skin line"), n);
         else
-          text = g_strdup_printf ("%u points · Enter or double-click finishes · Esc cancels", n);
+          text = g_strdup_printf (_("%u points · Enter or double-click finishes · Esc cancels"), n);
       }
       break;
     case NP_TOOL_STRUCTURE:
       if (self->awaiting_details)
-        text = g_strdup ("Name the structure and set its margin");
+        text = g_strdup (_("Name the structure and set its margin"));
       else if (n == 0)
-        text = g_strdup ("Click around a structure to avoid · Shift-drag draws an ellipse "
-                         "(vessels)");
+        text = g_strdup (_("Click around a structure to avoid · Shift-drag draws an ellipse "
+                         "(vessels)"));
       else
-        text = g_strdup_printf ("%u points · click the first point, Enter or double-click to "
-                                "close · Delete removes the last · Esc cancels", n);
+        text = g_strdup_printf (_("%u points · click the first point, Enter or double-click to "
+                                "close · Delete removes the last · Esc cancels"), n);
       break;
     case NP_TOOL_MEASURE:
       {
         guint needed = _np_mark_editor_measure_points_needed (self->measure_kind);
 
         if (self->measure_kind == NP_MEASURE_DEPTH)
-          text = g_strdup ("Depth probe: click a point to measure its depth below the skin · "
-                           "M switches to distance");
+          text = g_strdup (_("Depth probe: click a point to measure its depth below the skin · "
+                           "M switches to distance"));
         else if (self->measure_kind == NP_MEASURE_ANGLE)
-          text = g_strdup_printf ("Angle: click three points, the vertex second (%u of %u) · "
-                                  "M switches to depth", n, needed);
+          text = g_strdup_printf (_("Angle: click three points, the vertex second (%u of %u) · "
+                                  "M switches to depth"), n, needed);
         else
-          text = g_strdup_printf ("Distance: click or drag two points (%u of %u) · M switches "
-                                  "to angle", n, needed);
+          text = g_strdup_printf (_("Distance: click or drag two points (%u of %u) · M switches "
+                                  "to angle"), n, needed);
       }
       break;
     case NP_TOOL_CALIBRATE:
-      text = g_strdup ("Calibrate: click the points the calibration window asks for");
+      text = g_strdup (_("Calibrate: click the points the calibration window asks for"));
       break;
     case NP_TOOL_REDACT:
-      text = g_strdup ("Redact: drag a rectangle over burned-in names, dates or numbers; it is "
-                       "blacked out in anonymised exports · Ctrl+Z takes it back");
+      text = g_strdup (_("Redact: drag a rectangle over burned-in names, dates or numbers; it is "
+                       "blacked out in anonymised exports · Ctrl+Z takes it back"));
       break;
     default:
       break;
@@ -325,7 +327,7 @@ commit_skin (NpMarkEditor *self)
   g_array_set_size (plan->skin_points, 0);
   g_array_append_vals (plan->skin_points, self->draft->data, self->draft->len);
   _np_mark_editor_clear_draft (self);
-  commit (self, g_steal_pointer (&plan), "Mark skin line");
+  commit (self, g_steal_pointer (&plan), _("Mark skin line"));
   np_mark_editor_select (self, NP_OVERLAY_MARK_SKIN, 0);
 }
 
@@ -351,7 +353,7 @@ _np_mark_editor_commit_redaction (NpMarkEditor *self)
       return;
     }
   g_array_append_val (plan->redactions, rect);
-  commit (self, g_steal_pointer (&plan), "Redact area");
+  commit (self, g_steal_pointer (&plan), _("Redact area"));
   _np_mark_editor_redraw (self);
 }
 
@@ -365,7 +367,7 @@ _np_mark_editor_commit_measurement (NpMarkEditor *self)
   for (guint i = 0; i < self->draft->len && i < G_N_ELEMENTS (m.points); i++)
     m.points[i] = g_array_index (self->draft, NpImagePoint, i);
   g_array_append_val (plan->measurements, m);
-  description = g_strdup_printf ("Add %s", np_mark_describe (plan, NP_OVERLAY_MARK_MEASUREMENT,
+  description = g_strdup_printf (_("Add %s"), np_mark_describe (plan, NP_OVERLAY_MARK_MEASUREMENT,
                                                              plan->measurements->len - 1));
   _np_mark_editor_clear_draft (self);
   commit (self, g_steal_pointer (&plan), description);
@@ -442,7 +444,7 @@ np_mark_editor_commit_structure (NpMarkEditor    *self,
         np_structure_add_point (structure, g_array_index (self->draft, NpImagePoint, i));
     }
 
-  description = g_strdup_printf ("Add %s", label != NULL && *label != '\0' ? label : "structure");
+  description = g_strdup_printf (_("Add %s"), label != NULL && *label != '\0' ? label : "structure");
   plan = np_document_dup_plan (self->document);
   g_ptr_array_add (plan->structures, g_steal_pointer (&structure));
   _np_mark_editor_clear_draft (self);
@@ -487,7 +489,7 @@ np_mark_editor_delete_selection (NpMarkEditor *self)
     return FALSE;
 
   plan = np_document_dup_plan (self->document);
-  description = g_strdup_printf ("Delete %s",
+  description = g_strdup_printf (_("Delete %s"),
                                  np_mark_describe (plan, self->selected, self->selected_index));
   if (!np_mark_remove (plan, self->selected, self->selected_index))
     return FALSE;

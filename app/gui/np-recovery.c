@@ -11,6 +11,8 @@
 
 #include "np-recovery.h"
 
+#include <glib/gi18n.h>
+
 #include "np-autosave.h"
 #include "np-autosave-record.h"
 #include "np-error.h"
@@ -131,12 +133,12 @@ recovery_finish_cb (gpointer data)
    * this) is on disk as it is. */
   if (np_document_get_dirty (document) && autosave != NULL
       && !np_autosave_save_now (autosave, &error))
-    np_window_show_error (window, "Could Not Keep the Recovered Plan", error);
+    np_window_show_error (window, _("Could Not Keep the Recovered Plan"), error);
   else
     {
       if (g_unlink (pending->record->path) != 0 && errno != ENOENT)
         g_info ("Cannot remove %s: %s", pending->record->path, g_strerror (errno));
-      np_window_show_toast (window, "Recovered the unsaved plan");
+      np_window_show_toast (window, _("Recovered the unsaved plan"));
     }
   pending_recovery_free (pending);
   return G_SOURCE_REMOVE;
@@ -170,10 +172,10 @@ recover (Recovery         *recovery,
       g_autofree char *display = g_filename_display_name (record->frame_path);
       g_autoptr(GError) error =
         g_error_new (NP_ERROR, NP_ERROR_NOT_FOUND,
-                     "Cannot recover the plan: its frame “%s” is missing. The unsaved plan is "
-                     "kept and offered again at the next start.", display);
+                     _("Cannot recover the plan: its frame “%s” is missing. The unsaved plan is "
+                     "kept and offered again at the next start."), display);
 
-      np_window_show_error (window, "Could Not Recover the Plan", error);
+      np_window_show_error (window, _("Could Not Recover the Plan"), error);
       np_autosave_record_free (record);
       return;
     }
@@ -257,16 +259,16 @@ offer_next (Recovery *recovery)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (record->saved);
 
-      when = g_date_time_format (local, "\n\nLast kept automatically on %Y-%m-%d at %H:%M.");
+      when = g_date_time_format (local, _("\n\nLast kept automatically on %Y-%m-%d at %H:%M."));
     }
-  body = g_strdup_printf ("NeedlePlan closed unexpectedly. Recover the unsaved plan for “%s”?%s",
+  body = g_strdup_printf (_("NeedlePlan closed unexpectedly. Recover the unsaved plan for “%s”?%s"),
                           frame, when != NULL ? when : "");
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (recovery->window),
-                                                       "Recover Unsaved Plan?", body));
+                                                       _("Recover Unsaved Plan?"), body));
   /* Named, so that it can be found like any window (and by xdotool). */
-  gtk_window_set_title (GTK_WINDOW (dialog), "Recover Unsaved Plan");
-  adw_message_dialog_add_responses (dialog, "discard", "_Discard", "recover", "_Recover", NULL);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Recover Unsaved Plan"));
+  adw_message_dialog_add_responses (dialog, "discard", _("_Discard"), "recover", _("_Recover"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (dialog, "recover", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "recover");

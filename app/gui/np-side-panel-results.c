@@ -21,14 +21,14 @@ static const struct
   const char *key;
   const char *title;
 } result_rows[] = {
-  { NP_SIDE_PANEL_DEPTH, "Target depth" },
-  { NP_SIDE_PANEL_PATH, "Path length" },
-  { NP_SIDE_PANEL_ANGLE, "Insertion angle" },
-  { NP_SIDE_PANEL_NEEDLE, "Needle" },
-  { NP_SIDE_PANEL_CLEARANCE, "Nearest structure" },
-  { NP_SIDE_PANEL_VISIBILITY, "Needle visibility" },
-  { NP_SIDE_PANEL_VIEW, "Needle comes into view" },
-  { NP_SIDE_PANEL_WALKDOWN, "Out-of-plane entry" },
+  { NP_SIDE_PANEL_DEPTH, N_("Target depth") },
+  { NP_SIDE_PANEL_PATH, N_("Path length") },
+  { NP_SIDE_PANEL_ANGLE, N_("Insertion angle") },
+  { NP_SIDE_PANEL_NEEDLE, N_("Needle") },
+  { NP_SIDE_PANEL_CLEARANCE, N_("Nearest structure") },
+  { NP_SIDE_PANEL_VISIBILITY, N_("Needle visibility") },
+  { NP_SIDE_PANEL_VIEW, N_("Needle comes into view") },
+  { NP_SIDE_PANEL_WALKDOWN, N_("Out-of-plane entry") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (result_rows) == N_RESULT_ROWS);
@@ -46,7 +46,7 @@ static char *
 format_interval (const double interval[2],
                  const char  *unit)
 {
-  return g_strdup_printf ("95 %% interval %.1f – %.1f %s", interval[0], interval[1], unit);
+  return g_strdup_printf (_("95 %% interval %.1f – %.1f %s"), interval[0], interval[1], unit);
 }
 
 /* The interval and, as the report does, what dominates it. */
@@ -60,8 +60,28 @@ format_interval_source (const NpPlanResults *results,
 
   if (words == NULL)
     return format_interval (interval, unit);
-  return g_strdup_printf ("95 %% interval %.1f – %.1f %s, %s", interval[0], interval[1], unit,
+  return g_strdup_printf (_("95 %% interval %.1f – %.1f %s, %s"), interval[0], interval[1], unit,
                           words);
+}
+
+/* A result as a screen reader says it: "20.8 millimetres", "19.6 to 21.6". */
+static char *
+spoken (const char *text)
+{
+  static const struct {
+    const char *written;
+    const char *said;
+  } words[] = {
+    { " – ", N_(" to ") },
+    { " mm", N_(" millimetres") },
+    { " px", N_(" pixels") },
+    { "°", N_(" degrees") },
+  };
+  g_autoptr(GString) said = g_string_new (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    g_string_replace (said, words[i].written, _(words[i].said), 0);
+  return g_string_free (g_steal_pointer (&said), FALSE);
 }
 
 static void
@@ -83,6 +103,20 @@ set_row (NpSidePanel *self,
         gtk_widget_remove_css_class (label, "success");
         if (style != NULL)
           gtk_widget_add_css_class (label, style);
+        /* Read as one: "Target depth, 20.8 millimetres, 95 % interval 19.6 to 21.6 mm". */
+        {
+          g_autofree char *said_value = spoken (value != NULL ? value : _("not known"));
+          g_autofree char *said_detail = detail != NULL && *detail != '\0' ? spoken (detail) : NULL;
+          g_autofree char *name = said_detail != NULL
+            ? g_strdup_printf ("%s, %s, %s", self->rows[i].title, said_value, said_detail)
+            : g_strdup_printf ("%s, %s", self->rows[i].title, said_value);
+
+          /* The label alone: GTK would append the title it is labelled by. */
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->rows[i].row),
+                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self->rows[i].row),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+        }
         return;
       }
   g_assert_not_reached ();
@@ -117,11 +151,11 @@ visibility_text (NpVisibility visibility)
   switch (visibility)
     {
     case NP_VISIBILITY_GOOD:
-      return "Good";
+      return _("Good");
     case NP_VISIBILITY_CAUTION:
-      return "Caution";
+      return _("Caution");
     case NP_VISIBILITY_POOR:
-      return "Poor";
+      return _("Poor");
     case NP_VISIBILITY_NOT_APPLICABLE:
     default:
       return NULL;
@@ -200,7 +234,7 @@ update_clearance (NpSidePanel         *self,
       (guint) results->nearest >= results->clearances->len)
     {
       set_row (self, NP_SIDE_PANEL_CLEARANCE, NULL,
-               results != NULL && results->has_path ? "no structures marked" : NULL, NULL);
+               results != NULL && results->has_path ? _("no structures marked") : NULL, NULL);
       return;
     }
   nearest = &g_array_index (results->clearances, NpStructureClearance, results->nearest);
@@ -216,9 +250,9 @@ update_clearance (NpSidePanel         *self,
         style = "error";
     }
   if (results->calibrated)
-    detail = g_strdup_printf ("%s · margin %.1f mm", nearest->label, nearest->margin_mm);
+    detail = g_strdup_printf (_("%s · margin %.1f mm"), nearest->label, nearest->margin_mm);
   else
-    detail = g_strdup_printf ("%s · margin not checked without a calibration", nearest->label);
+    detail = g_strdup_printf (_("%s · margin not checked without a calibration"), nearest->label);
   set_row (self, NP_SIDE_PANEL_CLEARANCE, value, detail, style);
 }
 
@@ -252,7 +286,7 @@ _np_side_panel_show_results (NpSidePanel *self)
       g_autofree char *value = format_length (results->depth, unit);
       g_autofree char *detail = results->has_depth_ci
         ? format_interval_source (results, results->depth_ci95, unit, results->depth_ci_source)
-        : g_strdup ("95 % interval: calculating…");
+        : g_strdup (/* xgettext:no-c-format */ _("95 % interval: calculating…"));
 
       /* Two views: say how they were combined, and how well they agree. */
       if (results->has_two_views)
@@ -272,10 +306,10 @@ _np_side_panel_show_results (NpSidePanel *self)
   else if (results->has_projection || (results->has_path && results->speed_of_sound_m_s == 0))
     set_row (self, NP_SIDE_PANEL_DEPTH, NULL,
              results->second_view_of_pair
-             ? "from this lateral view and its AP view together (the pair’s second view)"
-             : "needs a second view (one projection has no depth)", NULL);
+             ? _("from this lateral view and its AP view together (the pair’s second view)")
+             : _("needs a second view (one projection has no depth)"), NULL);
   else
-    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, "mark the target", NULL);
+    set_row (self, NP_SIDE_PANEL_DEPTH, NULL, _("mark the target"), NULL);
 
   /* Path */
   if (results->has_path)
@@ -284,7 +318,7 @@ _np_side_panel_show_results (NpSidePanel *self)
       g_autofree char *detail = results->has_path_ci
         ? format_interval_source (results, results->path_length_ci95, unit,
                                   results->path_ci_source)
-        : g_strdup ("95 % interval: calculating…");
+        : g_strdup (/* xgettext:no-c-format */ _("95 % interval: calculating…"));
 
       set_row (self, NP_SIDE_PANEL_PATH, value, detail, NULL);
     }
@@ -293,14 +327,14 @@ _np_side_panel_show_results (NpSidePanel *self)
       g_autofree char *value = format_length (results->projected_path_length, unit);
 
       set_row (self, NP_SIDE_PANEL_PATH, value, results->second_view_of_pair
-               ? "projected on the image; the true length comes from the pair"
-               : "projected on the image; the true length needs a second view", NULL);
+               ? _("projected on the image; the true length comes from the pair")
+               : _("projected on the image; the true length needs a second view"), NULL);
     }
   else if (results->has_projection)
-    set_row (self, NP_SIDE_PANEL_PATH, NULL, "down the beam: a point in this view; the length "
-             "needs a second view", NULL);
+    set_row (self, NP_SIDE_PANEL_PATH, NULL, _("down the beam: a point in this view; the length "
+             "needs a second view"), NULL);
   else
-    set_row (self, NP_SIDE_PANEL_PATH, NULL, "mark the target and the entry", NULL);
+    set_row (self, NP_SIDE_PANEL_PATH, NULL, _("mark the target and the entry"), NULL);
 
   /* Angle */
   if (results->has_angle)
@@ -309,10 +343,10 @@ _np_side_panel_show_results (NpSidePanel *self)
       g_autofree char *words = results->has_angle_ci
         ? np_planner_interval_source_describe (results, results->angle_ci_source) : NULL;
       g_autofree char *detail = results->has_angle_ci
-        ? g_strdup_printf ("to the skin · 95 %% interval %.0f – %.0f°%s%s",
+        ? g_strdup_printf (_("to the skin · 95 %% interval %.0f – %.0f°%s%s"),
                            results->insertion_angle_ci95[0], results->insertion_angle_ci95[1],
                            words != NULL ? ", " : "", words != NULL ? words : "")
-        : g_strdup ("to the skin; 90° is perpendicular");
+        : g_strdup (_("to the skin; 90° is perpendicular"));
 
       set_row (self, NP_SIDE_PANEL_ANGLE, value, detail, NULL);
     }
@@ -320,7 +354,7 @@ _np_side_panel_show_results (NpSidePanel *self)
     {
       g_autofree char *value = g_strdup_printf ("%.0f°", results->projected_angle_deg);
 
-      set_row (self, NP_SIDE_PANEL_ANGLE, value, "projected, to the image’s horizontal", NULL);
+      set_row (self, NP_SIDE_PANEL_ANGLE, value, _("projected, to the image’s horizontal"), NULL);
     }
   else
     set_row (self, NP_SIDE_PANEL_ANGLE, NULL, NULL, NULL);
@@ -331,12 +365,12 @@ _np_side_panel_show_results (NpSidePanel *self)
       g_autofree char *value = g_strdup_printf ("%u mm", results->needle_mm);
       g_autofree char *gauges = gauges_text (results->gauges);
       g_autofree char *rule = results->needle_from_interval
-        ? g_strdup_printf ("shortest standard length covering the upper end of the path’s 95 %% "
-                           "interval (%.1f mm) with 10 mm outside", results->needle_basis)
-        : g_strdup_printf ("shortest standard length covering the path (%.1f mm) with 10 mm "
-                           "outside; the interval’s upper end is used once known",
+        ? g_strdup_printf (_("shortest standard length covering the upper end of the path’s 95 %% "
+                           "interval (%.1f mm) with 10 mm outside"), results->needle_basis)
+        : g_strdup_printf (_("shortest standard length covering the path (%.1f mm) with 10 mm "
+                           "outside; the interval’s upper end is used once known"),
                            results->needle_basis);
-      g_autofree char *detail = g_strdup_printf ("%g in%s%s · %s", results->needle_inch,
+      g_autofree char *detail = g_strdup_printf (_("%g in%s%s · %s"), results->needle_inch,
                                                  gauges != NULL ? " · " : "",
                                                  gauges != NULL ? gauges : "", rule);
 
@@ -344,7 +378,7 @@ _np_side_panel_show_results (NpSidePanel *self)
     }
   else
     set_row (self, NP_SIDE_PANEL_NEEDLE, NULL,
-             results->has_path && !results->calibrated ? "needs a calibration" : NULL, NULL);
+             results->has_path && !results->calibrated ? _("needs a calibration") : NULL, NULL);
 
   update_clearance (self, results);
 
@@ -356,8 +390,8 @@ _np_side_panel_show_results (NpSidePanel *self)
                         : results->visibility == NP_VISIBILITY_POOR ? "error" : NULL;
 
     set_row (self, NP_SIDE_PANEL_VISIBILITY, text,
-             text != NULL ? "in-plane: good ≤ 30°, caution to 50°, poor above"
-                          : "in-plane ultrasound only", style);
+             text != NULL ? _("in-plane: good ≤ 30°, caution to 50°, poor above")
+                          : _("in-plane ultrasound only"), style);
   }
 
   /* Field-of-view entry and walk-down: only where they apply. */
@@ -366,14 +400,14 @@ _np_side_panel_show_results (NpSidePanel *self)
     {
       g_autofree char *value = format_length (results->fov_entry_depth, unit);
 
-      set_row (self, NP_SIDE_PANEL_VIEW, value, "depth at which the needle enters the image",
+      set_row (self, NP_SIDE_PANEL_VIEW, value, _("depth at which the needle enters the image"),
                NULL);
     }
   show_row (self, NP_SIDE_PANEL_WALKDOWN, results->has_walkdown);
   if (results->has_walkdown)
     {
       g_autofree char *value = format_length (results->walkdown_offset, unit);
-      g_autofree char *detail = g_strdup_printf ("from the probe’s plane at %.0f° (walk-down)",
+      g_autofree char *detail = g_strdup_printf (_("from the probe’s plane at %.0f° (walk-down)"),
                                                  results->walkdown_angle_deg);
 
       set_row (self, NP_SIDE_PANEL_WALKDOWN, value, detail, NULL);
@@ -404,18 +438,18 @@ _np_side_panel_show_results (NpSidePanel *self)
               ? np_planner_interval_source_describe (results, c->ci_source) : NULL;
 
             if (c->entered)
-              clearance = g_strdup (" · crossed");
+              clearance = g_strdup (_(" · crossed"));
             else if (c->has_ci)
-              clearance = g_strdup_printf (" · clearance %s, 95 %% interval %.1f – %.1f %s%s%s%s",
+              clearance = g_strdup_printf (_(" · clearance %s, 95 %% interval %.1f – %.1f %s%s%s%s"),
                                            length, c->clearance_ci95[0], c->clearance_ci95[1],
                                            unit, words != NULL ? ", " : "",
                                            words != NULL ? words : "",
-                                           c->margin_at_risk ? " · the margin may be breached"
+                                           c->margin_at_risk ? _(" · the margin may be breached")
                                                              : "");
             else
-              clearance = g_strdup_printf (" · clearance %s", length);
+              clearance = g_strdup_printf (_(" · clearance %s"), length);
           }
-        subtitle = g_strdup_printf ("%s · margin %.1f mm%s", np_structure_kind_label (structure->kind),
+        subtitle = g_strdup_printf (_("%s · margin %.1f mm%s"), np_structure_kind_label (structure->kind),
                                     structure->margin_mm, clearance != NULL ? clearance : "");
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       }
@@ -442,7 +476,7 @@ _np_side_panel_show_results (NpSidePanel *self)
           {
             char *flagged = m->outside_reason != NULL && !m->valid
                             ? g_strconcat (value, " · ", m->outside_reason, NULL)
-                            : g_strconcat (value, " · outside the calibrated region", NULL);
+                            : g_strconcat (value, _(" · outside the calibrated region"), NULL);
 
             g_free (value);
             value = flagged;
@@ -487,14 +521,14 @@ _np_side_panel_init_results (NpSidePanel *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *value = gtk_label_new ("—");
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), result_rows[i].title);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(result_rows[i].title));
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
       gtk_label_set_xalign (GTK_LABEL (value), 1);
       gtk_widget_set_valign (value, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (value, "np-result-value");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), value);
       adw_preferences_group_add (self->results_group, row);
-      self->rows[i] = (ResultRow) { result_rows[i].key, result_rows[i].title,
+      self->rows[i] = (ResultRow) { result_rows[i].key, _(result_rows[i].title),
                                     ADW_ACTION_ROW (row), GTK_LABEL (value) };
     }
   show_row (self, NP_SIDE_PANEL_VIEW, FALSE);

@@ -11,6 +11,8 @@
 
 #include "np-side-panel-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-plan-labels.h"
 
 #include <adwaita.h>
@@ -93,12 +95,12 @@ sync_approaches (NpSidePanel  *self,
 
       g_ptr_array_set_size (self->approach_ids, 0);
       g_ptr_array_add (self->approach_ids, NULL);
-      gtk_string_list_append (model, "None");
+      gtk_string_list_append (model, _("None"));
       for (guint i = 0; i < n_approaches; i++)
         if (approach_fits (&approaches[i], plan))
           {
             g_ptr_array_add (self->approach_ids, g_strdup (approaches[i].id));
-            gtk_string_list_append (model, approaches[i].name);
+            gtk_string_list_append (model, _(approaches[i].name));
           }
       adw_combo_row_set_model (self->approach_row, G_LIST_MODEL (model));
     }
@@ -111,7 +113,7 @@ sync_approaches (NpSidePanel  *self,
     const NpApproach *approach = np_approach_lookup (plan->approach);
 
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->approach_row),
-                                 approach != NULL ? approach->note : NULL);
+                                 approach != NULL ? _(approach->note) : NULL);
   }
 }
 
@@ -124,7 +126,7 @@ ask (GtkWidget *row,
     gtk_widget_add_css_class (row, "warning");
   else
     gtk_widget_remove_css_class (row, "warning");
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), unset ? "Not chosen yet" : NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), unset ? _("Not chosen yet") : NULL);
 }
 
 static void
@@ -159,9 +161,9 @@ sync_case (NpSidePanel  *self,
                                      plan->probe == NP_PROBE_UNSPECIFIED);
   if (plan->site == NP_SITE_UNSPECIFIED || plan->side == NP_SIDE_UNSPECIFIED)
     {
-      summary = g_strdup_printf ("Choose the %s · %s",
+      summary = g_strdup_printf (_("Choose the %s · %s"),
                                  plan->site == NP_SITE_UNSPECIFIED
-                                 ? (plan->side == NP_SIDE_UNSPECIFIED ? "site and side" : "site")
+                                 ? (plan->side == NP_SIDE_UNSPECIFIED ? _("site and side") : "site")
                                  : "side",
                                  np_modality_label (plan->modality));
     }
@@ -195,14 +197,14 @@ sync_calibration (NpSidePanel  *self,
         {
           value = g_strdup_printf ("%.4f mm/px", calibration->mm_per_px_x);
           se = calibration->se_mm_per_px_x > 0
-            ? g_strdup_printf ("± %.4f mm/px (standard error)", calibration->se_mm_per_px_x)
-            : g_strdup ("standard error not known");
+            ? g_strdup_printf (_("± %.4f mm/px (standard error)"), calibration->se_mm_per_px_x)
+            : g_strdup (_("standard error not known"));
         }
       else
         {
           value = g_strdup_printf ("%.4f × %.4f", calibration->mm_per_px_x,
                                    calibration->mm_per_px_y);
-          se = g_strdup_printf ("mm/px in x × y · ± %.4f × %.4f", calibration->se_mm_per_px_x,
+          se = g_strdup_printf (_("mm/px in x × y · ± %.4f × %.4f"), calibration->se_mm_per_px_x,
                                 calibration->se_mm_per_px_y);
         }
       subtitle = g_strdup_printf ("%s\n%s", se,
@@ -211,8 +213,8 @@ sync_calibration (NpSidePanel  *self,
     }
   else
     {
-      value = g_strdup ("Not calibrated");
-      subtitle = g_strdup ("Measurements are in px (image pixels). Calibrate to see millimetres.");
+      value = g_strdup (_("Not calibrated"));
+      subtitle = g_strdup (_("Measurements are in px (image pixels). Calibrate to see millimetres."));
       gtk_widget_add_css_class (value_label, "error");
     }
   gtk_label_set_text (self->calibration_value, value);
@@ -222,24 +224,24 @@ sync_calibration (NpSidePanel  *self,
                                calibrated ? calibration->note : NULL);
 
   if (np_calibration_get_n_regions (calibration) > 1)
-    region = g_strdup_printf ("%u ultrasound regions of the scanner, each with its own pixel "
-                              "size; a value is in mm only inside one of them",
+    region = g_strdup_printf (_("%u ultrasound regions of the scanner, each with its own pixel "
+                              "size; a value is in mm only inside one of them"),
                               np_calibration_get_n_regions (calibration));
   else if (np_calibration_get_n_regions (calibration) == 1)
-    region = g_strdup_printf ("The scanner's ultrasound region, x %.0f – %.0f px, y %.0f – %.0f "
-                              "px; a value reaching outside it is in px",
+    region = g_strdup_printf (_("The scanner's ultrasound region, x %.0f – %.0f px, y %.0f – %.0f "
+                              "px; a value reaching outside it is in px"),
                               calibration->region.x,
                               calibration->region.x + calibration->region.width,
                               calibration->region.y,
                               calibration->region.y + calibration->region.height);
   else if (calibration->has_region)
-    region = g_strdup_printf ("x %.0f – %.0f px, y %.0f – %.0f px; measurements outside it are "
-                              "flagged", calibration->region.x,
+    region = g_strdup_printf (_("x %.0f – %.0f px, y %.0f – %.0f px; measurements outside it are "
+                              "flagged"), calibration->region.x,
                               calibration->region.x + calibration->region.width,
                               calibration->region.y,
                               calibration->region.y + calibration->region.height);
   else
-    region = g_strdup (calibrated ? "The whole frame" : "—");
+    region = g_strdup (calibrated ? _("The whole frame") : "—");
   adw_action_row_set_subtitle (self->region_row, region);
 
   /* The file's pixel size is an offer, not a default. */
@@ -255,12 +257,12 @@ sync_calibration (NpSidePanel  *self,
       /* A scanner's own calibration says where it comes from, not its dpi. */
       if (self->file_is_dicom)
         offer = g_strdup_printf ("%.4f mm/px %s%s", mm, self->file_calibration->note,
-                                 in_use ? " · in use" : "");
+                                 in_use ? _(" · in use") : "");
       else
         offer = g_strdup_printf ("%.4f mm/px (%.0f dpi)%s%s", mm, 25.4 / mm,
-                                 suspicious ? " — a usual screen or print resolution, most "
-                                              "likely not a calibration of this image" : "",
-                                 in_use ? " · in use" : "");
+                                 suspicious ? _(" — a usual screen or print resolution, most "
+                                              "likely not a calibration of this image") : "",
+                                 in_use ? _(" · in use") : "");
       suspicious = suspicious && !self->file_is_dicom;
       adw_action_row_set_subtitle (self->file_calibration_row, offer);
       gtk_widget_set_visible (GTK_WIDGET (self->file_calibration_row), TRUE);
@@ -278,18 +280,18 @@ sync_calibration (NpSidePanel  *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->speed_spin), ultrasound);
   /* An X-ray has no speed of sound: the row is not offered at all. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->calibration_details_row),
-                                 ultrasound ? "Region and speed of sound" : "Valid region");
+                                 ultrasound ? _("Region and speed of sound") : _("Valid region"));
   gtk_widget_set_visible (GTK_WIDGET (self->speed_row), ultrasound);
   gtk_widget_set_visible (GTK_WIDGET (self->speed_note), ultrasound);
   _np_side_panel_sync_tissue (self, plan);
   if (!ultrasound)
-    speed = g_strdup ("Fluoroscopy: the speed of sound does not apply.");
+    speed = g_strdup (_("Fluoroscopy: the speed of sound does not apply."));
   else if (fabs (plan->speed_of_sound_m_s - NP_PLANNER_SPEED_ASSUMED_M_S) < 0.5)
-    speed = g_strdup ("Depths are scaled by c / 1540 m/s. At 1540 m/s, the speed the scanner "
-                      "assumes, they are as the scanner shows them.");
+    speed = g_strdup (_("Depths are scaled by c / 1540 m/s. At 1540 m/s, the speed the scanner "
+                      "assumes, they are as the scanner shows them."));
   else
-    speed = g_strdup_printf ("Depths are scaled by c / 1540 m/s: at %.0f m/s every depth is "
-                             "multiplied by %.3f.", plan->speed_of_sound_m_s,
+    speed = g_strdup_printf (_("Depths are scaled by c / 1540 m/s: at %.0f m/s every depth is "
+                             "multiplied by %.3f."), plan->speed_of_sound_m_s,
                              plan->speed_of_sound_m_s / NP_PLANNER_SPEED_ASSUMED_M_S);
   gtk_label_set_text (self->speed_note, speed);
 }
@@ -363,15 +365,15 @@ sync_structures (NpSidePanel  *self,
 
   clear_list (self->structures_list);
   if (plan->structures->len == 0)
-    empty_row (self->structures_list, "None yet. Outline vessels, nerves and bone with the "
-               "Avoid tool (A).");
+    empty_row (self->structures_list, _("None yet. Outline vessels, nerves and bone with the "
+               "Avoid tool (A)."));
   for (guint i = 0; i < plan->structures->len; i++)
     {
       const NpStructure *s = g_ptr_array_index (plan->structures, i);
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *button = delete_button ("Delete this structure");
+      GtkWidget *button = delete_button (_("Delete this structure"));
       GtkWidget *edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-      g_autofree char *subtitle = g_strdup_printf ("%s · margin %.1f mm", np_structure_kind_label (s->kind),
+      g_autofree char *subtitle = g_strdup_printf (_("%s · margin %.1f mm"), np_structure_kind_label (s->kind),
                                                    s->margin_mm);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
@@ -384,7 +386,7 @@ sync_structures (NpSidePanel  *self,
       g_object_set_data (G_OBJECT (button), "np-index", GUINT_TO_POINTER (i));
       g_signal_connect (button, "clicked", G_CALLBACK (delete_mark_cb), self);
       gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (edit, "Change its label, kind or margin");
+      gtk_widget_set_tooltip_text (edit, _("Change its label, kind or margin"));
       gtk_widget_add_css_class (edit, "flat");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "win.edit-structure");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "u", i);
@@ -415,7 +417,7 @@ sync_measurements (NpSidePanel  *self,
   for (guint i = 0; i < plan->measurements->len; i++)
     {
       GtkWidget *row = adw_action_row_new ();
-      GtkWidget *button = delete_button ("Delete this measurement");
+      GtkWidget *button = delete_button (_("Delete this measurement"));
       const char *what = np_mark_describe (plan, NP_OVERLAY_MARK_MEASUREMENT, i);
       g_autofree char *title = g_strdup_printf ("%u. %c%s", i + 1, g_ascii_toupper (what[0]),
                                                 what + 1);
@@ -510,37 +512,37 @@ combo_changed_cb (AdwComboRow *row,
   if (row == self->modality_row)
     {
       plan->modality = selected;
-      description = "Set modality";
+      description = _("Set modality");
     }
   else if (row == self->probe_row)
     {
       plan->probe = selected;
-      description = "Set probe";
+      description = _("Set probe");
     }
   else if (row == self->site_row)
     {
       plan->site = selected;
-      description = "Set site";
+      description = _("Set site");
     }
   else if (row == self->side_row)
     {
       plan->side = selected;
-      description = "Set side";
+      description = _("Set side");
     }
   else if (row == self->condition_row)
     {
       plan->condition = selected;
-      description = "Set condition";
+      description = _("Set condition");
     }
   else if (row == self->technique_row)
     {
       plan->technique = selected;
-      description = "Set technique";
+      description = _("Set technique");
     }
   else if (row == self->injectate_row)
     {
       plan->injectate = selected;
-      description = "Set injectate";
+      description = _("Set injectate");
     }
   else if (row == self->approach_row)
     {
@@ -556,7 +558,7 @@ combo_changed_cb (AdwComboRow *row,
           if (plan->modality == NP_MODALITY_ULTRASOUND)
             plan->probe = approach->probe;
         }
-      description = "Set approach";
+      description = _("Set approach");
     }
   else
     g_return_if_reached ();
@@ -585,7 +587,7 @@ volume_changed_cb (GtkSpinButton *spin,
     return;
   plan = np_document_dup_plan (self->document);
   plan->volume_ml = gtk_spin_button_get_value (spin);
-  edit (self, g_steal_pointer (&plan), "Set volume");
+  edit (self, g_steal_pointer (&plan), _("Set volume"));
 }
 
 static void
@@ -598,7 +600,7 @@ speed_changed_cb (GtkSpinButton *spin,
     return;
   plan = np_document_dup_plan (self->document);
   plan->speed_of_sound_m_s = gtk_spin_button_get_value (spin);
-  edit (self, g_steal_pointer (&plan), "Set speed of sound");
+  edit (self, g_steal_pointer (&plan), _("Set speed of sound"));
 }
 
 /* A field that was applied gives the keyboard back, so the next tool key
@@ -636,8 +638,8 @@ entry_applied_cb (AdwEntryRow *row,
     np_plan_set_string (&plan->patient_name, value);
   else
     np_plan_set_string (&plan->patient_id, value);
-  edit (self, g_steal_pointer (&plan), row == self->clinician_row ? "Set clinician"
-                                                                  : "Set patient");
+  edit (self, g_steal_pointer (&plan), row == self->clinician_row ? _("Set clinician")
+                                                                  : _("Set patient"));
   return_focus (self);
 }
 
@@ -661,7 +663,7 @@ use_file_calibration_cb (GtkButton   *button,
   plan = np_document_dup_plan (self->document);
   np_calibration_free (plan->calibration);
   plan->calibration = np_calibration_copy (self->file_calibration);
-  edit (self, g_steal_pointer (&plan), "Use pixel size from file");
+  edit (self, g_steal_pointer (&plan), _("Use pixel size from file"));
 }
 
 static void
@@ -909,8 +911,10 @@ static void
 set_model (AdwComboRow       *row,
            const char *const *names)
 {
-  g_autoptr(GtkStringList) model = gtk_string_list_new (names);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
 
+  for (guint i = 0; names[i] != NULL; i++)
+    gtk_string_list_append (model, _(names[i]));
   adw_combo_row_set_model (row, G_LIST_MODEL (model));
 }
 

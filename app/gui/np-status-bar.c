@@ -9,6 +9,8 @@
 
 #include "np-status-bar.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 /* The line under the canvas: where the pointer is on the frame (image
@@ -170,7 +172,7 @@ np_status_bar_set_cursor (NpStatusBar  *self,
 
       position = g_strdup_printf ("%.1f, %.1f px  ·  %.1f, %.1f mm%s", point.x, point.y, mm.x,
                                   mm.y, np_calibration_contains (self->calibration, point)
-                                        ? "" : " (outside the calibrated region)");
+                                        ? "" : _(" (outside the calibrated region)"));
     }
   else
     position = g_strdup_printf ("%.1f, %.1f px", point.x, point.y);

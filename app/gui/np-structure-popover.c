@@ -9,6 +9,8 @@
 
 #include "np-structure-popover.h"
 
+#include <glib/gi18n.h>
+
 /* Asks for a structure's label, kind and safety margin when its outline is
  * closed (or when the user edits one). The margin follows the kind's
  * default for the approach until the user types one. Closing the popover
@@ -134,9 +136,9 @@ np_structure_popover_prepare (NpStructurePopover *self,
   self->responded = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->closed_switch), can_choose_closed);
   gtk_widget_set_visible (GTK_WIDGET (self->closed_label), can_choose_closed);
-  gtk_label_set_text (self->heading, editing ? "Edit Structure" : "Structure to Avoid");
-  gtk_button_set_label (self->add_button, editing ? "_Apply" : "_Add");
-  gtk_button_set_label (self->discard_button, editing ? "_Cancel" : "_Discard");
+  gtk_label_set_text (self->heading, editing ? _("Edit Structure") : _("Structure to Avoid"));
+  gtk_button_set_label (self->add_button, editing ? _("_Apply") : _("_Add"));
+  gtk_button_set_label (self->discard_button, editing ? _("_Cancel") : _("_Discard"));
 }
 
 const char *

@@ -11,6 +11,8 @@
 
 #include "np-training-library.h"
 
+#include <glib/gi18n.h>
+
 #include <adwaita.h>
 #include <math.h>
 
@@ -246,7 +248,7 @@ make_case_card (NpTrainingLibrary *self,
     gtk_label_new (np_case_difficulty_label (library_case->difficulty));
   GdkTexture *texture = g_hash_table_lookup (self->thumbnails, library_case->plan_path);
   static const char *const difficulty_classes[] = { "easy", "medium", "hard" };
-  g_autofree char *tooltip = g_strdup_printf ("Practise “%s” on its own", library_case->title);
+  g_autofree char *tooltip = g_strdup_printf (_("Practise “%s” on its own"), library_case->title);
 
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "np-case-card");
@@ -316,11 +318,12 @@ refilter (NpTrainingLibrary *self)
                          make_case_card (self, g_ptr_array_index (self->shown, i)));
 
   if (self->cases->len == 0)
-    count = g_strdup ("No cases found");
+    count = g_strdup (_("No cases found"));
   else if (n == self->cases->len)
-    count = g_strdup_printf (n == 1 ? "%u case" : "%u cases", n);
+    count = g_strdup_printf (ngettext ("%u case", "%u cases", n), n);
   else
-    count = g_strdup_printf ("%u of %u cases", n, self->cases->len);
+    count = g_strdup_printf (ngettext ("%u of %u case", "%u of %u cases", self->cases->len),
+                             n, self->cases->len);
   gtk_label_set_text (self->library_count_label, count);
 
   /* Sessions take between one and all of the cases shown. */
@@ -338,13 +341,13 @@ refilter (NpTrainingLibrary *self)
   else
     {
       adw_status_page_set_title (self->library_empty_page,
-                                 self->cases->len == 0 ? "No Training Cases"
-                                                       : "No Cases Match the Filters");
+                                 self->cases->len == 0 ? _("No Training Cases")
+                                                       : _("No Cases Match the Filters"));
       adw_status_page_set_description (self->library_empty_page,
                                        self->cases->len == 0
-                                       ? "No plan file with an expert answer was found in the "
-                                         "case folders listed below."
-                                       : "Choose another site, modality or difficulty.");
+                                       ? _("No plan file with an expert answer was found in the "
+                                         "case folders listed below.")
+                                       : _("Choose another site, modality or difficulty."));
       gtk_stack_set_visible_child_name (self->library_stack, "empty");
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SHOWN]);
@@ -370,7 +373,7 @@ scan_done_cb (GObject      *source_object,
   if (scan == NULL)
     {
       self->cases = g_ptr_array_new_with_free_func ((GDestroyNotify) np_case_free);
-      _np_training_view_show_error (GTK_WIDGET (self), "Could Not Read the Training Cases", error);
+      _np_training_view_show_error (GTK_WIDGET (self), _("Could Not Read the Training Cases"), error);
     }
   else
     {
@@ -434,8 +437,8 @@ update_library_hint (NpTrainingLibrary *self)
   g_autofree char *user_dir = np_case_library_dup_user_dir ();
   g_autofree char *display = g_filename_display_name (user_dir);
   g_autofree char *text =
-    g_strdup_printf ("Click a case to practise it on its own. Your own cases — a plan file with "
-                     "an expert answer next to its frame — go in %s.", display);
+    g_strdup_printf (_("Click a case to practise it on its own. Your own cases — a plan file with "
+                     "an expert answer next to its frame — go in %s."), display);
 
   gtk_label_set_text (self->library_hint_label, text);
 }

@@ -11,6 +11,8 @@
 
 #include "np-training-practice.h"
 
+#include <glib/gi18n.h>
+
 #include "np-canvas-image.h"
 #include "np-error.h"
 #include "np-plan-file.h"
@@ -91,7 +93,7 @@ format_metric (const NpTrainingScore *score,
     case NP_TRAINING_METRIC_TARGET_ERROR:
       return g_strdup_printf ("%.1f %s", score->target_error, unit);
     case NP_TRAINING_METRIC_TARGET_HIT:
-      return g_strdup (score->target_hit ? "Hit" : "Missed");
+      return g_strdup (score->target_hit ? _("Hit") : _("Missed"));
     case NP_TRAINING_METRIC_ENTRY_DEVIATION:
       if (!score->has_entry_deviation)
         return g_strdup ("—");
@@ -103,7 +105,7 @@ format_metric (const NpTrainingScore *score,
     case NP_TRAINING_METRIC_DEPTH_ERROR:
       if (!score->has_depth_error)
         return g_strdup ("—");
-      return g_strdup_printf ("%+.1f mm (%+.0f %%)", score->depth_error_mm,
+      return g_strdup_printf (_("%+.1f mm (%+.0f %%)"), score->depth_error_mm,
                               score->depth_error_percent);
     case NP_TRAINING_METRIC_PATH_LENGTH_RATIO:
       if (!score->has_path_length_ratio)
@@ -118,7 +120,7 @@ format_metric (const NpTrainingScore *score,
         return g_strdup ("—");
       return g_strdup_printf ("%.0f %s²", score->swept_area, unit);
     case NP_TRAINING_METRIC_CRITICAL_ERROR:
-      return g_strdup (score->critical_error ? "Yes" : "No");
+      return g_strdup (score->critical_error ? _("Yes") : _("No"));
     case NP_TRAINING_METRIC_SCORE:
     case NP_TRAINING_N_METRICS:
     default:
@@ -191,8 +193,8 @@ update_marks_label (NpTrainingPractice *self)
   gboolean entry = self->attempt != NULL &&
                    np_training_attempt_get_mark (self->attempt, NP_TRAINING_MARK_ENTRY, NULL);
 
-  text = g_strdup_printf ("Target: %s · Entry: %s", target ? "placed" : "not placed",
-                          entry ? "placed" : "not placed");
+  text = g_strdup_printf (_("Target: %s · Entry: %s"), target ? "placed" : _("not placed"),
+                          entry ? "placed" : _("not placed"));
   gtk_label_set_text (self->marks_label, text);
 }
 
@@ -202,16 +204,16 @@ update_instruction (NpTrainingPractice *self)
   const char *text;
 
   if (self->loading)
-    text = "Loading the case…";
+    text = _("Loading the case…");
   else if (self->attempt == NULL)
-    text = "This case could not be opened. Go on to the next case.";
+    text = _("This case could not be opened. Go on to the next case.");
   else if (self->tool == NP_TRAINING_MARK_TARGET)
-    text = "Click where the needle tip should go (the target). Drag a mark to move it.";
+    text = _("Click where the needle tip should go (the target). Drag a mark to move it.");
   else if (np_training_attempt_get_in_plane (self->attempt))
-    text = "Click where the needle enters the skin: for this in-plane approach, at the end "
-           "of the probe, in line with the skin line. Drag a mark to move it.";
+    text = _("Click where the needle enters the skin: for this in-plane approach, at the end "
+           "of the probe, in line with the skin line. Drag a mark to move it.");
   else
-    text = "Click where the needle enters the skin. Drag a mark to move it.";
+    text = _("Click where the needle enters the skin. Drag a mark to move it.");
   gtk_label_set_text (self->instruction_label, text);
 }
 
@@ -507,8 +509,8 @@ load_case_thread (GTask        *task,
       g_autofree char *display = g_filename_display_name (plan_path);
 
       g_set_error (&error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” has no expert answer (a target or an acceptable target region), so it "
-                   "cannot be practised", display);
+                   _("“%s” has no expert answer (a target or an acceptable target region), so it "
+                   "cannot be practised"), display);
     }
   if (error == NULL)
     frame_path = np_plan_file_resolve_frame (plan, plan_path, &error);
@@ -545,9 +547,9 @@ update_next_button (NpTrainingPractice *self)
   const char *label;
 
   if (!submitted)
-    label = self->last ? "Skip and Finish" : "Skip Case";
+    label = self->last ? _("Skip and Finish") : _("Skip Case");
   else
-    label = self->last ? "Finish" : "Next Case";
+    label = self->last ? _("Finish") : _("Next Case");
   gtk_button_set_label (self->next_button, label);
   gtk_widget_set_visible (GTK_WIDGET (self->end_button), !self->last);
   if (submitted)
@@ -593,11 +595,11 @@ load_case_done_cb (GObject      *source_object,
   if (data == NULL)
     {
       np_canvas_set_frame (self->canvas, NULL);
-      gtk_label_set_text (self->case_title_label, "Case not available");
+      gtk_label_set_text (self->case_title_label, _("Case not available"));
       gtk_label_set_text (self->case_info_label, error->message);
       set_loading (self, FALSE);
       show_panel (self);
-      _np_training_view_show_error (GTK_WIDGET (self), "Could Not Open the Case", error);
+      _np_training_view_show_error (GTK_WIDGET (self), _("Could Not Open the Case"), error);
       return;
     }
 
@@ -620,7 +622,7 @@ load_case_done_cb (GObject      *source_object,
                           np_modality_label (expert->modality),
                           np_case_difficulty_label (difficulty),
                           np_calibration_is_calibrated (calibration) ? ""
-                                                                     : " · not calibrated (px)");
+                                                                     : _(" · not calibrated (px)"));
   gtk_label_set_text (self->case_title_label, title);
   gtk_label_set_text (self->case_info_label, info);
 
@@ -636,10 +638,10 @@ load_case_done_cb (GObject      *source_object,
   gtk_widget_set_sensitive (GTK_WIDGET (self->depth_spin), has_depth);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->depth_spin),
                                has_depth
-                               ? "How deep below the skin you think the target is, before "
-                                 "any number is shown"
-                               : "This case cannot check a depth: it is not calibrated, or a "
-                                 "single fluoroscopy view shows no depth");
+                               ? _("How deep below the skin you think the target is, before "
+                                 "any number is shown")
+                               : _("This case cannot check a depth: it is not calibrated, or a "
+                                 "single fluoroscopy view shows no depth"));
 
   self->tool = NP_TRAINING_MARK_TARGET;
   sync_tool_toggles (self);
@@ -685,7 +687,7 @@ make_metric_row (const NpTrainingScore *score,
 
   if (penalty >= 0.05)
     {
-      g_autofree char *points = g_strdup_printf ("−%.1f points", penalty);
+      g_autofree char *points = g_strdup_printf (_("−%.1f points"), penalty);
       GtkWidget *points_label = gtk_label_new (points);
 
       gtk_label_set_xalign (GTK_LABEL (points_label), 0);
@@ -717,7 +719,7 @@ fill_score_panel (NpTrainingPractice *self)
   if (score->critical_error)
     {
       const char *why = score->explanation[NP_TRAINING_METRIC_CRITICAL_ERROR];
-      g_autofree char *text = g_strdup_printf ("Critical error\n%s", why != NULL ? why : "");
+      g_autofree char *text = g_strdup_printf (_("Critical error\n%s"), why != NULL ? why : "");
       gtk_label_set_text (self->critical_label, text);
     }
 
@@ -725,9 +727,9 @@ fill_score_panel (NpTrainingPractice *self)
                       score->explanation[NP_TRAINING_METRIC_SCORE] != NULL
                       ? score->explanation[NP_TRAINING_METRIC_SCORE] : "");
   /* The overlay's colours (np-overlay.h): orange target, violet expert. */
-  legend = g_strdup_printf ("<span foreground=\"#E69F00\">●</span> Your plan (“your target”)    "
+  legend = g_strdup_printf (_("<span foreground=\"#E69F00\">●</span> Your plan (“your target”)    "
                             "<span foreground=\"#%02X%02X%02X\">●</span> Expert’s answer "
-                            "(dashed, region hatched)",
+                            "(dashed, region hatched)"),
                             NP_OVERLAY_EXPERT_R, NP_OVERLAY_EXPERT_G, NP_OVERLAY_EXPERT_B);
   gtk_label_set_markup (self->legend_label, legend);
 
@@ -1119,7 +1121,7 @@ np_training_practice_submit (NpTrainingPractice  *self,
 
   if (self->attempt == NULL || self->loading)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, "There is no open attempt to submit");
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID, _("There is no open attempt to submit"));
       return FALSE;
     }
 

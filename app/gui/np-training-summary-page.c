@@ -11,6 +11,8 @@
 
 #include "np-training-summary-page.h"
 
+#include <glib/gi18n.h>
+
 #include <adwaita.h>
 
 #include "np-training-view-private.h"
@@ -112,14 +114,14 @@ fill_cases_table (NpTrainingSummaryPage *self,
                   NpTrainingSession     *session,
                   const char *const     *titles)
 {
-  static const char *const headings[] = { "#", "Case", "Score" };
+  static const char *const headings[] = { "#", N_("Case"), N_("Score") };
   guint n_cases = np_training_session_get_n_cases (session);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cases_grid))) != NULL)
     gtk_grid_remove (self->cases_grid, child);
   for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
-    add_cell (self->cases_grid, headings[i], i, 0, TRUE, 1);
+    add_cell (self->cases_grid, _(headings[i]), i, 0, TRUE, 1);
 
   for (guint i = 0; i < n_cases; i++)
     {
@@ -137,12 +139,12 @@ fill_cases_table (NpTrainingSummaryPage *self,
           title = folder;
         }
       if (score == NULL)
-        value = g_strdup ("Skipped");
+        value = g_strdup (_("Skipped"));
       else if (score->critical_error)
         {
           g_autofree char *number = _np_training_view_format_score (score->score);
 
-          value = g_strdup_printf ("%s (critical error)", number);
+          value = g_strdup_printf (_("%s (critical error)"), number);
         }
       else
         value = _np_training_view_format_score (score->score);
@@ -158,15 +160,15 @@ fill_summary_table (NpTrainingSummaryPage *self,
 {
   /* Best and worst single attempts, in each metric's own direction (the
    * label under the table says which way). */
-  static const char *const headings[] = { "Metric", "Attempts", "Mean", "SD", "Best attempt",
-                                          "Worst attempt" };
+  static const char *const headings[] = { N_("Metric"), N_("Attempts"), N_("Mean"), "SD", N_("Best attempt"),
+                                          N_("Worst attempt") };
   GtkWidget *child;
   int row = 1;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->summary_grid))) != NULL)
     gtk_grid_remove (self->summary_grid, child);
   for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
-    add_summary_cell (self, headings[i], i, 0, TRUE);
+    add_summary_cell (self, _(headings[i]), i, 0, TRUE);
 
   for (guint i = 0; i <= NP_TRAINING_VIEW_N_SHOWN_METRICS; i++)
     {
@@ -189,8 +191,8 @@ fill_summary_table (NpTrainingSummaryPage *self,
       if (yes_no)
         {
           /* A share of attempts has no spread worth a number here. */
-          name = metric == NP_TRAINING_METRIC_TARGET_HIT ? "Targets hit"
-                                                         : "Critical errors";
+          name = metric == NP_TRAINING_METRIC_TARGET_HIT ? _("Targets hit")
+                                                         : _("Critical errors");
           sd = g_strdup ("—");
           best = g_strdup ("—");
           worst = g_strdup ("—");
@@ -218,10 +220,10 @@ update_history_label (NpTrainingSummaryPage *self,
   g_autofree char *text = NULL;
 
   if (save_error != NULL)
-    text = g_strdup_printf ("This session could not be saved: %s", save_error->message);
+    text = g_strdup_printf (_("This session could not be saved: %s"), save_error->message);
   else if (self->history == NULL)
-    text = g_strdup_printf ("The training history could not be read, so it is left as it "
-                            "is and nothing is added to it: %s",
+    text = g_strdup_printf (_("The training history could not be read, so it is left as it "
+                            "is and nothing is added to it: %s"),
                             self->history_error != NULL ? self->history_error->message : "");
   else
     {
@@ -230,10 +232,10 @@ update_history_label (NpTrainingSummaryPage *self,
       g_autofree char *path = g_filename_display_name (file);
 
       if (n == 0)
-        text = g_strdup_printf ("No session finished yet. Finished sessions are kept in %s.",
+        text = g_strdup_printf (_("No session finished yet. Finished sessions are kept in %s."),
                                 path);
       else
-        text = g_strdup_printf (n == 1 ? "%u session, kept in %s." : "%u sessions, kept in %s.",
+        text = g_strdup_printf (ngettext ("%u session, kept in %s.", "%u sessions, kept in %s.", n),
                                 n, path);
     }
   gtk_label_set_text (self->history_label, text);
@@ -397,21 +399,23 @@ np_training_summary_page_show_session (NpTrainingSummaryPage *self,
   fill_cases_table (self, session, titles);
 
   if (saved)
-    saved_text = "Saved to your training history.";
+    saved_text = _("Saved to your training history.");
   else if (n_scored == 0)
-    saved_text = "Nothing was scored, so nothing was added to your history.";
+    saved_text = _("Nothing was scored, so nothing was added to your history.");
   else
-    saved_text = "Not saved to your history (see below).";
+    saved_text = _("Not saved to your history (see below).");
 
   if (single_case)
-    cases = g_strdup ("One case practised on its own.");
+    cases = g_strdup (_("One case practised on its own."));
   else
-    cases = g_strdup_printf ("%u case%s in the order of seed %u: %u scored, %u skipped.",
-                             n_cases, n_cases == 1 ? "" : "s",
+    cases = g_strdup_printf (ngettext ("%u case in the order of seed %u: %u scored, %u skipped.",
+                                       "%u cases in the order of seed %u: %u scored, %u skipped.",
+                                       n_cases),
+                             n_cases,
                              np_training_session_get_seed (session), n_scored,
                              n_cases - n_scored);
   subtitle = g_strdup_printf ("%s %s", cases, saved_text);
-  gtk_label_set_text (self->summary_title_label, "Session Complete");
+  gtk_label_set_text (self->summary_title_label, _("Session Complete"));
   gtk_label_set_text (self->summary_subtitle_label, subtitle);
   if (n_scored > 0)
     fill_summary_table (self, session);
@@ -433,10 +437,10 @@ np_training_summary_page_show_progress (NpTrainingSummaryPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->summary_table_frame), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->best_worst_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->cases_frame), FALSE);
-  gtk_label_set_text (self->summary_title_label, "Your Progress");
+  gtk_label_set_text (self->summary_title_label, _("Your Progress"));
   gtk_label_set_text (self->summary_subtitle_label,
-                      "The mean score of each finished session, with whiskers of one "
-                      "standard deviation. Sessions with a critical error are ringed in red.");
+                      _("The mean score of each finished session, with whiskers of one "
+                      "standard deviation. Sessions with a critical error are ringed in red."));
   update_history_label (self, NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self->chart_area));
 }

@@ -12,6 +12,8 @@
 
 #include "np-training-view-private.h"
 
+#include <glib/gi18n.h>
+
 #include <adwaita.h>
 #include <math.h>
 
@@ -98,7 +100,7 @@ _np_training_view_show_error (GtkWidget    *widget,
     return;
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root), heading,
                                                        error->message));
-  adw_message_dialog_add_response (dialog, "close", "_Close");
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
   gtk_window_present (GTK_WINDOW (dialog));
@@ -203,9 +205,9 @@ load_current_case (NpTrainingView *self)
   g_autofree char *progress = NULL;
 
   if (self->single_case)
-    progress = g_strdup ("Practice · one case");
+    progress = g_strdup (_("Practice · one case"));
   else
-    progress = g_strdup_printf ("Case %u of %u · seed %u", position + 1, n_cases,
+    progress = g_strdup_printf (_("Case %u of %u · seed %u"), position + 1, n_cases,
                                 np_training_session_get_seed (self->session));
   np_training_practice_load (self->practice, path, library_case, progress,
                              position + 1 >= n_cases);
@@ -272,7 +274,7 @@ finish_session (NpTrainingView *self)
       else if (np_training_history_append (self->history, self->session, NULL, &self->save_error))
         self->session_saved = TRUE;
       if (self->save_error != NULL)
-        _np_training_view_show_error (GTK_WIDGET (self), "Could Not Save the Session",
+        _np_training_view_show_error (GTK_WIDGET (self), _("Could Not Save the Session"),
                                       self->save_error);
     }
   show_summary (self);
@@ -308,7 +310,7 @@ case_activated_cb (NpTrainingView    *self,
   g_autoptr(GError) error = NULL;
 
   if (!np_training_view_practise_case (self, plan_path, &error))
-    _np_training_view_show_error (GTK_WIDGET (self), "Could Not Open the Case", error);
+    _np_training_view_show_error (GTK_WIDGET (self), _("Could Not Open the Case"), error);
 }
 
 /* Actions */
@@ -334,7 +336,7 @@ submit_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   if (!np_training_view_submit (self, &error))
-    _np_training_view_show_error (widget, "Could Not Score the Attempt", error);
+    _np_training_view_show_error (widget, _("Could Not Score the Attempt"), error);
 }
 
 static void
@@ -363,7 +365,7 @@ start_session_action (GtkWidget  *widget,
 
   if (!np_training_view_start_session (self, np_training_library_get_session_cases (self->library),
                                        np_training_library_get_seed (self->library), &error))
-    _np_training_view_show_error (widget, "Could Not Start the Session", error);
+    _np_training_view_show_error (widget, _("Could Not Start the Session"), error);
 }
 
 static void
@@ -417,19 +419,19 @@ export_response_cb (NpTrainingView       *self,
       if (np_training_history_export_csv (self->history, path, &error))
         {
           g_autofree char *display = g_filename_display_name (path);
-          g_autofree char *text = g_strdup_printf ("History exported to %s", display);
+          g_autofree char *text = g_strdup_printf (_("History exported to %s"), display);
 
           show_toast (self, text);
         }
       else
-        _np_training_view_show_error (GTK_WIDGET (self), "Could Not Export the History", error);
+        _np_training_view_show_error (GTK_WIDGET (self), _("Could Not Export the History"), error);
     }
   else if (file != NULL)
     {
       g_autoptr(GError) error =
         g_error_new_literal (NP_ERROR, NP_ERROR_IO,
-                             "The history can only be exported to a local folder");
-      _np_training_view_show_error (GTK_WIDGET (self), "Could Not Export the History", error);
+                             _("The history can only be exported to a local folder"));
+      _np_training_view_show_error (GTK_WIDGET (self), _("Could Not Export the History"), error);
     }
 
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
@@ -450,12 +452,12 @@ export_history_action (GtkWidget  *widget,
       gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
       return;
     }
-  self->chooser = gtk_file_chooser_native_new ("Export History as CSV",
+  self->chooser = gtk_file_chooser_native_new (_("Export History as CSV"),
                                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               "_Export", "_Cancel");
+                                               _("_Export"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_filter_set_name (filter, "CSV files");
+  gtk_file_filter_set_name (filter, _("CSV files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
   gtk_file_filter_add_suffix (filter, "csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);

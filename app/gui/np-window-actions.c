@@ -11,6 +11,8 @@
 
 #include "np-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-approach.h"
 #include "np-calibration-dialog.h"
 #include "np-mark-handle.h"
@@ -68,15 +70,15 @@ open_action (GtkWidget  *widget,
       return;
     }
 
-  self->chooser = gtk_file_chooser_native_new ("Open Frame or Plan", GTK_WINDOW (self),
+  self->chooser = gtk_file_chooser_native_new (_("Open Frame or Plan"), GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               "_Open", "_Cancel");
+                                               _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
 
   /* By name: DICOM files often have no extension, so "All files" is
    * offered too and the loader tells the format from the content. */
-  gtk_file_filter_set_name (any_filter, "Frames and plans");
-  gtk_file_filter_set_name (image_filter, "Frames (DICOM, PNG, JPEG)");
+  gtk_file_filter_set_name (any_filter, _("Frames and plans"));
+  gtk_file_filter_set_name (image_filter, _("Frames (DICOM, PNG, JPEG)"));
   for (guint i = 0; i < G_N_ELEMENTS (frame_patterns); i++)
     {
       gtk_file_filter_add_pattern (any_filter, frame_patterns[i]);
@@ -88,11 +90,11 @@ open_action (GtkWidget  *widget,
   gtk_file_filter_add_pattern (any_filter, "*.JSON");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), any_filter);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), image_filter);
-  gtk_file_filter_set_name (plan_filter, "Plans (JSON)");
+  gtk_file_filter_set_name (plan_filter, _("Plans (JSON)"));
   gtk_file_filter_add_pattern (plan_filter, "*.json");
   gtk_file_filter_add_pattern (plan_filter, "*.JSON");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), plan_filter);
-  gtk_file_filter_set_name (all_filter, "All files");
+  gtk_file_filter_set_name (all_filter, _("All files"));
   gtk_file_filter_add_pattern (all_filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all_filter);
 
@@ -329,7 +331,7 @@ structure_response_cb (NpWindow           *self,
       if (structure->shape != NP_SHAPE_ELLIPSE && structure->points->len >= 3)
         structure->shape = np_structure_popover_get_closed (popover) ? NP_SHAPE_POLYGON
                                                                      : NP_SHAPE_POLYLINE;
-      description = g_strdup_printf ("Edit %s", structure->label != NULL && *structure->label
+      description = g_strdup_printf (_("Edit %s"), structure->label != NULL && *structure->label
                                                 ? structure->label : "structure");
       np_document_edit (self->document, g_steal_pointer (&plan), description);
       return;
@@ -430,7 +432,7 @@ recommend_entry_action (GtkWidget  *widget,
   recommendation = np_plan_analysis_recommend_entry (self->analysis, &error);
   if (recommendation == NULL)
     {
-      np_window_show_error (self, "Could Not Recommend an Entry", error);
+      np_window_show_error (self, _("Could Not Recommend an Entry"), error);
       return;
     }
 
@@ -438,16 +440,16 @@ recommend_entry_action (GtkWidget  *widget,
   plan->has_entry = TRUE;
   plan->entry = recommendation->entry;
   np_document_edit (self->document, g_steal_pointer (&plan),
-                    recommendation->feasible ? "Recommended entry" : "Least-bad entry");
+                    recommendation->feasible ? _("Recommended entry") : _("Least-bad entry"));
 
   if (recommendation->feasible)
-    text = g_strdup_printf ("Entry moved: %s", recommendation->reason);
+    text = g_strdup_printf (_("Entry moved: %s"), recommendation->reason);
   else
-    text = g_strdup_printf ("No entry meets every constraint: %s The entry shows the least-bad "
-                            "option; Ctrl+Z puts yours back.", recommendation->reason);
+    text = g_strdup_printf (_("No entry meets every constraint: %s The entry shows the least-bad "
+                            "option; Ctrl+Z puts yours back."), recommendation->reason);
   np_side_panel_set_recommendation (self->side_panel, text, recommendation->feasible);
-  np_window_show_toast (self, recommendation->feasible ? "Entry moved to the recommended point"
-                                                       : "No entry meets every constraint");
+  np_window_show_toast (self, recommendation->feasible ? _("Entry moved to the recommended point")
+                                                       : _("No entry meets every constraint"));
 }
 
 /* Class and instance set-up */

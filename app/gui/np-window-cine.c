@@ -11,6 +11,8 @@
 
 #include "np-window-private.h"
 
+#include <glib/gi18n.h>
+
 /* Page Up and Page Down step this many frames. */
 #define FRAME_PAGE 10
 /* The strip shows at most this many thumbnails, evenly spread. */
@@ -82,7 +84,7 @@ update_frame_bar (NpWindow *self)
     return;
 
   update_thumbs (self);
-  label = g_strdup_printf ("Frame %u of %u", self->cine_wanted + 1, n_frames);
+  label = g_strdup_printf (_("Frame %u of %u"), self->cine_wanted + 1, n_frames);
   gtk_label_set_text (self->frame_label, label);
   self->cine_updating_scale = TRUE;
   gtk_adjustment_configure (adjustment, self->cine_wanted + 1, 1, n_frames, 1, FRAME_PAGE, 0);
@@ -90,7 +92,7 @@ update_frame_bar (NpWindow *self)
   gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                               playing ? "Pause (K)" : "Play the loop (K)");
+                               playing ? _("Pause (K)") : _("Play the loop (K)"));
 }
 
 /* The plan records the still it was made on, as one undoable step. */
@@ -105,7 +107,7 @@ record_frame (NpWindow *self)
     return;
   plan = np_document_dup_plan (self->document);
   plan->dicom_frame_number = self->cine_shown + 1;
-  description = g_strdup_printf ("Plan on frame %u", plan->dicom_frame_number);
+  description = g_strdup_printf (_("Plan on frame %u"), plan->dicom_frame_number);
   self->cine_updating_document = TRUE;
   np_document_edit (self->document, g_steal_pointer (&plan), description);
   self->cine_updating_document = FALSE;
@@ -151,7 +153,7 @@ read_done_cb (GObject      *source_object,
       g_clear_handle_id (&self->cine_play_id, g_source_remove);
       self->cine_wanted = self->cine_shown;
       update_frame_bar (self);
-      np_window_show_error (self, "Could Not Read the Frame", error);
+      np_window_show_error (self, _("Could Not Read the Frame"), error);
       return;
     }
 
@@ -337,7 +339,7 @@ build_thumbs (NpWindow *self)
       gtk_widget_set_focus_on_click (button, FALSE);
       g_ptr_array_add (self->cine_thumbs, button);
       /* As thumb_frame() says once the strip is complete. */
-      tooltip = g_strdup_printf ("Frame %u", (guint) ((guint64) k * n_frames / n_thumbs) + 1);
+      tooltip = g_strdup_printf (_("Frame %u"), (guint) ((guint64) k * n_frames / n_thumbs) + 1);
       gtk_widget_set_tooltip_text (button, tooltip);
       g_signal_connect_object (button, "clicked", G_CALLBACK (thumb_clicked_cb), self,
                                G_CONNECT_SWAPPED);

@@ -12,6 +12,8 @@
 
 #include "np-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-error.h"
 #include "np-file.h"
 #include "np-plan-file.h"
@@ -142,7 +144,7 @@ locate_chooser_response_cb (GtkFileChooserNative *chooser,
     {
       relative = np_plan_file_relative_frame_path (request->plan_path, frame_path, &error);
       if (relative == NULL)
-        np_window_show_error (self, "Could Not Use That Frame", error);
+        np_window_show_error (self, _("Could Not Use That Frame"), error);
       else
         {
           np_plan_set_string (&request->plan->frame_path, relative);
@@ -171,10 +173,10 @@ locate_frame (NpWindow *self,
   request->plan = plan;
   request->plan_path = g_strdup (plan_path);
 
-  chooser = gtk_file_chooser_native_new ("Locate the Frame", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Use Frame", "_Cancel");
+  chooser = gtk_file_chooser_native_new (_("Locate the Frame"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Use Frame"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_filter_set_name (filter, "Frames (PNG images)");
+  gtk_file_filter_set_name (filter, _("Frames (PNG images)"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
@@ -212,9 +214,9 @@ offer_to_locate_frame (NpWindow     *self,
   request->plan = plan;
   request->plan_path = g_strdup (plan_path);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Frame Not Found",
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Frame Not Found"),
                                                        body));
-  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "locate", "_Locate Frame…",
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "locate", _("_Locate Frame…"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "locate", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "locate");
@@ -244,9 +246,9 @@ _np_window_open_plan (NpWindow *self,
   if (path == NULL)
     {
       g_set_error (&error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot open “%s”: plans must be files on this computer, because the frame "
-                   "is found next to them", display);
-      np_window_show_error (self, "Could Not Open the Plan", error);
+                   _("Cannot open “%s”: plans must be files on this computer, because the frame "
+                   "is found next to them"), display);
+      np_window_show_error (self, _("Could Not Open the Plan"), error);
       return;
     }
 
@@ -254,7 +256,7 @@ _np_window_open_plan (NpWindow *self,
   if (plan == NULL)
     {
       _np_window_forget_recent (file);
-      np_window_show_error (self, "Could Not Open the Plan", error);
+      np_window_show_error (self, _("Could Not Open the Plan"), error);
       return;
     }
 
@@ -268,8 +270,8 @@ _np_window_open_plan (NpWindow *self,
     {
       g_autofree char *plan_name = g_filename_display_basename (path);
       g_autofree char *frame_name = g_filename_display_name (plan->frame_path);
-      g_autofree char *problem = g_strdup_printf ("“%s” was made on the frame “%s”, which is not "
-                                                  "in the plan’s folder any more",
+      g_autofree char *problem = g_strdup_printf (_("“%s” was made on the frame “%s”, which is not "
+                                                  "in the plan’s folder any more"),
                                                   plan_name, frame_name);
 
       offer_to_locate_frame (self, g_steal_pointer (&plan), path, problem);
@@ -296,19 +298,19 @@ _np_window_warn_frame_mismatch (NpWindow   *self,
   AdwMessageDialog *dialog;
 
   if (plan->frame_sha256 == NULL)
-    body = g_strdup_printf ("“%s” does not record a checksum of its frame, so NeedlePlan cannot "
+    body = g_strdup_printf (_("“%s” does not record a checksum of its frame, so NeedlePlan cannot "
                             "tell whether “%s” is the image it was made on. Check that every "
-                            "mark sits on the anatomy it names.", plan_name, frame_name);
+                            "mark sits on the anatomy it names."), plan_name, frame_name);
   else
-    body = g_strdup_printf ("“%s” is not the image “%s” was made on: its SHA-256 checksum "
+    body = g_strdup_printf (_("“%s” is not the image “%s” was made on: its SHA-256 checksum "
                             "differs. The frame may have been edited, re-exported or replaced, "
                             "and the marks may not sit on the anatomy they were placed on. Check "
                             "every mark before relying on the plan; saving records the new "
-                            "frame’s checksum.", frame_name, plan_name);
+                            "frame’s checksum."), frame_name, plan_name);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       "The Frame Has Changed", body));
-  adw_message_dialog_add_response (dialog, "close", "_I Will Check the Marks");
+                                                       _("The Frame Has Changed"), body));
+  adw_message_dialog_add_response (dialog, "close", _("_I Will Check the Marks"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
   gtk_window_present (GTK_WINDOW (dialog));
@@ -505,7 +507,7 @@ run_pending (NpWindow *self)
         np_document_set_path (self->document, NULL);
         _np_window_update_title (self);
         _np_window_offer_calibration (self, frame);
-        np_window_show_toast (self, "New plan on the same frame");
+        np_window_show_toast (self, _("New plan on the same frame"));
       }
       break;
     case NP_PENDING_CLOSE:
@@ -596,9 +598,9 @@ save_chooser_response_cb (NpWindow             *self,
       g_autofree char *name = g_file_get_parse_name (file);
 
       g_set_error (&error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot save “%s”: plans are saved on this computer, next to their frame",
+                   _("Cannot save “%s”: plans are saved on this computer, next to their frame"),
                    name);
-      np_window_show_error (self, "Could Not Save the Plan", error);
+      np_window_show_error (self, _("Could Not Save the Plan"), error);
       return;
     }
 
@@ -609,14 +611,14 @@ save_chooser_response_cb (NpWindow             *self,
       {
         self->pending = NP_PENDING_NONE;
         g_clear_object (&self->pending_file);
-        np_window_show_error (self, "Could Not Save the Plan", error);
+        np_window_show_error (self, _("Could Not Save the Plan"), error);
         return;
       }
   }
 
   {
     g_autofree char *basename = g_filename_display_basename (path);
-    g_autofree char *text = g_strdup_printf ("Saved “%s”", basename);
+    g_autofree char *text = g_strdup_printf (_("Saved “%s”"), basename);
 
     np_window_show_toast (self, text);
   }
@@ -639,11 +641,11 @@ save_as (NpWindow        *self,
     }
 
   self->after_save_as = after;
-  self->save_chooser = gtk_file_chooser_native_new ("Save Plan", GTK_WINDOW (self),
+  self->save_chooser = gtk_file_chooser_native_new (_("Save Plan"), GTK_WINDOW (self),
                                                     GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                    "_Save", "_Cancel");
+                                                    _("_Save"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
-  gtk_file_filter_set_name (filter, "Plans (JSON)");
+  gtk_file_filter_set_name (filter, _("Plans (JSON)"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
   /* A plan saved away from its frame refers to it with "..", which breaks
@@ -687,12 +689,12 @@ save (NpWindow        *self,
     }
   if (!_np_window_save_to_path (self, path, FALSE, &error))
     {
-      np_window_show_error (self, "Could Not Save the Plan", error);
+      np_window_show_error (self, _("Could Not Save the Plan"), error);
       return FALSE;
     }
   {
     g_autofree char *basename = g_filename_display_basename (path);
-    g_autofree char *text = g_strdup_printf ("Saved “%s”", basename);
+    g_autofree char *text = g_strdup_printf (_("Saved “%s”"), basename);
 
     np_window_show_toast (self, text);
   }
@@ -758,31 +760,31 @@ _np_window_run_after_prompt (NpWindow        *self,
   else if (self->file != NULL)
     {
       g_autofree char *basename = g_file_get_basename (self->file);
-      name = g_strdup_printf ("the plan on “%s”", basename);
+      name = g_strdup_printf (_("the plan on “%s”"), basename);
     }
   switch (action)
     {
     case NP_PENDING_CLOSE:
-      heading = "Save Changes Before Closing?";
+      heading = _("Save Changes Before Closing?");
       break;
     case NP_PENDING_NEW:
-      heading = "Save Changes Before Starting a New Plan?";
+      heading = _("Save Changes Before Starting a New Plan?");
       break;
     case NP_PENDING_OPEN:
     case NP_PENDING_NONE:
     default:
-      heading = "Save Changes Before Opening Another File?";
+      heading = _("Save Changes Before Opening Another File?");
       break;
     }
   body = path != NULL
-    ? g_strdup_printf ("“%s” has changes that are not saved. If you discard them, they are lost.",
+    ? g_strdup_printf (_("“%s” has changes that are not saved. If you discard them, they are lost."),
                        name)
-    : g_strdup_printf ("The marks on %s have never been saved. If you discard them, they are "
-                       "lost.", name != NULL ? name : "this frame");
+    : g_strdup_printf (_("The marks on %s have never been saved. If you discard them, they are "
+                       "lost."), name != NULL ? name : _("this frame"));
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard", "_Discard",
-                                    "save", "_Save", NULL);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "discard", _("_Discard"),
+                                    "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "save");

@@ -11,6 +11,8 @@
 
 #include "np-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-application.h"
 #include "np-auto-calibration.h"
 #include "np-calibration.h"
@@ -92,7 +94,7 @@ load_dicom (const char     *path,
       g_autofree char *name = g_filename_display_name (path);
 
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                   "Cannot open “%s”: the plan was made on frame %u, but the file has %u frames",
+                   _("Cannot open “%s”: the plan was made on frame %u, but the file has %u frames"),
                    name, index + 1, np_dicom_helper_get_info (helper)->frames);
       np_dicom_helper_close (helper);
       return NULL;
@@ -146,14 +148,14 @@ load_frame (GFile          *file,
       (guint64) g_file_info_get_size (info) > MAX (NP_PNG_MAX_FILE_SIZE, NP_JPEG_MAX_FILE_SIZE))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot open “%s”: the file is larger than the %u MB limit", name,
+                   _("Cannot open “%s”: the file is larger than the %u MB limit"), name,
                    (guint) (MAX (NP_PNG_MAX_FILE_SIZE, NP_JPEG_MAX_FILE_SIZE) / (1024 * 1024)));
       return NULL;
     }
   if (info == NULL ||
       !g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot open “%s”: %s", name,
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot open “%s”: %s"), name,
                    local_error->message);
       return NULL;
     }
@@ -270,7 +272,7 @@ load_done_cb (GObject      *source_object,
 
           _np_window_forget_recent (plan_file);
         }
-      np_window_show_error (self, "Could Not Open the Frame", error);
+      np_window_show_error (self, _("Could Not Open the Frame"), error);
       return;
     }
 

@@ -205,7 +205,7 @@ _np_window_rebuild_recent_menu (NpWindow *self)
     gtk_menu_button_set_menu_model (self->recent_button, G_MENU_MODEL (menu));
   gtk_widget_set_sensitive (GTK_WIDGET (self->recent_button), count > 0);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->recent_button),
-                               count > 0 ? "Recent frames and plans" : "Nothing opened yet");
+                               count > 0 ? _("Recent frames and plans") : _("Nothing opened yet"));
 
   g_list_free (ours);
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);

@@ -11,6 +11,8 @@
 
 #include "np-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-autosave.h"
 #include "np-export-actions.h"
 #include "np-jpeg.h"
@@ -85,10 +87,10 @@ update_history_actions (NpWindow *self)
 {
   const char *undo = np_document_get_undo_label (self->document);
   const char *redo = np_document_get_redo_label (self->document);
-  g_autofree char *undo_tip = undo != NULL ? g_strdup_printf ("Undo “%s” (Ctrl+Z)", undo)
-                                           : g_strdup ("Nothing to undo (Ctrl+Z)");
-  g_autofree char *redo_tip = redo != NULL ? g_strdup_printf ("Redo “%s” (Ctrl+Shift+Z)", redo)
-                                           : g_strdup ("Nothing to redo (Ctrl+Shift+Z)");
+  g_autofree char *undo_tip = undo != NULL ? g_strdup_printf (_("Undo “%s” (Ctrl+Z)"), undo)
+                                           : g_strdup (_("Nothing to undo (Ctrl+Z)"));
+  g_autofree char *redo_tip = redo != NULL ? g_strdup_printf (_("Redo “%s” (Ctrl+Shift+Z)"), redo)
+                                           : g_strdup (_("Nothing to redo (Ctrl+Shift+Z)"));
   gboolean planning = !np_window_get_training (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
@@ -147,9 +149,9 @@ _np_window_update_title (NpWindow *self)
     }
 
   if (dirty)
-    g_string_append (subtitle, "Unsaved changes · ");
+    g_string_append (subtitle, _("Unsaved changes · "));
   if (self->frame_mismatch)
-    g_string_append (subtitle, "Frame differs from the plan’s · ");
+    g_string_append (subtitle, _("Frame differs from the plan’s · "));
   if (folder != NULL)
     g_string_append_printf (subtitle, "%s · ", folder);
   g_string_append_printf (subtitle, "%u × %u px", np_frame_get_width (frame),
@@ -159,7 +161,7 @@ _np_window_update_title (NpWindow *self)
     g_string_append_printf (subtitle, " · %s", format);
 
   shown = g_strdup_printf ("%s%s", dirty ? "• " : "", name);
-  title = g_strdup_printf ("%s — NeedlePlan", shown);
+  title = g_strdup_printf (_("%s — NeedlePlan"), shown);
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, shown);
   adw_window_title_set_subtitle (self->window_title, subtitle->str);
@@ -235,7 +237,7 @@ np_window_show_error (NpWindow     *self,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
                                                        error->message));
-  adw_message_dialog_add_response (dialog, "close", "_Close");
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
   gtk_window_present (GTK_WINDOW (dialog));
@@ -322,6 +324,54 @@ _np_window_open_file_now (NpWindow *self,
 
 /* Results */
 
+/* What the canvas draws, in words for a screen reader: the marks, the
+ * depth and path, the structures and the warnings. */
+static char *
+describe_plan (const NpPlan        *plan,
+               const NpPlanResults *results)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_structures = plan->structures != NULL ? plan->structures->len : 0;
+
+  if (plan->has_target)
+    g_string_append_printf (text, _("Target at %.0f, %.0f px. "), plan->target.x, plan->target.y);
+  else
+    g_string_append (text, _("No target marked. "));
+  if (plan->has_entry)
+    g_string_append_printf (text, _("Entry at %.0f, %.0f px. "), plan->entry.x, plan->entry.y);
+  else
+    g_string_append (text, _("No entry marked. "));
+  if (results != NULL && results->has_depth)
+    g_string_append_printf (text, _("Target depth %.1f %s. "), results->depth, results->unit);
+  if (results != NULL && results->has_path)
+    g_string_append_printf (text, _("Needle path %.1f %s"), results->path_length, results->unit);
+  if (results != NULL && results->has_path && results->has_angle)
+    g_string_append_printf (text, _(" at %.0f° to the skin"), results->insertion_angle_deg);
+  if (results != NULL && results->has_path)
+    g_string_append (text, ". ");
+  g_string_append_printf (text, ngettext ("%u structure to avoid. ", "%u structures to avoid. ",
+                                          n_structures), n_structures);
+  if (results != NULL && results->warnings != NULL && results->warnings->len > 0)
+    {
+      g_string_append (text, ngettext ("Warning: ", "Warnings: ", results->warnings->len));
+      for (guint i = 0; i < results->warnings->len; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? "; " : "",
+                                (const char *) g_ptr_array_index (results->warnings, i));
+      g_string_append (text, ".");
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_canvas_description (NpWindow *self)
+{
+  g_autofree char *description = describe_plan (np_document_get_plan (self->document),
+                                                np_plan_analysis_get_results (self->analysis));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
 /* The analysis replaced or completed the results: the overlay shows them. */
 static void
 analysis_results_cb (NpWindow       *self,
@@ -329,6 +379,7 @@ analysis_results_cb (NpWindow       *self,
                      NpPlanAnalysis *analysis)
 {
   np_canvas_queue_overlay_redraw (self->canvas);
+  update_canvas_description (self);
 }
 
 /* Millimetres in the status line on a calibrated frame, unless the
@@ -352,6 +403,7 @@ document_changed_cb (NpWindow   *self,
   update_status_calibration (self);
   update_history_actions (self);
   _np_window_cine_sync (self);
+  update_canvas_description (self);
 }
 
 static void
@@ -425,7 +477,7 @@ drop_cb (NpWindow      *self,
   if (count > 1)
     {
       g_autofree char *text =
-        g_strdup_printf ("Opened the first of %u files: a window shows one frame", count);
+        g_strdup_printf (_("Opened the first of %u files: a window shows one frame"), count);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
     }
   return TRUE;
@@ -656,7 +708,7 @@ autosave_failed_cb (NpWindow     *self,
                     const GError *error,
                     NpAutosave   *autosave)
 {
-  g_autofree char *text = g_strdup_printf ("Autosave failed: %s", error->message);
+  g_autofree char *text = g_strdup_printf (_("Autosave failed: %s"), error->message);
 
   np_window_show_toast (self, text);
 }

@@ -78,6 +78,13 @@ check -f "$datadir/glib-2.0/schemas/$app_id.gschema.xml" "GSettings schema"
 check -f "$datadir/icons/hicolor/scalable/apps/$app_id.svg" "scalable app icon"
 check -f "$datadir/icons/hicolor/symbolic/apps/$app_id-symbolic.svg" "symbolic app icon"
 check -d "$datadir/needleplan/cases" "case library folder"
+# Translations (po/): the German catalogue, merged into the desktop file too.
+check -f "$datadir/locale/de/LC_MESSAGES/needleplan.mo" "German message catalogue"
+if grep -q '^Comment\[de\]=' "$dest$datadir/applications/$app_id.desktop" 2>/dev/null; then
+  ok "desktop file carries the German comment"
+else
+  not_ok "desktop file carries the German comment"
+fi
 
 # The metainfo is installed after substitution, never as the template.
 if grep -q '@[A-Z_]*@' "$dest$datadir/metainfo/$app_id.metainfo.xml" 2>/dev/null; then
