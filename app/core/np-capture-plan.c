@@ -73,28 +73,12 @@ find_source (const NpPlan *plan,
   return NULL;
 }
 
-/**
- * np_capture_plan_new:
- * @info: the capture's header facts (np_dicom_helper_get_info())
- * @capture_path: where the capture is
- * @cache: (nullable): instances retrieved from a PACS, searched for the
- *   source by its SOP Instance UID
- *
- * Reads the plan inside a NeedlePlan Secondary Capture and finds the frame
- * to reopen it on: the source frame where the plan last saw it, beside the
- * capture (by the plan's relative path) or in @cache; else the capture
- * itself, whose top rows are the source frame at its own resolution (the
- * caption band is below), so the marks keep their coordinates. On the
- * capture the plan then names the capture as its frame.
- *
- * Returns: (transfer full) (nullable): the plan and its frame, or %NULL
- *   with @error set when the file carries no plan or an unreadable one
- */
-NpCapturePlan *
-np_capture_plan_new (const NpDicomInfo  *info,
-                     const char         *capture_path,
-                     NpPacsCache        *cache,
-                     GError            **error)
+static NpCapturePlan *
+capture_plan_new (const NpDicomInfo  *info,
+                  const char         *capture_path,
+                  gboolean            search,
+                  NpPacsCache        *cache,
+                  GError            **error)
 {
   g_autofree char *display = NULL;
   g_autofree char *context = NULL;
@@ -132,7 +116,7 @@ np_capture_plan_new (const NpDicomInfo  *info,
     capture->source_name = g_strdup (plan->dicom_sop_instance_uid != NULL
                                       ? plan->dicom_sop_instance_uid : "");
 
-  source = find_source (plan, capture_path, cache);
+  source = search ? find_source (plan, capture_path, cache) : NULL;
   if (source != NULL)
     {
       capture->frame_path = g_steal_pointer (&source);
@@ -157,4 +141,44 @@ np_capture_plan_new (const NpDicomInfo  *info,
     }
   capture->plan = g_steal_pointer (&plan);
   return g_steal_pointer (&capture);
+}
+
+/**
+ * np_capture_plan_new:
+ * @info: the capture's header facts (np_dicom_helper_get_info())
+ * @capture_path: where the capture is
+ * @cache: (nullable): instances retrieved from a PACS, searched for the
+ *   source by its SOP Instance UID
+ *
+ * Reads the plan inside a NeedlePlan Secondary Capture and finds the frame
+ * to reopen it on: the source frame where the plan last saw it, beside the
+ * capture (by the plan's relative path) or in @cache; else the capture
+ * itself, whose top rows are the source frame at its own resolution (the
+ * caption band is below), so the marks keep their coordinates. On the
+ * capture the plan then names the capture as its frame.
+ *
+ * Returns: (transfer full) (nullable): the plan and its frame, or %NULL
+ *   with @error set when the file carries no plan or an unreadable one
+ */
+NpCapturePlan *
+np_capture_plan_new (const NpDicomInfo  *info,
+                     const char         *capture_path,
+                     NpPacsCache        *cache,
+                     GError            **error)
+{
+  return capture_plan_new (info, capture_path, TRUE, cache, error);
+}
+
+/**
+ * np_capture_plan_new_on_capture:
+ *
+ * As np_capture_plan_new(), without looking for the source: for when the
+ * source was found but could not be read.
+ */
+NpCapturePlan *
+np_capture_plan_new_on_capture (const NpDicomInfo  *info,
+                                const char         *capture_path,
+                                GError            **error)
+{
+  return capture_plan_new (info, capture_path, FALSE, NULL, error);
 }

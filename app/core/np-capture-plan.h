@@ -30,6 +30,9 @@ NpCapturePlan *np_capture_plan_new  (const NpDicomInfo  *info,
                                      const char         *capture_path,
                                      NpPacsCache        *cache,
                                      GError            **error);
+NpCapturePlan *np_capture_plan_new_on_capture (const NpDicomInfo  *info,
+                                               const char         *capture_path,
+                                               GError            **error);
 void           np_capture_plan_free (NpCapturePlan      *capture);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpCapturePlan, np_capture_plan_free)

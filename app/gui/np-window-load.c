@@ -11,7 +11,10 @@
 
 #include "np-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include "np-application.h"
+#include "np-capture-plan.h"
 #include "np-cine.h"
 #include "np-dicom-helper.h"
 #include "np-error.h"
@@ -40,6 +43,9 @@ typedef struct
   char *sha256;            /* of the file as read, NULL when unknown */
   gboolean checked;        /* a plan's frame was compared with its SHA-256 */
   gboolean matches;
+  NpCapturePlan *capture;  /* the plan a NeedlePlan Secondary Capture carries, or NULL */
+  GFile *source_file;      /* the capture's source frame, shown instead of it, or NULL */
+  GError *capture_error;   /* why a capture's plan could not be reopened */
 } LoadResult;
 
 static void
@@ -58,6 +64,9 @@ load_result_free (LoadResult *result)
   g_clear_pointer (&result->frame, np_frame_unref);
   g_clear_pointer (&result->image, np_canvas_image_free);
   g_clear_pointer (&result->sha256, g_free);
+  g_clear_pointer (&result->capture, np_capture_plan_free);
+  g_clear_object (&result->source_file);
+  g_clear_error (&result->capture_error);
   if (result->helper != NULL)
     np_dicom_helper_close (result->helper);
   g_clear_object (&result->helper);
@@ -156,6 +165,60 @@ load_frame (GFile          *file,
 }
 
 static void
+close_helper (NpDicomHelper **helper)
+{
+  if (*helper != NULL)
+    np_dicom_helper_close (*helper);
+  g_clear_object (helper);
+}
+
+/* A NeedlePlan Secondary Capture opened as a frame reopens as the plan it
+ * carries: on its source frame when that is found and reads, else on the
+ * capture's own pixels (np-capture-plan.c). A plan that cannot be read
+ * leaves the capture shown as an image, with the reason. */
+static void
+reopen_capture (GFile        *file,
+                LoadResult   *result,
+                GCancellable *cancellable)
+{
+  const NpDicomInfo *info = np_frame_get_dicom_info (result->frame);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(NpPacsCache) cache = NULL;
+  g_autoptr(GFile) source = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GError) error = NULL;
+  NpDicomHelper *helper = NULL;
+  NpFrame *frame;
+
+  if (info == NULL || !info->needleplan_plan_inside || path == NULL)
+    return;
+  cache = np_pacs_cache_new_default ();
+  result->capture = np_capture_plan_new (info, path, cache, &result->capture_error);
+  if (result->capture == NULL || result->capture->on_capture)
+    return;
+
+  source = g_file_new_for_path (result->capture->frame_path);
+  frame = load_frame (source, result->capture->frame_index, cancellable, &sha256, &helper, &error);
+  if (frame == NULL)
+    {
+      g_info ("%s", error->message);
+      g_clear_pointer (&result->capture, np_capture_plan_free);
+      result->capture = np_capture_plan_new_on_capture (info, path, &result->capture_error);
+      return;
+    }
+  close_helper (&result->helper);
+  result->helper = helper;
+  g_clear_pointer (&result->frame, np_frame_unref);
+  result->frame = frame;
+  g_free (result->sha256);
+  result->sha256 = g_steal_pointer (&sha256);
+  g_clear_pointer (&result->image, np_canvas_image_free);
+  result->image = np_canvas_image_new_for_view (frame, NP_PREFETCH_VIEW_WIDTH,
+                                                NP_PREFETCH_VIEW_HEIGHT);
+  result->source_file = g_steal_pointer (&source);
+}
+
+static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
@@ -189,10 +252,46 @@ load_thread (GTask        *task,
       result->image = np_canvas_image_new_for_view (result->frame, NP_PREFETCH_VIEW_WIDTH,
                                                     NP_PREFETCH_VIEW_HEIGHT);
     }
+  if (request->plan == NULL)
+    reopen_capture (request->file, result, cancellable);
   if (request->plan != NULL && request->plan_path != NULL)
     result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
                                                 &result->matches, NULL);
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) load_result_free);
+}
+
+/* Says in words how a Secondary Capture's plan was reopened; on the
+ * capture's pixels the note stays until dismissed. */
+static void
+note_capture (NpWindow   *self,
+              GFile      *file,
+              LoadResult *loaded)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *display = g_filename_display_name (name);
+  g_autofree char *note = NULL;
+  AdwToast *toast;
+
+  g_clear_pointer (&self->capture_note, g_free);
+  if (loaded->capture_error != NULL)
+    note = g_strdup_printf (_("The NeedlePlan plan inside “%s” cannot be reopened, so the file "
+                              "is shown as an image: %s"), display,
+                            loaded->capture_error->message);
+  else if (loaded->capture != NULL && loaded->capture->on_capture)
+    note = g_strdup_printf (_("The plan inside “%s” is open on the capture’s own pixels, since its "
+                              "source frame “%s” was not found. The overlay and caption saved with "
+                              "it are burned into the image; the marks drawn over them can be "
+                              "edited."), display, loaded->capture->source_name);
+  else if (loaded->capture != NULL)
+    note = g_strdup_printf (_("The plan inside “%s” is open on its source frame “%s”."), display,
+                            loaded->capture->source_name);
+  if (note == NULL)
+    return;
+  toast = adw_toast_new (note);
+  if (loaded->capture_error != NULL || loaded->capture->on_capture)
+    adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  self->capture_note = g_steal_pointer (&note);
 }
 
 static void
@@ -205,6 +304,7 @@ load_done_cb (GObject      *source_object,
   LoadRequest *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(LoadResult) loaded = g_task_propagate_pointer (task, &error);
+  GFile *shown;
   NpPlan *plan;
 
   /* A newer open replaced this one, or the window closed. */
@@ -221,8 +321,11 @@ load_done_cb (GObject      *source_object,
       return;
     }
 
+  shown = loaded->source_file != NULL ? loaded->source_file : request->file;
   if (request->plan != NULL)
     plan = g_steal_pointer (&request->plan);
+  else if (loaded->capture != NULL)
+    plan = g_steal_pointer (&loaded->capture->plan);
   else
     plan = _np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
   _np_window_set_cine (self, loaded->helper, loaded->frame, plan);
@@ -230,7 +333,8 @@ load_done_cb (GObject      *source_object,
   g_clear_object (&loaded->helper);
 
   self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
-  _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
+  _np_window_show_frame (self, shown, loaded->image, plan, request->plan_path);
+  note_capture (self, request->file, loaded);
   if (request->relocated)
     {
       /* The plan now names the located frame: saving it keeps that. */

@@ -95,6 +95,7 @@ struct _NpWindow
   gboolean frame_mismatch;       /* the plan's frame SHA-256 differs from the frame's */
   gboolean loading;
   GtkWidget *calibration_banner; /* NpCalibrationBanner over the canvas, once made */
+  char *capture_note;            /* how a Secondary Capture's plan was reopened, or NULL */
 };
 
 /* np-window.c */
