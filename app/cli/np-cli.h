@@ -49,5 +49,7 @@ int np_cli_optimize (int argc, char **argv);
 int np_cli_export (int argc, char **argv);
 int np_cli_phantom (int argc, char **argv);
 int np_cli_score (int argc, char **argv);
+int np_cli_find (int argc, char **argv);
+int np_cli_retrieve (int argc, char **argv);
 
 G_END_DECLS

@@ -633,6 +633,42 @@ np_dicom_helper_write (NpDicomHelper *self,
 }
 
 /**
+ * np_dicom_helper_call:
+ * @members: the request's header, its "request" member included (the
+ *   importer's `find` and `get`, docs/dicom.md)
+ * @payload: (nullable): bytes sent after the header
+ * @doing: for messages, e.g. "while searching the PACS"
+ *
+ * Sends one request other than open, frame and write, and waits for the
+ * reply within @timeout_ms.
+ *
+ * Returns: (transfer full) (nullable): the reply's payload (maybe empty)
+ */
+GBytes *
+np_dicom_helper_call (NpDicomHelper *self,
+                      JsonObject    *members,
+                      GBytes        *payload,
+                      guint          timeout_ms,
+                      const char    *doing,
+                      GError       **error)
+{
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(NpDicomMessage) reply = NULL;
+  GBytes *bytes = NULL;
+
+  g_return_val_if_fail (NP_IS_DICOM_HELPER (self), NULL);
+  g_return_val_if_fail (members != NULL && json_object_has_member (members, "request"), NULL);
+
+  /* The members' "request" replaces the encoder's "write". */
+  request = np_dicom_protocol_encode_write (members, payload != NULL ? payload : empty);
+  reply = transact (self, request, doing, timeout_ms, &bytes, error);
+  if (reply == NULL)
+    return NULL;
+  return bytes;
+}
+
+/**
  * np_dicom_helper_get_info:
  *
  * Returns: (transfer none) (nullable): the header facts, after a successful

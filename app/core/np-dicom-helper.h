@@ -40,6 +40,12 @@ GBytes            *np_dicom_helper_write        (NpDicomHelper  *self,
                                                  JsonObject     *members,
                                                  GBytes         *payload,
                                                  GError        **error);
+GBytes            *np_dicom_helper_call         (NpDicomHelper  *self,
+                                                 JsonObject     *members,
+                                                 GBytes         *payload,
+                                                 guint           timeout_ms,
+                                                 const char     *doing,
+                                                 GError        **error);
 void               np_dicom_helper_close        (NpDicomHelper  *self);
 gboolean           np_dicom_helper_is_running   (NpDicomHelper  *self);
 GPid               np_dicom_helper_get_pid      (NpDicomHelper  *self);

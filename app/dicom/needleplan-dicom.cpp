@@ -12,6 +12,7 @@
  */
 
 #include "np-dicom-file.h"
+#include "np-dicom-query.h"
 #include "np-dicom-writer.h"
 
 #include <dcmtk/oflog/oflog.h>
@@ -101,6 +102,22 @@ serve (void *data)
         {
           std::vector<uint8_t> bytes;
           if (!np::write_dicom (request, payload, bytes, failure))
+            send_failure (worker->out, failure);
+          else
+            {
+              header.add_int ("payload", static_cast<long long> (bytes.size ()));
+              np::write_message (worker->out, header.str (), bytes.data (), bytes.size ());
+            }
+        }
+      else if (what == "find" || what == "get")
+        {
+          std::string json;
+          std::vector<uint8_t> bytes;
+          bool done = what == "find" ? np::query_find (request, json, failure)
+                                     : np::query_get (request, bytes, failure);
+          if (what == "find")
+            bytes.assign (json.begin (), json.end ());
+          if (!done)
             send_failure (worker->out, failure);
           else
             {
