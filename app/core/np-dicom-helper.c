@@ -465,6 +465,8 @@ error_code_from_helper (const char *code)
     { "corrupt", NP_ERROR_CORRUPT },
     { "too-large", NP_ERROR_TOO_LARGE },
     { "invalid", NP_ERROR_INVALID },
+    { "io", NP_ERROR_IO },
+    { "timeout", NP_ERROR_TIMEOUT },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
@@ -633,39 +635,36 @@ np_dicom_helper_write (NpDicomHelper *self,
 }
 
 /**
- * np_dicom_helper_call:
- * @members: the request's header, its "request" member included (the
- *   importer's `find` and `get`, docs/dicom.md)
+ * np_dicom_helper_request:
+ * @request: the request's name
+ * @members: its parameters (strings and integers)
  * @payload: (nullable): bytes sent after the header
- * @doing: for messages, e.g. "while searching the PACS"
+ * @doing: how a failure message says what the helper was doing ("while sending it")
+ * @timeout_ms: the time the whole exchange may take
+ * @reply_payload: (out) (optional): the reply's payload
  *
- * Sends one request other than open, frame and write, and waits for the
- * reply within @timeout_ms.
+ * Sends any request the helper serves (docs/dicom.md) and returns its reply;
+ * an "error" reply becomes @error and the helper stays up.
  *
- * Returns: (transfer full) (nullable): the reply's payload (maybe empty)
+ * Returns: (transfer full) (nullable): the reply
  */
-GBytes *
-np_dicom_helper_call (NpDicomHelper *self,
-                      JsonObject    *members,
-                      GBytes        *payload,
-                      guint          timeout_ms,
-                      const char    *doing,
-                      GError       **error)
+NpDicomMessage *
+np_dicom_helper_request (NpDicomHelper *self,
+                         const char    *request,
+                         JsonObject    *members,
+                         GBytes        *payload,
+                         const char    *doing,
+                         guint          timeout_ms,
+                         GBytes       **reply_payload,
+                         GError       **error)
 {
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-  g_autoptr(GBytes) request = NULL;
-  g_autoptr(NpDicomMessage) reply = NULL;
-  GBytes *bytes = NULL;
+  g_autoptr(GBytes) framed = NULL;
 
   g_return_val_if_fail (NP_IS_DICOM_HELPER (self), NULL);
-  g_return_val_if_fail (members != NULL && json_object_has_member (members, "request"), NULL);
+  g_return_val_if_fail (request != NULL && members != NULL, NULL);
 
-  /* The members' "request" replaces the encoder's "write". */
-  request = np_dicom_protocol_encode_write (members, payload != NULL ? payload : empty);
-  reply = transact (self, request, doing, timeout_ms, &bytes, error);
-  if (reply == NULL)
-    return NULL;
-  return bytes;
+  framed = np_dicom_protocol_encode_members (request, members, payload);
+  return transact (self, framed, doing ? doing : "", timeout_ms, reply_payload, error);
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "np-dicom-info.h"
+#include "np-dicom-protocol.h"
 #include "np-types.h"
 
 G_BEGIN_DECLS
@@ -40,11 +41,13 @@ GBytes            *np_dicom_helper_write        (NpDicomHelper  *self,
                                                  JsonObject     *members,
                                                  GBytes         *payload,
                                                  GError        **error);
-GBytes            *np_dicom_helper_call         (NpDicomHelper  *self,
+NpDicomMessage    *np_dicom_helper_request      (NpDicomHelper  *self,
+                                                 const char     *request,
                                                  JsonObject     *members,
                                                  GBytes         *payload,
-                                                 guint           timeout_ms,
                                                  const char     *doing,
+                                                 guint           timeout_ms,
+                                                 GBytes        **reply_payload,
                                                  GError        **error);
 void               np_dicom_helper_close        (NpDicomHelper  *self);
 gboolean           np_dicom_helper_is_running   (NpDicomHelper  *self);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "np-dicom-helper.h"
+#include "np-dicom-protocol.h"
 #include "np-error.h"
 #include "np-pacs-cache.h"
 
@@ -360,6 +361,7 @@ np_pacs_query_find_dimse (const NpPacsQuery      *query,
   g_autoptr(JsonObject) members = NULL;
   g_autoptr(NpDicomHelper) helper = NULL;
   g_autoptr(GBytes) answer = NULL;
+  g_autoptr(NpDicomMessage) reply = NULL;
   g_autofree char *label = NULL;
   GPtrArray *results;
   gsize length = 0;
@@ -373,11 +375,10 @@ np_pacs_query_find_dimse (const NpPacsQuery      *query,
   if (helper == NULL)
     return NULL;
   members = np_pacs_query_to_find_members (query, peer);
-  answer = np_dicom_helper_call (helper, members, NULL,
-                                 peer->timeout_seconds * 3000 + DIMSE_GRACE_MS,
-                                 "while searching", error);
+  reply = np_dicom_helper_request (helper, "find", members, NULL, "while searching",
+                                   peer->timeout_seconds * 3000 + DIMSE_GRACE_MS, &answer, error);
   np_dicom_helper_close (helper);
-  if (answer == NULL)
+  if (reply == NULL)
     return NULL;
   label = g_strdup_printf ("the PACS %s", peer->called_aet);
   data = g_bytes_get_data (answer, &length);
@@ -402,7 +403,8 @@ np_pacs_query_get_dimse (const NpPacsQueryResult  *instance,
 {
   g_autoptr(JsonObject) members = json_object_new ();
   g_autoptr(NpDicomHelper) helper = NULL;
-  GBytes *file;
+  g_autoptr(NpDicomMessage) reply = NULL;
+  GBytes *file = NULL;
 
   g_return_val_if_fail (instance != NULL && peer != NULL, NULL);
 
@@ -420,15 +422,18 @@ np_pacs_query_get_dimse (const NpPacsQueryResult  *instance,
   helper = start_helper (peer, error);
   if (helper == NULL)
     return NULL;
-  json_object_set_string_member (members, "request", "get");
   set_peer (members, peer);
   json_object_set_string_member (members, "study_uid", instance->study_uid);
   json_object_set_string_member (members, "series_uid", instance->series_uid);
   json_object_set_string_member (members, "sop_uid", instance->sop_uid);
   json_object_set_string_member (members, "sop_class_uid", instance->sop_class_uid);
-  file = np_dicom_helper_call (helper, members, NULL,
-                               peer->timeout_seconds * 3000 + DIMSE_GRACE_MS,
-                               "while retrieving an instance", error);
+  reply = np_dicom_helper_request (helper, "get", members, NULL, "while retrieving an instance",
+                                   peer->timeout_seconds * 3000 + DIMSE_GRACE_MS, &file, error);
   np_dicom_helper_close (helper);
+  if (reply == NULL)
+    {
+      g_clear_pointer (&file, g_bytes_unref);
+      return NULL;
+    }
   return file;
 }

@@ -7,12 +7,14 @@
  * Reads one DICOM file for the core and answers over stdin/stdout: `open`
  * returns the header facts, `frame` one frame's pixels (grey as stored, or
  * RGB 8-bit), `write` encodes a NeedlePlan record (Secondary Capture or
- * Encapsulated PDF) and returns its bytes, `close` ends the process. Everything a hostile file can do to
+ * Encapsulated PDF) and returns its bytes, `send` stores files on a PACS
+ * by C-STORE, `close` ends the process. Everything a hostile file can do to
  * DCMTK happens here, inside the limits the core sets on this process.
  */
 
 #include "np-dicom-file.h"
 #include "np-dicom-query.h"
+#include "np-dicom-send.h"
 #include "np-dicom-writer.h"
 
 #include <dcmtk/oflog/oflog.h>
@@ -125,6 +127,8 @@ serve (void *data)
               np::write_message (worker->out, header.str (), bytes.data (), bytes.size ());
             }
         }
+      else if (what == "send")
+        np::serve_send (worker->out, request);
       else
         send_failure (worker->out, { "protocol", "unknown request '" + what + "'" });
     }
