@@ -16,6 +16,7 @@
 
 #include "np-dicom-helper.h"
 #include "np-dicom-protocol.h"
+#include "np-dicomweb-client.h"
 #include "np-error.h"
 #include "np-pacs-cache.h"
 
@@ -436,4 +437,115 @@ np_pacs_query_get_dimse (const NpPacsQueryResult  *instance,
       return NULL;
     }
   return file;
+}
+
+static void
+peer_from_destination (const NpPacsDestination *destination,
+                       NpPacsDimsePeer         *peer)
+{
+  peer->host = destination->host;
+  peer->port = destination->port;
+  peer->calling_aet = destination->calling_aet;
+  peer->called_aet = destination->called_aet;
+  peer->timeout_seconds = destination->timeout_seconds;
+}
+
+static void
+server_from_destination (const NpPacsDestination *destination,
+                         const char              *password,
+                         NpDicomwebServer        *server)
+{
+  server->base_url = destination->dicomweb_url;
+  server->username = destination->username;
+  server->password = password;
+  server->timeout_seconds = destination->timeout_seconds;
+}
+
+/**
+ * np_pacs_query_find:
+ * @password: (nullable): the HTTP password of @destination's user
+ *
+ * Searches @destination: by QIDO-RS when it has a DICOMweb URL, else by
+ * C-FIND.
+ *
+ * Returns: (transfer full) (element-type NpPacsQueryResult) (nullable):
+ *   the matches, or %NULL with @error set
+ */
+GPtrArray *
+np_pacs_query_find (const NpPacsQuery        *query,
+                    const NpPacsDestination  *destination,
+                    const char               *password,
+                    GCancellable             *cancellable,
+                    GError                  **error)
+{
+  g_return_val_if_fail (query != NULL && destination != NULL, NULL);
+
+  if (np_pacs_destination_has_dicomweb (destination))
+    {
+      NpDicomwebServer server;
+
+      server_from_destination (destination, password, &server);
+      return np_dicomweb_client_find (&server, query, cancellable, error);
+    }
+  if (np_pacs_destination_has_dimse (destination))
+    {
+      NpPacsDimsePeer peer;
+
+      peer_from_destination (destination, &peer);
+      return np_pacs_query_find_dimse (query, &peer, error);
+    }
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+               "The PACS “%s” has neither a DICOMweb URL nor a DICOM AE title to search",
+               destination->name);
+  return NULL;
+}
+
+/**
+ * np_pacs_query_retrieve:
+ * @instance: an instance-level match
+ * @password: (nullable): the HTTP password of @destination's user
+ *
+ * Brings @instance into @cache (WADO-RS when @destination has a DICOMweb
+ * URL, else C-GET), or finds it there from before.
+ *
+ * Returns: (transfer full) (nullable): the cached file's path
+ */
+char *
+np_pacs_query_retrieve (const NpPacsQueryResult  *instance,
+                        const NpPacsDestination  *destination,
+                        const char               *password,
+                        NpPacsCache              *cache,
+                        GCancellable             *cancellable,
+                        GError                  **error)
+{
+  g_autoptr(GBytes) file = NULL;
+  char *cached;
+
+  g_return_val_if_fail (instance != NULL && destination != NULL, NULL);
+  g_return_val_if_fail (NP_IS_PACS_CACHE (cache), NULL);
+
+  cached = np_pacs_cache_lookup (cache, instance->sop_uid);
+  if (cached != NULL)
+    return cached;
+  if (np_pacs_destination_has_dicomweb (destination))
+    {
+      NpDicomwebServer server;
+
+      server_from_destination (destination, password, &server);
+      file = np_dicomweb_client_retrieve (&server, instance, cancellable, error);
+    }
+  else if (np_pacs_destination_has_dimse (destination))
+    {
+      NpPacsDimsePeer peer;
+
+      peer_from_destination (destination, &peer);
+      file = np_pacs_query_get_dimse (instance, &peer, error);
+    }
+  else
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
+                 "The PACS “%s” has neither a DICOMweb URL nor a DICOM AE title to retrieve from",
+                 destination->name);
+  if (file == NULL)
+    return NULL;
+  return np_pacs_cache_store (cache, instance->sop_uid, file, error);
 }

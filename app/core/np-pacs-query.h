@@ -10,6 +10,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "np-pacs-cache.h"
+#include "np-pacs-destination.h"
 #include "np-pacs-query-result.h"
 
 G_BEGIN_DECLS
@@ -54,6 +56,18 @@ GPtrArray   *np_pacs_query_find_dimse      (const NpPacsQuery  *query,
                                             GError            **error);
 GBytes      *np_pacs_query_get_dimse       (const NpPacsQueryResult *instance,
                                             const NpPacsDimsePeer *peer,
+                                            GError            **error);
+
+GPtrArray   *np_pacs_query_find            (const NpPacsQuery  *query,
+                                            const NpPacsDestination *destination,
+                                            const char         *password,
+                                            GCancellable       *cancellable,
+                                            GError            **error);
+char        *np_pacs_query_retrieve        (const NpPacsQueryResult *instance,
+                                            const NpPacsDestination *destination,
+                                            const char         *password,
+                                            NpPacsCache        *cache,
+                                            GCancellable       *cancellable,
                                             GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpPacsQuery, np_pacs_query_free)
