@@ -635,6 +635,11 @@ np_pacs_browser_dispose (GObject *object)
   g_clear_pointer (&self->series, g_ptr_array_unref);
   g_clear_pointer (&self->pictures, g_ptr_array_unref);
   g_clear_object (&self->cache);
+  /* The lists unselect their rows as they go: nothing left to update. */
+  if (self->studies_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->studies_list, self);
+  if (self->series_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->series_list, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_PACS_BROWSER);
   G_OBJECT_CLASS (np_pacs_browser_parent_class)->dispose (object);
 }

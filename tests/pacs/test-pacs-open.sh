@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# test-pacs-open.sh: opening from a real PACS (Orthanc, pacs-lib.sh). Two
+# studies are stored; C-FIND by patient ID finds one; C-GET brings its
+# instance into the cache with the same pixels; the real window under Xvfb
+# finds, opens and plans on it (test-pacs-open-gui); the Secondary Capture
+# goes back into the PACS and is listed in the same study as a plan, and
+# opening it from the PACS reopens the plan on the cached source frame.
+#
+# Copyright 2026 The NeedlePlan authors
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-pacs-open.sh NEEDLEPLAN-CLI [TEST-PACS-OPEN-GUI]
+
+cli=$1
+gui=${2:-}
+here=$(dirname "$0")
+. "$here/../cli/tap-lib.sh"
+. "$here/pacs-lib.sh"
+
+testdata=${NP_TESTDATA_DIR:-$(cd "$here/../../.." && pwd)/shared/testdata}
+[ -d "$testdata/dicom/us" ] || pacs_skip_all "the shared test data ($testdata/dicom/us) is absent"
+command -v dcmodify >/dev/null || pacs_skip_all "dcmodify (dcmtk) is not installed"
+reason=$(pacs_unavailable)
+[ -n "$reason" ] && pacs_skip_all "$reason"
+orthanc_start || { echo "Bail out! Orthanc did not start"; exit 1; }
+
+XDG_CACHE_HOME="$tmp/cache"
+export XDG_CACHE_HOME
+peer=(--host 127.0.0.1 --port "$orthanc_dicom_port" --called-aet "$orthanc_aet" --aet "$pacs_client_aet")
+
+# Two studies of two patients (copies with known identifiers).
+cp "$testdata/dicom/us/OBXXXX1A.dcm" "$tmp/first.dcm"
+cp "$testdata/dicom/us/US1_UNCR.dcm" "$tmp/second.dcm"
+dcmodify -nb -m "PatientID=NPQ-1001" -m "PatientName=Quill^Ada" -m "AccessionNumber=ACC-1" "$tmp/first.dcm"
+dcmodify -nb -m "PatientID=NPQ-2002" -m "PatientName=Brook^Ben" "$tmp/second.dcm"
+stored=0
+for f in "$tmp/first.dcm" "$tmp/second.dcm"; do
+  pacs_run curl -sf -u "$orthanc_user:$orthanc_password" --data-binary "@$f" \
+    "$orthanc_url/instances" >/dev/null && stored=$((stored + 1))
+done
+if [ "$stored" -eq 2 ]; then ok "two studies stored through REST"; else not_ok "two studies stored through REST"; fi
+
+dump () {
+  dcmdump +P "$2" "$1" 2>/dev/null | sed -n 's/.*\[\(.*\)\].*/\1/p' | head -n 1
+}
+study=$(dump "$tmp/first.dcm" StudyInstanceUID)
+series=$(dump "$tmp/first.dcm" SeriesInstanceUID)
+sop=$(dump "$tmp/first.dcm" SOPInstanceUID)
+
+run_pacs () {
+  pacs_run "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+  status=$?
+}
+
+run_pacs find "${peer[@]}" --patient-id NPQ-1001 --json
+check_json "C-FIND by patient ID finds the one study, with its patient and accession" "
+assert len(d) == 1, d
+s = d[0]
+assert s['level'] == 'study' and s['study_uid'] == '$study', s
+assert s['patient_name'] == 'Quill^Ada' and s['patient_id'] == 'NPQ-1001', s
+assert s['accession_number'] == 'ACC-1' and s['modalities'] == 'US', s
+"
+
+run_pacs find "${peer[@]}" --patient-name brook --json
+check_json "C-FIND by a part of the name (brook → Brook^Ben) finds the other study" "
+assert len(d) == 1 and d[0]['patient_id'] == 'NPQ-2002', d
+"
+
+run_pacs find "${peer[@]}" --study "$study" --json
+check_json "the study's one series, images, modality US" "
+assert len(d) == 1 and d[0]['series_uid'] == '$series', d
+assert d[0]['modality'] == 'US' and d[0]['content'] == 'images', d
+"
+
+run_pacs retrieve "${peer[@]}" --study "$study" --series "$series"
+cached="$XDG_CACHE_HOME/needleplan/pacs/$sop.dcm"
+check_text "C-GET brings the instance into the cache, named by its SOP Instance UID" "$cached"
+if [ -f "$cached" ] && "$cli" info --json "$cached" >"$tmp/a.json" 2>/dev/null &&
+   "$cli" info --json "$tmp/first.dcm" >"$tmp/b.json" 2>/dev/null &&
+   python3 - "$tmp/a.json" "$tmp/b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for key in ('sop_instance_uid', 'study_instance_uid', 'series_instance_uid', 'patient_id',
+            'patient_name', 'rows', 'columns'):
+    assert a['dicom'][key] == b['dicom'][key], key
+PY
+then
+  ok "the retrieved instance has the stored UIDs, patient and size"
+else
+  not_ok "the retrieved instance has the stored UIDs, patient and size"
+fi
+
+run_pacs find --host 127.0.0.1 --port "$orthanc_dicom_port" --called-aet WRONG_AET --aet "$pacs_client_aet"
+check_failure "a wrong called AE title is refused in words" 1 "refused the association" "WRONG_AET"
+run_pacs find --host 127.0.0.1 --port "$orthanc_dicom_port" --called-aet "$orthanc_aet" --aet STRANGER
+check_failure "an unknown calling AE title is refused in words" 1 "refused the association" "STRANGER"
+
+# The real window: Open from PACS, open the instance, plan on it.
+sc="$tmp/plan-sc.dcm"
+if [ -z "$gui" ] || ! command -v xvfb-run >/dev/null; then
+  skip "the window opens the instance from the PACS and plans on it" "no GUI build or no xvfb-run"
+else
+  mkdir -p "$tmp/screenshots"
+  if pacs_run env NP_PACS_PORT="$orthanc_dicom_port" NP_PACS_AET="$orthanc_aet" \
+       NP_PACS_CLIENT_AET="$pacs_client_aet" NP_PACS_PATIENT_ID=NPQ-1001 \
+       NP_PACS_SOURCE="$tmp/first.dcm" NP_PACS_SC_OUT="$sc" \
+       NP_PACS_SCREENSHOTS="${NP_PACS_SCREENSHOTS:-$tmp/screenshots}" \
+       xvfb-run -a -s '-screen 0 1280x800x24' "$gui" --tap >"$tmp/out" 2>"$tmp/err" &&
+     [ -s "$sc" ]; then
+    ok "the window opens the instance from the PACS and plans on it"
+  else
+    not_ok "the window opens the instance from the PACS and plans on it"
+  fi
+fi
+
+if [ -s "$sc" ]; then
+  pacs_run curl -sf -u "$orthanc_user:$orthanc_password" --data-binary "@$sc" \
+    "$orthanc_url/instances" >/dev/null
+  run_pacs find "${peer[@]}" --study "$study" --json
+  check_json "the plan sent back is in the same study, listed as a plan" "
+plans = [s for s in d if s['content'] == 'plan']
+assert len(d) == 2 and len(plans) == 1, d
+assert plans[0]['series_description'] == 'NeedlePlan annotated frame', plans
+"
+  plan_series=$(python3 -c "import json,sys; print([s['series_uid'] for s in json.load(open(sys.argv[1])) if s['content']=='plan'][0])" "$tmp/out")
+  run_pacs retrieve "${peer[@]}" --study "$study" --series "$plan_series"
+  plan_file=$(cat "$tmp/out")
+  "$cli" info "$plan_file" >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  check_text "the plan from the PACS reopens on its source frame in the cache" \
+    "NeedlePlan plan inside: yes" "Plan reopens: on its source frame $cached"
+else
+  skip "the plan sent back is in the same study, listed as a plan" "no plan was made"
+  skip "the plan from the PACS reopens on its source frame in the cache" "no plan was made"
+fi
+
+orthanc_stop
+run_pacs find "${peer[@]}" --timeout 2
+check_failure "a stopped server is reported in words" 1 "cannot be reached"
+
+tap_finish
