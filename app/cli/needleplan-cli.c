@@ -24,8 +24,8 @@ static const NpCliVerb verbs[] = {
   { "export", "annotated PNG or PDF report of a plan, or of a folder of plans", np_cli_export },
   { "phantom", "a synthetic ultrasound or fluoroscopy case with known truth", np_cli_phantom },
   { "score", "training score of a trainee's plan against the expert plan", np_cli_score },
-  { "find", "search a PACS (C-FIND): studies, series, plans", np_cli_find },
-  { "retrieve", "bring one instance from a PACS (C-GET) into the cache", np_cli_retrieve },
+  { "find", "search a PACS (C-FIND, QIDO-RS): studies, series, plans", np_cli_find },
+  { "retrieve", "bring one instance from a PACS (C-GET, WADO-RS) into the cache", np_cli_retrieve },
 };
 
 static void

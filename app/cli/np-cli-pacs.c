@@ -12,7 +12,9 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "np-dicomweb-client.h"
 #include "np-error.h"
 #include "np-pacs-cache.h"
 #include "np-pacs-query.h"
@@ -32,6 +34,9 @@ typedef struct
   char *study;
   char *series;
   char *instance;
+  char *dicomweb;
+  char *user;
+  char *password_file;
   gboolean as_json;
 } PacsOptions;
 
@@ -48,6 +53,9 @@ pacs_options_clear (PacsOptions *options)
   g_free (options->study);
   g_free (options->series);
   g_free (options->instance);
+  g_free (options->dicomweb);
+  g_free (options->user);
+  g_free (options->password_file);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PacsOptions, pacs_options_clear)
@@ -66,10 +74,45 @@ add_peer_entries (GOptionContext *context,
       N_("NeedlePlan's own AE title (default NEEDLEPLAN)"), "AET" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &options->timeout,
       N_("Seconds for the association and each message (default 30)"), "S" },
+    { "dicomweb", 0, 0, G_OPTION_ARG_STRING, &options->dicomweb,
+      N_("Use DICOMweb (QIDO-RS, WADO-RS) at this base URL instead of DIMSE"), "URL" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &options->user, N_("DICOMweb: HTTP user"), "NAME" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &options->password_file,
+      N_("DICOMweb: a file whose first line is the HTTP password"), "FILE" },
     { NULL }
   };
 
   g_option_context_add_main_entries (context, entries, NULL);
+}
+
+/* The DICOMweb server of --dicomweb, its password read from
+ * --password-file (never from the command line, where ps shows it). */
+static gboolean
+make_server (const PacsOptions *options,
+             NpDicomwebServer  *server,
+             char             **password,
+             int               *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  *password = NULL;
+  if (options->password_file != NULL)
+    {
+      if (!g_file_get_contents (options->password_file, &contents, NULL, &error))
+        {
+          *exit_code = np_cli_fail (NP_CLI_EXIT_INPUT, _("Cannot read the password file %s: %s"),
+                                    options->password_file, error->message);
+          return FALSE;
+        }
+      contents[strcspn (contents, "\r\n")] = '\0';
+      *password = g_steal_pointer (&contents);
+    }
+  server->base_url = options->dicomweb;
+  server->username = options->user;
+  server->password = *password;
+  server->timeout_seconds = (guint) CLAMP (options->timeout, 1, 600);
+  return TRUE;
 }
 
 static gboolean
@@ -79,8 +122,8 @@ make_peer (const PacsOptions *options,
 {
   if (options->host == NULL || options->called_aet == NULL)
     {
-      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("name the PACS with --host and --called-aet "
-                                                     "(see --help)"));
+      *exit_code = np_cli_fail (NP_CLI_EXIT_USAGE, _("name the PACS with --host and --called-aet, "
+                                                     "or --dicomweb (see --help)"));
       return FALSE;
     }
   if (options->port < 1 || options->port > 65535 || options->timeout < 1
@@ -205,7 +248,9 @@ np_cli_find (int    argc,
   g_autoptr(NpPacsQuery) query = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
-  NpPacsDimsePeer peer;
+  g_autofree char *password = NULL;
+  NpPacsDimsePeer peer = { 0 };
+  NpDicomwebServer server = { 0 };
   NpPacsLevel level;
   int exit_code;
 
@@ -227,7 +272,7 @@ np_cli_find (int    argc,
       { NULL }
     };
 
-    context = g_option_context_new (_("— search a PACS by C-FIND: studies by patient, "
+    context = g_option_context_new (_("— search a PACS by C-FIND (or QIDO-RS with --dicomweb): studies by patient, "
                                       "accession and date;\nthe series of a study (NeedlePlan "
                                       "plans and reports named), the instances of a series"));
     g_option_context_add_main_entries (context, entries, NULL);
@@ -237,7 +282,9 @@ np_cli_find (int    argc,
     return exit_code;
   if (argc != 1)
     return np_cli_fail (NP_CLI_EXIT_USAGE, _("find takes options only (see --help)"));
-  if (!make_peer (&options, &peer, &exit_code))
+  if (options.dicomweb == NULL && !make_peer (&options, &peer, &exit_code))
+    return exit_code;
+  if (options.dicomweb != NULL && !make_server (&options, &server, &password, &exit_code))
     return exit_code;
   if (options.series != NULL && options.study == NULL)
     return np_cli_fail (NP_CLI_EXIT_USAGE, _("--series needs --study"));
@@ -254,7 +301,8 @@ np_cli_find (int    argc,
       || !np_pacs_query_check (query, &error))
     return np_cli_fail_error (NP_CLI_EXIT_USAGE, error);
 
-  results = np_pacs_query_find_dimse (query, &peer, &error);
+  results = options.dicomweb != NULL ? np_dicomweb_client_find (&server, query, NULL, &error)
+                                     : np_pacs_query_find_dimse (query, &peer, &error);
   if (results == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
   if (options.as_json)
@@ -279,7 +327,10 @@ np_cli_retrieve (int    argc,
   g_autofree char *path = NULL;
   g_autofree char *shown = NULL;
   const NpPacsQueryResult *instance = NULL;
-  NpPacsDimsePeer peer;
+  g_autofree char *password = NULL;
+  NpPacsDimsePeer peer = { 0 };
+  NpDicomwebServer server = { 0 };
+  const char *where;
   int exit_code;
 
   init_options (&options);
@@ -292,7 +343,7 @@ np_cli_retrieve (int    argc,
       { NULL }
     };
 
-    context = g_option_context_new (_("— retrieve one instance by C-GET into NeedlePlan's PACS "
+    context = g_option_context_new (_("— retrieve one instance by C-GET (or WADO-RS with --dicomweb) into NeedlePlan's PACS "
                                       "cache\n(under the user's cache folder, oldest files "
                                       "removed past 512 MB) and print its path"));
     g_option_context_add_main_entries (context, entries, NULL);
@@ -302,8 +353,11 @@ np_cli_retrieve (int    argc,
     return exit_code;
   if (argc != 1)
     return np_cli_fail (NP_CLI_EXIT_USAGE, _("retrieve takes options only (see --help)"));
-  if (!make_peer (&options, &peer, &exit_code))
+  if (options.dicomweb == NULL && !make_peer (&options, &peer, &exit_code))
     return exit_code;
+  if (options.dicomweb != NULL && !make_server (&options, &server, &password, &exit_code))
+    return exit_code;
+  where = options.dicomweb != NULL ? options.dicomweb : peer.called_aet;
   if (options.study == NULL || options.series == NULL)
     return np_cli_fail (NP_CLI_EXIT_USAGE, _("retrieve needs --study and --series"));
 
@@ -313,7 +367,8 @@ np_cli_retrieve (int    argc,
   query->series_uid = g_strdup (options.series);
   if (!np_pacs_query_check (query, &error))
     return np_cli_fail_error (NP_CLI_EXIT_USAGE, error);
-  results = np_pacs_query_find_dimse (query, &peer, &error);
+  results = options.dicomweb != NULL ? np_dicomweb_client_find (&server, query, NULL, &error)
+                                     : np_pacs_query_find_dimse (query, &peer, &error);
   if (results == NULL)
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
   for (guint i = 0; i < results->len && instance == NULL; i++)
@@ -325,7 +380,7 @@ np_cli_retrieve (int    argc,
     }
   if (instance == NULL)
     return np_cli_fail (NP_CLI_EXIT_INPUT, _("the PACS %s has no such instance in the series %s"),
-                        peer.called_aet, options.series);
+                        where, options.series);
   {
     g_autoptr(NpPacsQueryResult) full = np_pacs_query_result_copy (instance);
 
@@ -333,7 +388,8 @@ np_cli_retrieve (int    argc,
     full->study_uid = g_strdup (options.study);
     g_free (full->series_uid);
     full->series_uid = g_strdup (options.series);
-    file = np_pacs_query_get_dimse (full, &peer, &error);
+    file = options.dicomweb != NULL ? np_dicomweb_client_retrieve (&server, full, NULL, &error)
+                                    : np_pacs_query_get_dimse (full, &peer, &error);
     if (file == NULL)
       return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
     cache = np_pacs_cache_new_default ();

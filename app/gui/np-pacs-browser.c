@@ -428,7 +428,17 @@ series_done_cb (GObject      *source_object,
       gtk_list_box_append (self->series_list, series_row (s, &picture));
       g_ptr_array_add (self->pictures, picture);
     }
-  set_status (self, series->len == 0 ? _("The study holds no series") : NULL);
+  if (series->len == 0)
+    set_status (self, _("The study holds no series"));
+  else
+    {
+      g_autofree char *listed = g_strdup_printf (ngettext ("%u series; double-click one, or select "
+                                                           "it and press Open",
+                                                           "%u series; double-click one, or select "
+                                                           "it and press Open", series->len),
+                                                 series->len);
+      set_status (self, listed);
+    }
   load_thumbnails (self);
 }
 

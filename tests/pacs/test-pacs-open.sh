@@ -91,6 +91,32 @@ else
   not_ok "the retrieved instance has the stored UIDs, patient and size"
 fi
 
+# The same through DICOMweb: QIDO-RS and WADO-RS, HTTP basic credentials.
+printf '%s\n' "$orthanc_password" >"$tmp/password"
+web=(--dicomweb "$orthanc_dicomweb" --user "$orthanc_user" --password-file "$tmp/password")
+run_pacs find "${web[@]}" --patient-id NPQ-1001 --json
+check_json "QIDO-RS by patient ID finds the same study" "
+assert len(d) == 1 and d[0]['study_uid'] == '$study', d
+assert d[0]['patient_name'] == 'Quill^Ada' and d[0]['accession_number'] == 'ACC-1', d
+"
+XDG_CACHE_HOME="$tmp/cache-web" run_pacs retrieve "${web[@]}" --study "$study" --series "$series"
+web_cached="$tmp/cache-web/needleplan/pacs/$sop.dcm"
+check_text "WADO-RS brings the instance into the cache" "$web_cached"
+if [ -f "$web_cached" ] && "$cli" info --json "$web_cached" >"$tmp/c.json" 2>/dev/null &&
+   python3 - "$tmp/c.json" "$tmp/b.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for key in ('sop_instance_uid', 'study_instance_uid', 'patient_id', 'rows', 'columns'):
+    assert a['dicom'][key] == b['dicom'][key], key
+PY
+then
+  ok "the instance from WADO-RS has the stored UIDs, patient and size"
+else
+  not_ok "the instance from WADO-RS has the stored UIDs, patient and size"
+fi
+run_pacs find --dicomweb "$orthanc_dicomweb" --patient-id NPQ-1001
+check_failure "QIDO-RS without the credentials is refused in words" 1 "HTTP 401"
+
 run_pacs find --host 127.0.0.1 --port "$orthanc_dicom_port" --called-aet WRONG_AET --aet "$pacs_client_aet"
 check_failure "a wrong called AE title is refused in words" 1 "refused the association" "WRONG_AET"
 run_pacs find --host 127.0.0.1 --port "$orthanc_dicom_port" --called-aet "$orthanc_aet" --aet STRANGER
