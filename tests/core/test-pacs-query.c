@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "np-dicomweb-client.h"
 #include "np-error.h"
 #include "np-pacs-query.h"
 
@@ -312,6 +313,51 @@ test_check (void)
   g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
 }
 
+/* A WADO-RS answer: the part's body is what lies between the blank line
+ * after its headers and the CRLF before the next delimiter. Here the body
+ * is the 10 bytes "DICM\r\n--x-" (a CRLF and a dash inside the data, not
+ * followed by the whole boundary). */
+static void
+test_multipart (void)
+{
+  static const char body[] =
+    "preamble\r\n"
+    "--b0und4ry\r\n"
+    "Content-Type: application/dicom\r\n"
+    "\r\n"
+    "DICM\r\n--x-\r\n"
+    "--b0und4ry--\r\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, sizeof body - 1);
+  g_autoptr(GBytes) part = NULL;
+  g_autoptr(GBytes) quoted = NULL;
+  g_autoptr(GBytes) truncated = g_bytes_new_static (body, 60);
+  g_autoptr(GError) error = NULL;
+
+  part = np_dicomweb_client_first_part ("multipart/related; type=\"application/dicom\"; "
+                                        "boundary=b0und4ry", bytes, "the server", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (part, NULL), g_bytes_get_size (part), "DICM\r\n--x-", 10);
+  quoted = np_dicomweb_client_first_part ("Multipart/Related; BOUNDARY=\"b0und4ry\"", bytes,
+                                          "the server", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (quoted), ==, 10);
+
+  g_assert_null (np_dicomweb_client_first_part ("application/dicom", bytes, "the server",
+                                                &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "Content-Type application/dicom"));
+  g_clear_error (&error);
+  g_assert_null (np_dicomweb_client_first_part ("multipart/related; type=x", bytes, "the server",
+                                                &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_CORRUPT);
+  g_clear_error (&error);
+  /* Cut inside the data: no closing delimiter. */
+  g_assert_null (np_dicomweb_client_first_part ("multipart/related; boundary=b0und4ry", truncated,
+                                                "the server", &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "without a complete first part"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -326,5 +372,6 @@ main (int   argc,
   g_test_add_func ("/core/pacs-query/name-pattern", test_name_pattern);
   g_test_add_func ("/core/pacs-query/find-members", test_find_members);
   g_test_add_func ("/core/pacs-query/check", test_check);
+  g_test_add_func ("/core/pacs-query/multipart", test_multipart);
   return g_test_run ();
 }
