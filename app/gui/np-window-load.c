@@ -287,7 +287,16 @@ note_capture (NpWindow   *self,
                             loaded->capture->source_name);
   if (note == NULL)
     return;
-  toast = adw_toast_new (note);
+  /* A toast shows one line: the burned-in overlay comes first. */
+  if (loaded->capture != NULL && loaded->capture->on_capture)
+    {
+      g_autofree char *line = g_strdup_printf (_("Overlay burned in: the plan is on “%s” itself "
+                                                 "(source “%s” not found)"),
+                                               display, loaded->capture->source_name);
+      toast = adw_toast_new (line);
+    }
+  else
+    toast = adw_toast_new (note);
   if (loaded->capture_error != NULL || loaded->capture->on_capture)
     adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
