@@ -16,6 +16,7 @@
 
 #include "np-dicomweb-client.h"
 #include "np-error.h"
+#include "np-pacs-destination.h"
 #include "np-pacs-cache.h"
 #include "np-pacs-query.h"
 #include "np-terminal-text.h"
@@ -113,6 +114,33 @@ make_server (const PacsOptions *options,
   server->password = *password;
   server->timeout_seconds = (guint) CLAMP (options->timeout, 1, 600);
   return TRUE;
+}
+
+/* The PACS of the options as a destination, for the work the core does on
+ * destinations (a plan's source frame). */
+static NpPacsDestination *
+destination_from_options (const PacsOptions     *options,
+                          const NpPacsDimsePeer *peer)
+{
+  NpPacsDestination *destination = np_pacs_destination_new (options->dicomweb != NULL
+                                                            ? options->dicomweb
+                                                            : peer->called_aet);
+
+  if (options->dicomweb != NULL)
+    {
+      destination->dicomweb_url = g_strdup (options->dicomweb);
+      destination->username = g_strdup (options->user);
+    }
+  else
+    {
+      g_free (destination->calling_aet);
+      destination->calling_aet = g_strdup (peer->calling_aet);
+      destination->called_aet = g_strdup (peer->called_aet);
+      destination->host = g_strdup (peer->host);
+      destination->port = peer->port;
+    }
+  destination->timeout_seconds = (guint) CLAMP (options->timeout, 1, 600);
+  return destination;
 }
 
 static gboolean
@@ -399,5 +427,26 @@ np_cli_retrieve (int    argc,
     return np_cli_fail_error (NP_CLI_EXIT_INPUT, error);
   shown = np_terminal_text (path, 0);
   printf ("%s\n", shown);
+
+  /* A NeedlePlan plan: its source frame too, so that it reopens there. */
+  {
+    g_autoptr(NpPacsDestination) destination = destination_from_options (&options, &peer);
+    g_autoptr(GError) source_error = NULL;
+    g_autofree char *source = np_pacs_query_retrieve_source (path, options.study, destination,
+                                                             password, cache, NULL,
+                                                             &source_error);
+    g_autofree char *shown_source = NULL;
+
+    if (source != NULL)
+      {
+        shown_source = np_terminal_text (source, 0);
+        printf (_("Source frame of the plan: %s\n"), shown_source);
+      }
+    else if (!g_error_matches (source_error, NP_ERROR, NP_ERROR_NOT_SUPPORTED))
+      {
+        shown_source = np_terminal_text (source_error->message, 0);
+        printf (_("Source frame of the plan: not retrieved (%s)\n"), shown_source);
+      }
+  }
   return NP_CLI_EXIT_OK;
 }

@@ -14,7 +14,9 @@
 
 #include <string.h>
 
+#include "np-capture-plan.h"
 #include "np-dicom-helper.h"
+#include "np-plan-file.h"
 #include "np-dicom-protocol.h"
 #include "np-dicomweb-client.h"
 #include "np-error.h"
@@ -46,6 +48,7 @@ np_pacs_query_free (NpPacsQuery *query)
   g_free (query->study_date);
   g_free (query->study_uid);
   g_free (query->series_uid);
+  g_free (query->sop_uid);
   g_free (query);
 }
 
@@ -175,7 +178,9 @@ np_pacs_query_check (const NpPacsQuery  *query,
       || !check_field (query->accession_number, "accession number", error))
     return FALSE;
   if ((query->level != NP_PACS_LEVEL_STUDY && !np_pacs_cache_is_uid (query->study_uid))
-      || (query->level == NP_PACS_LEVEL_INSTANCE && !np_pacs_cache_is_uid (query->series_uid)))
+      || (query->level == NP_PACS_LEVEL_INSTANCE && !np_pacs_cache_is_uid (query->series_uid)
+          && !np_pacs_cache_is_uid (query->sop_uid))
+      || (!is_empty (query->sop_uid) && !np_pacs_cache_is_uid (query->sop_uid)))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
                    "A search for series names its study, and one for instances its series, "
@@ -257,8 +262,13 @@ np_pacs_query_to_qido (const NpPacsQuery *query)
                        "&includefield=00201209");
       break;
     case NP_PACS_LEVEL_INSTANCE:
-      g_string_append_printf (url, "studies/%s/series/%s/instances?limit=%d", query->study_uid,
-                              query->series_uid, QIDO_LIMIT);
+      if (is_empty (query->series_uid))
+        g_string_append_printf (url, "studies/%s/instances?limit=%d", query->study_uid,
+                                QIDO_LIMIT);
+      else
+        g_string_append_printf (url, "studies/%s/series/%s/instances?limit=%d",
+                                query->study_uid, query->series_uid, QIDO_LIMIT);
+      append_parameter (url, "SOPInstanceUID", query->sop_uid);
       g_string_append (url, "&includefield=00200013&includefield=00280008");
       break;
     default:
@@ -311,6 +321,8 @@ np_pacs_query_to_find_members (const NpPacsQuery     *query,
                                  query->study_uid != NULL ? query->study_uid : "");
   json_object_set_string_member (members, "series_uid",
                                  query->series_uid != NULL ? query->series_uid : "");
+  json_object_set_string_member (members, "sop_uid",
+                                 query->sop_uid != NULL ? query->sop_uid : "");
   return members;
 }
 
@@ -548,4 +560,91 @@ np_pacs_query_retrieve (const NpPacsQueryResult  *instance,
   if (file == NULL)
     return NULL;
   return np_pacs_cache_store (cache, instance->sop_uid, file, error);
+}
+
+/**
+ * np_pacs_query_retrieve_source:
+ * @capture_path: a NeedlePlan Secondary Capture retrieved from @destination
+ * @study_uid: the study it is in, where its source is looked for
+ * @password: (nullable): the HTTP password of @destination's user
+ *
+ * Brings the source frame of the plan inside a NeedlePlan Secondary Capture
+ * into @cache too, found in the capture's study by its SOP Instance UID, so
+ * that the plan reopens on it (np_capture_plan_new()) rather than on the
+ * capture's pixels.
+ *
+ * Returns: (transfer full) (nullable): the source's path in the cache, or
+ *   %NULL with @error set: %NP_ERROR_NOT_SUPPORTED when the file holds no
+ *   plan on a DICOM frame, %NP_ERROR_NOT_FOUND when the source is not in
+ *   the study, or why the search or the retrieve failed
+ */
+char *
+np_pacs_query_retrieve_source (const char               *capture_path,
+                               const char               *study_uid,
+                               const NpPacsDestination  *destination,
+                               const char               *password,
+                               NpPacsCache              *cache,
+                               GCancellable             *cancellable,
+                               GError                  **error)
+{
+  g_autoptr(NpDicomHelper) helper = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(NpPacsQuery) query = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *name = NULL;
+  const NpDicomInfo *info;
+  NpPacsQueryResult *source;
+
+  g_return_val_if_fail (capture_path != NULL && destination != NULL, NULL);
+  g_return_val_if_fail (NP_IS_PACS_CACHE (cache), NULL);
+
+  name = g_filename_display_basename (capture_path);
+  helper = np_dicom_helper_new (capture_path, error);
+  if (helper == NULL || !np_dicom_helper_open (helper, error))
+    return NULL;
+  info = np_dicom_helper_get_info (helper);
+  if (info->needleplan_plan != NULL)
+    plan = np_plan_file_parse (info->needleplan_plan, -1, name, NULL);
+  np_dicom_helper_close (helper);
+  if (plan == NULL || !np_pacs_cache_is_uid (plan->dicom_sop_instance_uid))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
+                   "“%s” holds no NeedlePlan plan made on a DICOM frame", name);
+      return NULL;
+    }
+  {
+    char *cached = np_pacs_cache_lookup (cache, plan->dicom_sop_instance_uid);
+
+    if (cached != NULL)
+      return cached;
+  }
+
+  query = np_pacs_query_new (NP_PACS_LEVEL_INSTANCE);
+  query->study_uid = g_strdup (study_uid);
+  query->sop_uid = g_strdup (plan->dicom_sop_instance_uid);
+  found = np_pacs_query_find (query, destination, password, cancellable, error);
+  if (found == NULL)
+    return NULL;
+  source = NULL;
+  for (guint i = 0; i < found->len && source == NULL; i++)
+    {
+      NpPacsQueryResult *r = g_ptr_array_index (found, i);
+
+      if (g_strcmp0 (r->sop_uid, plan->dicom_sop_instance_uid) == 0)
+        source = r;
+    }
+  if (source == NULL)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
+                   "The source frame of the plan in “%s” (SOP Instance UID %s) is not in its "
+                   "study on the PACS “%s”", name, plan->dicom_sop_instance_uid,
+                   destination->name);
+      return NULL;
+    }
+  if (*source->study_uid == '\0')
+    {
+      g_free (source->study_uid);
+      source->study_uid = g_strdup (study_uid);
+    }
+  return np_pacs_query_retrieve (source, destination, password, cache, cancellable, error);
 }

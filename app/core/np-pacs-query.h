@@ -28,6 +28,7 @@ typedef struct
   char *study_date;          /* YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open) */
   char *study_uid;           /* series and instances: the study searched in */
   char *series_uid;          /* instances: the series searched in */
+  char *sop_uid;             /* instances: one instance of the study, in any series */
 } NpPacsQuery;
 
 /* Where a DIMSE query goes. */
@@ -61,6 +62,13 @@ GBytes      *np_pacs_query_get_dimse       (const NpPacsQueryResult *instance,
 GPtrArray   *np_pacs_query_find            (const NpPacsQuery  *query,
                                             const NpPacsDestination *destination,
                                             const char         *password,
+                                            GCancellable       *cancellable,
+                                            GError            **error);
+char        *np_pacs_query_retrieve_source (const char         *capture_path,
+                                            const char         *study_uid,
+                                            const NpPacsDestination *destination,
+                                            const char         *password,
+                                            NpPacsCache        *cache,
                                             GCancellable       *cancellable,
                                             GError            **error);
 char        *np_pacs_query_retrieve        (const NpPacsQueryResult *instance,

@@ -345,7 +345,7 @@ query_find (const Request &request, std::string &json, Failure &failure)
     put (keys, DCM_NumberOfSeriesRelatedInstances, "");
   if (level == "IMAGE")
     {
-      put (keys, DCM_SOPInstanceUID, "");
+      put (keys, DCM_SOPInstanceUID, member (request, "sop_uid"));
       put (keys, DCM_SOPClassUID, "");
       put (keys, DCM_InstanceNumber, "");
       put (keys, DCM_NumberOfFrames, "");

@@ -18,7 +18,7 @@ namespace np {
 
 /* `find`: members host, port, calling_aet, called_aet, timeout (seconds),
  * level (STUDY, SERIES or IMAGE) and the keys patient_name, patient_id,
- * accession_number, study_date, study_uid, series_uid. Answers with the
+ * accession_number, study_date, study_uid, series_uid, sop_uid. Answers with the
  * matches as the PS3.18 DICOM JSON model (an array, as QIDO-RS answers),
  * UTF-8, in @json.
  *

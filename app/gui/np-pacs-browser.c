@@ -232,6 +232,18 @@ job_thread (GTask        *task,
                      ? np_pacs_query_retrieve (instance, job->destination, password, job->cache,
                                                cancellable, &error)
                      : NULL;
+
+        /* A plan reopens on its source frame once that is in the cache too. */
+        if (path != NULL && np_pacs_query_result_get_content (job->series) == NP_PACS_CONTENT_PLAN)
+          {
+            g_autoptr(GError) source_error = NULL;
+            g_autofree char *source = np_pacs_query_retrieve_source (path, job->series->study_uid,
+                                                                     job->destination, password,
+                                                                     job->cache, cancellable,
+                                                                     &source_error);
+            if (source == NULL)
+              g_info ("The plan's source frame stays where it is: %s", source_error->message);
+          }
         if (path == NULL)
           g_task_return_error (task, error);
         else

@@ -151,14 +151,32 @@ assert plans[0]['series_description'] == 'NeedlePlan annotated frame', plans
 "
   plan_series=$(python3 -c "import json,sys; print([s['series_uid'] for s in json.load(open(sys.argv[1])) if s['content']=='plan'][0])" "$tmp/out")
   run_pacs retrieve "${peer[@]}" --study "$study" --series "$plan_series"
-  plan_file=$(cat "$tmp/out")
+  plan_file=$(head -n 1 "$tmp/out")
   "$cli" info "$plan_file" >"$tmp/out" 2>"$tmp/err"
   status=$?
   check_text "the plan from the PACS reopens on its source frame in the cache" \
     "NeedlePlan plan inside: yes" "Plan reopens: on its source frame $cached"
+
+  # A fresh cache: retrieving the plan brings its source frame along.
+  fresh="$tmp/cache-fresh"
+  XDG_CACHE_HOME="$fresh" run_pacs retrieve "${peer[@]}" --study "$study" --series "$plan_series"
+  check_text "retrieving a plan by C-GET brings its source frame into the cache too" \
+    "Source frame of the plan: $fresh/needleplan/pacs/$sop.dcm"
+  plan_file=$(head -n 1 "$tmp/out")
+  XDG_CACHE_HOME="$fresh" "$cli" info "$plan_file" >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  check_text "so the plan reopens on its source frame, not on its pixels" \
+    "Plan reopens: on its source frame $fresh/needleplan/pacs/$sop.dcm"
+  web_fresh="$tmp/cache-web-fresh"
+  XDG_CACHE_HOME="$web_fresh" run_pacs retrieve "${web[@]}" --study "$study" --series "$plan_series"
+  check_text "retrieving a plan by WADO-RS brings its source frame (found by QIDO-RS) too" \
+    "Source frame of the plan: $web_fresh/needleplan/pacs/$sop.dcm"
 else
   skip "the plan sent back is in the same study, listed as a plan" "no plan was made"
   skip "the plan from the PACS reopens on its source frame in the cache" "no plan was made"
+  skip "retrieving a plan by C-GET brings its source frame into the cache too" "no plan was made"
+  skip "so the plan reopens on its source frame, not on its pixels" "no plan was made"
+  skip "retrieving a plan by WADO-RS brings its source frame (found by QIDO-RS) too" "no plan was made"
 fi
 
 orthanc_stop
