@@ -308,6 +308,7 @@ series_row (const NpPacsQueryResult *series,
   NpPacsContent content = np_pacs_query_result_get_content (series);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *frame_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   g_autoptr(GString) subtitle = g_string_new (series->modality);
   const char *title = series->series_description;
 
@@ -323,10 +324,13 @@ series_row (const NpPacsQueryResult *series,
   if (*title == '\0')
     title = _("Series without a description");
 
-  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  /* A fixed box, so that the titles line up whatever the frames' shapes. */
+  gtk_widget_set_size_request (frame_box, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (picture, TRUE);
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_add_css_class (picture, "np-pacs-thumbnail");
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+  gtk_box_append (GTK_BOX (frame_box), picture);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), frame_box);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
@@ -783,4 +787,17 @@ np_pacs_browser_get_n_thumbnails (NpPacsBrowser *self)
 {
   g_return_val_if_fail (NP_IS_PACS_BROWSER (self), 0);
   return self->n_thumbnails;
+}
+
+/**
+ * np_pacs_browser_get_series:
+ *
+ * Returns: (transfer none) (nullable): the series listed at @index
+ */
+const NpPacsQueryResult *
+np_pacs_browser_get_series (NpPacsBrowser *self,
+                            guint          index)
+{
+  g_return_val_if_fail (NP_IS_PACS_BROWSER (self), NULL);
+  return index < self->series->len ? g_ptr_array_index (self->series, index) : NULL;
 }

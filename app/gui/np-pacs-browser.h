@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "np-pacs-query-result.h"
 #include "np-window.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,8 @@ gboolean       np_pacs_browser_get_busy     (NpPacsBrowser *self);
 guint          np_pacs_browser_get_n_studies (NpPacsBrowser *self);
 guint          np_pacs_browser_get_n_series (NpPacsBrowser *self);
 guint          np_pacs_browser_get_n_thumbnails (NpPacsBrowser *self);
+const NpPacsQueryResult *
+               np_pacs_browser_get_series   (NpPacsBrowser *self,
+                                             guint          index);
 
 G_END_DECLS

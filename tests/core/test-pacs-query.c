@@ -231,6 +231,24 @@ test_qido (void)
   g_assert_cmpstr (instances_url, ==, "studies/1.2.3/series/1.2.3.4/instances?limit=5000"
                                       "&includefield=00200013&includefield=00280008");
   g_assert_no_error (error);
+
+  /* One instance of the study by its UID, in whatever series (a plan's
+   * source frame). */
+  {
+    g_autoptr(NpPacsQuery) one = np_pacs_query_new (NP_PACS_LEVEL_INSTANCE);
+    g_autofree char *one_url = NULL;
+
+    one->study_uid = g_strdup ("1.2.3");
+    one->sop_uid = g_strdup ("1.2.3.4.5");
+    g_assert_true (np_pacs_query_check (one, &error));
+    one_url = np_pacs_query_to_qido (one);
+    g_assert_cmpstr (one_url, ==, "studies/1.2.3/instances?limit=5000&SOPInstanceUID=1.2.3.4.5"
+                                  "&includefield=00200013&includefield=00280008");
+    g_free (one->sop_uid);
+    one->sop_uid = g_strdup ("1.2.3.4.5'");
+    g_assert_false (np_pacs_query_check (one, &error));
+    g_assert_error (error, NP_ERROR, NP_ERROR_INVALID);
+  }
 }
 
 static void

@@ -93,21 +93,13 @@ screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
-static void
-test_open_plan_send (void)
+static NpPacsBrowser *
+open_browser (NpWindow *window)
 {
   g_autoptr(GPtrArray) destinations = g_ptr_array_new_with_free_func (
     (GDestroyNotify) np_pacs_destination_free);
   NpPacsDestination *destination = np_pacs_destination_new ("Test PACS");
-  NpWindow *window;
   NpPacsBrowser *browser;
-  g_autoptr(NpFrame) source = NULL;
-  g_autoptr(NpPlan) plan = NULL;
-  g_autoptr(NpPlanResults) results = NULL;
-  g_autoptr(GError) error = NULL;
-  NpDocument *document;
-  NpFrame *frame;
-  NpExportOptions options;
 
   g_free (destination->calling_aet);
   destination->calling_aet = g_strdup (env ("NP_PACS_CLIENT_AET"));
@@ -118,7 +110,6 @@ test_open_plan_send (void)
   g_ptr_array_add (destinations, destination);
   np_pacs_destination_list_save_settings (np_application_get_settings (app), destinations);
 
-  window = np_test_new_window (app);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-pacs", NULL));
   np_test_iterate (100);
   browser = NP_PACS_BROWSER (np_test_find_dialog (GTK_WINDOW (window), NP_TYPE_PACS_BROWSER));
@@ -131,22 +122,53 @@ test_open_plan_send (void)
   /* One study matches: it is selected, its series listed, their thumbnails read. */
   np_test_wait_until (series_listed, browser);
   np_test_wait_until (browser_idle, browser);
+  return browser;
+}
+
+static void
+screenshots (NpPacsBrowser *browser,
+             const char    *name)
+{
+  g_autofree char *light = g_strconcat (name, "-light", NULL);
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  screenshot (GTK_WIDGET (browser), light);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshot (GTK_WIDGET (browser), dark);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+open_row (NpPacsBrowser *browser,
+          guint          index)
+{
+  GtkListBox *series = GTK_LIST_BOX (np_test_template_child (browser, "series_list"));
+
+  gtk_list_box_select_row (series, gtk_list_box_get_row_at_index (series, (int) index));
+  gtk_widget_activate (np_test_template_child (browser, "open_button"));
+}
+
+static void
+test_open_plan_send (void)
+{
+  NpWindow *window;
+  NpPacsBrowser *browser;
+  g_autoptr(NpFrame) source = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  NpDocument *document;
+  NpFrame *frame;
+  NpExportOptions options;
+
+  window = np_test_new_window (app);
+  browser = open_browser (window);
   g_assert_cmpuint (np_pacs_browser_get_n_studies (browser), ==, 1);
   g_assert_cmpuint (np_pacs_browser_get_n_series (browser), ==, 1);
   g_assert_cmpuint (np_pacs_browser_get_n_thumbnails (browser), ==, 1);
-
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
-  screenshot (GTK_WIDGET (browser), "open-from-pacs-light");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  screenshot (GTK_WIDGET (browser), "open-from-pacs-dark");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-
-  {
-    GtkListBox *series = GTK_LIST_BOX (np_test_template_child (browser, "series_list"));
-
-    gtk_list_box_select_row (series, gtk_list_box_get_row_at_index (series, 0));
-    gtk_widget_activate (np_test_template_child (browser, "open_button"));
-  }
+  screenshots (browser, "open-from-pacs");
+  open_row (browser, 0);
   np_test_wait_until (window_has_pacs_file, window);
   np_test_wait_window_idle (window);
 
@@ -184,6 +206,70 @@ test_open_plan_send (void)
   np_test_destroy_window (GTK_WINDOW (window));
 }
 
+static gboolean
+plan_on_source (gpointer data)
+{
+  NpWindow *window = NP_WINDOW (data);
+  const char *note = np_window_get_capture_note (window);
+
+  return !np_window_get_loading (window) && note != NULL;
+}
+
+/* After the script stored the plan: the study lists it as a plan, and
+ * opening it reopens the plan, marks and all, on its source frame, which
+ * the dialog brought from the PACS along with it. */
+static void
+test_reopen_plan (void)
+{
+  NpWindow *window;
+  NpPacsBrowser *browser;
+  const NpPacsQueryResult *plan_series = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *expected_name = NULL;
+  const NpPlan *plan;
+  NpFrame *frame;
+  guint plan_index = 0;
+
+  if (g_getenv ("NP_PACS_EXPECT_PLAN") == NULL)
+    {
+      g_test_skip ("test-pacs-open.sh runs this once the plan is in the PACS");
+      return;
+    }
+  window = np_test_new_window (app);
+  browser = open_browser (window);
+  g_assert_cmpuint (np_pacs_browser_get_n_series (browser), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    if (np_pacs_query_result_get_content (np_pacs_browser_get_series (browser, i))
+        == NP_PACS_CONTENT_PLAN)
+      {
+        plan_series = np_pacs_browser_get_series (browser, i);
+        plan_index = i;
+      }
+  g_assert_nonnull (plan_series);
+  /* Both have thumbnails: the source's frame and the plan's capture. */
+  g_assert_cmpuint (np_pacs_browser_get_n_thumbnails (browser), ==, 2);
+  screenshots (browser, "open-from-pacs-plan");
+  open_row (browser, plan_index);
+  np_test_wait_until (plan_on_source, window);
+  np_test_wait_window_idle (window);
+
+  g_assert_nonnull (strstr (np_window_get_capture_note (window), "on its source frame"));
+  shown = g_file_get_path (np_window_get_file (window));
+  expected_name = g_strconcat ("/needleplan/pacs/", env ("NP_PACS_SOURCE_UID"), ".dcm", NULL);
+  g_assert_true (g_str_has_suffix (shown, expected_name));
+  frame = np_document_get_frame (np_window_get_document (window));
+  plan = np_document_get_plan (np_window_get_document (window));
+  /* The marks test_open_plan_send placed: the centre and (w/4, 10). */
+  g_assert_true (plan->has_target && plan->has_entry);
+  g_assert_cmpfloat_with_epsilon (plan->target.x, np_frame_get_width (frame) / 2.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (plan->target.y, np_frame_get_height (frame) / 2.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (plan->entry.x, np_frame_get_width (frame) / 4.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (plan->entry.y, 10, 1e-9);
+
+  np_document_set_dirty (np_window_get_document (window), FALSE);
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -192,6 +278,7 @@ main (int argc, char **argv)
   np_test_init (&argc, &argv);
   app = np_test_application_new ();
   g_test_add_func ("/pacs/open-gui/open-plan-send", test_open_plan_send);
+  g_test_add_func ("/pacs/open-gui/reopen-plan", test_reopen_plan);
   status = g_test_run ();
   g_clear_object (&app);
   np_test_finish ();

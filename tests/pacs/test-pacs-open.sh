@@ -124,20 +124,28 @@ check_failure "an unknown calling AE title is refused in words" 1 "refused the a
 
 # The real window: Open from PACS, open the instance, plan on it.
 sc="$tmp/plan-sc.dcm"
-if [ -z "$gui" ] || ! command -v xvfb-run >/dev/null; then
+have_gui=no
+if [ -n "$gui" ] && command -v xvfb-run >/dev/null; then have_gui=yes; fi
+mkdir -p "$tmp/screenshots"
+
+# run_gui TEST-PATH [VAR=VALUE…]: one case of test-pacs-open-gui, in the namespace.
+run_gui () {
+  local path=$1
+  shift
+  pacs_run env NP_PACS_PORT="$orthanc_dicom_port" NP_PACS_AET="$orthanc_aet" \
+    NP_PACS_CLIENT_AET="$pacs_client_aet" NP_PACS_PATIENT_ID=NPQ-1001 \
+    NP_PACS_SOURCE="$tmp/first.dcm" NP_PACS_SC_OUT="$sc" NP_PACS_SOURCE_UID="$sop" \
+    NP_PACS_SCREENSHOTS="${NP_PACS_SCREENSHOTS:-$tmp/screenshots}" "$@" \
+    xvfb-run -a -s '-screen 0 1280x800x24' "$gui" --tap -p "$path" >"$tmp/out" 2>"$tmp/err" &&
+    ! grep -q '^not ok' "$tmp/out" && ! grep -q '# SKIP' "$tmp/out"
+}
+
+if [ "$have_gui" = no ]; then
   skip "the window opens the instance from the PACS and plans on it" "no GUI build or no xvfb-run"
+elif run_gui /pacs/open-gui/open-plan-send && [ -s "$sc" ]; then
+  ok "the window opens the instance from the PACS and plans on it"
 else
-  mkdir -p "$tmp/screenshots"
-  if pacs_run env NP_PACS_PORT="$orthanc_dicom_port" NP_PACS_AET="$orthanc_aet" \
-       NP_PACS_CLIENT_AET="$pacs_client_aet" NP_PACS_PATIENT_ID=NPQ-1001 \
-       NP_PACS_SOURCE="$tmp/first.dcm" NP_PACS_SC_OUT="$sc" \
-       NP_PACS_SCREENSHOTS="${NP_PACS_SCREENSHOTS:-$tmp/screenshots}" \
-       xvfb-run -a -s '-screen 0 1280x800x24' "$gui" --tap >"$tmp/out" 2>"$tmp/err" &&
-     [ -s "$sc" ]; then
-    ok "the window opens the instance from the PACS and plans on it"
-  else
-    not_ok "the window opens the instance from the PACS and plans on it"
-  fi
+  not_ok "the window opens the instance from the PACS and plans on it"
 fi
 
 if [ -s "$sc" ]; then
@@ -171,12 +179,21 @@ assert plans[0]['series_description'] == 'NeedlePlan annotated frame', plans
   XDG_CACHE_HOME="$web_fresh" run_pacs retrieve "${web[@]}" --study "$study" --series "$plan_series"
   check_text "retrieving a plan by WADO-RS brings its source frame (found by QIDO-RS) too" \
     "Source frame of the plan: $web_fresh/needleplan/pacs/$sop.dcm"
+
+  if [ "$have_gui" = no ]; then
+    skip "the window lists the plan and reopens it on its source frame" "no GUI build or no xvfb-run"
+  elif run_gui /pacs/open-gui/reopen-plan NP_PACS_EXPECT_PLAN=1; then
+    ok "the window lists the plan and reopens it on its source frame"
+  else
+    not_ok "the window lists the plan and reopens it on its source frame"
+  fi
 else
   skip "the plan sent back is in the same study, listed as a plan" "no plan was made"
   skip "the plan from the PACS reopens on its source frame in the cache" "no plan was made"
   skip "retrieving a plan by C-GET brings its source frame into the cache too" "no plan was made"
   skip "so the plan reopens on its source frame, not on its pixels" "no plan was made"
   skip "retrieving a plan by WADO-RS brings its source frame (found by QIDO-RS) too" "no plan was made"
+  skip "the window lists the plan and reopens it on its source frame" "no plan was made"
 fi
 
 orthanc_stop
