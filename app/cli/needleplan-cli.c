@@ -24,6 +24,7 @@ static const NpCliVerb verbs[] = {
   { "export", "annotated PNG or PDF report of a plan, or of a folder of plans", np_cli_export },
   { "phantom", "a synthetic ultrasound or fluoroscopy case with known truth", np_cli_phantom },
   { "score", "training score of a trainee's plan against the expert plan", np_cli_score },
+  { "send", "a plan's annotated image and report to a PACS (C-STORE or STOW-RS)", np_cli_send },
 };
 
 static void
