@@ -5,9 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Sends DICOM files that are already on disk to a PACS destination: by
- * C-STORE through the DICOM helper (the core never links DCMTK), one file
- * per association so that progress is real and a failure names its file,
- * or by STOW-RS in one multipart request. The files are never removed here:
+ * C-STORE through the DICOM helper (the core never links DCMTK), all files
+ * in one association, or by STOW-RS in one multipart request. The files are never removed here:
  * whoever exported them keeps them until the send has worked, so a failed
  * send can be retried.
  */
@@ -143,53 +142,63 @@ send_dimse (const NpPacsDestination   *destination,
             GPtrArray                 *warnings,
             GError                   **error)
 {
-  /* Connection, association, the store and the release each have the
+  /* Connection, association, each store and the release each have the
    * destination's time-out; the helper needs a moment to start. */
-  guint timeout_ms = (destination->timeout_seconds * 4 + 10) * 1000;
+  guint timeout_ms = (destination->timeout_seconds * (3 + total) + 10) * 1000;
+  g_autoptr(NpDicomHelper) helper = NULL;
+  g_autoptr(NpDicomMessage) reply = NULL;
+  g_autoptr(JsonObject) members = json_object_new ();
+  JsonArray *results;
 
   for (guint i = 0; i < total; i++)
+    if (!g_file_test (paths[i], G_FILE_TEST_IS_REGULAR))
+      {
+        g_autofree char *display = g_filename_display_name (paths[i]);
+        g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "%s: no such file to send", display);
+        return FALSE;
+      }
+  if (!notify (progress, user_data, 0, total, paths[0], cancellable, error))
+    return FALSE;
+
+  /* One association for all the files, as dcmsend does: the helper answers
+   * for each file. */
+  helper = np_dicom_helper_new (paths[0], error);
+  if (helper == NULL)
+    return FALSE;
+  json_object_set_string_member (members, "host", destination->host);
+  json_object_set_int_member (members, "port", destination->port);
+  json_object_set_string_member (members, "calling_aet", destination->calling_aet);
+  json_object_set_string_member (members, "called_aet", destination->called_aet);
+  json_object_set_int_member (members, "timeout", destination->timeout_seconds);
+  json_object_set_int_member (members, "count", total);
+  for (guint i = 0; i < total; i++)
     {
-      g_autoptr(NpDicomHelper) helper = NULL;
-      g_autoptr(NpDicomMessage) reply = NULL;
-      g_autoptr(JsonObject) members = json_object_new ();
+      g_autofree char *key = g_strdup_printf ("path.%u", i);
+      json_object_set_string_member (members, key, paths[i]);
+    }
+  reply = np_dicom_helper_request (helper, "send", members, NULL, "while sending it",
+                                   timeout_ms, NULL, error);
+  np_dicom_helper_close (helper);
+  if (reply == NULL)
+    return FALSE;
+
+  results = array_member (np_dicom_message_get_object (reply), "results");
+  if (results == NULL || json_array_get_length (results) != total)
+    {
+      g_autofree char *display = g_filename_display_name (paths[0]);
+      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
+                   "%s: the DICOM helper's answer to sending it lists no result for each file",
+                   display);
+      return FALSE;
+    }
+  for (guint i = 0; i < total; i++)
+    {
+      JsonObject *result = object_element (results, i);
       g_autofree char *display = g_filename_display_name (paths[i]);
-      JsonArray *results;
-      JsonObject *result;
-      const char *message;
+      const char *message = result ? json_object_get_string_member_with_default (result, "message", "")
+                                   : "";
 
-      if (!notify (progress, user_data, i, total, paths[i], cancellable, error))
-        return FALSE;
-      if (!g_file_test (paths[i], G_FILE_TEST_IS_REGULAR))
-        {
-          g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "%s: no such file to send", display);
-          return FALSE;
-        }
-      helper = np_dicom_helper_new (paths[i], error);
-      if (helper == NULL)
-        return FALSE;
-      json_object_set_string_member (members, "host", destination->host);
-      json_object_set_int_member (members, "port", destination->port);
-      json_object_set_string_member (members, "calling_aet", destination->calling_aet);
-      json_object_set_string_member (members, "called_aet", destination->called_aet);
-      json_object_set_int_member (members, "timeout", destination->timeout_seconds);
-      json_object_set_int_member (members, "count", 1);
-      json_object_set_string_member (members, "path.0", paths[i]);
-      reply = np_dicom_helper_request (helper, "send", members, NULL, "while sending it",
-                                       timeout_ms, NULL, error);
-      np_dicom_helper_close (helper);
-      if (reply == NULL)
-        return FALSE;
-
-      results = array_member (np_dicom_message_get_object (reply), "results");
-      if (results == NULL || json_array_get_length (results) != 1 ||
-          (result = object_element (results, 0)) == NULL)
-        {
-          g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                       "%s: the DICOM helper's answer to sending it lists no result", display);
-          return FALSE;
-        }
-      message = json_object_get_string_member_with_default (result, "message", "");
-      if (!json_object_get_boolean_member_with_default (result, "stored", FALSE))
+      if (result == NULL || !json_object_get_boolean_member_with_default (result, "stored", FALSE))
         {
           g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "%s: %s@%s:%u did not store it: %s",
                        display, destination->called_aet, destination->host, destination->port,
