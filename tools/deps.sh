@@ -16,7 +16,8 @@ np_packages_run=(xvfb xauth dbus)
 np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales
   dcmtk dicom3tools
   orthanc orthanc-dicomweb curl iproute2 util-linux)
-np_packages_bench=(xvfb xauth eog ristretto valgrind dbus libx11-dev)
+np_packages_bench=(xvfb xauth eog ristretto valgrind dbus libx11-dev
+  dcmtk orthanc orthanc-dicomweb curl iproute2 util-linux)
 # The Debian package (tools/package, tests/package): the packaging tools, and
 # the Build-Depends of debian/control that the build set lacks (the DICOM
 # helper is C++ linked to DCMTK).

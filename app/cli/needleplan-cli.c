@@ -26,6 +26,7 @@ static const NpCliVerb verbs[] = {
   { "score", "training score of a trainee's plan against the expert plan", np_cli_score },
   { "find", "search a PACS (C-FIND, QIDO-RS): studies, series, plans", np_cli_find },
   { "retrieve", "bring one instance from a PACS (C-GET, WADO-RS) into the cache", np_cli_retrieve },
+  { "send", "a plan's annotated image and report to a PACS (C-STORE or STOW-RS)", np_cli_send },
 };
 
 static void
