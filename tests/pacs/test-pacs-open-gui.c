@@ -1,7 +1,8 @@
 /* test-pacs-open-gui.c — the real window against a real PACS: Open from
  * PACS searches by patient ID, lists the study and its series with a
- * thumbnail, opens the instance; a plan is made on it and saved as a
- * Secondary Capture for the calling script to send back
+ * thumbnail, opens the instance; a plan is made on it, saved as a
+ * Secondary Capture and sent back by C-STORE; once the script sees it in
+ * the study, the plan is listed and reopens on its source frame
  *
  * Copyright 2026 The NeedlePlan authors
  *
@@ -22,6 +23,7 @@
 #include "np-gui-test-util.h"
 #include "np-pacs-browser.h"
 #include "np-pacs-destination.h"
+#include "np-pacs-send.h"
 #include "np-window.h"
 
 #include <string.h>
@@ -93,13 +95,11 @@ screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
-static NpPacsBrowser *
-open_browser (NpWindow *window)
+/* The fixture's Orthanc over DICOM, as Preferences would hold it. */
+static NpPacsDestination *
+test_destination (void)
 {
-  g_autoptr(GPtrArray) destinations = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) np_pacs_destination_free);
   NpPacsDestination *destination = np_pacs_destination_new ("Test PACS");
-  NpPacsBrowser *browser;
 
   g_free (destination->calling_aet);
   destination->calling_aet = g_strdup (env ("NP_PACS_CLIENT_AET"));
@@ -107,7 +107,17 @@ open_browser (NpWindow *window)
   destination->host = g_strdup ("127.0.0.1");
   destination->port = (guint) g_ascii_strtoull (env ("NP_PACS_PORT"), NULL, 10);
   destination->timeout_seconds = 20;
-  g_ptr_array_add (destinations, destination);
+  return destination;
+}
+
+static NpPacsBrowser *
+open_browser (NpWindow *window)
+{
+  g_autoptr(GPtrArray) destinations = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) np_pacs_destination_free);
+  NpPacsBrowser *browser;
+
+  g_ptr_array_add (destinations, test_destination ());
   np_pacs_destination_list_save_settings (np_application_get_settings (app), destinations);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-pacs", NULL));
@@ -201,6 +211,21 @@ test_open_plan_send (void)
   g_assert_true (np_dicom_export_sc (frame, plan, results, &options, env ("NP_PACS_SC_OUT"),
                                      &error));
   g_assert_no_error (error);
+
+  /* Back into the PACS by C-STORE, with the send code of "Send to PACS". */
+  {
+    g_autoptr(NpPacsDestination) destination = test_destination ();
+    const char *paths[] = { env ("NP_PACS_SC_OUT"), NULL };
+    g_auto(GStrv) stored = NULL;
+    g_auto(GStrv) warnings = NULL;
+
+    g_assert_true (np_pacs_send_files (destination, NP_PACS_SEND_DIMSE, NULL, paths, NULL, NULL,
+                                       NULL, &stored, &warnings, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (stored);
+    g_assert_cmpuint (g_strv_length (stored), ==, 1);
+    g_assert_true (g_str_has_prefix (stored[0], "2.25."));
+  }
 
   np_document_set_dirty (document, FALSE);
   np_test_destroy_window (GTK_WINDOW (window));

@@ -2,9 +2,9 @@
 # test-pacs-open.sh: opening from a real PACS (Orthanc, pacs-lib.sh). Two
 # studies are stored; C-FIND by patient ID finds one; C-GET brings its
 # instance into the cache with the same pixels; the real window under Xvfb
-# finds, opens and plans on it (test-pacs-open-gui); the Secondary Capture
-# goes back into the PACS and is listed in the same study as a plan, and
-# opening it from the PACS reopens the plan on the cached source frame.
+# finds, opens and plans on it, and sends the Secondary Capture back by
+# C-STORE (test-pacs-open-gui); it is listed in the same study as a plan, and
+# opening it from the PACS reopens the plan on its source frame.
 #
 # Copyright 2026 The NeedlePlan authors
 #
@@ -141,16 +141,14 @@ run_gui () {
 }
 
 if [ "$have_gui" = no ]; then
-  skip "the window opens the instance from the PACS and plans on it" "no GUI build or no xvfb-run"
+  skip "the window opens the instance from the PACS, plans on it and sends the capture back" "no GUI build or no xvfb-run"
 elif run_gui /pacs/open-gui/open-plan-send && [ -s "$sc" ]; then
-  ok "the window opens the instance from the PACS and plans on it"
+  ok "the window opens the instance from the PACS, plans on it and sends the capture back"
 else
-  not_ok "the window opens the instance from the PACS and plans on it"
+  not_ok "the window opens the instance from the PACS, plans on it and sends the capture back"
 fi
 
 if [ -s "$sc" ]; then
-  pacs_run curl -sf -u "$orthanc_user:$orthanc_password" --data-binary "@$sc" \
-    "$orthanc_url/instances" >/dev/null
   run_pacs find "${peer[@]}" --study "$study" --json
   check_json "the plan sent back is in the same study, listed as a plan" "
 plans = [s for s in d if s['content'] == 'plan']
