@@ -184,18 +184,20 @@ list_entries (NpPacsCache *self)
     {
       g_autofree char *path = NULL;
       GStatBuf st;
-      Entry entry;
+      Entry *entry;
 
       if (!is_entry_name (name))
         continue;
       path = g_build_filename (self->directory, name, NULL);
       if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
         continue;
-      entry.name = g_strdup (name);
-      entry.size = (guint64) st.st_size;
-      entry.mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
-                       + st.st_mtim.tv_nsec;
-      g_array_append_val (entries, entry);
+      /* Filled in place: the array owns the name from the start. */
+      g_array_set_size (entries, entries->len + 1);
+      entry = &g_array_index (entries, Entry, entries->len - 1);
+      entry->name = g_strdup (name);
+      entry->size = (guint64) st.st_size;
+      entry->mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
+                        + st.st_mtim.tv_nsec;
     }
   return entries;
 }

@@ -19,7 +19,7 @@
 
 /* A search answers at most this many matches (QIDO-RS "limit", and the
  * C-FIND answer is cut there too); values longer than this are cut. */
-#define MAX_RESULTS 5000
+#define MAX_RESULTS 5000u
 #define MAX_VALUE_BYTES 1024
 
 #define SECONDARY_CAPTURE_SOP_CLASS "1.2.840.10008.5.1.4.1.1.7"
