@@ -142,7 +142,7 @@ check_field (const char  *value,
              const char  *what,
              GError     **error)
 {
-  if (is_empty (value))
+  if (value == NULL || *value == '\0')
     return TRUE;
   if (!g_utf8_validate (value, -1, NULL) || strlen (value) > 64 || strchr (value, '\\') != NULL)
     {
