@@ -605,6 +605,13 @@ open_series (NpPacsBrowser *self,
 
   if (index >= self->series->len)
     return;
+  if (np_pacs_query_result_get_content (g_ptr_array_index (self->series, index))
+      == NP_PACS_CONTENT_REPORT)
+    {
+      set_status (self, _("A report is a PDF document: NeedlePlan opens images and plans; "
+                          "its plan is the study’s “Plan” series"));
+      return;
+    }
   job = g_new0 (Job, 1);
   job->kind = JOB_OPEN;
   job->destination = dup_destination (self);
