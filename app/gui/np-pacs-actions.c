@@ -313,6 +313,7 @@ on_send_progress (guint       done,
   progress->total = total;
   progress->path = g_strdup (path);
   g_main_context_invoke (NULL, show_progress, progress);
+  /* cppcheck-suppress memleak ; show_progress frees it on the main thread */
 }
 
 static void
