@@ -99,12 +99,13 @@ on_progress (guint       done,
              gpointer    user_data)
 {
   const char *via = user_data;
-  g_autofree char *display = path ? g_filename_display_name (path) : NULL;
 
   /* Only on a terminal: a script reads one line of error, or the results. */
   if (path == NULL || !isatty (STDERR_FILENO))
     return;
-  fprintf (stderr, _("Sending %s (%u of %u) by %s…\n"), display, done + 1, total, via);
+  fprintf (stderr, ngettext ("Sending %u file by %s (%u stored so far)…\n",
+                             "Sending %u files by %s (%u stored so far)…\n", total),
+           total, via, done);
 }
 
 static int

@@ -288,9 +288,10 @@ show_progress (gpointer data)
     gtk_progress_bar_set_fraction (bar, (double) progress->done / progress->total);
   if (label != NULL && progress->path != NULL)
     {
-      g_autofree char *name = g_filename_display_basename (progress->path);
-      g_autofree char *text = g_strdup_printf (_("Sending %s (%u of %u)…"), name,
-                                               progress->done + 1, progress->total);
+      g_autofree char *text = g_strdup_printf (ngettext ("Sending the file (%u of %u stored so far)…",
+                                                         "Sending %2$u files (%1$u stored so far)…",
+                                                         progress->total),
+                                               progress->done, progress->total);
       gtk_label_set_text (label, text);
     }
   g_free (progress->path);
@@ -313,6 +314,7 @@ on_send_progress (guint       done,
   progress->total = total;
   progress->path = g_strdup (path);
   g_main_context_invoke (NULL, show_progress, progress);
+  /* cppcheck-suppress memleak ; show_progress frees it on the main thread */
 }
 
 static void
