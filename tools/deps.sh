@@ -10,17 +10,20 @@ np_packages_build=(
   nettle-dev
   libjson-glib-dev libcairo2-dev gettext desktop-file-utils appstream
   adwaita-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core python3
-  g++ libdcmtk-dev
+  g++ libdcmtk-dev libcurl4-openssl-dev libsecret-1-dev
 )
 np_packages_run=(xvfb xauth dbus)
 np_packages_test=(xvfb xauth xdotool imagemagick valgrind poppler-utils python3-jsonschema dbus cppcheck clang-tidy locales
   at-spi2-core python3-pyatspi gir1.2-atspi-2.0
-  dcmtk dicom3tools)
-np_packages_bench=(xvfb xauth eog ristretto valgrind dbus libx11-dev dcmtk)
+  dcmtk dicom3tools
+  orthanc orthanc-dicomweb curl iproute2 util-linux)
+np_packages_bench=(xvfb xauth eog ristretto valgrind dbus libx11-dev
+  dcmtk orthanc orthanc-dicomweb curl iproute2 util-linux)
 # The Debian package (tools/package, tests/package): the packaging tools, and
 # the Build-Depends of debian/control that the build set lacks (the DICOM
 # helper is C++ linked to DCMTK).
-np_packages_package=(dpkg-dev debhelper lintian fakeroot g++ libdcmtk-dev)
+np_packages_package=(dpkg-dev debhelper lintian fakeroot g++ libdcmtk-dev libcurl4-openssl-dev
+  libsecret-1-dev)
 
 np_install_deps () {
   local want=() missing=() set pkg
@@ -39,6 +42,11 @@ np_install_deps () {
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+  # The orthanc package starts a system service listening on every interface;
+  # the tests run their own Orthanc in a private namespace, so none is left.
+  if [[ " ${missing[*]} " == *" orthanc "* ]] && command -v systemctl >/dev/null; then
+    "${sudo[@]}" systemctl disable --now orthanc >/dev/null 2>&1 || true
+  fi
 }
 
 # Configures (once) and builds a build directory: np_build DIR [meson options...]

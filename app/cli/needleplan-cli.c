@@ -26,6 +26,9 @@ static const NpCliVerb verbs[] = {
   { "export", N_("annotated PNG or PDF report of a plan, or of a folder of plans"), np_cli_export },
   { "phantom", N_("a synthetic ultrasound or fluoroscopy case with known truth"), np_cli_phantom },
   { "score", N_("training score of a trainee's plan against the expert plan"), np_cli_score },
+  { "find", N_("search a PACS (C-FIND, QIDO-RS): studies, series, plans"), np_cli_find },
+  { "retrieve", N_("bring one instance from a PACS (C-GET, WADO-RS) into the cache"), np_cli_retrieve },
+  { "send", N_("a plan's annotated image and report to a PACS (C-STORE or STOW-RS)"), np_cli_send },
 };
 
 static void

@@ -570,3 +570,19 @@ np_cli_export (int    argc,
   args_clear (&args);
   return exit_code;
 }
+
+/* For `send`: the plan's Secondary Capture and Encapsulated PDF, as
+ * `export PLAN --dicom SC --pdf-dicom PDF [--anonymise]` writes them. */
+gboolean
+np_cli_export_dicom (const char  *plan_path,
+                     const char  *sc_path,
+                     const char  *pdf_dicom_path,
+                     gboolean     anonymise,
+                     GError     **error)
+{
+  NpExportOptions options;
+
+  np_export_options_init (&options);
+  options.anonymise = anonymise;
+  return export_plan (plan_path, NULL, NULL, sc_path, pdf_dicom_path, &options, NULL, error);
+}

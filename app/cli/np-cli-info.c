@@ -14,8 +14,11 @@
 #include "np-json-util.h"
 #include "np-terminal-text.h"
 
+#include <glib/gi18n.h>
+
 #include "np-dicom-helper.h"
 #include "np-auto-calibration.h"
+#include "np-capture-plan.h"
 #include "np-dicom-calibration.h"
 #include "np-png.h"
 
@@ -129,6 +132,39 @@ print_dicom (const NpDicomInfo *info)
   /* A Secondary Capture NeedlePlan wrote (docs/dicom.md). */
   if (info->needleplan_plan_inside)
     printf (_("NeedlePlan plan inside: yes\n"));
+}
+
+/* How the plan inside a NeedlePlan Secondary Capture would reopen. */
+static void
+print_capture_plan (const NpDicomInfo *info,
+                    const char        *path)
+{
+  g_autoptr(NpPacsCache) cache = np_pacs_cache_new_default ();
+  g_autoptr(NpCapturePlan) capture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!info->needleplan_plan_inside)
+    return;
+  capture = np_capture_plan_new (info, path, cache, &error);
+  if (capture == NULL)
+    {
+      g_autofree char *reason = np_terminal_text (error->message, 0);
+
+      printf (_("Plan reopens: no: %s\n"), reason);
+    }
+  else if (capture->on_capture)
+    {
+      g_autofree char *source = np_terminal_text (capture->source_name, 0);
+
+      printf (_("Plan reopens: on this capture’s pixels, overlay burned in (source frame “%s” "
+                "not found)\n"), source);
+    }
+  else
+    {
+      g_autofree char *source = np_terminal_text (capture->frame_path, 0);
+
+      printf (_("Plan reopens: on its source frame %s\n"), source);
+    }
 }
 
 /* The DICOM header's calibration as NeedlePlan judges it: what a new plan
@@ -272,7 +308,10 @@ np_cli_info (int    argc,
   else
     printf (_("Pixel size:  not declared (measurements need a calibration)\n"));
   if (np_frame_get_dicom_info (frame) != NULL)
-    print_dicom (np_frame_get_dicom_info (frame));
+    {
+      print_dicom (np_frame_get_dicom_info (frame));
+      print_capture_plan (np_frame_get_dicom_info (frame), argv[1]);
+    }
   if (scale->found)
     printf (_("Depth scale: found in the pixels: %.4f mm/px ± %.2g from %u ticks (%s); a candidate, "
             "see calibrate --auto\n"), scale->mm_per_px, scale->se_mm_per_px, scale->ticks->len,

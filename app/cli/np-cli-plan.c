@@ -14,7 +14,10 @@
 
 #include "np-terminal-text.h"
 
+#include <glib/gi18n.h>
+
 #include "np-approach.h"
+#include "np-capture-plan.h"
 #include "np-dicom-helper.h"
 #include "np-json-util.h"
 #include "np-plan-file.h"
@@ -24,6 +27,50 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+
+/* A NeedlePlan Secondary Capture given as the plan: the plan inside it, on
+ * its source frame when found (np-capture-plan.c), else on its own pixels. */
+static NpPlan *
+load_capture (const char        *path,
+              NpPlannerOptions  *options,
+              GPtrArray         *notes,
+              GError           **error)
+{
+  g_autoptr(NpDicomHelper) helper = np_dicom_helper_new (path, error);
+  g_autoptr(NpPacsCache) cache = np_pacs_cache_new_default ();
+  g_autoptr(NpCapturePlan) capture = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(GError) frame_error = NULL;
+  g_autofree char *name = g_filename_display_basename (path);
+
+  if (helper == NULL || !np_dicom_helper_open (helper, error))
+    return NULL;
+  capture = np_capture_plan_new (np_dicom_helper_get_info (helper), path, cache, error);
+  np_dicom_helper_close (helper);
+  if (capture == NULL)
+    return NULL;
+  np_planner_options_init_for_frame (options, capture->plan, 0, 0);
+  if (np_dicom_helper_file_is_dicom (capture->frame_path))
+    frame = np_dicom_helper_load_frame (capture->frame_path, capture->frame_index, &frame_error);
+  else
+    frame = np_frame_load (capture->frame_path, &frame_error);
+  if (frame == NULL)
+    g_ptr_array_add (notes, g_strdup_printf (_("The frame could not be read (%s); the field of "
+                                               "view is not known"), frame_error->message));
+  else
+    np_planner_options_init_for_frame (options, capture->plan, np_frame_get_width (frame),
+                                       np_frame_get_height (frame));
+  if (capture->on_capture)
+    g_ptr_array_add (notes, g_strdup_printf (_("The plan inside the Secondary Capture “%s” is "
+                                               "measured on the capture’s own pixels: its source "
+                                               "frame “%s” was not found"),
+                                             name, capture->source_name));
+  else
+    g_ptr_array_add (notes, g_strdup_printf (_("The plan inside the Secondary Capture “%s” is on "
+                                               "its source frame “%s”"),
+                                             name, capture->frame_path));
+  return g_steal_pointer (&capture->plan);
+}
 
 /**
  * np_cli_plan_load:
@@ -49,6 +96,8 @@ np_cli_plan_load (const char        *path,
   gboolean matches = FALSE;
 
   np_planner_options_init (options);
+  if (np_dicom_helper_file_is_dicom (path))
+    return load_capture (path, options, notes, error);
   plan = np_plan_file_load (path, error);
   if (plan == NULL)
     return NULL;

@@ -49,5 +49,14 @@ int np_cli_optimize (int argc, char **argv);
 int np_cli_export (int argc, char **argv);
 int np_cli_phantom (int argc, char **argv);
 int np_cli_score (int argc, char **argv);
+int np_cli_find (int argc, char **argv);
+int np_cli_retrieve (int argc, char **argv);
+int np_cli_send (int argc, char **argv);
+
+gboolean np_cli_export_dicom (const char  *plan_path,
+                              const char  *sc_path,
+                              const char  *pdf_dicom_path,
+                              gboolean     anonymise,
+                              GError     **error);
 
 G_END_DECLS

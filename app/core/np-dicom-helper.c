@@ -467,6 +467,8 @@ error_code_from_helper (const char *code)
     { "corrupt", NP_ERROR_CORRUPT },
     { "too-large", NP_ERROR_TOO_LARGE },
     { "invalid", NP_ERROR_INVALID },
+    { "io", NP_ERROR_IO },
+    { "timeout", NP_ERROR_TIMEOUT },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
@@ -632,6 +634,39 @@ np_dicom_helper_write (NpDicomHelper *self,
   if (reply == NULL)
     return NULL;
   return bytes;
+}
+
+/**
+ * np_dicom_helper_request:
+ * @request: the request's name
+ * @members: its parameters (strings and integers)
+ * @payload: (nullable): bytes sent after the header
+ * @doing: how a failure message says what the helper was doing ("while sending it")
+ * @timeout_ms: the time the whole exchange may take
+ * @reply_payload: (out) (optional): the reply's payload
+ *
+ * Sends any request the helper serves (docs/dicom.md) and returns its reply;
+ * an "error" reply becomes @error and the helper stays up.
+ *
+ * Returns: (transfer full) (nullable): the reply
+ */
+NpDicomMessage *
+np_dicom_helper_request (NpDicomHelper *self,
+                         const char    *request,
+                         JsonObject    *members,
+                         GBytes        *payload,
+                         const char    *doing,
+                         guint          timeout_ms,
+                         GBytes       **reply_payload,
+                         GError       **error)
+{
+  g_autoptr(GBytes) framed = NULL;
+
+  g_return_val_if_fail (NP_IS_DICOM_HELPER (self), NULL);
+  g_return_val_if_fail (request != NULL && members != NULL, NULL);
+
+  framed = np_dicom_protocol_encode_members (request, members, payload);
+  return transact (self, framed, doing ? doing : "", timeout_ms, reply_payload, error);
 }
 
 /**

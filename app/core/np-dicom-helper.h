@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "np-dicom-info.h"
+#include "np-dicom-protocol.h"
 #include "np-types.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,14 @@ NpFrame           *np_dicom_helper_read_frame   (NpDicomHelper  *self,
 GBytes            *np_dicom_helper_write        (NpDicomHelper  *self,
                                                  JsonObject     *members,
                                                  GBytes         *payload,
+                                                 GError        **error);
+NpDicomMessage    *np_dicom_helper_request      (NpDicomHelper  *self,
+                                                 const char     *request,
+                                                 JsonObject     *members,
+                                                 GBytes         *payload,
+                                                 const char     *doing,
+                                                 guint           timeout_ms,
+                                                 GBytes        **reply_payload,
                                                  GError        **error);
 void               np_dicom_helper_close        (NpDicomHelper  *self);
 gboolean           np_dicom_helper_is_running   (NpDicomHelper  *self);

@@ -86,19 +86,20 @@ np_dicom_protocol_encode_request (const char *request,
 }
 
 /**
- * np_dicom_protocol_encode_write:
- * @members: the record's attributes, strings and integers only (the
+ * np_dicom_protocol_encode_members:
+ * @request: the request's name ("write", "send", …)
+ * @members: the request's parameters, strings and integers only (the
  *   importer reads a flat object)
- * @payload: the bytes that follow the header
+ * @payload: (nullable): the bytes that follow the header
  *
- * Frames a `write` request: @members plus "request" and "payload", then
- * the payload.
+ * Frames a request: @members plus "request" and "payload", then the payload.
  *
  * Returns: (transfer full): the framed request
  */
 GBytes *
-np_dicom_protocol_encode_write (JsonObject *members,
-                                GBytes     *payload)
+np_dicom_protocol_encode_members (const char *request,
+                                  JsonObject *members,
+                                  GBytes     *payload)
 {
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonObject) object = json_object_new ();
@@ -106,15 +107,16 @@ np_dicom_protocol_encode_write (JsonObject *members,
   g_autoptr(GList) names = NULL;
   g_autofree char *json = NULL;
   gsize length = 0;
-  gsize payload_size;
-  const guint8 *payload_data;
+  gsize payload_size = 0;
+  const guint8 *payload_data = NULL;
   guint8 *buffer;
 
+  g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (members != NULL, NULL);
-  g_return_val_if_fail (payload != NULL, NULL);
 
-  payload_data = g_bytes_get_data (payload, &payload_size);
-  json_object_set_string_member (object, "request", "write");
+  if (payload != NULL)
+    payload_data = g_bytes_get_data (payload, &payload_size);
+  json_object_set_string_member (object, "request", request);
   names = json_object_get_members (members);
   for (GList *l = names; l != NULL; l = l->next)
     json_object_set_member (object, l->data,
@@ -133,6 +135,24 @@ np_dicom_protocol_encode_write (JsonObject *members,
   if (payload_size > 0)
     memcpy (buffer + NP_DICOM_PROTOCOL_PREFIX_SIZE + length, payload_data, payload_size);
   return g_bytes_new_take (buffer, NP_DICOM_PROTOCOL_PREFIX_SIZE + length + payload_size);
+}
+
+/**
+ * np_dicom_protocol_encode_write:
+ * @members: the record's attributes
+ * @payload: the bytes that follow the header
+ *
+ * Frames a `write` request (np_dicom_protocol_encode_members()).
+ *
+ * Returns: (transfer full): the framed request
+ */
+GBytes *
+np_dicom_protocol_encode_write (JsonObject *members,
+                                GBytes     *payload)
+{
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  return np_dicom_protocol_encode_members ("write", members, payload);
 }
 
 /**

@@ -38,6 +38,9 @@ GBytes         *np_dicom_protocol_encode_request   (const char    *request,
                                                     gint64         index);
 GBytes         *np_dicom_protocol_encode_write     (JsonObject    *members,
                                                     GBytes        *payload);
+GBytes         *np_dicom_protocol_encode_members   (const char    *request,
+                                                    JsonObject    *members,
+                                                    GBytes        *payload);
 gboolean        np_dicom_protocol_parse_prefix     (const guint8  *prefix,
                                                     gsize         *header_size,
                                                     GError       **error);

@@ -33,8 +33,10 @@
 /* ------------------------------------------------------------------------ */
 
 /* The plan as stored in the record. Anonymised, the patient's name and ID are
- * cleared and the frame's file name, which often carries the patient's name,
- * becomes "frame" with its extension. */
+ * cleared, the frame's file name, which often carries the patient's name,
+ * becomes "frame" with its extension, and the reference to the source DICOM
+ * instance goes: its SOP Instance UID would lead back to the patient's
+ * images (PS3.15 basic profile), and the record has its own UIDs. */
 static NpPlan *
 plan_for_record (const NpPlan *plan,
                  gboolean      anonymise)
@@ -53,6 +55,8 @@ plan_for_record (const NpPlan *plan,
       np_plan_set_string (&copy->patient_name, NULL);
       np_plan_set_string (&copy->patient_id, NULL);
       np_plan_set_string (&copy->frame_path, neutral);
+      np_plan_set_string (&copy->dicom_sop_instance_uid, NULL);
+      copy->dicom_frame_number = 0;
     }
   return copy;
 }

@@ -7,11 +7,14 @@
  * Reads one DICOM file for the core and answers over stdin/stdout: `open`
  * returns the header facts, `frame` one frame's pixels (grey as stored, or
  * RGB 8-bit), `write` encodes a NeedlePlan record (Secondary Capture or
- * Encapsulated PDF) and returns its bytes, `close` ends the process. Everything a hostile file can do to
+ * Encapsulated PDF) and returns its bytes, `send` stores files on a PACS
+ * by C-STORE, `close` ends the process. Everything a hostile file can do to
  * DCMTK happens here, inside the limits the core sets on this process.
  */
 
 #include "np-dicom-file.h"
+#include "np-dicom-query.h"
+#include "np-dicom-send.h"
 #include "np-dicom-writer.h"
 
 #include <dcmtk/oflog/oflog.h>
@@ -108,6 +111,24 @@ serve (void *data)
               np::write_message (worker->out, header.str (), bytes.data (), bytes.size ());
             }
         }
+      else if (what == "find" || what == "get")
+        {
+          std::string json;
+          std::vector<uint8_t> bytes;
+          bool done = what == "find" ? np::query_find (request, json, failure)
+                                     : np::query_get (request, bytes, failure);
+          if (what == "find")
+            bytes.assign (json.begin (), json.end ());
+          if (!done)
+            send_failure (worker->out, failure);
+          else
+            {
+              header.add_int ("payload", static_cast<long long> (bytes.size ()));
+              np::write_message (worker->out, header.str (), bytes.data (), bytes.size ());
+            }
+        }
+      else if (what == "send")
+        np::serve_send (worker->out, request);
       else
         send_failure (worker->out, { "protocol", "unknown request '" + what + "'" });
     }

@@ -286,6 +286,7 @@ np_application_startup (GApplication *application)
     { "app.preferences", { "<Control>comma", NULL } },
     { "app.shortcuts", { "<Control>question", "<Control>slash", NULL } },
     { "win.open", { "<Control>o", NULL } },
+    { "win.open-pacs", { "<Control><Shift>o", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "np-export-actions.h"
+#include "np-pacs-actions.h"
 
 #include <glib/gi18n.h>
 
@@ -950,6 +951,8 @@ np_export_actions_install (NpWindow *window)
   g_signal_connect (window, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   application_changed_cb (GTK_WINDOW (window), NULL);
   update_enabled (window);
+  /* The DICOM entries of the same menu (np-pacs-actions.c). */
+  np_pacs_actions_install (window);
   return state;
 }
 

@@ -9,6 +9,8 @@
 
 #include "np-preferences-window.h"
 
+#include "np-pacs-preferences-page.h"
+
 struct _NpPreferencesWindow
 {
   AdwPreferencesWindow parent_instance;
@@ -78,6 +80,8 @@ np_preferences_window_constructed (GObject *object)
   g_settings_bind_with_mapping (self->settings, "units", self->units_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, choice_to_index, index_to_choice,
                                 (gpointer) units_choices, NULL);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (np_pacs_preferences_page_new (self->settings)));
 }
 
 static void

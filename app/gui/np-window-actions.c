@@ -18,6 +18,8 @@
 #include "np-mark-handle.h"
 #include "np-overlay.h"
 #include "np-second-view.h"
+#include "np-pacs-browser.h"
+#include "np-pacs-destination.h"
 #include "np-structure-popover.h"
 
 /* Actions */
@@ -50,6 +52,19 @@ chooser_response_cb (NpWindow             *self,
 
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
   g_clear_object (&self->chooser);
+}
+
+/* The "Open from PACS" dialog over the PACS destinations of Preferences. */
+static void
+open_pacs_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GPtrArray) destinations = np_pacs_destination_list_load_settings (self->settings);
+  NpPacsBrowser *browser = np_pacs_browser_new (self, destinations);
+
+  gtk_window_present (GTK_WINDOW (browser));
 }
 
 static void
@@ -467,6 +482,7 @@ void
 _np_window_class_actions_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-pacs", NULL, open_pacs_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, history_action);

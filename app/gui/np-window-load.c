@@ -16,6 +16,7 @@
 #include "np-application.h"
 #include "np-auto-calibration.h"
 #include "np-calibration.h"
+#include "np-capture-plan.h"
 #include "np-cine.h"
 #include "np-dicom-helper.h"
 #include "np-error.h"
@@ -48,6 +49,9 @@ typedef struct
   gboolean matches;
   char *source_mismatch;   /* why the file is not the DICOM image of the plan, or NULL */
   NpAutoCalibration *detection; /* the depth scale looked for here, or NULL */
+  NpCapturePlan *capture;  /* the plan a NeedlePlan Secondary Capture carries, or NULL */
+  GFile *source_file;      /* the capture's source frame, shown instead of it, or NULL */
+  GError *capture_error;   /* why a capture's plan could not be reopened */
 } LoadResult;
 
 static void
@@ -68,6 +72,9 @@ load_result_free (LoadResult *result)
   g_clear_pointer (&result->sha256, g_free);
   g_clear_pointer (&result->source_mismatch, g_free);
   g_clear_pointer (&result->detection, np_auto_calibration_free);
+  g_clear_pointer (&result->capture, np_capture_plan_free);
+  g_clear_object (&result->source_file);
+  g_clear_error (&result->capture_error);
   if (result->helper != NULL)
     np_dicom_helper_close (result->helper);
   g_clear_object (&result->helper);
@@ -166,6 +173,60 @@ load_frame (GFile          *file,
 }
 
 static void
+close_helper (NpDicomHelper **helper)
+{
+  if (*helper != NULL)
+    np_dicom_helper_close (*helper);
+  g_clear_object (helper);
+}
+
+/* A NeedlePlan Secondary Capture opened as a frame reopens as the plan it
+ * carries: on its source frame when that is found and reads, else on the
+ * capture's own pixels (np-capture-plan.c). A plan that cannot be read
+ * leaves the capture shown as an image, with the reason. */
+static void
+reopen_capture (GFile        *file,
+                LoadResult   *result,
+                GCancellable *cancellable)
+{
+  const NpDicomInfo *info = np_frame_get_dicom_info (result->frame);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(NpPacsCache) cache = NULL;
+  g_autoptr(GFile) source = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GError) error = NULL;
+  NpDicomHelper *helper = NULL;
+  NpFrame *frame;
+
+  if (info == NULL || !info->needleplan_plan_inside || path == NULL)
+    return;
+  cache = np_pacs_cache_new_default ();
+  result->capture = np_capture_plan_new (info, path, cache, &result->capture_error);
+  if (result->capture == NULL || result->capture->on_capture)
+    return;
+
+  source = g_file_new_for_path (result->capture->frame_path);
+  frame = load_frame (source, result->capture->frame_index, cancellable, &sha256, &helper, &error);
+  if (frame == NULL)
+    {
+      g_info ("%s", error->message);
+      g_clear_pointer (&result->capture, np_capture_plan_free);
+      result->capture = np_capture_plan_new_on_capture (info, path, &result->capture_error);
+      return;
+    }
+  close_helper (&result->helper);
+  result->helper = helper;
+  g_clear_pointer (&result->frame, np_frame_unref);
+  result->frame = frame;
+  g_free (result->sha256);
+  result->sha256 = g_steal_pointer (&sha256);
+  g_clear_pointer (&result->image, np_canvas_image_free);
+  result->image = np_canvas_image_new_for_view (frame, NP_PREFETCH_VIEW_WIDTH,
+                                                NP_PREFETCH_VIEW_HEIGHT);
+  result->source_file = g_steal_pointer (&source);
+}
+
+static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
@@ -202,7 +263,9 @@ load_thread (GTask        *task,
   /* The depth scale of a frame that may need one, here so that its offer
    * comes with the frame (issue 17: it costs about one PNG decode); not
    * for an open already replaced by another. */
-  if (!g_cancellable_is_cancelled (cancellable)
+  if (request->plan == NULL)
+    reopen_capture (request->file, result, cancellable);
+  if (!g_cancellable_is_cancelled (cancellable) && result->capture == NULL
       && (request->plan == NULL
           || (request->plan->modality == NP_MODALITY_ULTRASOUND
               && !np_calibration_is_calibrated (request->plan->calibration))))
@@ -243,6 +306,49 @@ warn_source_mismatch (NpWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Says in words how a Secondary Capture's plan was reopened; on the
+ * capture's pixels the note stays until dismissed. */
+static void
+note_capture (NpWindow   *self,
+              GFile      *file,
+              LoadResult *loaded)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *display = g_filename_display_name (name);
+  g_autofree char *note = NULL;
+  AdwToast *toast;
+
+  g_clear_pointer (&self->capture_note, g_free);
+  if (loaded->capture_error != NULL)
+    note = g_strdup_printf (_("The NeedlePlan plan inside “%s” cannot be reopened, so the file "
+                              "is shown as an image: %s"), display,
+                            loaded->capture_error->message);
+  else if (loaded->capture != NULL && loaded->capture->on_capture)
+    note = g_strdup_printf (_("The plan inside “%s” is open on the capture’s own pixels, since its "
+                              "source frame “%s” was not found. The overlay and caption saved with "
+                              "it are burned into the image; the marks drawn over them can be "
+                              "edited."), display, loaded->capture->source_name);
+  else if (loaded->capture != NULL)
+    note = g_strdup_printf (_("The plan inside “%s” is open on its source frame “%s”."), display,
+                            loaded->capture->source_name);
+  if (note == NULL)
+    return;
+  /* A toast shows one line: the burned-in overlay comes first. */
+  if (loaded->capture != NULL && loaded->capture->on_capture)
+    {
+      g_autofree char *line = g_strdup_printf (_("Overlay burned in: the plan is on “%s” itself "
+                                                 "(source “%s” not found)"),
+                                               display, loaded->capture->source_name);
+      toast = adw_toast_new (line);
+    }
+  else
+    toast = adw_toast_new (note);
+  if (loaded->capture_error != NULL || loaded->capture->on_capture)
+    adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  self->capture_note = g_steal_pointer (&note);
+}
+
 static void
 load_done_cb (GObject      *source_object,
               GAsyncResult *result,
@@ -253,6 +359,7 @@ load_done_cb (GObject      *source_object,
   LoadRequest *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(LoadResult) loaded = g_task_propagate_pointer (task, &error);
+  GFile *shown;
   NpPlan *plan;
 
   /* A newer open replaced this one, or the window closed. */
@@ -276,8 +383,11 @@ load_done_cb (GObject      *source_object,
       return;
     }
 
+  shown = loaded->source_file != NULL ? loaded->source_file : request->file;
   if (request->plan != NULL)
     plan = g_steal_pointer (&request->plan);
+  else if (loaded->capture != NULL)
+    plan = g_steal_pointer (&loaded->capture->plan);
   else
     plan = _np_window_new_plan_for_frame (self, request->file, loaded->frame, loaded->sha256);
   _np_window_set_cine (self, loaded->helper, loaded->frame, plan);
@@ -289,7 +399,8 @@ load_done_cb (GObject      *source_object,
                              || loaded->source_mismatch != NULL);
   _np_window_set_calibration_detection (self, loaded->frame,
                                         g_steal_pointer (&loaded->detection));
-  _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
+  _np_window_show_frame (self, shown, loaded->image, plan, request->plan_path);
+  note_capture (self, request->file, loaded);
   if (request->relocated)
     {
       /* The plan now names the located frame: saving it keeps that. */

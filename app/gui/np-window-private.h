@@ -96,6 +96,7 @@ struct _NpWindow
   gboolean loading;
   GtkWidget *calibration_banner; /* NpCalibrationBanner over the canvas, once made */
   GtkWidget *second_view;        /* NpSecondView while open (borrowed: it is a window) */
+  char *capture_note;            /* how a Secondary Capture's plan was reopened, or NULL */
 };
 
 /* np-window.c */

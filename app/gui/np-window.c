@@ -244,6 +244,21 @@ np_window_show_error (NpWindow     *self,
 }
 
 /**
+ * np_window_get_capture_note:
+ *
+ * Returns: (nullable): how the plan inside the NeedlePlan Secondary
+ *   Capture last opened was reopened (on its source frame, on the
+ *   capture's own pixels, or why not), in words; %NULL when the last file
+ *   opened was not one
+ */
+const char *
+np_window_get_capture_note (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+  return self->capture_note;
+}
+
+/**
  * np_window_show_toast:
  *
  * Shows @text for a few seconds at the bottom of the window.
@@ -629,6 +644,7 @@ np_window_dispose (GObject *object)
   g_clear_object (&self->sample_file);
   g_clear_object (&self->settings);
   g_clear_object (&self->pending_file);
+  g_clear_pointer (&self->capture_note, g_free);
   g_clear_object (&self->analysis);
   g_clear_object (&self->document);
 

@@ -61,5 +61,6 @@ void         np_window_show_error     (NpWindow      *self,
                                        const GError  *error);
 void         np_window_show_toast     (NpWindow      *self,
                                        const char    *text);
+const char  *np_window_get_capture_note (NpWindow    *self);
 
 G_END_DECLS

@@ -212,6 +212,35 @@ assert_absent (const char *path,
     g_error ("%s contains “%s”", path, text);
 }
 
+/* Every pixel of @rect (whole pixels: x0 ≤ x < x0 + width) is black in the
+ * record, and the source frame is not black there (else the check proves
+ * nothing). */
+static void
+assert_redacted (const char        *sc_path,
+                 NpFrame           *source,
+                 const NpImageRect *rect)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpFrame) record = np_dicom_helper_load_frame (sc_path, 0, &error);
+  guint x0 = (guint) rect->x, y0 = (guint) rect->y;
+  guint x1 = x0 + (guint) rect->width, y1 = y0 + (guint) rect->height;
+  guint source_lit = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_frame_get_channels (record), ==, 3);
+  for (guint y = y0; y < y1; y++)
+    for (guint x = x0; x < x1; x++)
+      {
+        const guint8 *px = np_frame_get_data (record) + y * np_frame_get_stride (record) + x * 3;
+        const guint8 *sp = np_frame_get_data (source) + y * np_frame_get_stride (source)
+                           + x * np_frame_get_channels (source) * (np_frame_get_bit_depth (source) / 8);
+
+        g_assert_cmpuint (px[0] | px[1] | px[2], ==, 0);
+        source_lit += sp[0] != 0;
+      }
+  g_assert_cmpuint (source_lit, >, 0);
+}
+
 static NpPlan *
 load_case (NpFrame       **frame,
            NpPlanResults **results)
@@ -437,7 +466,9 @@ test_dicom_source (void)
   assert_plan_inside (sc, plan, results, &options);
 }
 
-/* Anonymised: no byte of any file names the patient; a new study. */
+/* Anonymised: no byte of any file names the patient or carries the
+ * source's Study, Series or SOP Instance UID; a new study; the plan's
+ * redaction is black in the Secondary Capture's pixels. */
 static void
 test_anonymised (void)
 {
@@ -471,14 +502,28 @@ test_anonymised (void)
     g_assert_nonnull (memmem (data, length, PATIENT_ID, strlen (PATIENT_ID)));
   }
 
+  /* A redaction over the top right corner, where the source has its
+   * annotation text and the plan draws nothing. */
+  {
+    guint w = np_frame_get_width (frame);
+    NpImageRect rect = { (double) w - 100, 4, 80, 24 };
+    g_array_append_val (plan->redactions, rect);
+  }
+
   np_export_options_init (&options);
   options.anonymise = TRUE;
   g_assert_true (np_dicom_export_files (frame, plan, results, &options, png, report, sc, pdf,
                                         NULL, &error));
   g_assert_no_error (error);
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-    for (gsize k = 0; k < G_N_ELEMENTS (secrets); k++)
-      assert_absent (files[i], secrets[k]);
+    {
+      for (gsize k = 0; k < G_N_ELEMENTS (secrets); k++)
+        assert_absent (files[i], secrets[k]);
+      assert_absent (files[i], info->sop_instance_uid);
+      assert_absent (files[i], info->series_instance_uid);
+      assert_absent (files[i], info->study_instance_uid);
+    }
+  assert_redacted (sc, frame, &g_array_index (plan->redactions, NpImageRect, 0));
 
   assert_valid_iod (sc);
   assert_valid_iod (pdf);
