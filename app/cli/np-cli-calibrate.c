@@ -191,7 +191,7 @@ print_text (const NpCalibration *calibration,
     {
       printf (_("Ticks:       %u used, %u flagged, RMS residual %.3g mm\n"), ticks->n_used,
               ticks->n_flagged, clean (ticks->rms_residual_mm, ticks->spacing_mm));
-      printf ("  click  tick  position px  residual px  status\n");
+      printf (_("  click  tick  position px  residual px  status\n"));
       for (guint i = 0; i < ticks->ticks->len; i++)
         {
           const NpTick *tick = &g_array_index (ticks->ticks, NpTick, i);
@@ -215,7 +215,7 @@ print_text (const NpCalibration *calibration,
               circle->centre.x, circle->centre.y, circle->radius_px,
               clean (circle->se_radius_px, circle->radius_px),
               clean (circle->rms_residual_px, circle->radius_px));
-      printf ("Residuals:  ");
+      printf (_("Residuals:  "));
       for (guint i = 0; i < circle->residuals_px->len; i++)
         printf (" %.3f", clean (g_array_index (circle->residuals_px, double, i),
                                 circle->radius_px));
@@ -336,7 +336,7 @@ print_auto_text (const char              *path,
       printf (_("Period:      %.2f px by autocorrelation of the brightness along the scale\n"),
               result->autocorrelation_step_px);
       printf (_("Confidence:  %s\n"), np_auto_confidence_to_string (result->confidence));
-      printf ("  tick        x        y  major  residual px\n");
+      printf (_("  tick        x        y  major  residual px\n"));
       for (guint i = 0; i < result->ticks->len; i++)
         {
           const NpAutoTick *tick = &g_array_index (result->ticks, NpAutoTick, i);

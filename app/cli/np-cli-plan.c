@@ -372,8 +372,8 @@ print_text (const char          *path,
       print_row (_("Gauges"), gauges->str, "", "");
     }
   if (results->has_depth_ci)
-    printf ("  (Monte Carlo: %u samples, seed %" G_GUINT64_FORMAT ")\n", results->mc_samples,
-            results->mc_seed);
+    printf (_("  (Monte Carlo: %u samples, seed %llu)\n"), results->mc_samples,
+            (unsigned long long) results->mc_seed);
 
   if (results->clearances->len > 0)
     {
@@ -405,7 +405,7 @@ print_text (const char          *path,
 
   if (results->measurements->len > 0)
     {
-      printf ("\nMeasurements\n");
+      printf (_("\nMeasurements\n"));
       for (guint i = 0; i < results->measurements->len; i++)
         {
           const NpMeasurementValue *m = &g_array_index (results->measurements,
@@ -428,7 +428,7 @@ print_text (const char          *path,
 
   if (results->warnings->len > 0)
     {
-      printf ("\nWarnings\n");
+      printf (_("\nWarnings\n"));
       for (guint i = 0; i < results->warnings->len; i++)
         {
           g_autofree char *warning = np_terminal_text (g_ptr_array_index (results->warnings, i),

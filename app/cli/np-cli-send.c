@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SUMMARY "PLAN --to NAME, or --files FILE… --to NAME — send to a PACS"
+#define SUMMARY N_("PLAN --to NAME, or --files FILE… --to NAME — send to a PACS")
 
 typedef struct
 {
@@ -298,7 +298,7 @@ np_cli_send (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (SUMMARY);
+  context = g_option_context_new (_(SUMMARY));
   g_option_context_set_description (context, _(
     "  needleplan-cli send PLAN --to NAME [--via dimse|dicomweb] [--anonymise] [--keep DIR]\n"
     "  needleplan-cli send --files FILE.dcm… --to NAME [--via dimse|dicomweb]\n"

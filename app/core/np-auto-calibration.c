@@ -170,8 +170,8 @@ check_against_region (NpAutoCalibration *result)
     return;
   result->region_depth_mm = region_px * result->mm_per_px;
   if (region->far_from_scale)
-    text = g_strdup_printf ("the image area is %.1f mm deep by this scale (its far edge "
-                            "is the deepest tick: the image fades out before it)",
+    text = g_strdup_printf (_("the image area is %.1f mm deep by this scale (its far edge "
+                              "is the deepest tick: the image fades out before it)"),
                             result->region_depth_mm);
   else
     {
@@ -183,14 +183,14 @@ check_against_region (NpAutoCalibration *result)
           || deepest_mm < result->region_depth_mm - major_mm - allowed)
         {
           result->disagreement = TRUE;
-          text = g_strdup_printf ("the image area's depth DISAGREES with the scale: it is "
-                                  "%.1f mm deep by this scale, but the deepest tick lies "
-                                  "%.1f mm below the skin line (a scale runs to the "
-                                  "imaging depth)", result->region_depth_mm, deepest_mm);
+          text = g_strdup_printf (_("the image area's depth DISAGREES with the scale: it is "
+                                    "%.1f mm deep by this scale, but the deepest tick lies "
+                                    "%.1f mm below the skin line (a scale runs to the "
+                                    "imaging depth)"), result->region_depth_mm, deepest_mm);
         }
       else
-        text = g_strdup_printf ("the image area is %.1f mm deep by this scale and the "
-                                "deepest tick lies %.1f mm below the skin line",
+        text = g_strdup_printf (_("the image area is %.1f mm deep by this scale and the "
+                                  "deepest tick lies %.1f mm below the skin line"),
                                 result->region_depth_mm, deepest_mm);
     }
   append_check (result, text);
@@ -219,8 +219,8 @@ check_against_printed_depth (const Image       *image,
     }
   if (!(result->region_depth_mm > 0))
     {
-      text = g_strdup_printf ("the frame prints a depth of %.1f cm (“%s”), but the image "
-                              "area's depth is not known", result->printed_depth_mm / 10,
+      text = g_strdup_printf (_("the frame prints a depth of %.1f cm (“%s”), but the image "
+                                "area's depth is not known"), result->printed_depth_mm / 10,
                               result->printed_depth_text);
       append_check (result, text);
       return;
@@ -229,14 +229,14 @@ check_against_printed_depth (const Image       *image,
   if (fabs (difference) > NP_AUTO_CALIBRATION_AGREEMENT)
     {
       result->disagreement = TRUE;
-      text = g_strdup_printf ("DISAGREES with the depth printed on the frame (“%s”): the "
-                              "image area is %.1f mm deep by this scale, %+.1f %%",
+      text = g_strdup_printf (_("DISAGREES with the depth printed on the frame (“%s”): the "
+                                "image area is %.1f mm deep by this scale, %+.1f %%"),
                               result->printed_depth_text, result->region_depth_mm,
                               100 * difference);
     }
   else
-    text = g_strdup_printf ("agrees with the depth printed on the frame (“%s”) within "
-                            "%.1f %%", result->printed_depth_text, 100 * fabs (difference));
+    text = g_strdup_printf (_("agrees with the depth printed on the frame (“%s”) within "
+                              "%.1f %%"), result->printed_depth_text, 100 * fabs (difference));
   append_check (result, text);
 }
 
@@ -269,7 +269,7 @@ check_against_dicom (const NpFrame     *frame,
     return;
   result->dicom_mm_per_px = region->mm_per_px_y;
   {
-    g_autofree char *source = g_strdup_printf ("the DICOM ultrasound region %u", region->number);
+    g_autofree char *source = g_strdup_printf (_("the DICOM ultrasound region %u"), region->number);
     np_auto_calibration_cross_check (result, region->mm_per_px_y, source);
   }
 }

@@ -14,6 +14,7 @@
 #include "np-error.h"
 #include "np-file.h"
 #include "np-plan-file.h"
+#include <glib/gi18n-lib.h>
 
 void
 np_capture_plan_free (NpCapturePlan *capture)
@@ -94,17 +95,17 @@ capture_plan_new (const NpDicomInfo  *info,
   if (!info->needleplan_plan_inside)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                   "“%s” holds no NeedlePlan plan (no “NEEDLEPLAN 1” private block)", display);
+                   _("“%s” holds no NeedlePlan plan (no “NEEDLEPLAN 1” private block)"), display);
       return NULL;
     }
   if (info->needleplan_plan == NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "“%s” holds a NeedlePlan plan larger than the importer hands over (900 KiB)",
+                   _("“%s” holds a NeedlePlan plan larger than the importer hands over (900 KiB)"),
                    display);
       return NULL;
     }
-  context = g_strdup_printf ("the plan inside “%s”", display);
+  context = g_strdup_printf (_("the plan inside “%s”"), display);
   plan = np_plan_file_parse (info->needleplan_plan, -1, context, error);
   if (plan == NULL)
     return NULL;

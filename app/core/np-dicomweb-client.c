@@ -16,6 +16,7 @@
 #include "np-error.h"
 #include "np-http.h"
 #include "np-pacs-cache.h"
+#include <glib/gi18n-lib.h>
 
 /* A rendered thumbnail is small; an instance may be a long cine loop. */
 #define MAX_RENDERED_BYTES ((gsize) 16 * 1024 * 1024)
@@ -91,8 +92,8 @@ check_instance (const NpPacsQueryResult  *instance,
       || !np_pacs_cache_is_uid (instance->sop_uid))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Cannot retrieve the instance: its study, series and SOP instance UIDs are "
-                   "not all known");
+                   _("Cannot retrieve the instance: its study, series and SOP instance UIDs are "
+                     "not all known"));
       return FALSE;
     }
   return TRUE;
@@ -174,7 +175,7 @@ np_dicomweb_client_first_part (const char  *content_type,
       || *boundary == '\0')
     {
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "%s did not answer with multipart/related and a boundary (Content-Type %s)",
+                   _("%s did not answer with multipart/related and a boundary (Content-Type %s)"),
                    what, content_type != NULL ? content_type : "none");
       return NULL;
     }
@@ -196,7 +197,7 @@ np_dicomweb_client_first_part (const char  *content_type,
         }
     }
   g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-               "%s answered a multipart body without a complete first part", what);
+               _("%s answered a multipart body without a complete first part"), what);
   return NULL;
 }
 

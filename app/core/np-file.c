@@ -372,7 +372,7 @@ write_new_file (const char  *path,
           *exists = TRUE;
           return FALSE;
         }
-      np_file_set_error_from_errno (error, errno, "Cannot write", path);
+      np_file_set_error_from_errno (error, errno, _("Cannot write"), path);
       return FALSE;
     }
   while (done < length)
@@ -387,7 +387,7 @@ write_new_file (const char  *path,
 
           close (fd);
           g_unlink (path);
-          np_file_set_error_from_errno (error, saved_errno, "Cannot write", path);
+          np_file_set_error_from_errno (error, saved_errno, _("Cannot write"), path);
           return FALSE;
         }
       done += (gsize) written;
@@ -397,7 +397,7 @@ write_new_file (const char  *path,
       int saved_errno = errno;
 
       g_unlink (path);
-      np_file_set_error_from_errno (error, saved_errno, "Cannot write", path);
+      np_file_set_error_from_errno (error, saved_errno, _("Cannot write"), path);
       return FALSE;
     }
   return TRUE;
@@ -437,7 +437,7 @@ np_file_copy_to_folder (const char  *source,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   *created = FALSE;
-  mapped = np_file_map_regular (source, "Cannot copy", error);
+  mapped = np_file_map_regular (source, _("Cannot copy"), error);
   if (mapped == NULL)
     return NULL;
   data = (const guint8 *) g_mapped_file_get_contents (mapped);
@@ -475,8 +475,8 @@ np_file_copy_to_folder (const char  *source,
     g_autofree char *display = g_filename_display_name (folder);
 
     g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                 "Cannot copy “%s” into “%s”: the folder already holds %u other files of that "
-                 "name", basename, display, max_names);
+                 _("Cannot copy “%s” into “%s”: the folder already holds %u other files of that "
+                   "name"), basename, display, max_names);
   }
   return NULL;
 }

@@ -19,6 +19,7 @@
 #include "np-error.h"
 
 #include <curl/curl.h>
+#include <glib/gi18n-lib.h>
 
 #define NP_HTTP_DEFAULT_TIMEOUT          120
 #define NP_HTTP_DEFAULT_CONNECT_TIMEOUT  10
@@ -111,37 +112,37 @@ set_transport_error (CURLcode     code,
     {
     case CURLE_COULDNT_CONNECT:
       g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                   "Could not connect to %s: the server is not running or refuses "
-                   "connections (%s)", url, extra);
+                   _("Could not connect to %s: the server is not running or refuses "
+                     "connections (%s)"), url, extra);
       break;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                   "Could not find the server of %s: check the host name (%s)", url, extra);
+                   _("Could not find the server of %s: check the host name (%s)"), url, extra);
       break;
     case CURLE_OPERATION_TIMEDOUT:
       g_set_error (error, NP_ERROR, NP_ERROR_TIMEOUT,
-                   "%s did not answer within %u s", url, timeout);
+                   _("%s did not answer within %u s"), url, timeout);
       break;
     case CURLE_ABORTED_BY_CALLBACK:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                   "The request to %s was cancelled", url);
+                   _("The request to %s was cancelled"), url);
       break;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CACERT_BADFILE:
       g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                   "The secure connection to %s failed: %s", url, extra);
+                   _("The secure connection to %s failed: %s"), url, extra);
       break;
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” is not a usable http:// or https:// address", url);
+                   _("“%s” is not a usable http:// or https:// address"), url);
       break;
     default:
       g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                   "The request to %s failed: %s", url, extra);
+                   _("The request to %s failed: %s"), url, extra);
       break;
     }
 }
@@ -178,7 +179,7 @@ perform (const char           *method,
   if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” is not a usable http:// or https:// address", url);
+                   _("“%s” is not a usable http:// or https:// address"), url);
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -189,7 +190,7 @@ perform (const char           *method,
   if (curl == NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_FAILED,
-                   "Could not start a request to %s (out of memory)", url);
+                   _("Could not start a request to %s (out of memory)"), url);
       return NULL;
     }
 
@@ -249,8 +250,8 @@ perform (const char           *method,
     {
       g_free (transfer.content_type);
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "The answer from %s is larger than %" G_GSIZE_FORMAT " MiB",
-                   url, transfer.max_body / (1024 * 1024));
+                   _("The answer from %s is larger than %u MiB"),
+                   url, (guint) (transfer.max_body / (1024 * 1024)));
       return NULL;
     }
   if (code != CURLE_OK)
@@ -318,19 +319,19 @@ np_http_status_words (guint status)
 {
   switch (status)
     {
-    case 400: return "the server did not accept the request";
-    case 401: return "the server refused the user name or password";
-    case 403: return "the server does not allow this user to do that";
-    case 404: return "there is nothing at this address (check the base URL)";
-    case 405: return "the server does not accept this kind of request here (check the base URL)";
-    case 408: return "the server gave up waiting for the request";
-    case 409: return "the server refused the data";
-    case 413: return "the server finds the data too large";
-    case 415: return "the server does not accept this type of data";
-    case 500: return "the server failed with an internal error";
+    case 400: return _("the server did not accept the request");
+    case 401: return _("the server refused the user name or password");
+    case 403: return _("the server does not allow this user to do that");
+    case 404: return _("there is nothing at this address (check the base URL)");
+    case 405: return _("the server does not accept this kind of request here (check the base URL)");
+    case 408: return _("the server gave up waiting for the request");
+    case 409: return _("the server refused the data");
+    case 413: return _("the server finds the data too large");
+    case 415: return _("the server does not accept this type of data");
+    case 500: return _("the server failed with an internal error");
     case 502:
-    case 504: return "a gateway in front of the server could not reach it";
-    case 503: return "the server is not available now";
+    case 504: return _("a gateway in front of the server could not reach it");
+    case 503: return _("the server is not available now");
     default:  return NULL;
     }
 }
@@ -366,7 +367,7 @@ np_http_response_check (const NpHttpResponse  *response,
   if (words)
     g_set_error (error, NP_ERROR, code, "%s: %s (HTTP %u)", response->url, words, response->status);
   else
-    g_set_error (error, NP_ERROR, code, "%s answered HTTP %u", response->url, response->status);
+    g_set_error (error, NP_ERROR, code, _("%s answered HTTP %u"), response->url, response->status);
   return FALSE;
 }
 

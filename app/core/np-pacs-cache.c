@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "np-error.h"
+#include <glib/gi18n-lib.h>
 
 /* One file per instance, "<SOP Instance UID>.dcm", in a folder of the
  * user's cache directory: the retrieved files are copies the PACS holds,
@@ -331,7 +332,7 @@ np_pacs_cache_store (NpPacsCache  *self,
   if (!np_pacs_cache_is_uid (sop_instance_uid))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Cannot keep the retrieved instance: “%s” is not a SOP Instance UID",
+                   _("Cannot keep the retrieved instance: “%s” is not a SOP Instance UID"),
                    sop_instance_uid != NULL ? sop_instance_uid : "");
       return NULL;
     }
@@ -339,7 +340,7 @@ np_pacs_cache_store (NpPacsCache  *self,
     {
       int saved = errno;
 
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot make the PACS cache folder “%s”: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot make the PACS cache folder “%s”: %s"),
                    self->directory, g_strerror (saved));
       return NULL;
     }
@@ -348,7 +349,7 @@ np_pacs_cache_store (NpPacsCache  *self,
   if (!g_file_set_contents_full (path, bytes, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
                                  0600, &local_error))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot write “%s” into the PACS cache: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot write “%s” into the PACS cache: %s"),
                    path, local_error->message);
       return NULL;
     }

@@ -17,6 +17,7 @@
 #include "np-error.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 NpPacsDestination *
 np_pacs_destination_new (const char *name)
@@ -99,7 +100,7 @@ check_aet (const char  *name,
   if (length == 0 || length > 16)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "PACS destination “%s”: the %s must have 1 to 16 characters", name, what);
+                   _("PACS destination “%s”: the %s must have 1 to 16 characters"), name, what);
       return FALSE;
     }
   for (gsize i = 0; i < length; i++)
@@ -109,8 +110,8 @@ check_aet (const char  *name,
       if (c < 0x20 || c > 0x7e || c == '\\')
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "PACS destination “%s”: the %s “%s” may hold only printable ASCII "
-                       "characters other than a backslash", name, what, aet);
+                       _("PACS destination “%s”: the %s “%s” may hold only printable ASCII "
+                         "characters other than a backslash"), name, what, aet);
           return FALSE;
         }
       if (c != ' ')
@@ -119,7 +120,7 @@ check_aet (const char  *name,
   if (blank)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "PACS destination “%s”: the %s is only spaces", name, what);
+                   _("PACS destination “%s”: the %s is only spaces"), name, what);
       return FALSE;
     }
   return TRUE;
@@ -142,31 +143,31 @@ np_pacs_destination_validate (const NpPacsDestination  *destination,
   name = destination->name;
   if (!is_set (name))
     {
-      g_set_error_literal (error, NP_ERROR, NP_ERROR_INVALID, "A PACS destination needs a name");
+      g_set_error_literal (error, NP_ERROR, NP_ERROR_INVALID, _("A PACS destination needs a name"));
       return FALSE;
     }
   if (!is_set (destination->called_aet) && !is_set (destination->dicomweb_url))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "PACS destination “%s” has neither a DIMSE address (called AE title, host, "
-                   "port) nor a DICOMweb URL", name);
+                   _("PACS destination “%s” has neither a DIMSE address (called AE title, host, "
+                     "port) nor a DICOMweb URL"), name);
       return FALSE;
     }
   if (is_set (destination->called_aet))
     {
-      if (!check_aet (name, "called AE title", destination->called_aet, error) ||
-          !check_aet (name, "calling AE title", destination->calling_aet, error))
+      if (!check_aet (name, _("called AE title"), destination->called_aet, error) ||
+          !check_aet (name, _("calling AE title"), destination->calling_aet, error))
         return FALSE;
       if (!is_set (destination->host))
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "PACS destination “%s”: the DIMSE host is missing", name);
+                       _("PACS destination “%s”: the DIMSE host is missing"), name);
           return FALSE;
         }
       if (destination->port == 0 || destination->port > 65535)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "PACS destination “%s”: the port %u is not between 1 and 65535",
+                       _("PACS destination “%s”: the port %u is not between 1 and 65535"),
                        name, destination->port);
           return FALSE;
         }
@@ -176,14 +177,14 @@ np_pacs_destination_validate (const NpPacsDestination  *destination,
       !g_str_has_prefix (destination->dicomweb_url, "https://"))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "PACS destination “%s”: the DICOMweb URL “%s” does not start with http:// "
-                   "or https://", name, destination->dicomweb_url);
+                   _("PACS destination “%s”: the DICOMweb URL “%s” does not start with http:// "
+                     "or https://"), name, destination->dicomweb_url);
       return FALSE;
     }
   if (destination->timeout_seconds == 0 || destination->timeout_seconds > 3600)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "PACS destination “%s”: the time-out %u s is not between 1 and 3600 s",
+                   _("PACS destination “%s”: the time-out %u s is not between 1 and 3600 s"),
                    name, destination->timeout_seconds);
       return FALSE;
     }
@@ -356,7 +357,7 @@ np_pacs_destination_list_load_keyfile (const char  *path,
       g_set_error (error, NP_ERROR,
                    g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
                    ? NP_ERROR_NOT_FOUND : NP_ERROR_CORRUPT,
-                   "Cannot read the PACS destinations in %s: %s", path, local_error->message);
+                   _("Cannot read the PACS destinations in %s: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -388,7 +389,7 @@ np_pacs_destination_list_load_keyfile (const char  *path,
           if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT32, &value, NULL))
             {
               g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                           "%s: [%s] %s=%s is not a positive whole number",
+                           _("%s: [%s] %s=%s is not a positive whole number"),
                            path, groups[i], numbers[k], text);
               return NULL;
             }
@@ -397,8 +398,8 @@ np_pacs_destination_list_load_keyfile (const char  *path,
       if (g_key_file_has_key (keyfile, groups[i], "password", NULL))
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                       "%s: [%s] holds a password; NeedlePlan reads passwords only from the "
-                       "keyring or a password file, never from this file", path, groups[i]);
+                       _("%s: [%s] holds a password; NeedlePlan reads passwords only from the "
+                         "keyring or a password file, never from this file"), path, groups[i]);
           return NULL;
         }
       if (!np_pacs_destination_validate (destination, &local_error))

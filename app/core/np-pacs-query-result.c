@@ -16,6 +16,7 @@
 
 #include "np-dicom-export.h"
 #include "np-error.h"
+#include <glib/gi18n-lib.h>
 
 /* A search answers at most this many matches (QIDO-RS "limit", and the
  * C-FIND answer is cut there too); values longer than this are cut. */
@@ -197,11 +198,11 @@ corrupt (GError    **error,
 {
   if (key != NULL)
     g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                 "The answer of %s is not a DICOM JSON list: match %u, %s %s", source, index + 1,
+                 _("The answer of %s is not a DICOM JSON list: match %u, %s %s"), source, index + 1,
                  key, problem);
   else
     g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                 "The answer of %s is not a DICOM JSON list: match %u %s", source, index + 1,
+                 _("The answer of %s is not a DICOM JSON list: match %u %s"), source, index + 1,
                  problem);
   return FALSE;
 }
@@ -274,7 +275,7 @@ read_field (NpPacsQueryResult *result,
   if (!JSON_NODE_HOLDS_ARRAY (values))
     {
       g_string_free (joined, TRUE);
-      return corrupt (error, source, index, field->key, "has a Value that is not an array");
+      return corrupt (error, source, index, field->key, _("has a Value that is not an array"));
     }
   array = json_node_get_array (values);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -285,7 +286,7 @@ read_field (NpPacsQueryResult *result,
         {
           g_string_free (joined, TRUE);
           return corrupt (error, source, index, field->key,
-                          "has a value that is neither text, a number nor a person name");
+                          _("has a value that is neither text, a number nor a person name"));
         }
       /* Several values only make sense for the modalities of a study. */
       if (i > 0 && field->offset != G_STRUCT_OFFSET (NpPacsQueryResult, modalities))
@@ -303,7 +304,7 @@ read_field (NpPacsQueryResult *result,
       if (*text == '\0')
         return TRUE;
       if (!g_ascii_string_to_signed (text, 10, 0, G_MAXINT, &number, NULL))
-        return corrupt (error, source, index, field->key, "is not a count");
+        return corrupt (error, source, index, field->key, _("is not a count"));
       G_STRUCT_MEMBER (int, result, field->offset) = (int) number;
       return TRUE;
     }
@@ -343,7 +344,7 @@ np_pacs_query_result_list_parse (const char   *json,
     return g_ptr_array_new_with_free_func ((GDestroyNotify) np_pacs_query_result_free);
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "The answer of %s is not JSON: %s", source,
+      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, _("The answer of %s is not JSON: %s"), source,
                    local_error->message);
       return NULL;
     }
@@ -351,14 +352,14 @@ np_pacs_query_result_list_parse (const char   *json,
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "The answer of %s is not a DICOM JSON list (an array of matches)", source);
+                   _("The answer of %s is not a DICOM JSON list (an array of matches)"), source);
       return NULL;
     }
   array = json_node_get_array (root);
   if (json_array_get_length (array) > MAX_RESULTS)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "%s found %u matches; narrow the search (at most %u are listed)", source,
+                   _("%s found %u matches; narrow the search (at most %u are listed)"), source,
                    json_array_get_length (array), MAX_RESULTS);
       return NULL;
     }
@@ -372,7 +373,7 @@ np_pacs_query_result_list_parse (const char   *json,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          corrupt (error, source, i, NULL, "is not an object");
+          corrupt (error, source, i, NULL, _("is not an object"));
           return NULL;
         }
       match = json_node_get_object (node);
@@ -384,7 +385,7 @@ np_pacs_query_result_list_parse (const char   *json,
             continue;
           if (!JSON_NODE_HOLDS_OBJECT (element))
             {
-              corrupt (error, source, i, fields[f].key, "is not an object with a vr");
+              corrupt (error, source, i, fields[f].key, _("is not an object with a vr"));
               return NULL;
             }
           if (!read_field (result, &fields[f], json_node_get_object (element), source, i, error))

@@ -21,6 +21,7 @@
 #include "np-dicomweb-client.h"
 #include "np-error.h"
 #include "np-pacs-cache.h"
+#include <glib/gi18n-lib.h>
 
 /* The most a search answers (QIDO-RS "limit"). */
 #define QIDO_LIMIT 5000
@@ -132,8 +133,8 @@ np_pacs_query_set_study_date (NpPacsQuery  *query,
         }
     }
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "The study date “%s” is not a day (YYYYMMDD or YYYY-MM-DD) or a range of days "
-               "(YYYYMMDD-YYYYMMDD, the first not after the second)", stripped);
+               _("The study date “%s” is not a day (YYYYMMDD or YYYY-MM-DD) or a range of days "
+                 "(YYYYMMDD-YYYYMMDD, the first not after the second)"), stripped);
   return FALSE;
 }
 
@@ -147,7 +148,7 @@ check_field (const char  *value,
   if (!g_utf8_validate (value, -1, NULL) || strlen (value) > 64 || strchr (value, '\\') != NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The %s to search for must be at most 64 characters, without a backslash",
+                   _("The %s to search for must be at most 64 characters, without a backslash"),
                    what);
       return FALSE;
     }
@@ -155,7 +156,7 @@ check_field (const char  *value,
     if ((guchar) *p < 0x20)
       {
         g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                     "The %s to search for holds a control character", what);
+                     _("The %s to search for holds a control character"), what);
         return FALSE;
       }
   return TRUE;
@@ -173,9 +174,9 @@ np_pacs_query_check (const NpPacsQuery  *query,
 {
   g_return_val_if_fail (query != NULL, FALSE);
 
-  if (!check_field (query->patient_name, "patient name", error)
-      || !check_field (query->patient_id, "patient ID", error)
-      || !check_field (query->accession_number, "accession number", error))
+  if (!check_field (query->patient_name, _("patient name"), error)
+      || !check_field (query->patient_id, _("patient ID"), error)
+      || !check_field (query->accession_number, _("accession number"), error))
     return FALSE;
   if ((query->level != NP_PACS_LEVEL_STUDY && !np_pacs_cache_is_uid (query->study_uid))
       || (query->level == NP_PACS_LEVEL_INSTANCE && !np_pacs_cache_is_uid (query->series_uid)
@@ -183,8 +184,8 @@ np_pacs_query_check (const NpPacsQuery  *query,
       || (!is_empty (query->sop_uid) && !np_pacs_cache_is_uid (query->sop_uid)))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "A search for series names its study, and one for instances its series, "
-                   "by UID");
+                   _("A search for series names its study, and one for instances its series, "
+                     "by UID"));
       return FALSE;
     }
   return TRUE;
@@ -329,7 +330,7 @@ np_pacs_query_to_find_members (const NpPacsQuery     *query,
 static char *
 peer_label (const NpPacsDimsePeer *peer)
 {
-  return g_strdup_printf ("The PACS %s at %s:%u", peer->called_aet, peer->host, peer->port);
+  return g_strdup_printf (_("The PACS %s at %s:%u"), peer->called_aet, peer->host, peer->port);
 }
 
 static NpDicomHelper *
@@ -350,8 +351,8 @@ check_peer (const NpPacsDimsePeer  *peer,
       || peer->timeout_seconds == 0 || peer->timeout_seconds > 600)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The PACS needs a host, a port, both AE titles and a timeout of 1 to 600 s "
-                   "for DICOM (C-FIND, C-GET)");
+                   _("The PACS needs a host, a port, both AE titles and a timeout of 1 to 600 s "
+                     "for DICOM (C-FIND, C-GET)"));
       return FALSE;
     }
   return TRUE;
@@ -388,12 +389,12 @@ np_pacs_query_find_dimse (const NpPacsQuery      *query,
   if (helper == NULL)
     return NULL;
   members = np_pacs_query_to_find_members (query, peer);
-  reply = np_dicom_helper_request (helper, "find", members, NULL, "while searching",
+  reply = np_dicom_helper_request (helper, "find", members, NULL, _("while searching"),
                                    peer->timeout_seconds * 3000 + DIMSE_GRACE_MS, &answer, error);
   np_dicom_helper_close (helper);
   if (reply == NULL)
     return NULL;
-  label = g_strdup_printf ("the PACS %s", peer->called_aet);
+  label = g_strdup_printf (_("the PACS %s"), peer->called_aet);
   data = g_bytes_get_data (answer, &length);
   results = np_pacs_query_result_list_parse (data != NULL ? data : "", (gssize) length,
                                              query->level, label, error);
@@ -428,8 +429,8 @@ np_pacs_query_get_dimse (const NpPacsQueryResult  *instance,
       || !np_pacs_cache_is_uid (instance->sop_class_uid))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "Cannot retrieve the instance: its study, series, SOP instance and SOP class "
-                   "UIDs are not all known");
+                   _("Cannot retrieve the instance: its study, series, SOP instance and SOP class "
+                     "UIDs are not all known"));
       return NULL;
     }
   helper = start_helper (peer, error);
@@ -440,7 +441,7 @@ np_pacs_query_get_dimse (const NpPacsQueryResult  *instance,
   json_object_set_string_member (members, "series_uid", instance->series_uid);
   json_object_set_string_member (members, "sop_uid", instance->sop_uid);
   json_object_set_string_member (members, "sop_class_uid", instance->sop_class_uid);
-  reply = np_dicom_helper_request (helper, "get", members, NULL, "while retrieving an instance",
+  reply = np_dicom_helper_request (helper, "get", members, NULL, _("while retrieving an instance"),
                                    peer->timeout_seconds * 3000 + DIMSE_GRACE_MS, &file, error);
   np_dicom_helper_close (helper);
   if (reply == NULL)
@@ -507,7 +508,7 @@ np_pacs_query_find (const NpPacsQuery        *query,
       return np_pacs_query_find_dimse (query, &peer, error);
     }
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-               "The PACS “%s” has neither a DICOMweb URL nor a DICOM AE title to search",
+               _("The PACS “%s” has neither a DICOMweb URL nor a DICOM AE title to search"),
                destination->name);
   return NULL;
 }
@@ -555,7 +556,8 @@ np_pacs_query_retrieve (const NpPacsQueryResult  *instance,
     }
   else
     g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                 "The PACS “%s” has neither a DICOMweb URL nor a DICOM AE title to retrieve from",
+                 _("The PACS “%s” has neither a DICOMweb URL nor a DICOM AE title to retrieve "
+                   "from"),
                  destination->name);
   if (file == NULL)
     return NULL;
@@ -609,7 +611,7 @@ np_pacs_query_retrieve_source (const char               *capture_path,
   if (plan == NULL || !np_pacs_cache_is_uid (plan->dicom_sop_instance_uid))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "“%s” holds no NeedlePlan plan made on a DICOM frame", name);
+                   _("“%s” holds no NeedlePlan plan made on a DICOM frame"), name);
       return NULL;
     }
   {
@@ -636,8 +638,8 @@ np_pacs_query_retrieve_source (const char               *capture_path,
   if (source == NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND,
-                   "The source frame of the plan in “%s” (SOP Instance UID %s) is not in its "
-                   "study on the PACS “%s”", name, plan->dicom_sop_instance_uid,
+                   _("The source frame of the plan in “%s” (SOP Instance UID %s) is not in its "
+                     "study on the PACS “%s”"), name, plan->dicom_sop_instance_uid,
                    destination->name);
       return NULL;
     }

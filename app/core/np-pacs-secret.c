@@ -17,6 +17,7 @@
 #include "np-error.h"
 
 #include <libsecret/secret.h>
+#include <glib/gi18n-lib.h>
 
 static const SecretSchema *
 pacs_schema (void)
@@ -57,8 +58,9 @@ set_keyring_error (const char  *what,
                    GError      *cause,
                    GError     **error)
 {
-  g_set_error (error, NP_ERROR, NP_ERROR_IO, "Could not %s the password of PACS destination “%s” "
-               "in the keyring: %s", what, destination, cause ? cause->message : "no keyring");
+  g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Could not %s the password of PACS destination “%s” "
+                 "in the keyring: %s"), what, destination,
+               cause ? cause->message : _("no keyring"));
 }
 
 /**
@@ -89,7 +91,7 @@ np_pacs_secret_lookup (const char  *destination,
           g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
           g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND))
         return NULL;
-      set_keyring_error ("read", destination, local_error, error);
+      set_keyring_error (C_("keyring", "read"), destination, local_error, error);
       return NULL;
     }
   password = g_strdup (secret);
@@ -112,17 +114,17 @@ np_pacs_secret_store (const char  *destination,
   if (!np_pacs_secret_available ())
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Could not save the password of PACS destination “%s”: there is no "
-                   "keyring in this session (no D-Bus session bus)", destination);
+                   _("Could not save the password of PACS destination “%s”: there is no "
+                     "keyring in this session (no D-Bus session bus)"), destination);
       return FALSE;
     }
-  label = g_strdup_printf ("NeedlePlan PACS password for %s", destination);
+  label = g_strdup_printf (_("NeedlePlan PACS password for %s"), destination);
   if (!secret_password_store_sync (pacs_schema (), SECRET_COLLECTION_DEFAULT, label, password,
                                    NULL, &local_error,
                                    "destination", destination,
                                    "username", username ? username : "", NULL))
     {
-      set_keyring_error ("save", destination, local_error, error);
+      set_keyring_error (C_("keyring", "save"), destination, local_error, error);
       return FALSE;
     }
   return TRUE;
@@ -147,7 +149,7 @@ np_pacs_secret_clear (const char  *destination,
       !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) &&
       !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND))
     {
-      set_keyring_error ("remove", destination, local_error, error);
+      set_keyring_error (C_("keyring", "remove"), destination, local_error, error);
       return FALSE;
     }
   return TRUE;

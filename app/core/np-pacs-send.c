@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 /* DICOM JSON tags of a STOW-RS response (PS3.18 §10.5.3). */
 #define TAG_FAILED_SOP_SEQUENCE     "00081198"
@@ -67,23 +68,23 @@ np_pacs_send_stow_failure_reason (guint code)
   const char *words;
 
   if ((code & 0xff00) == 0xa700)
-    words = "the PACS is out of resources (disk full?)";
+    words = _("the PACS is out of resources (disk full?)");
   else if ((code & 0xff00) == 0xa900)
-    words = "the data set does not match its SOP class";
+    words = _("the data set does not match its SOP class");
   else if (code == 0xc122)
-    words = "the PACS does not accept this transfer syntax";
+    words = _("the PACS does not accept this transfer syntax");
   else if ((code & 0xf000) == 0xc000)
-    words = "the PACS cannot understand the file";
+    words = _("the PACS cannot understand the file");
   else if (code == 0x0110)
-    words = "the PACS failed while processing it";
+    words = _("the PACS failed while processing it");
   else if (code == 0x0122)
-    words = "the PACS does not store this SOP class";
+    words = _("the PACS does not store this SOP class");
   else if (code == 0x0124)
-    words = "not authorised to store it";
+    words = _("not authorised to store it");
   else if (code == 0x0111)
-    words = "an instance with this SOP Instance UID is already there";
+    words = _("an instance with this SOP Instance UID is already there");
   else
-    words = "the PACS gave no reason it names";
+    words = _("the PACS gave no reason it names");
   return g_strdup_printf ("%s (status 0x%04X)", words, code);
 }
 
@@ -154,7 +155,7 @@ send_dimse (const NpPacsDestination   *destination,
     if (!g_file_test (paths[i], G_FILE_TEST_IS_REGULAR))
       {
         g_autofree char *display = g_filename_display_name (paths[i]);
-        g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, "%s: no such file to send", display);
+        g_set_error (error, NP_ERROR, NP_ERROR_NOT_FOUND, _("%s: no such file to send"), display);
         return FALSE;
       }
   if (!notify (progress, user_data, 0, total, paths[0], cancellable, error))
@@ -176,7 +177,7 @@ send_dimse (const NpPacsDestination   *destination,
       g_autofree char *key = g_strdup_printf ("path.%u", i);
       json_object_set_string_member (members, key, paths[i]);
     }
-  reply = np_dicom_helper_request (helper, "send", members, NULL, "while sending it",
+  reply = np_dicom_helper_request (helper, "send", members, NULL, _("while sending it"),
                                    timeout_ms, NULL, error);
   np_dicom_helper_close (helper);
   if (reply == NULL)
@@ -187,7 +188,7 @@ send_dimse (const NpPacsDestination   *destination,
     {
       g_autofree char *display = g_filename_display_name (paths[0]);
       g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT,
-                   "%s: the DICOM helper's answer to sending it lists no result for each file",
+                   _("%s: the DICOM helper's answer to sending it lists no result for each file"),
                    display);
       return FALSE;
     }
@@ -200,7 +201,7 @@ send_dimse (const NpPacsDestination   *destination,
 
       if (result == NULL || !json_object_get_boolean_member_with_default (result, "stored", FALSE))
         {
-          g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "%s: %s@%s:%u did not store it: %s",
+          g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("%s: %s@%s:%u did not store it: %s"),
                        display, destination->called_aet, destination->host, destination->port,
                        *message ? message : "no reason given");
           return FALSE;
@@ -276,7 +277,8 @@ parse_stow_response (GBytes    *body,
 
       g_ptr_array_add (stored, g_strdup (uid ? uid : ""));
       if (warning)
-        g_ptr_array_add (warnings, g_strdup_printf ("instance %s stored with a warning (status %s)",
+        g_ptr_array_add (warnings, g_strdup_printf (_("instance %s stored with a warning "
+                                                      "(status %s)"),
                                                     uid ? uid : "?", warning));
     }
   sequence = dicom_json_sequence (object, TAG_FAILED_SOP_SEQUENCE);
@@ -290,8 +292,8 @@ parse_stow_response (GBytes    *body,
 
       if (reason && g_ascii_string_to_unsigned (reason, 10, 0, G_MAXUINT16, &code, NULL))
         words = np_pacs_send_stow_failure_reason ((guint) code);
-      g_ptr_array_add (failures, g_strdup_printf ("instance %s: %s", uid ? uid : "(no UID)",
-                                                  words ? words : "no reason given"));
+      g_ptr_array_add (failures, g_strdup_printf (_("instance %s: %s"), uid ? uid : _("(no UID)"),
+                                                  words ? words : _("no reason given")));
     }
   return TRUE;
 }
@@ -317,13 +319,13 @@ multipart_body (const char * const  *paths,
           g_set_error (error, NP_ERROR,
                        g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
                        ? NP_ERROR_NOT_FOUND : NP_ERROR_IO,
-                       "%s: cannot read the file to send: %s", display, local_error->message);
+                       _("%s: cannot read the file to send: %s"), display, local_error->message);
           return NULL;
         }
       if (length > NP_PACS_SEND_MAX_FILE_BYTES)
         {
-          g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE, "%s: larger than %" G_GSIZE_FORMAT
-                       " MiB, too large to send", display, NP_PACS_SEND_MAX_FILE_BYTES >> 20);
+          g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE, _("%s: larger than %u MiB, too large to send"), display,
+                       (guint) (NP_PACS_SEND_MAX_FILE_BYTES >> 20));
           return NULL;
         }
       part = g_strdup_printf ("--%s\r\nContent-Type: application/dicom\r\n"
@@ -404,15 +406,15 @@ send_stow (const NpPacsDestination   *destination,
       parsed = parse_stow_response (response->body, stored, failures, warnings);
       if (response->status == 400)
         g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                     "%s did not accept what was sent as DICOM (HTTP 400)%s%s: check that the "
-                     "files are DICOM files and not damaged",
+                     _("%s did not accept what was sent as DICOM (HTTP 400)%s%s: check that the "
+                       "files are DICOM files and not damaged"),
                      url, parsed && failures->len ? ": " : "",
                      parsed && failures->len ? (char *) g_ptr_array_index (failures, 0) : "");
       else if (parsed && failures->len > 0)
         {
           g_autofree char *reasons = join_lines (failures);
 
-          g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "%s refused the files (HTTP %u): %s",
+          g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("%s refused the files (HTTP %u): %s"),
                        url, response->status, reasons);
         }
       else
@@ -423,8 +425,8 @@ send_stow (const NpPacsDestination   *destination,
   if (!parse_stow_response (response->body, stored, failures, warnings))
     {
       /* A success without the JSON body: trust the status, but say so. */
-      g_ptr_array_add (warnings, g_strdup_printf ("%s answered HTTP %u without a list of the "
-                                                  "stored instances", url, response->status));
+      g_ptr_array_add (warnings, g_strdup_printf (_("%s answered HTTP %u without a list of the "
+                                                    "stored instances"), url, response->status));
       for (guint i = 0; i < total; i++)
         g_ptr_array_add (stored, g_strdup (""));
     }
@@ -433,13 +435,13 @@ send_stow (const NpPacsDestination   *destination,
       g_autofree char *reasons = join_lines (failures);
 
       g_set_error (error, NP_ERROR, NP_ERROR_FAILED,
-                   "%s stored %u of %u files; it refused %s", url, stored->len, total, reasons);
+                   _("%s stored %u of %u files; it refused %s"), url, stored->len, total, reasons);
       return FALSE;
     }
   if (stored->len < total)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_FAILED,
-                   "%s reports %u of %u files stored and no reason for the others",
+                   _("%s reports %u of %u files stored and no reason for the others"),
                    url, stored->len, total);
       return FALSE;
     }
@@ -487,14 +489,14 @@ np_pacs_send_files (const NpPacsDestination   *destination,
   if (via == NP_PACS_SEND_DIMSE && !np_pacs_destination_has_dimse (destination))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "PACS destination “%s” has no DIMSE address (called AE title, host, port) "
-                   "for C-STORE", destination->name);
+                   _("PACS destination “%s” has no DIMSE address (called AE title, host, port) "
+                     "for C-STORE"), destination->name);
       return FALSE;
     }
   if (via == NP_PACS_SEND_DICOMWEB && !np_pacs_destination_has_dicomweb (destination))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "PACS destination “%s” has no DICOMweb URL for STOW-RS", destination->name);
+                   _("PACS destination “%s” has no DICOMweb URL for STOW-RS"), destination->name);
       return FALSE;
     }
 
@@ -508,7 +510,7 @@ np_pacs_send_files (const NpPacsDestination   *destination,
   if (!ok)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Sending to PACS “%s” by %s failed: ", destination->name,
+                                  _("Sending to PACS “%s” by %s failed: "), destination->name,
                                   np_pacs_send_via_name (via));
       return FALSE;
     }
@@ -549,16 +551,16 @@ np_pacs_send_outbox_new (GError **error)
   if (g_mkdir_with_parents (outbox, 0700) != 0)
     {
       saved = errno;
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot make the folder %s for the files to "
-                   "send: %s", outbox, g_strerror (saved));
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot make the folder %s for the files to "
+                     "send: %s"), outbox, g_strerror (saved));
       return NULL;
     }
   template = g_strdup_printf ("%s/%s-XXXXXX", outbox, stamp);
   if (g_mkdtemp_full (template, 0700) == NULL)
     {
       saved = errno;
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot make a folder in %s for the files to "
-                   "send: %s", outbox, g_strerror (saved));
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot make a folder in %s for the files to "
+                     "send: %s"), outbox, g_strerror (saved));
       return NULL;
     }
   return g_steal_pointer (&template);

@@ -10,6 +10,7 @@
 #include "np-plan-analysis.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
 
 /* Every view of a plan (canvas overlay, side panel, status line, autosave,
  * exports) reads the planner's results from here, so they are computed
@@ -98,7 +99,7 @@ recompute (NpPlanAnalysis *self)
                                                     NAN, &self->options, &error);
       if (self->results == NULL)
         {
-          g_autofree char *why = g_strdup_printf ("Second view: %s", error->message);
+          g_autofree char *why = g_strdup_printf (_("Second view: %s"), error->message);
 
           g_clear_error (&error);
           self->results = np_planner_compute (plan, &self->options, &error);

@@ -65,15 +65,16 @@ check_number (double             value,
 {
   if (number_in_rule (value, rule))
     return TRUE;
-  return np_json_field_error (error, NP_ERROR_INVALID, context, field, _("must be %s"), rule->meaning);
+  return np_json_field_error (error, NP_ERROR_INVALID, context, field, _("must be %s"),
+                              _(rule->meaning));
 }
 
 static const NumberRule distance_rule = { 0, 10000, TRUE,
-                                          "a distance above 0 and up to 10000 mm" };
+                                          N_("a distance above 0 and up to 10000 mm") };
 static const NumberRule detector_pixel_rule = { 0, 10, TRUE,
-                                                "two numbers [x, y] above 0 and up to 10 mm" };
+                                                N_("two numbers [x, y] above 0 and up to 10 mm") };
 static const NumberRule view_angle_rule = { -180, 180, FALSE,
-                                            "an angle from −180 to 180 degrees" };
+                                            N_("an angle from −180 to 180 degrees") };
 
 /* The beam geometry and the second view belong to fluoroscopy; the source
  * must lie between the isocentre's far side and the detector (SOD < SID). */
@@ -86,7 +87,7 @@ check_fluoroscopy (const NpPlan  *plan,
     {
       if (plan->modality != NP_MODALITY_FLUOROSCOPY)
         return np_json_field_error (error, NP_ERROR_INVALID, context, "fluoroscopy",
-                                    "belongs to a fluoroscopy plan, not an ultrasound one");
+                                    _("belongs to a fluoroscopy plan, not an ultrasound one"));
     }
   if (plan->has_geometry)
     {
@@ -98,13 +99,13 @@ check_fluoroscopy (const NpPlan  *plan,
         return FALSE;
       if (g->sod_mm >= g->sid_mm)
         return np_json_field_error (error, NP_ERROR_INVALID, context,
-                                    "fluoroscopy.geometry.sod_mm", "must be below sid_mm (the "
-                                    "patient lies between the source and the detector)");
+                                    "fluoroscopy.geometry.sod_mm", _("must be below sid_mm (the "
+                                      "patient lies between the source and the detector)"));
       if (!number_in_rule (g->detector_pixel_mm[0], &detector_pixel_rule)
           || !number_in_rule (g->detector_pixel_mm[1], &detector_pixel_rule))
         return np_json_field_error (error, NP_ERROR_INVALID, context,
-                                    "fluoroscopy.geometry.detector_pixel_mm", "must be %s",
-                                    detector_pixel_rule.meaning);
+                                    "fluoroscopy.geometry.detector_pixel_mm", _("must be %s"),
+                                    _(detector_pixel_rule.meaning));
       if (!_np_plan_file_check_point (g->central_ray, context, "fluoroscopy.geometry.central_ray",
                                       error))
         return FALSE;
@@ -114,7 +115,7 @@ check_fluoroscopy (const NpPlan  *plan,
       if (*plan->second_view_path == '\0' || g_path_is_absolute (plan->second_view_path))
         return np_json_field_error (error, NP_ERROR_INVALID, context,
                                     "fluoroscopy.second_view.plan",
-                                    "must be a path relative to the plan's folder");
+                                    _("must be a path relative to the plan's folder"));
       if (!check_number (plan->second_view_angle_deg, &view_angle_rule, context,
                          "fluoroscopy.second_view.angle_deg", error))
         return FALSE;
@@ -273,7 +274,7 @@ check_calibration (const NpCalibration  *calibration,
   if (!number_in_rule (calibration->mm_per_px_x, &pixel_size_rule)
       || !number_in_rule (calibration->mm_per_px_y, &pixel_size_rule))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px",
-                                _("must be %s"), pixel_size_rule.meaning);
+                                _("must be %s"), _(pixel_size_rule.meaning));
   if (calibration->method != NP_CALIBRATION_NONE
       && (calibration->mm_per_px_x <= 0 || calibration->mm_per_px_y <= 0))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.mm_per_px",
@@ -281,7 +282,7 @@ check_calibration (const NpCalibration  *calibration,
   if (!number_in_rule (calibration->se_mm_per_px_x, &pixel_size_rule)
       || !number_in_rule (calibration->se_mm_per_px_y, &pixel_size_rule))
     return np_json_field_error (error, NP_ERROR_INVALID, context, "calibration.se_mm_per_px",
-                                _("must be %s"), pixel_size_rule.meaning);
+                                _("must be %s"), _(pixel_size_rule.meaning));
   if (calibration->has_region)
     {
       const NpImageRect *r = &calibration->region;

@@ -699,14 +699,14 @@ read_fluoroscopy (Reader     *r,
         return FALSE;
       if (!json_object_has_member (object, "detector_pixel_mm"))
         return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy.geometry.detector_pixel_mm",
-                            "is missing");
+                            _("is missing"));
       if (!read_pair (r, object, "fluoroscopy.geometry", "detector_pixel_mm",
                       &plan->geometry.detector_pixel_mm[0], &plan->geometry.detector_pixel_mm[1]))
         return FALSE;
       node = json_object_get_member (object, "central_ray");
       if (node == NULL)
         return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy.geometry.central_ray",
-                            "is missing");
+                            _("is missing"));
       if (!node_to_point (r, node, "fluoroscopy.geometry.central_ray",
                           &plan->geometry.central_ray))
         return FALSE;
@@ -728,7 +728,7 @@ read_fluoroscopy (Reader     *r,
         {
           if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
             return reader_fail (r, NP_ERROR_CORRUPT, "fluoroscopy.second_view.mirrored",
-                                "must be true or false");
+                                _("must be true or false"));
           plan->second_view_mirrored = json_node_get_boolean (node);
         }
     }

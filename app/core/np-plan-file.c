@@ -455,9 +455,9 @@ shown_uid (const char *uid)
   gsize length = strlen (uid);
 
   if (length == 0)
-    return "none";
+    return _("none");
   if (length > 64 || strspn (uid, "0123456789.") != length)
-    return "not a valid UID";
+    return _("not a valid UID");
   return uid;
 }
 
@@ -496,27 +496,27 @@ np_plan_file_check_dicom_source (const NpPlan       *plan,
 
   frame_display = g_filename_display_name (frame_path);
   plan_display = plan_path != NULL ? g_filename_display_basename (plan_path)
-                                   : g_strdup ("the plan");
+                                   : g_strdup (_("the plan"));
   if (info == NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” is not the image “%s” was made on: the plan was made on the DICOM "
-                   "image with SOP Instance UID %s, and “%s” is not a DICOM file",
+                   _("“%s” is not the image “%s” was made on: the plan was made on the DICOM "
+                     "image with SOP Instance UID %s, and “%s” is not a DICOM file"),
                    frame_display, plan_display, plan->dicom_sop_instance_uid, frame_display);
       return FALSE;
     }
   if (g_strcmp0 (info->sop_instance_uid, plan->dicom_sop_instance_uid) != 0)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” is not the image “%s” was made on: its SOP Instance UID is %s, the "
-                   "plan’s is %s", frame_display, plan_display,
+                   _("“%s” is not the image “%s” was made on: its SOP Instance UID is %s, the "
+                     "plan’s is %s"), frame_display, plan_display,
                    shown_uid (info->sop_instance_uid), plan->dicom_sop_instance_uid);
       return FALSE;
     }
   if (plan->dicom_frame_number > info->frames)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "“%s” has %u frames, but “%s” was made on frame %u of it", frame_display,
+                   _("“%s” has %u frames, but “%s” was made on frame %u of it"), frame_display,
                    info->frames, plan_display, plan->dicom_frame_number);
       return FALSE;
     }

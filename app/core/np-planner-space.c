@@ -688,8 +688,8 @@ np_planner_validate_plan (const NpPlan  *plan,
                    _("The click error must be zero or a positive number of pixels"));
       return FALSE;
     }
-  if ((plan->has_target && !np_planner_check_point (plan->target, "target", error))
-      || (plan->has_entry && !np_planner_check_point (plan->entry, "entry", error))
+  if ((plan->has_target && !np_planner_check_point (plan->target, _("target"), error))
+      || (plan->has_entry && !np_planner_check_point (plan->entry, _("entry"), error))
       || !check_points (plan->skin_points, _("skin line point"), error))
     return FALSE;
 

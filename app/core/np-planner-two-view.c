@@ -125,7 +125,7 @@ nearest_to_rays (const double  source[2][3],
   if (!isfinite (det) || fabs (det) < 1e-12)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
-                   "The two views' rays are parallel: they cannot place a point in depth");
+                   _("The two views' rays are parallel: they cannot place a point in depth"));
       return FALSE;
     }
   /* Cramer's rule: a 3 × 3 system. */
@@ -241,7 +241,7 @@ np_planner_two_views (const NpFluoroView  *view_a,
   for (int mark = 0; mark < 2; mark++)
     for (int view = 0; view < 2; view++)
       if (!np_planner_check_point (mark == 0 ? views[view]->entry : views[view]->target,
-                                   mark == 0 ? "entry" : "target", error)
+                                   mark == 0 ? _("entry") : _("target"), error)
           || !np_planner_check_point (views[view]->axis, _("rotation axis"), error))
         return FALSE;
 

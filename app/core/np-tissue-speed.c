@@ -9,6 +9,7 @@
 
 #include "np-tissue-speed.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 /* Round values from the compilations of measured tissue speeds (Duck,
@@ -17,13 +18,14 @@
  * scanners' own 1540 m/s with the spread of soft tissue between fat and
  * muscle, the plan's default. */
 static const NpTissueSpeed presets[] = {
-  { "mixed", "Mixed soft tissue", 1540, 30,
-    "scanner convention; 1481–1599 m/s spans soft tissue from fat to muscle" },
-  { "fat", "Fat", 1450, 15, "Duck 1990, ICRU 61: 1420–1480 m/s" },
-  { "muscle", "Muscle", 1580, 20, "Duck 1990, ICRU 61: 1540–1620 m/s" },
-  { "tendon", "Tendon", 1700, 50, "Duck 1990: 1600–1800 m/s (along and across the fibres)" },
-  { "cartilage", "Cartilage", 1650, 40,
-    "Duck 1990; Töyräs et al., Ultrasound Med Biol 2003: 1570–1730 m/s (articular)" },
+  { "mixed", N_("Mixed soft tissue"), 1540, 30,
+    N_("scanner convention; 1481–1599 m/s spans soft tissue from fat to muscle") },
+  { "fat", N_("Fat"), 1450, 15, "Duck 1990, ICRU 61: 1420–1480 m/s" },
+  { "muscle", N_("Muscle"), 1580, 20, "Duck 1990, ICRU 61: 1540–1620 m/s" },
+  { "tendon", N_("Tendon"), 1700, 50,
+    N_("Duck 1990: 1600–1800 m/s (along and across the fibres)") },
+  { "cartilage", N_("Cartilage"), 1650, 40,
+    N_("Duck 1990; Töyräs et al., Ultrasound Med Biol 2003: 1570–1730 m/s (articular)") },
 };
 
 /**

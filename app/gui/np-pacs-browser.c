@@ -337,7 +337,8 @@ series_row (const NpPacsQueryResult *series,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   if (content != NP_PACS_CONTENT_IMAGES)
     {
-      GtkWidget *tag = gtk_label_new (content == NP_PACS_CONTENT_PLAN ? _("Plan") : _("Report"));
+      GtkWidget *tag = gtk_label_new (content == NP_PACS_CONTENT_PLAN ? C_("pacs content", "Plan")
+                                                                   : C_("pacs content", "Report"));
 
       gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (tag, content == NP_PACS_CONTENT_PLAN ? "accent" : "dim-label");

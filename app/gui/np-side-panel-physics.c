@@ -21,7 +21,7 @@ static char *
 preset_subtitle (const NpTissueSpeed *preset)
 {
   return g_strdup_printf (_("%.0f ± %.0f m/s (one SD) · %s"), preset->speed_m_s, preset->sd_m_s,
-                          preset->source);
+                          _(preset->source));
 }
 
 static void
@@ -92,6 +92,7 @@ _np_side_panel_init_tissue (NpSidePanel *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->tissue_row), _("Tissue"));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self->tissue_row), 3);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->tissue_row),
+                               /* xgettext:no-c-format */
                                _("Sets the speed of sound and its uncertainty for the tissue "
                                  "the needle crosses; the 95 % intervals use both"));
   adw_combo_row_set_model (self->tissue_row, G_LIST_MODEL (labels));
