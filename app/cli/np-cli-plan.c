@@ -41,9 +41,8 @@ np_cli_plan_load (const char        *path,
 {
   g_autoptr(NpPlan) plan = NULL;
   g_autoptr(GError) frame_error = NULL;
-  g_autofree char *frame_path = NULL;
   g_autoptr(NpFrame) frame = NULL;
-  gboolean matches = FALSE;
+  NpPlanFrameCheck check = NP_PLAN_FRAME_UNVERIFIED;
 
   np_planner_options_init (options);
   plan = np_plan_file_load (path, error);
@@ -54,13 +53,9 @@ np_cli_plan_load (const char        *path,
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
     return g_steal_pointer (&plan);
 
-  frame_path = np_plan_file_resolve_frame (plan, path, &frame_error);
-  /* A DICOM frame is read for its size and its header's calibration; the
-   * first frame, until the plan records which one. */
-  if (frame_path != NULL && np_dicom_helper_file_is_dicom (frame_path))
-    frame = np_dicom_helper_load_frame (frame_path, 0, &frame_error);
-  else if (frame_path != NULL)
-    frame = np_frame_load (frame_path, &frame_error);
+  /* Read once: the bytes hashed are the bytes decoded. A DICOM frame is
+   * read for its size and its header's calibration. */
+  frame = np_plan_file_load_frame (plan, path, &check, NULL, &frame_error);
   if (frame == NULL)
     {
       g_ptr_array_add (notes, g_strdup_printf ("The frame could not be read (%s); the field of "
@@ -69,10 +64,9 @@ np_cli_plan_load (const char        *path,
     }
   np_planner_options_init_for_frame (options, plan, np_frame_get_width (frame),
                                      np_frame_get_height (frame));
-  g_clear_error (&frame_error);
-  if (np_plan_file_check_frame (plan, path, &matches, &frame_error) && !matches)
-    g_ptr_array_add (notes, g_strdup ("The frame differs from the one the plan was made on "
-                                      "(SHA-256 mismatch)"));
+  if (check != NP_PLAN_FRAME_MATCHES)
+    g_ptr_array_add (notes, np_plan_file_describe_frame_check (check,
+                                                               np_frame_get_source_path (frame)));
   /* The plan file is the record: the DICOM header's calibration is named,
    * never applied behind it (docs/calibration.md). */
   if (!np_calibration_is_calibrated (plan->calibration)

@@ -311,6 +311,31 @@ else
        "poppler-utils (pdftotext) not installed"
 fi
 
+# --- a plan without its frame's SHA-256 ------------------------------------
+# "sha256": null does not switch the check off: the frame cannot be verified,
+# and export and plan say so in those words (not as a mismatch).
+
+cp -R "$cases/knee-us" "$tmp/unverified"
+sed 's/"sha256": "[0-9a-f]*"/"sha256": null/' "$cases/knee-us/plan.json" >"$tmp/unverified/plan.json"
+run export "$tmp/unverified/plan.json" --png "$tmp/unverified.png"
+if [ "$status" -ne 0 ] || [ ! -s "$tmp/unverified.png" ]; then
+  not_ok "export of a plan without its frame's SHA-256" "exit status $status"
+elif ! grep -qF "warning: The frame “frame.png” cannot be verified: the plan records no SHA-256" "$tmp/err"; then
+  not_ok "export of a plan without its frame's SHA-256" "stderr: $(cat "$tmp/err")"
+elif grep -qF "differs" "$tmp/err"; then
+  not_ok "export of a plan without its frame's SHA-256" "called a mismatch: $(cat "$tmp/err")"
+else
+  ok "export of a plan without its frame's SHA-256 warns that the frame cannot be verified"
+fi
+run plan "$tmp/unverified/plan.json"
+if [ "$status" -eq 0 ] && grep -qF "The frame “frame.png” cannot be verified" "$tmp/out" "$tmp/err" \
+   && ! grep -qF "mismatch" "$tmp/out" "$tmp/err"; then
+  ok "plan of a plan without its frame's SHA-256 says the frame cannot be verified"
+else
+  not_ok "plan of a plan without its frame's SHA-256 says the frame cannot be verified" \
+    "exit status $status; $(cat "$tmp/out" "$tmp/err" | tr '\n' ' ')"
+fi
+
 # --- anonymised ------------------------------------------------------------
 
 run export "$knee" --png "$tmp/anon.png" --pdf "$tmp/anon.pdf" --anonymise
