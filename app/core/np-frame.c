@@ -460,6 +460,43 @@ np_frame_load (const char  *path,
 }
 
 /**
+ * np_frame_read:
+ *
+ * Reads a frame file whole through one descriptor (np_file_read_image()),
+ * within the size limit of the format its first bytes name, for
+ * np_frame_load_from_memory() and a checksum of the same bytes.
+ *
+ * Returns: (transfer full) (nullable): the file's bytes
+ */
+GBytes *
+np_frame_read (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* The larger of the two limits here; the smaller is checked below once
+   * the first bytes say which format it is. */
+  bytes = np_file_read_image (path, MAX (NP_JPEG_MAX_FILE_SIZE, NP_PNG_MAX_FILE_SIZE), NULL,
+                              error);
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &length);
+  if (length > (np_jpeg_sniff (data, length) ? NP_JPEG_MAX_FILE_SIZE : NP_PNG_MAX_FILE_SIZE))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "Cannot open “%s”: the file is larger than NeedlePlan accepts", display);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+/**
  * np_frame_load_hashed:
  * @sha256: (out) (optional): the lowercase hex SHA-256 of the file, set
  *   only when the frame loads
@@ -486,20 +523,11 @@ np_frame_load_hashed (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (sha256 == NULL || *sha256 == NULL, NULL);
 
-  /* The larger of the two limits here; the smaller is checked below once
-   * the first bytes say which format it is. */
-  bytes = np_file_read_image (path, MAX (NP_JPEG_MAX_FILE_SIZE, NP_PNG_MAX_FILE_SIZE), NULL,
-                              error);
+  bytes = np_frame_read (path, error);
   if (bytes == NULL)
     return NULL;
   display = g_filename_display_name (path);
   data = g_bytes_get_data (bytes, &length);
-  if (length > (np_jpeg_sniff (data, length) ? NP_JPEG_MAX_FILE_SIZE : NP_PNG_MAX_FILE_SIZE))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot open “%s”: the file is larger than NeedlePlan accepts", display);
-      return NULL;
-    }
   frame = np_frame_load_from_memory (data, length, display, error);
   if (frame == NULL)
     return NULL;

@@ -39,7 +39,7 @@ typedef struct
   NpDicomHelper *helper;   /* the importer of a DICOM file, kept while it is open */
   char *sha256;            /* of the file as read, NULL when unknown */
   gboolean checked;        /* a plan's frame was compared with its SHA-256 */
-  gboolean matches;
+  NpPlanFrameCheck check;
 } LoadResult;
 
 static void
@@ -119,10 +119,11 @@ load_frame (GFile          *file,
   if (path != NULL)
     {
       /* The content decides, not the name: DICOM files often have none. */
-      if (np_dicom_helper_file_is_dicom (path))
-        frame = load_dicom (path, dicom_index, helper, error);
-      else
-        frame = np_frame_load (path, error);
+      /* A PNG or JPEG is read once: the checksum is of the bytes decoded,
+       * so the frame cannot be swapped between the two. */
+      if (!np_dicom_helper_file_is_dicom (path))
+        return np_frame_load_hashed (path, sha256, error);
+      frame = load_dicom (path, dicom_index, helper, error);
       /* The checksum is for the record: a frame that cannot be hashed is
        * still shown, and saved plans then say they have no checksum. */
       if (frame != NULL)
@@ -189,9 +190,13 @@ load_thread (GTask        *task,
       result->image = np_canvas_image_new_for_view (result->frame, NP_PREFETCH_VIEW_WIDTH,
                                                     NP_PREFETCH_VIEW_HEIGHT);
     }
+  /* Compared with the checksum of the bytes shown, not of the file read
+   * once more. */
   if (request->plan != NULL && request->plan_path != NULL)
-    result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
-                                                &result->matches, NULL);
+    {
+      result->checked = TRUE;
+      result->check = np_plan_file_compare_frame (request->plan, result->sha256);
+    }
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) load_result_free);
 }
 
@@ -229,16 +234,23 @@ load_done_cb (GObject      *source_object,
   /* The window's cine keeps the importer running now. */
   g_clear_object (&loaded->helper);
 
-  self->frame_mismatch = request->plan_path != NULL && loaded->checked && !loaded->matches;
+  self->frame_mismatch = request->plan_path != NULL && loaded->checked
+                         && loaded->check == NP_PLAN_FRAME_DIFFERS;
+  self->frame_unverified = request->plan_path != NULL && loaded->checked
+                           && loaded->check == NP_PLAN_FRAME_UNVERIFIED;
   _np_window_show_frame (self, request->file, loaded->image, plan, request->plan_path);
+  /* Saving records the checksum of what is shown, even if the file has
+   * been replaced since. */
+  g_free (self->frame_sha256);
+  self->frame_sha256 = g_steal_pointer (&loaded->sha256);
   if (request->relocated)
     {
       /* The plan now names the located frame: saving it keeps that. */
       np_document_set_dirty (self->document, TRUE);
       _np_window_update_title (self);
     }
-  if (request->plan_path != NULL && loaded->checked && !loaded->matches)
-    _np_window_warn_frame_mismatch (self, request->plan_path);
+  if (request->plan_path != NULL && loaded->checked && loaded->check != NP_PLAN_FRAME_MATCHES)
+    _np_window_warn_frame_mismatch (self, request->plan_path, loaded->check);
 }
 
 /**

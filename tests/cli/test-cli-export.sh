@@ -353,6 +353,34 @@ else
   ok "anonymised PNG and PDF hold no identifier (bytes and pdftotext)"
 fi
 
+# The patient's name where a plan carries it besides the name and ID: the
+# frame's file name (with a suffix that is no image extension), its absolute
+# path and the calibration's note. None of it may reach an anonymised export.
+mkdir -p "$tmp/anon-leak"
+cp "$cases/knee-us/frame.png" "$tmp/anon-leak/Zebulon.Quackenbush"
+python3 - "$cases/knee-us/plan.json" "$tmp/anon-leak/plan.json" <<'EOF_PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan['version'] = 2   # absolute_path is a version 2 member
+plan['frame']['path'] = 'Zebulon.Quackenbush'
+plan['frame']['absolute_path'] = '/clinic/Zebulon Quackenbush/knee.png'
+plan['calibration']['note'] = 'declared by “Zebulon.Quackenbush”'
+json.dump(plan, open(sys.argv[2], 'w'), indent=2)
+EOF_PY
+run export "$tmp/anon-leak/plan.json" --png "$tmp/anon-leak.png" --pdf "$tmp/anon-leak.pdf" --anonymise
+if [ "$status" -ne 0 ]; then
+  not_ok "anonymised export: frame name, path and calibration note" "exit status $status: $(cat "$tmp/err")"
+elif grep -qaF -e "Quackenbush" -e "Zebulon" "$tmp/anon-leak.png" "$tmp/anon-leak.pdf"; then
+  not_ok "anonymised export: frame name, path and calibration note" "found in the bytes"
+elif have pdftotext && pdf_text "$tmp/anon-leak.pdf" | grep -qF -e "Quackenbush" -e "Zebulon"; then
+  not_ok "anonymised export: frame name, path and calibration note" "found in the report's text"
+elif ! "$cli" info --json "$tmp/anon-leak.png" | grep -qF '\"path\": \"frame\",'; then
+  not_ok "anonymised export: frame name, path and calibration note" \
+    "the embedded plan does not name its frame “frame”"
+else
+  ok "anonymised export: frame name, path and calibration note are left out (bytes and pdftotext)"
+fi
+
 # --- refusals --------------------------------------------------------------
 
 before=$(sha256sum <"$tmp/knee-us/frame.png")

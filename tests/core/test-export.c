@@ -552,6 +552,13 @@ test_export_anonymised (void)
   NpExportOptions options;
   static const char *const identifiers[] = { PATIENT_NAME, PATIENT_ID, "Quackenbush", "98765" };
 
+  /* Where else a plan carries the patient: the frame's absolute path, the
+   * calibration's note (free text; a file's pixel size is "declared by"
+   * the file's name) and the DICOM source's SOP Instance UID. */
+  np_plan_set_string (&plan->frame_absolute_path, "/clinic/Zebulon Quackenbush/knee.png");
+  np_plan_set_string (&plan->calibration->note, "declared by “Quackenbush knee.png”");
+  np_plan_set_string (&plan->dicom_sop_instance_uid, "1.2.826.0.1.98765");
+
   init_options (&options);
   g_assert_true (np_export_png (frame, plan, NULL, &options, named_png, &error));
   g_assert_no_error (error);
@@ -584,13 +591,48 @@ test_export_anonymised (void)
   g_assert_null (stored->patient_name);
   g_assert_null (stored->patient_id);
   g_assert_cmpstr (stored->frame_path, ==, "frame.png");
+  g_assert_null (stored->frame_absolute_path);
+  g_assert_null (stored->calibration->note);
+  g_assert_null (stored->dicom_sop_instance_uid);
   g_assert_cmpstr (stored->clinician, ==, "Dr. Ada Lovelace");
   np_plan_set_string (&stored->patient_name, PATIENT_NAME);
   np_plan_set_string (&stored->patient_id, PATIENT_ID);
   np_plan_set_string (&stored->frame_path, "Quackenbush knee.png");
+  np_plan_set_string (&stored->frame_absolute_path, plan->frame_absolute_path);
+  np_plan_set_string (&stored->calibration->note, plan->calibration->note);
+  np_plan_set_string (&stored->dicom_sop_instance_uid, plan->dicom_sop_instance_uid);
   g_assert_true (np_plan_equal (stored, plan));
 
   remove_tree (dir);
+}
+
+/* The frame's extension survives anonymisation only when it is one
+ * NeedlePlan reads: whatever follows the last dot can be part of a name. */
+static void
+test_export_anonymised_extension (void)
+{
+  static const struct { const char *path; const char *expected; } cases[] = {
+    { "Quackenbush knee.png", "frame.png" },
+    { "scans/Quackenbush.JPG", "frame.jpg" },
+    { "IM0001.dcm", "frame.dcm" },
+    { "Zebulon.Quackenbush", "frame" },       /* a name, not an extension */
+    { "knee.Smith", "frame" },
+    { "1.2.840.113619.2.55", "frame" },        /* a DICOM UID as a file name */
+    { "Quackenbush.d/IM0001", "frame" },
+    { "IM0001", "frame" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NpPlan) plan = make_plan ();
+      g_autoptr(NpPlan) anonymised = NULL;
+
+      np_plan_set_string (&plan->frame_path, cases[i].path);
+      anonymised = np_export_anonymise_plan (plan);
+      g_assert_cmpstr (anonymised->frame_path, ==, cases[i].expected);
+      g_assert_null (anonymised->patient_name);
+      g_assert_null (anonymised->patient_id);
+    }
 }
 
 static void
@@ -1242,6 +1284,7 @@ main (int    argc,
   g_test_add_func ("/core/export/refuses-source", test_export_refuses_source);
   g_test_add_func ("/core/export/unwritable-folder", test_export_unwritable_folder);
   g_test_add_func ("/core/export/anonymised", test_export_anonymised);
+  g_test_add_func ("/core/export/anonymised-extension", test_export_anonymised_extension);
   g_test_add_func ("/core/export/suggest-filename", test_export_suggest_filename);
   g_test_add_func ("/core/export/pdf-pages", test_export_pdf_pages);
   g_test_add_func ("/core/export/png-pixel-size", test_export_png_pixel_size);
