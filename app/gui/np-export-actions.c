@@ -17,6 +17,8 @@
 #include "np-export.h"
 #include "np-planner.h"
 
+#include <glib/gi18n.h>
+
 /* The files themselves are the core's (np_export_png, np_export_pdf, the
  * report pages); this file asks where to put them, runs the export off the
  * main thread and says how it went. docs/record-gui.md. */
@@ -53,6 +55,7 @@ typedef struct
   char *path;
   NpExportKind kind;
   GApplication *application;        /* held until the file is written */
+  GStrv warnings;                   /* what the user must know, e.g. a plan too large to embed */
 } ExportJob;
 
 typedef struct
@@ -82,6 +85,7 @@ export_job_free (ExportJob *job)
   g_clear_pointer (&job->results, np_plan_results_free);
   g_free (job->plan_path);
   g_free (job->path);
+  g_strfreev (job->warnings);
   if (job->application != NULL)
     g_application_release (job->application);
   g_clear_object (&job->application);
@@ -152,8 +156,8 @@ export_thread (GTask        *task,
   /* Without results (the planner refused the plan) the export runs the
    * planner itself, to say why in its error. */
   if (job->kind == NP_EXPORT_KIND_PNG)
-    written = np_export_png (job->frame, job->plan, job->results, &job->options, job->path,
-                             &error);
+    written = np_export_files (job->frame, job->plan, job->results, &job->options, job->path,
+                               NULL, &job->warnings, &error);
   else
     written = np_export_pdf (job->frame, job->plan, job->results, &job->options, job->path,
                              &error);
@@ -162,6 +166,32 @@ export_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+/* The file was written, but not all of it as asked (a plan too large to
+ * store in the image is left out of it): said in words, in a dialog that
+ * stays until read, with what keeps the work safe. */
+static void
+warn_after_export (NpWindow        *window,
+                   const ExportJob *job)
+{
+  NpDocument *document = np_window_get_document (window);
+  g_autofree char *name = g_filename_display_basename (job->path);
+  g_autofree char *joined = g_strjoinv ("\n\n", job->warnings);
+  g_autoptr(GString) body = g_string_new (joined);
+  g_autofree char *heading = g_strdup_printf (_("“%s” Was Saved With a Warning"), name);
+  AdwMessageDialog *dialog;
+
+  /* The image no longer carries the plan: the plan file is the record. */
+  if (np_document_get_path (document) == NULL || np_document_get_dirty (document))
+    g_string_append_printf (body, "\n\n%s",
+                            _("The plan has unsaved changes and the image does not hold "
+                              "them: save the plan (Ctrl+S) to keep your work."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window), heading, body->str));
+  adw_message_dialog_add_response (dialog, "close", _("_OK"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -194,6 +224,8 @@ export_done_cb (GObject      *source_object,
   name = g_filename_display_basename (job->path);
   text = g_strdup_printf ("Saved %s", name);
   np_window_show_toast (window, text);
+  if (job->warnings != NULL && job->warnings[0] != NULL)
+    warn_after_export (window, job);
 }
 
 /**
