@@ -589,6 +589,48 @@ bench_large_plan (guint runs)
                  baseline, 10.0);
 }
 
+/* A skin arc of @n points: the arc of radius 60 mm (1200 px) of
+ * make_curvilinear_plan, over the same 0.96 rad, clicked densely. */
+static void
+add_skin_arc (NpPlan *plan,
+              guint   n)
+{
+  plan->probe = NP_PROBE_CURVILINEAR;
+  plan->skin_kind = NP_SKIN_ARC;
+  g_array_set_size (plan->skin_points, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      double angle = G_PI / 2 - 0.48 + 0.96 * i / (n - 1);
+      NpImagePoint p = np_image_point (960 + 1200 * cos (angle), -1100 + 1200 * sin (angle));
+
+      g_array_append_val (plan->skin_points, p);
+    }
+}
+
+/* The arc's intervals are linear in its points: `plan` on a 10,000-point
+ * arc against the same on 1,000 points. Linear work gives a ratio near 10;
+ * nudging every point and refitting (quadratic) gave one near 100. */
+static void
+bench_large_arc (guint runs)
+{
+  g_autoptr(NpPlan) large_plan = make_drag_plan (4);
+  g_autoptr(NpPlan) small_plan = make_drag_plan (4);
+  Work large = { large_plan, { 0 }, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  Work small = { small_plan, { 0 }, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  double ours, baseline;
+  g_autofree char *target = NULL;
+
+  add_skin_arc (large_plan, 10000);
+  add_skin_arc (small_plan, 1000);
+  planner_options_for (&large.options, 1920, 1080);
+  planner_options_for (&small.options, 1920, 1080);
+  ours = median_seconds (planner_plan_verb, &large, MIN (runs, 3u));
+  baseline = median_seconds (planner_plan_verb, &small, MIN (runs, 3u));
+  target = g_strdup_printf ("ratio ≤ 20 (linear 10): %s",
+                            ours <= 20 * baseline ? "met" : "MISSED");
+  report ("plan, 10,000-point skin arc", ours, "the same, 1,000 points", baseline, target);
+}
+
 static void
 bench_files (guint       runs,
              const char *tmpdir)
@@ -748,11 +790,19 @@ main (int    argc,
   g_autofree char *memory_row = NULL;
 
   setvbuf (stdout, NULL, _IOLBF, 0); /* rows appear as they are measured */
-  /* A third argument runs one row only: `needleplan-bench 3 CLI large-plan`. */
+  /* A third argument runs one row only: `needleplan-bench 3 CLI large-plan`
+   * (or large-arc). */
   if (argc > 3 && g_strcmp0 (argv[3], "large-plan") == 0)
     {
       np_gsl_init ();
       bench_large_plan (runs);
+      g_rmdir (tmpdir);
+      return 0;
+    }
+  if (argc > 3 && g_strcmp0 (argv[3], "large-arc") == 0)
+    {
+      np_gsl_init ();
+      bench_large_arc (runs);
       g_rmdir (tmpdir);
       return 0;
     }
@@ -778,6 +828,7 @@ main (int    argc,
   bench_auto_calibration (runs);
   bench_planner_and_overlay (runs);
   bench_large_plan (runs);
+  bench_large_arc (runs);
   bench_files (runs, tmpdir);
   fputs (memory_row, stdout);
 
