@@ -65,6 +65,8 @@ typedef struct
   NpPlanResults *results;
   NpExportOptions options;
   char *plan_path;
+  GPtrArray *pages;                 /* cairo_surface_t, recorded at begin-print */
+  double pages_width, pages_height; /* the paper they were laid out on */
 } PrintJob;
 
 static const char *const export_action_names[] = {
@@ -98,6 +100,7 @@ print_job_free (PrintJob *job)
   g_clear_pointer (&job->frame, np_frame_unref);
   g_clear_pointer (&job->plan, np_plan_free);
   g_clear_pointer (&job->results, np_plan_results_free);
+  g_clear_pointer (&job->pages, g_ptr_array_unref);
   g_free (job->plan_path);
   g_free (job);
 }
@@ -558,16 +561,21 @@ export_anonymised_action (GSimpleAction *action,
 
 /* Printing */
 
+/* The report is laid out once and every page recorded (np_export_record_report):
+ * drawing page by page would lay the whole report out again for each page,
+ * quadratic in its length. */
 static void
 begin_print_cb (GtkPrintOperation *operation,
                 GtkPrintContext   *context,
                 PrintJob          *job)
 {
-  guint n_pages = np_export_report_n_pages (job->frame, job->plan, job->results, &job->options,
-                                            gtk_print_context_get_width (context),
-                                            gtk_print_context_get_height (context));
-
-  gtk_print_operation_set_n_pages (operation, MAX (n_pages, 1));
+  g_clear_pointer (&job->pages, g_ptr_array_unref);
+  job->pages_width = gtk_print_context_get_width (context);
+  job->pages_height = gtk_print_context_get_height (context);
+  job->pages = np_export_record_report (job->pages_width, job->pages_height, job->frame,
+                                        job->plan, job->results, &job->options);
+  gtk_print_operation_set_n_pages (operation, job->pages != NULL && job->pages->len > 0
+                                              ? (int) job->pages->len : 1);
 }
 
 static void
@@ -576,11 +584,22 @@ draw_page_cb (GtkPrintOperation *operation,
               int                page_nr,
               PrintJob          *job)
 {
-  np_export_draw_report_page (gtk_print_context_get_cairo_context (context),
-                              gtk_print_context_get_width (context),
-                              gtk_print_context_get_height (context),
-                              (guint) page_nr, job->frame, job->plan, job->results,
-                              &job->options);
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double width = gtk_print_context_get_width (context);
+  double height = gtk_print_context_get_height (context);
+
+  /* Recorded on this paper: replayed, still vector. */
+  if (job->pages != NULL && page_nr >= 0 && (guint) page_nr < job->pages->len
+      && width == job->pages_width && height == job->pages_height)
+    {
+      cairo_save (cr);
+      cairo_set_source_surface (cr, g_ptr_array_index (job->pages, page_nr), 0, 0);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      return;
+    }
+  np_export_draw_report_page (cr, width, height, (guint) page_nr, job->frame, job->plan,
+                              job->results, &job->options);
 }
 
 /* Print preview, in a window of our own: GTK's default runs an external

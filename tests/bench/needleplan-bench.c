@@ -631,6 +631,74 @@ bench_large_arc (guint runs)
   report ("plan, 10,000-point skin arc", ours, "the same, 1,000 points", baseline, target);
 }
 
+typedef struct
+{
+  NpFrame *frame;
+  NpPlan *plan;
+  NpPlanResults *results;
+} PrintWork;
+
+/* What the Print dialog does at begin-print: lay out and record every page. */
+static void
+print_record (gpointer data)
+{
+  PrintWork *work = data;
+  double width, height;
+  g_autoptr(GPtrArray) pages = NULL;
+
+  np_paper_get_size (NP_PAPER_A4, &width, &height);
+  pages = np_export_record_report (width, height, work->frame, work->plan, work->results, NULL);
+  g_assert (pages->len > 0);
+}
+
+/* What draw-page did for every page before: each page on its own. */
+static void
+print_page_by_page (gpointer data)
+{
+  PrintWork *work = data;
+  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (surface);
+  double width, height;
+  guint n_pages;
+
+  np_paper_get_size (NP_PAPER_A4, &width, &height);
+  n_pages = np_export_report_n_pages (work->frame, work->plan, work->results, NULL, width,
+                                      height);
+  for (guint page = 0; page < n_pages; page++)
+    np_export_draw_report_page (cr, width, height, page, work->frame, work->plan, work->results,
+                                NULL);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* Printing is linear in the report's length: all pages of a 1,000-structure
+ * report (one clearance row each, dozens of pages) against those of a
+ * 100-structure one. Near 10 when linear; drawing page by page, each page
+ * laid the whole report out again, near 100. */
+static void
+bench_print (guint runs)
+{
+  g_autoptr(NpFrame) frame = make_test_frame (1920, 1080, 1, 8);
+  g_autoptr(NpPlan) large_plan = make_drag_plan (1000);
+  g_autoptr(NpPlan) small_plan = make_drag_plan (100);
+  g_autoptr(NpPlanResults) large_results = NULL;
+  g_autoptr(NpPlanResults) small_results = NULL;
+  PrintWork large = { frame, large_plan, NULL };
+  PrintWork small = { frame, small_plan, NULL };
+  g_autofree char *target = NULL;
+  double ours, baseline;
+
+  large.results = large_results = np_planner_compute (large_plan, NULL, NULL);
+  small.results = small_results = np_planner_compute (small_plan, NULL, NULL);
+  ours = median_seconds (print_record, &large, MIN (runs, 3u));
+  baseline = median_seconds (print_record, &small, MIN (runs, 3u));
+  target = g_strdup_printf ("ratio ≤ 20 (linear 10): %s",
+                            ours <= 20 * baseline ? "met" : "MISSED");
+  report ("print, 1,000 structures", ours, "the same, 100 structures", baseline, target);
+  baseline = median_seconds (print_page_by_page, &large, 1);
+  report ("print, 1,000 structures", ours, "page by page (before), 1,000", baseline, "");
+}
+
 static void
 bench_files (guint       runs,
              const char *tmpdir)
@@ -791,11 +859,18 @@ main (int    argc,
 
   setvbuf (stdout, NULL, _IOLBF, 0); /* rows appear as they are measured */
   /* A third argument runs one row only: `needleplan-bench 3 CLI large-plan`
-   * (or large-arc). */
+   * (or large-arc, print). */
   if (argc > 3 && g_strcmp0 (argv[3], "large-plan") == 0)
     {
       np_gsl_init ();
       bench_large_plan (runs);
+      g_rmdir (tmpdir);
+      return 0;
+    }
+  if (argc > 3 && g_strcmp0 (argv[3], "print") == 0)
+    {
+      np_gsl_init ();
+      bench_print (runs);
       g_rmdir (tmpdir);
       return 0;
     }
@@ -829,6 +904,7 @@ main (int    argc,
   bench_planner_and_overlay (runs);
   bench_large_plan (runs);
   bench_large_arc (runs);
+  bench_print (runs);
   bench_files (runs, tmpdir);
   fputs (memory_row, stdout);
 

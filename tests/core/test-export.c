@@ -1265,6 +1265,55 @@ test_export_long_notes (void)
   remove_tree (dir);
 }
 
+/* Printing records the report in one layout pass: the pages it records
+ * are, pixel for pixel, the pages drawn one at a time (as the PDF does
+ * through np_export_draw_report_page), as many as the report has, with the
+ * long notes (200 lines) running on over several pages. */
+static void
+test_export_record_report (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autoptr(GPtrArray) pages = NULL;
+  NpExportOptions options;
+  double width, height;
+  guint n_pages;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (notes, "note line %u\n", i);
+  np_plan_set_string (&plan->notes, notes->str);
+  init_options (&options);
+  options.paper = NP_PAPER_A4;
+  np_paper_get_size (NP_PAPER_A4, &width, &height);
+  n_pages = np_export_report_n_pages (frame, plan, NULL, &options, width, height);
+  g_assert_cmpuint (n_pages, >=, 4);
+  pages = np_export_record_report (width, height, frame, plan, NULL, &options);
+  g_assert_cmpuint (pages->len, ==, n_pages);
+  for (guint page = 0; page < n_pages; page++)
+    {
+      int w = (int) ceil (width), h = (int) ceil (height);
+      cairo_surface_t *drawn = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cairo_surface_t *replayed = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cairo_t *cr = cairo_create (drawn);
+      int stride = cairo_image_surface_get_stride (drawn);
+
+      np_export_draw_report_page (cr, width, height, page, frame, plan, NULL, &options);
+      cairo_destroy (cr);
+      cr = cairo_create (replayed);
+      cairo_set_source_surface (cr, g_ptr_array_index (pages, page), 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (drawn);
+      cairo_surface_flush (replayed);
+      g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (replayed));
+      g_assert_true (memcmp (cairo_image_surface_get_data (drawn),
+                             cairo_image_surface_get_data (replayed), (gsize) stride * h) == 0);
+      cairo_surface_destroy (drawn);
+      cairo_surface_destroy (replayed);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1285,6 +1334,7 @@ main (int    argc,
   g_test_add_func ("/core/export/unwritable-folder", test_export_unwritable_folder);
   g_test_add_func ("/core/export/anonymised", test_export_anonymised);
   g_test_add_func ("/core/export/anonymised-extension", test_export_anonymised_extension);
+  g_test_add_func ("/core/export/record-report", test_export_record_report);
   g_test_add_func ("/core/export/suggest-filename", test_export_suggest_filename);
   g_test_add_func ("/core/export/pdf-pages", test_export_pdf_pages);
   g_test_add_func ("/core/export/png-pixel-size", test_export_png_pixel_size);
