@@ -335,7 +335,6 @@ np_file_map_image (const char  *path,
 /**
  * np_file_read_image:
  * @max_size: the largest file accepted, in bytes
- * @identity: (out) (optional): the device and inode of the file read
  *
  * Reads an image file whole through one descriptor: it is checked to be a
  * regular file (fstat), read, and whatever is hashed or decoded afterwards
@@ -346,10 +345,9 @@ np_file_map_image (const char  *path,
  * Returns: (transfer full) (nullable): the file's bytes
  */
 GBytes *
-np_file_read_image (const char   *path,
-                    gsize         max_size,
-                    NpFileIdentity *identity,
-                    GError      **error)
+np_file_read_image (const char  *path,
+                    gsize        max_size,
+                    GError     **error)
 {
   g_autofree char *display = NULL;
   g_autofree guint8 *data = NULL;
@@ -375,11 +373,6 @@ np_file_read_image (const char   *path,
                                           : "it is not a regular file");
       close (fd);
       return NULL;
-    }
-  if (identity != NULL)
-    {
-      identity->device = (guint64) info.st_dev;
-      identity->inode = (guint64) info.st_ino;
     }
   if ((guint64) info.st_size > max_size)
     goto too_large;

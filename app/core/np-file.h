@@ -11,13 +11,6 @@
 
 G_BEGIN_DECLS
 
-/* Which file was read: two paths name one file when these are equal. */
-typedef struct
-{
-  guint64 device;
-  guint64 inode;
-} NpFileIdentity;
-
 gboolean  np_file_write_atomic       (const char   *path,
                                       const void   *data,
                                       gsize         length,
@@ -49,7 +42,6 @@ GMappedFile *np_file_map_regular     (const char   *path,
                                       GError      **error);
 GBytes   *np_file_read_image         (const char   *path,
                                       gsize         max_size,
-                                      NpFileIdentity *identity,
                                       GError      **error);
 char     *np_file_sha256_of_fd       (int           fd,
                                       const char   *path,

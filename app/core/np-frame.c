@@ -480,8 +480,7 @@ np_frame_read (const char  *path,
 
   /* The larger of the two limits here; the smaller is checked below once
    * the first bytes say which format it is. */
-  bytes = np_file_read_image (path, MAX (NP_JPEG_MAX_FILE_SIZE, NP_PNG_MAX_FILE_SIZE), NULL,
-                              error);
+  bytes = np_file_read_image (path, MAX (NP_JPEG_MAX_FILE_SIZE, NP_PNG_MAX_FILE_SIZE), error);
   if (bytes == NULL)
     return NULL;
   data = g_bytes_get_data (bytes, &length);
