@@ -468,3 +468,79 @@ np_file_sha256_of_fd (int          fd,
   hex[2 * SHA256_DIGEST_SIZE] = '\0';
   return hex;
 }
+
+/**
+ * np_file_sha256_pinned:
+ * @pinned: (out): the file's status when it was hashed
+ *
+ * Hashes a regular file through one descriptor and records what it was,
+ * for a file another process reads by name afterwards (the DICOM
+ * importer): np_file_still_pinned() then tells whether the name still
+ * leads to the very bytes hashed.
+ *
+ * Returns: (transfer full) (nullable): the lowercase hex SHA-256
+ */
+char *
+np_file_sha256_pinned (const char   *path,
+                       struct stat  *pinned,
+                       GError      **error)
+{
+  char *sha256;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && pinned != NULL, NULL);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      np_file_set_error_from_errno (error, errno, "Cannot read", path);
+      return NULL;
+    }
+  if (fstat (fd, pinned) != 0 || !S_ISREG (pinned->st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      close (fd);
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot read “%s”: it is not a regular file",
+                   display);
+      return NULL;
+    }
+  sha256 = np_file_sha256_of_fd (fd, path, error);
+  close (fd);
+  return sha256;
+}
+
+/**
+ * np_file_still_pinned:
+ *
+ * Whether @path still names the file np_file_sha256_pinned() hashed, with
+ * no write since: the same device and inode, size, modification and status
+ * change times (the last cannot be set back by a user; a write within one
+ * tick of the file system's clock may keep both times).
+ *
+ * Returns: %FALSE with @error set when it changed
+ */
+gboolean
+np_file_still_pinned (const char         *path,
+                      const struct stat  *pinned,
+                      GError            **error)
+{
+  struct stat now;
+
+  g_return_val_if_fail (path != NULL && pinned != NULL, FALSE);
+
+  if (g_stat (path, &now) == 0 && now.st_dev == pinned->st_dev && now.st_ino == pinned->st_ino
+      && now.st_size == pinned->st_size
+      && now.st_mtim.tv_sec == pinned->st_mtim.tv_sec
+      && now.st_mtim.tv_nsec == pinned->st_mtim.tv_nsec
+      && now.st_ctim.tv_sec == pinned->st_ctim.tv_sec
+      && now.st_ctim.tv_nsec == pinned->st_ctim.tv_nsec)
+    return TRUE;
+  {
+    g_autofree char *display = g_filename_display_name (path);
+
+    g_set_error (error, NP_ERROR, NP_ERROR_IO,
+                 "The frame “%s” changed while it was being read; open it again", display);
+  }
+  return FALSE;
+}

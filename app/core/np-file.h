@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/stat.h>
 
 G_BEGIN_DECLS
 
@@ -46,5 +47,11 @@ GBytes   *np_file_read_image         (const char   *path,
 char     *np_file_sha256_of_fd       (int           fd,
                                       const char   *path,
                                       GError      **error);
+char     *np_file_sha256_pinned      (const char   *path,
+                                      struct stat  *pinned,
+                                      GError      **error);
+gboolean  np_file_still_pinned       (const char        *path,
+                                      const struct stat *pinned,
+                                      GError           **error);
 
 G_END_DECLS

@@ -496,7 +496,9 @@ load_dicom_frame (const char  *path,
          && now.st_dev == before.st_dev && now.st_ino == before.st_ino
          && after.st_size == before.st_size
          && after.st_mtim.tv_sec == before.st_mtim.tv_sec
-         && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
+         && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
+         && after.st_ctim.tv_sec == before.st_ctim.tv_sec
+         && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec;
   close (fd);
   if (frame == NULL)
     return NULL;

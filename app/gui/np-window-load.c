@@ -123,11 +123,25 @@ load_frame (GFile          *file,
        * so the frame cannot be swapped between the two. */
       if (!np_dicom_helper_file_is_dicom (path))
         return np_frame_load_hashed (path, sha256, error);
-      frame = load_dicom (path, dicom_index, helper, error);
-      /* The checksum is for the record: a frame that cannot be hashed is
-       * still shown, and saved plans then say they have no checksum. */
-      if (frame != NULL)
-        *sha256 = np_file_sha256 (path, NULL);
+      {
+        struct stat pinned;
+        /* The checksum is for the record: a frame that cannot be hashed is
+         * still shown, and saved plans then say they have no checksum. It
+         * is taken before the importer reads the file by its name, which
+         * must then still lead to the bytes hashed. */
+        g_autofree char *hashed = np_file_sha256_pinned (path, &pinned, NULL);
+
+        frame = load_dicom (path, dicom_index, helper, error);
+        if (frame != NULL && hashed != NULL && !np_file_still_pinned (path, &pinned, error))
+          {
+            g_clear_pointer (&frame, np_frame_unref);
+            np_dicom_helper_close (*helper);
+            g_clear_object (helper);
+            return NULL;
+          }
+        if (frame != NULL)
+          *sha256 = g_steal_pointer (&hashed);
+      }
       return frame;
     }
 

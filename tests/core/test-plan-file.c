@@ -792,6 +792,39 @@ test_load_frame_swapped (TempDir       *dir,
   g_assert_cmpuint (seen[0] + seen[1], ==, 2000);
 }
 
+/* A file another process reads by name (the DICOM importer) is hashed
+ * first and must still be the same file afterwards: replaced by a rename,
+ * it is not. (A rewrite in place is caught by its times, which the file
+ * system's clock may not tell apart within one tick: not tested.) */
+static void
+test_pinned_file (TempDir       *dir,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (dir->path, "frame.dcm", NULL);
+  g_autofree char *other = g_build_filename (dir->path, "other.dcm", NULL);
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat pinned;
+
+  g_assert_true (g_file_set_contents (path, "abc", 3, NULL));
+  sha256 = np_file_sha256_pinned (path, &pinned, &error);
+  g_assert_no_error (error);
+  /* SHA-256 of "abc" (FIPS 180-2, appendix B.1). */
+  g_assert_cmpstr (sha256, ==, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  g_assert_true (np_file_still_pinned (path, &pinned, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_set_contents (other, "abd", 3, NULL));
+  g_assert_cmpint (g_rename (other, path), ==, 0);
+  g_assert_false (np_file_still_pinned (path, &pinned, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "changed while it was being read"));
+  g_clear_error (&error);
+
+  g_assert_null (np_file_sha256_pinned (dir->path, &pinned, &error));
+  g_assert_nonnull (error);
+}
+
 static void
 test_relative_frame_path (TempDir       *dir,
                           gconstpointer  data)
@@ -1056,6 +1089,8 @@ main (int    argc,
               temp_dir_teardown);
   g_test_add ("/core/plan-file/load-frame-swapped", TempDir, NULL, temp_dir_setup,
               test_load_frame_swapped, temp_dir_teardown);
+  g_test_add ("/core/plan-file/pinned-file", TempDir, NULL, temp_dir_setup, test_pinned_file,
+              temp_dir_teardown);
   g_test_add ("/core/plan-file/relative-frame-path", TempDir, NULL, temp_dir_setup,
               test_relative_frame_path, temp_dir_teardown);
   return g_test_run ();
