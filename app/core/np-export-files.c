@@ -54,8 +54,8 @@ known_frame_extension (const char *frame_path)
  * report, embedded plan): the patient's name and ID cleared; the frame's
  * file name, which often carries the patient's name, becomes "frame" with
  * its extension when that is a known image extension; the absolute path
- * of the frame, the DICOM SOP Instance UID (which leads back to the
- * patient's images) and the calibration's note (free text, which may name
+ * of the frame, the DICOM SOP Instance UID and frame number (which lead
+ * back to the patient's images) and the calibration's note (free text, which may name
  * the frame's file) are left out. The SHA-256 stays (docs/export.md).
  *
  * Returns: (transfer full): the anonymised copy
@@ -74,7 +74,9 @@ np_export_anonymise_plan (const NpPlan *plan)
   np_plan_set_string (&copy->patient_id, NULL);
   np_plan_set_string (&copy->frame_path, neutral);
   np_plan_set_string (&copy->frame_absolute_path, NULL);
+  /* The plan format holds the UID and the frame number only together. */
   np_plan_set_string (&copy->dicom_sop_instance_uid, NULL);
+  copy->dicom_frame_number = 0;
   g_clear_pointer (&copy->calibration->note, g_free);
   return copy;
 }

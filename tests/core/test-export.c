@@ -558,6 +558,7 @@ test_export_anonymised (void)
   np_plan_set_string (&plan->frame_absolute_path, "/clinic/Zebulon Quackenbush/knee.png");
   np_plan_set_string (&plan->calibration->note, "declared by “Quackenbush knee.png”");
   np_plan_set_string (&plan->dicom_sop_instance_uid, "1.2.826.0.1.98765");
+  plan->dicom_frame_number = 3;
 
   init_options (&options);
   g_assert_true (np_export_png (frame, plan, NULL, &options, named_png, &error));
@@ -594,6 +595,7 @@ test_export_anonymised (void)
   g_assert_null (stored->frame_absolute_path);
   g_assert_null (stored->calibration->note);
   g_assert_null (stored->dicom_sop_instance_uid);
+  g_assert_cmpuint (stored->dicom_frame_number, ==, 0);
   g_assert_cmpstr (stored->clinician, ==, "Dr. Ada Lovelace");
   np_plan_set_string (&stored->patient_name, PATIENT_NAME);
   np_plan_set_string (&stored->patient_id, PATIENT_ID);
@@ -601,6 +603,7 @@ test_export_anonymised (void)
   np_plan_set_string (&stored->frame_absolute_path, plan->frame_absolute_path);
   np_plan_set_string (&stored->calibration->note, plan->calibration->note);
   np_plan_set_string (&stored->dicom_sop_instance_uid, plan->dicom_sop_instance_uid);
+  stored->dicom_frame_number = plan->dicom_frame_number;
   g_assert_true (np_plan_equal (stored, plan));
 
   remove_tree (dir);
