@@ -44,7 +44,9 @@
   "Capture with the plan inside, --pdf-dicom the report as an Encapsulated PDF, both\n" \
   "in the source DICOM's study (docs/dicom.md). All requested files are written, or\n" \
   "none. A plan whose frame has changed since it was saved is not exported, nor one\n" \
-  "without its site or side unless --unrecorded says to record them as not recorded.\n")
+  "without its site or side unless --unrecorded says to record them as not recorded.\n" \
+  "A plan that records no SHA-256 of its frame is exported with a warning that the\n" \
+  "frame cannot be verified.\n")
 
 typedef struct
 {
@@ -178,15 +180,17 @@ export_plan (const char             *plan_path,
   g_autofree char *frame_path = NULL;
   g_auto(GStrv) warnings = NULL;
   NpExportOptions options = *base_options;
-  gboolean matches = FALSE;
+  NpPlanFrameCheck check = NP_PLAN_FRAME_UNVERIFIED;
 
   plan = np_plan_file_load (plan_path, error);
   if (plan == NULL)
     return FALSE;
-  frame_path = np_plan_file_resolve_frame (plan, plan_path, error);
-  if (frame_path == NULL || !np_plan_file_check_frame (plan, plan_path, &matches, error))
+  /* Read once: the bytes hashed are the bytes decoded. */
+  frame = np_plan_file_load_frame (plan, plan_path, &check, NULL, error);
+  if (frame == NULL)
     return FALSE;
-  if (plan->frame_sha256 != NULL && !matches)
+  frame_path = g_strdup (np_frame_get_source_path (frame));
+  if (check == NP_PLAN_FRAME_DIFFERS)
     {
       g_autofree char *display = g_filename_display_name (frame_path);
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
@@ -194,16 +198,19 @@ export_plan (const char             *plan_path,
                    "open the plan in NeedlePlan to check the marks before exporting"), display);
       return FALSE;
     }
-  /* A DICOM frame is read by the importer process, at the plan's frame. */
-  if (np_dicom_helper_file_is_dicom (frame_path))
-    frame = np_dicom_helper_load_frame (frame_path,
-                                        plan->dicom_frame_number > 0
-                                          ? plan->dicom_frame_number - 1 : 0, error);
-  else
-    frame = np_frame_load (frame_path, error);
-  if (frame == NULL
-      || !np_plan_file_check_dicom_source (plan, plan_path, frame_path,
-                                           np_frame_get_dicom_info (frame), error))
+  if (check == NP_PLAN_FRAME_UNVERIFIED)
+    {
+      /* Exported all the same, as the GUI opens it: with words, not silence. */
+      g_autofree char *words = np_plan_file_describe_frame_check (check, frame_path);
+
+      if (collect != NULL)
+        g_ptr_array_add (collect, g_steal_pointer (&words));
+      else
+        print_warning (words);
+    }
+  /* The SOP Instance UID the plan records must be the file's. */
+  if (!np_plan_file_check_dicom_source (plan, plan_path, frame_path,
+                                        np_frame_get_dicom_info (frame), error))
     return FALSE;
   results = np_export_compute_results (plan, frame, error);
   if (results == NULL)

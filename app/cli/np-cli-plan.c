@@ -91,9 +91,8 @@ np_cli_plan_load (const char        *path,
 {
   g_autoptr(NpPlan) plan = NULL;
   g_autoptr(GError) frame_error = NULL;
-  g_autofree char *frame_path = NULL;
   g_autoptr(NpFrame) frame = NULL;
-  gboolean matches = FALSE;
+  NpPlanFrameCheck check = NP_PLAN_FRAME_UNVERIFIED;
 
   np_planner_options_init (options);
   if (np_dicom_helper_file_is_dicom (path))
@@ -106,15 +105,9 @@ np_cli_plan_load (const char        *path,
   if (plan->frame_path == NULL || *plan->frame_path == '\0')
     return g_steal_pointer (&plan);
 
-  frame_path = np_plan_file_resolve_frame (plan, path, &frame_error);
-  /* A DICOM frame is read for its size and its header's calibration: the
-   * frame the plan records, the first when it records none. */
-  if (frame_path != NULL && np_dicom_helper_file_is_dicom (frame_path))
-    frame = np_dicom_helper_load_frame (frame_path,
-                                        plan->dicom_frame_number > 0
-                                          ? plan->dicom_frame_number - 1 : 0, &frame_error);
-  else if (frame_path != NULL)
-    frame = np_frame_load (frame_path, &frame_error);
+  /* Read once: the bytes hashed are the bytes decoded. A DICOM frame is
+   * read for its size and its header's calibration. */
+  frame = np_plan_file_load_frame (plan, path, &check, NULL, &frame_error);
   if (frame == NULL)
     {
       g_ptr_array_add (notes, g_strdup_printf (_("The frame could not be read (%s); the field of "
@@ -123,13 +116,12 @@ np_cli_plan_load (const char        *path,
     }
   np_planner_options_init_for_frame (options, plan, np_frame_get_width (frame),
                                      np_frame_get_height (frame));
+  if (check != NP_PLAN_FRAME_MATCHES)
+    g_ptr_array_add (notes, np_plan_file_describe_frame_check (check,
+                                                               np_frame_get_source_path (frame)));
   g_clear_error (&frame_error);
-  if (np_plan_file_check_frame (plan, path, &matches, &frame_error) && !matches)
-    g_ptr_array_add (notes, g_strdup (_("The frame differs from the one the plan was made on "
-                                        "(SHA-256 mismatch)")));
-  g_clear_error (&frame_error);
-  if (!np_plan_file_check_dicom_source (plan, path, frame_path, np_frame_get_dicom_info (frame),
-                                        &frame_error))
+  if (!np_plan_file_check_dicom_source (plan, path, np_frame_get_source_path (frame),
+                                        np_frame_get_dicom_info (frame), &frame_error))
     g_ptr_array_add (notes, g_strdup (frame_error->message));
   /* The plan file is the record: the DICOM header's calibration is named,
    * never applied behind it (docs/calibration.md). */

@@ -32,33 +32,62 @@
 /* Files                                                                      */
 /* ------------------------------------------------------------------------ */
 
-/* The plan as stored in the record. Anonymised, the patient's name and ID are
- * cleared, the frame's file name, which often carries the patient's name,
- * becomes "frame" with its extension, and the reference to the source DICOM
- * instance goes: its SOP Instance UID would lead back to the patient's
- * images (PS3.15 basic profile), and the record has its own UIDs. */
+/* The frame's extension in an anonymised plan: only one NeedlePlan reads
+ * (in lower case), never whatever followed the last dot of a file name
+ * ("scan.Smith"), which can be part of the name itself. */
+static const char *
+known_frame_extension (const char *frame_path)
+{
+  static const char *const known[] = { ".png", ".jpg", ".jpeg", ".dcm", ".dicom", NULL };
+  const char *dot = frame_path != NULL ? strrchr (frame_path, '.') : NULL;
+
+  if (dot == NULL || strchr (dot, '/') != NULL)
+    return "";
+  for (guint i = 0; known[i] != NULL; i++)
+    if (g_ascii_strcasecmp (dot, known[i]) == 0)
+      return known[i];
+  return "";
+}
+
+/**
+ * np_export_anonymise_plan:
+ *
+ * The plan every part of an anonymised export is made from (caption,
+ * report, embedded plan): the patient's name and ID cleared; the frame's
+ * file name, which often carries the patient's name, becomes "frame" with
+ * its extension when that is a known image extension; the absolute path
+ * of the frame, the DICOM SOP Instance UID and frame number (which lead
+ * back to the patient's images) and the calibration's note (free text, which may name
+ * the frame's file) are left out. The SHA-256 stays (docs/export.md).
+ *
+ * Returns: (transfer full): the anonymised copy
+ */
+NpPlan *
+np_export_anonymise_plan (const NpPlan *plan)
+{
+  NpPlan *copy;
+  g_autofree char *neutral = NULL;
+
+  g_return_val_if_fail (plan != NULL, NULL);
+
+  copy = np_plan_copy (plan);
+  neutral = g_strconcat ("frame", known_frame_extension (copy->frame_path), NULL);
+  np_plan_set_string (&copy->patient_name, NULL);
+  np_plan_set_string (&copy->patient_id, NULL);
+  np_plan_set_string (&copy->frame_path, neutral);
+  np_plan_set_string (&copy->frame_absolute_path, NULL);
+  /* The plan format holds the UID and the frame number only together. */
+  np_plan_set_string (&copy->dicom_sop_instance_uid, NULL);
+  copy->dicom_frame_number = 0;
+  g_clear_pointer (&copy->calibration->note, g_free);
+  return copy;
+}
+
 static NpPlan *
 plan_for_record (const NpPlan *plan,
                  gboolean      anonymise)
 {
-  NpPlan *copy = np_plan_copy (plan);
-
-  if (anonymise)
-    {
-      const char *dot = copy->frame_path != NULL ? strrchr (copy->frame_path, '.') : NULL;
-      g_autofree char *neutral = NULL;
-
-      if (dot != NULL && strchr (dot, '/') == NULL && strlen (dot) <= 6)
-        neutral = g_strconcat ("frame", dot, NULL);
-      else
-        neutral = g_strdup ("frame");
-      np_plan_set_string (&copy->patient_name, NULL);
-      np_plan_set_string (&copy->patient_id, NULL);
-      np_plan_set_string (&copy->frame_path, neutral);
-      np_plan_set_string (&copy->dicom_sop_instance_uid, NULL);
-      copy->dicom_frame_number = 0;
-    }
-  return copy;
+  return anonymise ? np_export_anonymise_plan (plan) : np_plan_copy (plan);
 }
 
 /**

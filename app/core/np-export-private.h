@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   NpFrame *frame;                       /* borrowed */
-  const NpPlan *plan;                   /* borrowed */
+  const NpPlan *plan;                   /* borrowed, or owned_plan when anonymised */
+  NpPlan *owned_plan;
   const NpPlanResults *results;         /* borrowed, or owned_results; NULL when they failed */
   NpPlanResults *owned_results;
   char *results_problem;                /* why there are no results, or NULL */
@@ -34,6 +35,7 @@ gboolean          np_export_job_init        (NpExportJob            *job,
                                              const NpExportOptions  *options,
                                              GError                **error);
 void              np_export_job_clear       (NpExportJob            *job);
+NpPlan           *np_export_anonymise_plan  (const NpPlan           *plan);
 gboolean          np_export_check_destination (const NpExportJob    *job,
                                              const char             *path,
                                              GError                **error);

@@ -58,6 +58,8 @@ typedef struct
   guint draw_page;                   /* G_MAXUINT: measure only */
   gboolean draw_all;                 /* every page in one pass, show_page between */
   guint n_pages;                     /* when drawing */
+  GPtrArray *recorded;               /* with draw_all: one recording surface a page, and
+                                      * cr is owned, a new one for each page */
 } Layout;
 
 static void page_furniture (Layout *l);
@@ -72,7 +74,31 @@ finish_page (Layout *l)
   l->draw_page = l->page;
   page_furniture (l);
   cairo_restore (l->cr);
-  cairo_show_page (l->cr);
+  if (l->recorded == NULL)
+    {
+      cairo_show_page (l->cr);
+      return;
+    }
+
+  /* Recording: the next page on a surface of its own, the text state of
+   * the block that moved on carried over. */
+  {
+    cairo_rectangle_t extents = { 0, 0, l->width, l->height };
+    cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA,
+                                                               &extents);
+    cairo_t *cr = cairo_create (surface);
+    cairo_matrix_t font_matrix;
+
+    np_export_setup_text (cr);
+    cairo_set_font_face (cr, cairo_get_font_face (l->cr));
+    cairo_get_font_matrix (l->cr, &font_matrix);
+    cairo_set_font_matrix (cr, &font_matrix);
+    cairo_set_source (cr, cairo_get_source (l->cr));
+    cairo_set_line_width (cr, cairo_get_line_width (l->cr));
+    cairo_destroy (l->cr);
+    l->cr = cr;
+    g_ptr_array_add (l->recorded, surface);
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1145,6 +1171,57 @@ np_export_draw_report (cairo_t           *cr,
   finish_page (&layout);
   cairo_restore (cr);
   return layout.page + 1;
+}
+
+/**
+ * np_export_record_report:
+ * @results: (nullable): the planner's results with intervals; %NULL computes them
+ * @options: (nullable): %NULL for the defaults
+ *
+ * Lays the report out once and records every page on a cairo recording
+ * surface of @width_pt × @height_pt points, for GtkPrintOperation's
+ * draw-page to replay: drawing each page with np_export_draw_report_page()
+ * lays the whole report out again for every page, quadratic in its length.
+ *
+ * Returns: (transfer full) (element-type cairo_surface_t): the pages, in
+ *   order
+ */
+GPtrArray *
+np_export_record_report (double                 width_pt,
+                         double                 height_pt,
+                         NpFrame               *frame,
+                         const NpPlan          *plan,
+                         const NpPlanResults   *results,
+                         const NpExportOptions *options)
+{
+  GPtrArray *pages;
+  cairo_rectangle_t extents = { 0, 0, width_pt, height_pt };
+  cairo_surface_t *first;
+  NpExportJob job;
+  Layout layout;
+
+  g_return_val_if_fail (frame != NULL, NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+  g_return_val_if_fail (width_pt > 2 * MARGIN_X && height_pt > MARGIN_TOP + MARGIN_BOTTOM, NULL);
+
+  pages = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
+  np_export_job_init (&job, frame, plan, results, options, NULL);
+  first = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  g_ptr_array_add (pages, first);
+  layout_init (&layout, cairo_create (first), &job, width_pt, height_pt);
+  np_export_setup_text (layout.cr);
+  layout.n_pages = count_pages (&job, width_pt, height_pt);
+  layout.draw_all = TRUE;
+  layout.recorded = pages;
+  lay_out (&layout);
+  /* The last page's furniture; no page follows it. */
+  cairo_save (layout.cr);
+  layout.draw_page = layout.page;
+  page_furniture (&layout);
+  cairo_restore (layout.cr);
+  cairo_destroy (layout.cr);
+  np_export_job_clear (&job);
+  return pages;
 }
 
 /**

@@ -143,6 +143,13 @@ np_export_job_init (NpExportJob           *job,
     job->options = *options;
   else
     np_export_options_init (&job->options);
+  /* Every part of an anonymised export is drawn from the anonymised copy,
+   * so nothing left out of one part can surface in another. */
+  if (job->options.anonymise)
+    {
+      job->owned_plan = np_export_anonymise_plan (plan);
+      job->plan = job->owned_plan;
+    }
 
   if (job->options.date != NULL && *job->options.date != '\0')
     job->date = np_export_clean_text (job->options.date);
@@ -179,6 +186,7 @@ void
 np_export_job_clear (NpExportJob *job)
 {
   g_clear_pointer (&job->owned_results, np_plan_results_free);
+  g_clear_pointer (&job->owned_plan, np_plan_free);
   g_clear_pointer (&job->results_problem, g_free);
   g_clear_pointer (&job->date, g_free);
   g_clear_pointer (&job->software, g_free);

@@ -114,6 +114,12 @@ guint     np_export_report_n_pages      (NpFrame                *frame,
                                          const NpExportOptions  *options,
                                          double                  width_pt,
                                          double                  height_pt);
+GPtrArray *np_export_record_report      (double                  width_pt,
+                                         double                  height_pt,
+                                         NpFrame                *frame,
+                                         const NpPlan           *plan,
+                                         const NpPlanResults    *results,
+                                         const NpExportOptions  *options);
 void      np_export_draw_report_page    (cairo_t                *cr,
                                          double                  width_pt,
                                          double                  height_pt,

@@ -480,3 +480,215 @@ np_file_copy_to_folder (const char  *source,
   }
   return NULL;
 }
+/**
+ * np_file_read_image:
+ * @max_size: the largest file accepted, in bytes
+ *
+ * Reads an image file whole through one descriptor: it is checked to be a
+ * regular file (fstat), read, and whatever is hashed or decoded afterwards
+ * is these bytes, so the file cannot be swapped or rewritten in between
+ * (a mapping would show later writes, and a truncation would kill the
+ * process with SIGBUS).
+ *
+ * Returns: (transfer full) (nullable): the file's bytes
+ */
+GBytes *
+np_file_read_image (const char  *path,
+                    gsize        max_size,
+                    GError     **error)
+{
+  g_autofree char *display = NULL;
+  g_autofree guint8 *data = NULL;
+  struct stat info = { 0 };
+  gsize capacity, length = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  display = g_filename_display_name (path);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      np_file_set_error_from_errno (error, errno, "Cannot open", path);
+      return NULL;
+    }
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      g_set_error (error, NP_ERROR, S_ISDIR (info.st_mode) ? NP_ERROR_NOT_SUPPORTED : NP_ERROR_IO,
+                   "Cannot open “%s”: %s", display,
+                   S_ISDIR (info.st_mode) ? "it is a folder, not an image"
+                                          : "it is not a regular file");
+      close (fd);
+      return NULL;
+    }
+  if ((guint64) info.st_size > max_size)
+    goto too_large;
+  /* One byte more than fstat said, to notice a file that grows meanwhile. */
+  capacity = (gsize) info.st_size + 1;
+  data = g_malloc (capacity);
+  for (;;)
+    {
+      ssize_t got = read (fd, data + length, capacity - length);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+          close (fd);
+          np_file_set_error_from_errno (error, saved_errno, "Cannot read", path);
+          return NULL;
+        }
+      if (got == 0)
+        break;
+      length += (gsize) got;
+      if (length == capacity)
+        {
+          if (capacity > max_size)
+            goto too_large;
+          capacity = MIN (capacity * 2, (gsize) max_size + 1);
+          data = g_realloc (data, capacity);
+        }
+    }
+  close (fd);
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+
+too_large:
+  close (fd);
+  {
+    g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
+
+    g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                 "Cannot open “%s”: the file is larger than %s", display, limit);
+  }
+  return NULL;
+}
+
+/**
+ * np_file_sha256_of_fd:
+ * @fd: an open regular file, read from its start
+ * @path: for the error message
+ *
+ * Hashes what @fd reads, in blocks (a DICOM cine can be larger than is
+ * worth holding in memory), so the checksum is of the file already opened
+ * and checked, not of whatever @path names a moment later.
+ *
+ * Returns: (transfer full) (nullable): the lowercase hex SHA-256
+ */
+char *
+np_file_sha256_of_fd (int          fd,
+                      const char  *path,
+                      GError     **error)
+{
+  struct sha256_ctx context;
+  guint8 digest[SHA256_DIGEST_SIZE];
+  g_autofree guint8 *block = g_malloc (1 << 20);
+  char *hex;
+  off_t offset = 0;
+
+  g_return_val_if_fail (fd >= 0 && path != NULL, NULL);
+
+  sha256_init (&context);
+  for (;;)
+    {
+      ssize_t got = pread (fd, block, 1 << 20, offset);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          np_file_set_error_from_errno (error, errno, "Cannot read", path);
+          return NULL;
+        }
+      if (got == 0)
+        break;
+      sha256_update (&context, (size_t) got, block);
+      offset += got;
+    }
+  sha256_digest (&context, SHA256_DIGEST_SIZE, digest);
+  hex = g_malloc (2 * SHA256_DIGEST_SIZE + 1);
+  for (guint i = 0; i < SHA256_DIGEST_SIZE; i++)
+    {
+      hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+      hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 0xf];
+    }
+  hex[2 * SHA256_DIGEST_SIZE] = '\0';
+  return hex;
+}
+
+/**
+ * np_file_sha256_pinned:
+ * @pinned: (out): the file's status when it was hashed
+ *
+ * Hashes a regular file through one descriptor and records what it was,
+ * for a file another process reads by name afterwards (the DICOM
+ * importer): np_file_still_pinned() then tells whether the name still
+ * leads to the very bytes hashed.
+ *
+ * Returns: (transfer full) (nullable): the lowercase hex SHA-256
+ */
+char *
+np_file_sha256_pinned (const char   *path,
+                       struct stat  *pinned,
+                       GError      **error)
+{
+  char *sha256;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && pinned != NULL, NULL);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      np_file_set_error_from_errno (error, errno, "Cannot read", path);
+      return NULL;
+    }
+  if (fstat (fd, pinned) != 0 || !S_ISREG (pinned->st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      close (fd);
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot read “%s”: it is not a regular file",
+                   display);
+      return NULL;
+    }
+  sha256 = np_file_sha256_of_fd (fd, path, error);
+  close (fd);
+  return sha256;
+}
+
+/**
+ * np_file_still_pinned:
+ *
+ * Whether @path still names the file np_file_sha256_pinned() hashed, with
+ * no write since: the same device and inode, size, modification and status
+ * change times (the last cannot be set back by a user; a write within one
+ * tick of the file system's clock may keep both times).
+ *
+ * Returns: %FALSE with @error set when it changed
+ */
+gboolean
+np_file_still_pinned (const char         *path,
+                      const struct stat  *pinned,
+                      GError            **error)
+{
+  struct stat now;
+
+  g_return_val_if_fail (path != NULL && pinned != NULL, FALSE);
+
+  if (g_stat (path, &now) == 0 && now.st_dev == pinned->st_dev && now.st_ino == pinned->st_ino
+      && now.st_size == pinned->st_size
+      && now.st_mtim.tv_sec == pinned->st_mtim.tv_sec
+      && now.st_mtim.tv_nsec == pinned->st_mtim.tv_nsec
+      && now.st_ctim.tv_sec == pinned->st_ctim.tv_sec
+      && now.st_ctim.tv_nsec == pinned->st_ctim.tv_nsec)
+    return TRUE;
+  {
+    g_autofree char *display = g_filename_display_name (path);
+
+    g_set_error (error, NP_ERROR, NP_ERROR_IO,
+                 "The frame “%s” changed while it was being read; open it again", display);
+  }
+  return FALSE;
+}

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/stat.h>
 
 G_BEGIN_DECLS
 
@@ -44,5 +45,17 @@ char     *np_file_copy_to_folder     (const char   *source,
                                       const char   *folder,
                                       gboolean     *created,
                                       GError      **error);
+GBytes   *np_file_read_image         (const char   *path,
+                                      gsize         max_size,
+                                      GError      **error);
+char     *np_file_sha256_of_fd       (int           fd,
+                                      const char   *path,
+                                      GError      **error);
+char     *np_file_sha256_pinned      (const char   *path,
+                                      struct stat  *pinned,
+                                      GError      **error);
+gboolean  np_file_still_pinned       (const char        *path,
+                                      const struct stat *pinned,
+                                      GError           **error);
 
 G_END_DECLS

@@ -458,30 +458,82 @@ NpFrame *
 np_frame_load (const char  *path,
                GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
+  return np_frame_load_hashed (path, NULL, error);
+}
+
+/**
+ * np_frame_read:
+ *
+ * Reads a frame file whole through one descriptor (np_file_read_image()),
+ * within the size limit of the format its first bytes name, for
+ * np_frame_load_from_memory() and a checksum of the same bytes.
+ *
+ * Returns: (transfer full) (nullable): the file's bytes
+ */
+GBytes *
+np_frame_read (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* The larger of the two limits here; the smaller is checked below once
+   * the first bytes say which format it is. */
+  bytes = np_file_read_image (path, MAX (NP_JPEG_MAX_FILE_SIZE, NP_PNG_MAX_FILE_SIZE), error);
+  if (bytes == NULL)
+    return NULL;
+  data = g_bytes_get_data (bytes, &length);
+  if (length > (np_jpeg_sniff (data, length) ? NP_JPEG_MAX_FILE_SIZE : NP_PNG_MAX_FILE_SIZE))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
+                   "Cannot open “%s”: the file is larger than NeedlePlan accepts", display);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+/**
+ * np_frame_load_hashed:
+ * @sha256: (out) (optional): the lowercase hex SHA-256 of the file, set
+ *   only when the frame loads
+ *
+ * Opens a PNG or JPEG frame and hashes the very bytes it decodes: the file
+ * is read once through one descriptor, so the checksum recorded for a frame
+ * is the checksum of the pixels shown even when the file is replaced
+ * meanwhile. Only a file that decodes is hashed, so a path can never be
+ * used to learn the checksum of something that is not an image.
+ *
+ * Returns: (transfer full) (nullable): the frame, with its source path set
+ */
+NpFrame *
+np_frame_load_hashed (const char  *path,
+                      char       **sha256,
+                      GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *display = NULL;
   const guint8 *data;
   gsize length;
   NpFrame *frame;
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (sha256 == NULL || *sha256 == NULL, NULL);
 
-  /* The larger of the two limits here; the smaller is checked below once
-   * the first bytes say which format it is. */
-  mapped = np_file_map_image (path, MAX (NP_JPEG_MAX_FILE_SIZE, NP_PNG_MAX_FILE_SIZE), error);
-  if (mapped == NULL)
+  bytes = np_frame_read (path, error);
+  if (bytes == NULL)
     return NULL;
   display = g_filename_display_name (path);
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
-  if (length > (np_jpeg_sniff (data, length) ? NP_JPEG_MAX_FILE_SIZE : NP_PNG_MAX_FILE_SIZE))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   _("Cannot open “%s”: the file is larger than NeedlePlan accepts"), display);
-      return NULL;
-    }
+  data = g_bytes_get_data (bytes, &length);
   frame = np_frame_load_from_memory (data, length, display, error);
-  if (frame != NULL)
-    np_frame_set_source_path (frame, path);
+  if (frame == NULL)
+    return NULL;
+  np_frame_set_source_path (frame, path);
+  if (sha256 != NULL)
+    *sha256 = np_file_sha256_of_data (data, length);
   return frame;
 }

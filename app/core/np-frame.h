@@ -28,6 +28,11 @@ NpFrame      *np_frame_new                 (guint         width,
                                             GError      **error);
 NpFrame      *np_frame_load                (const char   *path,
                                             GError      **error);
+GBytes       *np_frame_read                (const char   *path,
+                                            GError      **error);
+NpFrame      *np_frame_load_hashed         (const char   *path,
+                                            char        **sha256,
+                                            GError      **error);
 NpFrame      *np_frame_load_from_memory    (const guint8 *data,
                                             gsize         length,
                                             const char   *display_name,

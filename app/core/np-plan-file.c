@@ -15,8 +15,10 @@
 #include <glib/gi18n-lib.h>
 #include "np-plan-file-private.h"
 
+#include "np-dicom-helper.h"
 #include "np-error.h"
 #include "np-file.h"
+#include "np-frame.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -249,19 +251,23 @@ plan_folder (const char *plan_path)
   return g_canonicalize_filename (folder, NULL);
 }
 
-/* Whether @path (already resolved) is a regular file whose first bytes are
- * a frame format NeedlePlan reads: PNG, JPEG or DICOM (with or without the
- * 128-byte preamble). A plan names its frame, so without this a plan could
- * point NeedlePlan at any file on the machine and learn its SHA-256. */
-static gboolean
-check_frame_file (const char  *path,
-                  const char  *plan_display,
-                  GError     **error)
+/* Opens @path (already resolved) and checks that it is a regular file whose
+ * first bytes are a frame format NeedlePlan reads: PNG, JPEG or DICOM (with
+ * or without the 128-byte preamble). A plan names its frame, so without
+ * this a plan could point NeedlePlan at any file on the machine and learn
+ * its SHA-256. Whatever is hashed afterwards is read through the returned
+ * descriptor, the one checked here.
+ *
+ * Returns: the open descriptor, or -1 with @error set */
+static int
+open_frame_file (const char   *path,
+                 const char   *plan_display,
+                 struct stat  *info,
+                 GError      **error)
 {
   g_autofree char *display = g_filename_display_name (path);
   guint8 head[132] = { 0 };
   ssize_t got = 0;
-  struct stat info;
   int fd;
 
   fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -271,32 +277,46 @@ check_frame_file (const char  *path,
       g_set_error (error, NP_ERROR, saved_errno == ENOENT ? NP_ERROR_NOT_FOUND : NP_ERROR_IO,
                    _("The frame “%s” of “%s” cannot be opened: %s"), display, plan_display,
                    g_strerror (saved_errno));
-      return FALSE;
+      return -1;
     }
-  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+  if (fstat (fd, info) != 0 || !S_ISREG (info->st_mode))
     {
       close (fd);
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
                    _("“%s” names “%s” as its frame, which is not a regular file"), plan_display,
                    display);
-      return FALSE;
+      return -1;
     }
-  got = read (fd, head, sizeof head);
-  close (fd);
+  got = pread (fd, head, sizeof head, 0);
   if (got >= 8 && memcmp (head, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return TRUE;
+    return fd;
   if (got >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff)
-    return TRUE;
+    return fd;
   if (got == (ssize_t) sizeof head && memcmp (head + 128, "DICM", 4) == 0)
-    return TRUE;
+    return fd;
   /* DICOM without a preamble starts with a group 0008 (or 0002) element. */
   if (got >= 4 && (head[0] == 0x08 || head[0] == 0x02) && head[1] == 0x00
       && head[3] == 0x00)
-    return TRUE;
+    return fd;
+  close (fd);
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID,
                _("“%s” names “%s” as its frame, which is not a PNG, JPEG or DICOM image"),
                plan_display, display);
-  return FALSE;
+  return -1;
+}
+
+static gboolean
+check_frame_file (const char  *path,
+                  const char  *plan_display,
+                  GError     **error)
+{
+  struct stat info;
+  int fd = open_frame_file (path, plan_display, &info, error);
+
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  return TRUE;
 }
 
 /**
@@ -360,7 +380,10 @@ np_plan_file_resolve_frame (const NpPlan  *plan,
 /**
  * np_plan_file_check_frame:
  * @matches: (out): %TRUE when the frame's SHA-256 is the one the plan stores;
- *   %FALSE when it differs or the plan stores none
+ *   %FALSE when it differs or the plan stores none (np_plan_file_compare_frame()
+ *   tells the two apart)
+ *
+ * The frame is opened once: what is checked to be an image is what is hashed.
  *
  * Returns: %FALSE with @error set when the frame cannot be found or read
  */
@@ -372,6 +395,9 @@ np_plan_file_check_frame (const NpPlan  *plan,
 {
   g_autofree char *frame = NULL;
   g_autofree char *sha256 = NULL;
+  g_autofree char *display = NULL;
+  struct stat info;
+  int fd;
 
   g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (plan_path != NULL, FALSE);
@@ -382,11 +408,161 @@ np_plan_file_check_frame (const NpPlan  *plan,
   frame = np_plan_file_resolve_frame (plan, plan_path, error);
   if (frame == NULL)
     return FALSE;
-  sha256 = np_file_sha256 (frame, error);
+  display = g_filename_display_basename (plan_path);
+  fd = open_frame_file (frame, display, &info, error);
+  if (fd < 0)
+    return FALSE;
+  sha256 = np_file_sha256_of_fd (fd, frame, error);
+  close (fd);
   if (sha256 == NULL)
     return FALSE;
-  *matches = plan->frame_sha256 != NULL && g_ascii_strcasecmp (sha256, plan->frame_sha256) == 0;
+  *matches = np_plan_file_compare_frame (plan, sha256) == NP_PLAN_FRAME_MATCHES;
   return TRUE;
+}
+
+/**
+ * np_plan_file_compare_frame:
+ * @sha256: (nullable): the SHA-256 of the frame as read
+ *
+ * A plan that stores no SHA-256 (`"sha256": null`) is not a plan whose
+ * frame matches: it cannot be verified, and says so.
+ */
+NpPlanFrameCheck
+np_plan_file_compare_frame (const NpPlan *plan,
+                            const char   *sha256)
+{
+  g_return_val_if_fail (plan != NULL, NP_PLAN_FRAME_UNVERIFIED);
+
+  if (plan->frame_sha256 == NULL || *plan->frame_sha256 == '\0' || sha256 == NULL)
+    return NP_PLAN_FRAME_UNVERIFIED;
+  return g_ascii_strcasecmp (sha256, plan->frame_sha256) == 0 ? NP_PLAN_FRAME_MATCHES
+                                                               : NP_PLAN_FRAME_DIFFERS;
+}
+
+/**
+ * np_plan_file_describe_frame_check:
+ * @frame_path: the frame, for its name
+ *
+ * One sentence for a terminal, a log or a batch report.
+ *
+ * Returns: (transfer full) (nullable): the words, or %NULL when the frame
+ *   matches
+ */
+char *
+np_plan_file_describe_frame_check (NpPlanFrameCheck  check,
+                                   const char       *frame_path)
+{
+  g_autofree char *display = NULL;
+
+  g_return_val_if_fail (frame_path != NULL, NULL);
+
+  display = g_filename_display_basename (frame_path);
+  switch (check)
+    {
+    case NP_PLAN_FRAME_DIFFERS:
+      return g_strdup_printf ("The frame “%s” is not the one the plan was made on (its SHA-256 "
+                              "differs): check every mark", display);
+    case NP_PLAN_FRAME_UNVERIFIED:
+      return g_strdup_printf ("The frame “%s” cannot be verified: the plan records no SHA-256 "
+                              "of the frame it was made on, so check every mark", display);
+    case NP_PLAN_FRAME_MATCHES:
+    default:
+      return NULL;
+    }
+}
+
+/* A DICOM frame is decoded by the importer process, which opens it by its
+ * name: it is hashed through the descriptor that was checked, and after the
+ * importer has read it the name must still lead to that same, unchanged
+ * file, or what was hashed may not be what was decoded. */
+static NpFrame *
+load_dicom_frame (const char  *path,
+                  const char  *plan_display,
+                  guint        index,
+                  char       **sha256,
+                  GError     **error)
+{
+  g_autoptr(NpFrame) frame = NULL;
+  g_autofree char *hashed = NULL;
+  struct stat before, after, now;
+  gboolean same;
+  int fd;
+
+  fd = open_frame_file (path, plan_display, &before, error);
+  if (fd < 0)
+    return NULL;
+  hashed = np_file_sha256_of_fd (fd, path, error);
+  if (hashed != NULL)
+    frame = np_dicom_helper_load_frame (path, index, error);
+  same = frame != NULL && fstat (fd, &after) == 0 && stat (path, &now) == 0
+         && now.st_dev == before.st_dev && now.st_ino == before.st_ino
+         && after.st_size == before.st_size
+         && after.st_mtim.tv_sec == before.st_mtim.tv_sec
+         && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec
+         && after.st_ctim.tv_sec == before.st_ctim.tv_sec
+         && after.st_ctim.tv_nsec == before.st_ctim.tv_nsec;
+  close (fd);
+  if (frame == NULL)
+    return NULL;
+  if (!same)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, NP_ERROR, NP_ERROR_IO,
+                   "The frame “%s” changed while it was being read; open the plan again", display);
+      return NULL;
+    }
+  *sha256 = g_steal_pointer (&hashed);
+  return g_steal_pointer (&frame);
+}
+
+/**
+ * np_plan_file_load_frame:
+ * @check: (out): whether the frame is the one the plan was made on
+ * @sha256: (out) (optional): the frame's SHA-256
+ *
+ * Resolves the plan's frame (np_plan_file_resolve_frame()), reads it once
+ * and hashes and decodes those same bytes, so the frame cannot be swapped
+ * between the check and the pixels shown. A DICOM frame is read at the
+ * plan's frame number.
+ *
+ * Returns: (transfer full) (nullable): the frame, its source path the
+ *   resolved one
+ */
+NpFrame *
+np_plan_file_load_frame (const NpPlan      *plan,
+                         const char        *plan_path,
+                         NpPlanFrameCheck  *check,
+                         char             **sha256,
+                         GError           **error)
+{
+  g_autofree char *resolved = NULL;
+  g_autofree char *hashed = NULL;
+  g_autofree char *display = NULL;
+  NpFrame *frame;
+
+  g_return_val_if_fail (plan != NULL && plan_path != NULL && check != NULL, NULL);
+  g_return_val_if_fail (sha256 == NULL || *sha256 == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  *check = NP_PLAN_FRAME_UNVERIFIED;
+  resolved = np_plan_file_resolve_frame (plan, plan_path, error);
+  if (resolved == NULL)
+    return NULL;
+  display = g_filename_display_basename (plan_path);
+  if (np_dicom_helper_file_is_dicom (resolved))
+    frame = load_dicom_frame (resolved, display,
+                              plan->dicom_frame_number > 0 ? plan->dicom_frame_number - 1 : 0,
+                              &hashed, error);
+  else
+    frame = np_frame_load_hashed (resolved, &hashed, error);
+  if (frame == NULL)
+    return NULL;
+  if (np_frame_get_source_path (frame) == NULL)
+    np_frame_set_source_path (frame, resolved);
+  *check = np_plan_file_compare_frame (plan, hashed);
+  if (sha256 != NULL)
+    *sha256 = g_steal_pointer (&hashed);
+  return frame;
 }
 
 /**

@@ -28,6 +28,14 @@ G_BEGIN_DECLS
 #define NP_PLAN_FILE_MAX_TEXT_BYTES 20000
 #define NP_PLAN_FILE_MAX_DICOM_FRAME 100000
 
+/* Whether a frame is the one its plan was made on. */
+typedef enum
+{
+  NP_PLAN_FRAME_MATCHES,
+  NP_PLAN_FRAME_DIFFERS,     /* the SHA-256 differs */
+  NP_PLAN_FRAME_UNVERIFIED,  /* the plan records no SHA-256 */
+} NpPlanFrameCheck;
+
 NpPlan   *np_plan_file_load                (const char    *path,
                                             GError       **error);
 NpPlan   *np_plan_file_parse               (const char    *data,
@@ -48,6 +56,15 @@ gboolean  np_plan_file_check_frame         (const NpPlan  *plan,
                                             const char    *plan_path,
                                             gboolean      *matches,
                                             GError       **error);
+NpPlanFrameCheck np_plan_file_compare_frame (const NpPlan *plan,
+                                              const char   *sha256);
+char     *np_plan_file_describe_frame_check (NpPlanFrameCheck  check,
+                                             const char       *frame_path);
+NpFrame  *np_plan_file_load_frame          (const NpPlan      *plan,
+                                            const char        *plan_path,
+                                            NpPlanFrameCheck  *check,
+                                            char             **sha256,
+                                            GError           **error);
 char     *np_plan_file_relative_frame_path (const char    *plan_path,
                                             const char    *frame_path,
                                             GError       **error);

@@ -63,6 +63,12 @@ typedef struct
   double arc_lo, arc_hi;      /* marked stretch of the arc, skin coordinates */
   GArray *skin_points;        /* NpMmPoint, physical, SKIN_POLYLINE */
   const char *skin_problem;   /* why the skin is missing, for the warning */
+  /* Set by first-order propagation: this circle stands for the arc's fit,
+   * so its error is propagated through the fit's covariance (linear in the
+   * points) rather than by nudging every point and refitting (quadratic). */
+  gboolean circle_given;
+  NpMmPoint given_centre;
+  double given_radius;
 } Space;
 
 void          np_planner_space_init        (Space                  *space);

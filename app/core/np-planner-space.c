@@ -223,16 +223,26 @@ np_planner_space_setup (Space              *space,
           }
         /* Three points fix the circle in closed form; more clicks get the
          * geometric least-squares fit, with the closed form as fallback. */
-        if (n_skin > NP_CIRCLE_FIT_MIN_POINTS)
-          fit = np_circle_fit (scaled, NULL);
-        if (fit != NULL)
+        if (space->circle_given)
           {
-            space->centre = np_mm_point (fit->centre.x, fit->centre.y);
-            space->radius = fit->radius_px;
-            fitted = TRUE;
+            space->centre = space->given_centre;
+            space->radius = space->given_radius;
+            fitted = space->radius > 0;
           }
         else
-          fitted = np_geometry_circle_through_points (mm, n_skin, &space->centre, &space->radius);
+          {
+            if (n_skin > NP_CIRCLE_FIT_MIN_POINTS)
+              fit = np_circle_fit (scaled, NULL);
+            if (fit != NULL)
+              {
+                space->centre = np_mm_point (fit->centre.x, fit->centre.y);
+                space->radius = fit->radius_px;
+                fitted = TRUE;
+              }
+            else
+              fitted = np_geometry_circle_through_points (mm, n_skin, &space->centre,
+                                                          &space->radius);
+          }
         if (!fitted)
           {
             space->skin_problem = _("the skin arc points do not define a circle");

@@ -279,6 +279,115 @@ mark_skin_near (const Space *space,
       matters[i] = matters[i + 1] = TRUE;
 }
 
+/* First-order propagation of the skin arc's clicks through the circle
+ * fitted to them: the geometric least-squares fit (r_i = |p_i − c| − R,
+ * Jacobian rows J_i = (−u_i, −1) with u_i the unit vector from the centre)
+ * moves with the points by Cov = A⁻¹ B A⁻¹, A = Σ J_iᵀJ_i and
+ * B = Σ v_i J_iᵀJ_i, v_i the variance of p_i along u_i (exact for three
+ * points, which fix the circle). The outputs' gradients in (cx, cy, R) take
+ * six evaluations with the circle given; the whole is linear in the points,
+ * where nudging each point and refitting was quadratic. The marked
+ * stretch's ends (where the skin turns straight) keep their nominal
+ * places. Adds each output's variance to its marks part. */
+static void
+add_arc_variance (Evaluator    *ev,
+                  const double *theta0,
+                  const double *sigma,
+                  guint         n_skin,
+                  NpMmPoint     centre,
+                  double        radius,
+                  double        sx,
+                  double        sy,
+                  double       *out_p,
+                  double       *out_m,
+                  double       *variance)
+{
+  double a[3][3] = { { 0 } }, b[3][3] = { { 0 } }, inv[3][3], cov[3][3], tmp[3][3];
+  double gradient[3], det, h;
+  g_autofree double *g = g_new0 (double, (gsize) ev->n_out * 3);
+
+  for (guint i = 0; i < n_skin; i++)
+    {
+      double x = theta0[P_SKIN + 2 * i] * sx - centre.x;
+      double y = theta0[P_SKIN + 2 * i + 1] * sy - centre.y;
+      double d = hypot (x, y), ex, ey, v, j[3];
+
+      if (!(d > 0))
+        continue;
+      ex = sigma[P_SKIN + 2 * i] * sx;
+      ey = sigma[P_SKIN + 2 * i + 1] * sy;
+      j[0] = -x / d;
+      j[1] = -y / d;
+      j[2] = -1;
+      v = j[0] * j[0] * ex * ex + j[1] * j[1] * ey * ey;
+      for (guint r = 0; r < 3; r++)
+        for (guint c = 0; c < 3; c++)
+          {
+            a[r][c] += j[r] * j[c];
+            b[r][c] += v * j[r] * j[c];
+          }
+    }
+  det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1])
+        - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+        + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  if (!(fabs (det) > 1e-300) || !isfinite (det))
+    return;
+  /* The inverse by cofactors (A is symmetric 3 × 3). */
+  for (guint r = 0; r < 3; r++)
+    for (guint c = 0; c < 3; c++)
+      {
+        guint r1 = (c + 1) % 3, r2 = (c + 2) % 3, c1 = (r + 1) % 3, c2 = (r + 2) % 3;
+
+        inv[r][c] = (a[r1][c1] * a[r2][c2] - a[r1][c2] * a[r2][c1]) / det;
+      }
+  for (guint r = 0; r < 3; r++)
+    for (guint c = 0; c < 3; c++)
+      {
+        tmp[r][c] = 0;
+        for (guint k = 0; k < 3; k++)
+          tmp[r][c] += inv[r][k] * b[k][c];
+      }
+  for (guint r = 0; r < 3; r++)
+    for (guint c = 0; c < 3; c++)
+      {
+        cov[r][c] = 0;
+        for (guint k = 0; k < 3; k++)
+          cov[r][c] += tmp[r][k] * inv[k][c];
+      }
+
+  /* A step of 1e-4 px, as for every other mark. */
+  h = 1e-4 * MAX (sx, sy);
+  for (guint k = 0; k < 3; k++)
+    {
+      Space *space = &ev->ctx.space;
+      double shift[3] = { 0, 0, 0 };
+
+      shift[k] = h;
+      space->circle_given = TRUE;
+      space->given_centre = np_mm_point (centre.x + shift[0], centre.y + shift[1]);
+      space->given_radius = radius + shift[2];
+      evaluate (ev, theta0, out_p);
+      space->given_centre = np_mm_point (centre.x - shift[0], centre.y - shift[1]);
+      space->given_radius = radius - shift[2];
+      evaluate (ev, theta0, out_m);
+      space->circle_given = FALSE;
+      for (guint q = 0; q < ev->n_out; q++)
+        g[q * 3 + k] = (out_p[q] - out_m[q]) / (2 * h);
+    }
+  for (guint q = 0; q < ev->n_out; q++)
+    {
+      double part = 0;
+
+      for (guint k = 0; k < 3; k++)
+        gradient[k] = g[q * 3 + k];
+      for (guint r = 0; r < 3; r++)
+        for (guint c = 0; c < 3; c++)
+          part += gradient[r] * cov[r][c] * gradient[c];
+      if (isfinite (part) && part > 0)
+        variance[q * 3 + 1] += part;
+    }
+}
+
 /* The Monte Carlo and first-order intervals agree when each end of one
  * lies within a quarter of the first-order width of the other's: beyond
  * that the value is not linear in the inputs over their spread (a foot
@@ -345,6 +454,9 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
   g_autofree guint *n_finite = NULL;
   g_autofree double *variance = NULL;   /* n_out rows of 3 parts */
   g_autofree gboolean *skin_matters = NULL;
+  gboolean arc = FALSE;
+  NpMmPoint arc_centre = { 0, 0 };
+  double arc_radius = 0, arc_sx = 1, arc_sy = 1;
   guint n_params, n_skin, n_out, n_clear = 0, n_samples;
   gboolean calibrated, shared_scale, speed_varies;
   double half;
@@ -488,6 +600,15 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
       if (ev.has_path && !ev.out_of_plane)
         mark_skin_near (space, np_planner_to_phys (space, plan->entry), slack, skin_matters);
     }
+  else if (ev.ctx.space.skin == SKIN_ARC)
+    {
+      /* Through the fit's covariance, below; no point is nudged. */
+      arc = TRUE;
+      arc_centre = ev.ctx.space.centre;
+      arc_radius = ev.ctx.space.radius;
+      arc_sx = ev.ctx.space.sx;
+      arc_sy = ev.ctx.space.sy;
+    }
   else
     for (guint i = 0; i < n_skin; i++)
       skin_matters[i] = TRUE;
@@ -524,6 +645,10 @@ np_planner_estimate_uncertainty (const NpPlan            *plan,
             variance[q * 3 + part] += g * g * sigma[i] * sigma[i];
         }
     }
+
+  if (ok && arc && n_skin > 0)
+    add_arc_variance (&ev, theta0, sigma, n_skin, arc_centre, arc_radius, arc_sx, arc_sy, out_p,
+                      out_m, variance);
 
   np_planner_context_clear (&ev.ctx);
   g_array_unref (ev.skin);

@@ -22,6 +22,7 @@
 
 #include <glib/gstdio.h>
 #include <unistd.h>
+#include <glib/gi18n.h>
 
 /* The files themselves are the core's (np_export_png, np_export_pdf, the
  * report pages); this file asks where to put them, runs the export off the
@@ -59,6 +60,7 @@ typedef struct
   char *path;
   NpExportKind kind;
   GApplication *application;        /* held until the file is written */
+  GStrv warnings;                   /* what the user must know, e.g. a plan too large to embed */
 } ExportJob;
 
 typedef struct
@@ -68,6 +70,8 @@ typedef struct
   NpPlanResults *results;
   NpExportOptions options;
   char *plan_path;
+  GPtrArray *pages;                 /* cairo_surface_t, recorded at begin-print */
+  double pages_width, pages_height; /* the paper they were laid out on */
 } PrintJob;
 
 static const char *const export_action_names[] = {
@@ -88,6 +92,7 @@ export_job_free (ExportJob *job)
   g_clear_pointer (&job->results, np_plan_results_free);
   g_free (job->plan_path);
   g_free (job->path);
+  g_strfreev (job->warnings);
   if (job->application != NULL)
     g_application_release (job->application);
   g_clear_object (&job->application);
@@ -100,6 +105,7 @@ print_job_free (PrintJob *job)
   g_clear_pointer (&job->frame, np_frame_unref);
   g_clear_pointer (&job->plan, np_plan_free);
   g_clear_pointer (&job->results, np_plan_results_free);
+  g_clear_pointer (&job->pages, g_ptr_array_unref);
   g_free (job->plan_path);
   g_free (job);
 }
@@ -158,8 +164,8 @@ export_thread (GTask        *task,
   /* Without results (the planner refused the plan) the export runs the
    * planner itself, to say why in its error. */
   if (job->kind == NP_EXPORT_KIND_PNG)
-    written = np_export_png (job->frame, job->plan, job->results, &job->options, job->path,
-                             &error);
+    written = np_export_files (job->frame, job->plan, job->results, &job->options, job->path,
+                               NULL, &job->warnings, &error);
   else
     written = np_export_pdf (job->frame, job->plan, job->results, &job->options, job->path,
                              &error);
@@ -168,6 +174,32 @@ export_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+/* The file was written, but not all of it as asked (a plan too large to
+ * store in the image is left out of it): said in words, in a dialog that
+ * stays until read, with what keeps the work safe. */
+static void
+warn_after_export (NpWindow        *window,
+                   const ExportJob *job)
+{
+  NpDocument *document = np_window_get_document (window);
+  g_autofree char *name = g_filename_display_basename (job->path);
+  g_autofree char *joined = g_strjoinv ("\n\n", job->warnings);
+  g_autoptr(GString) body = g_string_new (joined);
+  g_autofree char *heading = g_strdup_printf (_("“%s” Was Saved With a Warning"), name);
+  AdwMessageDialog *dialog;
+
+  /* The image no longer carries the plan: the plan file is the record. */
+  if (np_document_get_path (document) == NULL || np_document_get_dirty (document))
+    g_string_append_printf (body, "\n\n%s",
+                            _("The plan has unsaved changes and the image does not hold "
+                              "them: save the plan (Ctrl+S) to keep your work."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window), heading, body->str));
+  adw_message_dialog_add_response (dialog, "close", _("_OK"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -200,6 +232,8 @@ export_done_cb (GObject      *source_object,
   name = g_filename_display_basename (job->path);
   text = g_strdup_printf (_("Saved %s"), name);
   np_window_show_toast (window, text);
+  if (job->warnings != NULL && job->warnings[0] != NULL)
+    warn_after_export (window, job);
 }
 
 /**
@@ -540,16 +574,21 @@ export_anonymised_action (GSimpleAction *action,
 
 /* Printing */
 
+/* The report is laid out once and every page recorded (np_export_record_report):
+ * drawing page by page would lay the whole report out again for each page,
+ * quadratic in its length. */
 static void
 begin_print_cb (GtkPrintOperation *operation,
                 GtkPrintContext   *context,
                 PrintJob          *job)
 {
-  guint n_pages = np_export_report_n_pages (job->frame, job->plan, job->results, &job->options,
-                                            gtk_print_context_get_width (context),
-                                            gtk_print_context_get_height (context));
-
-  gtk_print_operation_set_n_pages (operation, MAX (n_pages, 1));
+  g_clear_pointer (&job->pages, g_ptr_array_unref);
+  job->pages_width = gtk_print_context_get_width (context);
+  job->pages_height = gtk_print_context_get_height (context);
+  job->pages = np_export_record_report (job->pages_width, job->pages_height, job->frame,
+                                        job->plan, job->results, &job->options);
+  gtk_print_operation_set_n_pages (operation, job->pages != NULL && job->pages->len > 0
+                                              ? (int) job->pages->len : 1);
 }
 
 static void
@@ -558,11 +597,22 @@ draw_page_cb (GtkPrintOperation *operation,
               int                page_nr,
               PrintJob          *job)
 {
-  np_export_draw_report_page (gtk_print_context_get_cairo_context (context),
-                              gtk_print_context_get_width (context),
-                              gtk_print_context_get_height (context),
-                              (guint) page_nr, job->frame, job->plan, job->results,
-                              &job->options);
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double width = gtk_print_context_get_width (context);
+  double height = gtk_print_context_get_height (context);
+
+  /* Recorded on this paper: replayed, still vector. */
+  if (job->pages != NULL && page_nr >= 0 && (guint) page_nr < job->pages->len
+      && width == job->pages_width && height == job->pages_height)
+    {
+      cairo_save (cr);
+      cairo_set_source_surface (cr, g_ptr_array_index (job->pages, page_nr), 0, 0);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      return;
+    }
+  np_export_draw_report_page (cr, width, height, (guint) page_nr, job->frame, job->plan,
+                              job->results, &job->options);
 }
 
 /* Print preview, in a window of our own: GTK's default runs an external

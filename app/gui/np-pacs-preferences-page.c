@@ -109,6 +109,7 @@ save_clicked_cb (GtkButton *button,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = entry_text (editor->name);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (editor->password));
+  g_autofree char *kept = NULL;
   NpPacsDestination *existing;
 
   destination = np_pacs_destination_new (name);
@@ -134,14 +135,21 @@ save_clicked_cb (GtkButton *button,
     }
 
   /* The keyring first: a destination saved without its password would
-   * fail later with a less helpful message. */
-  if (editor->old_name != NULL &&
+   * fail later with a less helpful message. A rename keeps the saved
+   * password unless a new one is typed. */
+  if (editor->old_name != NULL && *password == '\0' &&
       (g_strcmp0 (editor->old_name, destination->name) != 0 ||
-       g_strcmp0 (editor->old_username, destination->username) != 0 || *password != '\0'))
-    np_pacs_secret_clear (editor->old_name, editor->old_username, NULL);
+       g_strcmp0 (editor->old_username, destination->username) != 0))
+    kept = np_pacs_secret_lookup (editor->old_name, editor->old_username, NULL);
+  if (kept != NULL)
+    password = kept;
   if (*password != '\0' && !np_pacs_secret_store (destination->name, destination->username,
                                                   password, &error))
     goto problem;
+  if (editor->old_name != NULL &&
+      (g_strcmp0 (editor->old_name, destination->name) != 0 ||
+       g_strcmp0 (editor->old_username, destination->username) != 0))
+    np_pacs_secret_clear (editor->old_name, editor->old_username, NULL);
 
   if (editor->index >= 0 && (guint) editor->index < list->len)
     {

@@ -12,6 +12,7 @@
 #include "np-dicom-helper.h"
 
 #include "np-file.h"
+#include "np-frame.h"
 #include "np-png.h"
 
 #include <stdio.h>
@@ -64,14 +65,77 @@ np_prefetch_trace (const char *what)
     fprintf (stderr, "needleplan: %7.1f ms  %s\n", (now - trace_start) / 1000.0, what);
 }
 
+typedef struct
+{
+  NpPrefetch *prefetch;
+  GBytes *bytes;
+} HashJob;
+
+/* The checksum (for the plan's record) is of the bytes the decoder reads,
+ * never of the path read again. Two cores have the main thread (GTK
+ * starting) and the decoder to run first: the checksum takes the time
+ * either leaves, the main thread's waits for the X server and for the
+ * decoder. */
+static gpointer
+hash_thread (gpointer data)
+{
+  HashJob *job = data;
+  NpPrefetch *self = job->prefetch;
+  const guint8 *bytes;
+  gsize length;
+  char *sha256;
+
+#ifdef __linux__
+  /* On Linux the nice value is per thread. */
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
+#endif
+  bytes = g_bytes_get_data (job->bytes, &length);
+  sha256 = np_file_sha256_of_data (bytes, length);
+
+  np_prefetch_trace ("prefetch: checksum ready");
+  g_mutex_lock (&self->lock);
+  self->sha256 = sha256;
+  self->hash_done = TRUE;
+  g_cond_broadcast (&self->done_cond);
+  g_mutex_unlock (&self->lock);
+  g_bytes_unref (job->bytes);
+  np_prefetch_unref (self);
+  g_free (job);
+  return NULL;
+}
+
+/* Reads the file once; the hash thread and the decoder share its bytes. */
 static gpointer
 decode_thread (gpointer data)
 {
   NpPrefetch *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(NpFrame) frame = np_frame_load (self->path, &error);
+  g_autoptr(GBytes) bytes = np_frame_read (self->path, &error);
+  g_autoptr(NpFrame) frame = NULL;
   NpCanvasImage *image = NULL;
 
+  if (bytes != NULL)
+    {
+      g_autofree char *display = g_filename_display_name (self->path);
+      HashJob *job = g_new0 (HashJob, 1);
+      const guint8 *contents;
+      gsize length;
+
+      job->prefetch = np_prefetch_ref (self);
+      job->bytes = g_bytes_ref (bytes);
+      g_thread_unref (g_thread_new ("np-prefetch-hash", hash_thread, job));
+      contents = g_bytes_get_data (bytes, &length);
+      frame = np_frame_load_from_memory (contents, length, display, &error);
+      if (frame != NULL)
+        np_frame_set_source_path (frame, self->path);
+    }
+  else
+    {
+      /* Nothing to hash: the load fails with the read's error. */
+      g_mutex_lock (&self->lock);
+      self->hash_done = TRUE;
+      g_mutex_unlock (&self->lock);
+    }
   np_prefetch_trace ("prefetch: decoded");
   if (frame != NULL)
     image = np_canvas_image_new_for_view (frame, self->view_width, self->view_height);
@@ -81,32 +145,6 @@ decode_thread (gpointer data)
   self->image = image;
   self->error = g_steal_pointer (&error);
   self->image_done = TRUE;
-  g_cond_broadcast (&self->done_cond);
-  g_mutex_unlock (&self->lock);
-  np_prefetch_unref (self);
-  return NULL;
-}
-
-/* The checksum (for the plan's record) needs the whole file once more.
- * Two cores have the main thread (GTK starting) and the decoder to run
- * first: the checksum takes the time either leaves, the main thread's
- * waits for the X server and for the decoder. */
-static gpointer
-hash_thread (gpointer data)
-{
-  NpPrefetch *self = data;
-  char *sha256;
-
-#ifdef __linux__
-  /* On Linux the nice value is per thread. */
-  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 19);
-#endif
-  sha256 = np_file_sha256 (self->path, NULL);
-
-  np_prefetch_trace ("prefetch: checksum ready");
-  g_mutex_lock (&self->lock);
-  self->sha256 = sha256;
-  self->hash_done = TRUE;
   g_cond_broadcast (&self->done_cond);
   g_mutex_unlock (&self->lock);
   np_prefetch_unref (self);
@@ -149,7 +187,6 @@ np_prefetch_new (GFile *file,
   g_cond_init (&self->done_cond);
 
   g_thread_unref (g_thread_new ("np-prefetch", decode_thread, np_prefetch_ref (self)));
-  g_thread_unref (g_thread_new ("np-prefetch-hash", hash_thread, np_prefetch_ref (self)));
   return self;
 }
 

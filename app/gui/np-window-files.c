@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "np-window-private.h"
 
 #include <glib/gi18n.h>
@@ -284,32 +286,42 @@ _np_window_open_plan (NpWindow *self,
 
 /**
  * _np_window_warn_frame_mismatch:
+ * @check: %NP_PLAN_FRAME_DIFFERS or %NP_PLAN_FRAME_UNVERIFIED
  *
- * The frame on disk is not the one the plan was made on.
+ * The frame on disk is not the one the plan was made on, or the plan
+ * records no checksum to tell: two different warnings, in words.
  */
 void
-_np_window_warn_frame_mismatch (NpWindow   *self,
-                                const char *plan_path)
+_np_window_warn_frame_mismatch (NpWindow         *self,
+                                const char       *plan_path,
+                                NpPlanFrameCheck  check)
 {
   const NpPlan *plan = np_document_get_plan (self->document);
   g_autofree char *plan_name = g_filename_display_basename (plan_path);
   g_autofree char *frame_name = g_filename_display_name (plan->frame_path);
   g_autofree char *body = NULL;
+  const char *heading;
   AdwMessageDialog *dialog;
 
-  if (plan->frame_sha256 == NULL)
-    body = g_strdup_printf (_("“%s” does not record a checksum of its frame, so NeedlePlan cannot "
-                            "tell whether “%s” is the image it was made on. Check that every "
-                            "mark sits on the anatomy it names."), plan_name, frame_name);
+  if (check == NP_PLAN_FRAME_UNVERIFIED)
+    {
+      heading = _("The Frame Cannot Be Verified");
+      body = g_strdup_printf (_("“%s” does not record a checksum (SHA-256) of its frame, so "
+                                "NeedlePlan cannot tell whether “%s” is the image it was made "
+                                "on. Check that every mark sits on the anatomy it names; saving "
+                                "records this frame’s checksum."), plan_name, frame_name);
+    }
   else
-    body = g_strdup_printf (_("“%s” is not the image “%s” was made on: its SHA-256 checksum "
-                            "differs. The frame may have been edited, re-exported or replaced, "
-                            "and the marks may not sit on the anatomy they were placed on. Check "
-                            "every mark before relying on the plan; saving records the new "
-                            "frame’s checksum."), frame_name, plan_name);
+    {
+      heading = _("The Frame Has Changed");
+      body = g_strdup_printf (_("“%s” is not the image “%s” was made on: its SHA-256 checksum "
+                                "differs. The frame may have been edited, re-exported or "
+                                "replaced, and the marks may not sit on the anatomy they were "
+                                "placed on. Check every mark before relying on the plan; saving "
+                                "records the new frame’s checksum."), frame_name, plan_name);
+    }
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("The Frame Has Changed"), body));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
   adw_message_dialog_add_response (dialog, "close", _("_I Will Check the Marks"));
   adw_message_dialog_set_default_response (dialog, "close");
   adw_message_dialog_set_close_response (dialog, "close");
@@ -438,8 +450,11 @@ _np_window_save_to_path (NpWindow    *self,
       g_autofree char *relative = np_plan_file_relative_frame_path (path, frame_path, error);
       g_autofree char *sha256 = NULL;
 
+      /* The checksum of the bytes shown: a frame replaced on disk since
+       * it was opened must not be recorded as the one planned on. */
       if (relative != NULL)
-        sha256 = np_file_sha256 (frame_path, error);
+        sha256 = self->frame_sha256 != NULL ? g_strdup (self->frame_sha256)
+                                            : np_file_sha256 (frame_path, error);
       if (sha256 == NULL)
         {
           if (created)
@@ -472,6 +487,7 @@ _np_window_save_to_path (NpWindow    *self,
       g_set_object (&self->file, copy);
     }
   self->frame_mismatch = FALSE;
+  self->frame_unverified = FALSE;
   np_document_set_path (self->document, path);
   np_document_set_dirty (self->document, FALSE);
   _np_window_update_title (self);
@@ -494,7 +510,8 @@ run_pending (NpWindow *self)
       {
         NpFrame *frame = np_document_get_frame (self->document);
         g_autofree char *frame_path = self->file != NULL ? g_file_get_path (self->file) : NULL;
-        g_autofree char *sha256 = frame_path != NULL ? np_file_sha256 (frame_path, NULL) : NULL;
+        g_autofree char *sha256 = self->frame_sha256 != NULL ? g_strdup (self->frame_sha256)
+                                  : frame_path != NULL ? np_file_sha256 (frame_path, NULL) : NULL;
         NpPlan *plan;
 
         if (frame == NULL || self->file == NULL)
@@ -503,6 +520,7 @@ run_pending (NpWindow *self)
         if (self->cine != NULL)
           plan->dicom_frame_number = self->cine_shown + 1;
         self->frame_mismatch = FALSE;
+        self->frame_unverified = FALSE;
         np_document_set_frame (self->document, frame, plan);
         np_document_set_path (self->document, NULL);
         _np_window_update_title (self);

@@ -46,7 +46,7 @@ typedef struct
   NpDicomHelper *helper;   /* the importer of a DICOM file, kept while it is open */
   char *sha256;            /* of the file as read, NULL when unknown */
   gboolean checked;        /* a plan's frame was compared with its SHA-256 */
-  gboolean matches;
+  NpPlanFrameCheck check;
   char *source_mismatch;   /* why the file is not the DICOM image of the plan, or NULL */
   NpAutoCalibration *detection; /* the depth scale looked for here, or NULL */
   NpCapturePlan *capture;  /* the plan a NeedlePlan Secondary Capture carries, or NULL */
@@ -136,14 +136,29 @@ load_frame (GFile          *file,
   if (path != NULL)
     {
       /* The content decides, not the name: DICOM files often have none. */
-      if (np_dicom_helper_file_is_dicom (path))
+      /* A PNG or JPEG is read once: the checksum is of the bytes decoded,
+       * so the frame cannot be swapped between the two. */
+      if (!np_dicom_helper_file_is_dicom (path))
+        return np_frame_load_hashed (path, sha256, error);
+      {
+        struct stat pinned;
+        /* The checksum is for the record: a frame that cannot be hashed is
+         * still shown, and saved plans then say they have no checksum. It
+         * is taken before the importer reads the file by its name, which
+         * must then still lead to the bytes hashed. */
+        g_autofree char *hashed = np_file_sha256_pinned (path, &pinned, NULL);
+
         frame = load_dicom (path, dicom_index, helper, error);
-      else
-        frame = np_frame_load (path, error);
-      /* The checksum is for the record: a frame that cannot be hashed is
-       * still shown, and saved plans then say they have no checksum. */
-      if (frame != NULL)
-        *sha256 = np_file_sha256 (path, NULL);
+        if (frame != NULL && hashed != NULL && !np_file_still_pinned (path, &pinned, error))
+          {
+            g_clear_pointer (&frame, np_frame_unref);
+            np_dicom_helper_close (*helper);
+            g_clear_object (helper);
+            return NULL;
+          }
+        if (frame != NULL)
+          *sha256 = g_steal_pointer (&hashed);
+      }
       return frame;
     }
 
@@ -275,8 +290,10 @@ load_thread (GTask        *task,
       g_autofree char *frame_path = g_file_get_path (request->file);
       g_autoptr(GError) source_error = NULL;
 
-      result->checked = np_plan_file_check_frame (request->plan, request->plan_path,
-                                                  &result->matches, NULL);
+      /* Compared with the checksum of the bytes shown, not of the file
+       * read once more. */
+      result->checked = TRUE;
+      result->check = np_plan_file_compare_frame (request->plan, result->sha256);
       /* The SOP Instance UID the plan records (core, as for the CLI). */
       if (frame_path != NULL
           && !np_plan_file_check_dicom_source (request->plan, request->plan_path, frame_path,
@@ -395,12 +412,18 @@ load_done_cb (GObject      *source_object,
   g_clear_object (&loaded->helper);
 
   self->frame_mismatch = request->plan_path != NULL
-                         && ((loaded->checked && !loaded->matches)
+                         && ((loaded->checked && loaded->check == NP_PLAN_FRAME_DIFFERS)
                              || loaded->source_mismatch != NULL);
+  self->frame_unverified = request->plan_path != NULL && loaded->checked
+                           && loaded->check == NP_PLAN_FRAME_UNVERIFIED;
   _np_window_set_calibration_detection (self, loaded->frame,
                                         g_steal_pointer (&loaded->detection));
   _np_window_show_frame (self, shown, loaded->image, plan, request->plan_path);
   note_capture (self, request->file, loaded);
+  /* Saving records the checksum of what is shown, even if the file has
+   * been replaced since. */
+  g_free (self->frame_sha256);
+  self->frame_sha256 = g_steal_pointer (&loaded->sha256);
   if (request->relocated)
     {
       /* The plan now names the located frame: saving it keeps that. */
@@ -410,8 +433,9 @@ load_done_cb (GObject      *source_object,
   /* Another image altogether says more than changed bytes: one warning. */
   if (loaded->source_mismatch != NULL)
     warn_source_mismatch (self, loaded->source_mismatch);
-  else if (request->plan_path != NULL && loaded->checked && !loaded->matches)
-    _np_window_warn_frame_mismatch (self, request->plan_path);
+  else if (request->plan_path != NULL && loaded->checked
+           && loaded->check != NP_PLAN_FRAME_MATCHES)
+    _np_window_warn_frame_mismatch (self, request->plan_path, loaded->check);
 }
 
 /**

@@ -15,6 +15,7 @@
 #include "np-export-actions.h"
 #include "np-mark-editor.h"
 #include "np-plan-analysis.h"
+#include "np-plan-file.h"
 #include "np-side-panel.h"
 
 G_BEGIN_DECLS
@@ -64,6 +65,7 @@ struct _NpWindow
   /* Owned */
   GSettings *settings;
   GFile *file;                   /* the frame shown, or NULL */
+  char *frame_sha256;            /* of the bytes shown (not the file now), or NULL */
   GFile *sample_file;            /* the first sample frame found, or NULL */
   GCancellable *load_cancellable;
   GtkFileChooserNative *chooser;
@@ -93,6 +95,7 @@ struct _NpWindow
   NpPendingAction after_save_as; /* run when Save As, started by the prompt, succeeds */
   gboolean close_confirmed;
   gboolean frame_mismatch;       /* the plan's frame SHA-256 differs from the frame's */
+  gboolean frame_unverified;     /* the plan records no SHA-256 of its frame */
   gboolean loading;
   GtkWidget *calibration_banner; /* NpCalibrationBanner over the canvas, once made */
   GtkWidget *second_view;        /* NpSecondView while open (borrowed: it is a window) */
@@ -153,8 +156,9 @@ gboolean _np_window_save_to_path        (NpWindow     *self,
                                          GError      **error);
 gboolean _np_window_is_bundled          (const char   *path);
 char    *_np_window_documents_folder    (void);
-void     _np_window_warn_frame_mismatch (NpWindow     *self,
-                                         const char   *plan_path);
+void     _np_window_warn_frame_mismatch (NpWindow         *self,
+                                         const char       *plan_path,
+                                         NpPlanFrameCheck  check);
 NpPlan  *_np_window_new_plan_for_frame  (NpWindow     *self,
                                          GFile        *file,
                                          NpFrame      *frame,

@@ -152,6 +152,8 @@ _np_window_update_title (NpWindow *self)
     g_string_append (subtitle, _("Unsaved changes · "));
   if (self->frame_mismatch)
     g_string_append (subtitle, _("Frame differs from the plan’s · "));
+  if (self->frame_unverified)
+    g_string_append (subtitle, _("Frame not verified (no checksum in the plan) · "));
   if (folder != NULL)
     g_string_append_printf (subtitle, "%s · ", folder);
   g_string_append_printf (subtitle, "%u × %u px", np_frame_get_width (frame),
@@ -641,6 +643,7 @@ np_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_WINDOW);
 
   g_clear_object (&self->file);
+  g_clear_pointer (&self->frame_sha256, g_free);
   g_clear_object (&self->sample_file);
   g_clear_object (&self->settings);
   g_clear_object (&self->pending_file);

@@ -677,6 +677,116 @@ bench_large_plan (guint runs)
                  baseline, 10.0);
 }
 
+/* A skin arc of @n points: the arc of radius 60 mm (1200 px) of
+ * make_curvilinear_plan, over the same 0.96 rad, clicked densely. */
+static void
+add_skin_arc (NpPlan *plan,
+              guint   n)
+{
+  plan->probe = NP_PROBE_CURVILINEAR;
+  plan->skin_kind = NP_SKIN_ARC;
+  g_array_set_size (plan->skin_points, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      double angle = G_PI / 2 - 0.48 + 0.96 * i / (n - 1);
+      NpImagePoint p = np_image_point (960 + 1200 * cos (angle), -1100 + 1200 * sin (angle));
+
+      g_array_append_val (plan->skin_points, p);
+    }
+}
+
+/* The arc's intervals are linear in its points: `plan` on a 10,000-point
+ * arc against the same on 1,000 points. Linear work gives a ratio near 10;
+ * nudging every point and refitting (quadratic) gave one near 100. */
+static void
+bench_large_arc (guint runs)
+{
+  g_autoptr(NpPlan) large_plan = make_drag_plan (4);
+  g_autoptr(NpPlan) small_plan = make_drag_plan (4);
+  Work large = { large_plan, { 0 }, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  Work small = { small_plan, { 0 }, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  double ours, baseline;
+  g_autofree char *target = NULL;
+
+  add_skin_arc (large_plan, 10000);
+  add_skin_arc (small_plan, 1000);
+  planner_options_for (&large.options, 1920, 1080);
+  planner_options_for (&small.options, 1920, 1080);
+  ours = median_seconds (planner_plan_verb, &large, MIN (runs, 3u));
+  baseline = median_seconds (planner_plan_verb, &small, MIN (runs, 3u));
+  target = g_strdup_printf ("ratio ≤ 20 (linear 10): %s",
+                            ours <= 20 * baseline ? "met" : "MISSED");
+  report ("plan, 10,000-point skin arc", ours, "the same, 1,000 points", baseline, target);
+}
+
+typedef struct
+{
+  NpFrame *frame;
+  NpPlan *plan;
+  NpPlanResults *results;
+} PrintWork;
+
+/* What the Print dialog does at begin-print: lay out and record every page. */
+static void
+print_record (gpointer data)
+{
+  PrintWork *work = data;
+  double width, height;
+  g_autoptr(GPtrArray) pages = NULL;
+
+  np_paper_get_size (NP_PAPER_A4, &width, &height);
+  pages = np_export_record_report (width, height, work->frame, work->plan, work->results, NULL);
+  g_assert (pages->len > 0);
+}
+
+/* What draw-page did for every page before: each page on its own. */
+static void
+print_page_by_page (gpointer data)
+{
+  PrintWork *work = data;
+  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (surface);
+  double width, height;
+  guint n_pages;
+
+  np_paper_get_size (NP_PAPER_A4, &width, &height);
+  n_pages = np_export_report_n_pages (work->frame, work->plan, work->results, NULL, width,
+                                      height);
+  for (guint page = 0; page < n_pages; page++)
+    np_export_draw_report_page (cr, width, height, page, work->frame, work->plan, work->results,
+                                NULL);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* Printing is linear in the report's length: all pages of a 1,000-structure
+ * report (one clearance row each, dozens of pages) against those of a
+ * 100-structure one. Near 10 when linear; drawing page by page, each page
+ * laid the whole report out again, near 100. */
+static void
+bench_print (guint runs)
+{
+  g_autoptr(NpFrame) frame = make_test_frame (1920, 1080, 1, 8);
+  g_autoptr(NpPlan) large_plan = make_drag_plan (1000);
+  g_autoptr(NpPlan) small_plan = make_drag_plan (100);
+  g_autoptr(NpPlanResults) large_results = NULL;
+  g_autoptr(NpPlanResults) small_results = NULL;
+  PrintWork large = { frame, large_plan, NULL };
+  PrintWork small = { frame, small_plan, NULL };
+  g_autofree char *target = NULL;
+  double ours, baseline;
+
+  large.results = large_results = np_planner_compute (large_plan, NULL, NULL);
+  small.results = small_results = np_planner_compute (small_plan, NULL, NULL);
+  ours = median_seconds (print_record, &large, MIN (runs, 3u));
+  baseline = median_seconds (print_record, &small, MIN (runs, 3u));
+  target = g_strdup_printf ("ratio ≤ 20 (linear 10): %s",
+                            ours <= 20 * baseline ? "met" : "MISSED");
+  report ("print, 1,000 structures", ours, "the same, 100 structures", baseline, target);
+  baseline = median_seconds (print_page_by_page, &large, 1);
+  report ("print, 1,000 structures", ours, "page by page (before), 1,000", baseline, "");
+}
+
 static void
 bench_files (guint       runs,
              const char *tmpdir)
@@ -837,7 +947,7 @@ main (int    argc,
 
   setvbuf (stdout, NULL, _IOLBF, 0); /* rows appear as they are measured */
   /* A third argument runs one row only: `needleplan-bench 3 CLI large-plan`
-   * or `needleplan-bench 3 CLI dicom`. */
+   * (or large-arc, print). */
   if (argc > 3 && g_strcmp0 (argv[3], "large-plan") == 0)
     {
       np_gsl_init ();
@@ -856,6 +966,20 @@ main (int    argc,
     {
       np_gsl_init ();
       bench_auto_calibration (runs);
+      g_rmdir (tmpdir);
+      return 0;
+    }
+  if (argc > 3 && g_strcmp0 (argv[3], "print") == 0)
+    {
+      np_gsl_init ();
+      bench_print (runs);
+      g_rmdir (tmpdir);
+      return 0;
+    }
+  if (argc > 3 && g_strcmp0 (argv[3], "large-arc") == 0)
+    {
+      np_gsl_init ();
+      bench_large_arc (runs);
       g_rmdir (tmpdir);
       return 0;
     }
@@ -881,6 +1005,8 @@ main (int    argc,
   bench_auto_calibration (runs);
   bench_planner_and_overlay (runs);
   bench_large_plan (runs);
+  bench_large_arc (runs);
+  bench_print (runs);
   bench_files (runs, tmpdir);
   bench_dicom (runs, tmpdir);
   fputs (memory_row, stdout);

@@ -311,6 +311,31 @@ else
        "poppler-utils (pdftotext) not installed"
 fi
 
+# --- a plan without its frame's SHA-256 ------------------------------------
+# "sha256": null does not switch the check off: the frame cannot be verified,
+# and export and plan say so in those words (not as a mismatch).
+
+cp -R "$cases/knee-us" "$tmp/unverified"
+sed 's/"sha256": "[0-9a-f]*"/"sha256": null/' "$cases/knee-us/plan.json" >"$tmp/unverified/plan.json"
+run export "$tmp/unverified/plan.json" --png "$tmp/unverified.png"
+if [ "$status" -ne 0 ] || [ ! -s "$tmp/unverified.png" ]; then
+  not_ok "export of a plan without its frame's SHA-256" "exit status $status"
+elif ! grep -qF "warning: The frame “frame.png” cannot be verified: the plan records no SHA-256" "$tmp/err"; then
+  not_ok "export of a plan without its frame's SHA-256" "stderr: $(cat "$tmp/err")"
+elif grep -qF "differs" "$tmp/err"; then
+  not_ok "export of a plan without its frame's SHA-256" "called a mismatch: $(cat "$tmp/err")"
+else
+  ok "export of a plan without its frame's SHA-256 warns that the frame cannot be verified"
+fi
+run plan "$tmp/unverified/plan.json"
+if [ "$status" -eq 0 ] && grep -qF "The frame “frame.png” cannot be verified" "$tmp/out" "$tmp/err" \
+   && ! grep -qF "mismatch" "$tmp/out" "$tmp/err"; then
+  ok "plan of a plan without its frame's SHA-256 says the frame cannot be verified"
+else
+  not_ok "plan of a plan without its frame's SHA-256 says the frame cannot be verified" \
+    "exit status $status; $(cat "$tmp/out" "$tmp/err" | tr '\n' ' ')"
+fi
+
 # --- anonymised ------------------------------------------------------------
 
 run export "$knee" --png "$tmp/anon.png" --pdf "$tmp/anon.pdf" --anonymise
@@ -326,6 +351,34 @@ elif have pdftotext && ! pdf_text "$tmp/anon.pdf" | grep -qF "anonymised"; then
   not_ok "anonymised export" "the report does not say it is anonymised"
 else
   ok "anonymised PNG and PDF hold no identifier (bytes and pdftotext)"
+fi
+
+# The patient's name where a plan carries it besides the name and ID: the
+# frame's file name (with a suffix that is no image extension), its absolute
+# path and the calibration's note. None of it may reach an anonymised export.
+mkdir -p "$tmp/anon-leak"
+cp "$cases/knee-us/frame.png" "$tmp/anon-leak/Zebulon.Quackenbush"
+python3 - "$cases/knee-us/plan.json" "$tmp/anon-leak/plan.json" <<'EOF_PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+plan['version'] = 2   # absolute_path is a version 2 member
+plan['frame']['path'] = 'Zebulon.Quackenbush'
+plan['frame']['absolute_path'] = '/clinic/Zebulon Quackenbush/knee.png'
+plan['calibration']['note'] = 'declared by “Zebulon.Quackenbush”'
+json.dump(plan, open(sys.argv[2], 'w'), indent=2)
+EOF_PY
+run export "$tmp/anon-leak/plan.json" --png "$tmp/anon-leak.png" --pdf "$tmp/anon-leak.pdf" --anonymise
+if [ "$status" -ne 0 ]; then
+  not_ok "anonymised export: frame name, path and calibration note" "exit status $status: $(cat "$tmp/err")"
+elif grep -qaF -e "Quackenbush" -e "Zebulon" "$tmp/anon-leak.png" "$tmp/anon-leak.pdf"; then
+  not_ok "anonymised export: frame name, path and calibration note" "found in the bytes"
+elif have pdftotext && pdf_text "$tmp/anon-leak.pdf" | grep -qF -e "Quackenbush" -e "Zebulon"; then
+  not_ok "anonymised export: frame name, path and calibration note" "found in the report's text"
+elif ! "$cli" info --json "$tmp/anon-leak.png" | grep -qF '\"path\": \"frame\",'; then
+  not_ok "anonymised export: frame name, path and calibration note" \
+    "the embedded plan does not name its frame “frame”"
+else
+  ok "anonymised export: frame name, path and calibration note are left out (bytes and pdftotext)"
 fi
 
 # --- refusals --------------------------------------------------------------

@@ -552,6 +552,14 @@ test_export_anonymised (void)
   NpExportOptions options;
   static const char *const identifiers[] = { PATIENT_NAME, PATIENT_ID, "Quackenbush", "98765" };
 
+  /* Where else a plan carries the patient: the frame's absolute path, the
+   * calibration's note (free text; a file's pixel size is "declared by"
+   * the file's name) and the DICOM source's SOP Instance UID. */
+  np_plan_set_string (&plan->frame_absolute_path, "/clinic/Zebulon Quackenbush/knee.png");
+  np_plan_set_string (&plan->calibration->note, "declared by “Quackenbush knee.png”");
+  np_plan_set_string (&plan->dicom_sop_instance_uid, "1.2.826.0.1.98765");
+  plan->dicom_frame_number = 3;
+
   init_options (&options);
   g_assert_true (np_export_png (frame, plan, NULL, &options, named_png, &error));
   g_assert_no_error (error);
@@ -584,13 +592,50 @@ test_export_anonymised (void)
   g_assert_null (stored->patient_name);
   g_assert_null (stored->patient_id);
   g_assert_cmpstr (stored->frame_path, ==, "frame.png");
+  g_assert_null (stored->frame_absolute_path);
+  g_assert_null (stored->calibration->note);
+  g_assert_null (stored->dicom_sop_instance_uid);
+  g_assert_cmpuint (stored->dicom_frame_number, ==, 0);
   g_assert_cmpstr (stored->clinician, ==, "Dr. Ada Lovelace");
   np_plan_set_string (&stored->patient_name, PATIENT_NAME);
   np_plan_set_string (&stored->patient_id, PATIENT_ID);
   np_plan_set_string (&stored->frame_path, "Quackenbush knee.png");
+  np_plan_set_string (&stored->frame_absolute_path, plan->frame_absolute_path);
+  np_plan_set_string (&stored->calibration->note, plan->calibration->note);
+  np_plan_set_string (&stored->dicom_sop_instance_uid, plan->dicom_sop_instance_uid);
+  stored->dicom_frame_number = plan->dicom_frame_number;
   g_assert_true (np_plan_equal (stored, plan));
 
   remove_tree (dir);
+}
+
+/* The frame's extension survives anonymisation only when it is one
+ * NeedlePlan reads: whatever follows the last dot can be part of a name. */
+static void
+test_export_anonymised_extension (void)
+{
+  static const struct { const char *path; const char *expected; } cases[] = {
+    { "Quackenbush knee.png", "frame.png" },
+    { "scans/Quackenbush.JPG", "frame.jpg" },
+    { "IM0001.dcm", "frame.dcm" },
+    { "Zebulon.Quackenbush", "frame" },       /* a name, not an extension */
+    { "knee.Smith", "frame" },
+    { "1.2.840.113619.2.55", "frame" },        /* a DICOM UID as a file name */
+    { "Quackenbush.d/IM0001", "frame" },
+    { "IM0001", "frame" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NpPlan) plan = make_plan ();
+      g_autoptr(NpPlan) anonymised = NULL;
+
+      np_plan_set_string (&plan->frame_path, cases[i].path);
+      anonymised = np_export_anonymise_plan (plan);
+      g_assert_cmpstr (anonymised->frame_path, ==, cases[i].expected);
+      g_assert_null (anonymised->patient_name);
+      g_assert_null (anonymised->patient_id);
+    }
 }
 
 static void
@@ -1223,6 +1268,55 @@ test_export_long_notes (void)
   remove_tree (dir);
 }
 
+/* Printing records the report in one layout pass: the pages it records
+ * are, pixel for pixel, the pages drawn one at a time (as the PDF does
+ * through np_export_draw_report_page), as many as the report has, with the
+ * long notes (200 lines) running on over several pages. */
+static void
+test_export_record_report (void)
+{
+  g_autoptr(NpFrame) frame = make_frame ();
+  g_autoptr(NpPlan) plan = make_plan ();
+  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autoptr(GPtrArray) pages = NULL;
+  NpExportOptions options;
+  double width, height;
+  guint n_pages;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (notes, "note line %u\n", i);
+  np_plan_set_string (&plan->notes, notes->str);
+  init_options (&options);
+  options.paper = NP_PAPER_A4;
+  np_paper_get_size (NP_PAPER_A4, &width, &height);
+  n_pages = np_export_report_n_pages (frame, plan, NULL, &options, width, height);
+  g_assert_cmpuint (n_pages, >=, 4);
+  pages = np_export_record_report (width, height, frame, plan, NULL, &options);
+  g_assert_cmpuint (pages->len, ==, n_pages);
+  for (guint page = 0; page < n_pages; page++)
+    {
+      int w = (int) ceil (width), h = (int) ceil (height);
+      cairo_surface_t *drawn = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cairo_surface_t *replayed = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cairo_t *cr = cairo_create (drawn);
+      int stride = cairo_image_surface_get_stride (drawn);
+
+      np_export_draw_report_page (cr, width, height, page, frame, plan, NULL, &options);
+      cairo_destroy (cr);
+      cr = cairo_create (replayed);
+      cairo_set_source_surface (cr, g_ptr_array_index (pages, page), 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (drawn);
+      cairo_surface_flush (replayed);
+      g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (replayed));
+      g_assert_true (memcmp (cairo_image_surface_get_data (drawn),
+                             cairo_image_surface_get_data (replayed), (gsize) stride * h) == 0);
+      cairo_surface_destroy (drawn);
+      cairo_surface_destroy (replayed);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1242,6 +1336,8 @@ main (int    argc,
   g_test_add_func ("/core/export/refuses-source", test_export_refuses_source);
   g_test_add_func ("/core/export/unwritable-folder", test_export_unwritable_folder);
   g_test_add_func ("/core/export/anonymised", test_export_anonymised);
+  g_test_add_func ("/core/export/anonymised-extension", test_export_anonymised_extension);
+  g_test_add_func ("/core/export/record-report", test_export_record_report);
   g_test_add_func ("/core/export/suggest-filename", test_export_suggest_filename);
   g_test_add_func ("/core/export/pdf-pages", test_export_pdf_pages);
   g_test_add_func ("/core/export/png-pixel-size", test_export_png_pixel_size);

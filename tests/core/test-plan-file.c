@@ -7,7 +7,9 @@
 
 #include "np-error.h"
 #include "np-file.h"
+#include "np-frame.h"
 #include "np-plan-file.h"
+#include "np-png.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -620,6 +622,209 @@ test_check_frame (TempDir       *dir,
   g_assert_false (matches);
 }
 
+/* A plan without a stored SHA-256 is not a plan whose frame matches, nor
+ * one whose frame differs: it cannot be verified, and the words say so. */
+static void
+test_frame_check_words (void)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  const char *digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  g_autofree char *differs = NULL;
+  g_autofree char *unverified = NULL;
+
+  g_assert_cmpint (np_plan_file_compare_frame (plan, digest), ==, NP_PLAN_FRAME_UNVERIFIED);
+  np_plan_set_string (&plan->frame_sha256, "");
+  g_assert_cmpint (np_plan_file_compare_frame (plan, digest), ==, NP_PLAN_FRAME_UNVERIFIED);
+  np_plan_set_string (&plan->frame_sha256,
+                      "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF");
+  g_assert_cmpint (np_plan_file_compare_frame (plan, digest), ==, NP_PLAN_FRAME_MATCHES);
+  g_assert_cmpint (np_plan_file_compare_frame (plan, NULL), ==, NP_PLAN_FRAME_UNVERIFIED);
+  np_plan_set_string (&plan->frame_sha256,
+                      "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_assert_cmpint (np_plan_file_compare_frame (plan, digest), ==, NP_PLAN_FRAME_DIFFERS);
+
+  g_assert_null (np_plan_file_describe_frame_check (NP_PLAN_FRAME_MATCHES, "/a/frame.png"));
+  differs = np_plan_file_describe_frame_check (NP_PLAN_FRAME_DIFFERS, "/a/frame.png");
+  unverified = np_plan_file_describe_frame_check (NP_PLAN_FRAME_UNVERIFIED, "/a/frame.png");
+  g_assert_nonnull (strstr (differs, "“frame.png” is not the one the plan was made on"));
+  g_assert_null (strstr (differs, "cannot be verified"));
+  g_assert_nonnull (strstr (unverified, "“frame.png” cannot be verified"));
+  g_assert_null (strstr (unverified, "differs"));
+}
+
+/* A width × 1 grey PNG written to @path; returns the file's SHA-256. */
+static char *
+write_frame (const char *path,
+             guint       width)
+{
+  g_autoptr(NpFrame) frame = np_frame_new (width, 1, 1, 8, NULL);
+  g_autoptr(GBytes) png = NULL;
+  gsize length;
+  const guint8 *data;
+
+  for (guint x = 0; x < width; x++)
+    np_frame_set_sample (frame, x, 0, 0, x);
+  png = np_png_encode (frame, 6, NULL);
+  g_assert_nonnull (png);
+  data = g_bytes_get_data (png, &length);
+  g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+}
+
+static void
+test_load_frame (TempDir       *dir,
+                 gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
+  g_autofree char *frame_path = g_build_filename (dir->path, "frame.png", NULL);
+  g_autofree char *text_path = g_build_filename (dir->path, "notes.png", NULL);
+  g_autofree char *expected = write_frame (frame_path, 5);
+  g_autofree char *sha256 = NULL;
+  g_autofree char *hashed = NULL;
+  g_autoptr(NpFrame) frame = NULL;
+  g_autoptr(NpFrame) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  NpPlanFrameCheck check = NP_PLAN_FRAME_MATCHES;
+
+  np_plan_set_string (&plan->frame_path, "frame.png");
+  frame = np_plan_file_load_frame (plan, plan_path, &check, &sha256, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (np_frame_get_width (frame), ==, 5);
+  g_assert_cmpint (check, ==, NP_PLAN_FRAME_UNVERIFIED);
+  g_assert_cmpstr (sha256, ==, expected);
+  g_clear_pointer (&frame, np_frame_unref);
+
+  np_plan_set_string (&plan->frame_sha256, expected);
+  frame = np_plan_file_load_frame (plan, plan_path, &check, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (check, ==, NP_PLAN_FRAME_MATCHES);
+
+  plain = np_frame_load_hashed (frame_path, &hashed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hashed, ==, expected);
+
+  /* A file that passes the first-bytes check but does not decode is never
+   * hashed: the plan learns nothing of it. */
+  write_png_magic (text_path, "name: secret");
+  np_plan_set_string (&plan->frame_path, "notes.png");
+  g_clear_pointer (&sha256, g_free);
+  g_assert_null (np_plan_file_load_frame (plan, plan_path, &check, &sha256, &error));
+  g_assert_nonnull (error);
+  g_assert_null (sha256);
+}
+
+typedef struct
+{
+  const char *folder;
+  gint stop;
+} Swapper;
+
+/* Puts a.png and b.png in place of frame.png in turn, each by an atomic
+ * rename, as fast as it can, until told to stop. */
+static gpointer
+swap_frames (gpointer data)
+{
+  Swapper *swapper = data;
+  g_autofree char *a = g_build_filename (swapper->folder, "a.png", NULL);
+  g_autofree char *b = g_build_filename (swapper->folder, "b.png", NULL);
+  g_autofree char *next = g_build_filename (swapper->folder, "next.png", NULL);
+  g_autofree char *frame = g_build_filename (swapper->folder, "frame.png", NULL);
+
+  for (guint i = 0; !g_atomic_int_get (&swapper->stop); i++)
+    {
+      g_unlink (next);
+      g_assert_cmpint (link (i % 2 == 0 ? a : b, next), ==, 0);
+      g_assert_cmpint (g_rename (next, frame), ==, 0);
+    }
+  return NULL;
+}
+
+/* The frame is swapped for another image as fast as possible while the plan
+ * loads it: whichever image is decoded, the check and the SHA-256 must be
+ * of that same image. Hashing the path and then decoding the path again
+ * would, among the loads, pair one image's pixels with the other's check. */
+static void
+test_load_frame_swapped (TempDir       *dir,
+                         gconstpointer  data)
+{
+  g_autoptr(NpPlan) plan = np_plan_new ();
+  g_autofree char *plan_path = g_build_filename (dir->path, "case.json", NULL);
+  g_autofree char *a_path = g_build_filename (dir->path, "a.png", NULL);
+  g_autofree char *b_path = g_build_filename (dir->path, "b.png", NULL);
+  g_autofree char *frame_path = g_build_filename (dir->path, "frame.png", NULL);
+  g_autofree char *a_sha = write_frame (a_path, 4);
+  g_autofree char *b_sha = write_frame (b_path, 9);
+  Swapper swapper = { dir->path, 0 };
+  GThread *thread;
+  guint seen[2] = { 0, 0 };
+
+  g_assert_cmpint (link (a_path, frame_path), ==, 0);
+  np_plan_set_string (&plan->frame_path, "frame.png");
+  np_plan_set_string (&plan->frame_sha256, a_sha);
+  thread = g_thread_new ("swap-frames", swap_frames, &swapper);
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *sha256 = NULL;
+      g_autoptr(NpFrame) frame = NULL;
+      NpPlanFrameCheck check = NP_PLAN_FRAME_UNVERIFIED;
+
+      frame = np_plan_file_load_frame (plan, plan_path, &check, &sha256, &error);
+      g_assert_no_error (error);
+      if (np_frame_get_width (frame) == 4)
+        {
+          g_assert_cmpint (check, ==, NP_PLAN_FRAME_MATCHES);
+          g_assert_cmpstr (sha256, ==, a_sha);
+          seen[0]++;
+        }
+      else
+        {
+          g_assert_cmpuint (np_frame_get_width (frame), ==, 9);
+          g_assert_cmpint (check, ==, NP_PLAN_FRAME_DIFFERS);
+          g_assert_cmpstr (sha256, ==, b_sha);
+          seen[1]++;
+        }
+    }
+  g_atomic_int_set (&swapper.stop, 1);
+  g_thread_join (thread);
+  g_test_message ("%u loads of the plan's image, %u of the other", seen[0], seen[1]);
+  g_assert_cmpuint (seen[0] + seen[1], ==, 2000);
+}
+
+/* A file another process reads by name (the DICOM importer) is hashed
+ * first and must still be the same file afterwards: replaced by a rename,
+ * it is not. (A rewrite in place is caught by its times, which the file
+ * system's clock may not tell apart within one tick: not tested.) */
+static void
+test_pinned_file (TempDir       *dir,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (dir->path, "frame.dcm", NULL);
+  g_autofree char *other = g_build_filename (dir->path, "other.dcm", NULL);
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat pinned;
+
+  g_assert_true (g_file_set_contents (path, "abc", 3, NULL));
+  sha256 = np_file_sha256_pinned (path, &pinned, &error);
+  g_assert_no_error (error);
+  /* SHA-256 of "abc" (FIPS 180-2, appendix B.1). */
+  g_assert_cmpstr (sha256, ==, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  g_assert_true (np_file_still_pinned (path, &pinned, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_set_contents (other, "abd", 3, NULL));
+  g_assert_cmpint (g_rename (other, path), ==, 0);
+  g_assert_false (np_file_still_pinned (path, &pinned, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "changed while it was being read"));
+  g_clear_error (&error);
+
+  g_assert_null (np_file_sha256_pinned (dir->path, &pinned, &error));
+  g_assert_nonnull (error);
+}
+
 static void
 test_relative_frame_path (TempDir       *dir,
                           gconstpointer  data)
@@ -964,6 +1169,13 @@ main (int    argc,
   g_test_add ("/core/plan-file/resolve-frame", TempDir, NULL, temp_dir_setup, test_resolve_frame,
               temp_dir_teardown);
   g_test_add ("/core/plan-file/check-frame", TempDir, NULL, temp_dir_setup, test_check_frame,
+              temp_dir_teardown);
+  g_test_add_func ("/core/plan-file/frame-check-words", test_frame_check_words);
+  g_test_add ("/core/plan-file/load-frame", TempDir, NULL, temp_dir_setup, test_load_frame,
+              temp_dir_teardown);
+  g_test_add ("/core/plan-file/load-frame-swapped", TempDir, NULL, temp_dir_setup,
+              test_load_frame_swapped, temp_dir_teardown);
+  g_test_add ("/core/plan-file/pinned-file", TempDir, NULL, temp_dir_setup, test_pinned_file,
               temp_dir_teardown);
   g_test_add ("/core/plan-file/relative-frame-path", TempDir, NULL, temp_dir_setup,
               test_relative_frame_path, temp_dir_teardown);

@@ -396,6 +396,40 @@ test_uncertainty_arc (void)
   assert_contains (results->depth_ci95, results->depth_ci95_propagated);
 }
 
+/* The arc's clicks reach the depth through the fitted circle. Five points
+ * on the circle of centre (100, −100), radius 150, uncalibrated (px, no
+ * speed effect), 1 px clicks; target (100, 90) straight below the centre,
+ * 190 − 150 = 40 px deep. depth = |t − c| − R, so its gradient is 1 in the
+ * target's y, 0 in cx, −1 in cy and −1 in R. The unit vectors of the points
+ * from the centre are (0, 1), (±0.6, 0.8), (±0.28, 0.96): Σ uy² = 4.1232,
+ * Σ uy = 4.52 over n = 5, and Σ ux, Σ ux uy vanish, so the (cy, R) block of
+ * the fit's covariance is [[4.1232, 4.52], [4.52, 5]]⁻¹ (determinant
+ * 0.1856) and the arc's variance is (5 − 2 · 4.52 + 4.1232) / 0.1856 =
+ * 0.0832 / 0.1856 = 0.448276 px². With the target's 1 px²: 40 ± 1.96 ·
+ * √1.448276 = 40 ± 2.35871. */
+static void
+test_uncertainty_arc_first_order (void)
+{
+  g_autoptr(NpPlan) plan = plan_new (0);
+  g_autoptr(NpPlanResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  NpImagePoint arc[] = { { 100, 50 }, { 190, 20 }, { 10, 20 }, { 142, 44 }, { 58, 44 } };
+  double half = 1.959963985 * sqrt (1 + 0.0832 / 0.1856);
+
+  plan->probe = NP_PROBE_CURVILINEAR;
+  plan->skin_kind = NP_SKIN_ARC;
+  plan->mark_error_px = 1;
+  g_array_append_vals (plan->skin_points, arc, G_N_ELEMENTS (arc));
+  plan->has_target = TRUE;
+  plan->target = np_image_point (100, 90);
+  results = compute (plan);
+  g_assert_cmpfloat_with_epsilon (results->depth, 40, 1e-6);
+  g_assert_true (np_planner_estimate_uncertainty (plan, NULL, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[0], 40 - half, 1e-4);
+  g_assert_cmpfloat_with_epsilon (results->depth_ci95_propagated[1], 40 + half, 1e-4);
+}
+
 static void
 test_uncertainty_long_skin (void)
 {
@@ -453,5 +487,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/planner/uncertainty-marks", test_uncertainty_marks);
   g_test_add_func ("/core/planner/uncertainty-combined", test_uncertainty_combined);
   g_test_add_func ("/core/planner/uncertainty-arc", test_uncertainty_arc);
+  g_test_add_func ("/core/planner/uncertainty-arc-first-order", test_uncertainty_arc_first_order);
   return g_test_run ();
 }

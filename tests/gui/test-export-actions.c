@@ -587,6 +587,62 @@ test_export_to_unwritable_folder (void)
   np_test_destroy_window (GTK_WINDOW (window));
 }
 
+/* A plan too large for the PNG's text chunk (250 polylines of 1,000 points
+ * with long coordinates: over 8 MiB of JSON, checked below; short labels,
+ * as the canvas draws every label): the image is written without it, and a
+ * dialog says so in words, with what keeps the work (the plan has unsaved
+ * changes). */
+static void
+test_export_plan_too_large_to_embed (void)
+{
+  g_autofree char *folder = scratch_folder ("too-large");
+  g_autofree char *target = g_build_filename (folder, "large.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (target);
+  g_autofree char *json = NULL;
+  g_autoptr(NpFrame) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) plan = NULL;
+  NpWindow *window = open_case ("too-large");
+  NpDocument *document = np_window_get_document (window);
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  plan = np_document_dup_plan (document);
+  for (guint i = 0; i < 250; i++)
+    {
+      NpStructure *structure = np_structure_new ("s", NP_STRUCTURE_OTHER, NP_SHAPE_POLYLINE, 1);
+
+      for (guint j = 0; j < 1000; j++)
+        np_structure_add_point (structure, np_image_point (5 + j * 0.25 + 0.123456789,
+                                                           150 + i % 50 + 0.987654321));
+      g_ptr_array_add (plan->structures, structure);
+    }
+  json = np_plan_file_to_json (plan, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (json), >, NP_PNG_MAX_CHUNK_BYTES);
+  np_document_edit (document, g_steal_pointer (&plan), "Add structures");
+
+  np_export_actions_export_to_file (window, NP_EXPORT_KIND_PNG, FALSE, file);
+  /* The dialog comes with the end of the export, in the same callback. */
+  wait_for_export (window, target);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "“large.png” Was Saved With a Warning");
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_nonnull (strstr (body, "too large to store in the image"));
+  g_assert_nonnull (strstr (body, "save the plan (Ctrl+S) to keep your work"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The image is there, without the plan; the plan is still unsaved work. */
+  exported = np_png_load (target, &error);
+  g_assert_no_error (error);
+  g_assert_null (np_frame_get_text (exported, NP_EXPORT_KEY_PLAN));
+  g_assert_true (np_document_get_dirty (document));
+
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
 /* Prints @window's report to a PDF file on @paper through the same print
  * operation the Print dialog runs. */
 static void
@@ -846,6 +902,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/export/sixteen-bit-through-window", test_sixteen_bit_through_window);
   g_test_add_func ("/gui/export/unrecorded-site-asks", test_unrecorded_site_asks);
   g_test_add_func ("/gui/export/unwritable-folder", test_export_to_unwritable_folder);
+  g_test_add_func ("/gui/export/plan-too-large-to-embed", test_export_plan_too_large_to_embed);
   g_test_add_func ("/gui/export/print-matches-pdf", test_print_matches_pdf);
   g_test_add_func ("/gui/export/print-preview", test_print_preview);
 

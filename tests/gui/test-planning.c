@@ -1139,6 +1139,42 @@ test_changed_frame_warned (void)
   destroy_window (window);
 }
 
+/* A plan that records no SHA-256 of its frame ("sha256": null) is not a
+ * changed frame: its own warning says the frame cannot be verified. */
+static void
+test_unverified_frame_warned (void)
+{
+  g_autofree char *plan_path = copy_case ("knee-us-02", "unverified-frame", TRUE);
+  g_autoptr(NpPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (plan_path);
+  NpWindow *window = NULL;
+  AdwMessageDialog *dialog;
+  const char *subtitle;
+
+  plan = np_plan_file_load (plan_path, &error);
+  g_assert_no_error (error);
+  np_plan_set_string (&plan->frame_sha256, NULL);
+  g_assert_true (np_plan_file_save (plan, NULL, plan_path, &error));
+  g_assert_no_error (error);
+
+  window = new_window ();
+  np_window_open_file (window, file);
+  np_test_wait_until (message_dialog_shown, window);
+  dialog = np_test_find_message_dialog (GTK_WINDOW (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Frame Cannot Be Verified");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "does not record a checksum (SHA-256) of its frame"));
+  g_assert_true (np_window_has_frame (window));
+  subtitle = adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                np_test_template_child (window, "window_title")));
+  g_assert_nonnull (strstr (subtitle, "Frame not verified"));
+  g_assert_null (strstr (subtitle, "Frame differs"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  destroy_window (window);
+}
+
 /* Save writes the plan (with its results) where it came from and clears
  * the "•"; New asks first when there are unsaved changes. */
 static void
@@ -1246,6 +1282,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/planning/redact-tool", test_redact_tool);
   g_test_add_func ("/gui/planning/missing-frame", test_missing_frame);
   g_test_add_func ("/gui/planning/changed-frame-warned", test_changed_frame_warned);
+  g_test_add_func ("/gui/planning/unverified-frame-warned", test_unverified_frame_warned);
   g_test_add_func ("/gui/planning/save-and-new", test_save_and_new);
 
   status = g_test_run ();

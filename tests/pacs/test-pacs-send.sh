@@ -197,6 +197,24 @@ check_failure "C-STORE of a file that is not DICOM is refused before sending" 1 
 send "$plan" --to nowhere --pacs-config "$tmp/pacs.ini"
 check_failure "an unknown destination lists the known ones" 1 "No PACS destination named “nowhere”" "“pacs”"
 
+# A server that accepts the connection and never answers: the time-out.
+# nsenter execs python3, so $! is the listener itself, stopped by its PID.
+nsenter -t "$pacs_ns_pid" -n -- python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 11113)); s.listen(4)
+held = []
+while True:
+    held.append(s.accept()[0])
+' >/dev/null 2>&1 &
+silent_pid=$!
+sed -e "s/^port=.*/port=11113/" -e "s/^timeout=.*/timeout=2/" "$tmp/pacs.ini" >"$tmp/silent.ini"
+for _ in $(seq 50); do pacs_run bash -c 'exec 3<>/dev/tcp/127.0.0.1/11113' 2>/dev/null && break; sleep 0.1; done
+send --files "$tmp/dimse/plan-annotated.dcm" --to pacs --via dimse --pacs-config "$tmp/silent.ini"
+check_failure "a server that never answers: the time-out is named" 1 "did not answer within 2 s"
+kill "$silent_pid" 2>/dev/null
+wait "$silent_pid" 2>/dev/null
+
 orthanc_stop
 rm -rf "$XDG_CACHE_HOME/needleplan/outbox"
 send "$plan" --to pacs --via dimse --pacs-config "$tmp/pacs.ini"
