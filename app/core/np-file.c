@@ -510,15 +510,15 @@ np_file_read_image (const char  *path,
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
-      np_file_set_error_from_errno (error, errno, "Cannot open", path);
+      np_file_set_error_from_errno (error, errno, _("Cannot open"), path);
       return NULL;
     }
   if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
     {
       g_set_error (error, NP_ERROR, S_ISDIR (info.st_mode) ? NP_ERROR_NOT_SUPPORTED : NP_ERROR_IO,
-                   "Cannot open “%s”: %s", display,
-                   S_ISDIR (info.st_mode) ? "it is a folder, not an image"
-                                          : "it is not a regular file");
+                   _("Cannot open “%s”: %s"), display,
+                   S_ISDIR (info.st_mode) ? _("it is a folder, not an image")
+                                          : _("it is not a regular file"));
       close (fd);
       return NULL;
     }
@@ -537,7 +537,7 @@ np_file_read_image (const char  *path,
         {
           int saved_errno = errno;
           close (fd);
-          np_file_set_error_from_errno (error, saved_errno, "Cannot read", path);
+          np_file_set_error_from_errno (error, saved_errno, _("Cannot read"), path);
           return NULL;
         }
       if (got == 0)
@@ -560,7 +560,7 @@ too_large:
     g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
 
     g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                 "Cannot open “%s”: the file is larger than %s", display, limit);
+                 _("Cannot open “%s”: the file is larger than %s"), display, limit);
   }
   return NULL;
 }
@@ -598,7 +598,7 @@ np_file_sha256_of_fd (int          fd,
         continue;
       if (got < 0)
         {
-          np_file_set_error_from_errno (error, errno, "Cannot read", path);
+          np_file_set_error_from_errno (error, errno, _("Cannot read"), path);
           return NULL;
         }
       if (got == 0)
@@ -641,7 +641,7 @@ np_file_sha256_pinned (const char   *path,
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
-      np_file_set_error_from_errno (error, errno, "Cannot read", path);
+      np_file_set_error_from_errno (error, errno, _("Cannot read"), path);
       return NULL;
     }
   if (fstat (fd, pinned) != 0 || !S_ISREG (pinned->st_mode))
@@ -649,7 +649,7 @@ np_file_sha256_pinned (const char   *path,
       g_autofree char *display = g_filename_display_name (path);
 
       close (fd);
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot read “%s”: it is not a regular file",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot read “%s”: it is not a regular file"),
                    display);
       return NULL;
     }
@@ -688,7 +688,7 @@ np_file_still_pinned (const char         *path,
     g_autofree char *display = g_filename_display_name (path);
 
     g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                 "The frame “%s” changed while it was being read; open it again", display);
+                 _("The frame “%s” changed while it was being read; open it again"), display);
   }
   return FALSE;
 }

@@ -491,7 +491,7 @@ np_frame_read (const char  *path,
       g_autofree char *display = g_filename_display_name (path);
 
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "Cannot open “%s”: the file is larger than NeedlePlan accepts", display);
+                   _("Cannot open “%s”: the file is larger than NeedlePlan accepts"), display);
       return NULL;
     }
   return g_steal_pointer (&bytes);

@@ -460,11 +460,11 @@ np_plan_file_describe_frame_check (NpPlanFrameCheck  check,
   switch (check)
     {
     case NP_PLAN_FRAME_DIFFERS:
-      return g_strdup_printf ("The frame “%s” is not the one the plan was made on (its SHA-256 "
-                              "differs): check every mark", display);
+      return g_strdup_printf (_("The frame “%s” is not the one the plan was made on (its SHA-256 "
+                                "differs): check every mark"), display);
     case NP_PLAN_FRAME_UNVERIFIED:
-      return g_strdup_printf ("The frame “%s” cannot be verified: the plan records no SHA-256 "
-                              "of the frame it was made on, so check every mark", display);
+      return g_strdup_printf (_("The frame “%s” cannot be verified: the plan records no SHA-256 "
+                                "of the frame it was made on, so check every mark"), display);
     case NP_PLAN_FRAME_MATCHES:
     default:
       return NULL;
@@ -508,7 +508,8 @@ load_dicom_frame (const char  *path,
     {
       g_autofree char *display = g_filename_display_name (path);
       g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                   "The frame “%s” changed while it was being read; open the plan again", display);
+                   _("The frame “%s” changed while it was being read; open the plan again"),
+                   display);
       return NULL;
     }
   *sha256 = g_steal_pointer (&hashed);
