@@ -257,8 +257,8 @@ np_autosave_record_load (const char  *path,
   if (!np_json_get_int (root, "version", &version) || version != NP_AUTOSAVE_VERSION)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "Cannot read the autosave file “%s”: version %" G_GINT64_FORMAT
-                   " is not supported", display, version);
+                   _("Cannot read the autosave file “%s”: version %lld is not supported"), display,
+                   (long long) version);
       return NULL;
     }
   frame_path = np_json_get_string (root, "frame_path");

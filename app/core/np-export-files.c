@@ -165,8 +165,8 @@ insert_itxt (GBytes      *png,
   if (chunk_length > NP_PNG_MAX_CHUNK_BYTES)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_TOO_LARGE,
-                   "The plan is too large to store in the image (%" G_GSIZE_FORMAT " bytes)",
-                   text_length);
+                   _("The plan is too large to store in the image (%lu bytes)"),
+                   (unsigned long) text_length);
       return NULL;
     }
 

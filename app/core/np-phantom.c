@@ -22,6 +22,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 /* zlib level of the frames: fixed, so a case regenerates to the same bytes */
 #define PNG_COMPRESSION 6
@@ -720,7 +721,7 @@ np_phantom_write (const NpPhantom  *phantom,
       if (g_mkdir_with_parents (directory, 0755) != 0)
         {
           saved_errno = errno;
-          g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot create the case folder “%s”: %s",
+          g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot create the case folder “%s”: %s"),
                        display, g_strerror (saved_errno));
           return FALSE;
         }
@@ -729,7 +730,7 @@ np_phantom_write (const NpPhantom  *phantom,
   else if (!g_file_test (directory, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_IO,
-                   "Cannot write the case into “%s”: it is a file, not a folder", display);
+                   _("Cannot write the case into “%s”: it is a file, not a folder"), display);
       return FALSE;
     }
 
@@ -737,7 +738,7 @@ np_phantom_write (const NpPhantom  *phantom,
   if (g_mkdtemp (staging) == NULL)
     {
       saved_errno = errno;
-      g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot write into the case folder “%s”: %s",
+      g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot write into the case folder “%s”: %s"),
                    display, g_strerror (saved_errno));
       if (created)
         g_rmdir (directory);
@@ -767,8 +768,8 @@ np_phantom_write (const NpPhantom  *phantom,
 
       if (g_lstat (to, &info) == 0 && !S_ISREG (info.st_mode))
         {
-          g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot write the case into “%s”: its "
-                       "“%s” is not a regular file", display, case_files[i]);
+          g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot write the case into “%s”: its "
+                         "“%s” is not a regular file"), display, case_files[i]);
           remove_staging (staging);
           return FALSE;
         }
@@ -782,7 +783,7 @@ np_phantom_write (const NpPhantom  *phantom,
       if (g_rename (from, to) != 0)
         {
           saved_errno = errno;
-          g_set_error (error, NP_ERROR, NP_ERROR_IO, "Cannot move “%s” into “%s”: %s",
+          g_set_error (error, NP_ERROR, NP_ERROR_IO, _("Cannot move “%s” into “%s”: %s"),
                        case_files[i], display, g_strerror (saved_errno));
           /* take back what was moved, so the case is all or nothing */
           for (guint k = 0; k < i; k++)

@@ -13,6 +13,7 @@
 #include "np-file.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
 
 /* The chart paints its own card, so it reads the same on a light or a dark
  * window and in an exported PNG; the style picks which card. */
@@ -459,7 +460,7 @@ np_training_history_write_progress_png (const NpTrainingHistory  *history,
       g_autofree char *display = g_filename_display_name (path);
 
       g_set_error (error, NP_ERROR, NP_ERROR_FAILED,
-                   "Cannot draw the progress chart for “%s”: %s", display,
+                   _("Cannot draw the progress chart for “%s”: %s"), display,
                    cairo_status_to_string (status));
       return FALSE;
     }

@@ -502,8 +502,9 @@ np_training_history_load (const char  *path,
   if (json_node_get_int (node) > NP_TRAINING_HISTORY_VERSION)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_NOT_SUPPORTED,
-                   "The training history “%s” was written by a newer NeedlePlan (version %"
-                   G_GINT64_FORMAT "); it was left as it is", display, json_node_get_int (node));
+                   _("The training history “%s” was written by a newer NeedlePlan (version "
+                     "%lld); it was left as it is"), display,
+                   (long long) json_node_get_int (node));
       return NULL;
     }
 

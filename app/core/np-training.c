@@ -1018,7 +1018,7 @@ np_training_score_from_json (JsonNode  *node,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, "an attempt must be an object");
+      g_set_error (error, NP_ERROR, NP_ERROR_CORRUPT, _("an attempt must be an object"));
       return NULL;
     }
   object = json_node_get_object (node);
