@@ -55,6 +55,9 @@ typedef struct
   double far_radius_px;
   double edge_rms_px;   /* RMS distance of edge points from the fitted lines */
   double near_rms_px;   /* RMS distance of near-boundary points from the fit */
+  double far_rms_px;    /* sector: RMS distance of far-arc points from the fit */
+  guint near_points;    /* sector: arc points in the near and far arcs' fits */
+  guint far_points;
   double area_fraction; /* of the frame */
   gboolean far_from_scale; /* the image fades out before its far boundary,
                               which is taken from the deepest tick */
