@@ -767,6 +767,68 @@ test_printed_depth_disagrees (void)
                                                  "this scale, -50.0 %"));
 }
 
+/* ---- The sector's arcs by least squares ----------------------------------- */
+
+/* A sector drawn exactly: apex (320, 20), edges 30° either side of straight
+ * down, near arc r = 80 px, far arc r = 400 px about the apex, no ticks. Each
+ * pixel is lit by the fraction of its 8 × 8 sub-pixel centres inside the
+ * sector (anti-aliased), times a fine texture of 100–130 so that it reads as
+ * speckle. An anti-aliased straight edge is half lit exactly on the edge,
+ * and a profile's half-level crossing finds it to within the sub-sampling
+ * step (1/8 px) plus the texture's pull on the half level (its ±15 around
+ * the mean 115 shifts the crossing of a 1 px ramp by at most 15/115 px):
+ * under 0.3 px per arc point. Curvature over one pixel of a 80 px arc is
+ * 1/(2 · 80) px. So the fitted radii lie within 0.3 px of 80 and 400 when
+ * the apex is right, and the apex (two lines of ~300 such points) is within
+ * a few tenths: the radii are asserted within 0.6 px, the arc points' RMS
+ * distance from the fitted arcs under 0.3 px (not 0: the texture). */
+static void
+test_sector_arcs (void)
+{
+  const double ax = 320, ay = 20, half = 30 * G_PI / 180, r_near = 80, r_far = 400;
+  g_autoptr(NpFrame) frame = np_frame_new (640, 440, 1, 8, NULL);
+  g_autoptr(NpAutoCalibration) result = NULL;
+  const NpAutoRegion *region;
+
+  for (guint y = 0; y < 440; y++)
+    for (guint x = 0; x < 640; x++)
+      {
+        guint inside = 0;
+        for (guint j = 0; j < 8; j++)
+          for (guint i = 0; i < 8; i++)
+            {
+              double dx = x + (i + 0.5) / 8 - ax, dy = y + (j + 0.5) / 8 - ay;
+              double r = hypot (dx, dy);
+              inside += r >= r_near && r <= r_far && dy > 0 && fabs (dx) <= dy * tan (half);
+            }
+        if (inside > 0)
+          np_frame_set_sample (frame, x, y, 0,
+                               (guint) lround ((100 + 5 * ((x * 7 + y * 13) % 7)) * inside / 64.0));
+      }
+  result = detect (frame);
+  region = &result->region;
+  g_test_message ("sector: apex (%.3f, %.3f), near %.3f (%u points, RMS %.3f), far %.3f "
+                  "(%u points, RMS %.3f)", region->apex.x, region->apex.y, region->near_radius_px,
+                  region->near_points, region->near_rms_px, region->far_radius_px,
+                  region->far_points, region->far_rms_px);
+  g_assert_cmpint (region->shape, ==, NP_AUTO_REGION_SECTOR);
+  g_assert_cmpfloat (fabs (region->apex.x - ax), <, 0.6);
+  g_assert_cmpfloat (fabs (region->apex.y - ay), <, 0.6);
+  /* 16 directions over the near arc's middle half, 4 next to each edge on the far one */
+  g_assert_cmpuint (region->near_points, ==, 16);
+  g_assert_cmpuint (region->far_points, ==, 8);
+  g_assert_cmpfloat (fabs (region->near_radius_px - r_near), <, 0.6);
+  g_assert_cmpfloat (fabs (region->far_radius_px - r_far), <, 0.6);
+  g_assert_cmpfloat (region->near_rms_px, <, 0.3);
+  g_assert_cmpfloat (region->far_rms_px, <, 0.3);
+  /* the edges are straight: their points, found to the whole pixel (RMS
+   * rounding 1/√12 ≈ 0.29 px, a partly lit pixel may count one more or
+   * less), lie on the fitted lines */
+  g_assert_cmpfloat (region->edge_rms_px, <, 0.6);
+  g_assert_cmpfloat (fabs (region->left_dx + sin (half)), <, 0.005);
+  g_assert_cmpfloat (fabs (region->right_dx - sin (half)), <, 0.005);
+}
+
 /* ---- The value type ------------------------------------------------------ */
 
 static void
@@ -844,6 +906,7 @@ main (int    argc,
   g_test_add_func ("/core/auto-calibration/robustness", test_robustness);
   g_test_add_func ("/core/auto-calibration/dicom", test_dicom);
   g_test_add_func ("/core/auto-calibration/copy", test_copy);
+  g_test_add_func ("/core/auto-calibration/sector-arcs", test_sector_arcs);
 
   status = g_test_run ();
   g_rmdir (tmp_dir);
