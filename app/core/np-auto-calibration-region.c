@@ -223,6 +223,57 @@ fit_edge (GArray *ys,
   return sqrt (sumsq / ys->len);
 }
 
+/* Where the texture ends along the sector's directions. Deep echoes fade
+ * long before the far arc (attenuation), and the edges fade with them, so
+ * the far arc is where the texture ends against black, not where the
+ * edges or the brightness stop. Along each of 64 directions inside the
+ * edges, from @r0 outwards: the last point lit (its 4 × 4 pixels' mean
+ * ≥ 10 of 255: single noisy pixels in the black do not count) before 16
+ * dark points in a row (text or a trace beyond the sector lies past such a
+ * gap). A shadow or a dark chamber ends the texture early in some
+ * directions, so the arc is the upper quartile of the ends. */
+static double
+texture_end (const Image *image,
+             double       ax,
+             double       ay,
+             double       a_right,
+             double       a_left,
+             double       r0)
+{
+  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (double));
+  const int n_a = 64;
+
+  for (int k = 0; k < n_a; k++)
+    {
+      double a = a_right + 0.05 * (a_left - a_right) + 0.9 * (a_left - a_right) * (k + 0.5) / n_a;
+      double c = cos (a), s = sin (a), last = r0;
+      int dark = 0;
+
+      for (double r = r0; dark < 16; r += 1)
+        {
+          double x = ax + r * c, y = ay + r * s;
+          guint sum = 0;
+
+          if (x < 0 || y < 0 || x >= image->width || y >= image->height)
+            break;
+
+          for (int j = -2; j < 2; j++)
+            for (int i = -2; i < 2; i++)
+              sum += lum_at (image, (int) x + i, (int) y + j);
+          if (sum >= 16 * 10)
+            {
+              last = r + 1;
+              dark = 0;
+            }
+          else
+            dark++;
+        }
+      g_array_append_val (ends, last);
+    }
+  gsl_sort ((double *) ends->data, 1, ends->len);
+  return gsl_stats_quantile_from_sorted_data ((double *) ends->data, 1, ends->len, 0.75);
+}
+
 double
 _np_auto_calibration_median (GArray *values)
 {
@@ -402,6 +453,21 @@ _np_auto_calibration_find_region (const Image       *image,
             if (g_array_index (distances, double, i) - far > 8)
               break;
             far = g_array_index (distances, double, i);
+          }
+      }
+      {
+        double end = texture_end (image, ax, ay, atan2 (region->right_dy, region->right_dx),
+                                  atan2 (region->left_dy, region->left_dx),
+                                  (region->near_radius_px + far) / 2);
+
+        g_debug ("far arc: %.1f px where the edges end, %.1f px where the texture ends", far,
+                 end);
+        /* the edges faded before the arc: its refinement next to them
+         * would find the fade, so the texture's end stands */
+        if (end > far + 2 * BLOCK)
+          {
+            far = end;
+            region->far_from_texture = TRUE;
           }
       }
       region->far_radius_px = far;
@@ -714,6 +780,7 @@ _np_auto_calibration_refine_region (const Image       *image,
       if (isfinite (t))
         region->near_radius_px += t;
       /* the far arc next to each edge (the middle may lie in a shadow) */
+      if (!region->far_from_texture)
       {
         double t_right = arc_edge_offset (image, region->apex, region->far_radius_px,
                                           a_right + 0.03 * (a_left - a_right),
@@ -738,10 +805,15 @@ _np_auto_calibration_refine_region (const Image       *image,
         fit_arc (image, region->apex, a_right + 0.25 * span_a, a_left - 0.25 * span_a, 16, FALSE,
                  &region->near_radius_px, &region->near_rms_px, &region->near_points);
         far_l = far_r;
-        fit_arc (image, region->apex, a_right + 0.03 * span_a, a_right + 0.15 * span_a, 4, TRUE,
-                 &far_r, &rms_r, &n_r);
-        fit_arc (image, region->apex, a_left - 0.15 * span_a, a_left - 0.03 * span_a, 4, TRUE,
-                 &far_l, &rms_l, &n_l);
+        n_r = n_l = 0;
+        rms_r = rms_l = 0;
+        if (!region->far_from_texture)
+          {
+            fit_arc (image, region->apex, a_right + 0.03 * span_a, a_right + 0.15 * span_a, 4,
+                     TRUE, &far_r, &rms_r, &n_r);
+            fit_arc (image, region->apex, a_left - 0.15 * span_a, a_left - 0.03 * span_a, 4,
+                     TRUE, &far_l, &rms_l, &n_l);
+          }
         /* both sides' points in one fit: the radius is their mean */
         region->far_points = (n_r >= 3 ? n_r : 0) + (n_l >= 3 ? n_l : 0);
         if (region->far_points > 0)

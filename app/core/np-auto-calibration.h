@@ -61,6 +61,8 @@ typedef struct
   double area_fraction; /* of the frame */
   gboolean far_from_scale; /* the image fades out before its far boundary,
                               which is taken from the deepest tick */
+  gboolean far_from_texture; /* sector: the edges fade before the far arc,
+                                which is where the texture ends */
 } NpAutoRegion;
 
 /* A calibration candidate read from the pixels, with its evidence. It is a
