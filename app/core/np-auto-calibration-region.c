@@ -262,7 +262,7 @@ texture_end (const Image *image,
               sum += lum_at (image, (int) x + i, (int) y + j);
           if (sum >= 16 * 10)
             {
-              last = r + 1;
+              last = r;
               dark = 0;
             }
           else
@@ -453,21 +453,6 @@ _np_auto_calibration_find_region (const Image       *image,
             if (g_array_index (distances, double, i) - far > 8)
               break;
             far = g_array_index (distances, double, i);
-          }
-      }
-      {
-        double end = texture_end (image, ax, ay, atan2 (region->right_dy, region->right_dx),
-                                  atan2 (region->left_dy, region->left_dx),
-                                  (region->near_radius_px + far) / 2);
-
-        g_debug ("far arc: %.1f px where the edges end, %.1f px where the texture ends", far,
-                 end);
-        /* the edges faded before the arc: its refinement next to them
-         * would find the fade, so the texture's end stands */
-        if (end > far + 2 * BLOCK)
-          {
-            far = end;
-            region->far_from_texture = TRUE;
           }
       }
       region->far_radius_px = far;
@@ -779,6 +764,21 @@ _np_auto_calibration_refine_region (const Image       *image,
                            FALSE);
       if (isfinite (t))
         region->near_radius_px += t;
+      /* about the refined apex */
+      {
+        double end = texture_end (image, region->apex.x, region->apex.y, a_right, a_left,
+                                  (region->near_radius_px + region->far_radius_px) / 2);
+
+        g_debug ("far arc: %.1f px where the edges end, %.1f px where the texture ends",
+                 region->far_radius_px, end);
+        /* the edges faded before the arc: its refinement next to them
+         * would find the fade, so the texture's end stands */
+        if (end > region->far_radius_px + 2 * BLOCK)
+          {
+            region->far_radius_px = end;
+            region->far_from_texture = TRUE;
+          }
+      }
       /* the far arc next to each edge (the middle may lie in a shadow) */
       if (!region->far_from_texture)
       {
