@@ -779,8 +779,8 @@ _np_auto_calibration_refine_region (const Image       *image,
             region->far_from_texture = TRUE;
           }
       }
-      /* the far arc next to each edge (the middle may lie in a shadow) */
-      if (!region->far_from_texture)
+      /* the far arc next to each edge (the middle may lie in a shadow),
+       * unless the edges faded before it */
       {
         double t_right = arc_edge_offset (image, region->apex, region->far_radius_px,
                                           a_right + 0.03 * (a_left - a_right),
@@ -793,7 +793,7 @@ _np_auto_calibration_refine_region (const Image       *image,
           t = (t_right + t_left) / 2;
         else
           t = isfinite (t_right) ? t_right : t_left;
-        if (isfinite (t))
+        if (isfinite (t) && !region->far_from_texture)
           region->far_radius_px -= t;
       }
       /* the arcs by least squares, with their residuals: the near arc over
