@@ -297,6 +297,10 @@ build_auto (JsonBuilder             *builder,
       np_json_add_pair (builder, "right_edge", TRUE, region->right_dx, region->right_dy);
       np_json_add_number (builder, "near_radius_px", region->near_radius_px);
       np_json_add_number (builder, "far_radius_px", region->far_radius_px);
+      /* the arcs' least-squares fits about the apex */
+      np_json_add_number (builder, "near_arc_points", region->near_points);
+      np_json_add_number (builder, "far_arc_points", region->far_points);
+      np_json_add_number (builder, "far_rms_px", region->far_rms_px);
     }
   if (rectangle || sector)
     {
@@ -353,9 +357,18 @@ print_auto_text (const char              *path,
             region->rect.x + region->rect.width, region->rect.y,
             region->rect.y + region->rect.height, region->edge_rms_px);
   else if (region->shape == NP_AUTO_REGION_SECTOR)
-    printf (_("             apex (%.1f, %.1f) px, radii %.1f–%.1f px, edge RMS %.2f px, "
-            "near-arc RMS %.2f px\n"), region->apex.x, region->apex.y, region->near_radius_px,
-            region->far_radius_px, region->edge_rms_px, region->near_rms_px);
+    {
+      printf (_("             apex (%.1f, %.1f) px, radii %.1f–%.1f px, edge RMS %.2f px, "
+              "near-arc RMS %.2f px\n"), region->apex.x, region->apex.y, region->near_radius_px,
+              region->far_radius_px, region->edge_rms_px, region->near_rms_px);
+      if (region->far_points > 0)
+        printf (_("             arcs fitted about the apex by least squares: near %u points, "
+                  "far %u points, far-arc RMS %.2f px\n"), region->near_points,
+                region->far_points, region->far_rms_px);
+      else
+        printf (_("             arcs fitted about the apex by least squares: near %u points, "
+                  "far arc too faint to fit\n"), region->near_points);
+    }
   if (result->has_skin)
     printf (_("Skin line:   proposed at the near edge of the image area (not yet accepted)\n"));
   if (result->cross_check != NULL)

@@ -223,6 +223,57 @@ fit_edge (GArray *ys,
   return sqrt (sumsq / ys->len);
 }
 
+/* Where the texture ends along the sector's directions. Deep echoes fade
+ * long before the far arc (attenuation), and the edges fade with them, so
+ * the far arc is where the texture ends against black, not where the
+ * edges or the brightness stop. Along each of 64 directions inside the
+ * edges, from @r0 outwards: the last point lit (its 4 × 4 pixels' mean
+ * ≥ 10 of 255: single noisy pixels in the black do not count) before 16
+ * dark points in a row (text or a trace beyond the sector lies past such a
+ * gap). A shadow or a dark chamber ends the texture early in some
+ * directions, so the arc is the upper quartile of the ends. */
+static double
+texture_end (const Image *image,
+             double       ax,
+             double       ay,
+             double       a_right,
+             double       a_left,
+             double       r0)
+{
+  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (double));
+  const int n_a = 64;
+
+  for (int k = 0; k < n_a; k++)
+    {
+      double a = a_right + 0.05 * (a_left - a_right) + 0.9 * (a_left - a_right) * (k + 0.5) / n_a;
+      double c = cos (a), s = sin (a), last = r0;
+      int dark = 0;
+
+      for (double r = r0; dark < 16; r += 1)
+        {
+          double x = ax + r * c, y = ay + r * s;
+          guint sum = 0;
+
+          if (x < 0 || y < 0 || x >= image->width || y >= image->height)
+            break;
+
+          for (int j = -2; j < 2; j++)
+            for (int i = -2; i < 2; i++)
+              sum += lum_at (image, (int) x + i, (int) y + j);
+          if (sum >= 16 * 10)
+            {
+              last = r;
+              dark = 0;
+            }
+          else
+            dark++;
+        }
+      g_array_append_val (ends, last);
+    }
+  gsl_sort ((double *) ends->data, 1, ends->len);
+  return gsl_stats_quantile_from_sorted_data ((double *) ends->data, 1, ends->len, 0.75);
+}
+
 double
 _np_auto_calibration_median (GArray *values)
 {
@@ -529,6 +580,54 @@ arc_edge_offset (const Image  *image,
   return profile_crossing (profile);
 }
 
+/* An arc about the apex by least squares. The arcs of a sector are
+ * concentric with the apex (the beams fan out from it), and the apex is
+ * fixed by the two edge lines' hundreds of points, while a free centre
+ * fitted to a 30 to 90 degree arc is poorly determined: so only the radius
+ * is fitted, the model being distance from the apex = radius. Each of
+ * @n_bins directions between @a0 and @a1 gives one edge point (the
+ * half-level crossing of its own profile about @r); points more than 3 px
+ * from @r are shadows or echoes across the arc and are left out. Sets
+ * *@radius (unchanged with fewer than 3 points), *@rms (RMS of the points'
+ * distances from the fitted arc) and *@n. */
+static void
+fit_arc (const Image  *image,
+         NpImagePoint  apex,
+         double        a0,
+         double        a1,
+         int           n_bins,
+         gboolean      inward,
+         double       *radius,
+         double       *rms,
+         guint        *n)
+{
+  g_autoptr(GArray) distances = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ones = g_array_new (FALSE, FALSE, sizeof (double));
+  double r = *radius, c1, cov11, sumsq;
+
+  for (int k = 0; k < n_bins; k++)
+    {
+      double t = arc_edge_offset (image, apex, r, a0 + (a1 - a0) * k / n_bins,
+                                  a0 + (a1 - a0) * (k + 1) / n_bins, inward);
+      double d = r + (inward ? -t : t), one = 1;
+
+      if (!isfinite (t) || fabs (d - r) > 3)
+        continue;
+      g_array_append_val (distances, d);
+      g_array_append_val (ones, one);
+    }
+  *n = distances->len;
+  if (distances->len < 3)
+    {
+      *rms = 0;
+      return;
+    }
+  gsl_fit_mul ((const double *) ones->data, 1, (const double *) distances->data, 1,
+               distances->len, &c1, &cov11, &sumsq);
+  *radius = c1;
+  *rms = sqrt (sumsq / distances->len);
+}
+
 void
 _np_auto_calibration_refine_region (const Image       *image,
                                     NpAutoCalibration *result)
@@ -665,7 +764,23 @@ _np_auto_calibration_refine_region (const Image       *image,
                            FALSE);
       if (isfinite (t))
         region->near_radius_px += t;
-      /* the far arc next to each edge (the middle may lie in a shadow) */
+      /* about the refined apex */
+      {
+        double end = texture_end (image, region->apex.x, region->apex.y, a_right, a_left,
+                                  (region->near_radius_px + region->far_radius_px) / 2);
+
+        g_debug ("far arc: %.1f px where the edges end, %.1f px where the texture ends",
+                 region->far_radius_px, end);
+        /* the edges faded before the arc: its refinement next to them
+         * would find the fade, so the texture's end stands */
+        if (end > region->far_radius_px + 2 * BLOCK)
+          {
+            region->far_radius_px = end;
+            region->far_from_texture = TRUE;
+          }
+      }
+      /* the far arc next to each edge (the middle may lie in a shadow),
+       * unless the edges faded before it */
       {
         double t_right = arc_edge_offset (image, region->apex, region->far_radius_px,
                                           a_right + 0.03 * (a_left - a_right),
@@ -678,8 +793,39 @@ _np_auto_calibration_refine_region (const Image       *image,
           t = (t_right + t_left) / 2;
         else
           t = isfinite (t_right) ? t_right : t_left;
-        if (isfinite (t))
+        if (isfinite (t) && !region->far_from_texture)
           region->far_radius_px -= t;
+      }
+      /* the arcs by least squares, with their residuals: the near arc over
+       * the middle half of the directions, the far one next to each edge */
+      {
+        double span_a = a_left - a_right, far_r = region->far_radius_px, far_l, rms_r, rms_l;
+        guint n_r, n_l;
+
+        fit_arc (image, region->apex, a_right + 0.25 * span_a, a_left - 0.25 * span_a, 16, FALSE,
+                 &region->near_radius_px, &region->near_rms_px, &region->near_points);
+        far_l = far_r;
+        n_r = n_l = 0;
+        rms_r = rms_l = 0;
+        if (!region->far_from_texture)
+          {
+            fit_arc (image, region->apex, a_right + 0.03 * span_a, a_right + 0.15 * span_a, 4,
+                     TRUE, &far_r, &rms_r, &n_r);
+            fit_arc (image, region->apex, a_left - 0.15 * span_a, a_left - 0.03 * span_a, 4,
+                     TRUE, &far_l, &rms_l, &n_l);
+          }
+        /* both sides' points in one fit: the radius is their mean */
+        region->far_points = (n_r >= 3 ? n_r : 0) + (n_l >= 3 ? n_l : 0);
+        if (region->far_points > 0)
+          {
+            double w_r = n_r >= 3 ? n_r : 0, w_l = n_l >= 3 ? n_l : 0;
+            double mean = (w_r * far_r + w_l * far_l) / (w_r + w_l);
+
+            region->far_rms_px = sqrt ((w_r * (rms_r * rms_r + pow (far_r - mean, 2))
+                                        + w_l * (rms_l * rms_l + pow (far_l - mean, 2)))
+                                       / (w_r + w_l));
+            region->far_radius_px = mean;
+          }
       }
     }
 }

@@ -55,9 +55,14 @@ typedef struct
   double far_radius_px;
   double edge_rms_px;   /* RMS distance of edge points from the fitted lines */
   double near_rms_px;   /* RMS distance of near-boundary points from the fit */
+  double far_rms_px;    /* sector: RMS distance of far-arc points from the fit */
+  guint near_points;    /* sector: arc points in the near and far arcs' fits */
+  guint far_points;
   double area_fraction; /* of the frame */
   gboolean far_from_scale; /* the image fades out before its far boundary,
                               which is taken from the deepest tick */
+  gboolean far_from_texture; /* sector: the edges fade before the far arc,
+                                which is where the texture ends */
 } NpAutoRegion;
 
 /* A calibration candidate read from the pixels, with its evidence. It is a

@@ -277,7 +277,12 @@ assert abs(d['mm_per_px'] - 0.26228787661969974) / 0.26228787661969974 < 0.005, 
 # the frame prints 11cm at its top left; the scale makes the image area that deep
 assert d['printed_depth_mm'] == 110 and d['printed_depth_text'] == '11cm', d
 assert d['disagreement'] is False and d['dicom_mm_per_px'] is None, d
-assert 'agrees with the depth printed on the frame' in d['cross_check'], d['cross_check']"
+assert 'agrees with the depth printed on the frame' in d['cross_check'], d['cross_check']
+# the sector's arcs are fitted about the apex: up to 16 near-arc directions,
+# up to 4 next to each edge on the far arc, each with its RMS residual
+r = d['region']
+assert 3 <= r['near_arc_points'] <= 16 and 0 <= r['far_arc_points'] <= 8, r
+assert 0 <= r['near_rms_px'] < 3 and 0 <= r['far_rms_px'] < 3, r"
   "$cli" info "$philips" >"$tmp/out" 2>"$tmp/err"; status=$?
   check_text "info mentions the depth scale found in the pixels" "Depth scale: found in the pixels"
 else
@@ -285,17 +290,22 @@ else
   skip "info mentions the depth scale found in the pixels" "../shared/testdata is not there"
 fi
 
-# The EPIQ 7C prints 16cm, but the image area found is about 7.6 cm deep:
-# the disagreement is in the text, the JSON and info.
+# The EPIQ 7C prints 16cm, but the image area found is about 9.7 cm deep:
+# the disagreement is in the text, the JSON and info. Its far arc is where
+# the texture ends against black: by eye, 553–556 px from the apex (512,
+# 82) at the sector's corners, about 591 px at the deepest speckle (650,
+# 660), and short of the 16 cm = 628 px the scanner prints.
 epiq="${NP_TESTDATA_DIR:-$src/../shared/testdata}/frames/us_EPIQ7C_gray8_1024x768.png"
 if [ -f "$epiq" ]; then
   run --auto "$epiq"
   check_text "calibrate --auto on the EPIQ 7C frame says the printed depth disagrees" \
-    "0.2547" "DISAGREES with the depth printed on the frame (“16cm”)"
+    "0.2547" "DISAGREES with the depth printed on the frame (“16cm”)" \
+    "arcs fitted about the apex by least squares" "far arc too faint to fit"
   run --auto "$epiq" --json
   check_json "calibrate --auto --json on the EPIQ 7C frame: disagreement true, 160 mm printed" "
 assert d['disagreement'] is True and d['printed_depth_mm'] == 160, d
-assert 'DISAGREES' in d['cross_check'], d['cross_check']"
+assert 'DISAGREES' in d['cross_check'], d['cross_check']
+assert 553 < d['region']['far_radius_px'] < 628 and d['region']['far_arc_points'] == 0, d['region']"
   "$cli" info "$epiq" >"$tmp/out" 2>"$tmp/err"; status=$?
   check_text "info repeats the disagreement" "Depth scale: found in the pixels" "DISAGREES"
 else

@@ -142,8 +142,10 @@ test_real_philips (void)
 }
 
 /* The EPIQ prints "16cm" (from the apex, where its dots start); the image
- * area found ends where the sector's edges fade, about 7.6 cm deeper than
- * its near arc, and the check says so. */
+ * area found ends where the texture ends against black (about 581 px from
+ * the apex: the speckle fades out short of 16 cm = 628 px) and starts where
+ * its dark near field brightens (about 200 px), 9.7 cm: the check says it
+ * disagrees. */
 static void
 test_real_epiq (void)
 {
@@ -767,6 +769,112 @@ test_printed_depth_disagrees (void)
                                                  "this scale, -50.0 %"));
 }
 
+/* ---- The sector's arcs by least squares ----------------------------------- */
+
+/* A sector drawn exactly: apex (320, 20), edges 30° either side of straight
+ * down, near arc r = 80 px, far arc r = 400 px about the apex, no ticks. Each
+ * pixel is lit by the fraction of its 8 × 8 sub-pixel centres inside the
+ * sector (anti-aliased), times a fine texture of 100–130 so that it reads as
+ * speckle. An anti-aliased straight edge is half lit exactly on the edge,
+ * and a profile's half-level crossing finds it to within the sub-sampling
+ * step (1/8 px) plus the texture's pull on the half level (its ±15 around
+ * the mean 115 shifts the crossing of a 1 px ramp by at most 15/115 px):
+ * under 0.3 px per arc point. Curvature over one pixel of a 80 px arc is
+ * 1/(2 · 80) px. So the fitted radii lie within 0.3 px of 80 and 400 when
+ * the apex is right, and the apex (two lines of ~300 such points) is within
+ * a few tenths: the radii are asserted within 0.6 px, the arc points' RMS
+ * distance from the fitted arcs under 0.3 px (not 0: the texture). */
+static void
+test_sector_arcs (void)
+{
+  const double ax = 320, ay = 20, half = 30 * G_PI / 180, r_near = 80, r_far = 400;
+  g_autoptr(NpFrame) frame = np_frame_new (640, 440, 1, 8, NULL);
+  g_autoptr(NpAutoCalibration) result = NULL;
+  const NpAutoRegion *region;
+
+  for (guint y = 0; y < 440; y++)
+    for (guint x = 0; x < 640; x++)
+      {
+        guint inside = 0;
+        for (guint j = 0; j < 8; j++)
+          for (guint i = 0; i < 8; i++)
+            {
+              double dx = x + (i + 0.5) / 8 - ax, dy = y + (j + 0.5) / 8 - ay;
+              double r = hypot (dx, dy);
+              inside += r >= r_near && r <= r_far && dy > 0 && fabs (dx) <= dy * tan (half);
+            }
+        if (inside > 0)
+          np_frame_set_sample (frame, x, y, 0,
+                               (guint) lround ((100 + 5 * ((x * 7 + y * 13) % 7)) * inside / 64.0));
+      }
+  result = detect (frame);
+  region = &result->region;
+  g_test_message ("sector: apex (%.3f, %.3f), near %.3f (%u points, RMS %.3f), far %.3f "
+                  "(%u points, RMS %.3f)", region->apex.x, region->apex.y, region->near_radius_px,
+                  region->near_points, region->near_rms_px, region->far_radius_px,
+                  region->far_points, region->far_rms_px);
+  g_assert_cmpint (region->shape, ==, NP_AUTO_REGION_SECTOR);
+  g_assert_cmpfloat (fabs (region->apex.x - ax), <, 0.6);
+  g_assert_cmpfloat (fabs (region->apex.y - ay), <, 0.6);
+  /* 16 directions over the near arc's middle half, 4 next to each edge on the far one */
+  g_assert_cmpuint (region->near_points, ==, 16);
+  g_assert_cmpuint (region->far_points, ==, 8);
+  g_assert_cmpfloat (fabs (region->near_radius_px - r_near), <, 0.6);
+  g_assert_cmpfloat (fabs (region->far_radius_px - r_far), <, 0.6);
+  g_assert_cmpfloat (region->near_rms_px, <, 0.3);
+  g_assert_cmpfloat (region->far_rms_px, <, 0.3);
+  /* the edges are straight: their points, found to the whole pixel (RMS
+   * rounding 1/√12 ≈ 0.29 px, a partly lit pixel may count one more or
+   * less), lie on the fitted lines */
+  g_assert_cmpfloat (region->edge_rms_px, <, 0.6);
+  g_assert_cmpfloat (fabs (region->left_dx + sin (half)), <, 0.005);
+  g_assert_cmpfloat (fabs (region->right_dx - sin (half)), <, 0.005);
+}
+
+/* The same sector, but its outer corners black beyond r = 300 px (the
+ * directions within 12° of either edge, as deep echoes fade at the sides of
+ * a phased-array image): the edges end at 300 px, the texture in the middle
+ * goes on to the far arc at 400 px. The far arc is where the texture ends:
+ * of the 64 directions between 5 % and 95 % of the sector's angle, those
+ * beyond the dark corners (60° − 2 · 12° of the 54° they span: 2/3) reach
+ * 400 px, so the upper quartile does too. A direction's texture ends where
+ * the 4 × 4 box at its point (pixels (int) x − 2 … (int) x + 1, so pixel
+ * centres down to 2.5 px back along each axis) no longer holds the two
+ * textured pixels (100–130) that lift its mean to 10: up to 2.5 px past the
+ * arc straight down, hypot (2.5, 2.5) ≈ 3.5 px diagonally: between 400 and
+ * 403.5 px. */
+static void
+test_sector_faded_corners (void)
+{
+  const double ax = 320, ay = 20, half = 30 * G_PI / 180, r_near = 80, r_far = 400;
+  const double corner = 12 * G_PI / 180;
+  g_autoptr(NpFrame) frame = np_frame_new (640, 440, 1, 8, NULL);
+  g_autoptr(NpAutoCalibration) result = NULL;
+  const NpAutoRegion *region;
+
+  for (guint y = 0; y < 440; y++)
+    for (guint x = 0; x < 640; x++)
+      {
+        double dx = x + 0.5 - ax, dy = y + 0.5 - ay, r = hypot (dx, dy);
+        double angle = atan2 (fabs (dx), dy);
+
+        if (r >= r_near && r <= r_far && dy > 0 && angle <= half
+            && (r <= 300 || angle < half - corner))
+          np_frame_set_sample (frame, x, y, 0, 100 + 5 * ((x * 7 + y * 13) % 7));
+      }
+  result = detect (frame);
+  region = &result->region;
+  g_test_message ("faded corners: apex (%.3f, %.3f), near %.3f, far %.3f", region->apex.x,
+                  region->apex.y, region->near_radius_px, region->far_radius_px);
+  g_assert_cmpint (region->shape, ==, NP_AUTO_REGION_SECTOR);
+  g_assert_true (region->far_from_texture);
+  g_assert_cmpfloat (region->far_radius_px, >=, r_far);
+  g_assert_cmpfloat (region->far_radius_px, <=, r_far + 3.5);
+  /* no far-arc points next to the edges to fit: they are black there */
+  g_assert_cmpuint (region->far_points, ==, 0);
+  g_assert_cmpfloat (fabs (region->near_radius_px - r_near), <, 1);
+}
+
 /* ---- The value type ------------------------------------------------------ */
 
 static void
@@ -844,6 +952,8 @@ main (int    argc,
   g_test_add_func ("/core/auto-calibration/robustness", test_robustness);
   g_test_add_func ("/core/auto-calibration/dicom", test_dicom);
   g_test_add_func ("/core/auto-calibration/copy", test_copy);
+  g_test_add_func ("/core/auto-calibration/sector-arcs", test_sector_arcs);
+  g_test_add_func ("/core/auto-calibration/sector-faded-corners", test_sector_faded_corners);
 
   status = g_test_run ();
   g_rmdir (tmp_dir);

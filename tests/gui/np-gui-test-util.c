@@ -9,7 +9,10 @@
 
 #include "np-gui-test-util.h"
 
+#include "np-canvas.h"
 #include "np-png.h"
+
+#include <gdk/x11/gdkx.h>
 
 #include <math.h>
 
@@ -451,4 +454,51 @@ np_test_copy_case (const char *case_name,
       copy_file (from, to);
     }
   return g_build_filename (folder, "plan.json", NULL);
+}
+
+/* Real input */
+
+/* Whether real input can be sent: xdotool installed and an X11 display. */
+gboolean
+np_test_have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+/* Runs xdotool with @args (a NULL-terminated list after "xdotool"). */
+void
+np_test_xdotool (const char *const *args)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_strv_builder_add (builder, "xdotool");
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Where an image point of the canvas is, in the X window's coordinates. */
+void
+np_test_image_point_in_window (NpWindow     *window,
+                               NpImagePoint  point,
+                               int          *x,
+                               int          *y)
+{
+  NpCanvas *canvas = np_window_get_canvas (window);
+  NpWidgetPoint w = np_canvas_image_to_widget (canvas, point);
+  graphene_point_t in_window;
+  double surface_x, surface_y;
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (w.x, w.y), &in_window));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &surface_x, &surface_y);
+  *x = (int) lround (in_window.x + surface_x);
+  *y = (int) lround (in_window.y + surface_y);
 }

@@ -68,6 +68,14 @@ void              np_test_press_key           (GtkWidget     *widget,
 char             *np_test_copy_case           (const char    *case_name,
                                                const char    *folder_name);
 
+/* Real input through the X server. */
+gboolean          np_test_have_xdotool        (void);
+void              np_test_xdotool             (const char *const *args);
+void              np_test_image_point_in_window (NpWindow    *window,
+                                                 NpImagePoint point,
+                                                 int         *x,
+                                                 int         *y);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpTestImage, np_test_image_free)
 
 G_END_DECLS

@@ -62,48 +62,6 @@ open_path (NpWindow   *window,
 
 /* Real input */
 
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-
-  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-static void
-xdotool (const char *const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (builder, "xdotool");
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-static void
-image_point_in_window (NpWindow     *window,
-                       NpImagePoint  point,
-                       int          *x,
-                       int          *y)
-{
-  NpCanvas *canvas = np_window_get_canvas (window);
-  NpWidgetPoint w = np_canvas_image_to_widget (canvas, point);
-  graphene_point_t in_window;
-  double surface_x, surface_y;
-
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
-                                           &GRAPHENE_POINT_INIT (w.x, w.y), &in_window));
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &surface_x, &surface_y);
-  *x = (int) lround (in_window.x + surface_x);
-  *y = (int) lround (in_window.y + surface_y);
-}
-
 static void
 pointer_to (NpWindow *window,
             int       x,
@@ -115,7 +73,7 @@ pointer_to (NpWindow *window,
   g_autofree char *ys = g_strdup_printf ("%d", y);
   const char *args[] = { "mousemove", "--sync", "--window", wid, xs, ys, NULL };
 
-  xdotool (args);
+  np_test_xdotool (args);
 }
 
 static void
@@ -123,7 +81,7 @@ button (const char *what)
 {
   const char *args[] = { what, "1", NULL };
 
-  xdotool (args);
+  np_test_xdotool (args);
 }
 
 static void
@@ -133,8 +91,8 @@ drag (NpWindow     *window,
 {
   int x0, y0, x1, y1;
 
-  image_point_in_window (window, from, &x0, &y0);
-  image_point_in_window (window, to, &x1, &y1);
+  np_test_image_point_in_window (window, from, &x0, &y0);
+  np_test_image_point_in_window (window, to, &x1, &y1);
   pointer_to (window, x0, y0);
   np_test_iterate (50);
   button ("mousedown");
@@ -211,7 +169,7 @@ test_on_capture (void)
   g_assert_nonnull (strstr (np_window_get_capture_note (window), "burned into the image"));
   g_assert_nonnull (strstr (np_window_get_capture_note (window), "“frame.png” was not found"));
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_message ("xdotool or an X display is missing: the drag is left out");
       destroy_window (window);

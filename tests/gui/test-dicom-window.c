@@ -176,30 +176,6 @@ place_target (NpWindow *window,
 
 /* Real input through the X server */
 
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-
-  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-static void
-xdotool (const char *const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (builder, "xdotool");
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 static char *
 window_id (NpWindow *window)
 {
@@ -215,7 +191,7 @@ real_key (NpWindow   *window,
   g_autofree char *wid = window_id (window);
   const char *args[] = { "key", "--window", wid, name, NULL };
 
-  xdotool (args);
+  np_test_xdotool (args);
 }
 
 /* A left click on image point (x, y) of the canvas. */
@@ -241,9 +217,9 @@ real_click (NpWindow *window,
     const char *move[] = { "mousemove", "--sync", "--window", wid, xs, ys, NULL };
     const char *click[] = { "click", "1", NULL };
 
-    xdotool (move);
+    np_test_xdotool (move);
     np_test_iterate (30);
-    xdotool (click);
+    np_test_xdotool (click);
     np_test_iterate (450);
   }
 }
@@ -395,7 +371,7 @@ test_real_keys_and_click (void)
       g_test_skip ("../shared/testdata is not here (a user's clone): no multi-frame XA file");
       return;
     }
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -540,7 +516,7 @@ test_plan_file_round_trip (void)
       g_test_skip ("../shared/testdata is not here (a user's clone): no multi-frame XA file");
       return;
     }
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;

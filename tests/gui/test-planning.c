@@ -87,50 +87,6 @@ value_of (const char *text)
 
 /* Real input */
 
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-
-  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-/* Runs xdotool with @args (a NULL-terminated list after "xdotool"). */
-static void
-xdotool (const char *const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (builder, "xdotool");
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-/* Where an image point of the canvas is, in the X window's coordinates. */
-static void
-image_point_in_window (NpWindow     *window,
-                       NpImagePoint  point,
-                       int          *x,
-                       int          *y)
-{
-  NpCanvas *canvas = np_window_get_canvas (window);
-  NpWidgetPoint w = np_canvas_image_to_widget (canvas, point);
-  graphene_point_t in_window;
-  double surface_x, surface_y;
-
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (window),
-                                           &GRAPHENE_POINT_INIT (w.x, w.y), &in_window));
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &surface_x, &surface_y);
-  *x = (int) lround (in_window.x + surface_x);
-  *y = (int) lround (in_window.y + surface_y);
-}
-
 static char *
 window_id (NpWindow *window)
 {
@@ -149,7 +105,7 @@ pointer_to (NpWindow *window,
   g_autofree char *ys = g_strdup_printf ("%d", y);
   const char *args[] = { "mousemove", "--sync", "--window", wid, xs, ys, NULL };
 
-  xdotool (args);
+  np_test_xdotool (args);
 }
 
 static void
@@ -157,7 +113,7 @@ button (const char *what)
 {
   const char *args[] = { what, "1", NULL };
 
-  xdotool (args);
+  np_test_xdotool (args);
 }
 
 static void
@@ -167,7 +123,7 @@ key (NpWindow   *window,
   g_autofree char *wid = window_id (window);
   const char *args[] = { "key", "--window", wid, name, NULL };
 
-  xdotool (args);
+  np_test_xdotool (args);
 }
 
 /* A left-button drag in steps, as a hand would do it. */
@@ -178,8 +134,8 @@ drag (NpWindow     *window,
 {
   int x0, y0, x1, y1;
 
-  image_point_in_window (window, from, &x0, &y0);
-  image_point_in_window (window, to, &x1, &y1);
+  np_test_image_point_in_window (window, from, &x0, &y0);
+  np_test_image_point_in_window (window, to, &x1, &y1);
   pointer_to (window, x0, y0);
   np_test_iterate (50);
   button ("mousedown");
@@ -199,7 +155,7 @@ click (NpWindow     *window,
 {
   int x, y;
 
-  image_point_in_window (window, at, &x, &y);
+  np_test_image_point_in_window (window, at, &x, &y);
   pointer_to (window, x, y);
   np_test_iterate (30);
   button ("click");
@@ -312,7 +268,7 @@ test_drag_target_undo_redo (void)
   NpImagePoint start, moved;
   NpWidgetPoint old_widget, new_widget;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -376,7 +332,7 @@ test_escape_cancels_drag (void)
   NpImagePoint start;
   int x, y;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -387,7 +343,7 @@ test_escape_cancels_drag (void)
   open_path (window, plan_path);
   start = np_document_get_plan (document)->target;
 
-  image_point_in_window (window, start, &x, &y);
+  np_test_image_point_in_window (window, start, &x, &y);
   pointer_to (window, x, y);
   np_test_iterate (50);
   button ("mousedown");
@@ -423,7 +379,8 @@ structure_selected (NpWindow *window)
 static gboolean
 wait_for_selection (NpWindow *window)
 {
-  for (guint waited = 0; waited < 5000 && !structure_selected (window); waited += 20)
+  /* Long enough for a loaded machine; it returns as soon as the label shows. */
+  for (guint waited = 0; waited < 30000 && !structure_selected (window); waited += 20)
     np_test_iterate (20);
   return structure_selected (window);
 }
@@ -449,7 +406,7 @@ test_select_and_delete (void)
   NpImagePoint centre;
   guint before;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -577,7 +534,7 @@ test_enter_finishes_drawing (void)
   guint before;
   int x, y;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -618,13 +575,13 @@ test_enter_finishes_drawing (void)
   click_widget (window, tool_button (window, "skin"));
   click (window, second_skin[0]);
   click (window, second_skin[1]);
-  image_point_in_window (window, second_skin[2], &x, &y);
+  np_test_image_point_in_window (window, second_skin[2], &x, &y);
   pointer_to (window, x, y);
   np_test_iterate (30);
   {
     const char *args[] = { "click", "--repeat", "2", "--delay", "80", "1", NULL };
 
-    xdotool (args);
+    np_test_xdotool (args);
   }
   for (guint waited = 0; waited < 5000 &&
        fabs (g_array_index (np_document_get_plan (document)->skin_points, NpImagePoint, 0).x -
@@ -687,7 +644,7 @@ test_field_enter_returns_keys (void)
   GtkWidget *panel, *clinician;
   GtkWidget *focus;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -709,7 +666,7 @@ test_field_enter_returns_keys (void)
   {
     const char *args[] = { "type", "--delay", "30", "Dr Lee", NULL };
 
-    xdotool (args);
+    np_test_xdotool (args);
   }
   key (window, "Return");
   g_assert_true (wait_for_undo_label (document, "Set clinician"));
@@ -771,7 +728,7 @@ test_redact_tool (void)
   NpDocument *document;
   double tolerance;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -825,7 +782,7 @@ test_uncalibrated_shows_px (void)
                                                  NP_SIDE_PANEL_CALIBRATION), ==,
                    "Not calibrated");
 
-  if (have_xdotool ())
+  if (np_test_have_xdotool ())
     {
       /* T, then a click on (300.5, 150.5): with the linear probe's default
        * skin at the top edge y = 0, the depth is 150.5 px. */
@@ -885,7 +842,7 @@ test_calibrate_known_distance (void)
   const char *depth;
   int x0, y0;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -908,7 +865,7 @@ test_calibrate_known_distance (void)
 
   /* Right of the calibration window, which a test display without a
    * window manager puts at the top-left corner of the screen. */
-  image_point_in_window (window, np_image_point (330, 30), &x0, &y0);
+  np_test_image_point_in_window (window, np_image_point (330, 30), &x0, &y0);
   pointer_to (window, x0, y0);
   np_test_iterate (30);
   button ("click");

@@ -32,30 +32,6 @@
 
 static NpApplication *app;
 
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-
-  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-static void
-xdotool (const char *const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (builder, "xdotool");
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 /* A real left click at point (x, y) of @widget, which lies in @window. */
 static void
 real_click (GtkWindow *window,
@@ -80,9 +56,9 @@ real_click (GtkWindow *window,
     const char *move[] = { "mousemove", "--sync", "--window", wid, xs, ys, NULL };
     const char *click[] = { "click", "1", NULL };
 
-    xdotool (move);
+    np_test_xdotool (move);
     np_test_iterate (50);
-    xdotool (click);
+    np_test_xdotool (click);
     np_test_iterate (400);
   }
 }
@@ -211,7 +187,7 @@ test_mark_both_views (void)
   const NpPlanResults *r;
   const char *value;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("needs xdotool and an X11 display for real input");
       return;
