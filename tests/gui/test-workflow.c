@@ -29,30 +29,6 @@ static char *documents_dir;
 
 /* Real input */
 
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-
-  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-static void
-xdotool (const char *const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (builder, "xdotool");
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 static char *
 window_id (GtkWidget *window)
 {
@@ -72,8 +48,8 @@ send_key (GtkWidget  *widget,
 
   /* There is no window manager to give the focus back when a dialog
    * closes: the keys go where the user would have clicked first. */
-  xdotool (focus);
-  xdotool (args);
+  np_test_xdotool (focus);
+  np_test_xdotool (args);
   np_test_iterate (200);
 }
 
@@ -102,11 +78,11 @@ click_widget (GtkWidget *widget)
     const char *press[] = { "click", "1", NULL };
 
     /* A hand comes from somewhere: the widget sees the pointer enter. */
-    xdotool (approach);
+    np_test_xdotool (approach);
     np_test_iterate (30);
-    xdotool (move);
+    np_test_xdotool (move);
     np_test_iterate (50);
-    xdotool (press);
+    np_test_xdotool (press);
     /* Past the double-click time, so two clicks stay two clicks. */
     np_test_iterate (450);
   }
@@ -326,7 +302,7 @@ test_save_elsewhere (void)
   NpWindow *window;
   JsonObject *frame;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -381,7 +357,7 @@ test_include_frame (void)
   NpWindow *window;
   JsonObject *frame;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -496,7 +472,7 @@ test_bundled_save (void)
   GtkFileChooser *chooser;
   AdwMessageDialog *message;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -622,7 +598,7 @@ test_read_only_frame_folder (void)
   GtkFileChooser *chooser;
   NpWindow *window;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -728,7 +704,7 @@ test_recent_folders (void)
   NpWindow *window;
   GtkWidget *button;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -829,7 +805,7 @@ test_unrecorded_site_with_keys (void)
   AdwMessageDialog *dialog;
   NpWindow *window;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -909,7 +885,7 @@ test_export_with_keys (void)
   guint32 x = 0, y = 0;
   guint8 unit = 0;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -977,7 +953,7 @@ test_train_mode_keys (void)
   GtkWidget *switcher, *plan_button, *train_button;
   double saved_y, edited_y;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -1152,7 +1128,7 @@ test_pdf_results_on_first_page (void)
   GtkWidget *export_button, *item;
   GtkFileChooser *chooser;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -1255,7 +1231,7 @@ test_philips_frame_not_linear (void)
       g_test_skip ("../shared/testdata is not here (a user's clone): no Philips frame");
       return;
     }
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
