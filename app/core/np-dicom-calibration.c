@@ -285,3 +285,42 @@ np_dicom_calibration_free (NpDicomCalibration *self)
   g_free (self->reason);
   g_free (self);
 }
+
+/**
+ * np_dicom_fluoro_geometry:
+ * @geometry: (out): the view's cone-beam geometry
+ *
+ * The C-arm geometry an X-ray header states: Distance Source to Detector
+ * (0018,1110), Distance Source to Patient (0018,1111) and Imager Pixel
+ * Spacing (0018,1164, at the detector, row then column). The central ray is
+ * taken through the image's centre, where a C-arm's isocentre projects.
+ * Two views with it triangulate the real rays (docs/planner.md).
+ *
+ * Returns: %TRUE when all three are there and plausible (the patient lies
+ *   between the source and the detector)
+ */
+gboolean
+np_dicom_fluoro_geometry (const NpDicomInfo *info,
+                          guint              frame_width,
+                          guint              frame_height,
+                          NpFluoroGeometry  *geometry)
+{
+  const double *spacing;
+
+  g_return_val_if_fail (info != NULL && geometry != NULL, FALSE);
+
+  spacing = info->imager_pixel_spacing;
+  if (!(info->sid_mm > 0) || !(info->sod_mm > 0) || !(info->sod_mm < info->sid_mm)
+      || !(spacing[0] >= NP_DICOM_CALIBRATION_MIN_MM_PER_PX)
+      || !(spacing[1] >= NP_DICOM_CALIBRATION_MIN_MM_PER_PX)
+      || !(spacing[0] <= NP_DICOM_CALIBRATION_MAX_MM_PER_PX)
+      || !(spacing[1] <= NP_DICOM_CALIBRATION_MAX_MM_PER_PX)
+      || frame_width == 0 || frame_height == 0)
+    return FALSE;
+  geometry->sid_mm = info->sid_mm;
+  geometry->sod_mm = info->sod_mm;
+  geometry->detector_pixel_mm[0] = spacing[1];
+  geometry->detector_pixel_mm[1] = spacing[0];
+  geometry->central_ray = np_image_point (frame_width / 2.0, frame_height / 2.0);
+  return TRUE;
+}

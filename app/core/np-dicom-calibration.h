@@ -11,6 +11,7 @@
 
 #include "np-calibration.h"
 #include "np-dicom-info.h"
+#include "np-plan.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,10 @@ NpDicomCalibration *np_dicom_calibration_new  (const NpDicomInfo  *info,
                                                guint               frame_width,
                                                guint               frame_height);
 void                np_dicom_calibration_free (NpDicomCalibration *self);
+gboolean            np_dicom_fluoro_geometry  (const NpDicomInfo  *info,
+                                               guint               frame_width,
+                                               guint               frame_height,
+                                               NpFluoroGeometry   *geometry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpDicomCalibration, np_dicom_calibration_free)
 

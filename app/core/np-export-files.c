@@ -466,6 +466,8 @@ np_export_files_with (NpFrame                *frame,
       || (png_path != NULL && pdf_path != NULL
           && !np_file_check_output (pdf_path, png_path, _("also the image's file name"), error)))
     goto out;
+  if (job.second_problem != NULL)
+    g_ptr_array_add (notes, g_strdup (job.second_problem));
 
   if (png_path != NULL)
     {

@@ -354,6 +354,11 @@ caption_groups (const NpExportJob *job)
     }
 
   caption_results (caption_add_group (groups, FALSE, 1.0, 1.0), job);
+  if (job->second != NULL)
+    add_item (caption_add_group (groups, FALSE, 0.9, 0.9),
+              g_strdup_printf (_("Right: %s"), job->second_caption));
+  else if (job->second_problem != NULL)
+    add_item (caption_add_group (groups, TRUE, 1.0, 1.0), g_strdup (job->second_problem));
 
   if (job->results != NULL && !job->results->calibrated)
     add_item (caption_add_group (groups, TRUE, 1.0, 1.0),
@@ -581,6 +586,7 @@ np_export_render_annotated (NpFrame                *frame,
   cairo_surface_t *out = NULL;
   cairo_t *cr = NULL;
   guint frame_width, frame_height;
+  guint first_width = 0, second_width = 0;
   guint width, height, band;
   double font_size;
   double scale = 1.0;
@@ -589,10 +595,19 @@ np_export_render_annotated (NpFrame                *frame,
   g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  frame_width = width = np_frame_get_width (frame);
-  frame_height = height = np_frame_get_height (frame);
   if (!np_export_job_init (&job, frame, plan, results, options, error))
     goto out;
+  /* The second view the plan records stands to the right of the first, at
+   * its own resolution, both from the top. */
+  first_width = np_frame_get_width (frame);
+  frame_width = width = first_width;
+  frame_height = height = np_frame_get_height (frame);
+  if (job.second != NULL)
+    {
+      second_width = np_frame_get_width (job.second_frame);
+      frame_width = width = first_width + second_width;
+      frame_height = height = MAX (frame_height, np_frame_get_height (job.second_frame));
+    }
 
   band = caption_band_height (&job, width, height, &font_size);
   if (width > SURFACE_MAX_SIDE || (guint64) height + band > SURFACE_MAX_SIDE)
@@ -627,7 +642,23 @@ np_export_render_annotated (NpFrame                *frame,
   cairo_rectangle (cr, 0, 0, width, height);
   cairo_clip (cr);
   cairo_scale (cr, (double) width / frame_width, (double) height / frame_height);
+  if (job.second != NULL)
+    {
+      /* Black where the shorter view leaves room. */
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_paint (cr);
+    }
   np_export_draw_image (cr, image, &job, 0.0);
+  if (job.second != NULL)
+    {
+      cairo_surface_t *second = np_export_frame_surface (job.second, error);
+
+      if (second == NULL)
+        goto out;
+      cairo_translate (cr, first_width, 0);
+      np_export_draw_image (cr, second, job.second, 0.0);
+      cairo_surface_destroy (second);
+    }
   cairo_restore (cr);
   np_export_setup_text (cr);
   cairo_rectangle (cr, 0, height, width, band);
@@ -666,7 +697,8 @@ np_export_render_annotated (NpFrame                *frame,
               p[2] = row[x] & 0xff;
             }
         }
-      if (square_pixel_size (plan, &mm_per_px))
+      /* Two views side by side have no single pixel size. */
+      if (job.second == NULL && square_pixel_size (plan, &mm_per_px))
         {
           /* The image's own pixels, scaled down with the image. */
           mm_per_px *= (double) frame_width / width;

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 
 /* One export: the inputs, with the defaults of NpExportOptions resolved and
  * the results computed when the caller gave none. */
-typedef struct
+typedef struct _NpExportJob NpExportJob;
+
+struct _NpExportJob
 {
   NpFrame *frame;                       /* borrowed */
   const NpPlan *plan;                   /* borrowed, or owned_plan when anonymised */
@@ -26,7 +28,16 @@ typedef struct
   NpExportOptions options;
   char *date;
   char *software;                       /* "NeedlePlan 0.1.0" */
-} NpExportJob;
+  /* The second view the plan records (fluoroscopy.second_view): its own
+   * job (its plan, frame and one-view results, for its figure), or NULL
+   * with second_problem saying why when the plan records one that cannot
+   * be shown. */
+  NpExportJob *second;
+  NpFrame *second_frame;
+  NpPlan *second_plan;
+  char *second_caption;                 /* "Second view (lateral, 90°)" */
+  char *second_problem;
+};
 
 gboolean          np_export_job_init        (NpExportJob            *job,
                                              NpFrame                *frame,

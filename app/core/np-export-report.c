@@ -521,13 +521,16 @@ image_height_allowed (Layout *l)
   return CLAMP (room, IMAGE_MIN_FRACTION * content, IMAGE_MAX_FRACTION * content);
 }
 
+/* One figure: @job's frame with its overlay, at most @max_height tall, and
+ * @caption below it. */
 static void
-image_section (Layout *l)
+figure (Layout            *l,
+        const NpExportJob *job,
+        double             max_height,
+        const char        *caption)
 {
-  const NpExportJob *job = l->job;
   double frame_width = np_frame_get_width (job->frame);
   double frame_height = np_frame_get_height (job->frame);
-  double max_height = image_height_allowed (l);
   double width = l->right - l->left;
   double scale = MIN (width / frame_width, max_height / frame_height);
   double x = l->left + (width - frame_width * scale) / 2;
@@ -567,8 +570,37 @@ image_section (Layout *l)
       cairo_stroke (cr);
     }
   l->y += height + 3;
-  paragraph (l, _("The frame with the marks and the path exactly as drawn in NeedlePlan."), 0,
-             SIZE_SMALL, FALSE, GREY_NOTE, NULL);
+  paragraph (l, caption, 0, SIZE_SMALL, FALSE, GREY_NOTE, NULL);
+}
+
+static void
+image_section (Layout *l)
+{
+  const NpExportJob *job = l->job;
+
+  figure (l, job, image_height_allowed (l),
+          _("The frame with the marks and the path exactly as drawn in NeedlePlan."));
+}
+
+/* The second view the plan records, after the results it helped compute;
+ * or, when it cannot be shown, why not. */
+static void
+second_view_section (Layout *l)
+{
+  const NpExportJob *job = l->job;
+
+  if (job->second != NULL)
+    {
+      g_autofree char *caption = g_strdup_printf (_("%s, with its target and entry marks."),
+                                                  job->second_caption);
+
+      figure (l, job->second, IMAGE_MAX_FRACTION * (l->bottom - l->top), caption);
+    }
+  else if (job->second_problem != NULL)
+    {
+      gap (l, 10);
+      paragraph (l, job->second_problem, 0, SIZE_BODY, TRUE, GREY_TEXT, NULL);
+    }
 }
 
 /* The rows of the results table: measure, value, 95 % interval, note. */
@@ -599,6 +631,12 @@ result_rows (const NpExportJob *job)
         note = g_strdup_printf (_("below the skin line, for a tissue speed of %g m/s%s%s"),
                                 plan->speed_of_sound_m_s, source != NULL ? _("; interval ") : "",
                                 source != NULL ? source : "");
+      else if (r->has_two_views)
+        note = g_strdup_printf (_("below the entry, from two views %g° apart (%s)%s%s"),
+                                r->views_angle_deg, r->two_views.cone_beam
+                                ? _("cone beam") : _("parallel projections"),
+                                source != NULL ? _("; interval ") : "",
+                                source != NULL ? source : "");
       else
         note = g_strdup_printf (_("below the skin line%s%s"), source != NULL ? _("; interval ") : "",
                                 source != NULL ? source : "");
@@ -624,7 +662,8 @@ result_rows (const NpExportJob *job)
       ADD_ROW (g_strdup (_("Path length")), np_export_format_length (r, r->path_length),
                r->has_path_ci ? np_export_format_interval (r, r->path_length_ci95)
                               : g_strdup ("—"),
-               g_strdup_printf (_("entry to target, inside the body%s%s"),
+               g_strdup_printf (r->has_two_views ? _("entry to target in 3-D, from two views%s%s")
+                                                 : _("entry to target, inside the body%s%s"),
                                 source != NULL ? _("; interval ") : "",
                                 source != NULL ? source : ""));
     }
@@ -1071,6 +1110,7 @@ lay_out (Layout *l)
   case_section (l);
   image_section (l);
   results_section (l);
+  second_view_section (l);
   calibration_section (l);
   warnings_section (l);
   closing_section (l);

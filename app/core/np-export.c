@@ -122,16 +122,76 @@ np_export_compute_results (const NpPlan   *plan,
   return g_steal_pointer (&results);
 }
 
-/* Returns FALSE, with @error set and job->results_problem saying why, when
- * no results were given and the planner refuses the plan. The job must be
- * cleared either way. */
-gboolean
-np_export_job_init (NpExportJob           *job,
-                    NpFrame               *frame,
-                    const NpPlan          *plan,
-                    const NpPlanResults   *results,
-                    const NpExportOptions *options,
-                    GError               **error)
+/* The second view @plan records, loaded from beside options->plan_path:
+ * its plan and frame in job->second_plan and job->second_frame, or
+ * job->second_problem saying in words why it cannot be shown. */
+static void
+load_second_view (NpExportJob  *job,
+                  const NpPlan *plan)
+{
+  g_autofree char *folder = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpPlan) second = NULL;
+  g_autofree char *view = NULL;
+  NpPlanFrameCheck check;
+
+  if (plan->modality != NP_MODALITY_FLUOROSCOPY || plan->second_view_path == NULL)
+    return;
+  if (job->options.plan_path == NULL)
+    {
+      job->second_problem = g_strdup_printf (_("The plan's second view “%s” is not shown: the plan "
+                                             "was not exported from a file, so the second view "
+                                             "cannot be found"), plan->second_view_path);
+      return;
+    }
+  folder = g_path_get_dirname (job->options.plan_path);
+  path = g_path_is_absolute (plan->second_view_path)
+    ? g_strdup (plan->second_view_path)
+    : g_build_filename (folder, plan->second_view_path, NULL);
+  second = np_plan_file_load (path, &error);
+  if (second != NULL)
+    job->second_frame = np_plan_file_load_frame (second, path, &check, NULL, &error);
+  if (second == NULL || job->second_frame == NULL)
+    {
+      job->second_problem = g_strdup_printf (_("The plan's second view “%s” is not shown: %s"),
+                                             plan->second_view_path, error->message);
+      return;
+    }
+  job->second_plan = g_steal_pointer (&second);
+  view = g_utf8_strdown (np_view_label (job->second_plan->view), -1);
+  job->second_caption = g_strdup_printf (_("Second view (%s, %g°%s)"),
+                                         view,
+                                         plan->second_view_angle_deg,
+                                         plan->second_view_mirrored ? _(", mirrored") : "");
+}
+
+/* The two-view results of @plan with job->second_plan, intervals estimated. */
+static NpPlanResults *
+compute_two_view_results (const NpExportJob  *job,
+                          const NpPlan       *plan,
+                          GError            **error)
+{
+  NpPlannerOptions options;
+  g_autoptr(NpPlanResults) results = NULL;
+
+  np_planner_options_init_for_frame (&options, plan, np_frame_get_width (job->frame),
+                                     np_frame_get_height (job->frame));
+  results = np_planner_compute_two_views (plan, job->second_plan, plan->second_view_angle_deg,
+                                          &options, error);
+  if (results == NULL || !np_planner_estimate_uncertainty (plan, &options, results, error))
+    return NULL;
+  return g_steal_pointer (&results);
+}
+
+static gboolean
+job_init (NpExportJob           *job,
+          NpFrame               *frame,
+          const NpPlan          *plan,
+          const NpPlanResults   *results,
+          const NpExportOptions *options,
+          gboolean               with_second_view,
+          GError               **error)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -167,13 +227,40 @@ np_export_job_init (NpExportJob           *job,
       job->options.has_window = TRUE;
     }
 
-  if (results != NULL)
+  if (with_second_view)
+    load_second_view (job, plan);
+  if (job->second_plan != NULL)
+    {
+      NpExportOptions second_options = job->options;
+      g_autoptr(GError) second_error = NULL;
+
+      /* Its own frame's window, and its own marks' one-view results. */
+      second_options.has_window = FALSE;
+      second_options.plan_path = NULL;
+      job->second = g_new0 (NpExportJob, 1);
+      if (!job_init (job->second, job->second_frame, job->second_plan, NULL, &second_options,
+                     FALSE, &second_error))
+        {
+          job->second_problem = g_strdup_printf (_("The plan's second view “%s” is not shown: %s"),
+                                                 plan->second_view_path, second_error->message);
+          np_export_job_clear (job->second);
+          g_clear_pointer (&job->second, g_free);
+          g_clear_pointer (&job->second_caption, g_free);
+        }
+    }
+
+  /* Results given without the pair (a window showing one view) are
+   * replaced by the pair's, so the files show what the plan records. */
+  if (results != NULL && (job->second == NULL || results->has_two_views))
     {
       job->results = results;
       return TRUE;
     }
 
-  job->owned_results = np_export_compute_results (plan, frame, &local_error);
+  if (job->second != NULL)
+    job->owned_results = compute_two_view_results (job, plan, &local_error);
+  else
+    job->owned_results = np_export_compute_results (plan, frame, &local_error);
   job->results = job->owned_results;
   if (job->results != NULL)
     return TRUE;
@@ -182,9 +269,34 @@ np_export_job_init (NpExportJob           *job,
   return FALSE;
 }
 
+/* Returns FALSE, with @error set and job->results_problem saying why, when
+ * no results were given and the planner refuses the plan. The job must be
+ * cleared either way. A fluoroscopy plan that records its second view
+ * (options->plan_path locates it) brings it along: job->second, or
+ * job->second_problem. */
+gboolean
+np_export_job_init (NpExportJob           *job,
+                    NpFrame               *frame,
+                    const NpPlan          *plan,
+                    const NpPlanResults   *results,
+                    const NpExportOptions *options,
+                    GError               **error)
+{
+  return job_init (job, frame, plan, results, options, TRUE, error);
+}
+
 void
 np_export_job_clear (NpExportJob *job)
 {
+  if (job->second != NULL)
+    {
+      np_export_job_clear (job->second);
+      g_clear_pointer (&job->second, g_free);
+    }
+  g_clear_pointer (&job->second_frame, np_frame_unref);
+  g_clear_pointer (&job->second_plan, np_plan_free);
+  g_clear_pointer (&job->second_caption, g_free);
+  g_clear_pointer (&job->second_problem, g_free);
   g_clear_pointer (&job->owned_results, np_plan_results_free);
   g_clear_pointer (&job->owned_plan, np_plan_free);
   g_clear_pointer (&job->results_problem, g_free);

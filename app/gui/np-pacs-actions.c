@@ -31,6 +31,9 @@
 #include <glib/gstdio.h>
 
 #define STATE_KEY "np-pacs-actions"
+/* The save dialog's "Export anonymised" check: the same choice as the PNG
+ * and PDF exports' (docs/export.md), for the DICOM records. */
+#define ANONYMISE_CHOICE "anonymise"
 
 struct _NpPacsActions
 {
@@ -193,10 +196,15 @@ chooser_response_cb (GtkNativeDialog *chooser,
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GTask) task = NULL;
+  gboolean anonymise = FALSE;
   Job *job;
 
   if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      anonymise = g_strcmp0 (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser),
+                                                          ANONYMISE_CHOICE), "true") == 0;
+    }
   gtk_native_dialog_destroy (chooser);
   g_clear_object (&state->chooser);
   if (file == NULL)
@@ -215,6 +223,7 @@ chooser_response_cb (GtkNativeDialog *chooser,
     return;
   job->path = g_file_get_path (file);
   job->pdf = state->chooser_pdf;
+  job->options.anonymise = anonymise;
   task = g_task_new (state->window, state->cancellable, export_done_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, export_thread);
@@ -241,6 +250,9 @@ open_chooser (NpWindow *window,
                                                 GTK_WINDOW (window), GTK_FILE_CHOOSER_ACTION_SAVE,
                                                 _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (state->chooser), name);
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (state->chooser), ANONYMISE_CHOICE,
+                               _("Export anonymised (no patient name or ID, new study)"),
+                               NULL, NULL);
   if (plan_path != NULL)
     {
       g_autofree char *folder_path = g_path_get_dirname (plan_path);
@@ -542,6 +554,7 @@ choose_response_cb (AdwMessageDialog *dialog,
                     NpWindow         *window)
 {
   GtkDropDown *drop_down = g_object_get_data (G_OBJECT (dialog), "np-destinations");
+  GtkCheckButton *anonymise = g_object_get_data (G_OBJECT (dialog), "np-anonymise");
   GPtrArray *destinations = g_object_get_data (G_OBJECT (dialog), "np-destination-list");
   guint index = drop_down ? gtk_drop_down_get_selected (drop_down) : GTK_INVALID_LIST_POSITION;
   Job *job;
@@ -557,6 +570,7 @@ choose_response_cb (AdwMessageDialog *dialog,
   if (job == NULL)
     return;
   job->destination = np_pacs_destination_copy (g_ptr_array_index (destinations, index));
+  job->options.anonymise = anonymise != NULL && gtk_check_button_get_active (anonymise);
   start_send (window, job);
 }
 
@@ -570,6 +584,8 @@ send_to_pacs_action (GSimpleAction *action,
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   AdwMessageDialog *dialog;
   GtkWidget *drop_down;
+  GtkWidget *anonymise;
+  GtkWidget *box;
 
   destinations = window->settings ? np_pacs_destination_list_load_settings (window->settings) : NULL;
   if (destinations == NULL || destinations->len == 0)
@@ -602,8 +618,15 @@ send_to_pacs_action (GSimpleAction *action,
   gtk_window_set_title (GTK_WINDOW (dialog), _("Send to PACS"));
   drop_down = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
   gtk_widget_set_name (drop_down, "pacs-destination");
-  adw_message_dialog_set_extra_child (dialog, drop_down);
+  anonymise = gtk_check_button_new_with_mnemonic (_("Export _anonymised: no patient name or "
+                                                   "ID, a new study"));
+  gtk_widget_set_name (anonymise, "pacs-anonymise");
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_append (GTK_BOX (box), drop_down);
+  gtk_box_append (GTK_BOX (box), anonymise);
+  adw_message_dialog_set_extra_child (dialog, box);
   g_object_set_data (G_OBJECT (dialog), "np-destinations", drop_down);
+  g_object_set_data (G_OBJECT (dialog), "np-anonymise", anonymise);
   g_object_set_data_full (G_OBJECT (dialog), "np-destination-list",
                           g_steal_pointer (&destinations), (GDestroyNotify) g_ptr_array_unref);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "send", _("_Send"), NULL);

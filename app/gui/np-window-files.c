@@ -14,13 +14,11 @@
 
 #include "np-window-private.h"
 
-#include <glib/gi18n.h>
-
+#include "np-dicom-calibration.h"
 #include "np-error.h"
 #include "np-file.h"
 #include "np-plan-file.h"
 
-#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +103,12 @@ _np_window_new_plan_for_frame (NpWindow   *self,
           np_calibration_free (plan->calibration);
           plan->calibration = scanner;
         }
+      /* An X-ray header's C-arm geometry: two views then triangulate the
+       * real cone beams rather than assume parallel projections. */
+      if (plan->modality == NP_MODALITY_FLUOROSCOPY)
+        plan->has_geometry = np_dicom_fluoro_geometry (info, np_frame_get_width (frame),
+                                                       np_frame_get_height (frame),
+                                                       &plan->geometry);
     }
   return g_steal_pointer (&plan);
 }

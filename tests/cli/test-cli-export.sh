@@ -718,4 +718,84 @@ else
   ok "a refused DICOM export writes no PNG either"
 fi
 
+# --- a plan that records its second view (two-view fluoroscopy) -----------
+# The bundled hip pair, data/cases/hip-fluoro-01-ap and -lateral: two
+# 800 × 600 frames. Side by side the image is 800 + 800 = 1600 pixels wide
+# and max(600, 600) = 600 rows above the caption band. The generator put the
+# target 54.44 mm below the entry along the AP beam (truth.json,
+# target_depth_mm) with the entry over the target, so the two-view depth and
+# path rows both read 54.4 mm, each with an interval around 54.44.
+
+bundled="$(cd "$(dirname "$0")/../../data/cases" && pwd)" || exit 99
+mkdir -p "$tmp/pair"
+cp -R "$bundled/hip-fluoro-01-ap" "$bundled/hip-fluoro-01-lateral" "$tmp/pair/"
+pair="$tmp/pair/hip-fluoro-01-ap/plan.json"
+# pair_with PLAN SECOND: records SECOND (relative) as PLAN's lateral view at 90°
+pair_with () {
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["fluoroscopy"]["second_view"] = {"plan": sys.argv[2], "angle_deg": 90, "mirrored": False}
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+EOF
+}
+pair_with "$pair" "../hip-fluoro-01-lateral/plan.json"
+
+run export "$pair" --png "$tmp/pair.png" --pdf "$tmp/pair.pdf"
+if [ "$status" -ne 0 ] || [ -s "$tmp/err" ]; then
+  not_ok "export of a recorded pair exits 0 without warnings" "exit status $status"
+elif "$cli" info --json "$tmp/pair.png" >"$tmp/pair-info.json" \
+     && python3 - "$tmp/pair-info.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["width"] == 800 + 800, "width %d" % d["width"]
+assert d["height"] > 600, "no caption band below the 600 rows of the views"
+EOF
+then
+  ok "export --png of a recorded pair: both 800 × 600 views side by side (1600 wide), caption below"
+else
+  not_ok "export --png of a recorded pair: both 800 × 600 views side by side (1600 wide), caption below"
+fi
+if have pdftotext; then
+  text=$(pdf_text "$tmp/pair.pdf")
+  if ! echo "$text" | grep -qF "Second view (lateral, 90°)"; then
+    not_ok "the report of a recorded pair shows the second view" "no caption: $text"
+  elif ! echo "$text" | grep -qF "from two views 90° apart"; then
+    not_ok "the report of a recorded pair shows the second view" "no two-view depth row: $text"
+  elif ! echo "$text" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+for name in ("Target depth", "Path length"):
+    m = re.search(name + r" ([0-9.]+) mm ([0-9.]+)–([0-9.]+) mm", text)
+    assert m, name
+    value, low, high = map(float, m.groups())
+    assert abs(value - 54.44) <= 0.05 and low <= 54.44 <= high, m.group(0)
+'; then
+    not_ok "the report of a recorded pair shows the second view" "two-view rows: $text"
+  else
+    ok "the report of a recorded pair shows the second view's figure and the two-view rows with intervals"
+  fi
+else
+  skip "the report of a recorded pair shows the second view" "poppler-utils (pdftotext) not installed"
+fi
+
+cp "$pair" "$tmp/pair/hip-fluoro-01-ap/missing.json"
+pair_with "$tmp/pair/hip-fluoro-01-ap/missing.json" "../no-such-view/plan.json"
+run export "$tmp/pair/hip-fluoro-01-ap/missing.json" --png "$tmp/missing.png" \
+    --pdf "$tmp/missing.pdf"
+if [ "$status" -ne 0 ]; then
+  not_ok "an unreadable second view: export warns and shows one view" "exit status $status"
+elif ! grep -qF "The plan's second view “../no-such-view/plan.json” is not shown" "$tmp/err"; then
+  not_ok "an unreadable second view: export warns and shows one view" "no warning"
+elif ! "$cli" info --json "$tmp/missing.png" >"$tmp/missing-info.json" \
+     || ! python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["width"] == 800' \
+          "$tmp/missing-info.json"; then
+  not_ok "an unreadable second view: export warns and shows one view" "the PNG is not 800 wide"
+elif have pdftotext && ! pdf_text "$tmp/missing.pdf" \
+     | grep -qF "second view “../no-such-view/plan.json” is not shown"; then
+  not_ok "an unreadable second view: export warns and shows one view" "the report does not say so"
+else
+  ok "an unreadable second view: export warns, shows one view and the report says why"
+fi
+
 tap_finish

@@ -168,6 +168,38 @@ test_xray_spacing (void)
   np_dicom_calibration_free (dc);
 }
 
+/* The C-arm geometry of an X-ray header, worked out by hand: source to
+ * detector 1000 mm, to the patient 750 mm; Imager Pixel Spacing is row
+ * then column, so 0.2 mm between rows is y and 0.15 mm between columns is
+ * x; the central ray through the centre of 1024 × 768 is (512, 384). */
+static void
+test_xray_geometry (void)
+{
+  g_autoptr(NpDicomInfo) info = info_new ("XA");
+  NpFluoroGeometry geometry = { 0 };
+
+  info->sid_mm = 1000;
+  info->sod_mm = 750;
+  info->imager_pixel_spacing[0] = 0.2;
+  info->imager_pixel_spacing[1] = 0.15;
+  g_assert_true (np_dicom_fluoro_geometry (info, 1024, 768, &geometry));
+  g_assert_cmpfloat (geometry.sid_mm, ==, 1000);
+  g_assert_cmpfloat (geometry.sod_mm, ==, 750);
+  g_assert_cmpfloat (geometry.detector_pixel_mm[0], ==, 0.15);
+  g_assert_cmpfloat (geometry.detector_pixel_mm[1], ==, 0.2);
+  g_assert_cmpfloat (geometry.central_ray.x, ==, 512);
+  g_assert_cmpfloat (geometry.central_ray.y, ==, 384);
+
+  /* The patient beyond the detector, a missing distance or spacing: none. */
+  info->sod_mm = 1000;
+  g_assert_false (np_dicom_fluoro_geometry (info, 1024, 768, &geometry));
+  info->sod_mm = NAN;
+  g_assert_false (np_dicom_fluoro_geometry (info, 1024, 768, &geometry));
+  info->sod_mm = 750;
+  info->imager_pixel_spacing[1] = NAN;
+  g_assert_false (np_dicom_fluoro_geometry (info, 1024, 768, &geometry));
+}
+
 static void
 test_find_region (void)
 {
@@ -488,6 +520,7 @@ main (int    argc,
   g_test_add_func ("/calibration-regions/ultrasound", test_ultrasound_regions);
   g_test_add_func ("/calibration-regions/ultrasound-none", test_ultrasound_no_usable_region);
   g_test_add_func ("/calibration-regions/xray", test_xray_spacing);
+  g_test_add_func ("/calibration-regions/xray-geometry", test_xray_geometry);
   g_test_add_func ("/calibration-regions/find", test_find_region);
   g_test_add_func ("/calibration-regions/copy-equal", test_copy_equal);
   g_test_add_func ("/calibration-regions/rule-measurements", test_rule_measurements);

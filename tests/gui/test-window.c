@@ -257,6 +257,62 @@ test_window_presets_change_pixels (void)
   np_test_destroy_window (GTK_WINDOW (window));
 }
 
+/* Which part of the window @widget is in: 0 header, 1 tools, 2 canvas,
+ * 3 side panel, -1 elsewhere. */
+static int
+focus_region (NpWindow  *window,
+              GtkWidget *widget)
+{
+  GtkWidget *parts[] = {
+    gtk_widget_get_ancestor (np_test_template_child (window, "save_button"), ADW_TYPE_HEADER_BAR),
+    np_test_template_child (window, "tool_column"),
+    np_test_template_child (window, "canvas"),
+    np_test_template_child (window, "side_panel"),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      GtkWidget *part = parts[i];
+
+      if (widget == part || gtk_widget_is_ancestor (widget, part))
+        return (int) i;
+    }
+  return -1;
+}
+
+/* Tab walks the window as it reads: the header, the tools, the canvas,
+ * then the side panel (issue 20), each reached. */
+static void
+test_focus_order (void)
+{
+  g_autofree char *path = save_ramp_frame ("focus.png");
+  NpWindow *window = np_test_new_window (app);
+  int first_visit[4] = { -1, -1, -1, -1 };
+  int step = 0;
+
+  open_path (window, path);
+  gtk_widget_grab_focus (np_test_template_child (window, "save_button"));
+  for (step = 0; step < 400; step++)
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+      int region = focus != NULL ? focus_region (window, focus) : -1;
+
+      if (region >= 0 && first_visit[region] < 0)
+        first_visit[region] = step;
+      if (first_visit[3] >= 0)
+        break;
+      if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+        break;
+    }
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (first_visit[i], >=, 0);
+  g_assert_cmpint (first_visit[0], <, first_visit[1]);
+  g_assert_cmpint (first_visit[1], <, first_visit[2]);
+  g_assert_cmpint (first_visit[2], <, first_visit[3]);
+
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
 static void
 test_zoom_keys (void)
 {
@@ -670,6 +726,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/window/sixteen-bit-frame-visible", test_sixteen_bit_frame_visible);
   g_test_add_func ("/gui/window/window-presets-change-pixels", test_window_presets_change_pixels);
   g_test_add_func ("/gui/window/zoom-keys", test_zoom_keys);
+  g_test_add_func ("/gui/window/focus-order", test_focus_order);
   g_test_add_func ("/gui/window/corrupt-file-keeps-frame", test_corrupt_file_keeps_frame);
   g_test_add_func ("/gui/window/status-bar", test_status_bar);
   g_test_add_func ("/gui/window/drop-files", test_drop_files);

@@ -1,6 +1,7 @@
 /* test-workflow.c — a day in the clinic (issue 15) through the real window
  * and real X input (xdotool): Save As with "Include the frame", Save on a
- * bundled case, the recent-files list, and the plan's keys in Train mode
+ * bundled case, the recent-files list, the plan's keys in Train mode, the
+ * PDF report's first page and the probe of the Philips curvilinear frame
  *
  * Copyright 2026 The NeedlePlan authors
  *
@@ -11,6 +12,7 @@
 
 #include "np-application.h"
 #include "np-calibration.h"
+#include "np-export-actions.h"
 #include "np-gui-test-util.h"
 #include "np-training-view.h"
 #include "np-window.h"
@@ -26,30 +28,6 @@ static NpApplication *app;
 static char *documents_dir;
 
 /* Real input */
-
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *path = g_find_program_in_path ("xdotool");
-
-  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-}
-
-static void
-xdotool (const char *const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (builder, "xdotool");
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
 
 static char *
 window_id (GtkWidget *window)
@@ -70,8 +48,8 @@ send_key (GtkWidget  *widget,
 
   /* There is no window manager to give the focus back when a dialog
    * closes: the keys go where the user would have clicked first. */
-  xdotool (focus);
-  xdotool (args);
+  np_test_xdotool (focus);
+  np_test_xdotool (args);
   np_test_iterate (200);
 }
 
@@ -100,11 +78,11 @@ click_widget (GtkWidget *widget)
     const char *press[] = { "click", "1", NULL };
 
     /* A hand comes from somewhere: the widget sees the pointer enter. */
-    xdotool (approach);
+    np_test_xdotool (approach);
     np_test_iterate (30);
-    xdotool (move);
+    np_test_xdotool (move);
     np_test_iterate (50);
-    xdotool (press);
+    np_test_xdotool (press);
     /* Past the double-click time, so two clicks stay two clicks. */
     np_test_iterate (450);
   }
@@ -324,7 +302,7 @@ test_save_elsewhere (void)
   NpWindow *window;
   JsonObject *frame;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -379,7 +357,7 @@ test_include_frame (void)
   NpWindow *window;
   JsonObject *frame;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -494,7 +472,7 @@ test_bundled_save (void)
   GtkFileChooser *chooser;
   AdwMessageDialog *message;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -620,7 +598,7 @@ test_read_only_frame_folder (void)
   GtkFileChooser *chooser;
   NpWindow *window;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -726,7 +704,7 @@ test_recent_folders (void)
   NpWindow *window;
   GtkWidget *button;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -827,7 +805,7 @@ test_unrecorded_site_with_keys (void)
   AdwMessageDialog *dialog;
   NpWindow *window;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -907,7 +885,7 @@ test_export_with_keys (void)
   guint32 x = 0, y = 0;
   guint8 unit = 0;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -975,7 +953,7 @@ test_train_mode_keys (void)
   GtkWidget *switcher, *plan_button, *train_button;
   double saved_y, edited_y;
 
-  if (!have_xdotool ())
+  if (!np_test_have_xdotool ())
     {
       g_test_skip ("xdotool or an X display is missing: no real input");
       return;
@@ -1048,6 +1026,256 @@ test_train_mode_keys (void)
   destroy_window (window);
 }
 
+/* The label showing @text inside @widget, or NULL. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+popover_is_shown (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (data));
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+typedef struct
+{
+  NpWindow *window;
+  const char *path;
+} ExportWait;
+
+static gboolean
+export_is_finished (gpointer data)
+{
+  ExportWait *wait = data;
+
+  return !np_export_actions_is_busy (wait->window) &&
+         (g_file_test (wait->path, G_FILE_TEST_EXISTS) ||
+          np_test_find_message_dialog (GTK_WINDOW (wait->window)) != NULL);
+}
+
+/* The text of page @page of the PDF @path, or NULL (the test skipped) when
+ * pdftotext is not installed. */
+static char *
+pdf_page_text (const char *path,
+               guint       page)
+{
+  g_autofree char *program = g_find_program_in_path ("pdftotext");
+  g_autofree char *number = g_strdup_printf ("%u", page);
+  const char *argv[] = { "pdftotext", "-layout", "-f", number, "-l", number, path, "-", NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  if (program == NULL)
+    {
+      g_test_skip ("pdftotext is not installed (apt install poppler-utils)");
+      return NULL;
+    }
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* The rest of the line of @text where @label first starts a cell (at the
+ * start of the line or after spaces), from @label on; NULL if none. */
+static char *
+cell_from (const char *text,
+           const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *at = strstr (lines[i], label);
+
+      if (at != NULL && (at == lines[i] || at[-1] == ' '))
+        return g_strdup (at);
+    }
+  return NULL;
+}
+
+/* The export menu's "PDF Report…" with clicks, the proposed name kept: the
+ * report's first page holds the case (with its Side row) and the results
+ * table, the image scaled to leave room for them. */
+static void
+test_pdf_results_on_first_page (void)
+{
+  g_autofree char *plan = np_test_copy_case ("knee-us-01", "pdf-first-page");
+  g_autofree char *out = make_folder ("pdf-first-page-out");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *expected_name = g_strdup_printf ("%s-knee-right.pdf", day);
+  g_autofree char *exported = g_build_filename (out, expected_name, NULL);
+  g_autofree char *page1 = NULL;
+  NpWindow *window;
+  GtkWidget *export_button, *item;
+  GtkFileChooser *chooser;
+
+  if (!np_test_have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  open_path (window, plan);
+
+  export_button = np_test_template_child (window, "export_button");
+  click_widget (export_button);
+  np_test_wait_until (popover_is_shown, export_button);
+  np_test_iterate (200);
+  item = find_label (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (export_button))),
+                     "PDF Report…");
+  g_assert_nonnull (item);
+  click_widget (item);
+
+  chooser = wait_for_chooser (window);
+  {
+    g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+    g_autoptr(GFile) folder = g_file_new_for_path (out);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpstr (name, ==, expected_name);
+    gtk_file_chooser_set_current_folder (chooser, folder, &error);
+    g_assert_no_error (error);
+    gtk_file_chooser_set_current_name (chooser, name);
+    np_test_iterate (200);
+  }
+  click_widget (gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT));
+  {
+    ExportWait wait = { window, exported };
+
+    np_test_wait_until (export_is_finished, &wait);
+  }
+  g_assert_null (np_test_find_message_dialog (GTK_WINDOW (window)));
+  g_assert_true (g_file_test (exported, G_FILE_TEST_IS_REGULAR));
+
+  page1 = pdf_page_text (exported, 1);
+  if (page1 == NULL)
+    {
+      destroy_window (window);
+      return;
+    }
+  g_test_message ("page 1:\n%s", page1);
+  {
+    g_autofree char *side = cell_from (page1, "Side ");
+    g_autofree char *results = cell_from (page1, "Results");
+    g_autofree char *depth = cell_from (page1, "Target depth ");
+    g_autofree char *path_length = cell_from (page1, "Path length ");
+
+    /* The Side row holds the case's side, right. */
+    g_assert_nonnull (side);
+    g_assert_true (g_str_has_prefix (g_strstrip (side + strlen ("Side")), "Right"));
+    g_assert_nonnull (results);
+    g_assert_nonnull (depth);
+    g_assert_nonnull (strstr (depth, " mm"));
+    g_assert_nonnull (path_length);
+  }
+  destroy_window (window);
+}
+
+static gboolean
+frame_is_open (gpointer data)
+{
+  NpWindow *window = data;
+
+  return np_document_get_frame (np_window_get_document (window)) != NULL &&
+         !np_window_get_loading (window);
+}
+
+static gboolean
+chooser_has_file (gpointer data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (data));
+  GFile *wanted = g_object_get_data (G_OBJECT (data), "np-test-wanted");
+
+  return file != NULL && g_file_equal (file, wanted);
+}
+
+/* The Philips curvilinear frame (an RGB PNG with a colour bar, no probe
+ * written in it) opened with Ctrl+O and a click on Open: the probe is not
+ * said to be linear, neither in the plan nor in the side panel, which asks
+ * for it. */
+static void
+test_philips_frame_not_linear (void)
+{
+  const char *dir = g_getenv ("NP_TESTDATA_DIR");
+  g_autofree char *path = g_build_filename (dir != NULL ? dir : NP_TESTDATA_DIR, "frames",
+                                            "us_Philips_palette_800x600_rgb.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+  GtkWidget *panel, *probe_row;
+  const NpPlan *opened;
+  NpWindow *window;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("../shared/testdata is not here (a user's clone): no Philips frame");
+      return;
+    }
+  if (!np_test_have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X display is missing: no real input");
+      return;
+    }
+
+  window = new_window ();
+  send_key (GTK_WIDGET (window), "ctrl+o");
+  chooser = wait_for_chooser (window);
+  g_object_set_data_full (G_OBJECT (chooser), "np-test-wanted", g_object_ref (file),
+                          g_object_unref);
+  gtk_file_chooser_set_file (chooser, file, &error);
+  g_assert_no_error (error);
+  /* The chooser selects the file once it has listed its folder. */
+  np_test_wait_until (chooser_has_file, chooser);
+  np_test_iterate (200);
+  click_widget (gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT));
+  np_test_wait_until (frame_is_open, window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (np_window_get_canvas (window)));
+  np_test_iterate (200);
+  screenshot ("philips-frame-opened.png");
+
+  opened = np_document_get_plan (np_window_get_document (window));
+  g_assert_cmpint (opened->modality, ==, NP_MODALITY_ULTRASOUND);
+  g_assert_cmpint (opened->probe, !=, NP_PROBE_LINEAR);
+
+  /* What the user reads: the Probe row of the case details. */
+  panel = np_test_template_child (window, "side_panel");
+  probe_row = np_test_template_child (panel, "probe_row");
+  {
+    GObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (probe_row));
+    const char *shown;
+
+    g_assert_true (GTK_IS_STRING_OBJECT (item));
+    shown = gtk_string_object_get_string (GTK_STRING_OBJECT (item));
+    g_test_message ("Probe row: %s", shown);
+    g_assert_cmpstr (shown, !=, "Linear");
+    g_assert_true (g_str_equal (shown, "Not stated") || g_str_equal (shown, "Curvilinear"));
+    /* Unset, it is marked for the user to choose. */
+    if (g_str_equal (shown, "Not stated"))
+      g_assert_true (gtk_widget_has_css_class (probe_row, "warning"));
+  }
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1080,6 +1308,8 @@ main (int   argc,
   g_test_add_func ("/gui/workflow/export-with-keys", test_export_with_keys);
   g_test_add_func ("/gui/workflow/unrecorded-site-with-keys", test_unrecorded_site_with_keys);
   g_test_add_func ("/gui/workflow/train-mode-keys", test_train_mode_keys);
+  g_test_add_func ("/gui/workflow/pdf-results-on-first-page", test_pdf_results_on_first_page);
+  g_test_add_func ("/gui/workflow/philips-frame-not-linear", test_philips_frame_not_linear);
 
   status = g_test_run ();
   g_clear_object (&app);

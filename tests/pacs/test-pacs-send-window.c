@@ -76,13 +76,20 @@ send_finished (gpointer data)
 
 /* Chooses the only destination in the dialog and waits until the send is over. */
 static void
-send_to_pacs (NpWindow *window)
+send_to_pacs (NpWindow *window,
+              gboolean  anonymise)
 {
   AdwMessageDialog *dialog;
+  GtkCheckButton *check;
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "send-to-pacs", NULL);
   dialog = ADW_MESSAGE_DIALOG (find_window ("Send to PACS"));
   g_assert_nonnull (dialog);
+  /* "Export anonymised" is offered, unticked. */
+  check = GTK_CHECK_BUTTON (gtk_widget_get_last_child (adw_message_dialog_get_extra_child (dialog)));
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (check)), ==, "pacs-anonymise");
+  g_assert_false (gtk_check_button_get_active (check));
+  gtk_check_button_set_active (check, anonymise);
   adw_message_dialog_response (dialog, "send");
   g_assert_nonnull (find_window ("Sending to “Orthanc”"));
   np_test_wait_until (send_finished, NULL);
@@ -108,7 +115,7 @@ test_send (void)
   NpWindow *window = open_case ();
 
   set_destination (g_getenv ("NP_PACS_CALLED_AET"));
-  send_to_pacs (window);
+  send_to_pacs (window, FALSE);
   g_assert_null (find_window ("Could Not Send to PACS"));
   /* Stored: the outbox copies are gone. */
   g_assert_cmpuint (outbox_files (), ==, 0);
@@ -123,7 +130,7 @@ test_refused_then_again (void)
   const char *body;
 
   set_destination ("WRONG_AET");
-  send_to_pacs (window);
+  send_to_pacs (window, FALSE);
   dialog = ADW_MESSAGE_DIALOG (find_window ("Could Not Send to PACS"));
   g_assert_nonnull (dialog);
   body = adw_message_dialog_get_body (dialog);
@@ -144,6 +151,28 @@ test_refused_then_again (void)
   np_test_destroy_window (GTK_WINDOW (window));
 }
 
+/* Anonymised: the identifiers typed into the case do not reach the PACS
+ * (test-pacs-send-window.sh searches what it holds); a study of its own. */
+static void
+test_send_anonymised (void)
+{
+  NpWindow *window = open_case ();
+  NpDocument *document = np_window_get_document (window);
+  g_autoptr(NpPlan) plan = np_document_dup_plan (document);
+  guint kept;
+
+  np_plan_set_string (&plan->patient_name, "Roe^Jane");
+  np_plan_set_string (&plan->patient_id, "QX-4711");
+  np_document_edit (document, g_steal_pointer (&plan), "Patient");
+  kept = outbox_files ();     /* the refused case's, still waiting */
+
+  set_destination (g_getenv ("NP_PACS_CALLED_AET"));
+  send_to_pacs (window, TRUE);
+  g_assert_null (find_window ("Could Not Send to PACS"));
+  g_assert_cmpuint (outbox_files (), ==, kept);
+  np_test_destroy_window (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -158,6 +187,7 @@ main (int argc, char **argv)
   app = np_test_application_new ();
   g_test_add_func ("/pacs/window/send", test_send);
   g_test_add_func ("/pacs/window/refused-then-again", test_refused_then_again);
+  g_test_add_func ("/pacs/window/send-anonymised", test_send_anonymised);
   status = g_test_run ();
   g_clear_object (&app);
   np_test_finish ();
