@@ -62,12 +62,30 @@ unprivileged () {
   return 0
 }
 
+# The sanitizers' suppressions file as nobody can read it: the checkout may
+# sit below a folder only root may enter (a mktemp -d clone), and a
+# suppressions file the process cannot read is one more line on stderr.
+unprivileged_lsan_options () {
+  local options="${LSAN_OPTIONS-}" rest file
+  case $options in
+    *suppressions=*)
+      rest=${options##*suppressions=}
+      file=${rest%%:*}
+      if cp "$file" "$tmp/lsan.supp" 2>/dev/null; then
+        chmod 644 "$tmp/lsan.supp"
+        options="${options%"$rest"}$tmp/lsan.supp${rest#"$file"}"
+      fi
+      ;;
+  esac
+  printf '%s' "$options"
+}
+
 run_unprivileged () {
   if [ "$(id -u)" -ne 0 ]; then
     run "$@"
     return
   fi
-  setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- \
+  LSAN_OPTIONS=$(unprivileged_lsan_options) setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- \
     "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
   status=$?
 }

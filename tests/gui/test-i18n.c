@@ -253,13 +253,14 @@ test_report_and_plan_german (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GRegex) comma_number = NULL;
   ExportWait wait;
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
 
   if (no_german != NULL)
     {
       g_test_skip (no_german);
       return;
     }
-  if (g_find_program_in_path ("pdftotext") == NULL)
+  if (pdftotext == NULL)
     {
       g_test_skip ("pdftotext is not installed (apt install poppler-utils)");
       return;

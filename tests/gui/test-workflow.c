@@ -94,9 +94,10 @@ static void
 screenshot (const char *name)
 {
   const char *dir = g_getenv ("NP_TEST_SCREENSHOT_DIR");
+  g_autofree char *import = g_find_program_in_path ("import");
   g_autofree char *path = NULL;
 
-  if (dir == NULL || g_find_program_in_path ("import") == NULL)
+  if (dir == NULL || import == NULL)
     return;
   path = g_build_filename (dir, name, NULL);
   {
